@@ -1,0 +1,51 @@
+/*
+ * Small helpers every layer of the library may use: bug checks, branch
+ * hints, a seeded random-number generator. Nothing here knows about memory
+ * management.
+ */
+#ifndef VMSIM_BASE_H
+#define VMSIM_BASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmsim/error.h"
+#include "vmsim/types.h"
+
+#define likely(x)	 __builtin_expect(!!(x), 1)
+#define unlikely(x)	 __builtin_expect(!!(x), 0)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A broken simulator invariant (never bad user input): print the place and abort. */
+#define VMSIM_BUG_ON(cond)                                                                         \
+	do {                                                                                       \
+		if (unlikely(cond))                                                                \
+			vmsim_bug(__func__, __FILE__, __LINE__, #cond);                            \
+	} while (0)
+
+_Noreturn void vmsim_bug(const char *func, const char *file, int line, const char *cond);
+
+/* xorshift64* generator: deterministic for a given seed, never returns 0 state. */
+struct rng {
+	uint64_t s; /* state, never 0 */
+};
+
+void rng_seed(struct rng *r, uint64_t seed);
+
+static inline uint64_t rng_next(struct rng *r)
+{
+	uint64_t x = r->s;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	r->s = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* Uniform integer in [0, n), n > 0. */
+static inline uint64_t rng_below(struct rng *r, uint64_t n)
+{
+	return (uint64_t)(((unsigned __int128)rng_next(r) * n) >> 64);
+}
+
+#endif

@@ -1,0 +1,159 @@
+/*
+ * The TLB hierarchy: levels (L1I, L1D, L2) made of arrays, each array a
+ * set-associative or fully-associative cache of translations of one or more
+ * page sizes. Only mmu/ calls this.
+ *
+ * An entry is a (tag, val) pair of 64-bit words.
+ *
+ *   tag:  63 ............... 16 | 15 | 14 | 13..12 | 11 ........ 0
+ *         virtual page number   | G  | V  |  size  |    PCID
+ *         (in pages of `size`)
+ *
+ *   val:  an x86 leaf entry with the permissions of the whole walk folded
+ *         in: P, RW, US, D, G, NX and the PFN of the 4 KiB frame at the start
+ *         of the (possibly smashed) page, plus the original page size of the
+ *         mapping in bits 10..9 (it differs from the tag's size when a level
+ *         without an array for that size caches a piece of a larger page).
+ *
+ * An empty way has tag 0 (V clear), which matches no lookup. A lookup tag
+ * has V set and G clear; an entry with G set matches whatever the PCID.
+ */
+#ifndef VMSIM_TLB_H
+#define VMSIM_TLB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmsim/mmu.h"
+#include "vmsim/types.h"
+
+#define TLB_TAG_PCID_MASK 0xFFFULL
+#define TLB_TAG_SIZE_SHIFT 12
+#define TLB_TAG_V	  (1ULL << 14)
+#define TLB_TAG_G	  (1ULL << 15)
+#define TLB_TAG_VPN_SHIFT 16
+
+#define TLB_VAL_ORIG_SHIFT 9 /* original page size of the mapping, 2 bits */
+#define TLB_VAL_ORIG_MASK  (3ULL << TLB_VAL_ORIG_SHIFT)
+
+static inline uint64_t tlb_tag(vpn_t vpn, enum vmsim_page_size ps, pcid_t pcid)
+{
+	return (vpn << TLB_TAG_VPN_SHIFT) | TLB_TAG_V | ((uint64_t)ps << TLB_TAG_SIZE_SHIFT) |
+	       (pcid & TLB_TAG_PCID_MASK);
+}
+
+/* Does the stored entry tag @etag answer the lookup tag @tag? */
+static inline bool tlb_tag_match(uint64_t etag, uint64_t tag)
+{
+	uint64_t diff = (etag ^ tag) & ~TLB_TAG_G;
+	if (etag & TLB_TAG_G)
+		diff &= ~TLB_TAG_PCID_MASK;
+	return diff == 0;
+}
+
+static inline enum vmsim_page_size tlb_tag_size(uint64_t tag)
+{
+	return (enum vmsim_page_size)((tag >> TLB_TAG_SIZE_SHIFT) & 3);
+}
+
+static inline vpn_t tlb_tag_vpn(uint64_t tag)
+{
+	return tag >> TLB_TAG_VPN_SHIFT;
+}
+
+static inline pcid_t tlb_tag_pcid(uint64_t tag)
+{
+	return (pcid_t)(tag & TLB_TAG_PCID_MASK);
+}
+
+/*
+ * One array design (fully associative, set associative) behind one table.
+ * State is private to the design's file.
+ */
+struct tlb_ops {
+	const char *name; /* "setassoc", "fa" */
+	/* Build an empty array for @cfg (entries > 0). NULL on host OOM or a
+	 * geometry the design cannot hold (e.g. PLRU with ways not a power of 2). */
+	void *(*create)(const struct vmsim_tlb_array_cfg *cfg, uint64_t seed);
+	void (*destroy)(void *st);
+	/* Find the entry answering @tag; on a hit update the replacement state and
+	 * return a pointer to its val (the caller may set bits in it), else NULL. */
+	uint64_t *(*lookup)(void *st, uint64_t tag);
+	/* Insert (@tag, @val); the caller guarantees no entry matches @tag. If a
+	 * valid entry was displaced, return true and its tag/val in @ev_tag/@ev_val. */
+	bool (*insert)(void *st, uint64_t tag, uint64_t val, uint64_t *ev_tag /* out */,
+		       uint64_t *ev_val /* out */);
+	/* Remove the entry whose tag equals @etag exactly (stored form, G included).
+	 * Returns the number removed (0 or 1). */
+	unsigned (*remove)(void *st, uint64_t etag);
+	/* Remove every entry for which @pred returns true; returns how many. */
+	unsigned (*remove_if)(void *st, bool (*pred)(uint64_t tag, uint64_t val, const void *arg),
+			      const void *arg);
+	/* Call @fn for every valid entry (invariant checks, reports). */
+	void (*for_each)(void *st, void (*fn)(uint64_t tag, uint64_t val, void *arg), void *arg);
+};
+
+extern const struct tlb_ops tlb_setassoc_ops; /* src/mmu/tlb_setassoc.c */
+extern const struct tlb_ops tlb_fa_ops;       /* src/mmu/tlb_fa.c */
+
+struct tlb_array {
+	const struct tlb_ops *ops;       /* design */
+	void *st;                        /* its private state */
+	struct vmsim_tlb_array_cfg cfg;  /* geometry */
+};
+
+struct tlb_level {
+	unsigned narrays;                           /* 0: level absent */
+	struct tlb_array arr[VMSIM_TLB_MAX_ARRAYS]; /* arrays of the level */
+	int8_t array_for[VMSIM_NPAGE_SIZES];        /* array holding each size, -1 none */
+	uint64_t nsmashed;                          /* entries holding a piece of a larger page */
+};
+
+struct tlb {
+	struct tlb_level lv[VMSIM_TLB_NLEVELS];     /* L1I, L1D, L2 */
+	struct vmsim_tlb_level_stats *stats;        /* VMSIM_TLB_NLEVELS counters, caller-owned */
+};
+
+/*
+ * Build the hierarchy from @cfg, counting into @stats (an array of
+ * VMSIM_TLB_NLEVELS, owned by the caller). Returns 0, VMSIM_EINVAL (bad
+ * geometry: entries not divisible by ways, sets not a power of two, a size
+ * held by two arrays of one level, L1D absent) or VMSIM_ENOHOSTMEM.
+ */
+int tlb_init(struct tlb *t, const struct vmsim_tlb_cfg *cfg, struct vmsim_tlb_level_stats *stats);
+void tlb_release(struct tlb *t);
+
+/*
+ * Translate @va for @pcid through L1 (L1I when @fetch and present, else L1D)
+ * then L2. A hit in L2 is copied into L1. Returns a pointer to the val of the
+ * L1 entry (writable, e.g. to set D) and its size in *@ps, or NULL when no
+ * level holds the page. Counts lookups, hits, misses, fills and evictions.
+ */
+uint64_t *tlb_lookup(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch,
+		     enum vmsim_page_size *ps /* out */);
+
+/*
+ * Cache the translation of @va found by a walk: a page of size @ps whose val
+ * is @val (PFN of the page's first frame, folded permissions, G if global).
+ * Fills L1 (I or D) and L2; a level with no array for @ps caches the largest
+ * smaller piece it holds that contains @va.
+ */
+void tlb_fill(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch, enum vmsim_page_size ps,
+	      uint64_t val);
+
+/* INVLPG: remove, at every level, the entries that translate @va for @pcid
+ * or globally, whatever their size (smashed pieces included). Returns how many. */
+unsigned tlb_invlpg(struct tlb *t, vaddr_t va, pcid_t pcid);
+
+/* Remove the entries of @pcid (and global ones unless @keep_global). */
+unsigned tlb_flush_pcid(struct tlb *t, pcid_t pcid, bool keep_global);
+
+/* Remove every entry (global ones too unless @keep_global). */
+unsigned tlb_flush_all(struct tlb *t, bool keep_global);
+
+/* Call @fn for every valid entry of every level. */
+void tlb_for_each(struct tlb *t,
+		  void (*fn)(enum vmsim_tlb_level lv, uint64_t tag, uint64_t val, void *arg),
+		  void *arg);
+
+#endif

@@ -1,0 +1,137 @@
+/*
+ * Simulated physical memory: the frame table, the buddy allocator and frame
+ * contents. Only the mmu/ and os/ layers call this.
+ *
+ * Invariants (checked by phys_check):
+ *   - every frame is in exactly one state: inside a free buddy block, or
+ *     inside an allocated block; nr_free + nr_used == nframes;
+ *   - a free block of order o starts at a pfn aligned to 2^o, its head frame
+ *     carries FRAME_BUDDY and order o, and it sits on free_list[o];
+ *   - frame bytes exist only for frames that are allocated and either hold a
+ *     page table (always) or data (data mode), and are zero when first given.
+ *
+ * Host memory is spent lazily: the frame table and the contents table are
+ * calloc'd (untouched pages cost nothing), and a frame gets its 4 KiB of
+ * bytes only when first asked for them.
+ */
+#ifndef VMSIM_PHYS_H
+#define VMSIM_PHYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmsim/types.h"
+
+#define PHYS_MAX_ORDER 18 /* 2^18 frames = 1 GiB */
+#define PHYS_NORDERS   (PHYS_MAX_ORDER + 1)
+#define FRAME_NIL      UINT32_MAX /* end of a frame list */
+
+/* frame.flags */
+enum frame_flags {
+	FRAME_BUDDY = 1u << 0,     /* head of a free buddy block (order in .order) */
+	FRAME_HEAD = 1u << 1,      /* head of an allocated block (order in .order) */
+	FRAME_PAGETABLE = 1u << 2, /* holds a page table (kernel memory, bytes always) */
+	FRAME_DATA = 1u << 3,      /* holds bytes of user data (data mode) */
+	FRAME_ANON = 1u << 4,      /* anonymous page (os layer) */
+	FRAME_FILE = 1u << 5,      /* page-cache page (os layer) */
+	FRAME_ZERO = 1u << 6,      /* the shared zero page (os layer) */
+	FRAME_DIRTY = 1u << 7,     /* contents differ from backing store (os layer) */
+	FRAME_LOCKED = 1u << 8,    /* pinned: never chosen for reclaim (os layer) */
+	FRAME_RESERVED = 1u << 9,  /* never allocatable (firmware holes, tests) */
+};
+
+/*
+ * One per 4 KiB frame (40 bytes). Fields other than flags/order are owned by
+ * the os layer; phys only clears them when a block is allocated.
+ */
+struct frame {
+	uint32_t flags;    /* enum frame_flags */
+	uint8_t order;     /* block order, valid on FRAME_BUDDY and FRAME_HEAD frames */
+	uint8_t pad[3];    /* keeps the struct 8-byte aligned */
+	uint32_t refcount; /* references held (mappers, page cache, swap cache, pins) */
+	uint32_t mapcount; /* PTEs that map this frame */
+	void *owner;       /* reverse map: the anon area / file that owns the page */
+	uint64_t index;    /* reverse map: page index within the owner */
+	uint32_t prev;     /* list links: buddy free lists here, LRU lists in os/ */
+	uint32_t next;     /* FRAME_NIL terminates */
+};
+
+struct phys_stats {
+	uint64_t allocs[PHYS_NORDERS]; /* successful allocations, per order */
+	uint64_t frees[PHYS_NORDERS];  /* frees, per order */
+	uint64_t splits;               /* block splits */
+	uint64_t merges;               /* buddy merges */
+	uint64_t failures;             /* allocations refused for lack of a block */
+	uint64_t bytes_frames;         /* frames that currently hold host bytes */
+};
+
+struct phys_mem {
+	uint64_t nframes;                   /* frames of simulated RAM */
+	uint64_t nr_free;                   /* frames in free blocks */
+	struct frame *frames;               /* frame table, nframes entries */
+	uint8_t **bytes;                    /* per-frame contents (NULL until used) */
+	uint32_t free_head[PHYS_NORDERS];   /* free list heads per order */
+	uint64_t nr_free_blocks[PHYS_NORDERS]; /* blocks on each free list */
+	bool data_mode;                     /* data frames hold real bytes */
+	uint64_t fail_alloc_at;             /* test hook: fail the N-th allocation (0: never) */
+	uint64_t nallocs;                   /* allocation attempts, for the hook */
+	struct phys_stats stats;            /* counters */
+};
+
+/* Set up @pm with @bytes of RAM (rounded down to 4 KiB, at least one frame).
+ * Returns 0, VMSIM_EINVAL (size 0 or above 2^52) or VMSIM_ENOHOSTMEM. */
+int phys_init(struct phys_mem *pm, uint64_t bytes, bool data_mode);
+
+/* Free everything phys_init and later calls allocated on the host. */
+void phys_release(struct phys_mem *pm);
+
+/*
+ * Allocate a block of 2^@order frames aligned to its size. @flags (FRAME_*
+ * other than BUDDY/HEAD) are stored on every frame of the block; with
+ * FRAME_PAGETABLE, or FRAME_DATA in data mode, each frame gets zeroed bytes.
+ * Fields refcount, mapcount, owner, index are zeroed. Returns 0 and the first
+ * pfn in *@pfn, or VMSIM_ENOMEM (no block; nothing changed), VMSIM_EINVAL
+ * (order > PHYS_MAX_ORDER) or VMSIM_ENOHOSTMEM.
+ */
+int phys_alloc(struct phys_mem *pm, unsigned order, uint32_t flags, pfn_t *pfn /* out */);
+
+/* Return the block of 2^@order frames at @pfn, as allocated, and merge it
+ * with free buddies. Frees the bytes of its frames. Passing anything but an
+ * allocated block head with its order is a bug (VMSIM_BUG_ON). */
+void phys_free(struct phys_mem *pm, pfn_t pfn, unsigned order);
+
+/* The frame-table entry of @pfn (< nframes). */
+static inline struct frame *phys_frame(struct phys_mem *pm, pfn_t pfn)
+{
+	return &pm->frames[pfn];
+}
+
+/* The 4096 bytes of frame @pfn, allocating zeroed bytes on first use.
+ * Returns NULL only when the host is out of memory. */
+uint8_t *phys_bytes(struct phys_mem *pm, pfn_t pfn);
+
+/* The bytes of @pfn if it already has them, else NULL (no allocation). */
+static inline uint8_t *phys_bytes_if_present(const struct phys_mem *pm, pfn_t pfn)
+{
+	return pm->bytes[pfn];
+}
+
+/* Number of free blocks of exactly @order. */
+uint64_t phys_free_blocks(const struct phys_mem *pm, unsigned order);
+
+/*
+ * Linux's fragmentation index for an allocation of @order, in thousandths:
+ * -1000 when a free block of that order or larger exists (the request would
+ * succeed), 0 when there is no free memory at all, and towards 1000 as the
+ * failure is due to fragmentation rather than lack of memory.
+ */
+int phys_frag_index(const struct phys_mem *pm, unsigned order);
+
+/*
+ * Check the invariants above. Returns 0, or VMSIM_ECHECK with a one-line
+ * description in @why (if not NULL) of the first violation found.
+ */
+int phys_check(const struct phys_mem *pm, char *why, size_t whylen);
+
+#endif
