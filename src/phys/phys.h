@@ -80,7 +80,8 @@ struct phys_mem {
 };
 
 /* Set up @pm with @bytes of RAM (rounded down to 4 KiB, at least one frame).
- * Returns 0, VMSIM_EINVAL (size 0 or above 2^52) or VMSIM_ENOHOSTMEM. */
+ * Returns 0, VMSIM_EINVAL (size 0, above 2^52, or more than FRAME_NIL
+ * = 2^32 - 1 frames: free-list links are 32-bit) or VMSIM_ENOHOSTMEM. */
 int phys_init(struct phys_mem *pm, uint64_t bytes, bool data_mode);
 
 /* Free everything phys_init and later calls allocated on the host. */

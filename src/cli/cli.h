@@ -1,0 +1,81 @@
+/*
+ * The vmsim command-line tool: one function per subcommand, as git's
+ * builtins, and the helpers they share.
+ *
+ * A subcommand lives in src/cli/cmd_<name>.c as
+ *
+ *	int cmd_<name>(int argc, char **argv);
+ *
+ * and is listed once in the command table in src/cli/main.c. It receives
+ * the arguments after "vmsim", so argv[0] is its own name, and returns the
+ * process exit status (CLI_EXIT_*). It prints errors as
+ * "vmsim <name>: <message>" on stderr (cli_error) and supports --help.
+ *
+ * Only src/cli/ includes this header (and the parse.c unit test).
+ */
+#ifndef VMSIM_CLI_H
+#define VMSIM_CLI_H
+
+#include <stdint.h>
+
+#include "vmsim/types.h"
+
+/* Exit statuses of every subcommand. */
+#define CLI_EXIT_OK	 0 /* success */
+#define CLI_EXIT_FAILURE 1 /* the command ran and failed */
+#define CLI_EXIT_USAGE	 2 /* bad usage: unknown option, missing or bad argument */
+
+/* ---- subcommands (src/cli/cmd_<name>.c) --------------------------------- */
+
+int cmd_run(int argc, char **argv);
+int cmd_translate(int argc, char **argv);
+
+/* ---- messages (src/cli/main.c) ------------------------------------------ */
+
+/* Print "vmsim @cmd: <formatted message>\n" on stderr; @cmd NULL prints
+ * "vmsim: ...". */
+void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- argument parsing (src/cli/parse.c) --------------------------------- */
+
+/*
+ * Why an argument was rejected, ready to follow "vmsim <cmd>: ", e.g.
+ * "argument 1 '0x7ffz': column 6: expected a hexadecimal digit". The
+ * column counts characters of the argument from 1.
+ */
+struct cli_error {
+	char msg[512]; /* one line, no newline, lowercase, no full stop */
+};
+
+/*
+ * The parsers below read the whole of @s, named @what in messages
+ * ("argument 1", "--levels"). Each returns 0 and sets *out, or returns
+ * VMSIM_EPARSE (malformed) or VMSIM_ERANGE (too large), fills @err and
+ * leaves *out untouched.
+ */
+
+/* An unsigned 64-bit number: hexadecimal after 0x or 0X, else decimal. */
+int cli_parse_u64(const char *what, const char *s, uint64_t *out /* out */,
+		  struct cli_error *err /* out */);
+
+/* A size in bytes: a number as cli_parse_u64 reads it, optionally followed
+ * by one binary-unit suffix K, M, G or T (any case): "64K" = 65536. */
+int cli_parse_size(const char *what, const char *s, uint64_t *out /* out */,
+		   struct cli_error *err /* out */);
+
+/* A page size: "4k", "2m" or "1g" (any case), or any size cli_parse_size
+ * reads that equals one of them ("4096", "2M"). Anything else is
+ * VMSIM_EPARSE with "expected 4k, 2m or 1g". */
+int cli_parse_page_size(const char *what, const char *s, enum vmsim_page_size *out /* out */,
+			struct cli_error *err /* out */);
+
+/*
+ * Match argv[*i] against the option @name ("--levels") taking a value,
+ * given as "--levels 5" or "--levels=5". Returns 1 and sets *value (and
+ * moves *i to the value's slot when it was separate) if it matches, 0 if
+ * argv[*i] is another argument, -1 if it matches but the value is missing.
+ */
+int cli_opt_value(int argc, char **argv, int *i /* in, out */, const char *name,
+		  const char **value /* out */);
+
+#endif

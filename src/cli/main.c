@@ -1,0 +1,151 @@
+/*
+ * vmsim: the command-line tool's entry point. Like git, it is a thin
+ * dispatcher over one table of subcommands; each subcommand is a function
+ * cmd_<name>() in its own file src/cli/cmd_<name>.c (see cli.h).
+ *
+ * Adding a command: write src/cli/cmd_<name>.c, declare cmd_<name>() in
+ * cli.h and add one line to commands[] below. `vmsim help` lists the
+ * table, so the new command documents itself.
+ *
+ *	vmsim [--version] [--help] COMMAND [ARGS...]
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "cli.h"
+
+#define VMSIM_VERSION "0.1.0" /* keep in step with project() in CMakeLists.txt */
+
+struct cmd {
+	const char *name;		  /* as typed after "vmsim" */
+	int (*fn)(int argc, char **argv); /* argv[0] is name; returns the exit status */
+	const char *help;		  /* one line for `vmsim help` */
+};
+
+static int cmd_help(int argc, char **argv);
+
+/* The subcommands, in the order `vmsim help` lists them. */
+static const struct cmd commands[] = {
+    {"help", cmd_help, "list the commands, or show the usage of one"},
+    {"run", cmd_run, "run a simulation (default: the built-in MMU tour)"},
+    {"translate", cmd_translate, "split a virtual address into page-table indices and offset"},
+};
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cmd)
+		fprintf(stderr, "vmsim %s: ", cmd);
+	else
+		fputs("vmsim: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const struct cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void list_commands(FILE *f)
+{
+	size_t i, width = 0;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strlen(commands[i].name) > width)
+			width = strlen(commands[i].name);
+	fputs("commands:\n", f);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-*s  %s\n", (int)width, commands[i].name, commands[i].help);
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: vmsim [--version] [--help] COMMAND [ARGS...]\n\n", f);
+	list_commands(f);
+	fputs("\n'vmsim help COMMAND' or 'vmsim COMMAND --help' shows the usage of a command.\n",
+	      f);
+}
+
+/* Not a command: name it and list the real ones. */
+static int unknown_command(const char *name)
+{
+	cli_error(NULL, "'%s' is not a vmsim command", name);
+	fputc('\n', stderr);
+	list_commands(stderr);
+	return CLI_EXIT_USAGE;
+}
+
+/* vmsim help [COMMAND]: the command list, or COMMAND --help. */
+static int cmd_help(int argc, char **argv)
+{
+	const struct cmd *c;
+	char help_opt[] = "--help";
+	char *cargv[3];
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (argc > 2) {
+		cli_error("help", "unexpected argument '%s'", argv[2]);
+		fputs("usage: vmsim help [COMMAND]\n", stderr);
+		return CLI_EXIT_USAGE;
+	}
+	c = find_cmd(argv[1]);
+	if (!c)
+		return unknown_command(argv[1]);
+	if (c->fn == cmd_help) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	cargv[0] = argv[1];
+	cargv[1] = help_opt;
+	cargv[2] = NULL;
+	return c->fn(2, cargv);
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *c;
+	const char *arg;
+	int rc;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	arg = argv[1];
+	if (strcmp(arg, "--version") == 0) {
+		puts("vmsim " VMSIM_VERSION);
+		return CLI_EXIT_OK;
+	}
+	if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (arg[0] == '-') {
+		cli_error(NULL, "unknown option '%s'", arg);
+		usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	c = find_cmd(arg);
+	if (!c)
+		return unknown_command(arg);
+	rc = c->fn(argc - 1, argv + 1);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error(NULL, "cannot write to standard output");
+		return CLI_EXIT_FAILURE;
+	}
+	return rc;
+}

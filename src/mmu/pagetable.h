@@ -1,0 +1,90 @@
+/*
+ * Page tables in simulated physical memory: the primitives the kernel uses
+ * to build and change a process's x86-64 paging structures. Each table is a
+ * 4 KiB frame (FRAME_PAGETABLE) holding 512 eight-byte entries in the exact
+ * bit format of pte.h, reached from the root frame (CR3) level by level.
+ *
+ * These are the kernel's software walks: they never set A/D bits and never
+ * touch TLBs; the caller (os/) invalidates TLB entries after changing a
+ * present entry. Callers: os/ (and mmu tests, benchmarks, the MMU tour).
+ */
+#ifndef VMSIM_PAGETABLE_H
+#define VMSIM_PAGETABLE_H
+
+#include <stdint.h>
+
+#include "mmu/pte.h"
+#include "phys/phys.h"
+
+/* An address space's paging structures: the root table and the depth. */
+struct pagetable {
+	struct phys_mem *pm; /* where the tables live */
+	pfn_t root;          /* frame of the top table (what CR3 holds) */
+	unsigned levels;     /* 4 or 5 */
+	uint64_t ntables;    /* table frames in use, root included */
+};
+
+/* The entries of table frame @pfn (which must hold a page table). */
+static inline pte_t *pt_table(const struct phys_mem *pm, pfn_t pfn)
+{
+	return (pte_t *)(void *)pm->bytes[pfn];
+}
+
+/* Allocate an empty root table. Returns 0, VMSIM_EINVAL (levels not 4/5),
+ * VMSIM_ENOMEM or VMSIM_ENOHOSTMEM (nothing allocated then). */
+int pt_init(struct pagetable *pt, struct phys_mem *pm, unsigned levels);
+
+/* Free every table frame reachable from the root, the root included. Data
+ * frames that leaves point to are not touched: they belong to the kernel. */
+void pt_release(struct pagetable *pt);
+
+/*
+ * Map the page of size @ps at @va to the block starting at frame @pfn, with
+ * leaf flags @flags (PTE_RW, PTE_US, PTE_G, PTE_NX, PTE_PWT, PTE_PCD, PTE_A,
+ * PTE_D; P and, for huge pages, PS are added). Missing tables are allocated.
+ * Returns 0, VMSIM_ENONCANON, VMSIM_EALIGN (va or pfn not aligned to @ps),
+ * VMSIM_EEXIST (a present leaf maps part of the page, or a table sits where
+ * the huge leaf would go), VMSIM_ENOMEM / VMSIM_ENOHOSTMEM (tables allocated
+ * before the failure stay, empty and reachable; no leaf was written).
+ */
+int pt_map(struct pagetable *pt, vaddr_t va, pfn_t pfn, enum vmsim_page_size ps, uint64_t flags);
+
+/*
+ * Make the slot for a leaf of size @ps at @va exist, allocating tables on
+ * the way, and return a pointer to it in *@slot (present or not: the kernel
+ * stores swap entries in non-present leaves). Errors as pt_map, with
+ * VMSIM_EEXIST when a huge leaf above @ps already covers @va.
+ */
+int pt_slot(struct pagetable *pt, vaddr_t va, enum vmsim_page_size ps, pte_t **slot /* out */);
+
+/*
+ * The kernel's lookup: walk towards @va and return a pointer to the entry
+ * where the walk stops — a present leaf (PS set, or at level 1) or the first
+ * non-present entry — and its level in *@level. Never NULL for a canonical
+ * address (the root exists); NULL for a non-canonical one.
+ */
+pte_t *pt_lookup(const struct pagetable *pt, vaddr_t va, unsigned *level /* out */);
+
+/* Clear the present leaf that maps @va, whatever its size, returning the old
+ * entry in *@old and the size in *@ps. Returns 0 or VMSIM_ENOENT. Tables
+ * left empty stay (pt_prune frees them). */
+int pt_unmap(struct pagetable *pt, vaddr_t va, pte_t *old /* out */,
+	     enum vmsim_page_size *ps /* out */);
+
+/* Set bits @set and clear bits @clear in the present leaf mapping @va
+ * (flag bits only: the PFN, P and PS cannot change this way). Returns 0,
+ * VMSIM_EINVAL (@set or @clear touch PFN/P/PS) or VMSIM_ENOENT. */
+int pt_protect(struct pagetable *pt, vaddr_t va, uint64_t set, uint64_t clear);
+
+/* Free the tables below the root that map nothing in [@start, @end), as
+ * Linux's free_pgtables does after munmap. Returns the number freed. The
+ * caller must flush paging-structure caches afterwards. */
+uint64_t pt_prune(struct pagetable *pt, vaddr_t start, vaddr_t end);
+
+/* Call @fn for every present leaf (in address order); stop early and return
+ * @fn's value if it is non-zero. */
+int pt_for_each_leaf(const struct pagetable *pt,
+		     int (*fn)(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg),
+		     void *arg);
+
+#endif

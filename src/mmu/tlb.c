@@ -1,0 +1,515 @@
+/*
+ * The TLB hierarchy: L1I and L1D in front of a unified L2, each level made
+ * of up to VMSIM_TLB_MAX_ARRAYS arrays, each array holding one or more page
+ * sizes. Only mmu/ calls this.
+ *
+ *   fetch -> L1I (or L1D if there is no L1I) --miss--> L2 --miss--> NULL (walk)
+ *   data  -> L1D ----------------------------------/   hit: copied into L1
+ *
+ * A level probes its sizes in the order 4K, 2M, 1G with vpn = va >> shift.
+ *
+ * Smashing. A level without an array for a page's size caches the largest
+ * smaller piece of it that contains va (Intel SDM vol. 3A §4.10.2.3 allows
+ * this; AMD's L2 DTLB does it to 1 GiB pages). The piece's val carries the
+ * PFN of the piece's first frame and keeps the page's original size in bits
+ * 10..9, so INVLPG anywhere in the original page can find every piece, and
+ * an L2 piece copied into an L1 that holds the original size becomes the
+ * whole page again (as Zen reloads 1G pieces into its L1 as 1G entries).
+ *
+ * Invariants:
+ *  - a global entry (val bit 8) is stored as tlb_tag(vpn, size, 0) | G: its
+ *    PCID is meaningless, so its stored tag depends on the page alone and
+ *    INVLPG removes it with one exact remove() per size;
+ *  - lv->nsmashed is exactly the number of smashed entries of the level:
+ *    counted on insert, on eviction, and in every remove_if predicate; the
+ *    exact remove() is used only while nsmashed == 0;
+ *  - val bits 51..12 are a PFN (the MMU folds a huge leaf's PAT bit away).
+ *
+ * Counting: each level's lookups = hits + misses; fills and evictions by
+ * the size of the entry inserted or displaced; invalidations by INVLPG and
+ * flushes; so a level holds sum(fills) - sum(evictions) - invalidations
+ * entries. Refilling a page that is already cached rewrites its val in place
+ * and is no fill; if the refill flips G, the new entry displaces the old one
+ * (a fill and an eviction).
+ */
+#include <string.h>
+
+#include "base/base.h"
+#include "mmu/pte.h"
+#include "mmu/tlb.h"
+
+#define TLB_MAX_ENTRIES (1u << 20) /* per array: anything bigger is a typo, not a TLB */
+#define VPN_MASK	(~0ULL >> TLB_TAG_VPN_SHIFT) /* the VPN bits a tag keeps */
+
+static bool is_pow2(uint64_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+static inline enum vmsim_page_size val_orig(uint64_t val)
+{
+	return (enum vmsim_page_size)((val & TLB_VAL_ORIG_MASK) >> TLB_VAL_ORIG_SHIFT);
+}
+
+static inline pfn_t val_pfn(uint64_t val)
+{
+	return (val & PTE_PFN_MASK) >> VMSIM_PAGE_SHIFT;
+}
+
+static inline uint64_t val_with_pfn(uint64_t val, pfn_t pfn)
+{
+	return (val & ~PTE_PFN_MASK) | ((pfn << VMSIM_PAGE_SHIFT) & PTE_PFN_MASK);
+}
+
+/* Does the stored entry hold a piece of a larger page? */
+static inline bool is_smashed(uint64_t etag, uint64_t val)
+{
+	return val_orig(val) != tlb_tag_size(etag);
+}
+
+/* The tag an entry for (@vpn, @ps) is stored under: global ones carry PCID 0. */
+static inline uint64_t stored_tag(vpn_t vpn, enum vmsim_page_size ps, pcid_t pcid, uint64_t val)
+{
+	if (val & PTE_G)
+		return tlb_tag(vpn, ps, 0) | TLB_TAG_G;
+	return tlb_tag(vpn, ps, pcid);
+}
+
+/* Frames from the start of a page of size @orig to the start of its piece of
+ * size @piece that contains @va. */
+static inline pfn_t piece_offset(vaddr_t va, enum vmsim_page_size orig, enum vmsim_page_size piece)
+{
+	uint64_t off = va & ((1ULL << vmsim_page_shift(orig)) - 1);
+	return (off >> vmsim_page_shift(piece)) << (vmsim_page_shift(piece) - VMSIM_PAGE_SHIFT);
+}
+
+/* Largest size <= @ps that level @lv holds, or -1. */
+static inline int fit_size(const struct tlb_level *lv, enum vmsim_page_size ps)
+{
+	for (int s = (int)ps; s >= 0; s--)
+		if (lv->array_for[s] >= 0)
+			return s;
+	return -1;
+}
+
+static inline struct tlb_array *array_of(struct tlb_level *lv, enum vmsim_page_size ps)
+{
+	return &lv->arr[lv->array_for[ps]];
+}
+
+static inline enum vmsim_tlb_level l1_for(const struct tlb *t, bool fetch)
+{
+	return (fetch && t->lv[VMSIM_TLB_L1I].narrays) ? VMSIM_TLB_L1I : VMSIM_TLB_L1D;
+}
+
+/* ---- setup --------------------------------------------------------------- */
+
+static void reset(struct tlb *t)
+{
+	memset(t->lv, 0, sizeof(t->lv));
+	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++)
+		memset(t->lv[l].array_for, -1, sizeof(t->lv[l].array_for));
+}
+
+static bool array_is_fa(const struct vmsim_tlb_array_cfg *ac)
+{
+	return ac->ways == 0 || ac->ways == ac->entries;
+}
+
+/* Geometry checks, before anything is allocated. */
+static int check_cfg(const struct vmsim_tlb_cfg *cfg)
+{
+	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++) {
+		const struct vmsim_tlb_level_cfg *lc = &cfg->level[l];
+		uint8_t held = 0;
+		unsigned present = 0;
+
+		if (lc->narrays > VMSIM_TLB_MAX_ARRAYS)
+			return VMSIM_EINVAL;
+		for (unsigned i = 0; i < lc->narrays; i++) {
+			const struct vmsim_tlb_array_cfg *ac = &lc->arrays[i];
+			uint32_t ways = array_is_fa(ac) ? ac->entries : ac->ways;
+
+			if (ac->entries == 0)
+				continue; /* an absent array */
+			if (ac->entries > TLB_MAX_ENTRIES || ac->ways > ac->entries)
+				return VMSIM_EINVAL;
+			if (ac->entries % ways || !is_pow2(ac->entries / ways))
+				return VMSIM_EINVAL;
+			if (ac->repl != VMSIM_REPL_LRU && ac->repl != VMSIM_REPL_PLRU &&
+			    ac->repl != VMSIM_REPL_RANDOM)
+				return VMSIM_EINVAL;
+			if (ac->repl == VMSIM_REPL_PLRU && !is_pow2(ways))
+				return VMSIM_EINVAL;
+			if (ac->sizes == 0 || (ac->sizes & ~((1u << VMSIM_NPAGE_SIZES) - 1)))
+				return VMSIM_EINVAL;
+			if (held & ac->sizes)
+				return VMSIM_EINVAL; /* a size held by two arrays */
+			held |= ac->sizes;
+			present++;
+		}
+		if (l == VMSIM_TLB_L1D && present == 0)
+			return VMSIM_EINVAL;
+	}
+	return 0;
+}
+
+int tlb_init(struct tlb *t, const struct vmsim_tlb_cfg *cfg, struct vmsim_tlb_level_stats *stats)
+{
+	int rc;
+
+	reset(t);
+	t->stats = stats;
+	if (!cfg || !stats)
+		return VMSIM_EINVAL;
+	rc = check_cfg(cfg);
+	if (rc)
+		return rc;
+
+	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++) {
+		const struct vmsim_tlb_level_cfg *lc = &cfg->level[l];
+		struct tlb_level *lv = &t->lv[l];
+
+		for (unsigned i = 0; i < lc->narrays; i++) {
+			const struct vmsim_tlb_array_cfg *ac = &lc->arrays[i];
+			struct tlb_array *arr = &lv->arr[lv->narrays];
+			uint64_t seed = cfg->seed + l * VMSIM_TLB_MAX_ARRAYS + i;
+
+			if (ac->entries == 0)
+				continue;
+			arr->ops = array_is_fa(ac) ? &tlb_fa_ops : &tlb_setassoc_ops;
+			arr->cfg = *ac;
+			arr->st = arr->ops->create(ac, seed);
+			if (!arr->st)
+				goto out_release;
+			for (unsigned s = 0; s < VMSIM_NPAGE_SIZES; s++)
+				if (ac->sizes & (1u << s))
+					lv->array_for[s] = (int8_t)lv->narrays;
+			lv->narrays++;
+		}
+	}
+	return 0;
+
+out_release:
+	tlb_release(t);
+	return VMSIM_ENOHOSTMEM;
+}
+
+void tlb_release(struct tlb *t)
+{
+	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++)
+		for (unsigned i = 0; i < t->lv[l].narrays; i++)
+			t->lv[l].arr[i].ops->destroy(t->lv[l].arr[i].st);
+	reset(t);
+}
+
+/* ---- lookup and fill ----------------------------------------------------- */
+
+/* Probe @lv for @va in the order 4K, 2M, 1G; the size hit goes to *@ps. */
+static inline uint64_t *probe(struct tlb_level *lv, vaddr_t va, pcid_t pcid,
+			      enum vmsim_page_size *ps /* out */)
+{
+	for (unsigned s = 0; s < VMSIM_NPAGE_SIZES; s++) {
+		struct tlb_array *arr;
+		uint64_t *val;
+
+		if (lv->array_for[s] < 0)
+			continue;
+		arr = &lv->arr[lv->array_for[s]];
+		val = arr->ops->lookup(arr->st, tlb_tag(va >> vmsim_page_shift(s), s, pcid));
+		if (val) {
+			*ps = (enum vmsim_page_size)s;
+			return val;
+		}
+	}
+	return NULL;
+}
+
+/* Insert into level @l, at size @ps, the entry for @va whose val is @val;
+ * the caller guarantees the level has no entry answering (va, pcid, ps). */
+static void insert_entry(struct tlb *t, enum vmsim_tlb_level l, vaddr_t va, pcid_t pcid,
+			 enum vmsim_page_size ps, uint64_t val)
+{
+	struct tlb_level *lv = &t->lv[l];
+	struct tlb_array *arr = array_of(lv, ps);
+	struct vmsim_tlb_level_stats *st = &t->stats[l];
+	uint64_t etag = stored_tag(va >> vmsim_page_shift(ps), ps, pcid, val);
+	uint64_t ev_tag, ev_val;
+
+	if (arr->ops->insert(arr->st, etag, val, &ev_tag, &ev_val)) {
+		st->evictions[tlb_tag_size(ev_tag)]++;
+		if (is_smashed(ev_tag, ev_val)) {
+			VMSIM_BUG_ON(lv->nsmashed == 0);
+			lv->nsmashed--;
+		}
+	}
+	st->fills[ps]++;
+	if (is_smashed(etag, val))
+		lv->nsmashed++;
+}
+
+/* An L1 miss: probe L2 and, on a hit, copy the entry into L1 @l1. */
+static uint64_t *lookup_l2(struct tlb *t, enum vmsim_tlb_level l1, vaddr_t va, pcid_t pcid,
+			   enum vmsim_page_size *ps /* out */)
+{
+	struct tlb_level *l2 = &t->lv[VMSIM_TLB_L2];
+	struct vmsim_tlb_level_stats *st = &t->stats[VMSIM_TLB_L2];
+	enum vmsim_page_size s2, orig, fit_ps;
+	uint64_t *v2, val;
+	pfn_t base;
+	int fit;
+
+	if (!l2->narrays)
+		return NULL;
+	st->lookups++;
+	v2 = probe(l2, va, pcid, &s2);
+	if (!v2) {
+		st->misses++;
+		return NULL;
+	}
+	st->hits[s2]++;
+
+	orig = val_orig(*v2);
+	if (orig < s2)
+		orig = s2; /* a val whose size bits the caller overwrote */
+	fit = fit_size(&t->lv[l1], orig);
+	if (fit < 0) {
+		*ps = s2; /* L1 cannot hold the page at any size: serve from L2 */
+		return v2;
+	}
+	fit_ps = (enum vmsim_page_size)fit;
+	base = val_pfn(*v2) - piece_offset(va, orig, s2);
+	val = val_with_pfn(*v2, base + piece_offset(va, orig, fit_ps));
+	val = (val & ~TLB_VAL_ORIG_MASK) | ((uint64_t)orig << TLB_VAL_ORIG_SHIFT);
+	insert_entry(t, l1, va, pcid, fit_ps, val);
+
+	*ps = fit_ps;
+	return array_of(&t->lv[l1], fit_ps)
+		->ops->lookup(array_of(&t->lv[l1], fit_ps)->st,
+			      tlb_tag(va >> vmsim_page_shift(fit_ps), fit_ps, pcid));
+}
+
+uint64_t *tlb_lookup(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch,
+		     enum vmsim_page_size *ps /* out */)
+{
+	enum vmsim_tlb_level l1 = l1_for(t, fetch);
+	struct vmsim_tlb_level_stats *st = &t->stats[l1];
+	enum vmsim_page_size hit;
+	uint64_t *val;
+
+	st->lookups++;
+	val = probe(&t->lv[l1], va, pcid, &hit);
+	if (likely(val != NULL)) {
+		st->hits[hit]++;
+		*ps = hit;
+		return val;
+	}
+	st->misses++;
+	return lookup_l2(t, l1, va, pcid, ps);
+}
+
+/* Cache in level @l the page of size @ps at @va whose val (original size
+ * bits set) is @val, at the largest size the level holds. */
+static void fill_level(struct tlb *t, enum vmsim_tlb_level l, vaddr_t va, pcid_t pcid,
+		       enum vmsim_page_size ps, uint64_t val)
+{
+	struct tlb_level *lv = &t->lv[l];
+	enum vmsim_page_size fit_ps;
+	struct tlb_array *arr;
+	uint64_t *old, pval;
+	vpn_t vpn;
+	int fit;
+
+	fit = fit_size(lv, ps);
+	if (fit < 0)
+		return;
+	fit_ps = (enum vmsim_page_size)fit;
+	arr = array_of(lv, fit_ps);
+	vpn = va >> vmsim_page_shift(fit_ps);
+	pval = val_with_pfn(val, val_pfn(val) + piece_offset(va, ps, fit_ps));
+
+	old = arr->ops->lookup(arr->st, tlb_tag(vpn, fit_ps, pcid));
+	if (old) {
+		uint64_t old_tag = stored_tag(vpn, fit_ps, pcid, *old);
+
+		if (old_tag == stored_tag(vpn, fit_ps, pcid, pval)) {
+			/* the same entry: refresh its val in place */
+			if (is_smashed(old_tag, *old))
+				lv->nsmashed--;
+			if (is_smashed(old_tag, pval))
+				lv->nsmashed++;
+			*old = pval;
+			return;
+		}
+		/* the G bit changed: the new entry displaces the old one */
+		if (is_smashed(old_tag, *old))
+			lv->nsmashed--;
+		VMSIM_BUG_ON(arr->ops->remove(arr->st, old_tag) != 1);
+		t->stats[l].evictions[fit_ps]++;
+	}
+	insert_entry(t, l, va, pcid, fit_ps, pval);
+}
+
+void tlb_fill(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch, enum vmsim_page_size ps,
+	      uint64_t val)
+{
+	VMSIM_BUG_ON((unsigned)ps >= VMSIM_NPAGE_SIZES);
+	VMSIM_BUG_ON(val_pfn(val) & ((1ULL << (vmsim_page_shift(ps) - VMSIM_PAGE_SHIFT)) - 1));
+
+	val = (val & ~TLB_VAL_ORIG_MASK) | ((uint64_t)ps << TLB_VAL_ORIG_SHIFT);
+	fill_level(t, l1_for(t, fetch), va, pcid, ps, val);
+	if (t->lv[VMSIM_TLB_L2].narrays)
+		fill_level(t, VMSIM_TLB_L2, va, pcid, ps, val);
+}
+
+/* ---- invalidation -------------------------------------------------------- */
+
+struct invlpg_arg {
+	vaddr_t va;         /* address invalidated */
+	pcid_t pcid;        /* current PCID */
+	uint64_t *nsmashed; /* smashed entries removed, counted here */
+};
+
+/* Does the entry translate arg->va for arg->pcid or globally, whatever its
+ * size, pieces of a larger page included? */
+static bool invlpg_pred(uint64_t tag, uint64_t val, const void *argp)
+{
+	const struct invlpg_arg *arg = argp;
+	enum vmsim_page_size ts = tlb_tag_size(tag), os = val_orig(val);
+	unsigned k;
+	vpn_t vpn;
+
+	if (!(tag & TLB_TAG_G) && tlb_tag_pcid(tag) != (arg->pcid & TLB_TAG_PCID_MASK))
+		return false;
+	if (os < ts)
+		os = ts;
+	k = vmsim_page_shift(os) - vmsim_page_shift(ts);
+	vpn = (arg->va >> vmsim_page_shift(ts)) & VPN_MASK;
+	if ((tlb_tag_vpn(tag) >> k) != (vpn >> k))
+		return false;
+	if (os != ts)
+		(*arg->nsmashed)++;
+	return true;
+}
+
+static void count_invalidations(struct tlb *t, enum vmsim_tlb_level l, unsigned n)
+{
+	t->stats[l].invalidations += n;
+}
+
+unsigned tlb_invlpg(struct tlb *t, vaddr_t va, pcid_t pcid)
+{
+	unsigned total = 0;
+
+	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++) {
+		struct tlb_level *lv = &t->lv[l];
+		unsigned n = 0;
+
+		if (lv->nsmashed == 0) {
+			for (unsigned s = 0; s < VMSIM_NPAGE_SIZES; s++) {
+				struct tlb_array *arr;
+				vpn_t vpn = va >> vmsim_page_shift(s);
+
+				if (lv->array_for[s] < 0)
+					continue;
+				arr = &lv->arr[lv->array_for[s]];
+				n += arr->ops->remove(arr->st, tlb_tag(vpn, s, pcid));
+				n += arr->ops->remove(arr->st, tlb_tag(vpn, s, 0) | TLB_TAG_G);
+			}
+		} else {
+			uint64_t smashed = 0;
+			struct invlpg_arg arg = {.va = va, .pcid = pcid, .nsmashed = &smashed};
+
+			for (unsigned i = 0; i < lv->narrays; i++)
+				n += lv->arr[i].ops->remove_if(lv->arr[i].st, invlpg_pred, &arg);
+			VMSIM_BUG_ON(smashed > lv->nsmashed);
+			lv->nsmashed -= smashed;
+		}
+		count_invalidations(t, (enum vmsim_tlb_level)l, n);
+		total += n;
+	}
+	return total;
+}
+
+struct flush_arg {
+	bool all_pcids;     /* every non-global entry, else only @pcid's */
+	pcid_t pcid;        /* PCID flushed when !all_pcids */
+	bool keep_global;   /* leave global entries */
+	uint64_t *nsmashed; /* smashed entries removed, counted here */
+};
+
+static bool flush_pred(uint64_t tag, uint64_t val, const void *argp)
+{
+	const struct flush_arg *arg = argp;
+	bool hit;
+
+	if (tag & TLB_TAG_G)
+		hit = !arg->keep_global;
+	else
+		hit = arg->all_pcids || tlb_tag_pcid(tag) == (arg->pcid & TLB_TAG_PCID_MASK);
+	if (hit && is_smashed(tag, val))
+		(*arg->nsmashed)++;
+	return hit;
+}
+
+static unsigned flush(struct tlb *t, bool all_pcids, pcid_t pcid, bool keep_global)
+{
+	unsigned total = 0;
+
+	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++) {
+		struct tlb_level *lv = &t->lv[l];
+		uint64_t smashed = 0;
+		struct flush_arg arg = {
+			.all_pcids = all_pcids,
+			.pcid = pcid,
+			.keep_global = keep_global,
+			.nsmashed = &smashed,
+		};
+		unsigned n = 0;
+
+		for (unsigned i = 0; i < lv->narrays; i++)
+			n += lv->arr[i].ops->remove_if(lv->arr[i].st, flush_pred, &arg);
+		VMSIM_BUG_ON(smashed > lv->nsmashed);
+		lv->nsmashed -= smashed;
+		count_invalidations(t, (enum vmsim_tlb_level)l, n);
+		total += n;
+	}
+	return total;
+}
+
+unsigned tlb_flush_pcid(struct tlb *t, pcid_t pcid, bool keep_global)
+{
+	return flush(t, false, pcid, keep_global);
+}
+
+unsigned tlb_flush_all(struct tlb *t, bool keep_global)
+{
+	return flush(t, true, 0, keep_global);
+}
+
+/* ---- walking the entries ------------------------------------------------- */
+
+struct for_each_arg {
+	void (*fn)(enum vmsim_tlb_level lv, uint64_t tag, uint64_t val, void *arg);
+	void *arg;                 /* the caller's */
+	enum vmsim_tlb_level level; /* level being walked */
+};
+
+static void for_each_tramp(uint64_t tag, uint64_t val, void *argp)
+{
+	struct for_each_arg *a = argp;
+	a->fn(a->level, tag, val, a->arg);
+}
+
+void tlb_for_each(struct tlb *t,
+		  void (*fn)(enum vmsim_tlb_level lv, uint64_t tag, uint64_t val, void *arg),
+		  void *arg)
+{
+	struct for_each_arg a = {.fn = fn, .arg = arg};
+
+	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++) {
+		a.level = (enum vmsim_tlb_level)l;
+		for (unsigned i = 0; i < t->lv[l].narrays; i++)
+			t->lv[l].arr[i].ops->for_each(t->lv[l].arr[i].st, for_each_tramp, &a);
+	}
+}
