@@ -120,12 +120,12 @@ static void print_diagram(vaddr_t va, const struct field *f, unsigned nf)
 	char border[sizeof(l.s)];
 	char bits[65];
 	unsigned i, j, w;
-	int n;
 
 	line_add(&l, "  ");
 	for (i = 0; i < nf; i++) {
+		int n = snprintf(NULL, 0, "%u", f[i].hi);
+
 		w = width(&f[i]);
-		n = snprintf(NULL, 0, "%u", f[i].hi);
 		line_add(&l, "%u%*u ", f[i].hi, (int)w - n, f[i].lo);
 	}
 	line_flush(&l);
@@ -268,9 +268,10 @@ int cmd_translate(int argc, char **argv)
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
-		int m;
 
 		if (!options_done && arg[0] == '-' && arg[1] != '\0') {
+			int m;
+
 			if (strcmp(arg, "--") == 0) {
 				options_done = true;
 				continue;

@@ -163,10 +163,9 @@ int cli_parse_page_size(const char *what, const char *s, enum vmsim_page_size *o
 {
 	struct cli_error ignored;
 	uint64_t bytes;
-	unsigned ps;
 
 	if (cli_parse_size(what, s, &bytes, &ignored) == 0) {
-		for (ps = 0; ps < VMSIM_NPAGE_SIZES; ps++) {
+		for (unsigned ps = 0; ps < VMSIM_NPAGE_SIZES; ps++) {
 			if (bytes == 1ULL << vmsim_page_shift((enum vmsim_page_size)ps)) {
 				*out = (enum vmsim_page_size)ps;
 				return 0;
