@@ -9,7 +9,7 @@
 #define VMSIM_ERROR_H
 
 #define VMSIM_ERRNO_MAP(X)                                                                         \
-	X(NOMEM, "out of simulated physical memory")                                               \
+	X(NOMEM, "out of memory")                                                                  \
 	X(NOHOSTMEM, "out of host memory")                                                         \
 	X(INVAL, "invalid argument")                                                               \
 	X(RANGE, "value out of range")                                                             \
@@ -20,7 +20,11 @@
 	X(PARSE, "parse error")                                                                    \
 	X(IO, "input/output error")                                                                \
 	X(NOTSUP, "not supported by this configuration")                                           \
-	X(CHECK, "invariant check failed")
+	X(CHECK, "invariant check failed")                                                         \
+	X(SRCH, "no such process")                                                                 \
+	X(BADF, "bad file descriptor")                                                             \
+	X(ACCES, "permission denied")                                                              \
+	X(FAULT, "bad address")
 
 enum vmsim_err_index {
 #define VMSIM__IDX(name, msg) VMSIM__IDX_##name,

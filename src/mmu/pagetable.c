@@ -202,7 +202,7 @@ static int for_each(const struct pagetable *pt, pfn_t table, unsigned level, vad
 	pte_t *t = pt_table(pt->pm, table);
 	uint64_t span = pte_level_span(level);
 	for (unsigned i = 0; i < PTE_ENTRIES; i++) {
-		if (!pte_present(t[i]))
+		if (!t[i] || (!pte_present(t[i]) && level > 1))
 			continue;
 		vaddr_t va = base + (uint64_t)i * span;
 		int rc;

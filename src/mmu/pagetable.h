@@ -81,8 +81,10 @@ int pt_protect(struct pagetable *pt, vaddr_t va, uint64_t set, uint64_t clear);
  * caller must flush paging-structure caches afterwards. */
 uint64_t pt_prune(struct pagetable *pt, vaddr_t start, vaddr_t end);
 
-/* Call @fn for every present leaf (in address order); stop early and return
- * @fn's value if it is non-zero. */
+/* Call @fn, in address order, for every leaf slot that is not zero: each
+ * present leaf of any size, and each non-present level-1 entry holding
+ * kernel data (swap entries, pages of PROT_NONE areas: @fn checks P).
+ * Stops early and returns @fn's value if it is non-zero. */
 int pt_for_each_leaf(const struct pagetable *pt,
 		     int (*fn)(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg),
 		     void *arg);

@@ -22,91 +22,98 @@
 	}
 
 struct preset {
-	const char *name;            /* matched by --cpu */
-	const char *desc;            /* one line for `vmsim presets` */
-	struct vmsim_mmu_cfg cfg;    /* the configuration itself */
+	const char *name;	  /* matched by --cpu */
+	const char *desc;	  /* one line for `vmsim presets` */
+	struct vmsim_mmu_cfg cfg; /* the configuration itself */
 };
 
 static const struct preset presets[] = {
-	{
-		.name = "seed",
-		.desc = "the seed document's TLB: one 64-entry fully associative 4 KiB data TLB, "
-			"LRU, no L2, no paging-structure caches",
-		.cfg = {
-			.cpu = "seed",
-			.levels = 4,
-			.maxphyaddr = 46,
-			.pcid = false,
-			.pwc = false,
-			.tlb = {
-				.level = {
-					[VMSIM_TLB_L1D] = {.narrays = 1,
-							   .arrays = {ARRAY(64, 0, SZ_4K)}},
-				},
-			},
-		},
-	},
-	{
-		.name = "skylake",
-		.desc = "Intel Skylake client core: split L1 DTLB/ITLB per page size, 1536-entry "
-			"12-way STLB, PCID, paging-structure caches",
-		.cfg = {
-			.cpu = "skylake",
-			.levels = 4,
-			.maxphyaddr = 39,
-			.pcid = true,
-			.pwc = true,
-			.tlb = {
-				.level = {
-					[VMSIM_TLB_L1I] = {.narrays = 2,
-							   .arrays = {ARRAY(128, 8, SZ_4K),
-								      ARRAY(8, 0, SZ_2M)}},
-					[VMSIM_TLB_L1D] = {.narrays = 3,
-							   .arrays = {ARRAY(64, 4, SZ_4K),
-								      ARRAY(32, 4, SZ_2M),
-								      ARRAY(4, 0, SZ_1G)}},
-					[VMSIM_TLB_L2] = {.narrays = 2,
-							  .arrays = {ARRAY(1536, 12, SZ_4K | SZ_2M),
-								     ARRAY(16, 4, SZ_1G)}},
-				},
-			},
-			/* estimates: Intel does not document these sizes */
-			.pwc_cfg = {.entries = {[2] = 32, [3] = 4, [4] = 2}},
-		},
-	},
-	{
-		.name = "zen4",
-		.desc = "AMD Zen 4 core: 72-entry fully associative L1 DTLB and 64-entry L1 ITLB "
-			"for all sizes, 3072-entry 24-way L2 DTLB (1 GiB pages smashed to 2 MiB)",
-		.cfg = {
-			.cpu = "zen4",
-			.levels = 4,
-			.maxphyaddr = 48,
-			.pcid = true,
-			.pwc = true,
-			.tlb = {
-				.level = {
-					[VMSIM_TLB_L1I] = {.narrays = 1,
-							   .arrays = {ARRAY(64, 0,
-									    SZ_4K | SZ_2M | SZ_1G)}},
-					[VMSIM_TLB_L1D] = {.narrays = 1,
-							   .arrays = {ARRAY(72, 0,
-									    SZ_4K | SZ_2M | SZ_1G)}},
-					[VMSIM_TLB_L2] = {.narrays = 1,
-							  .arrays = {ARRAY(3072, 24, SZ_4K | SZ_2M)}},
-				},
-			},
-			/* PDEs: an estimate of the L2 DTLB's share; PDPTE/PML4E: the
-			 * documented 64-entry page directory cache, split evenly */
-			.pwc_cfg = {.entries = {[2] = 64, [3] = 32, [4] = 32}},
-		},
-	},
+    {
+	.name = "seed",
+	.desc = "the seed document's TLB: one 64-entry fully associative 4 KiB data TLB, "
+		"LRU, no L2, no paging-structure caches",
+	.cfg =
+	    {
+		.cpu = "seed",
+		.levels = 4,
+		.maxphyaddr = 46,
+		.pcid = false,
+		.pwc = false,
+		.tlb =
+		    {
+			.level =
+			    {
+				[VMSIM_TLB_L1D] = {.narrays = 1, .arrays = {ARRAY(64, 0, SZ_4K)}},
+			    },
+		    },
+	    },
+    },
+    {
+	.name = "skylake",
+	.desc = "Intel Skylake client core: split L1 DTLB/ITLB per page size, 1536-entry "
+		"12-way STLB, PCID, paging-structure caches",
+	.cfg =
+	    {
+		.cpu = "skylake",
+		.levels = 4,
+		.maxphyaddr = 39,
+		.pcid = true,
+		.pwc = true,
+		.tlb =
+		    {
+			.level =
+			    {
+				[VMSIM_TLB_L1I] = {.narrays = 2,
+						   .arrays = {ARRAY(128, 8, SZ_4K),
+							      ARRAY(8, 0, SZ_2M)}},
+				[VMSIM_TLB_L1D] = {.narrays = 3,
+						   .arrays = {ARRAY(64, 4, SZ_4K),
+							      ARRAY(32, 4, SZ_2M),
+							      ARRAY(4, 0, SZ_1G)}},
+				[VMSIM_TLB_L2] =
+				    {.narrays = 2,
+				     .arrays = {ARRAY(1536, 12, SZ_4K | SZ_2M),
+						ARRAY(16, 4, SZ_1G)}},
+			    },
+		    },
+		/* estimates: Intel does not document these sizes */
+		.pwc_cfg = {.entries = {[2] = 32, [3] = 4, [4] = 2}},
+	    },
+    },
+    {
+	.name = "zen4",
+	.desc = "AMD Zen 4 core: 72-entry fully associative L1 DTLB and 64-entry L1 ITLB "
+		"for all sizes, 3072-entry 24-way L2 DTLB (1 GiB pages smashed to 2 MiB)",
+	.cfg =
+	    {
+		.cpu = "zen4",
+		.levels = 4,
+		.maxphyaddr = 48,
+		.pcid = true,
+		.pwc = true,
+		.tlb =
+		    {
+			.level =
+			    {
+				[VMSIM_TLB_L1I] = {.narrays = 1,
+						   .arrays = {ARRAY(64, 0, SZ_4K | SZ_2M | SZ_1G)}},
+				[VMSIM_TLB_L1D] = {.narrays = 1,
+						   .arrays = {ARRAY(72, 0, SZ_4K | SZ_2M | SZ_1G)}},
+				[VMSIM_TLB_L2] = {.narrays = 1,
+						  .arrays = {ARRAY(3072, 24, SZ_4K | SZ_2M)}},
+			    },
+		    },
+		/* PDEs: an estimate of the L2 DTLB's share; PDPTE/PML4E: the
+		 * documented 64-entry page directory cache, split evenly */
+		.pwc_cfg = {.entries = {[2] = 64, [3] = 32, [4] = 32}},
+	    },
+    },
 };
 
 static const char *const preset_names[] = {"seed", "skylake", "zen4", NULL};
 
 _Static_assert(sizeof(preset_names) / sizeof(preset_names[0]) ==
-		       sizeof(presets) / sizeof(presets[0]) + 1,
+		   sizeof(presets) / sizeof(presets[0]) + 1,
 	       "one name per preset, in table order");
 
 static const struct preset *find(const char *name)

@@ -205,18 +205,29 @@ void tlb_release(struct tlb *t)
 
 /* ---- lookup and fill ----------------------------------------------------- */
 
-/* Probe @lv for @va in the order 4K, 2M, 1G; the size hit goes to *@ps. */
-static inline uint64_t *probe(struct tlb_level *lv, vaddr_t va, pcid_t pcid,
+/* The tag bits a lookup for @pcid shares at every size: V and the PCID,
+ * widened once (a 16-bit PCID spilled and reloaded as 64 bits stalls store
+ * forwarding on every probe). */
+static inline uint64_t lookup_bits(pcid_t pcid)
+{
+	return TLB_TAG_V | ((uint64_t)pcid & TLB_TAG_PCID_MASK);
+}
+
+/* Probe @lv for @va in the order 4K, 2M, 1G, @bits from lookup_bits(); the
+ * size hit goes to *@ps. Equivalent to looking up tlb_tag(va >> shift, s, pcid). */
+static inline uint64_t *probe(struct tlb_level *lv, vaddr_t va, uint64_t bits,
 			      enum vmsim_page_size *ps /* out */)
 {
 	for (unsigned s = 0; s < VMSIM_NPAGE_SIZES; s++) {
 		struct tlb_array *arr;
-		uint64_t *val;
+		uint64_t *val, tag;
 
 		if (lv->array_for[s] < 0)
 			continue;
 		arr = &lv->arr[lv->array_for[s]];
-		val = arr->ops->lookup(arr->st, tlb_tag(va >> vmsim_page_shift(s), s, pcid));
+		tag = ((va >> vmsim_page_shift(s)) << TLB_TAG_VPN_SHIFT) |
+		      ((uint64_t)s << TLB_TAG_SIZE_SHIFT) | bits;
+		val = arr->ops->lookup(arr->st, tag);
 		if (val) {
 			*ps = (enum vmsim_page_size)s;
 			return val;
@@ -248,9 +259,11 @@ static void insert_entry(struct tlb *t, enum vmsim_tlb_level l, vaddr_t va, pcid
 		lv->nsmashed++;
 }
 
-/* An L1 miss: probe L2 and, on a hit, copy the entry into L1 @l1. */
-static uint64_t *lookup_l2(struct tlb *t, enum vmsim_tlb_level l1, vaddr_t va, pcid_t pcid,
-			   enum vmsim_page_size *ps /* out */)
+/* An L1 miss: probe L2 and, on a hit, copy the entry into L1 @l1. Kept out
+ * of line so that an L1 hit runs no prologue of its. */
+__attribute__((noinline, cold)) static uint64_t *lookup_l2(struct tlb *t, enum vmsim_tlb_level l1,
+							   vaddr_t va, pcid_t pcid,
+							   enum vmsim_page_size *ps /* out */)
 {
 	struct tlb_level *l2 = &t->lv[VMSIM_TLB_L2];
 	struct vmsim_tlb_level_stats *st = &t->stats[VMSIM_TLB_L2];
@@ -262,7 +275,7 @@ static uint64_t *lookup_l2(struct tlb *t, enum vmsim_tlb_level l1, vaddr_t va, p
 	if (!l2->narrays)
 		return NULL;
 	st->lookups++;
-	v2 = probe(l2, va, pcid, &s2);
+	v2 = probe(l2, va, lookup_bits(pcid), &s2);
 	if (!v2) {
 		st->misses++;
 		return NULL;
@@ -285,27 +298,59 @@ static uint64_t *lookup_l2(struct tlb *t, enum vmsim_tlb_level l1, vaddr_t va, p
 
 	*ps = fit_ps;
 	return array_of(&t->lv[l1], fit_ps)
-		->ops->lookup(array_of(&t->lv[l1], fit_ps)->st,
-			      tlb_tag(va >> vmsim_page_shift(fit_ps), fit_ps, pcid));
+	    ->ops->lookup(array_of(&t->lv[l1], fit_ps)->st,
+			  tlb_tag(va >> vmsim_page_shift(fit_ps), fit_ps, pcid));
 }
 
+/* The rest of an L1 lookup whose 4 KiB probe missed (or that has no 4 KiB
+ * array): the larger sizes, then L2. Out of line, like lookup_l2. */
+__attribute__((noinline)) static uint64_t *lookup_rest(struct tlb *t, enum vmsim_tlb_level l1,
+						       vaddr_t va, pcid_t pcid,
+						       enum vmsim_page_size *ps /* out */)
+{
+	struct tlb_level *lv = &t->lv[l1];
+	struct vmsim_tlb_level_stats *st = &t->stats[l1];
+	uint64_t bits = lookup_bits(pcid);
+
+	for (unsigned s = VMSIM_PAGE_2M; s < VMSIM_NPAGE_SIZES; s++) {
+		struct tlb_array *arr;
+		uint64_t *val;
+
+		if (lv->array_for[s] < 0)
+			continue;
+		arr = &lv->arr[lv->array_for[s]];
+		val = arr->ops->lookup(arr->st, ((va >> vmsim_page_shift(s)) << TLB_TAG_VPN_SHIFT) |
+						    ((uint64_t)s << TLB_TAG_SIZE_SHIFT) | bits);
+		if (val) {
+			st->hits[s]++;
+			*ps = (enum vmsim_page_size)s;
+			return val;
+		}
+	}
+	st->misses++;
+	return lookup_l2(t, l1, va, pcid, ps);
+}
+
+/* The hot path: one 4 KiB probe of L1, straight-line on a hit. */
 uint64_t *tlb_lookup(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch,
 		     enum vmsim_page_size *ps /* out */)
 {
 	enum vmsim_tlb_level l1 = l1_for(t, fetch);
-	struct vmsim_tlb_level_stats *st = &t->stats[l1];
-	enum vmsim_page_size hit;
-	uint64_t *val;
+	int a = t->lv[l1].array_for[VMSIM_PAGE_4K];
 
-	st->lookups++;
-	val = probe(&t->lv[l1], va, pcid, &hit);
-	if (likely(val != NULL)) {
-		st->hits[hit]++;
-		*ps = hit;
-		return val;
+	t->stats[l1].lookups++;
+	if (likely(a >= 0)) {
+		struct tlb_array *arr = &t->lv[l1].arr[a];
+		uint64_t *val = arr->ops->lookup(
+		    arr->st, ((va >> VMSIM_PAGE_SHIFT) << TLB_TAG_VPN_SHIFT) | lookup_bits(pcid));
+
+		if (likely(val != NULL)) {
+			t->stats[l1].hits[VMSIM_PAGE_4K]++;
+			*ps = VMSIM_PAGE_4K;
+			return val;
+		}
 	}
-	st->misses++;
-	return lookup_l2(t, l1, va, pcid, ps);
+	return lookup_rest(t, l1, va, pcid, ps);
 }
 
 /* Cache in level @l the page of size @ps at @va whose val (original size
@@ -365,8 +410,8 @@ void tlb_fill(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch, enum vmsim_pag
 /* ---- invalidation -------------------------------------------------------- */
 
 struct invlpg_arg {
-	vaddr_t va;         /* address invalidated */
-	pcid_t pcid;        /* current PCID */
+	vaddr_t va;	    /* address invalidated */
+	pcid_t pcid;	    /* current PCID */
 	uint64_t *nsmashed; /* smashed entries removed, counted here */
 };
 
@@ -432,8 +477,8 @@ unsigned tlb_invlpg(struct tlb *t, vaddr_t va, pcid_t pcid)
 }
 
 struct flush_arg {
-	bool all_pcids;     /* every non-global entry, else only @pcid's */
-	pcid_t pcid;        /* PCID flushed when !all_pcids */
+	bool all_pcids;	    /* every non-global entry, else only @pcid's */
+	pcid_t pcid;	    /* PCID flushed when !all_pcids */
 	bool keep_global;   /* leave global entries */
 	uint64_t *nsmashed; /* smashed entries removed, counted here */
 };
@@ -460,10 +505,10 @@ static unsigned flush(struct tlb *t, bool all_pcids, pcid_t pcid, bool keep_glob
 		struct tlb_level *lv = &t->lv[l];
 		uint64_t smashed = 0;
 		struct flush_arg arg = {
-			.all_pcids = all_pcids,
-			.pcid = pcid,
-			.keep_global = keep_global,
-			.nsmashed = &smashed,
+		    .all_pcids = all_pcids,
+		    .pcid = pcid,
+		    .keep_global = keep_global,
+		    .nsmashed = &smashed,
 		};
 		unsigned n = 0;
 
@@ -491,7 +536,7 @@ unsigned tlb_flush_all(struct tlb *t, bool keep_global)
 
 struct for_each_arg {
 	void (*fn)(enum vmsim_tlb_level lv, uint64_t tag, uint64_t val, void *arg);
-	void *arg;                 /* the caller's */
+	void *arg;		    /* the caller's */
 	enum vmsim_tlb_level level; /* level being walked */
 };
 

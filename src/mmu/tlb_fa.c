@@ -15,8 +15,9 @@
  * Replacement, and its exact tie-breaking:
  *  - An insert takes the lowest-indexed free slot (a bitmap of free slots);
  *    a valid slot is evicted only when all n are valid.
- *  - LRU: a doubly linked recency list, most recent first; hits and inserts
- *    move the slot to the front, the victim is the tail. No ties.
+ *  - LRU: a circular doubly linked recency list through a sentinel, most
+ *    recent first; hits and inserts move the slot to the front, the victim
+ *    is the last. No ties.
  *  - PLRU: one binary tree over the n slots (n a power of two), the same
  *    tree as tlb_setassoc.c with the array as its only set.
  *  - RANDOM: victim = rng_below(n) from the array's seeded xorshift64*
@@ -30,20 +31,24 @@
 
 #define NIL UINT32_MAX
 
+struct lru_link {
+	uint32_t prev; /* more recently used slot, or the sentinel n */
+	uint32_t next; /* less recently used slot, or the sentinel n */
+};
+
 struct fa_array {
-	uint64_t *tags;           /* n stored tags; 0 = free slot */
-	uint64_t *vals;           /* n vals */
-	uint32_t *hnext;          /* next slot in the slot's hash chain, NIL ends */
-	uint32_t *head;           /* nbuckets chain heads, NIL = empty */
-	uint32_t *prev, *next;    /* LRU: recency list links, NIL ends */
-	uint8_t *plru;            /* PLRU: n node bytes (node 0 unused) */
-	uint64_t *freemap;        /* bit i set: slot i free */
-	uint32_t n;               /* slots */
-	uint32_t nvalid;          /* valid slots */
-	uint32_t mru, lru;        /* LRU: list head (most recent) and tail */
-	unsigned hash_shift;      /* 64 - log2(nbuckets) */
+	uint64_t *tags;		  /* n stored tags; 0 = free slot */
+	uint64_t *vals;		  /* n vals */
+	uint32_t *hnext;	  /* next slot in the slot's hash chain, NIL ends */
+	uint32_t *head;		  /* nbuckets chain heads, NIL = empty */
+	struct lru_link *link;	  /* LRU: n + 1 links, circular through the sentinel link[n] */
+	uint8_t *plru;		  /* PLRU: n node bytes (node 0 unused) */
+	uint64_t *freemap;	  /* bit i set: slot i free */
+	uint32_t n;		  /* slots */
+	uint32_t nvalid;	  /* valid slots */
+	unsigned hash_shift;	  /* 64 - log2(nbuckets) */
 	enum vmsim_tlb_repl repl; /* replacement policy */
-	struct rng rng;           /* RANDOM: victim stream */
+	struct rng rng;		  /* RANDOM: victim stream */
 };
 
 static bool is_pow2(uint64_t x)
@@ -79,33 +84,27 @@ static uint32_t plru_victim(const uint8_t *node, uint32_t n_slots)
 	return w;
 }
 
-static void lru_unlink(struct fa_array *a, uint32_t i)
+static inline void lru_unlink(struct fa_array *a, uint32_t i)
 {
-	if (a->prev[i] != NIL)
-		a->next[a->prev[i]] = a->next[i];
-	else
-		a->mru = a->next[i];
-	if (a->next[i] != NIL)
-		a->prev[a->next[i]] = a->prev[i];
-	else
-		a->lru = a->prev[i];
+	struct lru_link *l = a->link;
+	l[l[i].prev].next = l[i].next;
+	l[l[i].next].prev = l[i].prev;
 }
 
-static void lru_push_front(struct fa_array *a, uint32_t i)
+static inline void lru_push_front(struct fa_array *a, uint32_t i)
 {
-	a->prev[i] = NIL;
-	a->next[i] = a->mru;
-	if (a->mru != NIL)
-		a->prev[a->mru] = i;
-	else
-		a->lru = i;
-	a->mru = i;
+	struct lru_link *l = a->link;
+	uint32_t s = a->n, first = l[s].next;
+	l[i].prev = s;
+	l[i].next = first;
+	l[first].prev = i;
+	l[s].next = i;
 }
 
 static inline void touch(struct fa_array *a, uint32_t i)
 {
 	if (likely(a->repl == VMSIM_REPL_LRU)) {
-		if (a->mru != i) {
+		if (a->link[a->n].next != i) {
 			lru_unlink(a, i);
 			lru_push_front(a, i);
 		}
@@ -135,8 +134,7 @@ static void fa_destroy(void *st)
 	free(a->vals);
 	free(a->hnext);
 	free(a->head);
-	free(a->prev);
-	free(a->next);
+	free(a->link);
 	free(a->plru);
 	free(a->freemap);
 	free(a);
@@ -170,7 +168,6 @@ static void *fa_create(const struct vmsim_tlb_array_cfg *cfg, uint64_t seed)
 	a->n = n;
 	a->repl = cfg->repl;
 	a->hash_shift = 64 - bits;
-	a->mru = a->lru = NIL;
 	rng_seed(&a->rng, seed);
 	a->tags = calloc(n, sizeof(*a->tags));
 	a->vals = calloc(n, sizeof(*a->vals));
@@ -185,10 +182,10 @@ static void *fa_create(const struct vmsim_tlb_array_cfg *cfg, uint64_t seed)
 	if (n % 64)
 		a->freemap[nwords - 1] = (1ULL << (n % 64)) - 1;
 	if (a->repl == VMSIM_REPL_LRU) {
-		a->prev = malloc(n * sizeof(*a->prev));
-		a->next = malloc(n * sizeof(*a->next));
-		if (!a->prev || !a->next)
+		a->link = malloc(((size_t)n + 1) * sizeof(*a->link));
+		if (!a->link)
 			goto out_free;
+		a->link[n].prev = a->link[n].next = n; /* empty: the sentinel alone */
 	} else if (a->repl == VMSIM_REPL_PLRU) {
 		a->plru = calloc(n, sizeof(*a->plru));
 		if (!a->plru)
@@ -256,7 +253,7 @@ static bool fa_insert(void *st, uint64_t tag, uint64_t val, uint64_t *ev_tag, ui
 	} else {
 		switch (a->repl) {
 		case VMSIM_REPL_LRU:
-			i = a->lru;
+			i = a->link[a->n].prev; /* least recently used */
 			break;
 		case VMSIM_REPL_PLRU:
 			i = plru_victim(a->plru, a->n);
@@ -322,12 +319,12 @@ static void fa_for_each(void *st, void (*fn)(uint64_t tag, uint64_t val, void *a
 }
 
 const struct tlb_ops tlb_fa_ops = {
-	.name = "fa",
-	.create = fa_create,       /* tlb_init, once per array */
-	.destroy = fa_destroy,     /* tlb_release */
-	.lookup = fa_lookup,       /* every translation: hash, then the chain */
-	.insert = fa_insert,       /* fills after walks and L2 hits */
-	.remove = fa_remove,       /* INVLPG of one exact tag */
-	.remove_if = fa_remove_if, /* flushes, INVLPG of smashed pieces */
-	.for_each = fa_for_each,   /* reports, invariant checks */
+    .name = "fa",
+    .create = fa_create,       /* tlb_init, once per array */
+    .destroy = fa_destroy,     /* tlb_release */
+    .lookup = fa_lookup,       /* every translation: hash, then the chain */
+    .insert = fa_insert,       /* fills after walks and L2 hits */
+    .remove = fa_remove,       /* INVLPG of one exact tag */
+    .remove_if = fa_remove_if, /* flushes, INVLPG of smashed pieces */
+    .for_each = fa_for_each,   /* reports, invariant checks */
 };

@@ -30,16 +30,16 @@
 #include "mmu/tlb.h"
 
 struct sa_array {
-	uint64_t *tags;           /* sets * ways stored tags, set-major; 0 = invalid */
-	uint64_t *vals;           /* the entries' vals, same layout */
-	uint64_t *stamp;          /* LRU: last-use stamp per way, else NULL */
-	uint8_t *plru;            /* PLRU: `ways` node bytes per set (node 0 unused) */
-	uint64_t clock;           /* LRU: last stamp handed out */
-	uint64_t set_mask;        /* sets - 1 */
-	uint32_t ways;            /* ways per set, >= 1 */
-	uint32_t sets;            /* number of sets, a power of two */
+	uint64_t *tags;		  /* sets * ways stored tags, set-major; 0 = invalid */
+	uint64_t *vals;		  /* the entries' vals, same layout */
+	uint64_t *stamp;	  /* LRU: last-use stamp per way, else NULL */
+	uint8_t *plru;		  /* PLRU: `ways` node bytes per set (node 0 unused) */
+	uint64_t clock;		  /* LRU: last stamp handed out */
+	uint64_t set_mask;	  /* sets - 1 */
+	uint32_t ways;		  /* ways per set, >= 1 */
+	uint32_t sets;		  /* number of sets, a power of two */
 	enum vmsim_tlb_repl repl; /* replacement policy */
-	struct rng rng;           /* RANDOM: victim stream */
+	struct rng rng;		  /* RANDOM: victim stream */
 };
 
 static bool is_pow2(uint64_t x)
@@ -246,12 +246,12 @@ static void sa_for_each(void *st, void (*fn)(uint64_t tag, uint64_t val, void *a
 }
 
 const struct tlb_ops tlb_setassoc_ops = {
-	.name = "setassoc",
-	.create = sa_create,       /* tlb_init, once per array */
-	.destroy = sa_destroy,     /* tlb_release */
-	.lookup = sa_lookup,       /* every translation: the hot path */
-	.insert = sa_insert,       /* fills after walks and L2 hits */
-	.remove = sa_remove,       /* INVLPG of one exact tag */
-	.remove_if = sa_remove_if, /* flushes, INVLPG of smashed pieces */
-	.for_each = sa_for_each,   /* reports, invariant checks */
+    .name = "setassoc",
+    .create = sa_create,       /* tlb_init, once per array */
+    .destroy = sa_destroy,     /* tlb_release */
+    .lookup = sa_lookup,       /* every translation: the hot path */
+    .insert = sa_insert,       /* fills after walks and L2 hits */
+    .remove = sa_remove,       /* INVLPG of one exact tag */
+    .remove_if = sa_remove_if, /* flushes, INVLPG of smashed pieces */
+    .for_each = sa_for_each,   /* reports, invariant checks */
 };

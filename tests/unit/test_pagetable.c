@@ -4,6 +4,8 @@
  */
 #include "testutil.h"
 
+#include <string.h>
+
 #include "mmu/pagetable.h"
 #include "vmsim/error.h"
 
@@ -200,6 +202,14 @@ static void for_each_leaf_visits_in_address_order_with_canonical_va(void **state
 	assert_int_equal(acc[0], 3);
 	assert_int_equal(acc[1], 4096 + (2 << 20) + (1ULL << 30));
 	assert_int_equal(acc[2], 0xffffffff80000000ULL);
+	/* a non-present but non-zero 4K entry (a swap entry) is visited too */
+	pte_t *slot;
+	assert_ok(pt_slot(&f->pt, 0x3000, VMSIM_PAGE_4K, &slot));
+	*slot = 0x5ULL << 12;
+	memset(acc, 0, sizeof(acc));
+	assert_ok(pt_for_each_leaf(&f->pt, count_leaf, acc));
+	assert_int_equal(acc[0], 4);
+	*slot = 0;
 }
 
 static void map_out_of_frames_fails_cleanly(void **state)

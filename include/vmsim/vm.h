@@ -1,0 +1,262 @@
+/*
+ * The simulated machine and its kernel: processes, address spaces, system
+ * calls, memory accesses with page faults handled as Linux handles them,
+ * and accounting in /proc's vocabulary. This is vmsim's main public API.
+ *
+ * Every function returns 0 or a negative VMSIM_E* code and never exits or
+ * aborts on bad arguments. System calls return the errors Linux returns for
+ * the same arguments (VMSIM_EINVAL for EINVAL, VMSIM_ENOMEM for ENOMEM, ...).
+ * Processes are named by pid (> 0).
+ */
+#ifndef VMSIM_VM_H
+#define VMSIM_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmsim/mmu.h"
+#include "vmsim/types.h"
+
+struct vm_system; /* opaque: one machine (RAM, one CPU with its MMU) and its kernel */
+
+/* ---- configuration ------------------------------------------------------ */
+
+/* Cycles charged per event; time = cycles / (ghz * 1e9). */
+struct vmsim_cost_cfg {
+	double ghz;             /* clock frequency, for converting cycles to time */
+	uint32_t access;        /* the work of one access itself (an L1 data-cache hit) */
+	uint32_t tlb_l1_hit;    /* extra cycles of an L1 TLB hit (usually 0) */
+	uint32_t tlb_l2_hit;    /* extra cycles of an L2 TLB hit */
+	uint32_t walk_ref;      /* each paging-structure entry read by a walk */
+	uint32_t minor_fault;   /* trap, handler and return, no I/O */
+	uint32_t page_zero;     /* zeroing a 4 KiB frame */
+	uint32_t page_copy;     /* copying a 4 KiB frame (copy-on-write) */
+	uint32_t context_switch;/* switching processes (CR3 write included) */
+	uint64_t major_fault_ns;/* device latency of a major fault (swap-in, file read) */
+};
+
+struct vmsim_config {
+	uint64_t ram_bytes;        /* simulated RAM */
+	struct vmsim_mmu_cfg mmu;  /* the CPU: paging levels, TLBs, paging-structure caches */
+	struct vmsim_cost_cfg cost;/* cost model */
+	bool data_mode;            /* frames hold real bytes (vm_load/vm_store) */
+	bool segv_kills;           /* an invalid access ends the process (Linux's default action) */
+	bool check_every_event;    /* run vm_check after every call (debugging; slow) */
+	uint64_t seed;             /* for anything random; printed in reports */
+};
+
+/* Defaults: 1 GiB of RAM, the "skylake" CPU preset, 4-level paging, no data
+ * mode, SIGSEGV kills, a 3 GHz cost model with an SSD-like major fault. */
+void vmsim_config_default(struct vmsim_config *cfg /* out */);
+
+/* ---- the system --------------------------------------------------------- */
+
+/* Build a machine from @cfg. Returns 0 and *@out, or VMSIM_EINVAL (bad
+ * configuration), VMSIM_ENOHOSTMEM. */
+int vm_system_new(const struct vmsim_config *cfg, struct vm_system **out /* out */);
+void vm_system_free(struct vm_system *sys);
+
+/* The configuration the system runs with. */
+const struct vmsim_config *vm_system_config(const struct vm_system *sys);
+
+/* ---- processes ---------------------------------------------------------- */
+
+/* Create a process with an empty address space; its pid in *@pid. Returns
+ * 0, VMSIM_ENOMEM (no frame for its page tables) or VMSIM_EAGAIN-like
+ * VMSIM_ERANGE (pid table full). */
+int vm_process_create(struct vm_system *sys, int *pid /* out */);
+
+/* Lay out @pid's address space like a freshly executed program: text
+ * (r-x) at 0x400000, data (rw-) after it, the heap (brk) start after data,
+ * a stack (rw-) of @stack bytes ending at the top of user space. Sizes are
+ * rounded up to pages. Returns 0 or a vm_mmap error. */
+int vm_exec_layout(struct vm_system *sys, int pid, uint64_t text, uint64_t data, uint64_t stack);
+
+/* fork(): a child with a copy-on-write copy of @ppid's address space. */
+int vm_fork(struct vm_system *sys, int ppid, int *child /* out */);
+
+/* exit(): free every page, page table and VMA of @pid. */
+int vm_exit(struct vm_system *sys, int pid);
+
+/* Make @pid the process running on the CPU (a CR3 write). */
+int vm_switch(struct vm_system *sys, int pid);
+
+/* Is @pid alive? */
+bool vm_process_alive(const struct vm_system *sys, int pid);
+
+/* ---- system calls ------------------------------------------------------- */
+
+#define VM_PROT_NONE  0x0
+#define VM_PROT_READ  0x1
+#define VM_PROT_WRITE 0x2
+#define VM_PROT_EXEC  0x4
+
+#define VM_MAP_SHARED	       0x01
+#define VM_MAP_PRIVATE	       0x02
+#define VM_MAP_FIXED	       0x10
+#define VM_MAP_ANONYMOUS       0x20
+#define VM_MAP_NORESERVE       0x4000
+#define VM_MAP_POPULATE	       0x8000
+#define VM_MAP_FIXED_NOREPLACE 0x100000
+
+#define VM_MADV_NORMAL	   0
+#define VM_MADV_RANDOM	   1
+#define VM_MADV_SEQUENTIAL 2
+#define VM_MADV_WILLNEED   3
+#define VM_MADV_DONTNEED   4
+
+/* mmap(): map @len bytes at @addr (a hint unless MAP_FIXED*) and return the
+ * address in *@out. Only anonymous mappings exist so far (@fd must be -1
+ * with MAP_ANONYMOUS, else VMSIM_EBADF). MAP_POPULATE faults every page in
+ * now, counting the faults. Errors as Linux: EINVAL (len 0, flags without
+ * exactly one of SHARED/PRIVATE, unaligned fixed address or offset), ENOMEM
+ * (no room), EEXIST (MAP_FIXED_NOREPLACE over a mapping). */
+int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot, int flags,
+	    int fd, uint64_t offset, vaddr_t *out /* out */);
+
+/* munmap(): unmap [@addr, @addr+@len); unmapped parts are fine. EINVAL for
+ * an unaligned @addr or @len 0. */
+int vm_munmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len);
+
+/* mprotect(): EINVAL (unaligned, bad prot bits), ENOMEM (part of the range
+ * unmapped: nothing changed then). */
+int vm_mprotect(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot);
+
+/* brk(): ask for the program break @addr; *@out gets the break in effect
+ * afterwards (the old one if the request cannot be met, as Linux does). */
+int vm_brk(struct vm_system *sys, int pid, vaddr_t addr, vaddr_t *out /* out */);
+
+/* madvise(): MADV_DONTNEED drops the pages of a private anonymous range (the
+ * next touch sees zeros); the others record the advice. EINVAL, ENOMEM. */
+int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int advice);
+
+/* ---- memory accesses ---------------------------------------------------- */
+
+enum vm_access_kind {
+	VM_READ = 0,  /* load */
+	VM_WRITE = 1, /* store */
+	VM_EXEC = 2,  /* instruction fetch */
+};
+
+enum vm_segv_reason {
+	VM_SEGV_MAPERR = 1, /* no mapping at the address (SEGV_MAPERR) */
+	VM_SEGV_ACCERR = 2, /* the mapping forbids the access (SEGV_ACCERR) */
+};
+
+/* What one access did. */
+struct vm_access_result {
+	unsigned faults_minor;      /* minor faults it took */
+	unsigned faults_major;      /* major faults it took */
+	bool segv;                  /* it raised SIGSEGV */
+	enum vm_segv_reason reason; /* if segv */
+	vaddr_t segv_addr;          /* if segv: the faulting address */
+	paddr_t pa;                 /* physical address of the last byte's page + offset */
+};
+
+/*
+ * @pid touches [@va, @va+@size) with an access of @kind, switching the CPU
+ * to @pid first if needed. An access crossing a page boundary is split into
+ * one access per page. Faults are handled; an invalid access raises SIGSEGV
+ * (recorded; the process ends when segv_kills). @res may be NULL. Returns 0
+ * (also when the access raised SIGSEGV: see @res), VMSIM_ESRCH (no such
+ * live process), VMSIM_EINVAL (size 0 or above 1 MiB), VMSIM_ENOMEM (no
+ * frame to resolve a fault).
+ */
+int vm_access(struct vm_system *sys, int pid, vaddr_t va, uint32_t size, enum vm_access_kind kind,
+	      struct vm_access_result *res /* out, may be NULL */);
+
+/* Data mode: copy @n bytes from @pid's memory at @va into @buf, or from
+ * @buf into it, through the MMU. VMSIM_EFAULT if some byte raised SIGSEGV
+ * (bytes before it were moved), VMSIM_ENOTSUP without data mode. */
+int vm_load(struct vm_system *sys, int pid, vaddr_t va, void *buf, size_t n);
+int vm_store(struct vm_system *sys, int pid, vaddr_t va, const void *buf, size_t n);
+
+/* ---- accounting --------------------------------------------------------- */
+
+/* One process, in /proc's terms (bytes unless said otherwise). */
+struct vm_proc_stats {
+	int pid;
+	bool alive;
+	uint64_t vm_size;       /* VmSize: sum of VMA lengths */
+	uint64_t rss;           /* VmRSS = anon + file + shmem */
+	uint64_t rss_anon;      /* RssAnon */
+	uint64_t rss_file;      /* RssFile */
+	uint64_t rss_shmem;     /* RssShmem */
+	uint64_t pss;           /* Pss: each page divided by its mappers */
+	uint64_t uss;           /* pages mapped by this process only */
+	uint64_t swap;          /* VmSwap */
+	uint64_t pte_bytes;     /* VmPTE: this process's page-table frames */
+	uint64_t nr_vmas;       /* number of VMAs */
+	uint64_t faults_minor;  /* min_flt */
+	uint64_t faults_major;  /* maj_flt */
+	uint64_t faults_invalid;/* accesses that raised SIGSEGV */
+	uint64_t cow_copies;    /* copy-on-write faults that copied a page */
+	uint64_t cow_reuses;    /* copy-on-write faults that reused the page in place */
+	uint64_t zero_maps;     /* read faults answered with the shared zero page */
+	uint64_t accesses;      /* vm_access calls (after splitting at pages) */
+	uint64_t tlb_shootdowns;/* TLB entries of this process invalidated by the kernel */
+};
+
+int vm_proc_stats(struct vm_system *sys, int pid, struct vm_proc_stats *out /* out */);
+
+/* One VMA, as /proc/PID/smaps shows it (bytes). */
+struct vm_smaps_entry {
+	vaddr_t start, end;     /* [start, end) */
+	int prot;               /* VM_PROT_* */
+	int flags;              /* VM_MAP_SHARED / VM_MAP_PRIVATE | VM_MAP_ANONYMOUS ... */
+	const char *name;       /* "[heap]", "[stack]", "[text]", "[data]", or "" */
+	uint64_t size, rss, pss;
+	uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
+	uint64_t referenced;    /* pages with the accessed bit set */
+	uint64_t anonymous;     /* anonymous pages (zero page excluded) */
+	uint64_t anon_huge;     /* AnonHugePages */
+	uint64_t swap;          /* Swap */
+};
+
+/* Call @fn for each VMA of @pid in address order; stops at a non-zero return. */
+int vm_smaps(struct vm_system *sys, int pid,
+	     int (*fn)(const struct vm_smaps_entry *e, void *arg), void *arg);
+
+struct vm_sys_stats {
+	uint64_t frames_total;     /* RAM in 4 KiB frames */
+	uint64_t frames_free;      /* in the buddy allocator */
+	uint64_t frames_pagetable; /* holding page tables (kernel memory) */
+	uint64_t frames_user;      /* holding user pages (zero page excluded) */
+	uint64_t frames_kernel;    /* other kernel frames (the zero page) */
+	uint64_t processes;        /* live processes */
+	uint64_t segvs;            /* SIGSEGVs raised */
+	uint64_t context_switches; /* process switches on the CPU */
+	uint64_t tlb_shootdowns;   /* kernel-initiated TLB invalidations (pages) */
+	uint64_t tlb_flushes;      /* kernel-initiated whole-PCID flushes */
+	uint64_t cycles;           /* estimated cycles of the run (cost model) */
+	uint64_t cycles_compute;   /* of which the accesses themselves */
+	double seconds;            /* cycles at the configured clock */
+	double cpu_utilisation;    /* compute cycles / all cycles (fault waits included) */
+	struct vmsim_mmu_stats mmu;/* the CPU's MMU counters */
+};
+
+int vm_sys_stats(struct vm_system *sys, struct vm_sys_stats *out /* out */);
+
+/* A recorded SIGSEGV. */
+struct vm_segv_record {
+	int pid;
+	vaddr_t addr;
+	enum vm_access_kind kind;
+	enum vm_segv_reason reason;
+};
+
+/* The @i-th SIGSEGV raised (0-based); VMSIM_ERANGE past the last. */
+int vm_segv_get(const struct vm_system *sys, uint64_t i, struct vm_segv_record *out /* out */);
+
+/*
+ * Check every invariant of the machine: frames conserved (free + page
+ * tables + user pages + kernel pages = total, no frame leaked); each user
+ * frame's mapcount and refcount equal to the PTEs that map it; every present
+ * PTE inside a VMA and granting no more than it; no TLB or paging-structure
+ * cache entry without a matching PTE. Returns 0 or VMSIM_ECHECK with the
+ * first violation in @why.
+ */
+int vm_check(struct vm_system *sys, char *why, size_t whylen);
+
+#endif

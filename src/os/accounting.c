@@ -1,0 +1,134 @@
+/*
+ * Accounting in /proc's terms. RSS is kept as running counters (like
+ * Linux's mm counters); PSS, USS and the per-VMA smaps figures are computed
+ * on demand by walking the page tables, as /proc/PID/smaps does:
+ *   PSS  each resident page counts 4096 / mapcount bytes (kept in 1/4096
+ *        bytes while summing, so the total is exact to the byte);
+ *   USS  pages with mapcount 1 (Private_Clean + Private_Dirty);
+ *   a page is "dirty" if its PTE's D bit is set (the zero page is neither
+ *   counted in RSS nor anywhere else).
+ * Public API.
+ */
+#include <string.h>
+
+#include "base/base.h"
+#include "os/kernel.h"
+
+struct smaps_ctx {
+	struct vm_system *sys;
+	struct vm_smaps_entry *e;
+	vaddr_t start, end;
+	uint64_t pss_frac; /* PSS in 1/4096 bytes */
+};
+
+static int smaps_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
+{
+	struct smaps_ctx *c = arg;
+	if (va >= c->end)
+		return 1;
+	if (va < c->start)
+		return 0;
+	(void)ps;
+	pte_t pte = *leaf;
+	pfn_t pfn = pte_pfn(pte, false);
+	if (pfn == c->sys->zero_pfn)
+		return 0;
+	const struct frame *f = phys_frame(&c->sys->pm, pfn);
+	const uint64_t pg = VMSIM_PAGE_SIZE;
+	struct vm_smaps_entry *e = c->e;
+	bool dirty = pte & PTE_D;
+	e->rss += pg;
+	if (pte & PTE_A)
+		e->referenced += pg;
+	if (f->flags & FRAME_ANON)
+		e->anonymous += pg;
+	if (f->mapcount >= 2) {
+		if (dirty)
+			e->shared_dirty += pg;
+		else
+			e->shared_clean += pg;
+	} else {
+		if (dirty)
+			e->private_dirty += pg;
+		else
+			e->private_clean += pg;
+	}
+	c->pss_frac += (pg << 12) / (f->mapcount ? f->mapcount : 1);
+	return 0;
+}
+
+static void fill_smaps(struct vm_system *sys, struct process *p, const struct vma *v,
+		       struct vm_smaps_entry *e)
+{
+	struct smaps_ctx c = {sys, e, v->start, v->end, 0};
+	memset(e, 0, sizeof(*e));
+	e->start = v->start;
+	e->end = v->end;
+	e->prot = v->prot;
+	e->flags = v->flags;
+	e->name = v->name;
+	e->size = v->end - v->start;
+	if (e->size <= 64 * VMSIM_PAGE_SIZE) {
+		for (vaddr_t va = v->start; va < v->end; va += VMSIM_PAGE_SIZE) {
+			unsigned level;
+			pte_t *pte = pt_lookup(&p->pt, va, &level);
+			if (pte && *pte && level == 1)
+				smaps_one(va, pte, VMSIM_PAGE_4K, &c);
+		}
+	} else {
+		pt_for_each_leaf(&p->pt, smaps_one, &c);
+	}
+	e->pss = c.pss_frac >> 12;
+}
+
+int vm_smaps(struct vm_system *sys, int pid, int (*fn)(const struct vm_smaps_entry *e, void *arg),
+	     void *arg)
+{
+	struct process *p = proc_get(sys, pid);
+	struct vm_smaps_entry e;
+	if (!p)
+		return VMSIM_ESRCH;
+	for (size_t i = 0; i < p->vmas.n; i++) {
+		fill_smaps(sys, p, &p->vmas.v[i], &e);
+		int rc = fn(&e, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int vm_proc_stats(struct vm_system *sys, int pid, struct vm_proc_stats *out)
+{
+	if (pid <= 0 || pid >= sys->nprocs || !sys->procs[pid])
+		return VMSIM_ESRCH;
+	struct process *p = sys->procs[pid];
+	memset(out, 0, sizeof(*out));
+	out->pid = pid;
+	out->alive = p->alive;
+	out->faults_minor = p->c.faults_minor;
+	out->faults_major = p->c.faults_major;
+	out->faults_invalid = p->c.faults_invalid;
+	out->cow_copies = p->c.cow_copies;
+	out->cow_reuses = p->c.cow_reuses;
+	out->zero_maps = p->c.zero_maps;
+	out->accesses = p->c.accesses;
+	out->tlb_shootdowns = p->c.tlb_shootdowns;
+	if (!p->alive)
+		return 0;
+	const uint64_t pg = VMSIM_PAGE_SIZE;
+	out->rss_anon = p->rss_anon * pg;
+	out->rss_file = p->rss_file * pg;
+	out->rss_shmem = p->rss_shmem * pg;
+	out->rss = out->rss_anon + out->rss_file + out->rss_shmem;
+	out->pte_bytes = p->pt.ntables * pg;
+	out->nr_vmas = p->vmas.n;
+	/* one walk over all pages for PSS and USS */
+	struct vm_smaps_entry e;
+	struct vma all = {.start = 0, .end = USER_TOP, .name = ""};
+	fill_smaps(sys, p, &all, &e);
+	out->pss = e.pss;
+	out->uss = e.private_clean + e.private_dirty;
+	for (size_t i = 0; i < p->vmas.n; i++)
+		out->vm_size += p->vmas.v[i].end - p->vmas.v[i].start;
+	return 0;
+}

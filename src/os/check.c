@@ -1,0 +1,212 @@
+/*
+ * vm_check: every invariant of the machine, checked from scratch.
+ *   1. physical memory: the buddy allocator's own invariants;
+ *   2. the MMU: no TLB or paging-structure cache entry without a matching
+ *      PTE, none granting more than the PTEs;
+ *   3. every leaf PTE of a live process lies inside one of its VMAs and
+ *      grants no more than the VMA (present only if the VMA is accessible,
+ *      writable only if the VMA is and the page is not shared copy-on-write,
+ *      executable only if the VMA is);
+ *   4. every user frame's mapcount equals the PTEs that map it and its
+ *      refcount that plus the shared-memory object holding it;
+ *   5. frames are conserved: each allocated frame is a page table of a live
+ *      process or of the idle tables, the zero page, or a user page somebody
+ *      references (nothing leaks);
+ *   6. each process's RSS counters equal what its page tables map.
+ * Public API; tests call it after every case.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/base.h"
+#include "os/kernel.h"
+
+struct check {
+	struct vm_system *sys;
+	char *why;
+	size_t whylen;
+	int rc;
+	uint32_t *maps;    /* expected mapcount per frame */
+	uint32_t *refs;    /* expected refcount per frame */
+	struct process *p; /* process being walked */
+	uint64_t anon, shmem; /* its pages by kind */
+};
+
+__attribute__((format(printf, 2, 3))) static void fail(struct check *c, const char *fmt, ...)
+{
+	va_list ap;
+	if (c->rc)
+		return;
+	c->rc = VMSIM_ECHECK;
+	if (c->why && c->whylen) {
+		va_start(ap, fmt);
+		vsnprintf(c->why, c->whylen, fmt, ap);
+		va_end(ap);
+	}
+}
+
+static int check_leaf(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
+{
+	struct check *c = arg;
+	struct vm_system *sys = c->sys;
+	struct process *p = c->p;
+	pte_t e = *leaf;
+	unsigned long long a = va;
+
+	if (ps != VMSIM_PAGE_4K) {
+		fail(c, "pid %d: huge leaf at %#llx", p->pid, a);
+		return 1;
+	}
+	if (!pte_present(e) && !(e & PTE_PROTNONE)) {
+		fail(c, "pid %d: unknown non-present entry %#llx at %#llx", p->pid,
+		     (unsigned long long)e, a);
+		return 1;
+	}
+	struct vma *v = vma_find(&p->vmas, va);
+	if (!v) {
+		fail(c, "pid %d: page %#llx is mapped outside every VMA", p->pid, a);
+		return 1;
+	}
+	pfn_t pfn = pte_pfn(e, false);
+	if (pfn >= sys->pm.nframes) {
+		fail(c, "pid %d: page %#llx maps frame %#llx beyond RAM", p->pid, a,
+		     (unsigned long long)pfn);
+		return 1;
+	}
+	if (pte_present(e)) {
+		if (v->prot == VM_PROT_NONE)
+			fail(c, "pid %d: page %#llx present in a PROT_NONE area", p->pid, a);
+		if (!(e & PTE_US))
+			fail(c, "pid %d: user page %#llx without U/S", p->pid, a);
+		if ((e & PTE_RW) && !(v->prot & VM_PROT_WRITE))
+			fail(c, "pid %d: page %#llx writable in a read-only area", p->pid, a);
+		if (!(e & PTE_NX) && !(v->prot & VM_PROT_EXEC))
+			fail(c, "pid %d: page %#llx executable in a no-exec area", p->pid, a);
+		if ((e & PTE_RW) && pfn == sys->zero_pfn)
+			fail(c, "pid %d: the zero page is writable at %#llx", p->pid, a);
+	} else if (v->prot != VM_PROT_NONE) {
+		fail(c, "pid %d: PROT_NONE entry at %#llx in an accessible area", p->pid, a);
+	}
+	if (pfn == sys->zero_pfn)
+		return c->rc;
+	c->maps[pfn]++;
+	c->refs[pfn]++;
+	if (v->shm)
+		c->shmem++;
+	else
+		c->anon++;
+	return c->rc;
+}
+
+/* A writable private page must be mapped once: check after counting. */
+static int check_cow(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
+{
+	struct check *c = arg;
+	(void)ps;
+	if (!(*leaf & PTE_RW) || !pte_present(*leaf))
+		return 0;
+	struct vma *v = vma_find(&c->p->vmas, va);
+	pfn_t pfn = pte_pfn(*leaf, false);
+	if (!v->shm && c->maps[pfn] != 1)
+		fail(c, "pid %d: private page %#llx is writable but mapped %u times", c->p->pid,
+		     (unsigned long long)va, c->maps[pfn]);
+	return c->rc;
+}
+
+int vm_check(struct vm_system *sys, char *why, size_t whylen)
+{
+	struct check c = {.sys = sys, .why = why, .whylen = whylen};
+	uint64_t n = sys->pm.nframes, tables = sys->idle_pt.ntables;
+	char sub[256];
+
+	if (phys_check(&sys->pm, sub, sizeof(sub))) {
+		fail(&c, "physical memory: %s", sub);
+		return c.rc;
+	}
+	if (mmu_check(&sys->mmu, sub, sizeof(sub))) {
+		fail(&c, "mmu: %s", sub);
+		return c.rc;
+	}
+	c.maps = calloc(n, sizeof(*c.maps));
+	c.refs = calloc(n, sizeof(*c.refs));
+	if (!c.maps || !c.refs) {
+		free(c.maps);
+		free(c.refs);
+		return VMSIM_ENOHOSTMEM;
+	}
+	for (int pid = 1; pid < sys->nprocs && !c.rc; pid++) {
+		struct process *p = sys->procs[pid];
+		if (!p || !p->alive)
+			continue;
+		c.p = p;
+		c.anon = c.shmem = 0;
+		pt_for_each_leaf(&p->pt, check_leaf, &c);
+		if (!c.rc && (c.anon != p->rss_anon || c.shmem != p->rss_shmem))
+			fail(&c, "pid %d: RSS counters anon %llu shmem %llu, page tables %llu %llu",
+			     pid, (unsigned long long)p->rss_anon, (unsigned long long)p->rss_shmem,
+			     (unsigned long long)c.anon, (unsigned long long)c.shmem);
+		tables += p->pt.ntables;
+		for (size_t i = 1; i < p->vmas.n && !c.rc; i++)
+			if (p->vmas.v[i - 1].end > p->vmas.v[i].start)
+				fail(&c, "pid %d: VMAs overlap at %#llx", pid,
+				     (unsigned long long)p->vmas.v[i].start);
+	}
+	for (int pid = 1; pid < sys->nprocs && !c.rc; pid++) {
+		struct process *p = sys->procs[pid];
+		if (p && p->alive) {
+			c.p = p;
+			pt_for_each_leaf(&p->pt, check_cow, &c);
+		}
+	}
+	for (struct shm_obj *o = sys->shm_list; o && !c.rc; o = o->next)
+		for (uint64_t i = 0; i < o->npages; i++)
+			if (o->pages[i])
+				c.refs[o->pages[i] - 1]++;
+
+	/* every frame: free, or accounted for */
+	uint64_t used = 0, pt_frames = 0;
+	for (pfn_t pfn = 0; pfn < n && !c.rc; pfn++) {
+		const struct frame *f = phys_frame(&sys->pm, pfn);
+		if (!(f->flags & FRAME_HEAD)) {
+			if (c.maps[pfn] || c.refs[pfn])
+				fail(&c, "frame %#llx is mapped but not allocated",
+				     (unsigned long long)pfn);
+			continue;
+		}
+		used += 1ULL << f->order;
+		if (f->flags & FRAME_PAGETABLE) {
+			pt_frames++;
+		} else if (f->flags & FRAME_ZERO) {
+			if (pfn != sys->zero_pfn)
+				fail(&c, "frame %#llx: a second zero page", (unsigned long long)pfn);
+		} else if (f->mapcount != c.maps[pfn] || f->refcount != c.refs[pfn]) {
+			fail(&c, "frame %#llx: mapcount %u refcount %u, expected %u and %u",
+			     (unsigned long long)pfn, f->mapcount, f->refcount, c.maps[pfn],
+			     c.refs[pfn]);
+		} else if (f->refcount == 0) {
+			fail(&c, "frame %#llx is allocated but nobody uses it (a leak)",
+			     (unsigned long long)pfn);
+		}
+	}
+	if (!c.rc && used + sys->pm.nr_free != n)
+		fail(&c, "frames: %llu used + %llu free != %llu", (unsigned long long)used,
+		     (unsigned long long)sys->pm.nr_free, (unsigned long long)n);
+	if (!c.rc && pt_frames != tables)
+		fail(&c, "page-table frames: %llu allocated, processes account for %llu",
+		     (unsigned long long)pt_frames, (unsigned long long)tables);
+	free(c.maps);
+	free(c.refs);
+	return c.rc;
+}
+
+void check_if_debug(struct vm_system *sys)
+{
+	char why[256];
+	if (!sys->cfg.check_every_event)
+		return;
+	if (vm_check(sys, why, sizeof(why))) {
+		fprintf(stderr, "vmsim: invariant broken: %s\n", why);
+		VMSIM_BUG_ON(1);
+	}
+}

@@ -1,0 +1,319 @@
+/*
+ * The page-fault handler and the access path. vm_access asks the MMU; when
+ * the MMU raises a fault, os_handle_fault decides like Linux's
+ * handle_mm_fault and dispatches to one do_* function per case:
+ *
+ *   no VMA, or the VMA forbids the access ............ SIGSEGV (invalid)
+ *   PTE empty, private anonymous, read ............... do_zero_page  (minor)
+ *   PTE empty, private anonymous, write .............. do_anon_fault (minor)
+ *   PTE empty, shared anonymous ...................... do_shared_fault (minor)
+ *   PTE present read-only, write, private ............ do_cow_break  (minor)
+ *   PTE present read-only, write, shared ............. do_shared_write (minor)
+ *
+ * Swap-ins and file reads (major faults) arrive with swap and file
+ * mappings. Invalid faults are not counted as minor or major, as in Linux.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "os/kernel.h"
+
+uint64_t vma_pte_flags(const struct vma *vma, bool writable)
+{
+	uint64_t f = PTE_P | PTE_US;
+	if (!(vma->prot & VM_PROT_EXEC))
+		f |= PTE_NX;
+	if (writable && (vma->prot & VM_PROT_WRITE))
+		f |= PTE_RW;
+	return f;
+}
+
+/* May an access @acc touch @vma? x86 cannot refuse reads of any mapping
+ * that allows something, so only write and exec are checked. */
+static bool vma_permits(const struct vma *vma, unsigned acc)
+{
+	if (vma->prot == VM_PROT_NONE)
+		return false;
+	if ((acc & VMSIM_ACC_WRITE) && !(vma->prot & VM_PROT_WRITE))
+		return false;
+	if ((acc & VMSIM_ACC_FETCH) && !(vma->prot & VM_PROT_EXEC))
+		return false;
+	return true;
+}
+
+static uint32_t data_flags(const struct vm_system *sys)
+{
+	return sys->cfg.data_mode ? FRAME_DATA : 0;
+}
+
+/* A zeroed frame for user data (phys gives zeroed bytes in data mode). */
+static int alloc_user_frame(struct vm_system *sys, uint32_t flags, pfn_t *pfn)
+{
+	int rc = phys_alloc(&sys->pm, 0, flags | data_flags(sys), pfn);
+	if (rc)
+		return rc;
+	sys->zero_fills++;
+	return 0;
+}
+
+static int do_zero_page(struct vm_system *sys, struct process *p, struct vma *vma, pte_t *slot)
+{
+	*slot = pte_make(sys->zero_pfn, vma_pte_flags(vma, false));
+	p->c.zero_maps++;
+	return 0;
+}
+
+static int do_anon_fault(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va,
+			 pte_t *slot)
+{
+	pfn_t pfn;
+	int rc = alloc_user_frame(sys, FRAME_ANON, &pfn);
+	if (rc)
+		return rc;
+	struct frame *f = phys_frame(&sys->pm, pfn);
+	f->refcount = 1;
+	f->mapcount = 1;
+	f->owner = p;
+	f->index = va >> VMSIM_PAGE_SHIFT;
+	/* a write fault maps the page writable and dirty, as Linux does */
+	*slot = pte_make(pfn, vma_pte_flags(vma, true) | PTE_D);
+	p->rss_anon++;
+	p->c.zero_fills++;
+	return 0;
+}
+
+/* Copy the bytes of frame @from into frame @to (data mode only). */
+static int copy_frame(struct vm_system *sys, pfn_t from, pfn_t to)
+{
+	if (!sys->cfg.data_mode)
+		return 0;
+	uint8_t *dst = phys_bytes(&sys->pm, to);
+	uint8_t *src = phys_bytes(&sys->pm, from);
+	if (!dst || !src)
+		return VMSIM_ENOHOSTMEM;
+	memcpy(dst, src, VMSIM_PAGE_SIZE);
+	return 0;
+}
+
+static int do_cow_break(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va,
+			pte_t *slot)
+{
+	pte_t e = *slot;
+	pfn_t old = pte_pfn(e, false);
+	struct flush_batch b;
+	int rc;
+
+	if (old == sys->zero_pfn) {
+		/* the first write to a page read before: a fresh zeroed frame */
+		rc = do_anon_fault(sys, p, vma, va, slot);
+	} else {
+		struct frame *f = phys_frame(&sys->pm, old);
+		if (f->mapcount == 1 && f->refcount == 1) {
+			/* the last mapper: reuse the page in place */
+			*slot = e | PTE_RW | PTE_D;
+			p->c.cow_reuses++;
+			rc = 0;
+		} else {
+			pfn_t pfn;
+			if ((rc = phys_alloc(&sys->pm, 0, FRAME_ANON | data_flags(sys), &pfn)))
+				return rc;
+			if ((rc = copy_frame(sys, old, pfn))) {
+				phys_free(&sys->pm, pfn, 0);
+				return rc;
+			}
+			struct frame *nf = phys_frame(&sys->pm, pfn);
+			nf->refcount = 1;
+			nf->mapcount = 1;
+			nf->owner = p;
+			nf->index = va >> VMSIM_PAGE_SHIFT;
+			f->mapcount--;
+			f->refcount--;
+			*slot = pte_make(pfn, vma_pte_flags(vma, true) | PTE_D);
+			p->c.cow_copies++;
+			sys->cow_copies++;
+		}
+	}
+	if (rc)
+		return rc;
+	flush_init(&b, p);
+	flush_add(sys, &b, va);
+	flush_finish(sys, &b);
+	return 0;
+}
+
+static int do_shared_fault(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va,
+			   pte_t *slot, bool write)
+{
+	struct shm_obj *o = vma->shm;
+	uint64_t idx = vma->pgoff + ((va - vma->start) >> VMSIM_PAGE_SHIFT);
+	pfn_t pfn;
+
+	VMSIM_BUG_ON(idx >= o->npages);
+	if (o->pages[idx]) {
+		pfn = o->pages[idx] - 1;
+	} else {
+		int rc = alloc_user_frame(sys, FRAME_ANON, &pfn);
+		if (rc)
+			return rc;
+		struct frame *nf = phys_frame(&sys->pm, pfn);
+		nf->refcount = 1; /* the object's reference */
+		nf->owner = o;
+		nf->index = idx;
+		o->pages[idx] = pfn + 1;
+		p->c.zero_fills++;
+	}
+	struct frame *f = phys_frame(&sys->pm, pfn);
+	f->refcount++;
+	f->mapcount++;
+	/* shared memory needs no write notification: map it writable at once */
+	*slot = pte_make(pfn, vma_pte_flags(vma, true) | (write ? PTE_D : 0));
+	p->rss_shmem++;
+	return 0;
+}
+
+static void do_shared_write(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *slot)
+{
+	struct flush_batch b;
+	*slot |= PTE_RW | PTE_D;
+	flush_init(&b, p);
+	flush_add(sys, &b, va);
+	flush_finish(sys, &b);
+}
+
+void raise_segv(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
+		enum vm_segv_reason reason)
+{
+	p->c.faults_invalid++;
+	if (sys->nsegv == sys->segv_cap) {
+		uint64_t cap = sys->segv_cap ? sys->segv_cap * 2 : 16;
+		struct vm_segv_record *r = realloc(sys->segv, cap * sizeof(*r));
+		if (r) {
+			sys->segv = r;
+			sys->segv_cap = cap;
+		}
+	}
+	if (sys->nsegv < sys->segv_cap) {
+		enum vm_access_kind kind = (acc & VMSIM_ACC_FETCH)   ? VM_EXEC
+					   : (acc & VMSIM_ACC_WRITE) ? VM_WRITE
+								     : VM_READ;
+		sys->segv[sys->nsegv] = (struct vm_segv_record){p->pid, va, kind, reason};
+	}
+	sys->nsegv++; /* counted even if the host could not store the record */
+	if (sys->cfg.segv_kills)
+		proc_teardown(sys, p);
+}
+
+int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
+		    enum vm_segv_reason *reason)
+{
+	struct vma *vma = vma_find(&p->vmas, va);
+	pte_t *slot;
+	int rc;
+
+	if (!vma) {
+		*reason = VM_SEGV_MAPERR;
+		return 1;
+	}
+	if (!vma_permits(vma, acc)) {
+		*reason = VM_SEGV_ACCERR;
+		return 1;
+	}
+	if ((rc = pt_slot(&p->pt, va, VMSIM_PAGE_4K, &slot)))
+		return rc;
+	pte_t e = *slot;
+	bool write = acc & VMSIM_ACC_WRITE;
+	if (!pte_present(e)) {
+		VMSIM_BUG_ON(e != 0); /* swap entries arrive with swap */
+		if (vma->shm)
+			rc = do_shared_fault(sys, p, vma, va, slot, write);
+		else if (write)
+			rc = do_anon_fault(sys, p, vma, va, slot);
+		else
+			rc = do_zero_page(sys, p, vma, slot);
+	} else if (write && !(e & PTE_RW)) {
+		if (vma->shm)
+			do_shared_write(sys, p, va, slot);
+		else
+			rc = do_cow_break(sys, p, vma, va, slot);
+	} else {
+		/* the PTE allows the access already: a stale TLB entry (spurious) */
+		struct flush_batch b;
+		flush_init(&b, p);
+		flush_add(sys, &b, va);
+		flush_finish(sys, &b);
+	}
+	if (rc)
+		return rc;
+	p->c.faults_minor++;
+	return 0;
+}
+
+/* Touch one page-contained piece of an access; handles faults and retries. */
+static int access_page(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
+		       struct vm_access_result *res)
+{
+	struct mmu_xlate x;
+	p->c.accesses++;
+	sys->accesses++;
+	for (int tries = 0;; tries++) {
+		int f = mmu_translate(&sys->mmu, va, acc, &x);
+		if (likely(f == MMU_OK)) {
+			res->pa = x.pa;
+			return 0;
+		}
+		VMSIM_BUG_ON(tries > 2); /* a resolved fault must let the access through */
+		VMSIM_BUG_ON(f == MMU_FAULT_RESERVED);
+		enum vm_segv_reason reason = VM_SEGV_MAPERR;
+		int rc = f == MMU_FAULT_NONCANONICAL ? 1 : os_handle_fault(sys, p, va, acc, &reason);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			res->segv = true;
+			res->reason = reason;
+			res->segv_addr = va;
+			raise_segv(sys, p, va, acc, reason);
+			return 1;
+		}
+		res->faults_minor++;
+	}
+}
+
+int vm_access(struct vm_system *sys, int pid, vaddr_t va, uint32_t size, enum vm_access_kind kind,
+	      struct vm_access_result *res)
+{
+	static const unsigned acc_of[3] = {VMSIM_ACC_USER, VMSIM_ACC_USER | VMSIM_ACC_WRITE,
+					   VMSIM_ACC_USER | VMSIM_ACC_FETCH};
+	struct vm_access_result local;
+	struct process *p = proc_get(sys, pid);
+	if (unlikely(!p))
+		return VMSIM_ESRCH;
+	if (unlikely(size == 0 || size > (1u << 20) || (unsigned)kind > VM_EXEC))
+		return VMSIM_EINVAL;
+	if (!res)
+		res = &local;
+	res->faults_minor = res->faults_major = 0;
+	res->segv = false;
+	if (unlikely(sys->current != p))
+		proc_switch(sys, p);
+
+	unsigned acc = acc_of[kind];
+	vaddr_t last = va + size - 1;
+	int rc;
+	if (likely((va ^ last) < VMSIM_PAGE_SIZE)) {
+		rc = access_page(sys, p, va, acc, res);
+	} else {
+		/* split at page boundaries; stop at the first piece that faults */
+		rc = 0;
+		for (vaddr_t a = va; rc == 0;) {
+			rc = access_page(sys, p, a, acc, res);
+			vaddr_t next = (a | (VMSIM_PAGE_SIZE - 1)) + 1;
+			if (next == 0 || next > last)
+				break;
+			a = next;
+		}
+	}
+	if (unlikely(sys->cfg.check_every_event))
+		check_if_debug(sys);
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,80 @@
+/*
+ * fork(): the child gets a copy of the parent's areas and page tables.
+ * Private pages become read-only in both and are shared until one of them
+ * writes (copy-on-write, see do_cow_break); shared mappings stay shared and
+ * writable. Each copied PTE adds one to the frame's mapcount and refcount.
+ * The parent's TLB entries that allowed writes are invalidated (batched as
+ * Linux batches them). The child's PTEs start old (A clear), and clean for
+ * shared mappings, as Linux's copy_present_pte leaves them.
+ */
+#include "base/base.h"
+#include "os/kernel.h"
+
+struct fork_ctx {
+	struct vm_system *sys;
+	struct process *parent, *child;
+	struct flush_batch b;
+	int rc;
+};
+
+static int copy_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
+{
+	struct fork_ctx *c = arg;
+	struct vm_system *sys = c->sys;
+	pte_t e = *leaf;
+	pte_t *slot;
+	VMSIM_BUG_ON(ps != VMSIM_PAGE_4K);
+	struct vma *vma = vma_find(&c->parent->vmas, va);
+	VMSIM_BUG_ON(!vma);
+	if ((c->rc = pt_slot(&c->child->pt, va, ps, &slot)))
+		return 1;
+	bool shared = vma->shm != NULL;
+	if (!shared && (e & PTE_RW)) {
+		e &= ~PTE_RW;
+		*leaf = e;
+		flush_add(sys, &c->b, va);
+	}
+	pte_t ce = e & ~PTE_A;
+	if (shared)
+		ce &= ~PTE_D;
+	*slot = ce;
+	pfn_t pfn = pte_pfn(e, false);
+	if (pfn != sys->zero_pfn) {
+		struct frame *f = phys_frame(&sys->pm, pfn);
+		f->mapcount++;
+		f->refcount++;
+		if (shared)
+			c->child->rss_shmem++;
+		else
+			c->child->rss_anon++;
+	}
+	return 0;
+}
+
+int vm_fork(struct vm_system *sys, int ppid, int *child)
+{
+	struct process *parent = proc_get(sys, ppid), *p;
+	int rc;
+	if (!parent)
+		return VMSIM_ESRCH;
+	if ((rc = proc_new(sys, &p)))
+		return rc;
+	if ((rc = vma_map_copy(&p->vmas, &parent->vmas))) {
+		proc_teardown(sys, p);
+		return rc;
+	}
+	p->brk_start = parent->brk_start;
+	p->brk = parent->brk;
+	struct fork_ctx c = {sys, parent, p, {0}, 0};
+	flush_init(&c.b, parent);
+	pt_for_each_leaf(&parent->pt, copy_one, &c);
+	flush_finish(sys, &c.b);
+	if (c.rc) {
+		/* out of frames for the child's tables: undo the child */
+		proc_teardown(sys, p);
+		return c.rc;
+	}
+	*child = p->pid;
+	check_if_debug(sys);
+	return 0;
+}

@@ -1,0 +1,204 @@
+/*
+ * The kernel's internal structures: the system, processes, VMAs, shared
+ * memory objects, and the functions the files of src/os/ share. Only src/os/
+ * includes this header.
+ *
+ *   struct vm_system ── phys_mem (frames)   ── mmu (the one CPU)
+ *        │              zero page, idle page tables (CPU with no process)
+ *        └─ procs[pid] ── pagetable (CR3) ── vma_map (sorted VMAs) ── shm_obj
+ *
+ * Page-table entries the kernel writes, besides the hardware format:
+ *   present leaf      the page is mapped (zero page: read-only, not in RSS)
+ *   P=0, PROTNONE=1   a resident page in a PROT_NONE area (Linux's trick:
+ *                     the bit is the G bit, meaningless when P=0)
+ *   0                 nothing
+ */
+#ifndef VMSIM_KERNEL_H
+#define VMSIM_KERNEL_H
+
+#include <stddef.h>
+
+#include "mmu/mmu.h"
+#include "phys/phys.h"
+#include "vmsim/vm.h"
+
+#define PTE_PROTNONE PTE_G /* with P=0: resident page of a PROT_NONE area */
+
+#define USER_TOP     0x00007ffffffff000ULL /* end of user space (Linux TASK_SIZE) */
+#define MMAP_BASE    0x00007ff000000000ULL /* mmap area grows down from here */
+#define MMAP_MIN     0x0000000000010000ULL /* lowest mappable address (mmap_min_addr) */
+#define TEXT_START   0x0000000000400000ULL /* where vm_exec_layout puts the text */
+#define PID_MAX	     (1 << 22)             /* Linux's pid_max limit */
+#define FLUSH_CEILING 33                   /* Linux's tlb_single_page_flush_ceiling */
+
+/* A shared memory object (MAP_SHARED|MAP_ANONYMOUS): its pages by index. */
+struct shm_obj {
+	uint64_t refs;         /* VMAs using it */
+	uint64_t npages;       /* size in pages */
+	pfn_t *pages;          /* npages entries: pfn + 1 of each page, 0 = not allocated */
+	struct shm_obj *next;  /* all objects of the system, for checks */
+	struct shm_obj **pprev;/* link to this object */
+};
+
+struct vma {
+	vaddr_t start;        /* first byte, page aligned */
+	vaddr_t end;          /* one past the last byte, page aligned */
+	int prot;             /* VM_PROT_* */
+	int flags;            /* VM_MAP_SHARED or VM_MAP_PRIVATE, | ANONYMOUS, NORESERVE */
+	int advice;           /* VM_MADV_NORMAL / RANDOM / SEQUENTIAL */
+	const char *name;     /* "[heap]", "[stack]", "[text]", "[data]" or "" (static) */
+	struct shm_obj *shm;  /* backing object of a shared mapping, else NULL */
+	uint64_t pgoff;       /* page index of start within shm */
+};
+
+/* The areas of one address space, sorted by start, never overlapping. */
+struct vma_map {
+	struct vma *v; /* n areas */
+	size_t n;      /* in use */
+	size_t cap;    /* allocated */
+	size_t hint;   /* index of the last area found (like Linux's vmacache) */
+};
+
+/* Per-process counters (see struct vm_proc_stats). */
+struct proc_counters {
+	uint64_t faults_minor, faults_major, faults_invalid;
+	uint64_t cow_copies, cow_reuses, zero_maps, zero_fills;
+	uint64_t accesses, tlb_shootdowns;
+};
+
+struct process {
+	int pid;                 /* > 0 */
+	bool alive;              /* false after exit: counters stay readable */
+	pcid_t pcid;             /* its TLB tag when PCIDs are on */
+	struct pagetable pt;     /* its page tables; pt.root is its CR3 */
+	struct vma_map vmas;     /* its areas */
+	vaddr_t brk_start;       /* start of the heap */
+	vaddr_t brk;             /* current program break */
+	uint64_t rss_anon;       /* pages: private anonymous */
+	uint64_t rss_file;       /* pages: file-backed */
+	uint64_t rss_shmem;      /* pages: shared anonymous */
+	struct proc_counters c;  /* counters */
+};
+
+/* Pages whose TLB entries must go, flushed together (Linux's mmu_gather). */
+struct flush_batch {
+	struct process *p;             /* whose entries */
+	unsigned n;                    /* pages collected; > FLUSH_CEILING: flush the PCID */
+	vaddr_t va[FLUSH_CEILING];     /* the pages while n <= FLUSH_CEILING */
+};
+
+struct vm_system {
+	struct vmsim_config cfg;       /* as given */
+	struct phys_mem pm;            /* RAM */
+	struct mmu mmu;                /* the CPU's MMU */
+	pfn_t zero_pfn;                /* the shared zero page */
+	struct pagetable idle_pt;      /* page tables loaded when no process runs */
+	struct process **procs;        /* by pid; NULL: never used */
+	int nprocs;                    /* slots in procs */
+	int next_pid;                  /* next pid to hand out */
+	uint64_t alive;                /* live processes */
+	struct process *current;       /* running on the CPU, or NULL */
+	struct shm_obj *shm_list;      /* every shared memory object */
+	struct vm_segv_record *segv;   /* recorded SIGSEGVs */
+	uint64_t nsegv, segv_cap;      /* used, allocated */
+	uint64_t context_switches;     /* vm_switch that changed process */
+	uint64_t tlb_shootdowns;       /* pages invalidated by the kernel */
+	uint64_t tlb_flushes;          /* whole-PCID flushes by the kernel */
+	uint64_t zero_fills, cow_copies; /* frames zeroed / copied, for the cost model */
+	uint64_t accesses;             /* all vm_access pages */
+};
+
+/* ---- process.c ---------------------------------------------------------- */
+
+/* The live process @pid, or NULL. */
+static inline struct process *proc_get(struct vm_system *sys, int pid)
+{
+	if (pid <= 0 || pid >= sys->nprocs || !sys->procs[pid] || !sys->procs[pid]->alive)
+		return NULL;
+	return sys->procs[pid];
+}
+
+/* A new process with empty page tables and no VMAs. */
+int proc_new(struct vm_system *sys, struct process **out /* out */);
+
+/* Free everything @p holds; it stays in procs[] for its counters. */
+void proc_teardown(struct vm_system *sys, struct process *p);
+
+/* Load @p's page tables on the CPU. */
+void proc_switch(struct vm_system *sys, struct process *p);
+
+/* Queue / flush TLB invalidations of @p's pages. */
+void flush_init(struct flush_batch *b, struct process *p);
+void flush_add(struct vm_system *sys, struct flush_batch *b, vaddr_t va);
+void flush_finish(struct vm_system *sys, struct flush_batch *b);
+
+/* ---- vma.c -------------------------------------------------------------- */
+
+/* The area containing @va, or NULL. */
+struct vma *vma_find(struct vma_map *m, vaddr_t va);
+
+/* Index of the first area ending above @va (n if none). */
+size_t vma_index_after(const struct vma_map *m, vaddr_t va);
+
+/* Insert a copy of @v (not overlapping any area). 0 or VMSIM_ENOHOSTMEM. */
+int vma_insert(struct vma_map *m, const struct vma *v);
+
+/* Remove the area at index @i (dropping its shm reference). */
+void vma_remove(struct vm_system *sys, struct vma_map *m, size_t i);
+
+/* Split so that an area boundary falls at @va (if inside an area).
+ * 0 or VMSIM_ENOHOSTMEM. */
+int vma_split_at(struct vma_map *m, vaddr_t va);
+
+/* Merge the area at @i with equal neighbours (contiguous, same prot, flags,
+ * advice, name and backing). */
+void vma_merge_around(struct vm_system *sys, struct vma_map *m, size_t i);
+
+/* Is [@start, @end) free of areas? */
+bool vma_range_free(const struct vma_map *m, vaddr_t start, vaddr_t end);
+
+void vma_map_release(struct vm_system *sys, struct vma_map *m);
+
+/* Copy every area of @src into @dst (empty), taking shm references. */
+int vma_map_copy(struct vma_map *dst, const struct vma_map *src);
+
+/* ---- shmem.c ------------------------------------------------------------ */
+
+struct shm_obj *shm_new(struct vm_system *sys, uint64_t npages);
+void shm_get(struct shm_obj *o);
+/* Drop a reference; the last one frees the object's pages. */
+void shm_put(struct vm_system *sys, struct shm_obj *o);
+
+/* ---- fault.c ------------------------------------------------------------ */
+
+/* Leaf flags for a page of @vma: P, US, NX per prot, RW when @writable. */
+uint64_t vma_pte_flags(const struct vma *vma, bool writable);
+
+/* Resolve a fault of @p at @va for access @acc (enum vmsim_access bits) as
+ * the page-fault handler does, without retrying the access. Returns 0 (the
+ * fault was resolved: *@minor counts it), 1 (invalid: SIGSEGV raised,
+ * @reason set), or VMSIM_ENOMEM. */
+int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
+		    enum vm_segv_reason *reason /* out */);
+
+/* Record a SIGSEGV of @p and kill it if the configuration says so. */
+void raise_segv(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
+		enum vm_segv_reason reason);
+
+/* ---- mmap.c ------------------------------------------------------------- */
+
+/* Unmap every page of [@start, @end) of @p (VMAs untouched), queueing TLB
+ * invalidations in @b. */
+void zap_range(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end,
+	       struct flush_batch *b);
+
+/* Remove the areas and pages of [@start, @end) and free emptied tables. */
+int do_munmap(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end);
+
+/* ---- check.c ------------------------------------------------------------ */
+
+/* Run vm_check if the configuration asks for it after every event; a
+ * failure is a simulator bug. */
+void check_if_debug(struct vm_system *sys);
+
+#endif

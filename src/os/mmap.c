@@ -1,0 +1,406 @@
+/*
+ * Memory-management system calls: mmap, munmap, mprotect, brk, madvise,
+ * with Linux's argument checks and errors, and the page-zapping they share.
+ * Only the public API (and src/os/) calls this.
+ *
+ * New mappings are placed top-down below MMAP_BASE (Linux's default
+ * layout), or at the hint when the hint's range is free.
+ */
+#include "base/base.h"
+#include "os/kernel.h"
+
+#define PAGE_MASK_LOW (VMSIM_PAGE_SIZE - 1)
+
+static inline uint64_t page_round_up(uint64_t x)
+{
+	return (x + PAGE_MASK_LOW) & ~PAGE_MASK_LOW;
+}
+
+/* Drop one leaf entry of @p at @va: the mapper's references go, the frame
+ * is freed when nobody holds it any more. */
+static void zap_pte(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *slot,
+		    struct flush_batch *b)
+{
+	pte_t e = *slot;
+	*slot = 0;
+	if (pte_present(e))
+		flush_add(sys, b, va);
+	else
+		VMSIM_BUG_ON(!(e & PTE_PROTNONE)); /* swap entries arrive with swap */
+	pfn_t pfn = pte_pfn(e, false);
+	if (pfn == sys->zero_pfn)
+		return;
+	struct frame *f = phys_frame(&sys->pm, pfn);
+	VMSIM_BUG_ON(f->mapcount == 0 || f->refcount == 0);
+	f->mapcount--;
+	f->refcount--;
+	struct vma *vma = vma_find(&p->vmas, va);
+	if (vma && vma->shm)
+		p->rss_shmem--;
+	else
+		p->rss_anon--;
+	if (f->refcount == 0)
+		phys_free(&sys->pm, pfn, 0);
+}
+
+struct zap_ctx {
+	struct vm_system *sys;
+	struct process *p;
+	struct flush_batch *b;
+	vaddr_t start, end;
+};
+
+static int zap_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
+{
+	struct zap_ctx *z = arg;
+	if (va >= z->end)
+		return 1; /* past the range: stop the walk */
+	if (va < z->start)
+		return 0;
+	VMSIM_BUG_ON(ps != VMSIM_PAGE_4K); /* huge pages arrive with THP */
+	zap_pte(z->sys, z->p, va, leaf, z->b);
+	return 0;
+}
+
+void zap_range(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end,
+	       struct flush_batch *b)
+{
+	struct zap_ctx z = {sys, p, b, start, end};
+	if (start >= end)
+		return;
+	if (end - start <= 64 * VMSIM_PAGE_SIZE) {
+		/* small ranges: look the pages up one by one */
+		for (vaddr_t va = start; va < end; va += VMSIM_PAGE_SIZE) {
+			unsigned level;
+			pte_t *e = pt_lookup(&p->pt, va, &level);
+			if (e && *e && level == 1)
+				zap_pte(sys, p, va, e, b);
+		}
+		return;
+	}
+	pt_for_each_leaf(&p->pt, zap_one, &z);
+}
+
+int do_munmap(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+{
+	struct flush_batch b;
+	int rc;
+	if ((rc = vma_split_at(&p->vmas, start)) || (rc = vma_split_at(&p->vmas, end)))
+		return rc;
+	flush_init(&b, p);
+	zap_range(sys, p, start, end, &b);
+	size_t i = vma_index_after(&p->vmas, start);
+	while (i < p->vmas.n && p->vmas.v[i].start < end)
+		vma_remove(sys, &p->vmas, i);
+	/* free the page tables left empty, then make the TLBs and the
+	 * paging-structure caches forget them */
+	uint64_t freed = pt_prune(&p->pt, start, end);
+	if (freed && b.n == 0)
+		flush_add(sys, &b, start);
+	flush_finish(sys, &b);
+	return 0;
+}
+
+/* Linux's get_unmapped_area, top-down: the highest gap of @len below
+ * MMAP_BASE. Returns 0 if none. */
+static vaddr_t find_gap(struct process *p, uint64_t len)
+{
+	vaddr_t top = MMAP_BASE;
+	const struct vma_map *m = &p->vmas;
+	size_t i = vma_index_after(m, top - 1);
+	/* i: first area ending above top-1; walk down through areas below */
+	for (;;) {
+		vaddr_t gap_top = top;
+		if (i < m->n && m->v[i].start < gap_top)
+			gap_top = m->v[i].start;
+		vaddr_t gap_bottom = i > 0 ? m->v[i - 1].end : MMAP_MIN;
+		if (gap_top > gap_bottom && gap_top - gap_bottom >= len)
+			return gap_top - len;
+		if (i == 0)
+			return 0;
+		i--;
+		top = m->v[i].start;
+	}
+}
+
+/* Fault in every page of [@start, @end) as MAP_POPULATE does: writes for
+ * private writable areas, reads otherwise. Faults count as minor faults. */
+static int populate(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+{
+	struct vma *vma = vma_find(&p->vmas, start);
+	if (!vma || vma->prot == VM_PROT_NONE)
+		return 0;
+	unsigned acc = VMSIM_ACC_USER;
+	if ((vma->prot & VM_PROT_WRITE) && !(vma->flags & VM_MAP_SHARED))
+		acc |= VMSIM_ACC_WRITE;
+	for (vaddr_t va = start; va < end; va += VMSIM_PAGE_SIZE) {
+		enum vm_segv_reason reason;
+		int rc = os_handle_fault(sys, p, va, acc, &reason);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot, int flags,
+	    int fd, uint64_t offset, vaddr_t *out)
+{
+	struct process *p = proc_get(sys, pid);
+	const int known = VM_MAP_SHARED | VM_MAP_PRIVATE | VM_MAP_FIXED | VM_MAP_ANONYMOUS |
+			  VM_MAP_NORESERVE | VM_MAP_POPULATE | VM_MAP_FIXED_NOREPLACE;
+	int rc;
+
+	if (!p)
+		return VMSIM_ESRCH;
+	int type = flags & (VM_MAP_SHARED | VM_MAP_PRIVATE);
+	if (len == 0 || (flags & ~known) || (type != VM_MAP_SHARED && type != VM_MAP_PRIVATE) ||
+	    (prot & ~(VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC)) || (offset & PAGE_MASK_LOW))
+		return VMSIM_EINVAL;
+	if (!(flags & VM_MAP_ANONYMOUS))
+		return VMSIM_EBADF; /* file mappings arrive with the page cache */
+	(void)fd;
+	if (len > USER_TOP)
+		return VMSIM_ENOMEM;
+	len = page_round_up(len);
+	bool fixed = flags & (VM_MAP_FIXED | VM_MAP_FIXED_NOREPLACE);
+	if (fixed && (addr & PAGE_MASK_LOW))
+		return VMSIM_EINVAL;
+
+	vaddr_t start;
+	if (fixed) {
+		if (addr < MMAP_MIN || addr > USER_TOP - len)
+			return VMSIM_ENOMEM;
+		start = addr;
+		if (!vma_range_free(&p->vmas, start, start + len)) {
+			if (flags & VM_MAP_FIXED_NOREPLACE)
+				return VMSIM_EEXIST;
+			if ((rc = do_munmap(sys, p, start, start + len)))
+				return rc;
+		}
+	} else {
+		start = addr & ~PAGE_MASK_LOW;
+		if (!start || start < MMAP_MIN || start > USER_TOP - len ||
+		    !vma_range_free(&p->vmas, start, start + len))
+			start = find_gap(p, len);
+		if (!start)
+			return VMSIM_ENOMEM;
+	}
+
+	struct vma v = {
+		.start = start,
+		.end = start + len,
+		.prot = prot,
+		.flags = flags & (VM_MAP_SHARED | VM_MAP_PRIVATE | VM_MAP_ANONYMOUS | VM_MAP_NORESERVE),
+		.advice = VM_MADV_NORMAL,
+		.name = "",
+	};
+	if (type == VM_MAP_SHARED) {
+		v.shm = shm_new(sys, len >> VMSIM_PAGE_SHIFT);
+		if (!v.shm)
+			return VMSIM_ENOHOSTMEM;
+	}
+	if ((rc = vma_insert(&p->vmas, &v))) {
+		if (v.shm)
+			shm_put(sys, v.shm);
+		return rc;
+	}
+	vma_merge_around(sys, &p->vmas, vma_index_after(&p->vmas, start));
+	if ((flags & VM_MAP_POPULATE) && (rc = populate(sys, p, start, start + len)))
+		return rc; /* out of memory while populating: the mapping stays */
+	*out = start;
+	check_if_debug(sys);
+	return 0;
+}
+
+int vm_munmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len)
+{
+	struct process *p = proc_get(sys, pid);
+	if (!p)
+		return VMSIM_ESRCH;
+	if ((addr & PAGE_MASK_LOW) || len == 0 || len > USER_TOP || addr > USER_TOP - page_round_up(len))
+		return VMSIM_EINVAL;
+	int rc = do_munmap(sys, p, addr, addr + page_round_up(len));
+	check_if_debug(sys);
+	return rc;
+}
+
+/* Is [@start, @end) covered by areas without a hole? */
+static bool range_mapped(struct process *p, vaddr_t start, vaddr_t end)
+{
+	size_t i = vma_index_after(&p->vmas, start);
+	vaddr_t at = start;
+	for (; i < p->vmas.n && at < end; i++) {
+		if (p->vmas.v[i].start > at)
+			return false;
+		at = p->vmas.v[i].end;
+	}
+	return at >= end;
+}
+
+struct protect_ctx {
+	struct vm_system *sys;
+	struct process *p;
+	struct flush_batch *b;
+	const struct vma *vma;
+	vaddr_t start, end;
+};
+
+/* Rewrite one leaf for the area's new protection. */
+static int protect_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
+{
+	struct protect_ctx *c = arg;
+	if (va >= c->end)
+		return 1;
+	if (va < c->start)
+		return 0;
+	(void)ps;
+	pte_t e = *leaf;
+	pfn_t pfn = pte_pfn(e, false);
+	pte_t keep = e & (PTE_PFN_MASK | PTE_A | PTE_D);
+	pte_t ne;
+	if (c->vma->prot == VM_PROT_NONE) {
+		ne = keep | PTE_PROTNONE;
+	} else {
+		/* writable at once only where no write fault is needed: shared
+		 * memory, or a private page this process alone maps (Linux's
+		 * can_change_pte_writable) */
+		bool w = false;
+		if (c->vma->prot & VM_PROT_WRITE) {
+			if (c->vma->shm)
+				w = true;
+			else if (pfn != c->sys->zero_pfn) {
+				const struct frame *f = phys_frame(&c->sys->pm, pfn);
+				w = f->mapcount == 1 && f->refcount == 1;
+			}
+		}
+		ne = keep | vma_pte_flags(c->vma, w);
+	}
+	if (ne != e) {
+		*leaf = ne;
+		if (pte_present(e))
+			flush_add(c->sys, c->b, va);
+	}
+	return 0;
+}
+
+int vm_mprotect(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot)
+{
+	struct process *p = proc_get(sys, pid);
+	struct flush_batch b;
+	int rc;
+	if (!p)
+		return VMSIM_ESRCH;
+	if ((addr & PAGE_MASK_LOW) || (prot & ~(VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC)))
+		return VMSIM_EINVAL;
+	if (len == 0)
+		return 0;
+	if (len > USER_TOP || addr > USER_TOP - page_round_up(len))
+		return VMSIM_ENOMEM;
+	vaddr_t end = addr + page_round_up(len);
+	if (!range_mapped(p, addr, end))
+		return VMSIM_ENOMEM;
+	if ((rc = vma_split_at(&p->vmas, addr)) || (rc = vma_split_at(&p->vmas, end)))
+		return rc;
+	flush_init(&b, p);
+	for (size_t i = vma_index_after(&p->vmas, addr); i < p->vmas.n && p->vmas.v[i].start < end;
+	     i++) {
+		struct vma *v = &p->vmas.v[i];
+		v->prot = prot;
+		struct protect_ctx c = {sys, p, &b, v, v->start, v->end};
+		if (v->end - v->start <= 64 * VMSIM_PAGE_SIZE) {
+			for (vaddr_t va = v->start; va < v->end; va += VMSIM_PAGE_SIZE) {
+				unsigned level;
+				pte_t *e = pt_lookup(&p->pt, va, &level);
+				if (e && *e && level == 1)
+					protect_one(va, e, VMSIM_PAGE_4K, &c);
+			}
+		} else {
+			pt_for_each_leaf(&p->pt, protect_one, &c);
+		}
+	}
+	flush_finish(sys, &b);
+	/* merge back what became equal, from the end so indices stay valid */
+	size_t first = vma_index_after(&p->vmas, addr);
+	size_t last = vma_index_after(&p->vmas, end - 1);
+	for (size_t i = last + 1; i-- > first;)
+		if (i < p->vmas.n)
+			vma_merge_around(sys, &p->vmas, i);
+	check_if_debug(sys);
+	return 0;
+}
+
+int vm_brk(struct vm_system *sys, int pid, vaddr_t addr, vaddr_t *out)
+{
+	struct process *p = proc_get(sys, pid);
+	if (!p)
+		return VMSIM_ESRCH;
+	*out = p->brk;
+	if (addr < p->brk_start || addr > MMAP_BASE)
+		return 0; /* Linux answers with the current break */
+	vaddr_t newend = page_round_up(addr), oldend = page_round_up(p->brk);
+	if (newend < oldend) {
+		int rc = do_munmap(sys, p, newend, oldend);
+		if (rc)
+			return rc;
+	} else if (newend > oldend) {
+		if (!vma_range_free(&p->vmas, oldend, newend))
+			return 0; /* would collide: the break stays */
+		struct vma *heap = oldend > p->brk_start ? vma_find(&p->vmas, oldend - 1) : NULL;
+		if (heap && heap->end == oldend && !heap->shm) {
+			heap->end = newend;
+		} else {
+			struct vma v = {
+				.start = oldend,
+				.end = newend,
+				.prot = VM_PROT_READ | VM_PROT_WRITE,
+				.flags = VM_MAP_PRIVATE | VM_MAP_ANONYMOUS,
+				.advice = VM_MADV_NORMAL,
+				.name = "[heap]",
+			};
+			int rc = vma_insert(&p->vmas, &v);
+			if (rc)
+				return rc;
+		}
+	}
+	p->brk = addr;
+	*out = addr;
+	check_if_debug(sys);
+	return 0;
+}
+
+int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int advice)
+{
+	struct process *p = proc_get(sys, pid);
+	struct flush_batch b;
+	int rc;
+	if (!p)
+		return VMSIM_ESRCH;
+	if ((addr & PAGE_MASK_LOW) || advice < VM_MADV_NORMAL || advice > VM_MADV_DONTNEED)
+		return VMSIM_EINVAL;
+	if (len == 0)
+		return 0;
+	if (len > USER_TOP || addr > USER_TOP - page_round_up(len))
+		return VMSIM_EINVAL;
+	vaddr_t end = addr + page_round_up(len);
+	bool holes = !range_mapped(p, addr, end);
+	if (advice == VM_MADV_DONTNEED) {
+		flush_init(&b, p);
+		for (size_t i = vma_index_after(&p->vmas, addr);
+		     i < p->vmas.n && p->vmas.v[i].start < end; i++) {
+			const struct vma *v = &p->vmas.v[i];
+			vaddr_t s = v->start > addr ? v->start : addr;
+			vaddr_t e = v->end < end ? v->end : end;
+			zap_range(sys, p, s, e, &b);
+		}
+		flush_finish(sys, &b);
+	} else if (advice != VM_MADV_WILLNEED) {
+		/* the advice is a property of the area: split it off */
+		if ((rc = vma_split_at(&p->vmas, addr)) || (rc = vma_split_at(&p->vmas, end)))
+			return rc;
+		for (size_t i = vma_index_after(&p->vmas, addr);
+		     i < p->vmas.n && p->vmas.v[i].start < end; i++)
+			p->vmas.v[i].advice = advice;
+	}
+	check_if_debug(sys);
+	return holes ? VMSIM_ENOMEM : 0;
+}

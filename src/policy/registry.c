@@ -1,0 +1,64 @@
+/*
+ * The registry of replacement policies: the one array that names them.
+ * Adding a policy is its file in src/policy/, one line in policies.h and
+ * one line below. The order below is the order `vmsim paging --list` and
+ * `--policy all` use: the textbook policies first, then the approximations
+ * real kernels use, then the working-set family.
+ */
+#include <stddef.h>
+
+#include "policies.h"
+#include "vmsim/error.h"
+#include "vmsim/policy.h"
+
+static const struct policy_ops *const policies[] = {
+    &fifo_policy,  &lru_policy,	  &opt_policy,	   &clock_policy, &clock_fifo_policy, &random_policy,
+    &mru_policy,   &lfu_policy,	  &linux_policy,   &ws_policy,	  &wsclock_policy,    NULL,
+};
+
+static char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static int same_name(const char *a, const char *b)
+{
+	while (*a && lower(*a) == lower(*b)) {
+		a++;
+		b++;
+	}
+	return lower(*a) == lower(*b);
+}
+
+const struct policy_ops *policy_find(const char *name)
+{
+	const struct policy_ops *const *p;
+
+	for (p = policies; *p; p++)
+		if (same_name((*p)->name, name))
+			return *p;
+	return NULL;
+}
+
+const struct policy_ops *const *policy_list(void)
+{
+	return policies;
+}
+
+int policy_check(const struct policy_ops *ops, size_t nframes, const struct policy_env *env)
+{
+	if (nframes == 0 || nframes > POLICY_MAX_FRAMES)
+		return VMSIM_ERANGE;
+	if ((ops->flags & POLICY_NEEDS_REFERENCED) && !env->test_clear_referenced)
+		return VMSIM_ENOTSUP;
+	if ((ops->flags & POLICY_NEEDS_TIME) && !env->now)
+		return VMSIM_ENOTSUP;
+	if ((ops->flags & POLICY_NEEDS_FUTURE) && !env->next_use)
+		return VMSIM_ENOTSUP;
+	return 0;
+}
+
+uint64_t policy_tau(const struct policy_cfg *cfg, size_t nframes)
+{
+	return cfg->tau ? cfg->tau : (uint64_t)nframes;
+}
