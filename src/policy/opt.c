@@ -1,0 +1,179 @@
+/*
+ * OPT (Belady's MIN): evict the page whose next reference is the farthest
+ * in the future. No policy faults less (Belady 1966; Mattson et al. 1970),
+ * which makes OPT the yardstick the others are measured against.
+ *
+ * Definition. Each resident frame is keyed by the time of its page's next
+ * reference, env->next_use(), read when the page is loaded and again at
+ * every access (an access moves the next reference further on). The victim
+ * is the frame with the largest key. Pages never referenced again have key
+ * POLICY_NEVER and so go first; the only possible ties are between such
+ * pages (two resident pages cannot share a next reference), and they are
+ * broken by the lowest frame number. The choice among pages never used
+ * again does not change the number of faults, only which page a trace
+ * shows leaving. (OSTEP's paging-policy.py breaks the same tie towards the
+ * page loaded last, so its traces may name another victim; the counts
+ * agree.)
+ *
+ * OPT needs the future, so it runs only where the whole reference stream is
+ * known in advance (reference-string mode, complete traces); without
+ * env->next_use, policy_check() fails with VMSIM_ENOTSUP and create()
+ * returns NULL.
+ *
+ * Structure: a binary max-heap of (key, frame) pairs with a per-frame index
+ * into it, so a load, an access (re-key) and an unmap are O(log n) and
+ * choosing a victim is O(1).
+ *
+ *	            (never, f2)
+ *	           /           \
+ *	   (t=907, f0)       (t=310, f3)      parent >= children:
+ *	   /                                  key first, then lower frame
+ *	(t=88, f1)
+ */
+#include <stdlib.h>
+
+#include "flist.h"
+#include "policies.h"
+
+struct entry {
+	uint64_t key; /* next reference of the page in pfn */
+	uint32_t pfn; /* the frame */
+};
+
+struct opt {
+	struct policy_env env; /* next_use */
+	struct entry *heap;    /* heap[0 .. n-1], max-heap by evicts_before() */
+	uint32_t *pos;	       /* pos[frame]: its index in heap, FL_OFF if not resident */
+	uint32_t n;	       /* resident frames */
+};
+
+/* True if @a should be evicted before @b. */
+static inline bool evicts_before(const struct entry *a, const struct entry *b)
+{
+	return a->key > b->key || (a->key == b->key && a->pfn < b->pfn);
+}
+
+static inline void place(struct opt *o, uint32_t i, struct entry e)
+{
+	o->heap[i] = e;
+	o->pos[e.pfn] = i;
+}
+
+/* Restore the heap order for the entry at @i, moving it up or down. */
+static void fix(struct opt *o, uint32_t i)
+{
+	struct entry e = o->heap[i];
+
+	while (i > 0) {
+		uint32_t parent = (i - 1) / 2;
+		if (!evicts_before(&e, &o->heap[parent]))
+			break;
+		place(o, i, o->heap[parent]);
+		i = parent;
+	}
+	for (;;) {
+		uint32_t c = 2 * i + 1;
+		if (c >= o->n)
+			break;
+		if (c + 1 < o->n && evicts_before(&o->heap[c + 1], &o->heap[c]))
+			c++;
+		if (!evicts_before(&o->heap[c], &e))
+			break;
+		place(o, i, o->heap[c]);
+		i = c;
+	}
+	place(o, i, e);
+}
+
+static void *opt_create(const struct policy_cfg *cfg, size_t nframes, const struct policy_env *env)
+{
+	struct opt *o;
+	size_t i;
+
+	(void)cfg;
+	if (policy_check(&opt_policy, nframes, env) != 0)
+		return NULL;
+	o = malloc(sizeof(*o));
+	if (!o)
+		return NULL;
+	o->heap = malloc(nframes * sizeof(*o->heap));
+	o->pos = malloc(nframes * sizeof(*o->pos));
+	if (!o->heap || !o->pos) {
+		free(o->heap);
+		free(o->pos);
+		free(o);
+		return NULL;
+	}
+	for (i = 0; i < nframes; i++)
+		o->pos[i] = FL_OFF;
+	o->env = *env;
+	o->n = 0;
+	return o;
+}
+
+static void opt_destroy(void *state)
+{
+	struct opt *o = state;
+
+	if (o) {
+		free(o->heap);
+		free(o->pos);
+	}
+	free(o);
+}
+
+static void opt_on_map(void *state, pfn_t pfn)
+{
+	struct opt *o = state;
+	struct entry e = {.key = o->env.next_use(o->env.ctx, pfn), .pfn = (uint32_t)pfn};
+
+	VMSIM_BUG_ON(o->pos[pfn] != FL_OFF);
+	o->heap[o->n] = e;
+	o->pos[pfn] = o->n++;
+	fix(o, o->n - 1);
+}
+
+static void opt_on_access(void *state, pfn_t pfn, bool write)
+{
+	struct opt *o = state;
+	uint32_t i = o->pos[pfn];
+
+	(void)write;
+	VMSIM_BUG_ON(i == FL_OFF);
+	o->heap[i].key = o->env.next_use(o->env.ctx, pfn);
+	fix(o, i);
+}
+
+static void opt_on_unmap(void *state, pfn_t pfn)
+{
+	struct opt *o = state;
+	uint32_t i = o->pos[pfn];
+
+	VMSIM_BUG_ON(i == FL_OFF);
+	o->pos[pfn] = FL_OFF;
+	if (i == --o->n)
+		return;
+	place(o, i, o->heap[o->n]);
+	fix(o, i);
+}
+
+static pfn_t opt_pick_victim(void *state)
+{
+	struct opt *o = state;
+
+	return o->n ? o->heap[0].pfn : POLICY_NO_FRAME;
+}
+
+const struct policy_ops opt_policy = {
+    .name = "opt",
+    .describe = "Belady's optimal (MIN): evict the page next referenced farthest in the future "
+		"(needs the whole stream)",
+    .flags = POLICY_NEEDS_FUTURE,
+    .create = opt_create,
+    .destroy = opt_destroy,
+    .on_map = opt_on_map,
+    .on_access = opt_on_access,
+    .on_unmap = opt_on_unmap,
+    .pick_victim = opt_pick_victim,
+    .expire = NULL,
+};

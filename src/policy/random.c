@@ -1,0 +1,109 @@
+/*
+ * Random: evict a resident page chosen uniformly at random, from a seeded
+ * generator, so a run is repeatable.
+ *
+ * Definition. The policy keeps the resident frames in an array: a load
+ * appends its frame; an unmap moves the array's last frame into the hole.
+ * The victim is member[r], r = rng_below(nresident) drawn from the
+ * xorshift64* generator of src/base/base.h seeded with cfg->seed. Exactly
+ * one number is drawn per pick_victim call. The same seed, frame count and
+ * reference stream therefore give the same victims on every machine; a
+ * different seed gives an independent run. Accesses change nothing.
+ *
+ * OSTEP's paging-policy.py (RAND) and libCacheSim (Random) use the same
+ * definition with other generators, so their individual runs differ from
+ * vmsim's while the distributions agree.
+ *
+ * Every operation is O(1).
+ */
+#include <stdlib.h>
+
+#include "flist.h"
+#include "policies.h"
+
+struct rnd {
+	struct rng rng;	  /* seeded generator */
+	uint32_t *member; /* member[0 .. n-1]: the resident frames */
+	uint32_t *idx;	  /* idx[frame]: its index in member, FL_OFF if not resident */
+	uint32_t n;	  /* resident frames */
+};
+
+static void *random_create(const struct policy_cfg *cfg, size_t nframes,
+			   const struct policy_env *env)
+{
+	struct rnd *r;
+	size_t i;
+
+	if (policy_check(&random_policy, nframes, env) != 0)
+		return NULL;
+	r = malloc(sizeof(*r));
+	if (!r)
+		return NULL;
+	r->member = malloc(nframes * sizeof(*r->member));
+	r->idx = malloc(nframes * sizeof(*r->idx));
+	if (!r->member || !r->idx) {
+		free(r->member);
+		free(r->idx);
+		free(r);
+		return NULL;
+	}
+	for (i = 0; i < nframes; i++)
+		r->idx[i] = FL_OFF;
+	rng_seed(&r->rng, cfg->seed);
+	r->n = 0;
+	return r;
+}
+
+static void random_destroy(void *state)
+{
+	struct rnd *r = state;
+
+	if (r) {
+		free(r->member);
+		free(r->idx);
+	}
+	free(r);
+}
+
+static void random_on_map(void *state, pfn_t pfn)
+{
+	struct rnd *r = state;
+
+	VMSIM_BUG_ON(r->idx[pfn] != FL_OFF);
+	r->idx[pfn] = r->n;
+	r->member[r->n++] = (uint32_t)pfn;
+}
+
+static void random_on_unmap(void *state, pfn_t pfn)
+{
+	struct rnd *r = state;
+	uint32_t i = r->idx[pfn], last;
+
+	VMSIM_BUG_ON(i == FL_OFF);
+	last = r->member[--r->n];
+	r->member[i] = last;
+	r->idx[last] = i;
+	r->idx[pfn] = FL_OFF;
+}
+
+static pfn_t random_pick_victim(void *state)
+{
+	struct rnd *r = state;
+
+	if (r->n == 0)
+		return POLICY_NO_FRAME;
+	return r->member[rng_below(&r->rng, r->n)];
+}
+
+const struct policy_ops random_policy = {
+    .name = "random",
+    .describe = "evict a resident page chosen uniformly at random (seeded with --seed)",
+    .flags = POLICY_USES_SEED,
+    .create = random_create,
+    .destroy = random_destroy,
+    .on_map = random_on_map,
+    .on_access = NULL,
+    .on_unmap = random_on_unmap,
+    .pick_victim = random_pick_victim,
+    .expire = NULL,
+};
