@@ -27,6 +27,7 @@
 
 /* ---- subcommands (src/cli/cmd_<name>.c) --------------------------------- */
 
+int cmd_paging(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_translate(int argc, char **argv);
 

@@ -29,6 +29,7 @@ static int cmd_help(int argc, char **argv);
 /* The subcommands, in the order `vmsim help` lists them. */
 static const struct cmd commands[] = {
     {"help", cmd_help, "list the commands, or show the usage of one"},
+    {"paging", cmd_paging, "replacement policies over a reference string with N frames"},
     {"run", cmd_run, "run a simulation (default: the built-in MMU tour)"},
     {"translate", cmd_translate, "split a virtual address into page-table indices and offset"},
 };

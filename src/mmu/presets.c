@@ -30,83 +30,44 @@ struct preset {
 static const struct preset presets[] = {
     {
 	.name = "seed",
-	.desc = "the seed document's TLB: one 64-entry fully associative 4 KiB data TLB, "
-		"LRU, no L2, no paging-structure caches",
-	.cfg =
-	    {
-		.cpu = "seed",
-		.levels = 4,
-		.maxphyaddr = 46,
-		.pcid = false,
-		.pwc = false,
-		.tlb =
-		    {
-			.level =
-			    {
-				[VMSIM_TLB_L1D] = {.narrays = 1, .arrays = {ARRAY(64, 0, SZ_4K)}},
-			    },
-		    },
-	    },
+	.desc = "the seed document's TLB: one 64-entry 4 KiB data TLB",
+	.cfg.cpu = "seed",
+	.cfg.levels = 4,
+	.cfg.maxphyaddr = 46,
+	.cfg.pcid = false,
+	.cfg.pwc = false,
+	.cfg.tlb.level[VMSIM_TLB_L1D] = {1, {ARRAY(64, 0, SZ_4K)}},
     },
     {
 	.name = "skylake",
-	.desc = "Intel Skylake client core: split L1 DTLB/ITLB per page size, 1536-entry "
-		"12-way STLB, PCID, paging-structure caches",
-	.cfg =
-	    {
-		.cpu = "skylake",
-		.levels = 4,
-		.maxphyaddr = 39,
-		.pcid = true,
-		.pwc = true,
-		.tlb =
-		    {
-			.level =
-			    {
-				[VMSIM_TLB_L1I] = {.narrays = 2,
-						   .arrays = {ARRAY(128, 8, SZ_4K),
-							      ARRAY(8, 0, SZ_2M)}},
-				[VMSIM_TLB_L1D] = {.narrays = 3,
-						   .arrays = {ARRAY(64, 4, SZ_4K),
-							      ARRAY(32, 4, SZ_2M),
-							      ARRAY(4, 0, SZ_1G)}},
-				[VMSIM_TLB_L2] =
-				    {.narrays = 2,
-				     .arrays = {ARRAY(1536, 12, SZ_4K | SZ_2M),
-						ARRAY(16, 4, SZ_1G)}},
-			    },
-		    },
-		/* estimates: Intel does not document these sizes */
-		.pwc_cfg = {.entries = {[2] = 32, [3] = 4, [4] = 2}},
-	    },
+	.desc = "Intel Skylake client core: 1536-entry STLB, PCID, PWCs",
+	.cfg.cpu = "skylake",
+	.cfg.levels = 4,
+	.cfg.maxphyaddr = 39,
+	.cfg.pcid = true,
+	.cfg.pwc = true,
+	.cfg.tlb.level[VMSIM_TLB_L1I] = {2, {ARRAY(128, 8, SZ_4K), ARRAY(8, 0, SZ_2M)}},
+	.cfg.tlb.level[VMSIM_TLB_L1D] = {3,
+					 {ARRAY(64, 4, SZ_4K), ARRAY(32, 4, SZ_2M),
+					  ARRAY(4, 0, SZ_1G)}},
+	.cfg.tlb.level[VMSIM_TLB_L2] = {2, {ARRAY(1536, 12, SZ_4K | SZ_2M), ARRAY(16, 4, SZ_1G)}},
+	/* estimates: Intel does not document these sizes */
+	.cfg.pwc_cfg.entries = {[2] = 32, [3] = 4, [4] = 2},
     },
     {
 	.name = "zen4",
-	.desc = "AMD Zen 4 core: 72-entry fully associative L1 DTLB and 64-entry L1 ITLB "
-		"for all sizes, 3072-entry 24-way L2 DTLB (1 GiB pages smashed to 2 MiB)",
-	.cfg =
-	    {
-		.cpu = "zen4",
-		.levels = 4,
-		.maxphyaddr = 48,
-		.pcid = true,
-		.pwc = true,
-		.tlb =
-		    {
-			.level =
-			    {
-				[VMSIM_TLB_L1I] = {.narrays = 1,
-						   .arrays = {ARRAY(64, 0, SZ_4K | SZ_2M | SZ_1G)}},
-				[VMSIM_TLB_L1D] = {.narrays = 1,
-						   .arrays = {ARRAY(72, 0, SZ_4K | SZ_2M | SZ_1G)}},
-				[VMSIM_TLB_L2] = {.narrays = 1,
-						  .arrays = {ARRAY(3072, 24, SZ_4K | SZ_2M)}},
-			    },
-		    },
-		/* PDEs: an estimate of the L2 DTLB's share; PDPTE/PML4E: the
-		 * documented 64-entry page directory cache, split evenly */
-		.pwc_cfg = {.entries = {[2] = 64, [3] = 32, [4] = 32}},
-	    },
+	.desc = "AMD Zen 4 core: 72-entry L1 DTLB, 3072-entry L2 DTLB, PCID",
+	.cfg.cpu = "zen4",
+	.cfg.levels = 4,
+	.cfg.maxphyaddr = 48,
+	.cfg.pcid = true,
+	.cfg.pwc = true,
+	.cfg.tlb.level[VMSIM_TLB_L1I] = {1, {ARRAY(64, 0, SZ_4K | SZ_2M | SZ_1G)}},
+	.cfg.tlb.level[VMSIM_TLB_L1D] = {1, {ARRAY(72, 0, SZ_4K | SZ_2M | SZ_1G)}},
+	.cfg.tlb.level[VMSIM_TLB_L2] = {1, {ARRAY(3072, 24, SZ_4K | SZ_2M)}},
+	/* PDEs: an estimate of the L2 DTLB's share; PDPTEs and PML4Es:
+	 * the documented 64-entry page directory cache, split evenly */
+	.cfg.pwc_cfg.entries = {[2] = 64, [3] = 32, [4] = 32},
     },
 };
 

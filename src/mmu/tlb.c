@@ -259,15 +259,16 @@ static void insert_entry(struct tlb *t, enum vmsim_tlb_level l, vaddr_t va, pcid
 		lv->nsmashed++;
 }
 
-/* An L1 miss: probe L2 and, on a hit, copy the entry into L1 @l1. Kept out
- * of line so that an L1 hit runs no prologue of its. */
-__attribute__((noinline, cold)) static uint64_t *lookup_l2(struct tlb *t, enum vmsim_tlb_level l1,
-							   vaddr_t va, pcid_t pcid,
-							   enum vmsim_page_size *ps /* out */)
+/* An L1 miss: probe L2 and, on a hit, copy the entry into L1 @l1 and
+ * return the copy. Out of line: an L1 hit must not pay for its prologue. */
+__attribute__((noinline)) static uint64_t *lookup_l2(struct tlb *t, enum vmsim_tlb_level l1,
+						     vaddr_t va, pcid_t pcid,
+						     enum vmsim_page_size *ps /* out */)
 {
 	struct tlb_level *l2 = &t->lv[VMSIM_TLB_L2];
 	struct vmsim_tlb_level_stats *st = &t->stats[VMSIM_TLB_L2];
 	enum vmsim_page_size s2, orig, fit_ps;
+	struct tlb_array *arr1;
 	uint64_t *v2, val;
 	pfn_t base;
 	int fit;
@@ -297,9 +298,8 @@ __attribute__((noinline, cold)) static uint64_t *lookup_l2(struct tlb *t, enum v
 	insert_entry(t, l1, va, pcid, fit_ps, val);
 
 	*ps = fit_ps;
-	return array_of(&t->lv[l1], fit_ps)
-	    ->ops->lookup(array_of(&t->lv[l1], fit_ps)->st,
-			  tlb_tag(va >> vmsim_page_shift(fit_ps), fit_ps, pcid));
+	arr1 = array_of(&t->lv[l1], fit_ps);
+	return arr1->ops->lookup(arr1->st, tlb_tag(va >> vmsim_page_shift(fit_ps), fit_ps, pcid));
 }
 
 /* The rest of an L1 lookup whose 4 KiB probe missed (or that has no 4 KiB
@@ -335,17 +335,24 @@ __attribute__((noinline)) static uint64_t *lookup_rest(struct tlb *t, enum vmsim
 uint64_t *tlb_lookup(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch,
 		     enum vmsim_page_size *ps /* out */)
 {
-	enum vmsim_tlb_level l1 = l1_for(t, fetch);
-	int a = t->lv[l1].array_for[VMSIM_PAGE_4K];
+	enum vmsim_tlb_level l1 = VMSIM_TLB_L1D;
+	struct vmsim_tlb_level_stats *st;
+	struct tlb_level *lv;
+	int a;
 
-	t->stats[l1].lookups++;
+	if (unlikely(fetch) && t->lv[VMSIM_TLB_L1I].narrays)
+		l1 = VMSIM_TLB_L1I;
+	lv = &t->lv[l1];
+	st = &t->stats[l1];
+	a = lv->array_for[VMSIM_PAGE_4K];
+	st->lookups++;
 	if (likely(a >= 0)) {
-		struct tlb_array *arr = &t->lv[l1].arr[a];
+		struct tlb_array *arr = &lv->arr[a];
 		uint64_t *val = arr->ops->lookup(
 		    arr->st, ((va >> VMSIM_PAGE_SHIFT) << TLB_TAG_VPN_SHIFT) | lookup_bits(pcid));
 
 		if (likely(val != NULL)) {
-			t->stats[l1].hits[VMSIM_PAGE_4K]++;
+			st->hits[VMSIM_PAGE_4K]++;
 			*ps = VMSIM_PAGE_4K;
 			return val;
 		}

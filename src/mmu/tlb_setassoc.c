@@ -13,8 +13,9 @@
  *  - An insert takes the lowest-indexed invalid way of the set; a valid way
  *    is evicted only when the whole set is valid.
  *  - LRU: each hit and insert stamps the way with ++clock (one 64-bit clock
- *    per array). The victim is the way with the smallest stamp; stamps are
- *    unique within an array, so there are no ties.
+ *    per array); invalid ways have stamp 0. One scan picks the first way
+ *    with the smallest stamp: the lowest invalid way, else the least
+ *    recently used one (valid stamps are unique, so there are no ties).
  *  - PLRU: the classic binary tree of ways - 1 nodes per set (ways a power
  *    of two). Node bit 0 sends the next victim to the lower-indexed half,
  *    1 to the upper half. A hit or insert on way w sets every node on w's
@@ -69,6 +70,17 @@ static uint32_t plru_victim(const uint8_t *node, uint32_t ways)
 		n = 2 * n + upper;
 	}
 	return w;
+}
+
+/* tlb_tag_match(etag, tag), ordered for the common case of a way holding
+ * another page: the PCID- and G-free bits decide it in one test. */
+static inline bool match(uint64_t etag, uint64_t tag)
+{
+	uint64_t d = etag ^ tag;
+
+	if (d & ~(TLB_TAG_PCID_MASK | TLB_TAG_G))
+		return false;
+	return !(d & TLB_TAG_PCID_MASK) || (etag & TLB_TAG_G);
 }
 
 static inline void touch(struct sa_array *a, size_t set, size_t base, uint32_t w)
@@ -147,7 +159,7 @@ static uint64_t *sa_lookup(void *st, uint64_t tag)
 	const uint64_t *t = a->tags + base;
 
 	for (uint32_t w = 0; w < a->ways; w++) {
-		if (tlb_tag_match(t[w], tag)) {
+		if (match(t[w], tag)) {
 			touch(a, set, base, w);
 			return &a->vals[base + w];
 		}
@@ -161,6 +173,8 @@ static uint32_t pick_victim(struct sa_array *a, size_t set, size_t base)
 
 	switch (a->repl) {
 	case VMSIM_REPL_LRU:
+		/* invalid ways have stamp 0, valid ones >= 1: the first
+		 * smallest stamp is the first invalid way, else the LRU one */
 		for (uint32_t w = 1; w < a->ways; w++)
 			if (a->stamp[base + w] < a->stamp[base + v])
 				v = w;
@@ -182,11 +196,16 @@ static bool sa_insert(void *st, uint64_t tag, uint64_t val, uint64_t *ev_tag, ui
 	uint32_t w;
 
 	VMSIM_BUG_ON(!(tag & TLB_TAG_V));
-	for (w = 0; w < a->ways; w++)
-		if (!(a->tags[base + w] & TLB_TAG_V))
-			break;
-	if (w == a->ways) {
-		w = pick_victim(a, set, base);
+	if (a->repl == VMSIM_REPL_LRU) {
+		w = pick_victim(a, set, base); /* covers invalid ways too */
+	} else {
+		for (w = 0; w < a->ways; w++)
+			if (!(a->tags[base + w] & TLB_TAG_V))
+				break;
+		if (w == a->ways)
+			w = pick_victim(a, set, base);
+	}
+	if (a->tags[base + w] & TLB_TAG_V) {
 		*ev_tag = a->tags[base + w];
 		*ev_val = a->vals[base + w];
 		evicted = true;

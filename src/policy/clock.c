@@ -135,8 +135,8 @@ static pfn_t clock_pick_victim(void *state)
 
 const struct policy_ops clock_policy = {
     .name = "clock",
-    .describe = "second chance with a hand over frames in load order; a loaded page's "
-		"referenced bit starts set (hardware accessed bit)",
+    .describe = "second chance: a hand sweeps frames in load order; a loaded page starts "
+		"referenced",
     .flags = POLICY_NEEDS_REFERENCED,
     .create = clock_create,
     .destroy = clock_destroy,
@@ -149,8 +149,8 @@ const struct policy_ops clock_policy = {
 
 const struct policy_ops clock_fifo_policy = {
     .name = "clock-fifo",
-    .describe = "FIFO with reinsertion (libCacheSim's Clock): as clock, but a loaded page's "
-		"referenced bit starts clear",
+    .describe = "FIFO with reinsertion (libCacheSim's Clock): as clock, but a loaded page "
+		"starts unreferenced",
     .flags = POLICY_NEEDS_REFERENCED,
     .create = clock_fifo_create,
     .destroy = clock_destroy,

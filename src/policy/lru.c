@@ -90,7 +90,7 @@ static pfn_t lru_pick_victim(void *state)
 
 const struct policy_ops lru_policy = {
     .name = "lru",
-    .describe = "least recently used: evict the page whose last access is the oldest (exact)",
+    .describe = "least recently used: evict the page whose last use is the oldest (exact)",
     .flags = 0,
     .create = lru_create,
     .destroy = lru_destroy,

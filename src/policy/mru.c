@@ -85,7 +85,7 @@ static pfn_t mru_pick_victim(void *state)
 
 const struct policy_ops mru_policy = {
     .name = "mru",
-    .describe = "most recently used: evict the page whose last access is the newest",
+    .describe = "most recently used: evict the page whose last use is the newest",
     .flags = 0,
     .create = mru_create,
     .destroy = mru_destroy,

@@ -166,8 +166,8 @@ static pfn_t opt_pick_victim(void *state)
 
 const struct policy_ops opt_policy = {
     .name = "opt",
-    .describe = "Belady's optimal (MIN): evict the page next referenced farthest in the future "
-		"(needs the whole stream)",
+    .describe = "Belady's MIN: evict the page next used farthest in the future (needs the "
+		"whole stream)",
     .flags = POLICY_NEEDS_FUTURE,
     .create = opt_create,
     .destroy = opt_destroy,
