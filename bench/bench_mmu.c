@@ -10,7 +10,7 @@
  * over a 128 MiB host array (the size of the 64 GiB space's leaf tables),
  * i.e. what one host cache miss costs on this machine.
  *
- * usage: bench_mmu [--quick] [--cpu NAME]    (default cpu: skylake)
+ * usage: bench_mmu [--quick] [--cpu NAME] [--only STREAM]   (default cpu: skylake)
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -145,17 +145,24 @@ static double run_anchor(uint64_t bytes, uint64_t n)
 	return (double)n / dt / 1e6;
 }
 
+static bool want(const char *only, const char *stream)
+{
+	return !only || !strcmp(only, stream);
+}
+
 int main(int argc, char **argv)
 {
-	const char *cpu = "skylake";
+	const char *cpu = "skylake", *only = NULL;
 	bool quick = false;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick"))
 			quick = true;
 		else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
 			cpu = argv[++i];
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			only = argv[++i];
 		else {
-			fprintf(stderr, "usage: bench_mmu [--quick] [--cpu NAME]\n");
+			fprintf(stderr, "usage: bench_mmu [--quick] [--cpu NAME] [--only STREAM]\n");
 			return 2;
 		}
 	}
@@ -167,20 +174,27 @@ int main(int argc, char **argv)
 	printf("bench_mmu: cpu preset %s, single thread\n", cpu);
 	printf("%-12s %14s %12s\n", "stream", "translations", "M/s");
 
+	uint64_t n;
 	machine_init(mc, 1ULL << 30, cpu, true);
 	map_range(mc, 0x10000000ULL, 1024, 0x1000);
-	uint64_t n = 200000000 / scale;
-	printf("%-12s %14" PRIu64 " %12.1f\n", "l1-hit", n, run_cyclic(mc, 32, n));
-	n = 50000000 / scale;
-	double stlb = run_cyclic(mc, 1024, n);
-	const struct vmsim_tlb_level_stats *l2 = &mc->mmu.stats.tlb[VMSIM_TLB_L2];
-	printf("%-12s %14" PRIu64 " %12.1f   (L2 hits %" PRIu64 ", walks %" PRIu64 ")\n", "stlb-hit",
-	       n, stlb, l2->hits[0], mc->mmu.stats.walk.walks);
+	if (want(only, "l1-hit")) {
+		n = 200000000 / scale;
+		printf("%-12s %14" PRIu64 " %12.1f\n", "l1-hit", n, run_cyclic(mc, 32, n));
+	}
+	if (want(only, "stlb-hit")) {
+		n = 50000000 / scale;
+		double stlb = run_cyclic(mc, 1024, n);
+		const struct vmsim_tlb_level_stats *l2 = &mc->mmu.stats.tlb[VMSIM_TLB_L2];
+		printf("%-12s %14" PRIu64 " %12.1f   (L2 hits %" PRIu64 ", walks %" PRIu64 ")\n",
+		       "stlb-hit", n, stlb, l2->hits[0], mc->mmu.stats.walk.walks);
+	}
 	machine_release(mc);
 
 	/* 64 GiB of 4 KiB pages: 16 Mi PTEs in 128 MiB of leaf tables */
 	uint64_t npages = quick ? (1ULL << 20) : (1ULL << 24);
 	for (int pwc = 1; pwc >= 0; pwc--) {
+		if (!want(only, pwc ? "walk+pwc" : "walk-nopwc"))
+			continue;
 		machine_init(mc, (npages << 12) + (1ULL << 30), cpu, pwc);
 		pfn_t data;
 		int rc = phys_alloc(&mc->pm, 0, 0, &data); /* any frame: data is not touched */
@@ -206,8 +220,9 @@ int main(int argc, char **argv)
 		machine_release(mc);
 	}
 	n = 20000000 / scale;
-	printf("%-12s %14" PRIu64 " %12.2f   (dependent random reads, 128 MiB host array)\n",
-	       "anchor", n, run_anchor(128ULL << 20, n));
+	if (want(only, "anchor"))
+		printf("%-12s %14" PRIu64 " %12.2f   (dependent random reads, 128 MiB host array)\n",
+		       "anchor", n, run_anchor(128ULL << 20, n));
 	free(mc);
 	return 0;
 }

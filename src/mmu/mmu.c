@@ -164,7 +164,7 @@ static int walk(struct mmu *m, vaddr_t va, unsigned acc, struct mmu_xlate *x, ui
 	if (m->cfg.pwc) {
 		/* the deepest cached level wins: it skips the most references */
 		for (unsigned l = 2; l <= m->cfg.levels; l++) {
-			if (m->pwc.lv[l].sets == 0)
+			if (!pwc_has(&m->pwc, l))
 				continue;
 			ws->pwc_lookups[l]++;
 			const uint64_t *p = pwc_lookup(&m->pwc, l, va, m->pcid);
@@ -202,7 +202,8 @@ static int walk(struct mmu *m, vaddr_t va, unsigned acc, struct mmu_xlate *x, ui
 			}
 			table = pte_pfn(e, false);
 			if (m->cfg.pwc)
-				pwc_insert(&m->pwc, level, va, m->pcid, pte_make(table, allow) | nx);
+				pwc_insert(&m->pwc, level, va, m->pcid,
+					   pte_make(table, allow) | nx | PTE_P);
 			continue;
 		}
 
@@ -269,7 +270,8 @@ int mmu_translate_slow(struct mmu *m, vaddr_t va, unsigned acc, struct mmu_xlate
 		if (rc != MMU_OK)
 			return rc;
 	}
-	tlb_fill(&m->tlb, va, m->pcid, (acc & VMSIM_ACC_FETCH) != 0, x->ps, val);
+	/* a miss or an INVLPG came first: no level holds the page */
+	tlb_fill_absent(&m->tlb, va, m->pcid, (acc & VMSIM_ACC_FETCH) != 0, x->ps, val);
 out_ok:
 	x->pa = (val & PTE_PFN_MASK) + (va & ((1ULL << vmsim_page_shift(x->ps)) - 1));
 	x->fault = MMU_OK;
@@ -283,6 +285,7 @@ struct check_ctx {
 	char *why;
 	size_t whylen;
 	int rc;
+	uint64_t count[VMSIM_TLB_NLEVELS][VMSIM_NPAGE_SIZES]; /* TLB entries seen */
 };
 
 /* Software walk of @root to the level-@stop entry for @va (a leaf stops it
@@ -334,6 +337,7 @@ static void check_tlb_entry(enum vmsim_tlb_level lv, uint64_t tag, uint64_t val,
 	const char *name = lvname[lv];
 	unsigned level;
 	uint64_t allow, nx;
+	c->count[lv][ps]++;
 	pte_t e = soft_walk(m, root, va, 1, &level, &allow, &nx);
 
 	if (!e) {
@@ -387,10 +391,17 @@ static void check_pwc_entry(unsigned level, vaddr_t va, pcid_t pcid, uint64_t va
 
 int mmu_check(struct mmu *m, char *why, size_t whylen)
 {
-	struct check_ctx c = {m, why, whylen, 0};
+	struct check_ctx c = {.m = m, .why = why, .whylen = whylen};
 	if (!m->has_cr3)
 		return 0;
 	tlb_for_each(&m->tlb, check_tlb_entry, &c);
+	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++)
+		for (unsigned s = 0; s < VMSIM_NPAGE_SIZES; s++)
+			if (c.count[l][s] != m->tlb.lv[l].nvalid[s])
+				check_fail(&c, "TLB level %u holds %llu entries of size %s, counted %llu",
+					   l, (unsigned long long)c.count[l][s],
+					   vmsim_page_size_name((enum vmsim_page_size)s),
+					   (unsigned long long)m->tlb.lv[l].nvalid[s]);
 	if (m->cfg.pwc)
 		pwc_for_each(&m->pwc, check_pwc_entry, &c);
 	return c.rc;

@@ -89,7 +89,15 @@ static inline int mmu_translate(struct mmu *m, vaddr_t va, unsigned acc, struct 
 	enum vmsim_page_size ps;
 	m->stats.translations++;
 	if (__builtin_expect(va_canonical(va, m->va_bits) == va, 1)) {
-		uint64_t *v = tlb_lookup(&m->tlb, va, m->pcid, (acc & VMSIM_ACC_FETCH) != 0, &ps);
+		uint64_t *v;
+		if (__builtin_expect(!(acc & VMSIM_ACC_FETCH), 1)) {
+			ps = VMSIM_PAGE_4K;
+			v = tlb_lookup_data_fast(&m->tlb, va, m->pcid);
+			if (!v)
+				v = tlb_lookup_data_rest(&m->tlb, va, m->pcid, &ps);
+		} else {
+			v = tlb_lookup(&m->tlb, va, m->pcid, true, &ps);
+		}
 		if (__builtin_expect(v != NULL, 1)) {
 			uint64_t need = m->need[acc & 31], deny = m->deny[acc & 31];
 			if (__builtin_expect((*v & (need | deny)) == need, 1)) {

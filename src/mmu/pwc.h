@@ -4,27 +4,23 @@
  * entry cached for level L is found by the address bits that select it
  * (va >> (12 + 9*(L-1))) and the PCID, and holds the frame of the next
  * table (level L-1) with the permissions of levels >= L folded in, as the
- * Intel SDM §4.10.3 describes. Only mmu.c calls this.
+ * Intel SDM §4.10.3 describes.
+ *
+ * Each level is one TLB array (tlb_fa_ops or tlb_setassoc_ops, true LRU)
+ * whose "page number" is that selecting prefix: the same designs, the same
+ * tie-breaking. Only mmu.c calls this.
  */
 #ifndef VMSIM_PWC_H
 #define VMSIM_PWC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "mmu/tlb.h"
 #include "vmsim/mmu.h"
 
-/* One level's cache: sets x ways of (tag, val) with LRU stamps. */
-struct pwc_level {
-	uint32_t sets;      /* power of two; 0: level not cached */
-	uint32_t ways;      /* ways per set */
-	uint64_t *tag;      /* sets*ways tags; 0 = empty */
-	uint64_t *val;      /* next-table pfn << 12 | folded RW, US, NX */
-	uint32_t *stamp;    /* LRU stamps */
-	uint32_t clock;     /* stamp source */
-};
-
 struct pwc {
-	struct pwc_level lv[VMSIM_MAX_LEVELS + 1]; /* indexed by level 2..5 */
+	struct tlb_array lv[VMSIM_MAX_LEVELS + 1]; /* indexed by level 2..5; st NULL: not cached */
 };
 
 /* Build the caches of @cfg. Returns 0, VMSIM_EINVAL (entries not a multiple
@@ -32,12 +28,37 @@ struct pwc {
 int pwc_init(struct pwc *c, const struct vmsim_pwc_cfg *cfg);
 void pwc_release(struct pwc *c);
 
-/* The cached val for the level-@level entry selecting @va under @pcid, or
- * NULL. A hit refreshes LRU. */
-const uint64_t *pwc_lookup(struct pwc *c, unsigned level, vaddr_t va, pcid_t pcid);
+/* Is level @level cached? */
+static inline bool pwc_has(const struct pwc *c, unsigned level)
+{
+	return c->lv[level].st != NULL;
+}
 
-/* Cache @val for the level-@level entry selecting @va under @pcid. */
-void pwc_insert(struct pwc *c, unsigned level, vaddr_t va, pcid_t pcid, uint64_t val);
+/* The tag of the level-@level entry selecting @va under @pcid. */
+static inline uint64_t pwc_tag(unsigned level, vaddr_t va, pcid_t pcid)
+{
+	/* drop the sign bits: a level's prefixes are then at most 45 bits */
+	vpn_t key = (va & ((1ULL << 57) - 1)) >> (VMSIM_PAGE_SHIFT + 9 * (level - 1));
+	return tlb_tag(key, VMSIM_PAGE_4K, pcid);
+}
+
+/* The cached val for the level-@level entry selecting @va under @pcid, or
+ * NULL. A hit refreshes LRU. The level must be cached. */
+static inline const uint64_t *pwc_lookup(struct pwc *c, unsigned level, vaddr_t va, pcid_t pcid)
+{
+	struct tlb_array *a = &c->lv[level];
+	return a->ops->lookup(a->st, pwc_tag(level, va, pcid));
+}
+
+/* Cache @val for the level-@level entry selecting @va under @pcid; the
+ * caller guarantees that pwc_lookup just missed for it. */
+static inline void pwc_insert(struct pwc *c, unsigned level, vaddr_t va, pcid_t pcid, uint64_t val)
+{
+	struct tlb_array *a = &c->lv[level];
+	uint64_t ev_tag, ev_val;
+	if (a->st)
+		a->ops->insert(a->st, pwc_tag(level, va, pcid), val, &ev_tag, &ev_val, NULL);
+}
 
 /* Drop the entries of @pcid (all PCIDs when @all). Returns how many. */
 unsigned pwc_flush(struct pwc *c, pcid_t pcid, bool all);

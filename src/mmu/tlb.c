@@ -107,6 +107,7 @@ static inline enum vmsim_tlb_level l1_for(const struct tlb *t, bool fetch)
 static void reset(struct tlb *t)
 {
 	memset(t->lv, 0, sizeof(t->lv));
+	t->l1d4k = (struct tlb_fast){0};
 	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++)
 		memset(t->lv[l].array_for, -1, sizeof(t->lv[l].array_for));
 }
@@ -188,6 +189,13 @@ int tlb_init(struct tlb *t, const struct vmsim_tlb_cfg *cfg, struct vmsim_tlb_le
 			lv->narrays++;
 		}
 	}
+	/* the inline hit path, when L1D's 4 KiB array allows it */
+	struct tlb_level *l1d = &t->lv[VMSIM_TLB_L1D];
+	if (l1d->array_for[VMSIM_PAGE_4K] >= 0) {
+		struct tlb_array *arr = &l1d->arr[l1d->array_for[VMSIM_PAGE_4K]];
+		if (!arr->ops->fast_view || !arr->ops->fast_view(arr->st, &t->l1d4k))
+			t->l1d4k = (struct tlb_fast){0};
+	}
 	return 0;
 
 out_release:
@@ -222,7 +230,7 @@ static inline uint64_t *probe(struct tlb_level *lv, vaddr_t va, uint64_t bits,
 		struct tlb_array *arr;
 		uint64_t *val, tag;
 
-		if (lv->array_for[s] < 0)
+		if (lv->array_for[s] < 0 || lv->nvalid[s] == 0)
 			continue;
 		arr = &lv->arr[lv->array_for[s]];
 		tag = ((va >> vmsim_page_shift(s)) << TLB_TAG_VPN_SHIFT) |
@@ -238,25 +246,28 @@ static inline uint64_t *probe(struct tlb_level *lv, vaddr_t va, uint64_t bits,
 
 /* Insert into level @l, at size @ps, the entry for @va whose val is @val;
  * the caller guarantees the level has no entry answering (va, pcid, ps). */
-static void insert_entry(struct tlb *t, enum vmsim_tlb_level l, vaddr_t va, pcid_t pcid,
-			 enum vmsim_page_size ps, uint64_t val)
+static uint64_t *insert_entry(struct tlb *t, enum vmsim_tlb_level l, vaddr_t va, pcid_t pcid,
+			      enum vmsim_page_size ps, uint64_t val)
 {
 	struct tlb_level *lv = &t->lv[l];
 	struct tlb_array *arr = array_of(lv, ps);
 	struct vmsim_tlb_level_stats *st = &t->stats[l];
 	uint64_t etag = stored_tag(va >> vmsim_page_shift(ps), ps, pcid, val);
-	uint64_t ev_tag, ev_val;
+	uint64_t ev_tag, ev_val, *where;
 
-	if (arr->ops->insert(arr->st, etag, val, &ev_tag, &ev_val)) {
+	if (arr->ops->insert(arr->st, etag, val, &ev_tag, &ev_val, &where)) {
 		st->evictions[tlb_tag_size(ev_tag)]++;
+		lv->nvalid[tlb_tag_size(ev_tag)]--;
 		if (is_smashed(ev_tag, ev_val)) {
 			VMSIM_BUG_ON(lv->nsmashed == 0);
 			lv->nsmashed--;
 		}
 	}
 	st->fills[ps]++;
+	lv->nvalid[ps]++;
 	if (is_smashed(etag, val))
 		lv->nsmashed++;
+	return where;
 }
 
 /* An L1 miss: probe L2 and, on a hit, copy the entry into L1 @l1 and
@@ -268,7 +279,6 @@ __attribute__((noinline)) static uint64_t *lookup_l2(struct tlb *t, enum vmsim_t
 	struct tlb_level *l2 = &t->lv[VMSIM_TLB_L2];
 	struct vmsim_tlb_level_stats *st = &t->stats[VMSIM_TLB_L2];
 	enum vmsim_page_size s2, orig, fit_ps;
-	struct tlb_array *arr1;
 	uint64_t *v2, val;
 	pfn_t base;
 	int fit;
@@ -284,6 +294,11 @@ __attribute__((noinline)) static uint64_t *lookup_l2(struct tlb *t, enum vmsim_t
 	st->hits[s2]++;
 
 	orig = val_orig(*v2);
+	if (likely(orig == s2 && t->lv[l1].array_for[s2] >= 0)) {
+		/* the common case: L1 holds the page whole, as L2 does */
+		*ps = s2;
+		return insert_entry(t, l1, va, pcid, s2, *v2);
+	}
 	if (orig < s2)
 		orig = s2; /* a val whose size bits the caller overwrote */
 	fit = fit_size(&t->lv[l1], orig);
@@ -295,11 +310,8 @@ __attribute__((noinline)) static uint64_t *lookup_l2(struct tlb *t, enum vmsim_t
 	base = val_pfn(*v2) - piece_offset(va, orig, s2);
 	val = val_with_pfn(*v2, base + piece_offset(va, orig, fit_ps));
 	val = (val & ~TLB_VAL_ORIG_MASK) | ((uint64_t)orig << TLB_VAL_ORIG_SHIFT);
-	insert_entry(t, l1, va, pcid, fit_ps, val);
-
 	*ps = fit_ps;
-	arr1 = array_of(&t->lv[l1], fit_ps);
-	return arr1->ops->lookup(arr1->st, tlb_tag(va >> vmsim_page_shift(fit_ps), fit_ps, pcid));
+	return insert_entry(t, l1, va, pcid, fit_ps, val);
 }
 
 /* The rest of an L1 lookup whose 4 KiB probe missed (or that has no 4 KiB
@@ -316,7 +328,7 @@ __attribute__((noinline)) static uint64_t *lookup_rest(struct tlb *t, enum vmsim
 		struct tlb_array *arr;
 		uint64_t *val;
 
-		if (lv->array_for[s] < 0)
+		if (lv->array_for[s] < 0 || lv->nvalid[s] == 0)
 			continue;
 		arr = &lv->arr[lv->array_for[s]];
 		val = arr->ops->lookup(arr->st, ((va >> vmsim_page_shift(s)) << TLB_TAG_VPN_SHIFT) |
@@ -360,10 +372,18 @@ uint64_t *tlb_lookup(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch,
 	return lookup_rest(t, l1, va, pcid, ps);
 }
 
+uint64_t *tlb_lookup_data_rest(struct tlb *t, vaddr_t va, pcid_t pcid, enum vmsim_page_size *ps)
+{
+	if (!t->l1d4k.tags)
+		return tlb_lookup(t, va, pcid, false, ps);
+	t->stats[VMSIM_TLB_L1D].lookups++;
+	return lookup_rest(t, VMSIM_TLB_L1D, va, pcid, ps);
+}
+
 /* Cache in level @l the page of size @ps at @va whose val (original size
  * bits set) is @val, at the largest size the level holds. */
 static void fill_level(struct tlb *t, enum vmsim_tlb_level l, vaddr_t va, pcid_t pcid,
-		       enum vmsim_page_size ps, uint64_t val)
+		       enum vmsim_page_size ps, uint64_t val, bool absent)
 {
 	struct tlb_level *lv = &t->lv[l];
 	enum vmsim_page_size fit_ps;
@@ -380,7 +400,9 @@ static void fill_level(struct tlb *t, enum vmsim_tlb_level l, vaddr_t va, pcid_t
 	vpn = va >> vmsim_page_shift(fit_ps);
 	pval = val_with_pfn(val, val_pfn(val) + piece_offset(va, ps, fit_ps));
 
-	old = arr->ops->lookup(arr->st, tlb_tag(vpn, fit_ps, pcid));
+	old = (absent || lv->nvalid[fit_ps] == 0)
+		  ? NULL
+		  : arr->ops->lookup(arr->st, tlb_tag(vpn, fit_ps, pcid));
 	if (old) {
 		uint64_t old_tag = stored_tag(vpn, fit_ps, pcid, *old);
 
@@ -398,20 +420,33 @@ static void fill_level(struct tlb *t, enum vmsim_tlb_level l, vaddr_t va, pcid_t
 			lv->nsmashed--;
 		VMSIM_BUG_ON(arr->ops->remove(arr->st, old_tag) != 1);
 		t->stats[l].evictions[fit_ps]++;
+		lv->nvalid[fit_ps]--;
 	}
 	insert_entry(t, l, va, pcid, fit_ps, pval);
 }
 
-void tlb_fill(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch, enum vmsim_page_size ps,
-	      uint64_t val)
+static void fill(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch, enum vmsim_page_size ps,
+		 uint64_t val, bool absent)
 {
 	VMSIM_BUG_ON((unsigned)ps >= VMSIM_NPAGE_SIZES);
 	VMSIM_BUG_ON(val_pfn(val) & ((1ULL << (vmsim_page_shift(ps) - VMSIM_PAGE_SHIFT)) - 1));
 
 	val = (val & ~TLB_VAL_ORIG_MASK) | ((uint64_t)ps << TLB_VAL_ORIG_SHIFT);
-	fill_level(t, l1_for(t, fetch), va, pcid, ps, val);
+	fill_level(t, l1_for(t, fetch), va, pcid, ps, val, absent);
 	if (t->lv[VMSIM_TLB_L2].narrays)
-		fill_level(t, VMSIM_TLB_L2, va, pcid, ps, val);
+		fill_level(t, VMSIM_TLB_L2, va, pcid, ps, val, absent);
+}
+
+void tlb_fill(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch, enum vmsim_page_size ps,
+	      uint64_t val)
+{
+	fill(t, va, pcid, fetch, ps, val, false);
+}
+
+void tlb_fill_absent(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch, enum vmsim_page_size ps,
+		     uint64_t val)
+{
+	fill(t, va, pcid, fetch, ps, val, true);
 }
 
 /* ---- invalidation -------------------------------------------------------- */
@@ -420,6 +455,7 @@ struct invlpg_arg {
 	vaddr_t va;	    /* address invalidated */
 	pcid_t pcid;	    /* current PCID */
 	uint64_t *nsmashed; /* smashed entries removed, counted here */
+	uint64_t *removed;  /* entries removed by tag size, counted here */
 };
 
 /* Does the entry translate arg->va for arg->pcid or globally, whatever its
@@ -441,6 +477,7 @@ static bool invlpg_pred(uint64_t tag, uint64_t val, const void *argp)
 		return false;
 	if (os != ts)
 		(*arg->nsmashed)++;
+	arg->removed[ts]++;
 	return true;
 }
 
@@ -464,18 +501,25 @@ unsigned tlb_invlpg(struct tlb *t, vaddr_t va, pcid_t pcid)
 
 				if (lv->array_for[s] < 0)
 					continue;
+				if (lv->nvalid[s] == 0)
+					continue;
 				arr = &lv->arr[lv->array_for[s]];
-				n += arr->ops->remove(arr->st, tlb_tag(vpn, s, pcid));
-				n += arr->ops->remove(arr->st, tlb_tag(vpn, s, 0) | TLB_TAG_G);
+				unsigned k = arr->ops->remove(arr->st, tlb_tag(vpn, s, pcid));
+				k += arr->ops->remove(arr->st, tlb_tag(vpn, s, 0) | TLB_TAG_G);
+				lv->nvalid[s] -= k;
+				n += k;
 			}
 		} else {
-			uint64_t smashed = 0;
-			struct invlpg_arg arg = {.va = va, .pcid = pcid, .nsmashed = &smashed};
+			uint64_t smashed = 0, removed[VMSIM_NPAGE_SIZES] = {0};
+			struct invlpg_arg arg = {
+			    .va = va, .pcid = pcid, .nsmashed = &smashed, .removed = removed};
 
 			for (unsigned i = 0; i < lv->narrays; i++)
 				n += lv->arr[i].ops->remove_if(lv->arr[i].st, invlpg_pred, &arg);
 			VMSIM_BUG_ON(smashed > lv->nsmashed);
 			lv->nsmashed -= smashed;
+			for (unsigned s = 0; s < VMSIM_NPAGE_SIZES; s++)
+				lv->nvalid[s] -= removed[s];
 		}
 		count_invalidations(t, (enum vmsim_tlb_level)l, n);
 		total += n;
@@ -488,6 +532,7 @@ struct flush_arg {
 	pcid_t pcid;	    /* PCID flushed when !all_pcids */
 	bool keep_global;   /* leave global entries */
 	uint64_t *nsmashed; /* smashed entries removed, counted here */
+	uint64_t *removed;  /* entries removed by tag size, counted here */
 };
 
 static bool flush_pred(uint64_t tag, uint64_t val, const void *argp)
@@ -501,6 +546,8 @@ static bool flush_pred(uint64_t tag, uint64_t val, const void *argp)
 		hit = arg->all_pcids || tlb_tag_pcid(tag) == (arg->pcid & TLB_TAG_PCID_MASK);
 	if (hit && is_smashed(tag, val))
 		(*arg->nsmashed)++;
+	if (hit)
+		arg->removed[tlb_tag_size(tag)]++;
 	return hit;
 }
 
@@ -510,12 +557,13 @@ static unsigned flush(struct tlb *t, bool all_pcids, pcid_t pcid, bool keep_glob
 
 	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++) {
 		struct tlb_level *lv = &t->lv[l];
-		uint64_t smashed = 0;
+		uint64_t smashed = 0, removed[VMSIM_NPAGE_SIZES] = {0};
 		struct flush_arg arg = {
 		    .all_pcids = all_pcids,
 		    .pcid = pcid,
 		    .keep_global = keep_global,
 		    .nsmashed = &smashed,
+		    .removed = removed,
 		};
 		unsigned n = 0;
 
@@ -523,6 +571,8 @@ static unsigned flush(struct tlb *t, bool all_pcids, pcid_t pcid, bool keep_glob
 			n += lv->arr[i].ops->remove_if(lv->arr[i].st, flush_pred, &arg);
 		VMSIM_BUG_ON(smashed > lv->nsmashed);
 		lv->nsmashed -= smashed;
+		for (unsigned s = 0; s < VMSIM_NPAGE_SIZES; s++)
+			lv->nvalid[s] -= removed[s];
 		count_invalidations(t, (enum vmsim_tlb_level)l, n);
 		total += n;
 	}

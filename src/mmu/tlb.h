@@ -42,13 +42,14 @@ static inline uint64_t tlb_tag(vpn_t vpn, enum vmsim_page_size ps, pcid_t pcid)
 	       (pcid & TLB_TAG_PCID_MASK);
 }
 
-/* Does the stored entry tag @etag answer the lookup tag @tag? */
+/* Does the stored entry tag @etag answer the lookup tag @tag? Ordered for
+ * the common case: most ways differ in the page number. */
 static inline bool tlb_tag_match(uint64_t etag, uint64_t tag)
 {
-	uint64_t diff = (etag ^ tag) & ~TLB_TAG_G;
-	if (etag & TLB_TAG_G)
-		diff &= ~TLB_TAG_PCID_MASK;
-	return diff == 0;
+	uint64_t d = etag ^ tag;
+	if (d & ~(TLB_TAG_PCID_MASK | TLB_TAG_G))
+		return false;
+	return !(d & TLB_TAG_PCID_MASK) || (etag & TLB_TAG_G);
 }
 
 static inline enum vmsim_page_size tlb_tag_size(uint64_t tag)
@@ -67,6 +68,20 @@ static inline pcid_t tlb_tag_pcid(uint64_t tag)
 }
 
 /*
+ * A set-associative array with true LRU seen from outside, so that the L1
+ * data TLB's 4 KiB probe can be inlined into the MMU's hit path: the same
+ * probe and the same LRU update as the design's own lookup.
+ */
+struct tlb_fast {
+	uint64_t *tags;    /* sets * ways tags, set-major; NULL: no fast path */
+	uint64_t *vals;    /* their vals */
+	uint64_t *stamp;   /* LRU stamps */
+	uint64_t *clock;   /* the array's stamp source */
+	uint64_t set_mask; /* sets - 1 */
+	uint32_t ways;     /* ways per set */
+};
+
+/*
  * One array design (fully associative, set associative) behind one table.
  * State is private to the design's file.
  */
@@ -80,9 +95,10 @@ struct tlb_ops {
 	 * return a pointer to its val (the caller may set bits in it), else NULL. */
 	uint64_t *(*lookup)(void *st, uint64_t tag);
 	/* Insert (@tag, @val); the caller guarantees no entry matches @tag. If a
-	 * valid entry was displaced, return true and its tag/val in @ev_tag/@ev_val. */
+	 * valid entry was displaced, return true and its tag/val in @ev_tag/@ev_val.
+	 * *@where (if not NULL) gets the new entry's val slot. */
 	bool (*insert)(void *st, uint64_t tag, uint64_t val, uint64_t *ev_tag /* out */,
-		       uint64_t *ev_val /* out */);
+		       uint64_t *ev_val /* out */, uint64_t **where /* out */);
 	/* Remove the entry whose tag equals @etag exactly (stored form, G included).
 	 * Returns the number removed (0 or 1). */
 	unsigned (*remove)(void *st, uint64_t etag);
@@ -91,6 +107,9 @@ struct tlb_ops {
 			      const void *arg);
 	/* Call @fn for every valid entry (invariant checks, reports). */
 	void (*for_each)(void *st, void (*fn)(uint64_t tag, uint64_t val, void *arg), void *arg);
+	/* Describe the array for the inline hit path (struct tlb_fast), or return
+	 * false if the design cannot be probed that way. NULL: never. */
+	bool (*fast_view)(void *st, struct tlb_fast *out /* out */);
 };
 
 extern const struct tlb_ops tlb_setassoc_ops; /* src/mmu/tlb_setassoc.c */
@@ -107,11 +126,13 @@ struct tlb_level {
 	struct tlb_array arr[VMSIM_TLB_MAX_ARRAYS]; /* arrays of the level */
 	int8_t array_for[VMSIM_NPAGE_SIZES];        /* array holding each size, -1 none */
 	uint64_t nsmashed;                          /* entries holding a piece of a larger page */
+	uint64_t nvalid[VMSIM_NPAGE_SIZES];         /* entries by tag size: probes skip empty sizes */
 };
 
 struct tlb {
 	struct tlb_level lv[VMSIM_TLB_NLEVELS];     /* L1I, L1D, L2 */
 	struct vmsim_tlb_level_stats *stats;        /* VMSIM_TLB_NLEVELS counters, caller-owned */
+	struct tlb_fast l1d4k;                      /* L1D's 4 KiB array, if it allows inlining */
 };
 
 /*
@@ -133,6 +154,35 @@ uint64_t *tlb_lookup(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch,
 		     enum vmsim_page_size *ps /* out */);
 
 /*
+ * The inline hit path for data accesses: probe L1D's 4 KiB array (when it is
+ * set associative with LRU) and count the hit. NULL means "not found here":
+ * finish with tlb_lookup_data_rest, which counts the lookup.
+ */
+static inline uint64_t *tlb_lookup_data_fast(struct tlb *t, vaddr_t va, pcid_t pcid)
+{
+	const struct tlb_fast *f = &t->l1d4k;
+	if (!f->tags)
+		return NULL;
+	vpn_t vpn = va >> VMSIM_PAGE_SHIFT;
+	uint64_t tag = (vpn << TLB_TAG_VPN_SHIFT) | TLB_TAG_V | ((uint64_t)pcid & TLB_TAG_PCID_MASK);
+	size_t base = (size_t)(vpn & f->set_mask) * f->ways;
+	for (uint32_t w = 0; w < f->ways; w++) {
+		if (tlb_tag_match(f->tags[base + w], tag)) {
+			f->stamp[base + w] = ++*f->clock;
+			t->stats[VMSIM_TLB_L1D].lookups++;
+			t->stats[VMSIM_TLB_L1D].hits[VMSIM_PAGE_4K]++;
+			return &f->vals[base + w];
+		}
+	}
+	return NULL;
+}
+
+/* The rest of a data lookup after tlb_lookup_data_fast missed (or had no
+ * fast path): as tlb_lookup with fetch false. */
+uint64_t *tlb_lookup_data_rest(struct tlb *t, vaddr_t va, pcid_t pcid,
+			       enum vmsim_page_size *ps /* out */);
+
+/*
  * Cache the translation of @va found by a walk: a page of size @ps whose val
  * is @val (PFN of the page's first frame, folded permissions, G if global).
  * Fills L1 (I or D) and L2; a level with no array for @ps caches the largest
@@ -140,6 +190,12 @@ uint64_t *tlb_lookup(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch,
  */
 void tlb_fill(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch, enum vmsim_page_size ps,
 	      uint64_t val);
+
+/* As tlb_fill, when the caller knows that no level it fills holds an entry
+ * answering @va for @pcid (right after tlb_lookup missed, or after
+ * tlb_invlpg): skips the look-ups that refill in place. */
+void tlb_fill_absent(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch, enum vmsim_page_size ps,
+		     uint64_t val);
 
 /* INVLPG: remove, at every level, the entries that translate @va for @pcid
  * or globally, whatever their size (smashed pieces included). Returns how many. */

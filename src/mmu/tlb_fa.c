@@ -240,7 +240,8 @@ static void free_slot(struct fa_array *a, uint32_t i)
 	a->nvalid--;
 }
 
-static bool fa_insert(void *st, uint64_t tag, uint64_t val, uint64_t *ev_tag, uint64_t *ev_val)
+static bool fa_insert(void *st, uint64_t tag, uint64_t val, uint64_t *ev_tag, uint64_t *ev_val,
+		      uint64_t **where)
 {
 	struct fa_array *a = st;
 	bool evicted = false;
@@ -276,6 +277,8 @@ static bool fa_insert(void *st, uint64_t tag, uint64_t val, uint64_t *ev_tag, ui
 		lru_push_front(a, i);
 	else if (a->repl == VMSIM_REPL_PLRU)
 		plru_touch(a->plru, a->n, i);
+	if (where)
+		*where = &a->vals[i];
 	return evicted;
 }
 

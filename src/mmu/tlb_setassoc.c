@@ -72,15 +72,11 @@ static uint32_t plru_victim(const uint8_t *node, uint32_t ways)
 	return w;
 }
 
-/* tlb_tag_match(etag, tag), ordered for the common case of a way holding
+/* tlb_tag_match(etag, tag) (kept as a name for this file's loops); was: ordered for the common case of a way holding
  * another page: the PCID- and G-free bits decide it in one test. */
 static inline bool match(uint64_t etag, uint64_t tag)
 {
-	uint64_t d = etag ^ tag;
-
-	if (d & ~(TLB_TAG_PCID_MASK | TLB_TAG_G))
-		return false;
-	return !(d & TLB_TAG_PCID_MASK) || (etag & TLB_TAG_G);
+	return tlb_tag_match(etag, tag);
 }
 
 static inline void touch(struct sa_array *a, size_t set, size_t base, uint32_t w)
@@ -187,7 +183,8 @@ static uint32_t pick_victim(struct sa_array *a, size_t set, size_t base)
 	return 0;
 }
 
-static bool sa_insert(void *st, uint64_t tag, uint64_t val, uint64_t *ev_tag, uint64_t *ev_val)
+static bool sa_insert(void *st, uint64_t tag, uint64_t val, uint64_t *ev_tag, uint64_t *ev_val,
+		      uint64_t **where)
 {
 	struct sa_array *a = st;
 	size_t set = (size_t)(tlb_tag_vpn(tag) & a->set_mask);
@@ -213,6 +210,8 @@ static bool sa_insert(void *st, uint64_t tag, uint64_t val, uint64_t *ev_tag, ui
 	a->tags[base + w] = tag;
 	a->vals[base + w] = val;
 	touch(a, set, base, w);
+	if (where)
+		*where = &a->vals[base + w];
 	return evicted;
 }
 
@@ -264,6 +263,22 @@ static void sa_for_each(void *st, void (*fn)(uint64_t tag, uint64_t val, void *a
 			fn(a->tags[i], a->vals[i], arg);
 }
 
+static bool sa_fast_view(void *st, struct tlb_fast *out)
+{
+	struct sa_array *a = st;
+	if (a->repl != VMSIM_REPL_LRU)
+		return false;
+	*out = (struct tlb_fast){
+	    .tags = a->tags,
+	    .vals = a->vals,
+	    .stamp = a->stamp,
+	    .clock = &a->clock,
+	    .set_mask = a->set_mask,
+	    .ways = a->ways,
+	};
+	return true;
+}
+
 const struct tlb_ops tlb_setassoc_ops = {
     .name = "setassoc",
     .create = sa_create,       /* tlb_init, once per array */
@@ -273,4 +288,5 @@ const struct tlb_ops tlb_setassoc_ops = {
     .remove = sa_remove,       /* INVLPG of one exact tag */
     .remove_if = sa_remove_if, /* flushes, INVLPG of smashed pieces */
     .for_each = sa_for_each,   /* reports, invariant checks */
+    .fast_view = sa_fast_view, /* tlb_init: the L1D 4 KiB inline probe */
 };

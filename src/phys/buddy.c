@@ -69,7 +69,7 @@ static int give_bytes(struct phys_mem *pm, pfn_t pfn, unsigned order)
 
 	for (i = 0; i < n; i++) {
 		VMSIM_BUG_ON(pm->bytes[pfn + i] != NULL);
-		pm->bytes[pfn + i] = calloc(1, VMSIM_PAGE_SIZE);
+		pm->bytes[pfn + i] = pool_get(&pm->pool);
 		if (pm->bytes[pfn + i] == NULL)
 			goto out_free_bytes;
 	}
@@ -78,7 +78,7 @@ static int give_bytes(struct phys_mem *pm, pfn_t pfn, unsigned order)
 
 out_free_bytes:
 	while (i-- > 0) {
-		free(pm->bytes[pfn + i]);
+		pool_put(&pm->pool, pm->bytes[pfn + i]);
 		pm->bytes[pfn + i] = NULL;
 	}
 	return VMSIM_ENOHOSTMEM;
@@ -164,7 +164,7 @@ void phys_free(struct phys_mem *pm, pfn_t pfn, unsigned order)
 
 	for (uint64_t i = 0; i < n; i++) {
 		if (pm->bytes[pfn + i] != NULL) {
-			free(pm->bytes[pfn + i]);
+			pool_put(&pm->pool, pm->bytes[pfn + i]);
 			pm->bytes[pfn + i] = NULL;
 			pm->stats.bytes_frames--;
 		}

@@ -101,14 +101,7 @@ out_free_frames:
  * *@pm zeroed with empty free lists (releasing twice is harmless). */
 void phys_release(struct phys_mem *pm)
 {
-	uint64_t left = pm->stats.bytes_frames;
-
-	for (pfn_t pfn = 0; pm->bytes != NULL && left > 0 && pfn < pm->nframes; pfn++) {
-		if (pm->bytes[pfn] != NULL) {
-			free(pm->bytes[pfn]);
-			left--;
-		}
-	}
+	pool_release(&pm->pool); /* every frame's bytes at once */
 	free(pm->bytes);
 	free(pm->frames);
 	memset(pm, 0, sizeof(*pm));
@@ -130,7 +123,7 @@ static bool frame_is_free(const struct phys_mem *pm, pfn_t pfn)
 }
 
 /*
- * The 4096 bytes of allocated frame @pfn, calloc'd on first use.
+ * The 4096 bytes of allocated frame @pfn, zeroed bytes from the pool on first use.
  * Asking for the bytes of a frame beyond RAM or of a free frame is a bug.
  * Returns NULL only when the host is out of memory.
  */
@@ -140,7 +133,7 @@ uint8_t *phys_bytes(struct phys_mem *pm, pfn_t pfn)
 	if (likely(pm->bytes[pfn] != NULL))
 		return pm->bytes[pfn];
 	VMSIM_BUG_ON(frame_is_free(pm, pfn));
-	pm->bytes[pfn] = calloc(1, VMSIM_PAGE_SIZE);
+	pm->bytes[pfn] = pool_get(&pm->pool);
 	if (pm->bytes[pfn] == NULL)
 		return NULL;
 	pm->stats.bytes_frames++;

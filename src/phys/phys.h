@@ -66,6 +66,20 @@ struct phys_stats {
 	uint64_t bytes_frames;         /* frames that currently hold host bytes */
 };
 
+/* Host memory for frame contents (bytepool.c): 4 KiB blocks from 2 MiB chunks. */
+struct byte_pool {
+	struct pool_chunk *chunks;  /* every chunk, newest first */
+	struct free_block *free;    /* blocks given back */
+	uint8_t *bump, *bump_end;   /* unused part of the newest chunk */
+};
+
+/* A zeroed 4 KiB block, or NULL when the host is out of memory. */
+uint8_t *pool_get(struct byte_pool *bp);
+/* Give a block back. */
+void pool_put(struct byte_pool *bp, uint8_t *p);
+/* Return every chunk to the host. */
+void pool_release(struct byte_pool *bp);
+
 struct phys_mem {
 	uint64_t nframes;                   /* frames of simulated RAM */
 	uint64_t nr_free;                   /* frames in free blocks */
@@ -77,6 +91,7 @@ struct phys_mem {
 	uint64_t fail_alloc_at;             /* test hook: fail the N-th allocation (0: never) */
 	uint64_t nallocs;                   /* allocation attempts, for the hook */
 	struct phys_stats stats;            /* counters */
+	struct byte_pool pool;              /* host memory of frame contents */
 };
 
 /* Set up @pm with @bytes of RAM (rounded down to 4 KiB, at least one frame).

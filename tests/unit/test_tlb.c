@@ -179,7 +179,7 @@ static unsigned cyclic_misses(const struct tlb_ops *ops, uint32_t entries, uint3
 			}
 			misses++;
 			*warm += r > 0;
-			ops->insert(st, tag, p, &et, &ev);
+			ops->insert(st, tag, p, &et, &ev, NULL);
 		}
 	}
 	ops->destroy(st);
@@ -232,14 +232,14 @@ static void fa_one_page_in_many_pcids_keeps_every_entry(void **state)
 
 	/* one hash chain holds the page in 64 PCIDs */
 	for (pcid_t p = 0; p < 64; p++)
-		assert_false(tlb_fa_ops.insert(st, tlb_tag(0x42, VMSIM_PAGE_4K, p), p, &et, &ev));
+		assert_false(tlb_fa_ops.insert(st, tlb_tag(0x42, VMSIM_PAGE_4K, p), p, &et, &ev, NULL));
 	for (pcid_t p = 0; p < 64; p++) {
 		uint64_t *v = tlb_fa_ops.lookup(st, tlb_tag(0x42, VMSIM_PAGE_4K, p));
 		assert_non_null(v);
 		assert_int_equal(*v, p);
 	}
 	assert_null(tlb_fa_ops.lookup(st, tlb_tag(0x42, VMSIM_PAGE_4K, 64)));
-	assert_true(tlb_fa_ops.insert(st, tlb_tag(0x42, VMSIM_PAGE_4K, 64), 64, &et, &ev));
+	assert_true(tlb_fa_ops.insert(st, tlb_tag(0x42, VMSIM_PAGE_4K, 64), 64, &et, &ev, NULL));
 	assert_int_equal(et, tlb_tag(0x42, VMSIM_PAGE_4K, 0)); /* least recently used */
 	assert_int_equal(ev, 0);
 	assert_int_equal(tlb_fa_ops.remove(st, tlb_tag(0x42, VMSIM_PAGE_4K, 33)), 1);
@@ -247,7 +247,7 @@ static void fa_one_page_in_many_pcids_keeps_every_entry(void **state)
 	assert_null(tlb_fa_ops.lookup(st, tlb_tag(0x42, VMSIM_PAGE_4K, 33)));
 	assert_non_null(tlb_fa_ops.lookup(st, tlb_tag(0x42, VMSIM_PAGE_4K, 34)));
 	/* the freed slot is reused before anything is evicted */
-	assert_false(tlb_fa_ops.insert(st, tlb_tag(0x43, VMSIM_PAGE_4K, 1), 99, &et, &ev));
+	assert_false(tlb_fa_ops.insert(st, tlb_tag(0x43, VMSIM_PAGE_4K, 1), 99, &et, &ev, NULL));
 	assert_int_equal(*tlb_fa_ops.lookup(st, tlb_tag(0x43, VMSIM_PAGE_4K, 1)), 99);
 	tlb_fa_ops.destroy(st);
 }
@@ -264,11 +264,11 @@ static void fa_hit_refreshes_lru_order(void **state)
 
 	assert_non_null(st);
 	for (vpn_t v = 0xA; v <= 0xD; v++)
-		assert_false(tlb_fa_ops.insert(st, tlb_tag(v, 0, 0), v, &et, &ev));
+		assert_false(tlb_fa_ops.insert(st, tlb_tag(v, 0, 0), v, &et, &ev, NULL));
 	assert_non_null(tlb_fa_ops.lookup(st, tlb_tag(0xA, 0, 0)));
 	assert_non_null(tlb_fa_ops.lookup(st, tlb_tag(0xB, 0, 0)));
 	for (unsigned i = 0; i < 3; i++) {
-		assert_true(tlb_fa_ops.insert(st, tlb_tag(0xE + i, 0, 0), 0xE + i, &et, &ev));
+		assert_true(tlb_fa_ops.insert(st, tlb_tag(0xE + i, 0, 0), 0xE + i, &et, &ev, NULL));
 		assert_int_equal(tlb_tag_vpn(et), want[i]);
 	}
 	tlb_fa_ops.destroy(st);
@@ -287,11 +287,11 @@ static void setassoc_set_conflict_evicts_lru_way(void **state)
 	(void)state;
 
 	assert_non_null(st);
-	assert_false(tlb_setassoc_ops.insert(st, tlb_tag(0, 0, 0), 100, &et, &ev));
-	assert_false(tlb_setassoc_ops.insert(st, tlb_tag(4, 0, 0), 104, &et, &ev));
-	assert_false(tlb_setassoc_ops.insert(st, tlb_tag(1, 0, 0), 101, &et, &ev));
+	assert_false(tlb_setassoc_ops.insert(st, tlb_tag(0, 0, 0), 100, &et, &ev, NULL));
+	assert_false(tlb_setassoc_ops.insert(st, tlb_tag(4, 0, 0), 104, &et, &ev, NULL));
+	assert_false(tlb_setassoc_ops.insert(st, tlb_tag(1, 0, 0), 101, &et, &ev, NULL));
 	assert_non_null(tlb_setassoc_ops.lookup(st, tlb_tag(0, 0, 0))); /* 4 is now LRU */
-	assert_true(tlb_setassoc_ops.insert(st, tlb_tag(8, 0, 0), 108, &et, &ev));
+	assert_true(tlb_setassoc_ops.insert(st, tlb_tag(8, 0, 0), 108, &et, &ev, NULL));
 	assert_int_equal(et, tlb_tag(4, 0, 0));
 	assert_int_equal(ev, 104);
 	assert_non_null(tlb_setassoc_ops.lookup(st, tlb_tag(0, 0, 0)));
@@ -312,9 +312,9 @@ static void check_plru_sequence(const struct tlb_ops *ops, uint32_t ways_cfg)
 
 	assert_non_null(st);
 	for (vpn_t v = 0xA; v <= 0xD; v++)
-		assert_false(ops->insert(st, tlb_tag(v, 0, 0), v, &et, &ev));
+		assert_false(ops->insert(st, tlb_tag(v, 0, 0), v, &et, &ev, NULL));
 	for (unsigned i = 0; i < 4; i++) {
-		assert_true(ops->insert(st, tlb_tag(0xE + i, 0, 0), 0xE + i, &et, &ev));
+		assert_true(ops->insert(st, tlb_tag(0xE + i, 0, 0), 0xE + i, &et, &ev, NULL));
 		assert_int_equal(et, tlb_tag(want[i], 0, 0));
 		assert_int_equal(ev, want[i]);
 	}
@@ -353,7 +353,7 @@ static void random_victims(const struct tlb_ops *ops, uint32_t ways, uint64_t se
 
 	assert_non_null(st);
 	for (vpn_t v = 0; v < 40; v++)
-		if (ops->insert(st, tlb_tag(v, 0, 0), v, &et, &ev))
+		if (ops->insert(st, tlb_tag(v, 0, 0), v, &et, &ev, NULL))
 			out[n++] = tlb_tag_vpn(et);
 	assert_int_equal(n, 32); /* the first 8 fill free ways */
 	ops->destroy(st);
