@@ -30,7 +30,7 @@ enum vmsim_err_index {
 #define VMSIM__IDX(name, msg) VMSIM__IDX_##name,
 	VMSIM_ERRNO_MAP(VMSIM__IDX)
 #undef VMSIM__IDX
-	VMSIM__NERR
+	    VMSIM__NERR
 };
 
 enum vmsim_err {

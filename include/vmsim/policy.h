@@ -106,8 +106,7 @@ struct policy_ops {
 	 * *@env. Returns NULL when out of host memory or when policy_check()
 	 * would fail. Allocates everything it will need: no later callback
 	 * allocates. */
-	void *(*create)(const struct policy_cfg *cfg, size_t nframes,
-			const struct policy_env *env);
+	void *(*create)(const struct policy_cfg *cfg, size_t nframes, const struct policy_env *env);
 
 	/* Free @state (NULL is allowed). */
 	void (*destroy)(void *state);

@@ -13,13 +13,13 @@
 
 typedef uint64_t vaddr_t; /* virtual (linear) address */
 typedef uint64_t paddr_t; /* simulated physical address */
-typedef uint64_t vpn_t;   /* virtual page number */
-typedef uint64_t pfn_t;   /* physical frame number, 4 KiB units */
+typedef uint64_t vpn_t;	  /* virtual page number */
+typedef uint64_t pfn_t;	  /* physical frame number, 4 KiB units */
 typedef uint16_t pcid_t;  /* process-context identifier, 12 bits used */
 
 #define VMSIM_PAGE_SHIFT 12
-#define VMSIM_PAGE_SIZE  (1ULL << VMSIM_PAGE_SHIFT)
-#define VMSIM_PCID_MAX   4095
+#define VMSIM_PAGE_SIZE	 (1ULL << VMSIM_PAGE_SHIFT)
+#define VMSIM_PCID_MAX	 4095
 
 /* The three x86-64 page sizes; the value is also the paging level (counted
  * from the leaf, 0 = PT) at which such a page is mapped. */
@@ -45,10 +45,10 @@ const char *vmsim_page_size_name(enum vmsim_page_size ps);
  * into an error code by OR-ing in the P and RSVD bits.
  */
 enum vmsim_access {
-	VMSIM_ACC_READ = 0,      /* data read */
-	VMSIM_ACC_WRITE = 1 << 1,/* data write */
-	VMSIM_ACC_USER = 1 << 2, /* made in user mode (CPL 3) */
-	VMSIM_ACC_FETCH = 1 << 4,/* instruction fetch */
+	VMSIM_ACC_READ = 0,	  /* data read */
+	VMSIM_ACC_WRITE = 1 << 1, /* data write */
+	VMSIM_ACC_USER = 1 << 2,  /* made in user mode (CPL 3) */
+	VMSIM_ACC_FETCH = 1 << 4, /* instruction fetch */
 };
 
 #endif

@@ -24,26 +24,26 @@ struct vm_system; /* opaque: one machine (RAM, one CPU with its MMU) and its ker
 
 /* Cycles charged per event; time = cycles / (ghz * 1e9). */
 struct vmsim_cost_cfg {
-	double ghz;             /* clock frequency, for converting cycles to time */
-	uint32_t access;        /* the work of one access itself (an L1 data-cache hit) */
-	uint32_t tlb_l1_hit;    /* extra cycles of an L1 TLB hit (usually 0) */
-	uint32_t tlb_l2_hit;    /* extra cycles of an L2 TLB hit */
-	uint32_t walk_ref;      /* each paging-structure entry read by a walk */
-	uint32_t minor_fault;   /* trap, handler and return, no I/O */
-	uint32_t page_zero;     /* zeroing a 4 KiB frame */
-	uint32_t page_copy;     /* copying a 4 KiB frame (copy-on-write) */
-	uint32_t context_switch;/* switching processes (CR3 write included) */
-	uint64_t major_fault_ns;/* device latency of a major fault (swap-in, file read) */
+	double ghz;		 /* clock frequency, for converting cycles to time */
+	uint32_t access;	 /* the work of one access itself (an L1 data-cache hit) */
+	uint32_t tlb_l1_hit;	 /* extra cycles of an L1 TLB hit (usually 0) */
+	uint32_t tlb_l2_hit;	 /* extra cycles of an L2 TLB hit */
+	uint32_t walk_ref;	 /* each paging-structure entry read by a walk */
+	uint32_t minor_fault;	 /* trap, handler and return, no I/O */
+	uint32_t page_zero;	 /* zeroing a 4 KiB frame */
+	uint32_t page_copy;	 /* copying a 4 KiB frame (copy-on-write) */
+	uint32_t context_switch; /* switching processes (CR3 write included) */
+	uint64_t major_fault_ns; /* device latency of a major fault (swap-in, file read) */
 };
 
 struct vmsim_config {
-	uint64_t ram_bytes;        /* simulated RAM */
-	struct vmsim_mmu_cfg mmu;  /* the CPU: paging levels, TLBs, paging-structure caches */
-	struct vmsim_cost_cfg cost;/* cost model */
-	bool data_mode;            /* frames hold real bytes (vm_load/vm_store) */
-	bool segv_kills;           /* an invalid access ends the process (Linux's default action) */
-	bool check_every_event;    /* run vm_check after every call (debugging; slow) */
-	uint64_t seed;             /* for anything random; printed in reports */
+	uint64_t ram_bytes;	    /* simulated RAM */
+	struct vmsim_mmu_cfg mmu;   /* the CPU: paging levels, TLBs, paging-structure caches */
+	struct vmsim_cost_cfg cost; /* cost model */
+	bool data_mode;		    /* frames hold real bytes (vm_load/vm_store) */
+	bool segv_kills;	/* an invalid access ends the process (Linux's default action) */
+	bool check_every_event; /* run vm_check after every call (debugging; slow) */
+	uint64_t seed;		/* for anything random; printed in reports */
 };
 
 /* Defaults: 1 GiB of RAM, the "skylake" CPU preset, 4-level paging, no data
@@ -112,8 +112,8 @@ bool vm_process_alive(const struct vm_system *sys, int pid);
  * now, counting the faults. Errors as Linux: EINVAL (len 0, flags without
  * exactly one of SHARED/PRIVATE, unaligned fixed address or offset), ENOMEM
  * (no room), EEXIST (MAP_FIXED_NOREPLACE over a mapping). */
-int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot, int flags,
-	    int fd, uint64_t offset, vaddr_t *out /* out */);
+int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot, int flags, int fd,
+	    uint64_t offset, vaddr_t *out /* out */);
 
 /* munmap(): unmap [@addr, @addr+@len); unmapped parts are fine. EINVAL for
  * an unaligned @addr or @len 0. */
@@ -146,12 +146,12 @@ enum vm_segv_reason {
 
 /* What one access did. */
 struct vm_access_result {
-	unsigned faults_minor;      /* minor faults it took */
-	unsigned faults_major;      /* major faults it took */
-	bool segv;                  /* it raised SIGSEGV */
+	unsigned faults_minor;	    /* minor faults it took */
+	unsigned faults_major;	    /* major faults it took */
+	bool segv;		    /* it raised SIGSEGV */
 	enum vm_segv_reason reason; /* if segv */
-	vaddr_t segv_addr;          /* if segv: the faulting address */
-	paddr_t pa;                 /* physical address of the last byte's page + offset */
+	vaddr_t segv_addr;	    /* if segv: the faulting address */
+	paddr_t pa;		    /* physical address of the last byte's page + offset */
 };
 
 /*
@@ -178,62 +178,62 @@ int vm_store(struct vm_system *sys, int pid, vaddr_t va, const void *buf, size_t
 struct vm_proc_stats {
 	int pid;
 	bool alive;
-	uint64_t vm_size;       /* VmSize: sum of VMA lengths */
-	uint64_t rss;           /* VmRSS = anon + file + shmem */
-	uint64_t rss_anon;      /* RssAnon */
-	uint64_t rss_file;      /* RssFile */
-	uint64_t rss_shmem;     /* RssShmem */
-	uint64_t pss;           /* Pss: each page divided by its mappers */
-	uint64_t uss;           /* pages mapped by this process only */
-	uint64_t swap;          /* VmSwap */
-	uint64_t pte_bytes;     /* VmPTE: this process's page-table frames */
-	uint64_t nr_vmas;       /* number of VMAs */
-	uint64_t faults_minor;  /* min_flt */
-	uint64_t faults_major;  /* maj_flt */
-	uint64_t faults_invalid;/* accesses that raised SIGSEGV */
-	uint64_t cow_copies;    /* copy-on-write faults that copied a page */
-	uint64_t cow_reuses;    /* copy-on-write faults that reused the page in place */
-	uint64_t zero_maps;     /* read faults answered with the shared zero page */
-	uint64_t accesses;      /* vm_access calls (after splitting at pages) */
-	uint64_t tlb_shootdowns;/* TLB entries of this process invalidated by the kernel */
+	uint64_t vm_size;	 /* VmSize: sum of VMA lengths */
+	uint64_t rss;		 /* VmRSS = anon + file + shmem */
+	uint64_t rss_anon;	 /* RssAnon */
+	uint64_t rss_file;	 /* RssFile */
+	uint64_t rss_shmem;	 /* RssShmem */
+	uint64_t pss;		 /* Pss: each page divided by its mappers */
+	uint64_t uss;		 /* pages mapped by this process only */
+	uint64_t swap;		 /* VmSwap */
+	uint64_t pte_bytes;	 /* VmPTE: this process's page-table frames */
+	uint64_t nr_vmas;	 /* number of VMAs */
+	uint64_t faults_minor;	 /* min_flt */
+	uint64_t faults_major;	 /* maj_flt */
+	uint64_t faults_invalid; /* accesses that raised SIGSEGV */
+	uint64_t cow_copies;	 /* copy-on-write faults that copied a page */
+	uint64_t cow_reuses;	 /* copy-on-write faults that reused the page in place */
+	uint64_t zero_maps;	 /* read faults answered with the shared zero page */
+	uint64_t accesses;	 /* vm_access calls (after splitting at pages) */
+	uint64_t tlb_shootdowns; /* TLB entries of this process invalidated by the kernel */
 };
 
 int vm_proc_stats(struct vm_system *sys, int pid, struct vm_proc_stats *out /* out */);
 
 /* One VMA, as /proc/PID/smaps shows it (bytes). */
 struct vm_smaps_entry {
-	vaddr_t start, end;     /* [start, end) */
-	int prot;               /* VM_PROT_* */
-	int flags;              /* VM_MAP_SHARED / VM_MAP_PRIVATE | VM_MAP_ANONYMOUS ... */
-	const char *name;       /* "[heap]", "[stack]", "[text]", "[data]", or "" */
+	vaddr_t start, end; /* [start, end) */
+	int prot;	    /* VM_PROT_* */
+	int flags;	    /* VM_MAP_SHARED / VM_MAP_PRIVATE | VM_MAP_ANONYMOUS ... */
+	const char *name;   /* "[heap]", "[stack]", "[text]", "[data]", or "" */
 	uint64_t size, rss, pss;
 	uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
-	uint64_t referenced;    /* pages with the accessed bit set */
-	uint64_t anonymous;     /* anonymous pages (zero page excluded) */
-	uint64_t anon_huge;     /* AnonHugePages */
-	uint64_t swap;          /* Swap */
+	uint64_t referenced; /* pages with the accessed bit set */
+	uint64_t anonymous;  /* anonymous pages (zero page excluded) */
+	uint64_t anon_huge;  /* AnonHugePages */
+	uint64_t swap;	     /* Swap */
 };
 
 /* Call @fn for each VMA of @pid in address order; stops at a non-zero return. */
-int vm_smaps(struct vm_system *sys, int pid,
-	     int (*fn)(const struct vm_smaps_entry *e, void *arg), void *arg);
+int vm_smaps(struct vm_system *sys, int pid, int (*fn)(const struct vm_smaps_entry *e, void *arg),
+	     void *arg);
 
 struct vm_sys_stats {
-	uint64_t frames_total;     /* RAM in 4 KiB frames */
-	uint64_t frames_free;      /* in the buddy allocator */
-	uint64_t frames_pagetable; /* holding page tables (kernel memory) */
-	uint64_t frames_user;      /* holding user pages (zero page excluded) */
-	uint64_t frames_kernel;    /* other kernel frames (the zero page) */
-	uint64_t processes;        /* live processes */
-	uint64_t segvs;            /* SIGSEGVs raised */
-	uint64_t context_switches; /* process switches on the CPU */
-	uint64_t tlb_shootdowns;   /* kernel-initiated TLB invalidations (pages) */
-	uint64_t tlb_flushes;      /* kernel-initiated whole-PCID flushes */
-	uint64_t cycles;           /* estimated cycles of the run (cost model) */
-	uint64_t cycles_compute;   /* of which the accesses themselves */
-	double seconds;            /* cycles at the configured clock */
-	double cpu_utilisation;    /* compute cycles / all cycles (fault waits included) */
-	struct vmsim_mmu_stats mmu;/* the CPU's MMU counters */
+	uint64_t frames_total;	    /* RAM in 4 KiB frames */
+	uint64_t frames_free;	    /* in the buddy allocator */
+	uint64_t frames_pagetable;  /* holding page tables (kernel memory) */
+	uint64_t frames_user;	    /* holding user pages (zero page excluded) */
+	uint64_t frames_kernel;	    /* other kernel frames (the zero page) */
+	uint64_t processes;	    /* live processes */
+	uint64_t segvs;		    /* SIGSEGVs raised */
+	uint64_t context_switches;  /* process switches on the CPU */
+	uint64_t tlb_shootdowns;    /* kernel-initiated TLB invalidations (pages) */
+	uint64_t tlb_flushes;	    /* kernel-initiated whole-PCID flushes */
+	uint64_t cycles;	    /* estimated cycles of the run (cost model) */
+	uint64_t cycles_compute;    /* of which the accesses themselves */
+	double seconds;		    /* cycles at the configured clock */
+	double cpu_utilisation;	    /* compute cycles / all cycles (fault waits included) */
+	struct vmsim_mmu_stats mmu; /* the CPU's MMU counters */
 };
 
 int vm_sys_stats(struct vm_system *sys, struct vm_sys_stats *out /* out */);

@@ -8,13 +8,13 @@
 
 static const char *const err_msg[] = {
 #define MSG(name, msg) msg,
-	VMSIM_ERRNO_MAP(MSG)
+    VMSIM_ERRNO_MAP(MSG)
 #undef MSG
 };
 
 static const char *const err_name[] = {
 #define NAME(name, msg) #name,
-	VMSIM_ERRNO_MAP(NAME)
+    VMSIM_ERRNO_MAP(NAME)
 #undef NAME
 };
 

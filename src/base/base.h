@@ -12,8 +12,8 @@
 #include "vmsim/error.h"
 #include "vmsim/types.h"
 
-#define likely(x)	 __builtin_expect(!!(x), 1)
-#define unlikely(x)	 __builtin_expect(!!(x), 0)
+#define likely(x)     __builtin_expect(!!(x), 1)
+#define unlikely(x)   __builtin_expect(!!(x), 0)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A broken simulator invariant (never bad user input): print the place and abort. */

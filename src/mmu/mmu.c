@@ -42,8 +42,7 @@ int mmu_init(struct mmu *m, struct phys_mem *pm, const struct vmsim_mmu_cfg *cfg
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	if ((cfg->levels != 4 && cfg->levels != 5) || cfg->maxphyaddr < 32 ||
-	    cfg->maxphyaddr > 52)
+	if ((cfg->levels != 4 && cfg->levels != 5) || cfg->maxphyaddr < 32 || cfg->maxphyaddr > 52)
 		return VMSIM_EINVAL;
 	m->pm = pm;
 	m->cfg = *cfg;
@@ -155,7 +154,7 @@ static int walk(struct mmu *m, vaddr_t va, unsigned acc, struct mmu_xlate *x, ui
 	unsigned level = m->cfg.levels;
 	pfn_t table = m->cr3;
 	uint64_t allow = PTE_RW | PTE_US; /* folded R/W and U/S of the levels used */
-	uint64_t nx = 0;                  /* folded NX */
+	uint64_t nx = 0;		  /* folded NX */
 	unsigned refs = 0;
 	int rc;
 
@@ -189,7 +188,7 @@ static int walk(struct mmu *m, vaddr_t va, unsigned acc, struct mmu_xlate *x, ui
 			rc = fault(m, x, MMU_FAULT_NOT_PRESENT, level, acc, 0);
 			goto out_fault;
 		}
-		if (e & reserved_bits(m, e, level)) {
+		if (unlikely(e & (m->rsvd_mask | PTE_PS)) && (e & reserved_bits(m, e, level))) {
 			rc = fault(m, x, MMU_FAULT_RESERVED, level, acc, 0);
 			goto out_fault;
 		}
@@ -228,7 +227,8 @@ static int walk(struct mmu *m, vaddr_t va, unsigned acc, struct mmu_xlate *x, ui
 		}
 		enum vmsim_page_size ps = (enum vmsim_page_size)(level - 1);
 		x->ps = ps;
-		*val = pte_make(pte_pfn(e, ps != VMSIM_PAGE_4K), PTE_P | allow | (e & (PTE_D | PTE_G))) |
+		*val = pte_make(pte_pfn(e, ps != VMSIM_PAGE_4K),
+				PTE_P | allow | (e & (PTE_D | PTE_G))) |
 		       nx | ((uint64_t)ps << TLB_VAL_ORIG_SHIFT);
 		ws->mem_refs += refs;
 		ws->refs_hist[refs]++;
@@ -313,7 +313,7 @@ static pte_t soft_walk(const struct mmu *m, pfn_t root, vaddr_t va, unsigned sto
 }
 
 __attribute__((format(printf, 2, 3))) static void check_fail(struct check_ctx *c, const char *fmt,
-								 ...)
+							     ...)
 {
 	va_list ap;
 	if (c->rc)
@@ -350,11 +350,13 @@ static void check_tlb_entry(enum vmsim_tlb_level lv, uint64_t tag, uint64_t val,
 	pfn_t want = pte_pfn(e, leaf_ps != VMSIM_PAGE_4K) + (off >> VMSIM_PAGE_SHIFT);
 	pfn_t got = (val & PTE_PFN_MASK) >> VMSIM_PAGE_SHIFT;
 	if (leaf_ps < ps || got != want)
-		check_fail(c, "%s TLB entry for va %#llx maps frame %#llx, the PTEs say %#llx", name,
-			   (unsigned long long)va, (unsigned long long)got, (unsigned long long)want);
+		check_fail(c, "%s TLB entry for va %#llx maps frame %#llx, the PTEs say %#llx",
+			   name, (unsigned long long)va, (unsigned long long)got,
+			   (unsigned long long)want);
 	else if ((val & (PTE_RW | PTE_US)) & ~allow)
 		check_fail(c, "%s TLB entry for va %#llx grants %s the PTEs refuse", name,
-			   (unsigned long long)va, (val & PTE_RW & ~allow) ? "write" : "user access");
+			   (unsigned long long)va,
+			   (val & PTE_RW & ~allow) ? "write" : "user access");
 	else if (nx && !(val & PTE_NX))
 		check_fail(c, "%s TLB entry for va %#llx allows execution, NX is set", name,
 			   (unsigned long long)va);
@@ -376,16 +378,21 @@ static void check_pwc_entry(unsigned level, vaddr_t va, pcid_t pcid, uint64_t va
 	pte_t e = soft_walk(m, m->pcid_root[pcid], va, level, &got, &allow, &nx);
 
 	if (!e || got != level || (e & PTE_PS))
-		check_fail(c, "level-%u paging-structure cache entry for va %#llx (pcid %u) has no "
-			      "present table entry",
+		check_fail(c,
+			   "level-%u paging-structure cache entry for va %#llx (pcid %u) has no "
+			   "present table entry",
 			   level, (unsigned long long)va, (unsigned)pcid);
 	else if (pte_pfn(e, false) != pte_pfn(val, false))
-		check_fail(c, "level-%u paging-structure cache entry for va %#llx points at table %#llx, "
-			      "the entry at %#llx",
-			   level, (unsigned long long)va, (unsigned long long)pte_pfn(val, false),
-			   (unsigned long long)pte_pfn(e, false));
+		check_fail(
+		    c,
+		    "level-%u paging-structure cache entry for va %#llx points at table %#llx, "
+		    "the entry at %#llx",
+		    level, (unsigned long long)va, (unsigned long long)pte_pfn(val, false),
+		    (unsigned long long)pte_pfn(e, false));
 	else if (((val & (PTE_RW | PTE_US)) & ~allow) || (nx && !(val & PTE_NX)))
-		check_fail(c, "level-%u paging-structure cache entry for va %#llx grants more than the tables",
+		check_fail(c,
+			   "level-%u paging-structure cache entry for va %#llx grants more than "
+			   "the tables",
 			   level, (unsigned long long)va);
 }
 
@@ -398,10 +405,11 @@ int mmu_check(struct mmu *m, char *why, size_t whylen)
 	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++)
 		for (unsigned s = 0; s < VMSIM_NPAGE_SIZES; s++)
 			if (c.count[l][s] != m->tlb.lv[l].nvalid[s])
-				check_fail(&c, "TLB level %u holds %llu entries of size %s, counted %llu",
-					   l, (unsigned long long)c.count[l][s],
-					   vmsim_page_size_name((enum vmsim_page_size)s),
-					   (unsigned long long)m->tlb.lv[l].nvalid[s]);
+				check_fail(
+				    &c, "TLB level %u holds %llu entries of size %s, counted %llu",
+				    l, (unsigned long long)c.count[l][s],
+				    vmsim_page_size_name((enum vmsim_page_size)s),
+				    (unsigned long long)m->tlb.lv[l].nvalid[s]);
 	if (m->cfg.pwc)
 		pwc_for_each(&m->pwc, check_pwc_entry, &c);
 	return c.rc;

@@ -168,7 +168,8 @@ static bool prune(struct pagetable *pt, pfn_t table, unsigned level, vaddr_t bas
 		}
 		pfn_t child = pte_pfn(t[i], false);
 		/* only a table whose whole span lies in the range may go */
-		if (prune(pt, child, level - 1, lo, start, end, freed) && lo >= start && hi <= end) {
+		if (prune(pt, child, level - 1, lo, start, end, freed) && lo >= start &&
+		    hi <= end) {
 			t[i] = 0;
 			phys_free(pt->pm, child, 0);
 			pt->ntables--;

@@ -19,7 +19,7 @@
 /* An address space's paging structures: the root table and the depth. */
 struct pagetable {
 	struct phys_mem *pm; /* where the tables live */
-	pfn_t root;          /* frame of the top table (what CR3 holds) */
+	pfn_t root;	     /* frame of the top table (what CR3 holds) */
 	unsigned levels;     /* 4 or 5 */
 	uint64_t ntables;    /* table frames in use, root included */
 };

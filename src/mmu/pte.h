@@ -24,20 +24,20 @@
 
 typedef uint64_t pte_t;
 
-#define PTE_P	 (1ULL << 0)  /* present */
-#define PTE_RW	 (1ULL << 1)  /* writable */
-#define PTE_US	 (1ULL << 2)  /* user accessible */
-#define PTE_PWT	 (1ULL << 3)  /* page-level write-through */
-#define PTE_PCD	 (1ULL << 4)  /* page-level cache disable */
-#define PTE_A	 (1ULL << 5)  /* accessed: set by the walker */
-#define PTE_D	 (1ULL << 6)  /* dirty: set by the walker on a write (leaves only) */
-#define PTE_PS	 (1ULL << 7)  /* page size: leaf at PDPT/PD level (PAT at PT level) */
-#define PTE_G	 (1ULL << 8)  /* global: survives CR3 writes (leaves only) */
+#define PTE_P	      (1ULL << 0)  /* present */
+#define PTE_RW	      (1ULL << 1)  /* writable */
+#define PTE_US	      (1ULL << 2)  /* user accessible */
+#define PTE_PWT	      (1ULL << 3)  /* page-level write-through */
+#define PTE_PCD	      (1ULL << 4)  /* page-level cache disable */
+#define PTE_A	      (1ULL << 5)  /* accessed: set by the walker */
+#define PTE_D	      (1ULL << 6)  /* dirty: set by the walker on a write (leaves only) */
+#define PTE_PS	      (1ULL << 7)  /* page size: leaf at PDPT/PD level (PAT at PT level) */
+#define PTE_G	      (1ULL << 8)  /* global: survives CR3 writes (leaves only) */
 #define PTE_PAT_LARGE (1ULL << 12) /* PAT bit of a 2 MiB / 1 GiB leaf */
-#define PTE_NX	 (1ULL << 63) /* no execute (EFER.NXE = 1 is assumed) */
+#define PTE_NX	      (1ULL << 63) /* no execute (EFER.NXE = 1 is assumed) */
 
-#define PTE_PFN_MASK 0x000FFFFFFFFFF000ULL /* bits 51..12 */
-#define PTE_ENTRIES  512
+#define PTE_PFN_MASK   0x000FFFFFFFFFF000ULL /* bits 51..12 */
+#define PTE_ENTRIES    512
 #define PTE_INDEX_BITS 9
 
 /* Entry of a non-leaf level as the kernel writes it (Linux's _PAGE_TABLE):

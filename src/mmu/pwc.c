@@ -72,7 +72,8 @@ static void for_each_tramp(uint64_t tag, uint64_t val, void *argp)
 }
 
 void pwc_for_each(const struct pwc *c,
-		  void (*fn)(unsigned level, vaddr_t va_prefix, pcid_t pcid, uint64_t val, void *arg),
+		  void (*fn)(unsigned level, vaddr_t va_prefix, pcid_t pcid, uint64_t val,
+			     void *arg),
 		  void *arg)
 {
 	struct for_each_arg a = {fn, arg, 0};

@@ -65,7 +65,8 @@ unsigned pwc_flush(struct pwc *c, pcid_t pcid, bool all);
 
 /* Call @fn for each valid entry (invariant checks). */
 void pwc_for_each(const struct pwc *c,
-		  void (*fn)(unsigned level, vaddr_t va_prefix, pcid_t pcid, uint64_t val, void *arg),
+		  void (*fn)(unsigned level, vaddr_t va_prefix, pcid_t pcid, uint64_t val,
+			     void *arg),
 		  void *arg);
 
 #endif

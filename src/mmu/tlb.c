@@ -392,6 +392,10 @@ static void fill_level(struct tlb *t, enum vmsim_tlb_level l, vaddr_t va, pcid_t
 	vpn_t vpn;
 	int fit;
 
+	if (absent && lv->array_for[ps] >= 0) {
+		insert_entry(t, l, va, pcid, ps, val); /* the common case: the page whole */
+		return;
+	}
 	fit = fit_size(lv, ps);
 	if (fit < 0)
 		return;

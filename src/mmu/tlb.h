@@ -27,11 +27,11 @@
 #include "vmsim/mmu.h"
 #include "vmsim/types.h"
 
-#define TLB_TAG_PCID_MASK 0xFFFULL
+#define TLB_TAG_PCID_MASK  0xFFFULL
 #define TLB_TAG_SIZE_SHIFT 12
-#define TLB_TAG_V	  (1ULL << 14)
-#define TLB_TAG_G	  (1ULL << 15)
-#define TLB_TAG_VPN_SHIFT 16
+#define TLB_TAG_V	   (1ULL << 14)
+#define TLB_TAG_G	   (1ULL << 15)
+#define TLB_TAG_VPN_SHIFT  16
 
 #define TLB_VAL_ORIG_SHIFT 9 /* original page size of the mapping, 2 bits */
 #define TLB_VAL_ORIG_MASK  (3ULL << TLB_VAL_ORIG_SHIFT)
@@ -73,12 +73,12 @@ static inline pcid_t tlb_tag_pcid(uint64_t tag)
  * probe and the same LRU update as the design's own lookup.
  */
 struct tlb_fast {
-	uint64_t *tags;    /* sets * ways tags, set-major; NULL: no fast path */
-	uint64_t *vals;    /* their vals */
+	uint64_t *tags;	   /* sets * ways tags, set-major; NULL: no fast path */
+	uint64_t *vals;	   /* their vals */
 	uint64_t *stamp;   /* LRU stamps */
 	uint64_t *clock;   /* the array's stamp source */
 	uint64_t set_mask; /* sets - 1 */
-	uint32_t ways;     /* ways per set */
+	uint32_t ways;	   /* ways per set */
 };
 
 /*
@@ -113,26 +113,26 @@ struct tlb_ops {
 };
 
 extern const struct tlb_ops tlb_setassoc_ops; /* src/mmu/tlb_setassoc.c */
-extern const struct tlb_ops tlb_fa_ops;       /* src/mmu/tlb_fa.c */
+extern const struct tlb_ops tlb_fa_ops;	      /* src/mmu/tlb_fa.c */
 
 struct tlb_array {
-	const struct tlb_ops *ops;       /* design */
-	void *st;                        /* its private state */
-	struct vmsim_tlb_array_cfg cfg;  /* geometry */
+	const struct tlb_ops *ops;	/* design */
+	void *st;			/* its private state */
+	struct vmsim_tlb_array_cfg cfg; /* geometry */
 };
 
 struct tlb_level {
-	unsigned narrays;                           /* 0: level absent */
+	unsigned narrays;			    /* 0: level absent */
 	struct tlb_array arr[VMSIM_TLB_MAX_ARRAYS]; /* arrays of the level */
-	int8_t array_for[VMSIM_NPAGE_SIZES];        /* array holding each size, -1 none */
-	uint64_t nsmashed;                          /* entries holding a piece of a larger page */
-	uint64_t nvalid[VMSIM_NPAGE_SIZES];         /* entries by tag size: probes skip empty sizes */
+	int8_t array_for[VMSIM_NPAGE_SIZES];	    /* array holding each size, -1 none */
+	uint64_t nsmashed;			    /* entries holding a piece of a larger page */
+	uint64_t nvalid[VMSIM_NPAGE_SIZES]; /* entries by tag size: probes skip empty sizes */
 };
 
 struct tlb {
-	struct tlb_level lv[VMSIM_TLB_NLEVELS];     /* L1I, L1D, L2 */
-	struct vmsim_tlb_level_stats *stats;        /* VMSIM_TLB_NLEVELS counters, caller-owned */
-	struct tlb_fast l1d4k;                      /* L1D's 4 KiB array, if it allows inlining */
+	struct tlb_level lv[VMSIM_TLB_NLEVELS]; /* L1I, L1D, L2 */
+	struct vmsim_tlb_level_stats *stats;	/* VMSIM_TLB_NLEVELS counters, caller-owned */
+	struct tlb_fast l1d4k;			/* L1D's 4 KiB array, if it allows inlining */
 };
 
 /*
@@ -164,7 +164,8 @@ static inline uint64_t *tlb_lookup_data_fast(struct tlb *t, vaddr_t va, pcid_t p
 	if (!f->tags)
 		return NULL;
 	vpn_t vpn = va >> VMSIM_PAGE_SHIFT;
-	uint64_t tag = (vpn << TLB_TAG_VPN_SHIFT) | TLB_TAG_V | ((uint64_t)pcid & TLB_TAG_PCID_MASK);
+	uint64_t tag =
+	    (vpn << TLB_TAG_VPN_SHIFT) | TLB_TAG_V | ((uint64_t)pcid & TLB_TAG_PCID_MASK);
 	size_t base = (size_t)(vpn & f->set_mask) * f->ways;
 	for (uint32_t w = 0; w < f->ways; w++) {
 		if (tlb_tag_match(f->tags[base + w], tag)) {

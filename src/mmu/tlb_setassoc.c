@@ -72,8 +72,8 @@ static uint32_t plru_victim(const uint8_t *node, uint32_t ways)
 	return w;
 }
 
-/* tlb_tag_match(etag, tag) (kept as a name for this file's loops); was: ordered for the common case of a way holding
- * another page: the PCID- and G-free bits decide it in one test. */
+/* tlb_tag_match(etag, tag) (kept as a name for this file's loops); was: ordered for the common case
+ * of a way holding another page: the PCID- and G-free bits decide it in one test. */
 static inline bool match(uint64_t etag, uint64_t tag)
 {
 	return tlb_tag_match(etag, tag);

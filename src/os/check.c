@@ -27,9 +27,9 @@ struct check {
 	char *why;
 	size_t whylen;
 	int rc;
-	uint32_t *maps;    /* expected mapcount per frame */
-	uint32_t *refs;    /* expected refcount per frame */
-	struct process *p; /* process being walked */
+	uint32_t *maps;	      /* expected mapcount per frame */
+	uint32_t *refs;	      /* expected refcount per frame */
+	struct process *p;    /* process being walked */
 	uint64_t anon, shmem; /* its pages by kind */
 };
 
@@ -179,7 +179,8 @@ int vm_check(struct vm_system *sys, char *why, size_t whylen)
 			pt_frames++;
 		} else if (f->flags & FRAME_ZERO) {
 			if (pfn != sys->zero_pfn)
-				fail(&c, "frame %#llx: a second zero page", (unsigned long long)pfn);
+				fail(&c, "frame %#llx: a second zero page",
+				     (unsigned long long)pfn);
 		} else if (f->mapcount != c.maps[pfn] || f->refcount != c.refs[pfn]) {
 			fail(&c, "frame %#llx: mapcount %u refcount %u, expected %u and %u",
 			     (unsigned long long)pfn, f->mapcount, f->refcount, c.maps[pfn],

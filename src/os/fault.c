@@ -265,7 +265,8 @@ static int access_page(struct vm_system *sys, struct process *p, vaddr_t va, uns
 		VMSIM_BUG_ON(tries > 2); /* a resolved fault must let the access through */
 		VMSIM_BUG_ON(f == MMU_FAULT_RESERVED);
 		enum vm_segv_reason reason = VM_SEGV_MAPERR;
-		int rc = f == MMU_FAULT_NONCANONICAL ? 1 : os_handle_fault(sys, p, va, acc, &reason);
+		int rc =
+		    f == MMU_FAULT_NONCANONICAL ? 1 : os_handle_fault(sys, p, va, acc, &reason);
 		if (rc < 0)
 			return rc;
 		if (rc == 1) {

@@ -24,31 +24,31 @@
 
 #define PTE_PROTNONE PTE_G /* with P=0: resident page of a PROT_NONE area */
 
-#define USER_TOP     0x00007ffffffff000ULL /* end of user space (Linux TASK_SIZE) */
-#define MMAP_BASE    0x00007ff000000000ULL /* mmap area grows down from here */
-#define MMAP_MIN     0x0000000000010000ULL /* lowest mappable address (mmap_min_addr) */
-#define TEXT_START   0x0000000000400000ULL /* where vm_exec_layout puts the text */
-#define PID_MAX	     (1 << 22)             /* Linux's pid_max limit */
-#define FLUSH_CEILING 33                   /* Linux's tlb_single_page_flush_ceiling */
+#define USER_TOP      0x00007ffffffff000ULL /* end of user space (Linux TASK_SIZE) */
+#define MMAP_BASE     0x00007ff000000000ULL /* mmap area grows down from here */
+#define MMAP_MIN      0x0000000000010000ULL /* lowest mappable address (mmap_min_addr) */
+#define TEXT_START    0x0000000000400000ULL /* where vm_exec_layout puts the text */
+#define PID_MAX	      (1 << 22)		    /* Linux's pid_max limit */
+#define FLUSH_CEILING 33		    /* Linux's tlb_single_page_flush_ceiling */
 
 /* A shared memory object (MAP_SHARED|MAP_ANONYMOUS): its pages by index. */
 struct shm_obj {
-	uint64_t refs;         /* VMAs using it */
-	uint64_t npages;       /* size in pages */
-	pfn_t *pages;          /* npages entries: pfn + 1 of each page, 0 = not allocated */
-	struct shm_obj *next;  /* all objects of the system, for checks */
-	struct shm_obj **pprev;/* link to this object */
+	uint64_t refs;		/* VMAs using it */
+	uint64_t npages;	/* size in pages */
+	pfn_t *pages;		/* npages entries: pfn + 1 of each page, 0 = not allocated */
+	struct shm_obj *next;	/* all objects of the system, for checks */
+	struct shm_obj **pprev; /* link to this object */
 };
 
 struct vma {
-	vaddr_t start;        /* first byte, page aligned */
-	vaddr_t end;          /* one past the last byte, page aligned */
-	int prot;             /* VM_PROT_* */
-	int flags;            /* VM_MAP_SHARED or VM_MAP_PRIVATE, | ANONYMOUS, NORESERVE */
-	int advice;           /* VM_MADV_NORMAL / RANDOM / SEQUENTIAL */
-	const char *name;     /* "[heap]", "[stack]", "[text]", "[data]" or "" (static) */
-	struct shm_obj *shm;  /* backing object of a shared mapping, else NULL */
-	uint64_t pgoff;       /* page index of start within shm */
+	vaddr_t start;	     /* first byte, page aligned */
+	vaddr_t end;	     /* one past the last byte, page aligned */
+	int prot;	     /* VM_PROT_* */
+	int flags;	     /* VM_MAP_SHARED or VM_MAP_PRIVATE, | ANONYMOUS, NORESERVE */
+	int advice;	     /* VM_MADV_NORMAL / RANDOM / SEQUENTIAL */
+	const char *name;    /* "[heap]", "[stack]", "[text]", "[data]" or "" (static) */
+	struct shm_obj *shm; /* backing object of a shared mapping, else NULL */
+	uint64_t pgoff;	     /* page index of start within shm */
 };
 
 /* The areas of one address space, sorted by start, never overlapping. */
@@ -67,45 +67,45 @@ struct proc_counters {
 };
 
 struct process {
-	int pid;                 /* > 0 */
-	bool alive;              /* false after exit: counters stay readable */
-	pcid_t pcid;             /* its TLB tag when PCIDs are on */
-	struct pagetable pt;     /* its page tables; pt.root is its CR3 */
-	struct vma_map vmas;     /* its areas */
-	vaddr_t brk_start;       /* start of the heap */
-	vaddr_t brk;             /* current program break */
-	uint64_t rss_anon;       /* pages: private anonymous */
-	uint64_t rss_file;       /* pages: file-backed */
-	uint64_t rss_shmem;      /* pages: shared anonymous */
-	struct proc_counters c;  /* counters */
+	int pid;		/* > 0 */
+	bool alive;		/* false after exit: counters stay readable */
+	pcid_t pcid;		/* its TLB tag when PCIDs are on */
+	struct pagetable pt;	/* its page tables; pt.root is its CR3 */
+	struct vma_map vmas;	/* its areas */
+	vaddr_t brk_start;	/* start of the heap */
+	vaddr_t brk;		/* current program break */
+	uint64_t rss_anon;	/* pages: private anonymous */
+	uint64_t rss_file;	/* pages: file-backed */
+	uint64_t rss_shmem;	/* pages: shared anonymous */
+	struct proc_counters c; /* counters */
 };
 
 /* Pages whose TLB entries must go, flushed together (Linux's mmu_gather). */
 struct flush_batch {
-	struct process *p;             /* whose entries */
-	unsigned n;                    /* pages collected; > FLUSH_CEILING: flush the PCID */
-	vaddr_t va[FLUSH_CEILING];     /* the pages while n <= FLUSH_CEILING */
+	struct process *p;	   /* whose entries */
+	unsigned n;		   /* pages collected; > FLUSH_CEILING: flush the PCID */
+	vaddr_t va[FLUSH_CEILING]; /* the pages while n <= FLUSH_CEILING */
 };
 
 struct vm_system {
-	struct vmsim_config cfg;       /* as given */
-	struct phys_mem pm;            /* RAM */
-	struct mmu mmu;                /* the CPU's MMU */
-	pfn_t zero_pfn;                /* the shared zero page */
-	struct pagetable idle_pt;      /* page tables loaded when no process runs */
-	struct process **procs;        /* by pid; NULL: never used */
-	int nprocs;                    /* slots in procs */
-	int next_pid;                  /* next pid to hand out */
-	uint64_t alive;                /* live processes */
-	struct process *current;       /* running on the CPU, or NULL */
-	struct shm_obj *shm_list;      /* every shared memory object */
-	struct vm_segv_record *segv;   /* recorded SIGSEGVs */
-	uint64_t nsegv, segv_cap;      /* used, allocated */
-	uint64_t context_switches;     /* vm_switch that changed process */
-	uint64_t tlb_shootdowns;       /* pages invalidated by the kernel */
-	uint64_t tlb_flushes;          /* whole-PCID flushes by the kernel */
+	struct vmsim_config cfg;	 /* as given */
+	struct phys_mem pm;		 /* RAM */
+	struct mmu mmu;			 /* the CPU's MMU */
+	pfn_t zero_pfn;			 /* the shared zero page */
+	struct pagetable idle_pt;	 /* page tables loaded when no process runs */
+	struct process **procs;		 /* by pid; NULL: never used */
+	int nprocs;			 /* slots in procs */
+	int next_pid;			 /* next pid to hand out */
+	uint64_t alive;			 /* live processes */
+	struct process *current;	 /* running on the CPU, or NULL */
+	struct shm_obj *shm_list;	 /* every shared memory object */
+	struct vm_segv_record *segv;	 /* recorded SIGSEGVs */
+	uint64_t nsegv, segv_cap;	 /* used, allocated */
+	uint64_t context_switches;	 /* vm_switch that changed process */
+	uint64_t tlb_shootdowns;	 /* pages invalidated by the kernel */
+	uint64_t tlb_flushes;		 /* whole-PCID flushes by the kernel */
 	uint64_t zero_fills, cow_copies; /* frames zeroed / copied, for the cost model */
-	uint64_t accesses;             /* all vm_access pages */
+	uint64_t accesses;		 /* all vm_access pages */
 };
 
 /* ---- process.c ---------------------------------------------------------- */

@@ -142,8 +142,8 @@ static int populate(struct vm_system *sys, struct process *p, vaddr_t start, vad
 	return 0;
 }
 
-int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot, int flags,
-	    int fd, uint64_t offset, vaddr_t *out)
+int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot, int flags, int fd,
+	    uint64_t offset, vaddr_t *out)
 {
 	struct process *p = proc_get(sys, pid);
 	const int known = VM_MAP_SHARED | VM_MAP_PRIVATE | VM_MAP_FIXED | VM_MAP_ANONYMOUS |
@@ -187,12 +187,12 @@ int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot
 	}
 
 	struct vma v = {
-		.start = start,
-		.end = start + len,
-		.prot = prot,
-		.flags = flags & (VM_MAP_SHARED | VM_MAP_PRIVATE | VM_MAP_ANONYMOUS | VM_MAP_NORESERVE),
-		.advice = VM_MADV_NORMAL,
-		.name = "",
+	    .start = start,
+	    .end = start + len,
+	    .prot = prot,
+	    .flags = flags & (VM_MAP_SHARED | VM_MAP_PRIVATE | VM_MAP_ANONYMOUS | VM_MAP_NORESERVE),
+	    .advice = VM_MADV_NORMAL,
+	    .name = "",
 	};
 	if (type == VM_MAP_SHARED) {
 		v.shm = shm_new(sys, len >> VMSIM_PAGE_SHIFT);
@@ -217,7 +217,8 @@ int vm_munmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len)
 	struct process *p = proc_get(sys, pid);
 	if (!p)
 		return VMSIM_ESRCH;
-	if ((addr & PAGE_MASK_LOW) || len == 0 || len > USER_TOP || addr > USER_TOP - page_round_up(len))
+	if ((addr & PAGE_MASK_LOW) || len == 0 || len > USER_TOP ||
+	    addr > USER_TOP - page_round_up(len))
 		return VMSIM_EINVAL;
 	int rc = do_munmap(sys, p, addr, addr + page_round_up(len));
 	check_if_debug(sys);
@@ -350,12 +351,12 @@ int vm_brk(struct vm_system *sys, int pid, vaddr_t addr, vaddr_t *out)
 			heap->end = newend;
 		} else {
 			struct vma v = {
-				.start = oldend,
-				.end = newend,
-				.prot = VM_PROT_READ | VM_PROT_WRITE,
-				.flags = VM_MAP_PRIVATE | VM_MAP_ANONYMOUS,
-				.advice = VM_MADV_NORMAL,
-				.name = "[heap]",
+			    .start = oldend,
+			    .end = newend,
+			    .prot = VM_PROT_READ | VM_PROT_WRITE,
+			    .flags = VM_MAP_PRIVATE | VM_MAP_ANONYMOUS,
+			    .advice = VM_MADV_NORMAL,
+			    .name = "[heap]",
 			};
 			int rc = vma_insert(&p->vmas, &v);
 			if (rc)

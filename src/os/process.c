@@ -144,7 +144,8 @@ int vm_exec_layout(struct vm_system *sys, int pid, uint64_t text, uint64_t data,
 	if (!text || !stack || text + data > (1ULL << 40) || stack > (1ULL << 36))
 		return VMSIM_EINVAL;
 	const int anon = VM_MAP_PRIVATE | VM_MAP_ANONYMOUS | VM_MAP_FIXED_NOREPLACE;
-	if ((rc = vm_mmap(sys, pid, TEXT_START, text, VM_PROT_READ | VM_PROT_EXEC, anon, -1, 0, &at)))
+	if ((rc = vm_mmap(sys, pid, TEXT_START, text, VM_PROT_READ | VM_PROT_EXEC, anon, -1, 0,
+			  &at)))
 		return rc;
 	vma_find(&p->vmas, at)->name = "[text]";
 	if (data) {

@@ -19,16 +19,16 @@ void vmsim_config_default(struct vmsim_config *cfg)
 	/* cycles at 3 GHz; fault costs in the range measured on Linux (a minor
 	 * anonymous fault costs about a microsecond with zeroing) */
 	cfg->cost = (struct vmsim_cost_cfg){
-		.ghz = 3.0,
-		.access = 1,
-		.tlb_l1_hit = 0,
-		.tlb_l2_hit = 7,
-		.walk_ref = 30,
-		.minor_fault = 1500,
-		.page_zero = 1000,
-		.page_copy = 1500,
-		.context_switch = 3000,
-		.major_fault_ns = 100000, /* an NVMe SSD read: about 100 us */
+	    .ghz = 3.0,
+	    .access = 1,
+	    .tlb_l1_hit = 0,
+	    .tlb_l2_hit = 7,
+	    .walk_ref = 30,
+	    .minor_fault = 1500,
+	    .page_zero = 1000,
+	    .page_copy = 1500,
+	    .context_switch = 3000,
+	    .major_fault_ns = 100000, /* an NVMe SSD read: about 100 us */
 	};
 }
 
@@ -115,8 +115,8 @@ int vm_sys_stats(struct vm_system *sys, struct vm_sys_stats *out)
 			out->frames_pagetable += p->pt.ntables;
 	}
 	out->frames_kernel = 1; /* the zero page */
-	out->frames_user = out->frames_total - out->frames_free - out->frames_pagetable -
-			   out->frames_kernel;
+	out->frames_user =
+	    out->frames_total - out->frames_free - out->frames_pagetable - out->frames_kernel;
 	out->processes = sys->alive;
 	out->segvs = sys->nsegv;
 	out->context_switches = sys->context_switches;

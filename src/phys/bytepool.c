@@ -19,9 +19,9 @@
 
 struct pool_chunk {
 	struct pool_chunk *next; /* older chunk */
-	uint8_t *mem;            /* CHUNK_BYTES, 2 MiB aligned */
-	void *map;               /* what mmap returned (unaligned) */
-	size_t maplen;           /* its length */
+	uint8_t *mem;		 /* CHUNK_BYTES, 2 MiB aligned */
+	void *map;		 /* what mmap returned (unaligned) */
+	size_t maplen;		 /* its length */
 };
 
 struct free_block {

@@ -29,15 +29,15 @@
 
 /* frame.flags */
 enum frame_flags {
-	FRAME_BUDDY = 1u << 0,     /* head of a free buddy block (order in .order) */
-	FRAME_HEAD = 1u << 1,      /* head of an allocated block (order in .order) */
+	FRAME_BUDDY = 1u << 0,	   /* head of a free buddy block (order in .order) */
+	FRAME_HEAD = 1u << 1,	   /* head of an allocated block (order in .order) */
 	FRAME_PAGETABLE = 1u << 2, /* holds a page table (kernel memory, bytes always) */
-	FRAME_DATA = 1u << 3,      /* holds bytes of user data (data mode) */
-	FRAME_ANON = 1u << 4,      /* anonymous page (os layer) */
-	FRAME_FILE = 1u << 5,      /* page-cache page (os layer) */
-	FRAME_ZERO = 1u << 6,      /* the shared zero page (os layer) */
-	FRAME_DIRTY = 1u << 7,     /* contents differ from backing store (os layer) */
-	FRAME_LOCKED = 1u << 8,    /* pinned: never chosen for reclaim (os layer) */
+	FRAME_DATA = 1u << 3,	   /* holds bytes of user data (data mode) */
+	FRAME_ANON = 1u << 4,	   /* anonymous page (os layer) */
+	FRAME_FILE = 1u << 5,	   /* page-cache page (os layer) */
+	FRAME_ZERO = 1u << 6,	   /* the shared zero page (os layer) */
+	FRAME_DIRTY = 1u << 7,	   /* contents differ from backing store (os layer) */
+	FRAME_LOCKED = 1u << 8,	   /* pinned: never chosen for reclaim (os layer) */
 	FRAME_RESERVED = 1u << 9,  /* never allocatable (firmware holes, tests) */
 };
 
@@ -46,31 +46,31 @@ enum frame_flags {
  * the os layer; phys only clears them when a block is allocated.
  */
 struct frame {
-	uint32_t flags;    /* enum frame_flags */
-	uint8_t order;     /* block order, valid on FRAME_BUDDY and FRAME_HEAD frames */
-	uint8_t pad[3];    /* keeps the struct 8-byte aligned */
+	uint32_t flags;	   /* enum frame_flags */
+	uint8_t order;	   /* block order, valid on FRAME_BUDDY and FRAME_HEAD frames */
+	uint8_t pad[3];	   /* keeps the struct 8-byte aligned */
 	uint32_t refcount; /* references held (mappers, page cache, swap cache, pins) */
 	uint32_t mapcount; /* PTEs that map this frame */
-	void *owner;       /* reverse map: the anon area / file that owns the page */
-	uint64_t index;    /* reverse map: page index within the owner */
-	uint32_t prev;     /* list links: buddy free lists here, LRU lists in os/ */
-	uint32_t next;     /* FRAME_NIL terminates */
+	void *owner;	   /* reverse map: the anon area / file that owns the page */
+	uint64_t index;	   /* reverse map: page index within the owner */
+	uint32_t prev;	   /* list links: buddy free lists here, LRU lists in os/ */
+	uint32_t next;	   /* FRAME_NIL terminates */
 };
 
 struct phys_stats {
 	uint64_t allocs[PHYS_NORDERS]; /* successful allocations, per order */
 	uint64_t frees[PHYS_NORDERS];  /* frees, per order */
-	uint64_t splits;               /* block splits */
-	uint64_t merges;               /* buddy merges */
-	uint64_t failures;             /* allocations refused for lack of a block */
-	uint64_t bytes_frames;         /* frames that currently hold host bytes */
+	uint64_t splits;	       /* block splits */
+	uint64_t merges;	       /* buddy merges */
+	uint64_t failures;	       /* allocations refused for lack of a block */
+	uint64_t bytes_frames;	       /* frames that currently hold host bytes */
 };
 
 /* Host memory for frame contents (bytepool.c): 4 KiB blocks from 2 MiB chunks. */
 struct byte_pool {
-	struct pool_chunk *chunks;  /* every chunk, newest first */
-	struct free_block *free;    /* blocks given back */
-	uint8_t *bump, *bump_end;   /* unused part of the newest chunk */
+	struct pool_chunk *chunks; /* every chunk, newest first */
+	struct free_block *free;   /* blocks given back */
+	uint8_t *bump, *bump_end;  /* unused part of the newest chunk */
 };
 
 /* A zeroed 4 KiB block, or NULL when the host is out of memory. */
@@ -81,17 +81,17 @@ void pool_put(struct byte_pool *bp, uint8_t *p);
 void pool_release(struct byte_pool *bp);
 
 struct phys_mem {
-	uint64_t nframes;                   /* frames of simulated RAM */
-	uint64_t nr_free;                   /* frames in free blocks */
-	struct frame *frames;               /* frame table, nframes entries */
-	uint8_t **bytes;                    /* per-frame contents (NULL until used) */
-	uint32_t free_head[PHYS_NORDERS];   /* free list heads per order */
+	uint64_t nframes;		       /* frames of simulated RAM */
+	uint64_t nr_free;		       /* frames in free blocks */
+	struct frame *frames;		       /* frame table, nframes entries */
+	uint8_t **bytes;		       /* per-frame contents (NULL until used) */
+	uint32_t free_head[PHYS_NORDERS];      /* free list heads per order */
 	uint64_t nr_free_blocks[PHYS_NORDERS]; /* blocks on each free list */
-	bool data_mode;                     /* data frames hold real bytes */
-	uint64_t fail_alloc_at;             /* test hook: fail the N-th allocation (0: never) */
-	uint64_t nallocs;                   /* allocation attempts, for the hook */
-	struct phys_stats stats;            /* counters */
-	struct byte_pool pool;              /* host memory of frame contents */
+	bool data_mode;			       /* data frames hold real bytes */
+	uint64_t fail_alloc_at;		       /* test hook: fail the N-th allocation (0: never) */
+	uint64_t nallocs;		       /* allocation attempts, for the hook */
+	struct phys_stats stats;	       /* counters */
+	struct byte_pool pool;		       /* host memory of frame contents */
 };
 
 /* Set up @pm with @bytes of RAM (rounded down to 4 KiB, at least one frame).

@@ -70,8 +70,8 @@ static void print_path(struct tour *t, const struct pagetable *pt, vaddr_t va)
 		"entry", "flags");
 	for (unsigned l = pt->levels;; l--) {
 		pte_t e = pt_table(&t->pm, table)[pte_index(va, l)];
-		fprintf(t->out, "     %-5s %#-12" PRIx64 " %5u  %#018" PRIx64 "  %s\n", level_name(l),
-			table, pte_index(va, l), e, flag_str(e, fl, sizeof(fl)));
+		fprintf(t->out, "     %-5s %#-12" PRIx64 " %5u  %#018" PRIx64 "  %s\n",
+			level_name(l), table, pte_index(va, l), e, flag_str(e, fl, sizeof(fl)));
 		if (l == 1 || !(e & PTE_P) || (e & PTE_PS))
 			break;
 		table = pte_pfn(e, false);
@@ -105,15 +105,15 @@ static int part_walk(struct tour *t)
 	print_path(t, &pt, va);
 	uint64_t refs0 = t->mmu.stats.walk.mem_refs;
 	rc = mmu_translate(&t->mmu, va, VMSIM_ACC_USER | VMSIM_ACC_WRITE, &x);
-	fprintf(t->out, "   user write to %#" PRIx64 ": %s, pa %#" PRIx64 " (frame %#" PRIx64
-			"), the walk read %" PRIu64 " entries\n",
+	fprintf(t->out,
+		"   user write to %#" PRIx64 ": %s, pa %#" PRIx64 " (frame %#" PRIx64
+		"), the walk read %" PRIu64 " entries\n",
 		va, fault_name(rc), x.pa, frame, t->mmu.stats.walk.mem_refs - refs0);
 	fprintf(t->out, "   after it (A set on every level, D on the leaf):\n");
 	print_path(t, &pt, va);
 	refs0 = t->mmu.stats.walk.mem_refs;
 	rc = mmu_translate(&t->mmu, va + 8, VMSIM_ACC_USER, &x);
-	fprintf(t->out, "   user read of %#" PRIx64 ": %s, TLB hit, %" PRIu64
-			" entries read\n\n",
+	fprintf(t->out, "   user read of %#" PRIx64 ": %s, TLB hit, %" PRIu64 " entries read\n\n",
 		va + 8, fault_name(rc), t->mmu.stats.walk.mem_refs - refs0);
 	rc = 0;
 	mmu_flush_all(&t->mmu, false);
@@ -158,15 +158,18 @@ static int part_isolation(struct tour *t)
 	fprintf(t->out, "   process A reads  %#" PRIx64 " -> pa %#" PRIx64 "\n", va, x.pa);
 	mmu_set_cr3(&t->mmu, b.root, 2, false);
 	rc = mmu_translate(&t->mmu, va, VMSIM_ACC_USER, &x);
-	fprintf(t->out, "   process B reads  %#" PRIx64 " -> pa %#" PRIx64
-			" (its own page tables, its own frame)\n",
+	fprintf(t->out,
+		"   process B reads  %#" PRIx64 " -> pa %#" PRIx64
+		" (its own page tables, its own frame)\n",
 		va, x.pa);
 	rc = mmu_translate(&t->mmu, only_a, VMSIM_ACC_USER, &x);
-	fprintf(t->out, "   process B reads  %#" PRIx64 " (mapped only in A): %s at %s, error code %#x\n",
+	fprintf(t->out,
+		"   process B reads  %#" PRIx64 " (mapped only in A): %s at %s, error code %#x\n",
 		only_a, fault_name(rc), level_name(x.level), x.error_code);
 	rc = mmu_translate(&t->mmu, kva, VMSIM_ACC_USER, &x);
-	fprintf(t->out, "   process B reads  %#" PRIx64 " (kernel page, U/S=0): %s, error code %#x\n",
-		kva, fault_name(rc), x.error_code);
+	fprintf(t->out,
+		"   process B reads  %#" PRIx64 " (kernel page, U/S=0): %s, error code %#x\n", kva,
+		fault_name(rc), x.error_code);
 	mmu_set_cr3(&t->mmu, a.root, 1, t->cfg.pcid);
 	rc = mmu_translate(&t->mmu, only_a, VMSIM_ACC_USER | VMSIM_ACC_WRITE, &x);
 	fprintf(t->out, "   process A writes %#" PRIx64 " (read-only page): %s, error code %#x\n",
@@ -206,9 +209,11 @@ static int part_reach_loop(struct tour *t, struct mmu *m, struct pagetable *pt, 
 				return VMSIM_EINVAL;
 	const struct vmsim_tlb_level_stats *s = &m->stats.tlb[VMSIM_TLB_L1D];
 	uint64_t hits = s->hits[0] - before.hits[0], misses = s->misses - before.misses;
-	fprintf(t->out, "   loop over %3" PRIu64 " pages (%4" PRIu64 " KiB) x %u: %5" PRIu64
-			" hits %5" PRIu64 " misses  hit ratio %5.1f%%\n",
-		npages, npages * 4, passes, hits, misses, 100.0 * (double)hits / (double)(hits + misses));
+	fprintf(t->out,
+		"   loop over %3" PRIu64 " pages (%4" PRIu64 " KiB) x %u: %5" PRIu64
+		" hits %5" PRIu64 " misses  hit ratio %5.1f%%\n",
+		npages, npages * 4, passes, hits, misses,
+		100.0 * (double)hits / (double)(hits + misses));
 	return 0;
 }
 
@@ -220,7 +225,8 @@ static int part_reach(struct tour *t)
 	pfn_t data;
 	int rc;
 
-	fprintf(t->out, "3. TLB reach: the seed's 64-entry fully associative LRU TLB covers 256 KiB\n");
+	fprintf(t->out,
+		"3. TLB reach: the seed's 64-entry fully associative LRU TLB covers 256 KiB\n");
 	if ((rc = vmsim_cpu_preset("seed", &seed)))
 		return rc;
 	m = malloc(sizeof(*m));
@@ -233,7 +239,8 @@ static int part_reach(struct tour *t)
 	if ((rc = phys_alloc(&t->pm, 7, FRAME_ANON, &data)))
 		goto out_pt;
 	for (uint64_t i = 0; i < 128 && !rc; i++)
-		rc = pt_map(&pt, 0x10000000ULL + (i << 12), data + i, VMSIM_PAGE_4K, PTE_RW | PTE_US);
+		rc = pt_map(&pt, 0x10000000ULL + (i << 12), data + i, VMSIM_PAGE_4K,
+			    PTE_RW | PTE_US);
 	if (!rc)
 		rc = part_reach_loop(t, m, &pt, 64, 10);
 	if (!rc)
@@ -279,8 +286,8 @@ static int part_huge_sweep(struct tour *t, enum vmsim_page_size ps, pfn_t data)
 	uint64_t l1miss = s->tlb[VMSIM_TLB_L1D].misses - before.tlb[VMSIM_TLB_L1D].misses;
 	uint64_t walks = s->walk.walks - before.walk.walks;
 	uint64_t refs = s->walk.mem_refs - before.walk.mem_refs;
-	fprintf(t->out, "   %-4s %9" PRIu64 " %12" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
-			"\n",
+	fprintf(t->out,
+		"   %-4s %9" PRIu64 " %12" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n",
 		vmsim_page_size_name(ps), size / step, pt.ntables, l1miss, walks, refs);
 out:
 	mmu_flush_all(&t->mmu, false);
@@ -306,8 +313,9 @@ static int part_huge(struct tour *t)
 		rc = part_huge_sweep(t, VMSIM_PAGE_1G, data);
 	phys_free(&t->pm, data, PHYS_MAX_ORDER);
 	if (!rc)
-		fprintf(t->out, "   with 4 KiB pages every access to a new page misses every TLB "
-				"level; a 2 MiB entry\n   serves 512 of them and a 1 GiB entry all\n\n");
+		fprintf(t->out,
+			"   with 4 KiB pages every access to a new page misses every TLB "
+			"level; a 2 MiB entry\n   serves 512 of them and a 1 GiB entry all\n\n");
 	return rc;
 }
 
@@ -316,28 +324,32 @@ static void print_counters(struct tour *t)
 	static const char *const lv[VMSIM_TLB_NLEVELS] = {"L1I", "L1D", "L2"};
 	const struct vmsim_mmu_stats *s = &t->mmu.stats;
 	fprintf(t->out, "Counters of the %s MMU over parts 1, 2 and 4:\n", t->cfg.cpu);
-	fprintf(t->out, "   translations %" PRIu64 ", faults %" PRIu64 " (non-canonical %" PRIu64
-			"), CR3 writes %" PRIu64 "\n",
+	fprintf(t->out,
+		"   translations %" PRIu64 ", faults %" PRIu64 " (non-canonical %" PRIu64
+		"), CR3 writes %" PRIu64 "\n",
 		s->translations, s->faults, s->noncanonical, s->cr3_writes);
 	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++) {
 		const struct vmsim_tlb_level_stats *ts = &s->tlb[l];
 		if (!ts->lookups)
 			continue;
 		uint64_t hits = ts->hits[0] + ts->hits[1] + ts->hits[2];
-		fprintf(t->out, "   TLB %-3s lookups %9" PRIu64 "  hits 4K %9" PRIu64 " 2M %7" PRIu64
-				" 1G %7" PRIu64 "  misses %9" PRIu64 "  hit ratio %5.1f%%\n",
+		fprintf(t->out,
+			"   TLB %-3s lookups %9" PRIu64 "  hits 4K %9" PRIu64 " 2M %7" PRIu64
+			" 1G %7" PRIu64 "  misses %9" PRIu64 "  hit ratio %5.1f%%\n",
 			lv[l], ts->lookups, ts->hits[0], ts->hits[1], ts->hits[2], ts->misses,
 			100.0 * (double)hits / (double)ts->lookups);
 	}
 	const struct vmsim_walk_stats *w = &s->walk;
-	fprintf(t->out, "   walks %" PRIu64 ", entries read %" PRIu64 " (%.2f per walk), A bits set %" PRIu64
-			", D bits set %" PRIu64 "\n",
+	fprintf(t->out,
+		"   walks %" PRIu64 ", entries read %" PRIu64
+		" (%.2f per walk), A bits set %" PRIu64 ", D bits set %" PRIu64 "\n",
 		w->walks, w->mem_refs, w->walks ? (double)w->mem_refs / (double)w->walks : 0.0,
 		w->a_sets, w->d_sets);
 	for (unsigned l = 2; l <= VMSIM_MAX_LEVELS; l++)
 		if (w->pwc_lookups[l])
-			fprintf(t->out, "   paging-structure cache %-4s lookups %9" PRIu64
-					" hits %9" PRIu64 " (%.1f%%)\n",
+			fprintf(t->out,
+				"   paging-structure cache %-4s lookups %9" PRIu64 " hits %9" PRIu64
+				" (%.1f%%)\n",
 				level_name(l), w->pwc_lookups[l], w->pwc_hits[l],
 				100.0 * (double)w->pwc_hits[l] / (double)w->pwc_lookups[l]);
 }
@@ -355,8 +367,9 @@ int tour_run(FILE *out, const struct vmsim_mmu_cfg *cfg)
 		goto out_free;
 	if ((rc = mmu_init(&t->mmu, &t->pm, cfg)))
 		goto out_phys;
-	fprintf(out, "vmsim MMU tour: cpu %s, %u-level paging, %llu MiB of RAM, PCID %s, "
-		     "paging-structure caches %s\n\n",
+	fprintf(out,
+		"vmsim MMU tour: cpu %s, %u-level paging, %llu MiB of RAM, PCID %s, "
+		"paging-structure caches %s\n\n",
 		cfg->cpu, cfg->levels, TOUR_RAM >> 20, cfg->pcid ? "on" : "off",
 		cfg->pwc ? "on" : "off");
 	if (!(rc = part_walk(t)) && !(rc = part_isolation(t)) && !(rc = part_reach(t)) &&

@@ -13,7 +13,7 @@
 #include "vmsim/error.h"
 #include "vmsim/vm.h"
 
-#define MiB (1ULL << 20)
+#define MiB	  (1ULL << 20)
 #define PRIV_ANON (VM_MAP_PRIVATE | VM_MAP_ANONYMOUS)
 #define RW	  (VM_PROT_READ | VM_PROT_WRITE)
 
@@ -362,8 +362,8 @@ static void exit_frees_every_frame_and_table(void **state)
 	int parent = new_proc(sys), child;
 	vaddr_t a = map(sys, parent, 300 * 4096, PRIV_ANON);
 	vaddr_t sh;
-	assert_ok(vm_mmap(sys, parent, 0, 10 * 4096, RW, VM_MAP_SHARED | VM_MAP_ANONYMOUS, -1, 0,
-			  &sh));
+	assert_ok(
+	    vm_mmap(sys, parent, 0, 10 * 4096, RW, VM_MAP_SHARED | VM_MAP_ANONYMOUS, -1, 0, &sh));
 	touch(sys, parent, a, 300 * 4096, VM_WRITE);
 	touch(sys, parent, sh, 10 * 4096, VM_WRITE);
 	assert_ok(vm_fork(sys, parent, &child));
@@ -407,8 +407,8 @@ static void shared_anonymous_mapping_is_shared_after_fork(void **state)
 	struct vm_system *sys = *state;
 	int parent = new_proc(sys), child;
 	vaddr_t sh;
-	assert_ok(vm_mmap(sys, parent, 0, 4 * 4096, RW, VM_MAP_SHARED | VM_MAP_ANONYMOUS, -1, 0,
-			  &sh));
+	assert_ok(
+	    vm_mmap(sys, parent, 0, 4 * 4096, RW, VM_MAP_SHARED | VM_MAP_ANONYMOUS, -1, 0, &sh));
 	assert_ok(vm_fork(sys, parent, &child));
 	int v = 1234, got = 0;
 	assert_ok(vm_store(sys, child, sh + 4096, &v, sizeof(v))); /* child touches first */
@@ -441,25 +441,25 @@ int main(void)
 {
 #define T(fn, s) cmocka_unit_test_setup_teardown(fn, s, teardown)
 	const struct CMUnitTest tests[] = {
-		T(write_each_page_of_100mib_takes_25600_minor_faults, setup),
-		T(read_then_write_maps_zero_page_then_allocates, setup),
-		T(map_populate_faults_inside_mmap_only, setup),
-		T(map_4gib_touch_500mib_vms_4gib_rss_500mib, setup),
-		T(same_address_in_two_processes_maps_two_frames, setup_data),
-		T(access_to_another_process_address_raises_segv, setup),
-		T(write_to_read_only_mapping_is_accerr, setup),
-		T(noncanonical_address_raises_segv, setup),
-		T(fork_then_child_writes_100_pages_copies_100_frames, setup),
-		T(fork_invalidates_parent_writable_tlb_entries, setup),
-		T(cow_keeps_values_apart_in_data_mode, setup_data),
-		T(cow_keeps_values_apart_in_data_mode, setup_data_pcid),
-		T(freed_frame_bytes_never_leak_to_another_process, setup_data),
-		T(load_from_unmapped_address_is_efault, setup_data),
-		T(exit_frees_every_frame_and_table, setup),
-		T(exit_frees_every_frame_and_table, setup_data_pcid),
-		T(context_switch_without_pcid_flushes_with_pcid_keeps, setup),
-		T(shared_anonymous_mapping_is_shared_after_fork, setup_data),
-		T(cost_model_reports_time_and_full_utilisation_without_io, setup),
+	    T(write_each_page_of_100mib_takes_25600_minor_faults, setup),
+	    T(read_then_write_maps_zero_page_then_allocates, setup),
+	    T(map_populate_faults_inside_mmap_only, setup),
+	    T(map_4gib_touch_500mib_vms_4gib_rss_500mib, setup),
+	    T(same_address_in_two_processes_maps_two_frames, setup_data),
+	    T(access_to_another_process_address_raises_segv, setup),
+	    T(write_to_read_only_mapping_is_accerr, setup),
+	    T(noncanonical_address_raises_segv, setup),
+	    T(fork_then_child_writes_100_pages_copies_100_frames, setup),
+	    T(fork_invalidates_parent_writable_tlb_entries, setup),
+	    T(cow_keeps_values_apart_in_data_mode, setup_data),
+	    T(cow_keeps_values_apart_in_data_mode, setup_data_pcid),
+	    T(freed_frame_bytes_never_leak_to_another_process, setup_data),
+	    T(load_from_unmapped_address_is_efault, setup_data),
+	    T(exit_frees_every_frame_and_table, setup),
+	    T(exit_frees_every_frame_and_table, setup_data_pcid),
+	    T(context_switch_without_pcid_flushes_with_pcid_keeps, setup),
+	    T(shared_anonymous_mapping_is_shared_after_fork, setup_data),
+	    T(cost_model_reports_time_and_full_utilisation_without_io, setup),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,7 +33,7 @@ static void small_cfg(struct vmsim_mmu_cfg *cfg, unsigned levels, bool pwc, bool
 	struct vmsim_tlb_level_cfg *l1d = &cfg->tlb.level[VMSIM_TLB_L1D];
 	l1d->narrays = 1;
 	l1d->arrays[0] = (struct vmsim_tlb_array_cfg){
-		.entries = 8, .ways = 0, .sizes = 7, .repl = VMSIM_REPL_LRU};
+	    .entries = 8, .ways = 0, .sizes = 7, .repl = VMSIM_REPL_LRU};
 	for (unsigned l = 2; l <= 5; l++)
 		cfg->pwc_cfg.entries[l] = 4;
 }
@@ -196,19 +196,19 @@ static void walk_checks_every_permission_combination(void **state)
 {
 	struct fix *f = *state;
 	const unsigned accesses[] = {
-		VMSIM_ACC_READ,
-		VMSIM_ACC_WRITE,
-		VMSIM_ACC_FETCH,
-		VMSIM_ACC_USER | VMSIM_ACC_READ,
-		VMSIM_ACC_USER | VMSIM_ACC_WRITE,
-		VMSIM_ACC_USER | VMSIM_ACC_FETCH,
+	    VMSIM_ACC_READ,
+	    VMSIM_ACC_WRITE,
+	    VMSIM_ACC_FETCH,
+	    VMSIM_ACC_USER | VMSIM_ACC_READ,
+	    VMSIM_ACC_USER | VMSIM_ACC_WRITE,
+	    VMSIM_ACC_USER | VMSIM_ACC_FETCH,
 	};
 	vaddr_t va = 0x40000000ULL;
 	unsigned cases = 0;
 	for (unsigned leafbits = 0; leafbits < 8; leafbits++) {
 		for (unsigned pde = 0; pde < 4; pde++) {
-			uint64_t lf = ((leafbits & 1) ? PTE_RW : 0) | ((leafbits & 2) ? PTE_US : 0) |
-				      ((leafbits & 4) ? PTE_NX : 0);
+			uint64_t lf = ((leafbits & 1) ? PTE_RW : 0) |
+				      ((leafbits & 2) ? PTE_US : 0) | ((leafbits & 4) ? PTE_NX : 0);
 			va += 0x200000; /* a new PD entry (and page table) per case */
 			pfn_t pfn = 100 + leafbits * 4 + pde;
 			assert_ok(pt_map(&f->pt, va, pfn, VMSIM_PAGE_4K, lf));
@@ -231,14 +231,15 @@ static void walk_checks_every_permission_combination(void **state)
 				int rc = mmu_translate(&f->mmu, va + 0x10, acc, &x);
 				if (ok) {
 					if (rc != MMU_OK)
-						fail_msg("leaf %u pde %u acc %#x: fault %d", leafbits,
-							 pde, acc, rc);
+						fail_msg("leaf %u pde %u acc %#x: fault %d",
+							 leafbits, pde, acc, rc);
 					assert_int_equal(x.pa, (pfn << 12) + 0x10);
 				} else {
 					if (rc != MMU_FAULT_PROTECTION)
-						fail_msg("leaf %u pde %u acc %#x: expected a protection "
-							 "fault, got %d",
-							 leafbits, pde, acc, rc);
+						fail_msg(
+						    "leaf %u pde %u acc %#x: expected a protection "
+						    "fault, got %d",
+						    leafbits, pde, acc, rc);
 					assert_int_equal(x.error_code, PF_ERR_P | acc);
 				}
 				cases++;
@@ -265,8 +266,8 @@ static void walk_maps_2m_and_1g_leaves_with_fewer_references(void **state)
 	assert_int_equal(x.ps, VMSIM_PAGE_1G);
 	assert_int_equal(f->mmu.stats.walk.refs_hist[2], 1);
 	/* A and D are set in the huge leaf itself */
-	assert_int_equal(mmu_translate(&f->mmu, 0x40000008ULL, VMSIM_ACC_USER | VMSIM_ACC_WRITE, &x),
-			 MMU_OK);
+	assert_int_equal(
+	    mmu_translate(&f->mmu, 0x40000008ULL, VMSIM_ACC_USER | VMSIM_ACC_WRITE, &x), MMU_OK);
 	assert_true(*leaf(f, 0x40000000ULL) & PTE_D);
 	assert_true(*leaf(f, 0x40000000ULL) & PTE_PS);
 }
@@ -348,11 +349,11 @@ static void pwc_hits_cut_walk_references(void **state)
 	struct fix *f = *state;
 	struct mmu_xlate x;
 	const struct vmsim_walk_stats *ws = &f->mmu.stats.walk;
-	assert_ok(pt_map(&f->pt, 0x1000, 1, VMSIM_PAGE_4K, PTE_US));      /* PT A */
-	assert_ok(pt_map(&f->pt, 0x2000, 2, VMSIM_PAGE_4K, PTE_US));      /* PT A */
-	assert_ok(pt_map(&f->pt, 0x200000, 3, VMSIM_PAGE_4K, PTE_US));    /* same PD */
-	assert_ok(pt_map(&f->pt, 0x40000000, 4, VMSIM_PAGE_4K, PTE_US));  /* same PDPT */
-	assert_ok(pt_map(&f->pt, 0x8000000000, 5, VMSIM_PAGE_4K, PTE_US));/* new PML4E */
+	assert_ok(pt_map(&f->pt, 0x1000, 1, VMSIM_PAGE_4K, PTE_US));	   /* PT A */
+	assert_ok(pt_map(&f->pt, 0x2000, 2, VMSIM_PAGE_4K, PTE_US));	   /* PT A */
+	assert_ok(pt_map(&f->pt, 0x200000, 3, VMSIM_PAGE_4K, PTE_US));	   /* same PD */
+	assert_ok(pt_map(&f->pt, 0x40000000, 4, VMSIM_PAGE_4K, PTE_US));   /* same PDPT */
+	assert_ok(pt_map(&f->pt, 0x8000000000, 5, VMSIM_PAGE_4K, PTE_US)); /* new PML4E */
 
 	assert_int_equal(mmu_translate(&f->mmu, 0x1000, VMSIM_ACC_USER, &x), MMU_OK);
 	assert_int_equal(ws->mem_refs, 4);
@@ -393,13 +394,13 @@ static void invlpg_removes_exactly_one_page(void **state)
 	for (unsigned i = 0; i < 3; i++)
 		assert_ok(pt_map(&f->pt, 0x10000 + i * 0x1000ULL, 20 + i, VMSIM_PAGE_4K, PTE_US));
 	for (unsigned i = 0; i < 3; i++)
-		assert_int_equal(mmu_translate(&f->mmu, 0x10000 + i * 0x1000ULL, VMSIM_ACC_USER, &x),
-				 MMU_OK);
+		assert_int_equal(
+		    mmu_translate(&f->mmu, 0x10000 + i * 0x1000ULL, VMSIM_ACC_USER, &x), MMU_OK);
 	assert_int_equal(f->mmu.stats.walk.walks, 3);
 	mmu_invlpg(&f->mmu, 0x11000);
 	for (unsigned i = 0; i < 3; i++)
-		assert_int_equal(mmu_translate(&f->mmu, 0x10000 + i * 0x1000ULL, VMSIM_ACC_USER, &x),
-				 MMU_OK);
+		assert_int_equal(
+		    mmu_translate(&f->mmu, 0x10000 + i * 0x1000ULL, VMSIM_ACC_USER, &x), MMU_OK);
 	assert_int_equal(f->mmu.stats.walk.walks, 4);
 	assert_int_equal(f->mmu.stats.invlpg, 1);
 }
@@ -517,25 +518,25 @@ int main(void)
 {
 #define T(fn, s) cmocka_unit_test_setup_teardown(fn, s, teardown)
 	const struct CMUnitTest tests[] = {
-		T(walk_seed_address_gives_known_physical_address, setup),
-		T(walk_sets_accessed_on_every_level_and_dirty_only_on_write, setup),
-		T(walk_fault_does_not_set_leaf_bits, setup),
-		T(walk_not_present_reports_level, setup),
-		T(walk_checks_every_permission_combination, setup),
-		T(walk_checks_every_permission_combination, setup_pwc),
-		T(walk_maps_2m_and_1g_leaves_with_fewer_references, setup),
-		T(tlb_2m_entry_covers_its_512_small_pages, setup),
-		T(walk_reserved_bits_fault_with_rsvd_error_code, setup),
-		T(translate_noncanonical_address_is_a_gp_not_a_walk, setup),
-		T(five_level_walk_makes_five_references, setup5),
-		T(pwc_hits_cut_walk_references, setup_pwc),
-		T(pwc_flushed_by_invlpg_and_cr3_write, setup_pwc),
-		T(invlpg_removes_exactly_one_page, setup),
-		T(downgrade_without_invlpg_is_caught_by_check, setup_pwc),
-		T(upgrade_without_flush_rewalks_instead_of_faulting, setup),
-		T(cr3_write_without_pcid_flushes_nonglobal_entries, setup),
-		T(pcids_keep_address_spaces_apart_without_flushing, setup_pcid),
-		T(mmu_init_rejects_bad_configuration, setup),
+	    T(walk_seed_address_gives_known_physical_address, setup),
+	    T(walk_sets_accessed_on_every_level_and_dirty_only_on_write, setup),
+	    T(walk_fault_does_not_set_leaf_bits, setup),
+	    T(walk_not_present_reports_level, setup),
+	    T(walk_checks_every_permission_combination, setup),
+	    T(walk_checks_every_permission_combination, setup_pwc),
+	    T(walk_maps_2m_and_1g_leaves_with_fewer_references, setup),
+	    T(tlb_2m_entry_covers_its_512_small_pages, setup),
+	    T(walk_reserved_bits_fault_with_rsvd_error_code, setup),
+	    T(translate_noncanonical_address_is_a_gp_not_a_walk, setup),
+	    T(five_level_walk_makes_five_references, setup5),
+	    T(pwc_hits_cut_walk_references, setup_pwc),
+	    T(pwc_flushed_by_invlpg_and_cr3_write, setup_pwc),
+	    T(invlpg_removes_exactly_one_page, setup),
+	    T(downgrade_without_invlpg_is_caught_by_check, setup_pwc),
+	    T(upgrade_without_flush_rewalks_instead_of_faulting, setup),
+	    T(cr3_write_without_pcid_flushes_nonglobal_entries, setup),
+	    T(pcids_keep_address_spaces_apart_without_flushing, setup_pcid),
+	    T(mmu_init_rejects_bad_configuration, setup),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

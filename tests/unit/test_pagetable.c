@@ -244,24 +244,24 @@ static void five_level_tables_use_pml5_index(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(map_4k_builds_one_table_per_level, setup4, teardown),
-		cmocka_unit_test_setup_teardown(map_second_page_in_same_table_allocates_nothing,
-						setup4, teardown),
-		cmocka_unit_test_setup_teardown(map_huge_pages_stop_at_pd_and_pdpt, setup4, teardown),
-		cmocka_unit_test_setup_teardown(map_rejects_misaligned_overlapping_and_noncanonical,
-						setup4, teardown),
-		cmocka_unit_test_setup_teardown(lookup_stops_at_first_missing_level, setup4, teardown),
-		cmocka_unit_test_setup_teardown(unmap_returns_old_entry_and_size, setup4, teardown),
-		cmocka_unit_test_setup_teardown(protect_changes_flags_but_never_frame_or_presence,
-						setup4, teardown),
-		cmocka_unit_test_setup_teardown(prune_frees_only_tables_wholly_inside_an_empty_range,
-						setup4, teardown),
-		cmocka_unit_test_setup_teardown(prune_keeps_tables_holding_nonpresent_kernel_entries,
-						setup4, teardown),
-		cmocka_unit_test_setup_teardown(
-			for_each_leaf_visits_in_address_order_with_canonical_va, setup4, teardown),
-		cmocka_unit_test_setup_teardown(map_out_of_frames_fails_cleanly, setup4, teardown),
-		cmocka_unit_test_setup_teardown(five_level_tables_use_pml5_index, setup5, teardown),
+	    cmocka_unit_test_setup_teardown(map_4k_builds_one_table_per_level, setup4, teardown),
+	    cmocka_unit_test_setup_teardown(map_second_page_in_same_table_allocates_nothing, setup4,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(map_huge_pages_stop_at_pd_and_pdpt, setup4, teardown),
+	    cmocka_unit_test_setup_teardown(map_rejects_misaligned_overlapping_and_noncanonical,
+					    setup4, teardown),
+	    cmocka_unit_test_setup_teardown(lookup_stops_at_first_missing_level, setup4, teardown),
+	    cmocka_unit_test_setup_teardown(unmap_returns_old_entry_and_size, setup4, teardown),
+	    cmocka_unit_test_setup_teardown(protect_changes_flags_but_never_frame_or_presence,
+					    setup4, teardown),
+	    cmocka_unit_test_setup_teardown(prune_frees_only_tables_wholly_inside_an_empty_range,
+					    setup4, teardown),
+	    cmocka_unit_test_setup_teardown(prune_keeps_tables_holding_nonpresent_kernel_entries,
+					    setup4, teardown),
+	    cmocka_unit_test_setup_teardown(for_each_leaf_visits_in_address_order_with_canonical_va,
+					    setup4, teardown),
+	    cmocka_unit_test_setup_teardown(map_out_of_frames_fails_cleanly, setup4, teardown),
+	    cmocka_unit_test_setup_teardown(five_level_tables_use_pml5_index, setup5, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -232,7 +232,8 @@ static void fa_one_page_in_many_pcids_keeps_every_entry(void **state)
 
 	/* one hash chain holds the page in 64 PCIDs */
 	for (pcid_t p = 0; p < 64; p++)
-		assert_false(tlb_fa_ops.insert(st, tlb_tag(0x42, VMSIM_PAGE_4K, p), p, &et, &ev, NULL));
+		assert_false(
+		    tlb_fa_ops.insert(st, tlb_tag(0x42, VMSIM_PAGE_4K, p), p, &et, &ev, NULL));
 	for (pcid_t p = 0; p < 64; p++) {
 		uint64_t *v = tlb_fa_ops.lookup(st, tlb_tag(0x42, VMSIM_PAGE_4K, p));
 		assert_non_null(v);

@@ -5,11 +5,11 @@
 #ifndef VMSIM_TESTUTIL_H
 #define VMSIM_TESTUTIL_H
 
+#include <cmocka.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
 
 #include "phys/phys.h"
 
@@ -18,7 +18,7 @@
 	do {                                                                                       \
 		int rc_ = (expr);                                                                  \
 		if (rc_ != 0)                                                                      \
-			fail_msg("%s returned %d (%s)", #expr, rc_, testutil_strerror(rc_));        \
+			fail_msg("%s returned %d (%s)", #expr, rc_, testutil_strerror(rc_));       \
 	} while (0)
 
 const char *testutil_strerror(int rc);
