@@ -1,15 +1,17 @@
 /*
- * Helpers shared by the cmocka unit tests. Include after cmocka.h's
- * prerequisites (stdarg.h, stddef.h, stdint.h, setjmp.h).
+ * Helpers shared by the cmocka unit tests; includes cmocka.h after the
+ * headers it needs (stdarg.h, stddef.h, stdint.h, setjmp.h).
  */
 #ifndef VMSIM_TESTUTIL_H
 #define VMSIM_TESTUTIL_H
 
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka.h last: it relies on the headers above */
+#include <cmocka.h>
 
 #include "phys/phys.h"
 
