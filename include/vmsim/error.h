@@ -24,7 +24,8 @@
 	X(SRCH, "no such process")                                                                 \
 	X(BADF, "bad file descriptor")                                                             \
 	X(ACCES, "permission denied")                                                              \
-	X(FAULT, "bad address")
+	X(FAULT, "bad address")                                                                    \
+	X(AGAIN, "resource temporarily unavailable")
 
 enum vmsim_err_index {
 #define VMSIM__IDX(name, msg) VMSIM__IDX_##name,

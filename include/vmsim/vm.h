@@ -44,10 +44,22 @@ struct vmsim_config {
 	bool segv_kills;	/* an invalid access ends the process (Linux's default action) */
 	bool check_every_event; /* run vm_check after every call (debugging; slow) */
 	uint64_t seed;		/* for anything random; printed in reports */
+	/* memory pressure */
+	uint64_t swap_bytes;   /* swap device size; 0: no swap */
+	const char *swap_path; /* swap file; NULL: a temporary file, removed when freed */
+	const char *policy;    /* replacement policy (see vmsim paging --list) */
+	uint64_t policy_tau;   /* working-set window of ws/wsclock, in accesses; 0: RAM frames */
+	uint64_t wmark_min;    /* free-frame watermarks in frames; 0: derived from RAM */
+	uint64_t wmark_low;    /*   below low, reclaim runs until free reaches high */
+	uint64_t wmark_high;   /*   an allocation that would go below min reclaims first */
+	uint64_t wss_window;   /* working-set sampling period in accesses; 0: off */
+	bool oom_kill;	       /* out of memory and swap: kill a process (else VMSIM_ENOMEM) */
 };
 
 /* Defaults: 1 GiB of RAM, the "skylake" CPU preset, 4-level paging, no data
- * mode, SIGSEGV kills, a 3 GHz cost model with an SSD-like major fault. */
+ * mode, SIGSEGV kills, a 3 GHz cost model with an SSD-like major fault,
+ * 1 GiB of swap in a temporary file, the clock replacement policy,
+ * watermarks derived from RAM as Linux derives them. */
 void vmsim_config_default(struct vmsim_config *cfg /* out */);
 
 /* ---- the system --------------------------------------------------------- */
@@ -142,12 +154,14 @@ enum vm_access_kind {
 enum vm_segv_reason {
 	VM_SEGV_MAPERR = 1, /* no mapping at the address (SEGV_MAPERR) */
 	VM_SEGV_ACCERR = 2, /* the mapping forbids the access (SEGV_ACCERR) */
+	VM_SIGBUS_IO = 3,   /* SIGBUS: the page could not be read back (swap I/O error) */
 };
 
 /* What one access did. */
 struct vm_access_result {
 	unsigned faults_minor;	    /* minor faults it took */
 	unsigned faults_major;	    /* major faults it took */
+	bool killed;		    /* the process died during it (SIGSEGV or OOM kill) */
 	bool segv;		    /* it raised SIGSEGV */
 	enum vm_segv_reason reason; /* if segv */
 	vaddr_t segv_addr;	    /* if segv: the faulting address */
@@ -196,6 +210,10 @@ struct vm_proc_stats {
 	uint64_t zero_maps;	 /* read faults answered with the shared zero page */
 	uint64_t accesses;	 /* vm_access calls (after splitting at pages) */
 	uint64_t tlb_shootdowns; /* TLB entries of this process invalidated by the kernel */
+	uint64_t swap_ins;	 /* pages read back from swap (major faults) */
+	uint64_t swapcache_hits; /* swap faults served from the swap cache (minor) */
+	bool oom_killed;	 /* ended by the out-of-memory killer */
+	uint64_t wss;		 /* working-set size at the last sample (bytes), if sampling */
 };
 
 int vm_proc_stats(struct vm_system *sys, int pid, struct vm_proc_stats *out /* out */);
@@ -229,6 +247,20 @@ struct vm_sys_stats {
 	uint64_t context_switches;  /* process switches on the CPU */
 	uint64_t tlb_shootdowns;    /* kernel-initiated TLB invalidations (pages) */
 	uint64_t tlb_flushes;	    /* kernel-initiated whole-PCID flushes */
+	uint64_t swap_total;	    /* swap slots */
+	uint64_t swap_used;	    /* swap slots in use */
+	uint64_t swap_outs;	    /* pages written to swap */
+	uint64_t swap_ins;	    /* pages read from swap */
+	uint64_t swapcache_hits;    /* swap faults that found the page still in memory */
+	uint64_t pages_scanned;	    /* candidates the reclaimer looked at */
+	uint64_t pages_reclaimed;   /* frames freed by reclaim */
+	uint64_t clean_drops;	    /* reclaimed pages whose swap copy was still valid: no write */
+	uint64_t refaults;	    /* swap-ins of pages evicted recently (refault distance) */
+	uint64_t kswapd_runs;	    /* background reclaim passes (free below low) */
+	uint64_t direct_reclaims;   /* allocations that had to reclaim first */
+	uint64_t oom_kills;	    /* processes killed for lack of memory */
+	uint64_t faults_minor;	    /* all processes */
+	uint64_t faults_major;	    /* all processes */
 	uint64_t cycles;	    /* estimated cycles of the run (cost model) */
 	uint64_t cycles_compute;    /* of which the accesses themselves */
 	double seconds;		    /* cycles at the configured clock */
@@ -248,6 +280,17 @@ struct vm_segv_record {
 
 /* The @i-th SIGSEGV raised (0-based); VMSIM_ERANGE past the last. */
 int vm_segv_get(const struct vm_system *sys, uint64_t i, struct vm_segv_record *out /* out */);
+
+/* A recorded out-of-memory kill. */
+struct vm_oom_record {
+	int pid;	 /* the process killed */
+	uint64_t rss;	 /* its resident bytes then */
+	uint64_t swap;	 /* its swapped-out bytes then */
+	int trigger_pid; /* the process whose allocation failed */
+};
+
+/* The @i-th OOM kill (0-based); VMSIM_ERANGE past the last. */
+int vm_oom_get(const struct vm_system *sys, uint64_t i, struct vm_oom_record *out /* out */);
 
 /*
  * Check every invariant of the machine: frames conserved (free + page

@@ -55,7 +55,7 @@ static const char help_text[] =
     "\n"
     "docs/POLICIES.md defines each policy exactly.\n";
 
-#define MAX_POLICIES 64	 /* entries of --policy */
+#define MAX_POLICIES 64	  /* entries of --policy */
 #define MAX_FRAMES   4096 /* entries of --frames, ranges expanded */
 #define BATCH	     (1 << 16)
 
@@ -110,13 +110,15 @@ static int parse_policies(const char *arg, const struct policy_ops **ops /* out 
 		}
 		ops[*n] = policy_find(name);
 		if (!ops[*n] && strcmp(arg, name) == 0) {
-			cli_error(NAME, "--policy '%s': unknown policy (vmsim paging --list shows them)",
+			cli_error(NAME,
+				  "--policy '%s': unknown policy (vmsim paging --list shows them)",
 				  arg);
 			return CLI_EXIT_USAGE;
 		}
 		if (!ops[*n]) {
-			cli_error(NAME, "--policy '%s': unknown policy '%s' (vmsim paging --list "
-					"shows them)",
+			cli_error(NAME,
+				  "--policy '%s': unknown policy '%s' (vmsim paging --list "
+				  "shows them)",
 				  arg, name);
 			return CLI_EXIT_USAGE;
 		}
@@ -182,12 +184,13 @@ static int parse_frames(const char *arg, size_t *frames /* out */, size_t *n /* 
 		if (dash && (rc = parse_count(arg, item, dash + 1, &hi)) != 0)
 			return rc;
 		if (hi < lo) {
-			cli_error(NAME, "--frames '%s': range %" PRIu64 "-%" PRIu64 " is empty", arg,
-				  lo, hi);
+			cli_error(NAME, "--frames '%s': range %" PRIu64 "-%" PRIu64 " is empty",
+				  arg, lo, hi);
 			return CLI_EXIT_USAGE;
 		}
 		if (hi - lo >= MAX_FRAMES - *n) {
-			cli_error(NAME, "--frames '%s': more than %d frame counts", arg, MAX_FRAMES);
+			cli_error(NAME, "--frames '%s': more than %d frame counts", arg,
+				  MAX_FRAMES);
 			return CLI_EXIT_USAGE;
 		}
 		for (; lo <= hi; lo++)
@@ -222,8 +225,11 @@ static void print_trace_line(const struct paging_event *ev, void *arg)
 	int wevict = tf->wpage > 7 ? tf->wpage : 7;
 	size_t f;
 
-	printf("%*" PRIu64 "  %*" PRIu64 "  %-9s  ", tf->wtime, ev->time, tf->wpage > 4 ? tf->wpage : 4,
-	       ev->page, ev->hit ? "hit" : ev->compulsory ? "cold miss" : "miss");
+	printf("%*" PRIu64 "  %*" PRIu64 "  %-9s  ", tf->wtime, ev->time,
+	       tf->wpage > 4 ? tf->wpage : 4, ev->page,
+	       ev->hit		? "hit"
+	       : ev->compulsory ? "cold miss"
+				: "miss");
 	if (ev->evicted)
 		printf("%*" PRIu64, wevict, ev->victim);
 	else
@@ -262,9 +268,8 @@ static void print_trace_header(const struct policy_ops *ops, size_t nframes,
 
 static void print_table(struct paging_sim **sims, size_t nsims, bool with_resident)
 {
-	static const char *const head[NCOLS] = {"policy",    "frames",	   "references",
-						"hits",	     "misses",	   "hit ratio",
-						"compulsory"};
+	static const char *const head[NCOLS] = {"policy", "frames",    "references", "hits",
+						"misses", "hit ratio", "compulsory"};
 	char(*cell)[NCOLS][32] = malloc((nsims ? nsims : 1) * sizeof(*cell));
 	char resident[32];
 	int w[NCOLS], wres = (int)strlen("mean resident");
@@ -285,7 +290,8 @@ static void print_table(struct paging_sim **sims, size_t nsims, bool with_reside
 		snprintf(cell[i][3], 32, "%" PRIu64, st->hits);
 		snprintf(cell[i][4], 32, "%" PRIu64, st->misses);
 		if (st->refs)
-			snprintf(cell[i][5], 32, "%.2f%%", 100.0 * (double)st->hits / (double)st->refs);
+			snprintf(cell[i][5], 32, "%.2f%%",
+				 100.0 * (double)st->hits / (double)st->refs);
 		else
 			snprintf(cell[i][5], 32, "-");
 		snprintf(cell[i][6], 32, "%" PRIu64, st->compulsory);

@@ -30,6 +30,10 @@ static int smaps_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg
 		return 0;
 	(void)ps;
 	pte_t pte = *leaf;
+	if (pte_is_swap(pte)) {
+		c->e->swap += VMSIM_PAGE_SIZE;
+		return 0;
+	}
 	pfn_t pfn = pte_pfn(pte, false);
 	if (pfn == c->sys->zero_pfn)
 		return 0;
@@ -113,6 +117,9 @@ int vm_proc_stats(struct vm_system *sys, int pid, struct vm_proc_stats *out)
 	out->zero_maps = p->c.zero_maps;
 	out->accesses = p->c.accesses;
 	out->tlb_shootdowns = p->c.tlb_shootdowns;
+	out->swap_ins = p->c.swap_ins;
+	out->swapcache_hits = p->c.swapcache_hits;
+	out->oom_killed = p->oom_killed;
 	if (!p->alive)
 		return 0;
 	const uint64_t pg = VMSIM_PAGE_SIZE;
@@ -121,6 +128,8 @@ int vm_proc_stats(struct vm_system *sys, int pid, struct vm_proc_stats *out)
 	out->rss_shmem = p->rss_shmem * pg;
 	out->rss = out->rss_anon + out->rss_file + out->rss_shmem;
 	out->pte_bytes = p->pt.ntables * pg;
+	out->swap = p->swap_ents * pg;
+	out->wss = p->wss * pg;
 	out->nr_vmas = p->vmas.n;
 	/* one walk over all pages for PSS and USS */
 	struct vm_smaps_entry e;

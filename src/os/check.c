@@ -12,7 +12,11 @@
  *   5. frames are conserved: each allocated frame is a page table of a live
  *      process or of the idle tables, the zero page, or a user page somebody
  *      references (nothing leaks);
- *   6. each process's RSS counters equal what its page tables map.
+ *   6. each process's RSS counters equal what its page tables map;
+ *   7. swap: every slot's reference count equals the swap entries naming it
+ *      plus one if a page caches it; a swap-cache page and its slot name
+ *      each other; the slots in use are counted right;
+ *   8. the replacement policy knows exactly the private anonymous pages.
  * Public API; tests call it after every case.
  */
 #include <stdarg.h>
@@ -27,10 +31,11 @@ struct check {
 	char *why;
 	size_t whylen;
 	int rc;
-	uint32_t *maps;	      /* expected mapcount per frame */
-	uint32_t *refs;	      /* expected refcount per frame */
-	struct process *p;    /* process being walked */
-	uint64_t anon, shmem; /* its pages by kind */
+	uint32_t *maps;		    /* expected mapcount per frame */
+	uint32_t *refs;		    /* expected refcount per frame */
+	uint32_t *slots;	    /* expected reference count per swap slot */
+	struct process *p;	    /* process being walked */
+	uint64_t anon, shmem, swap; /* its pages by kind */
 };
 
 __attribute__((format(printf, 2, 3))) static void fail(struct check *c, const char *fmt, ...)
@@ -58,15 +63,21 @@ static int check_leaf(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *ar
 		fail(c, "pid %d: huge leaf at %#llx", p->pid, a);
 		return 1;
 	}
-	if (!pte_present(e) && !(e & PTE_PROTNONE)) {
-		fail(c, "pid %d: unknown non-present entry %#llx at %#llx", p->pid,
-		     (unsigned long long)e, a);
-		return 1;
-	}
 	struct vma *v = vma_find(&p->vmas, va);
 	if (!v) {
 		fail(c, "pid %d: page %#llx is mapped outside every VMA", p->pid, a);
 		return 1;
+	}
+	if (pte_is_swap(e)) {
+		uint64_t s = swp_slot(e);
+		if (s >= sys->swap.nslots || v->shm) {
+			fail(c, "pid %d: bad swap entry %#llx at %#llx", p->pid,
+			     (unsigned long long)e, a);
+			return 1;
+		}
+		c->slots[s]++;
+		c->swap++;
+		return 0;
 	}
 	pfn_t pfn = pte_pfn(e, false);
 	if (pfn >= sys->pm.nframes) {
@@ -97,6 +108,15 @@ static int check_leaf(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *ar
 	else
 		c->anon++;
 	return c->rc;
+}
+
+/* Does @f belong to a shared-memory object (not evictable)? */
+static bool is_shm_page(struct vm_system *sys, const struct frame *f)
+{
+	for (const struct shm_obj *o = sys->shm_list; o; o = o->next)
+		if (f->owner == (const void *)o)
+			return true;
+	return false;
 }
 
 /* A writable private page must be mapped once: check after counting. */
@@ -130,9 +150,11 @@ int vm_check(struct vm_system *sys, char *why, size_t whylen)
 	}
 	c.maps = calloc(n, sizeof(*c.maps));
 	c.refs = calloc(n, sizeof(*c.refs));
-	if (!c.maps || !c.refs) {
+	c.slots = calloc(sys->swap.nslots + 1, sizeof(*c.slots));
+	if (!c.maps || !c.refs || !c.slots) {
 		free(c.maps);
 		free(c.refs);
+		free(c.slots);
 		return VMSIM_ENOHOSTMEM;
 	}
 	for (int pid = 1; pid < sys->nprocs && !c.rc; pid++) {
@@ -140,12 +162,17 @@ int vm_check(struct vm_system *sys, char *why, size_t whylen)
 		if (!p || !p->alive)
 			continue;
 		c.p = p;
-		c.anon = c.shmem = 0;
+		c.anon = c.shmem = c.swap = 0;
 		pt_for_each_leaf(&p->pt, check_leaf, &c);
-		if (!c.rc && (c.anon != p->rss_anon || c.shmem != p->rss_shmem))
-			fail(&c, "pid %d: RSS counters anon %llu shmem %llu, page tables %llu %llu",
+		if (!c.rc &&
+		    (c.anon != p->rss_anon || c.shmem != p->rss_shmem || c.swap != p->swap_ents))
+			fail(&c,
+			     "pid %d: counters anon %llu shmem %llu swap %llu, page tables %llu "
+			     "%llu "
+			     "%llu",
 			     pid, (unsigned long long)p->rss_anon, (unsigned long long)p->rss_shmem,
-			     (unsigned long long)c.anon, (unsigned long long)c.shmem);
+			     (unsigned long long)p->swap_ents, (unsigned long long)c.anon,
+			     (unsigned long long)c.shmem, (unsigned long long)c.swap);
 		tables += p->pt.ntables;
 		for (size_t i = 1; i < p->vmas.n && !c.rc; i++)
 			if (p->vmas.v[i - 1].end > p->vmas.v[i].start)
@@ -164,8 +191,32 @@ int vm_check(struct vm_system *sys, char *why, size_t whylen)
 			if (o->pages[i])
 				c.refs[o->pages[i] - 1]++;
 
+	/* the swap cache: each cached page and its slot name each other */
+	const struct swap_dev *sw = &sys->swap;
+	uint64_t slots_used = 0;
+	for (uint64_t s = 0; s < sw->nslots && !c.rc; s++) {
+		if (sw->cache[s]) {
+			pfn_t pfn = sw->cache[s] - 1;
+			const struct frame *f = phys_frame(&sys->pm, pfn);
+			if (pfn >= n || !(f->flags & FRAME_SWAPCACHE) || f->swap != s + 1)
+				fail(&c,
+				     "swap slot %llu caches frame %#llx, which does not name it",
+				     (unsigned long long)s, (unsigned long long)pfn);
+			else
+				c.refs[pfn]++;
+			c.slots[s]++;
+		}
+		if (sw->refs[s] != c.slots[s])
+			fail(&c, "swap slot %llu: %u references, expected %u",
+			     (unsigned long long)s, sw->refs[s], c.slots[s]);
+		slots_used += sw->refs[s] != 0;
+	}
+	if (!c.rc && slots_used != sw->used)
+		fail(&c, "swap: %llu slots in use, counted %llu", (unsigned long long)slots_used,
+		     (unsigned long long)sw->used);
+
 	/* every frame: free, or accounted for */
-	uint64_t used = 0, pt_frames = 0;
+	uint64_t used = 0, pt_frames = 0, lru = 0;
 	for (pfn_t pfn = 0; pfn < n && !c.rc; pfn++) {
 		const struct frame *f = phys_frame(&sys->pm, pfn);
 		if (!(f->flags & FRAME_HEAD)) {
@@ -188,8 +239,21 @@ int vm_check(struct vm_system *sys, char *why, size_t whylen)
 		} else if (f->refcount == 0) {
 			fail(&c, "frame %#llx is allocated but nobody uses it (a leak)",
 			     (unsigned long long)pfn);
+		} else if (!(f->flags & FRAME_LRU) !=
+			   !(f->owner && f->owner != (void *)f && (f->flags & FRAME_ANON) &&
+			     !is_shm_page(sys, f))) {
+			fail(&c, "frame %#llx: the policy %s it", (unsigned long long)pfn,
+			     (f->flags & FRAME_LRU) ? "tracks" : "does not track");
+		} else if ((f->flags & FRAME_SWAPCACHE) && (f->swap == 0 || f->swap > sw->nslots ||
+							    sw->cache[f->swap - 1] != pfn + 1)) {
+			fail(&c, "frame %#llx claims swap slot %llu", (unsigned long long)pfn,
+			     (unsigned long long)f->swap - 1);
 		}
+		lru += (f->flags & FRAME_LRU) != 0;
 	}
+	if (!c.rc && lru != sys->lru_pages)
+		fail(&c, "the policy tracks %llu frames, counted %llu",
+		     (unsigned long long)sys->lru_pages, (unsigned long long)lru);
 	if (!c.rc && used + sys->pm.nr_free != n)
 		fail(&c, "frames: %llu used + %llu free != %llu", (unsigned long long)used,
 		     (unsigned long long)sys->pm.nr_free, (unsigned long long)n);
@@ -198,6 +262,7 @@ int vm_check(struct vm_system *sys, char *why, size_t whylen)
 		     (unsigned long long)pt_frames, (unsigned long long)tables);
 	free(c.maps);
 	free(c.refs);
+	free(c.slots);
 	return c.rc;
 }
 

@@ -22,6 +22,8 @@ static int move(struct vm_system *sys, int pid, vaddr_t va, uint8_t *buf, size_t
 			return rc;
 		if (r.segv)
 			return VMSIM_EFAULT;
+		if (r.killed)
+			return VMSIM_ESRCH; /* the OOM killer chose this process */
 		uint8_t *bytes = phys_bytes(&sys->pm, r.pa >> VMSIM_PAGE_SHIFT);
 		if (!bytes)
 			return VMSIM_ENOHOSTMEM;

@@ -42,19 +42,15 @@ static bool vma_permits(const struct vma *vma, unsigned acc)
 	return true;
 }
 
-static uint32_t data_flags(const struct vm_system *sys)
+/* Set up a freshly allocated anonymous frame mapped once by @p at @va. */
+static void new_anon_frame(struct vm_system *sys, struct process *p, pfn_t pfn, vaddr_t va)
 {
-	return sys->cfg.data_mode ? FRAME_DATA : 0;
-}
-
-/* A zeroed frame for user data (phys gives zeroed bytes in data mode). */
-static int alloc_user_frame(struct vm_system *sys, uint32_t flags, pfn_t *pfn)
-{
-	int rc = phys_alloc(&sys->pm, 0, flags | data_flags(sys), pfn);
-	if (rc)
-		return rc;
-	sys->zero_fills++;
-	return 0;
+	struct frame *f = phys_frame(&sys->pm, pfn);
+	f->refcount = 1;
+	f->mapcount = 1;
+	f->owner = p->anon;
+	f->index = va >> VMSIM_PAGE_SHIFT;
+	lru_add(sys, pfn);
 }
 
 static int do_zero_page(struct vm_system *sys, struct process *p, struct vma *vma, pte_t *slot)
@@ -71,16 +67,25 @@ static int do_anon_fault(struct vm_system *sys, struct process *p, struct vma *v
 	int rc = alloc_user_frame(sys, FRAME_ANON, &pfn);
 	if (rc)
 		return rc;
-	struct frame *f = phys_frame(&sys->pm, pfn);
-	f->refcount = 1;
-	f->mapcount = 1;
-	f->owner = p;
-	f->index = va >> VMSIM_PAGE_SHIFT;
+	sys->zero_fills++;
+	new_anon_frame(sys, p, pfn, va);
 	/* a write fault maps the page writable and dirty, as Linux does */
 	*slot = pte_make(pfn, vma_pte_flags(vma, true) | PTE_D);
 	p->rss_anon++;
 	p->c.zero_fills++;
 	return 0;
+}
+
+/* Is @f mapped by one PTE and referenced by nothing else but, perhaps, the
+ * swap cache with no swap entry sharing its slot? Then a write may reuse it
+ * in place (after dropping it from the swap cache). */
+static bool exclusive(struct vm_system *sys, const struct frame *f)
+{
+	if (f->mapcount != 1)
+		return false;
+	if (f->flags & FRAME_SWAPCACHE)
+		return f->refcount == 2 && sys->swap.refs[f->swap - 1] == 1;
+	return f->refcount == 1;
 }
 
 /* Copy the bytes of frame @from into frame @to (data mode only). */
@@ -109,27 +114,31 @@ static int do_cow_break(struct vm_system *sys, struct process *p, struct vma *vm
 		rc = do_anon_fault(sys, p, vma, va, slot);
 	} else {
 		struct frame *f = phys_frame(&sys->pm, old);
-		if (f->mapcount == 1 && f->refcount == 1) {
-			/* the last mapper: reuse the page in place */
+		if (exclusive(sys, f)) {
+			/* the last user: reuse the page in place; its swap copy, if
+			 * any, is about to be stale: drop it */
+			if (f->flags & FRAME_SWAPCACHE)
+				swapcache_del(sys, old);
 			*slot = e | PTE_RW | PTE_D;
 			p->c.cow_reuses++;
 			rc = 0;
 		} else {
 			pfn_t pfn;
-			if ((rc = phys_alloc(&sys->pm, 0, FRAME_ANON | data_flags(sys), &pfn)))
+			/* pinned while reclaim may run: it must not evict the page
+			 * being copied (Linux holds a page reference) */
+			f->flags |= FRAME_LOCKED;
+			rc = alloc_user_frame(sys, FRAME_ANON, &pfn);
+			f->flags &= ~FRAME_LOCKED;
+			if (rc)
 				return rc;
 			if ((rc = copy_frame(sys, old, pfn))) {
 				phys_free(&sys->pm, pfn, 0);
 				return rc;
 			}
-			struct frame *nf = phys_frame(&sys->pm, pfn);
-			nf->refcount = 1;
-			nf->mapcount = 1;
-			nf->owner = p;
-			nf->index = va >> VMSIM_PAGE_SHIFT;
+			new_anon_frame(sys, p, pfn, va);
 			f->mapcount--;
-			f->refcount--;
 			*slot = pte_make(pfn, vma_pte_flags(vma, true) | PTE_D);
+			put_user_frame(sys, old);
 			p->c.cow_copies++;
 			sys->cow_copies++;
 		}
@@ -156,6 +165,7 @@ static int do_shared_fault(struct vm_system *sys, struct process *p, struct vma 
 		int rc = alloc_user_frame(sys, FRAME_ANON, &pfn);
 		if (rc)
 			return rc;
+		sys->zero_fills++;
 		struct frame *nf = phys_frame(&sys->pm, pfn);
 		nf->refcount = 1; /* the object's reference */
 		nf->owner = o;
@@ -181,6 +191,62 @@ static void do_shared_write(struct vm_system *sys, struct process *p, vaddr_t va
 	flush_finish(sys, &b);
 }
 
+/* Fault in the page behind swap entry *@slot: from the swap cache (minor)
+ * or from the swap file (major). A page nobody else needs is mapped
+ * writable (dirty, its swap copy dropped, on a write); a page others share
+ * stays read-only and a write then copies it. */
+static int do_swap_page(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va,
+			pte_t *slot, bool write, bool *major)
+{
+	struct swap_dev *sw = &sys->swap;
+	uint64_t s = swp_slot(*slot);
+	pfn_t pfn;
+	int rc;
+
+	VMSIM_BUG_ON(s >= sw->nslots || sw->refs[s] == 0);
+	if (sw->cache[s]) {
+		pfn = sw->cache[s] - 1;
+		p->c.swapcache_hits++;
+		sys->rc.swapcache_hits++;
+	} else {
+		if ((rc = alloc_user_frame(sys, FRAME_ANON, &pfn)))
+			return rc;
+		if ((rc = swap_read(sys, s, pfn))) {
+			phys_free(&sys->pm, pfn, 0);
+			return rc;
+		}
+		struct frame *nf = phys_frame(&sys->pm, pfn);
+		nf->owner = p->anon;
+		nf->index = va >> VMSIM_PAGE_SHIFT;
+		nf->flags |= FRAME_SWAPCACHE;
+		nf->swap = s + 1;
+		nf->refcount = 1; /* the swap cache's */
+		swap_get(sw, s);  /* and its slot reference */
+		sw->cache[s] = pfn + 1;
+		lru_add(sys, pfn);
+		/* a refault: evicted fewer evictions ago than there are pages the
+		 * policy manages, so it would have stayed with a bit more memory
+		 * (Linux's workingset refault distance) */
+		if (sys->evictions - sw->evicted_at[s] <= sys->lru_pages)
+			sys->rc.refaults++;
+		p->c.swap_ins++;
+		*major = true;
+	}
+	struct frame *f = phys_frame(&sys->pm, pfn);
+	f->mapcount++;
+	f->refcount++;
+	p->rss_anon++;
+	p->swap_ents--;
+	swap_put(sw, s); /* this PTE's reference moves to the page */
+	bool mine = exclusive(sys, f);
+	if (write && mine)
+		swapcache_del(sys, pfn);
+	*slot = pte_make(pfn, vma_pte_flags(vma, mine) | (write && mine ? PTE_D : 0));
+	if (write && !mine)
+		return do_cow_break(sys, p, vma, va, slot);
+	return 0;
+}
+
 void raise_segv(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
 		enum vm_segv_reason reason)
 {
@@ -200,7 +266,7 @@ void raise_segv(struct vm_system *sys, struct process *p, vaddr_t va, unsigned a
 		sys->segv[sys->nsegv] = (struct vm_segv_record){p->pid, va, kind, reason};
 	}
 	sys->nsegv++; /* counted even if the host could not store the record */
-	if (sys->cfg.segv_kills)
+	if (sys->cfg.segv_kills || reason == VM_SIGBUS_IO)
 		proc_teardown(sys, p);
 }
 
@@ -223,8 +289,11 @@ int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsign
 		return rc;
 	pte_t e = *slot;
 	bool write = acc & VMSIM_ACC_WRITE;
-	if (!pte_present(e)) {
-		VMSIM_BUG_ON(e != 0); /* swap entries arrive with swap */
+	bool major = false;
+	if (pte_is_swap(e)) {
+		rc = do_swap_page(sys, p, vma, va, slot, write, &major);
+	} else if (!pte_present(e)) {
+		VMSIM_BUG_ON(e != 0);
 		if (vma->shm)
 			rc = do_shared_fault(sys, p, vma, va, slot, write);
 		else if (write)
@@ -245,11 +314,15 @@ int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsign
 	}
 	if (rc)
 		return rc;
-	p->c.faults_minor++;
-	return 0;
+	if (major)
+		p->c.faults_major++;
+	else
+		p->c.faults_minor++;
+	return major ? 2 : 0;
 }
 
-/* Touch one page-contained piece of an access; handles faults and retries. */
+/* Touch one page-contained piece of an access; handles faults and retries.
+ * Returns 0, 1 (the process died: SIGSEGV, SIGBUS or OOM kill) or an error. */
 static int access_page(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
 		       struct vm_access_result *res)
 {
@@ -260,13 +333,34 @@ static int access_page(struct vm_system *sys, struct process *p, vaddr_t va, uns
 		int f = mmu_translate(&sys->mmu, va, acc, &x);
 		if (likely(f == MMU_OK)) {
 			res->pa = x.pa;
+			if (sys->policy_on_access) {
+				pfn_t pfn = x.pa >> VMSIM_PAGE_SHIFT;
+				if (phys_frame(&sys->pm, pfn)->flags & FRAME_LRU)
+					sys->policy->on_access(sys->policy_state, pfn,
+							       acc & VMSIM_ACC_WRITE);
+			}
 			return 0;
 		}
-		VMSIM_BUG_ON(tries > 2); /* a resolved fault must let the access through */
+		VMSIM_BUG_ON(tries > 64); /* a resolved fault must let the access through */
 		VMSIM_BUG_ON(f == MMU_FAULT_RESERVED);
 		enum vm_segv_reason reason = VM_SEGV_MAPERR;
 		int rc =
 		    f == MMU_FAULT_NONCANONICAL ? 1 : os_handle_fault(sys, p, va, acc, &reason);
+		if (rc == VMSIM_ENOMEM) {
+			/* nothing left to reclaim: the OOM killer frees memory, maybe
+			 * by killing this very process */
+			if (!sys->cfg.oom_kill || !oom_kill(sys, p))
+				return rc;
+			if (!p->alive) {
+				res->killed = true;
+				return 1;
+			}
+			continue;
+		}
+		if (rc == VMSIM_EIO) {
+			reason = VM_SIGBUS_IO;
+			rc = 1;
+		}
 		if (rc < 0)
 			return rc;
 		if (rc == 1) {
@@ -274,9 +368,13 @@ static int access_page(struct vm_system *sys, struct process *p, vaddr_t va, uns
 			res->reason = reason;
 			res->segv_addr = va;
 			raise_segv(sys, p, va, acc, reason);
+			res->killed = !p->alive;
 			return 1;
 		}
-		res->faults_minor++;
+		if (rc == 2)
+			res->faults_major++;
+		else
+			res->faults_minor++;
 	}
 }
 
@@ -294,7 +392,7 @@ int vm_access(struct vm_system *sys, int pid, vaddr_t va, uint32_t size, enum vm
 	if (!res)
 		res = &local;
 	res->faults_minor = res->faults_major = 0;
-	res->segv = false;
+	res->segv = res->killed = false;
 	if (unlikely(sys->current != p))
 		proc_switch(sys, p);
 

@@ -4,7 +4,8 @@
  * writes (copy-on-write, see do_cow_break); shared mappings stay shared and
  * writable. Each copied PTE adds one to the frame's mapcount and refcount.
  * The parent's TLB entries that allowed writes are invalidated (batched as
- * Linux batches them). The child's PTEs start old (A clear), and clean for
+ * Linux batches them). Swap entries are copied, each taking a reference on
+ * its slot. The child's PTEs start old (A clear), and clean for
  * shared mappings, as Linux's copy_present_pte leaves them.
  */
 #include "base/base.h"
@@ -28,6 +29,13 @@ static int copy_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
 	VMSIM_BUG_ON(!vma);
 	if ((c->rc = pt_slot(&c->child->pt, va, ps, &slot)))
 		return 1;
+	if (pte_is_swap(e)) {
+		/* both now refer to the swapped-out page */
+		*slot = e;
+		swap_get(&sys->swap, swp_slot(e));
+		c->child->swap_ents++;
+		return 0;
+	}
 	bool shared = vma->shm != NULL;
 	if (!shared && (e & PTE_RW)) {
 		e &= ~PTE_RW;
@@ -65,6 +73,10 @@ int vm_fork(struct vm_system *sys, int ppid, int *child)
 	}
 	p->brk_start = parent->brk_start;
 	p->brk = parent->brk;
+	/* the child joins the parent's family: its anonymous pages are shared */
+	anon_put(p->anon);
+	p->anon = parent->anon;
+	p->anon->refs++;
 	struct fork_ctx c = {sys, parent, p, {0}, 0};
 	flush_init(&c.b, parent);
 	pt_for_each_leaf(&parent->pt, copy_one, &c);

@@ -11,6 +11,10 @@
  *   present leaf      the page is mapped (zero page: read-only, not in RSS)
  *   P=0, PROTNONE=1   a resident page in a PROT_NONE area (Linux's trick:
  *                     the bit is the G bit, meaningless when P=0)
+ *   P=0, other bits   a swap entry: the page is in swap slot S, stored
+ *                     inverted in bits 57..9 (so the frame bits of a
+ *                     non-present entry never name real memory, as Linux
+ *                     does against L1TF)
  *   0                 nothing
  */
 #ifndef VMSIM_KERNEL_H
@@ -20,9 +24,28 @@
 
 #include "mmu/mmu.h"
 #include "phys/phys.h"
+#include "vmsim/policy.h"
 #include "vmsim/vm.h"
 
 #define PTE_PROTNONE PTE_G /* with P=0: resident page of a PROT_NONE area */
+
+#define SWP_SHIFT 9
+#define SWP_MASK  ((1ULL << 49) - 1)
+
+static inline pte_t swp_entry(uint64_t slot)
+{
+	return (~slot & SWP_MASK) << SWP_SHIFT;
+}
+
+static inline uint64_t swp_slot(pte_t e)
+{
+	return ~(e >> SWP_SHIFT) & SWP_MASK;
+}
+
+static inline bool pte_is_swap(pte_t e)
+{
+	return e != 0 && !(e & (PTE_P | PTE_PROTNONE));
+}
 
 #define USER_TOP      0x00007ffffffff000ULL /* end of user space (Linux TASK_SIZE) */
 #define MMAP_BASE     0x00007ff000000000ULL /* mmap area grows down from here */
@@ -38,6 +61,29 @@ struct shm_obj {
 	pfn_t *pages;		/* npages entries: pfn + 1 of each page, 0 = not allocated */
 	struct shm_obj *next;	/* all objects of the system, for checks */
 	struct shm_obj **pprev; /* link to this object */
+};
+
+/* The anonymous pages of a fork family: every process descended by fork
+ * from one exec'd process shares it, so the reverse map of an anonymous page
+ * searches only that family (Linux's anon_vma, much simplified). */
+struct anon_root {
+	uint64_t refs; /* processes using it */
+};
+
+/* The swap device: a real file of nslots 4 KiB slots. */
+struct swap_dev {
+	int fd;		      /* the file; -1: no swap */
+	char *path;	      /* its name (malloc'd) */
+	bool remove;	      /* a temporary file: unlink when closed */
+	uint64_t nslots;      /* slots */
+	uint64_t used;	      /* slots in use */
+	uint32_t *refs;	      /* per slot: swap PTEs + 1 if in the swap cache; 0 = free */
+	pfn_t *cache;	      /* per slot: pfn + 1 of its swap-cache page, 0 = none */
+	uint64_t *csum;	      /* per slot: checksum of what was written (data mode) */
+	uint64_t *evicted_at; /* per slot: eviction clock when written (refault distance) */
+	uint64_t cursor;      /* next-fit search start */
+	uint64_t fail_write_at, fail_read_at; /* test hooks: fail the N-th write/read */
+	uint64_t nwrites, nreads;	      /* I/O attempts, for the hooks */
 };
 
 struct vma {
@@ -64,6 +110,7 @@ struct proc_counters {
 	uint64_t faults_minor, faults_major, faults_invalid;
 	uint64_t cow_copies, cow_reuses, zero_maps, zero_fills;
 	uint64_t accesses, tlb_shootdowns;
+	uint64_t swap_ins, swapcache_hits;
 };
 
 struct process {
@@ -77,6 +124,10 @@ struct process {
 	uint64_t rss_anon;	/* pages: private anonymous */
 	uint64_t rss_file;	/* pages: file-backed */
 	uint64_t rss_shmem;	/* pages: shared anonymous */
+	uint64_t swap_ents;	/* pages: swap entries in its page tables */
+	struct anon_root *anon; /* its fork family */
+	bool oom_killed;	/* ended by the OOM killer */
+	uint64_t wss;		/* pages referenced in the last sampling window */
 	struct proc_counters c; /* counters */
 };
 
@@ -85,6 +136,12 @@ struct flush_batch {
 	struct process *p;	   /* whose entries */
 	unsigned n;		   /* pages collected; > FLUSH_CEILING: flush the PCID */
 	vaddr_t va[FLUSH_CEILING]; /* the pages while n <= FLUSH_CEILING */
+};
+
+/* Reclaim counters (see struct vm_sys_stats). */
+struct reclaim_counters {
+	uint64_t swap_outs, swap_ins, swapcache_hits, scanned, reclaimed, clean_drops, refaults;
+	uint64_t kswapd_runs, direct_reclaims, oom_kills;
 };
 
 struct vm_system {
@@ -101,11 +158,24 @@ struct vm_system {
 	struct shm_obj *shm_list;	 /* every shared memory object */
 	struct vm_segv_record *segv;	 /* recorded SIGSEGVs */
 	uint64_t nsegv, segv_cap;	 /* used, allocated */
+	struct vm_oom_record *oom;	 /* recorded OOM kills */
+	uint64_t noom, oom_cap;		 /* used, allocated */
 	uint64_t context_switches;	 /* vm_switch that changed process */
 	uint64_t tlb_shootdowns;	 /* pages invalidated by the kernel */
 	uint64_t tlb_flushes;		 /* whole-PCID flushes by the kernel */
 	uint64_t zero_fills, cow_copies; /* frames zeroed / copied, for the cost model */
 	uint64_t accesses;		 /* all vm_access pages */
+	/* memory pressure */
+	struct swap_dev swap;			   /* the swap device */
+	const struct policy_ops *policy;	   /* replacement policy */
+	void *policy_state;			   /* its state */
+	bool policy_on_access;			   /* it wants every access (exact LRU, LFU, ...) */
+	uint64_t wmark_min, wmark_low, wmark_high; /* free-frame watermarks */
+	uint64_t evictions;			   /* eviction clock (refault distances) */
+	uint64_t lru_pages;			   /* frames known to the policy */
+	bool in_reclaim;			   /* reclaim running: no nested reclaim */
+	struct reclaim_counters rc;		   /* counters */
+	uint64_t wss_next;			   /* access count of the next working-set sample */
 };
 
 /* ---- process.c ---------------------------------------------------------- */
@@ -123,6 +193,9 @@ int proc_new(struct vm_system *sys, struct process **out /* out */);
 
 /* Free everything @p holds; it stays in procs[] for its counters. */
 void proc_teardown(struct vm_system *sys, struct process *p);
+
+/* Drop a process's reference to its fork family's anon_root. */
+void anon_put(struct anon_root *a);
 
 /* Load @p's page tables on the CPU. */
 void proc_switch(struct vm_system *sys, struct process *p);
@@ -175,13 +248,16 @@ void shm_put(struct vm_system *sys, struct shm_obj *o);
 uint64_t vma_pte_flags(const struct vma *vma, bool writable);
 
 /* Resolve a fault of @p at @va for access @acc (enum vmsim_access bits) as
- * the page-fault handler does, without retrying the access. Returns 0 (the
- * fault was resolved: *@minor counts it), 1 (invalid: SIGSEGV raised,
- * @reason set), or VMSIM_ENOMEM. */
+ * the page-fault handler does, without retrying the access. Returns 0 (a
+ * minor fault, resolved and counted), 2 (a major fault, likewise), 1
+ * (invalid: the caller raises SIGSEGV; @reason set), VMSIM_ENOMEM (no frame:
+ * the caller may reclaim or OOM-kill and retry) or VMSIM_EIO (a swap read
+ * failed: the caller kills the process with SIGBUS). */
 int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
 		    enum vm_segv_reason *reason /* out */);
 
-/* Record a SIGSEGV of @p and kill it if the configuration says so. */
+/* Record a SIGSEGV (or SIGBUS) of @p and kill it if the configuration says
+ * so (SIGBUS always kills). */
 void raise_segv(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
 		enum vm_segv_reason reason);
 
@@ -194,6 +270,60 @@ void zap_range(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t 
 
 /* Remove the areas and pages of [@start, @end) and free emptied tables. */
 int do_munmap(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end);
+
+/* ---- swap.c ------------------------------------------------------------- */
+
+/* Open the swap device the configuration asks for. 0, VMSIM_EIO, NOHOSTMEM. */
+int swap_open(struct vm_system *sys);
+void swap_close(struct swap_dev *sw);
+
+/* A free slot with one reference, or VMSIM_ENOMEM when swap is full. */
+int swap_alloc(struct swap_dev *sw, uint64_t *slot /* out */);
+
+/* One more / one less reference to @slot; the last one frees it. */
+void swap_get(struct swap_dev *sw, uint64_t slot);
+void swap_put(struct swap_dev *sw, uint64_t slot);
+
+/* Write frame @pfn to @slot / read @slot into @pfn (bytes in data mode,
+ * checksummed; counted either way). 0 or VMSIM_EIO (a failed transfer or,
+ * on read, a checksum that does not match: the bytes are not used). */
+int swap_write(struct vm_system *sys, uint64_t slot, pfn_t pfn);
+int swap_read(struct vm_system *sys, uint64_t slot, pfn_t pfn);
+
+/* ---- reclaim.c ---------------------------------------------------------- */
+
+/* Set up the replacement policy and watermarks. 0 or VMSIM_EINVAL. */
+int reclaim_init(struct vm_system *sys);
+void reclaim_release(struct vm_system *sys);
+
+/* A zeroed frame for user data (flags: FRAME_ANON ...), reclaiming first if
+ * free memory is low, as Linux's page allocator does. VMSIM_ENOMEM if even
+ * reclaim cannot free one (the caller may OOM-kill and retry). */
+int alloc_user_frame(struct vm_system *sys, uint32_t flags, pfn_t *pfn /* out */);
+
+/* Frame @pfn became / stops being a page the policy may evict. */
+void lru_add(struct vm_system *sys, pfn_t pfn);
+void lru_del(struct vm_system *sys, pfn_t pfn);
+
+/* Take @pfn out of the swap cache, dropping the cache's references to the
+ * page and to its slot. */
+void swapcache_del(struct vm_system *sys, pfn_t pfn);
+
+/* If the page cached for @slot is used by nothing but the cache (no PTE,
+ * no swap entry), free both. */
+void swapcache_trim(struct vm_system *sys, uint64_t slot);
+
+/* Drop one reference to user frame @pfn; the last frees it (and its swap
+ * cache slot). */
+void put_user_frame(struct vm_system *sys, pfn_t pfn);
+
+/* Evict pages until @want frames are free or nothing more can go; returns
+ * the frames freed. */
+uint64_t reclaim_pages(struct vm_system *sys, uint64_t want);
+
+/* Kill the process the OOM killer picks (largest RSS + swap + page tables);
+ * false if there is none. @trigger is the process whose allocation failed. */
+bool oom_kill(struct vm_system *sys, struct process *trigger);
 
 /* ---- check.c ------------------------------------------------------------ */
 

@@ -6,6 +6,8 @@
  * New mappings are placed top-down below MMAP_BASE (Linux's default
  * layout), or at the hint when the hint's range is free.
  */
+#include <string.h>
+
 #include "base/base.h"
 #include "os/kernel.h"
 
@@ -16,31 +18,37 @@ static inline uint64_t page_round_up(uint64_t x)
 	return (x + PAGE_MASK_LOW) & ~PAGE_MASK_LOW;
 }
 
-/* Drop one leaf entry of @p at @va: the mapper's references go, the frame
- * is freed when nobody holds it any more. */
+/* Drop one leaf entry of @p at @va: the mapper's references go (a swap
+ * entry's slot reference too), the frame is freed when nobody holds it any
+ * more. A dirty PTE leaves its dirt on the page, as Linux's zap does. */
 static void zap_pte(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *slot,
 		    struct flush_batch *b)
 {
 	pte_t e = *slot;
 	*slot = 0;
+	if (pte_is_swap(e)) {
+		uint64_t s = swp_slot(e);
+		p->swap_ents--;
+		swap_put(&sys->swap, s);
+		swapcache_trim(sys, s); /* the cache may be the page's only user now */
+		return;
+	}
 	if (pte_present(e))
 		flush_add(sys, b, va);
-	else
-		VMSIM_BUG_ON(!(e & PTE_PROTNONE)); /* swap entries arrive with swap */
 	pfn_t pfn = pte_pfn(e, false);
 	if (pfn == sys->zero_pfn)
 		return;
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	VMSIM_BUG_ON(f->mapcount == 0 || f->refcount == 0);
+	if (e & PTE_D)
+		f->flags |= FRAME_DIRTY;
 	f->mapcount--;
-	f->refcount--;
 	struct vma *vma = vma_find(&p->vmas, va);
 	if (vma && vma->shm)
 		p->rss_shmem--;
 	else
 		p->rss_anon--;
-	if (f->refcount == 0)
-		phys_free(&sys->pm, pfn, 0);
+	put_user_frame(sys, pfn);
 }
 
 struct zap_ctx {
@@ -92,9 +100,12 @@ int do_munmap(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t e
 	size_t i = vma_index_after(&p->vmas, start);
 	while (i < p->vmas.n && p->vmas.v[i].start < end)
 		vma_remove(sys, &p->vmas, i);
-	/* free the page tables left empty, then make the TLBs and the
+	/* free the page tables left empty between the neighbouring areas (as
+	 * Linux's free_pgtables does), then make the TLBs and the
 	 * paging-structure caches forget them */
-	uint64_t freed = pt_prune(&p->pt, start, end);
+	vaddr_t lo = i > 0 ? p->vmas.v[i - 1].end : 0;
+	vaddr_t hi = i < p->vmas.n ? p->vmas.v[i].start : USER_TOP;
+	uint64_t freed = pt_prune(&p->pt, lo, hi);
 	if (freed && b.n == 0)
 		flush_add(sys, &b, start);
 	flush_finish(sys, &b);
@@ -135,6 +146,11 @@ static int populate(struct vm_system *sys, struct process *p, vaddr_t start, vad
 		acc |= VMSIM_ACC_WRITE;
 	for (vaddr_t va = start; va < end; va += VMSIM_PAGE_SIZE) {
 		enum vm_segv_reason reason;
+		unsigned level;
+		pte_t *e = pt_lookup(&p->pt, va, &level);
+		if (e && level == 1 && pte_present(*e) &&
+		    (!(acc & VMSIM_ACC_WRITE) || (*e & PTE_RW)))
+			continue; /* already there */
 		int rc = os_handle_fault(sys, p, va, acc, &reason);
 		if (rc < 0)
 			return rc;
@@ -205,8 +221,9 @@ int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot
 		return rc;
 	}
 	vma_merge_around(sys, &p->vmas, vma_index_after(&p->vmas, start));
-	if ((flags & VM_MAP_POPULATE) && (rc = populate(sys, p, start, start + len)))
-		return rc; /* out of memory while populating: the mapping stays */
+	/* Linux's mmap does not fail when the pages cannot all be populated */
+	if (flags & VM_MAP_POPULATE)
+		populate(sys, p, start, start + len);
 	*out = start;
 	check_if_debug(sys);
 	return 0;
@@ -223,6 +240,17 @@ int vm_munmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len)
 	int rc = do_munmap(sys, p, addr, addr + page_round_up(len));
 	check_if_debug(sys);
 	return rc;
+}
+
+/* Merge back the areas of [@start, @end) and its neighbours that became
+ * equal, from the end so that indices stay valid. */
+static void merge_range(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+{
+	size_t first = vma_index_after(&p->vmas, start);
+	size_t last = vma_index_after(&p->vmas, end - 1);
+	for (size_t i = last + 1; i-- > first;)
+		if (i < p->vmas.n)
+			vma_merge_around(sys, &p->vmas, i);
 }
 
 /* Is [@start, @end) covered by areas without a hole? */
@@ -256,6 +284,8 @@ static int protect_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *a
 		return 0;
 	(void)ps;
 	pte_t e = *leaf;
+	if (pte_is_swap(e))
+		return 0; /* the swap-in maps it with the area's protection */
 	pfn_t pfn = pte_pfn(e, false);
 	pte_t keep = e & (PTE_PFN_MASK | PTE_A | PTE_D);
 	pte_t ne;
@@ -271,7 +301,8 @@ static int protect_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *a
 				w = true;
 			else if (pfn != c->sys->zero_pfn) {
 				const struct frame *f = phys_frame(&c->sys->pm, pfn);
-				w = f->mapcount == 1 && f->refcount == 1;
+				w = f->mapcount == 1 && f->refcount == 1 &&
+				    !(f->flags & FRAME_SWAPCACHE);
 			}
 		}
 		ne = keep | vma_pte_flags(c->vma, w);
@@ -320,12 +351,7 @@ int vm_mprotect(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int 
 		}
 	}
 	flush_finish(sys, &b);
-	/* merge back what became equal, from the end so indices stay valid */
-	size_t first = vma_index_after(&p->vmas, addr);
-	size_t last = vma_index_after(&p->vmas, end - 1);
-	for (size_t i = last + 1; i-- > first;)
-		if (i < p->vmas.n)
-			vma_merge_around(sys, &p->vmas, i);
+	merge_range(sys, p, addr, end);
 	check_if_debug(sys);
 	return 0;
 }
@@ -347,7 +373,10 @@ int vm_brk(struct vm_system *sys, int pid, vaddr_t addr, vaddr_t *out)
 		if (!vma_range_free(&p->vmas, oldend, newend))
 			return 0; /* would collide: the break stays */
 		struct vma *heap = oldend > p->brk_start ? vma_find(&p->vmas, oldend - 1) : NULL;
-		if (heap && heap->end == oldend && !heap->shm) {
+		if (heap && heap->end == oldend && !heap->shm &&
+		    heap->prot == (VM_PROT_READ | VM_PROT_WRITE) &&
+		    heap->flags == (VM_MAP_PRIVATE | VM_MAP_ANONYMOUS) &&
+		    heap->advice == VM_MADV_NORMAL && !strcmp(heap->name, "[heap]")) {
 			heap->end = newend;
 		} else {
 			struct vma v = {
@@ -401,6 +430,7 @@ int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int a
 		for (size_t i = vma_index_after(&p->vmas, addr);
 		     i < p->vmas.n && p->vmas.v[i].start < end; i++)
 			p->vmas.v[i].advice = advice;
+		merge_range(sys, p, addr, end);
 	}
 	check_if_debug(sys);
 	return holes ? VMSIM_ENOMEM : 0;

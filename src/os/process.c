@@ -29,8 +29,15 @@ int proc_new(struct vm_system *sys, struct process **out)
 	struct process *p = calloc(1, sizeof(*p));
 	if (!p)
 		return VMSIM_ENOHOSTMEM;
+	p->anon = calloc(1, sizeof(*p->anon));
+	if (!p->anon) {
+		free(p);
+		return VMSIM_ENOHOSTMEM;
+	}
+	p->anon->refs = 1;
 	int rc = pt_init(&p->pt, &sys->pm, sys->cfg.mmu.levels);
 	if (rc) {
+		free(p->anon);
 		free(p);
 		return rc;
 	}
@@ -71,8 +78,16 @@ void proc_teardown(struct vm_system *sys, struct process *p)
 		mmu_flush_pcid(&sys->mmu, p->pcid);
 	pt_release(&p->pt);
 	vma_map_release(sys, &p->vmas);
+	anon_put(p->anon);
+	p->anon = NULL;
 	p->alive = false;
 	sys->alive--;
+}
+
+void anon_put(struct anon_root *a)
+{
+	if (a && --a->refs == 0)
+		free(a);
 }
 
 void flush_init(struct flush_batch *b, struct process *p)

@@ -16,6 +16,9 @@ void vmsim_config_default(struct vmsim_config *cfg)
 	vmsim_cpu_preset("skylake", &cfg->mmu);
 	cfg->segv_kills = true;
 	cfg->seed = 1;
+	cfg->swap_bytes = 1ULL << 30;
+	cfg->oom_kill = true;
+	cfg->policy = "clock";
 	/* cycles at 3 GHz; fault costs in the range measured on Linux (a minor
 	 * anonymous fault costs about a microsecond with zeroing) */
 	cfg->cost = (struct vmsim_cost_cfg){
@@ -55,9 +58,18 @@ int vm_system_new(const struct vmsim_config *cfg, struct vm_system **out)
 	if ((rc = pt_init(&sys->idle_pt, &sys->pm, cfg->mmu.levels)))
 		goto out_mmu;
 	mmu_set_cr3(&sys->mmu, sys->idle_pt.root, 0, false);
+	if ((rc = reclaim_init(sys)))
+		goto out_idle;
+	if ((rc = swap_open(sys)))
+		goto out_reclaim;
+	sys->wss_next = cfg->wss_window;
 	*out = sys;
 	return 0;
 
+out_reclaim:
+	reclaim_release(sys);
+out_idle:
+	pt_release(&sys->idle_pt);
 out_mmu:
 	mmu_release(&sys->mmu);
 out_phys:
@@ -81,6 +93,9 @@ void vm_system_free(struct vm_system *sys)
 	}
 	free(sys->procs);
 	free(sys->segv);
+	free(sys->oom);
+	swap_close(&sys->swap);
+	reclaim_release(sys);
 	pt_release(&sys->idle_pt);
 	mmu_release(&sys->mmu);
 	phys_release(&sys->pm);
@@ -123,6 +138,18 @@ int vm_sys_stats(struct vm_system *sys, struct vm_sys_stats *out)
 	out->tlb_shootdowns = sys->tlb_shootdowns;
 	out->tlb_flushes = sys->tlb_flushes;
 	out->mmu = sys->mmu.stats;
+	out->swap_total = sys->swap.nslots;
+	out->swap_used = sys->swap.used;
+	out->swap_outs = sys->rc.swap_outs;
+	out->swap_ins = sys->rc.swap_ins;
+	out->swapcache_hits = sys->rc.swapcache_hits;
+	out->pages_scanned = sys->rc.scanned;
+	out->pages_reclaimed = sys->rc.reclaimed;
+	out->clean_drops = sys->rc.clean_drops;
+	out->refaults = sys->rc.refaults;
+	out->kswapd_runs = sys->rc.kswapd_runs;
+	out->direct_reclaims = sys->rc.direct_reclaims;
+	out->oom_kills = sys->rc.oom_kills;
 
 	/* the cost model: every counted event at its price */
 	uint64_t minor = 0, major = 0;
@@ -133,6 +160,8 @@ int vm_sys_stats(struct vm_system *sys, struct vm_sys_stats *out)
 			major += p->c.faults_major;
 		}
 	}
+	out->faults_minor = minor;
+	out->faults_major = major;
 	const struct vmsim_mmu_stats *m = &sys->mmu.stats;
 	uint64_t l1 = 0, l2 = 0;
 	for (unsigned s = 0; s < VMSIM_NPAGE_SIZES; s++) {
@@ -143,6 +172,7 @@ int vm_sys_stats(struct vm_system *sys, struct vm_sys_stats *out)
 	uint64_t busy = compute + l1 * c->tlb_l1_hit + l2 * c->tlb_l2_hit +
 			m->walk.mem_refs * c->walk_ref + minor * c->minor_fault +
 			sys->zero_fills * c->page_zero + sys->cow_copies * c->page_copy +
+			sys->rc.swap_outs * c->page_copy +
 			sys->context_switches * c->context_switch;
 	uint64_t wait = (uint64_t)((double)major * (double)c->major_fault_ns * c->ghz);
 	out->cycles = busy + wait;

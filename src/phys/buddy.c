@@ -135,6 +135,7 @@ int phys_alloc(struct phys_mem *pm, unsigned order, uint32_t flags, pfn_t *pfn /
 		f->mapcount = 0;
 		f->owner = NULL;
 		f->index = 0;
+		f->swap = 0;
 		f->prev = FRAME_NIL;
 		f->next = FRAME_NIL;
 	}

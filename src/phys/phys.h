@@ -29,20 +29,22 @@
 
 /* frame.flags */
 enum frame_flags {
-	FRAME_BUDDY = 1u << 0,	   /* head of a free buddy block (order in .order) */
-	FRAME_HEAD = 1u << 1,	   /* head of an allocated block (order in .order) */
-	FRAME_PAGETABLE = 1u << 2, /* holds a page table (kernel memory, bytes always) */
-	FRAME_DATA = 1u << 3,	   /* holds bytes of user data (data mode) */
-	FRAME_ANON = 1u << 4,	   /* anonymous page (os layer) */
-	FRAME_FILE = 1u << 5,	   /* page-cache page (os layer) */
-	FRAME_ZERO = 1u << 6,	   /* the shared zero page (os layer) */
-	FRAME_DIRTY = 1u << 7,	   /* contents differ from backing store (os layer) */
-	FRAME_LOCKED = 1u << 8,	   /* pinned: never chosen for reclaim (os layer) */
-	FRAME_RESERVED = 1u << 9,  /* never allocatable (firmware holes, tests) */
+	FRAME_BUDDY = 1u << 0,	    /* head of a free buddy block (order in .order) */
+	FRAME_HEAD = 1u << 1,	    /* head of an allocated block (order in .order) */
+	FRAME_PAGETABLE = 1u << 2,  /* holds a page table (kernel memory, bytes always) */
+	FRAME_DATA = 1u << 3,	    /* holds bytes of user data (data mode) */
+	FRAME_ANON = 1u << 4,	    /* anonymous page (os layer) */
+	FRAME_FILE = 1u << 5,	    /* page-cache page (os layer) */
+	FRAME_ZERO = 1u << 6,	    /* the shared zero page (os layer) */
+	FRAME_DIRTY = 1u << 7,	    /* contents differ from backing store (os layer) */
+	FRAME_LOCKED = 1u << 8,	    /* pinned: never chosen for reclaim (os layer) */
+	FRAME_RESERVED = 1u << 9,   /* never allocatable (firmware holes, tests) */
+	FRAME_SWAPCACHE = 1u << 10, /* in the swap cache: .swap holds its slot (os layer) */
+	FRAME_LRU = 1u << 11,	    /* known to the replacement policy (os layer) */
 };
 
 /*
- * One per 4 KiB frame (40 bytes). Fields other than flags/order are owned by
+ * One per 4 KiB frame (48 bytes). Fields other than flags/order are owned by
  * the os layer; phys only clears them when a block is allocated.
  */
 struct frame {
@@ -53,6 +55,7 @@ struct frame {
 	uint32_t mapcount; /* PTEs that map this frame */
 	void *owner;	   /* reverse map: the anon area / file that owns the page */
 	uint64_t index;	   /* reverse map: page index within the owner */
+	uint64_t swap;	   /* swap slot + 1 while in the swap cache, else 0 */
 	uint32_t prev;	   /* list links: buddy free lists here, LRU lists in os/ */
 	uint32_t next;	   /* FRAME_NIL terminates */
 };
@@ -106,7 +109,7 @@ void phys_release(struct phys_mem *pm);
  * Allocate a block of 2^@order frames aligned to its size. @flags (FRAME_*
  * other than BUDDY/HEAD) are stored on every frame of the block; with
  * FRAME_PAGETABLE, or FRAME_DATA in data mode, each frame gets zeroed bytes.
- * Fields refcount, mapcount, owner, index are zeroed. Returns 0 and the first
+ * Fields refcount, mapcount, owner, index, swap are zeroed. Returns 0 and the first
  * pfn in *@pfn, or VMSIM_ENOMEM (no block; nothing changed), VMSIM_EINVAL
  * (order > PHYS_MAX_ORDER) or VMSIM_ENOHOSTMEM.
  */

@@ -25,7 +25,7 @@
  *   clock       the bit is set, as a hardware accessed bit is by the access
  *               that faulted the page in. A new page therefore survives the
  *               hand's next pass. This is the kernel form (Linux, the BSDs
- *               and Tanenbaum's clock, MOS 3.4.5, reading hardware R bits),
+ *               and Tanenbaum's clock, MOS 4th ed. 3.4.5, reading hardware R bits),
  *               and the one OSTEP's paging-policy.py uses (its CLOCK sets a
  *               loaded page's reference count to 1; it chooses frames at
  *               random instead of with a hand, so its counts differ).

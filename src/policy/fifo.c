@@ -12,7 +12,8 @@
  * FIFO ignores use entirely, which is why it shows Belady's anomaly: on
  * 1 2 3 4 1 2 5 1 2 3 4 5 it faults 9 times with 3 frames and 10 times with
  * 4. OSTEP's paging-policy.py (FIFO), libCacheSim (FIFO) and the textbooks
- * (Silberschatz 10.4.2, Tanenbaum 3.4.3) use this definition.
+ * (Silberschatz et al., Operating System Concepts; Tanenbaum, Modern
+ * Operating Systems) use this definition.
  *
  * Every operation is O(1).
  */
@@ -26,8 +27,7 @@ struct fifo {
 	struct flist q;	  /* head: oldest load, tail: newest */
 };
 
-static void *fifo_create(const struct policy_cfg *cfg, size_t nframes,
-			 const struct policy_env *env)
+static void *fifo_create(const struct policy_cfg *cfg, size_t nframes, const struct policy_env *env)
 {
 	struct fifo *f;
 

@@ -10,7 +10,8 @@
  *
  * libCacheSim's LFU uses the same definition and the same tie rule (its
  * LFU.c keeps a FIFO per frequency, evicts its head, and starts objects at
- * frequency 1). Textbooks (Silberschatz 10.4.5) leave ties open.
+ * frequency 1). Textbooks (Silberschatz et al.'s counting-based
+ * replacement) leave ties open.
  *
  * Structure: the O(1) LFU of frequency buckets. Each bucket holds the
  * frames with one count, oldest arrival first; the buckets are linked in
@@ -31,10 +32,10 @@
 #include "policies.h"
 
 struct bucket {
-	uint64_t count;	    /* the count of every frame in it */
+	uint64_t count;	     /* the count of every frame in it */
 	struct flist frames; /* head: earliest arrival (victim side) */
-	uint32_t prev;	    /* bucket with the next lower count, FL_NIL */
-	uint32_t next;	    /* bucket with the next higher count, FL_NIL; free list link */
+	uint32_t prev;	     /* bucket with the next lower count, FL_NIL */
+	uint32_t next;	     /* bucket with the next higher count, FL_NIL; free list link */
 };
 
 struct lfu {

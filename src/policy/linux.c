@@ -50,11 +50,11 @@ enum {
 };
 
 struct lnx {
-	struct policy_env env;	 /* test_clear_referenced */
-	struct flink *lk;	 /* list links, per frame */
-	uint8_t *flags;		 /* ON_ACTIVE | SOFT_REF, per frame */
-	struct flist active;	 /* head: newest arrival, tail: next to deactivate */
-	struct flist inactive;	 /* head: newest arrival, tail: next to scan */
+	struct policy_env env;	   /* test_clear_referenced */
+	struct flink *lk;	   /* list links, per frame */
+	uint8_t *flags;		   /* ON_ACTIVE | SOFT_REF, per frame */
+	struct flist active;	   /* head: newest arrival, tail: next to deactivate */
+	struct flist inactive;	   /* head: newest arrival, tail: next to scan */
 	size_t nactive, ninactive; /* list lengths */
 };
 

@@ -22,7 +22,10 @@
  *
  * Structure: a binary max-heap of (key, frame) pairs with a per-frame index
  * into it, so a load, an access (re-key) and an unmap are O(log n) and
- * choosing a victim is O(1).
+ * choosing a victim is O(1). A miss unmaps the root and maps a page into
+ * the same frame at once; so that it costs one sift instead of two, unmapping
+ * the root only leaves a hole there, which the next on_map fills (a far
+ * next use sifts down little) and any other call closes first.
  *
  *	            (never, f2)
  *	           /           \
@@ -44,7 +47,8 @@ struct opt {
 	struct policy_env env; /* next_use */
 	struct entry *heap;    /* heap[0 .. n-1], max-heap by evicts_before() */
 	uint32_t *pos;	       /* pos[frame]: its index in heap, FL_OFF if not resident */
-	uint32_t n;	       /* resident frames */
+	uint32_t n;	       /* heap entries, the hole included */
+	bool hole;	       /* heap[0] is stale: its frame was unmapped */
 };
 
 /* True if @a should be evicted before @b. */
@@ -85,6 +89,18 @@ static void fix(struct opt *o, uint32_t i)
 	place(o, i, e);
 }
 
+/* Remove the hole at the root for good, if there is one. */
+static void settle(struct opt *o)
+{
+	if (!o->hole)
+		return;
+	o->hole = false;
+	if (--o->n == 0)
+		return;
+	place(o, 0, o->heap[o->n]);
+	fix(o, 0);
+}
+
 static void *opt_create(const struct policy_cfg *cfg, size_t nframes, const struct policy_env *env)
 {
 	struct opt *o;
@@ -108,6 +124,7 @@ static void *opt_create(const struct policy_cfg *cfg, size_t nframes, const stru
 		o->pos[i] = FL_OFF;
 	o->env = *env;
 	o->n = 0;
+	o->hole = false;
 	return o;
 }
 
@@ -128,6 +145,12 @@ static void opt_on_map(void *state, pfn_t pfn)
 	struct entry e = {.key = o->env.next_use(o->env.ctx, pfn), .pfn = (uint32_t)pfn};
 
 	VMSIM_BUG_ON(o->pos[pfn] != FL_OFF);
+	if (o->hole) {
+		o->hole = false;
+		place(o, 0, e);
+		fix(o, 0);
+		return;
+	}
 	o->heap[o->n] = e;
 	o->pos[pfn] = o->n++;
 	fix(o, o->n - 1);
@@ -140,6 +163,10 @@ static void opt_on_access(void *state, pfn_t pfn, bool write)
 
 	(void)write;
 	VMSIM_BUG_ON(i == FL_OFF);
+	if (o->hole) {
+		settle(o);
+		i = o->pos[pfn];
+	}
 	o->heap[i].key = o->env.next_use(o->env.ctx, pfn);
 	fix(o, i);
 }
@@ -147,9 +174,17 @@ static void opt_on_access(void *state, pfn_t pfn, bool write)
 static void opt_on_unmap(void *state, pfn_t pfn)
 {
 	struct opt *o = state;
-	uint32_t i = o->pos[pfn];
+	uint32_t i;
 
-	VMSIM_BUG_ON(i == FL_OFF);
+	VMSIM_BUG_ON(o->pos[pfn] == FL_OFF);
+	if (o->pos[pfn] == 0) {
+		/* the live root (with a hole, no frame sits at 0) */
+		o->pos[pfn] = FL_OFF;
+		o->hole = true;
+		return;
+	}
+	settle(o);
+	i = o->pos[pfn];
 	o->pos[pfn] = FL_OFF;
 	if (i == --o->n)
 		return;
@@ -161,6 +196,7 @@ static pfn_t opt_pick_victim(void *state)
 {
 	struct opt *o = state;
 
+	settle(o);
 	return o->n ? o->heap[0].pfn : POLICY_NO_FRAME;
 }
 

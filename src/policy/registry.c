@@ -12,8 +12,8 @@
 #include "vmsim/policy.h"
 
 static const struct policy_ops *const policies[] = {
-    &fifo_policy,  &lru_policy,	  &opt_policy,	   &clock_policy, &clock_fifo_policy, &random_policy,
-    &mru_policy,   &lfu_policy,	  &linux_policy,   &ws_policy,	  &wsclock_policy,    NULL,
+    &fifo_policy, &lru_policy, &opt_policy,   &clock_policy, &clock_fifo_policy, &random_policy,
+    &mru_policy,  &lfu_policy, &linux_policy, &ws_policy,    &wsclock_policy,	 NULL,
 };
 
 static char lower(char c)

@@ -28,7 +28,8 @@
  * is always the LRU tail, so expire(), pick_victim() and every update are
  * O(1).
  *
- * Textbooks: Denning's definition as in Silberschatz 10.6.2 and Tanenbaum
+ * Textbooks: Denning's definition as in Silberschatz et al. (the working-set
+ * model) and Tanenbaum
  * 3.4.8 (whose scan-based variant with R bits is what wsclock.c
  * approximates). Cache simulators such as libCacheSim have no ws.
  */

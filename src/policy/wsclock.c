@@ -31,7 +31,7 @@
  * is outside the window, but one that finds every page inside it makes a
  * full turn, O(nframes); a window long relative to memory makes that the
  * common case (then WSClock behaves as clock with a costlier hand).
- * Tanenbaum (MOS 3.4.9) describes the same algorithm.
+ * Tanenbaum (MOS 4th ed., 3.4.9) describes the same algorithm.
  */
 #include <stdlib.h>
 

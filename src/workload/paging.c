@@ -22,7 +22,8 @@
 #include "base/base.h"
 #include "workload/paging_map.h"
 
-#define GHOST (UINT64_MAX - 1) /* map value of a page referenced before, not resident */
+#define GHOST	 (UINT64_MAX - 1) /* map value of a page referenced before, not resident */
+#define PREFETCH 16		  /* references between a slot's prefetch and its probe */
 
 struct paging_sim {
 	const struct policy_ops *ops; /* the policy */
@@ -101,7 +102,7 @@ int paging_new(struct paging_sim **out, const struct policy_ops *ops, size_t nfr
 	if (future)
 		s->next_of = malloc(nframes * sizeof(*s->next_of));
 	if (!s->page_of || !s->slot_of || !s->ref || !s->used || !s->free_stack ||
-	    (future && !s->next_of) || pmap_init(&s->map, nframes) != 0)
+	    (future && !s->next_of) || pmap_init(&s->map, nframes < 65536 ? nframes : 65536) != 0)
 		goto out_free;
 	for (i = 0; i < nframes; i++) {
 		s->free_stack[i] = (uint32_t)(nframes - 1 - i);
@@ -236,19 +237,25 @@ int paging_feed(struct paging_sim *s, const uint64_t *pages, const uint64_t *nex
 	void (*on_access)(void *, pfn_t, bool) = ops->on_access;
 	size_t i;
 
-	VMSIM_BUG_ON(s->next_of && !next);
+	if (s->next_of && !next)
+		return VMSIM_EINVAL;
 	for (i = 0; i < n; i++) {
 		uint64_t page = pages[i], v, victim = 0;
 		bool compulsory = false, evicted = false;
 		size_t slot;
 		uint32_t f;
 
+		/* The map is larger than the host caches for big inputs and the
+		 * policy's work between probes hides nothing, so ask for the
+		 * slot of a later reference now. */
+		if (i + PREFETCH < n)
+			pmap_prefetch(&s->map, pages[i + PREFETCH]);
 		s->now++;
 		if (ops->expire)
 			run_expire(s);
 		slot = pmap_probe(&s->map, page);
 		v = s->map.s[slot].val;
-		if (likely(v < s->nframes)) {
+		if (v < s->nframes) {
 			f = (uint32_t)v;
 			s->st.hits++;
 			s->ref[f] = 1;

@@ -46,17 +46,17 @@ struct paging_stats {
 
 /* One reference, as the trace callback sees it. */
 struct paging_event {
-	uint64_t time;		  /* 1 for the first reference */
-	uint64_t page;		  /* the page referenced */
-	bool hit;		  /* it was resident */
-	bool compulsory;	  /* a miss on the page's first reference */
-	bool evicted;		  /* a victim was evicted to make room */
-	uint64_t victim;	  /* the evicted page, if evicted */
-	const uint64_t *expired;  /* pages freed by expire before the reference */
-	size_t nexpired;	  /* how many */
+	uint64_t time;		    /* 1 for the first reference */
+	uint64_t page;		    /* the page referenced */
+	bool hit;		    /* it was resident */
+	bool compulsory;	    /* a miss on the page's first reference */
+	bool evicted;		    /* a victim was evicted to make room */
+	uint64_t victim;	    /* the evicted page, if evicted */
+	const uint64_t *expired;    /* pages freed by expire before the reference */
+	size_t nexpired;	    /* how many */
 	const uint64_t *frame_page; /* page in each frame, after the reference */
 	const uint8_t *frame_used;  /* whether each frame holds a page */
-	size_t nframes;		  /* frames */
+	size_t nframes;		    /* frames */
 };
 
 typedef void (*paging_trace_fn)(const struct paging_event *ev, void *arg);
@@ -81,9 +81,10 @@ int paging_set_trace(struct paging_sim *sim, paging_trace_fn fn, void *arg);
  * Simulate the next @n references @pages. @next gives their next-use times
  * as refstring_next_use() computes them for the whole stream (so
  * next[i] is absolute, counting from the first reference ever fed); it is
- * required when the simulation was created with future, ignored otherwise.
- * Returns 0, or VMSIM_ENOHOSTMEM when the page map cannot grow: the
- * references before the failing one have been simulated.
+ * required when the simulation was created with future (VMSIM_EINVAL if it
+ * is NULL then), ignored otherwise. Returns 0, or VMSIM_ENOHOSTMEM when the
+ * page map cannot grow: the references before the failing one have been
+ * simulated.
  */
 int paging_feed(struct paging_sim *sim, const uint64_t *pages, const uint64_t *next, size_t n);
 

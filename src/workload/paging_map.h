@@ -59,10 +59,22 @@ static inline void pmap_release(struct pmap *m)
 	m->s = NULL;
 }
 
+/* The slot where the search for @key starts. */
+static inline size_t pmap_home(const struct pmap *m, uint64_t key)
+{
+	return (size_t)((key * 0x9E3779B97F4A7C15ULL) >> m->shift);
+}
+
+/* Start loading @key's first slot into the cache, for a probe soon after. */
+static inline void pmap_prefetch(const struct pmap *m, uint64_t key)
+{
+	__builtin_prefetch(&m->s[pmap_home(m, key)]);
+}
+
 /* The slot holding @key, or the free slot where it would go. */
 static inline size_t pmap_probe(const struct pmap *m, uint64_t key)
 {
-	size_t i = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> m->shift);
+	size_t i = pmap_home(m, key);
 
 	while (m->s[i].val != PMAP_EMPTY && m->s[i].key != key)
 		i = (i + 1) & m->mask;

@@ -25,10 +25,10 @@
 #include "vmsim/error.h"
 #include "workload/paging_map.h"
 
-#define BUFSZ	   (64 * 1024) /* bytes read at a time */
-#define PROBE	   4096	       /* bytes auto-detection looks at */
-#define NEED_MORE  1	       /* scan_number: the number may go on past the buffer */
-#define NEVER	   UINT64_MAX  /* no next use (POLICY_NEVER) */
+#define BUFSZ	  (64 * 1024) /* bytes read at a time */
+#define PROBE	  4096	      /* bytes auto-detection looks at */
+#define NEED_MORE 1	      /* scan_number: the number may go on past the buffer */
+#define NEVER	  UINT64_MAX  /* no next use (POLICY_NEVER) */
 
 struct refstring {
 	FILE *f;		   /* the input */
@@ -47,7 +47,7 @@ struct refstring {
 };
 
 static int fail(struct refstring_error *err, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(struct refstring_error *err, int rc, const char *fmt, ...)
 {
@@ -75,7 +75,8 @@ static int fill(struct refstring *rs, struct refstring_error *err)
 	rs->len += got;
 	if (got == 0) {
 		if (ferror(rs->f))
-			return fail(err, VMSIM_EIO, "%s: read error: %s", rs->name, strerror(errno));
+			return fail(err, VMSIM_EIO, "%s: read error: %s", rs->name,
+				    strerror(errno));
 		rs->eof = true;
 	}
 	return 0;
@@ -130,8 +131,8 @@ static int text_fail(struct refstring *rs, size_t p, struct refstring_error *err
  * *@v and *@q (index just after it); NEED_MORE if it runs to the end of the
  * buffer and more input may follow; VMSIM_EPARSE with @err filled.
  */
-static int scan_number(struct refstring *rs, size_t p, uint64_t *v /* out */,
-		       size_t *q /* out */, struct refstring_error *err)
+static int scan_number(struct refstring *rs, size_t p, uint64_t *v /* out */, size_t *q /* out */,
+		       struct refstring_error *err)
 {
 	const unsigned char *b = rs->buf;
 	size_t i = p, end = rs->len;
@@ -162,24 +163,32 @@ static int scan_number(struct refstring *rs, size_t p, uint64_t *v /* out */,
 			return text_fail(rs, i, err, VMSIM_EPARSE, "expected a hexadecimal digit",
 					 i < end ? show(b[i], tmp) : "the end of the input");
 	} else {
-		for (; i < end && b[i] >= '0' && b[i] <= '9'; i++) {
-			uint64_t d = (uint64_t)(b[i] - '0');
-			if (x > (UINT64_MAX - d) / 10)
-				overflow = true;
-			x = x * 10 + d;
-		}
+		for (; i < end && b[i] >= '0' && b[i] <= '9'; i++)
+			x = x * 10 + (uint64_t)(b[i] - '0');
 		if (i == end && !rs->eof)
 			return NEED_MORE;
+		if (i - p > 19) {
+			/* 20 digits or more may not fit: read them again, checking */
+			size_t j;
+			for (x = 0, j = p; j < i; j++) {
+				uint64_t d = (uint64_t)(b[j] - '0');
+				if (x > (UINT64_MAX - d) / 10)
+					overflow = true;
+				x = x * 10 + d;
+			}
+		}
 	}
 	if (i < end && !is_separator(b[i])) {
 		if (hex)
-			return text_fail(rs, i, err, VMSIM_EPARSE,
-					 "expected a hexadecimal digit or the end of the page number",
-					 show(b[i], tmp));
+			return text_fail(
+			    rs, i, err, VMSIM_EPARSE,
+			    "expected a hexadecimal digit or the end of the page number",
+			    show(b[i], tmp));
 		if (hex_value(b[i]) >= 0 || b[i] == 'x' || b[i] == 'X')
-			return text_fail(rs, i, err, VMSIM_EPARSE,
-					 "expected a decimal digit (hexadecimal needs the prefix 0x)",
-					 show(b[i], tmp));
+			return text_fail(
+			    rs, i, err, VMSIM_EPARSE,
+			    "expected a decimal digit (hexadecimal needs the prefix 0x)",
+			    show(b[i], tmp));
 		return text_fail(rs, i, err, VMSIM_EPARSE,
 				 "expected a decimal digit or the end of the page number",
 				 show(b[i], tmp));
@@ -221,7 +230,19 @@ static int text_read(struct refstring *rs, uint64_t *out, size_t cap, size_t *n,
 			unsigned char c = b[p];
 
 			if (c >= '0' && c <= '9') {
-				size_t q = p;
+				/* Fast path: up to 19 decimal digits (they cannot
+				 * overflow) ending inside the buffer at a separator. */
+				uint64_t x = (uint64_t)(c - '0');
+				size_t q = p + 1;
+
+				while (q < end && q - p < 19 && b[q] >= '0' && b[q] <= '9')
+					x = x * 10 + (uint64_t)(b[q++] - '0');
+				if (q < end && is_separator(b[q])) {
+					out[k++] = x;
+					p = q;
+					continue;
+				}
+				/* Anything else (hex, long, cut by the buffer, bad). */
 				rc = scan_number(rs, p, &out[k], &q, err);
 				if (rc == NEED_MORE) {
 					rc = 0;
@@ -475,6 +496,8 @@ int refstring_next_use(const uint64_t *pages, size_t n, uint64_t **next)
 	if (pmap_init(&m, n < 4096 ? n : 4096) != 0)
 		goto nomem;
 	for (i = n; i-- > 0;) {
+		if (i >= 16)
+			pmap_prefetch(&m, pages[i - 16]);
 		slot = pmap_probe(&m, pages[i]);
 		if (m.s[slot].val == PMAP_EMPTY) {
 			if (pmap_reserve(&m, &grew) != 0)

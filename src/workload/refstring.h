@@ -55,9 +55,8 @@ int refstring_open(struct refstring **out /* out */, const char *path, enum refs
 
 /* As refstring_open, over the open stream @f named @name in messages; if
  * @close_it, refstring_close() closes @f. */
-int refstring_open_stream(struct refstring **out /* out */, FILE *f, const char *name,
-			  int close_it, enum refstring_format fmt,
-			  struct refstring_error *err /* out */);
+int refstring_open_stream(struct refstring **out /* out */, FILE *f, const char *name, int close_it,
+			  enum refstring_format fmt, struct refstring_error *err /* out */);
 
 /*
  * Read up to @cap page numbers into @pages. Returns 0 and sets *@n (0 only
@@ -65,8 +64,8 @@ int refstring_open_stream(struct refstring **out /* out */, FILE *f, const char 
  * @err filled; *@n then counts the numbers read before the error, which
  * are valid.
  */
-int refstring_read(struct refstring *rs, uint64_t *pages /* out */, size_t cap,
-		   size_t *n /* out */, struct refstring_error *err /* out */);
+int refstring_read(struct refstring *rs, uint64_t *pages /* out */, size_t cap, size_t *n /* out */,
+		   struct refstring_error *err /* out */);
 
 /* The format being read: REFSTRING_TEXT or REFSTRING_U64, never AUTO. */
 enum refstring_format refstring_format(const struct refstring *rs);

@@ -9,6 +9,7 @@ usage: vmsim [--version] [--help] COMMAND [ARGS...]
 
 commands:
   help       list the commands, or show the usage of one
+  paging     replacement policies over a reference string with N frames
   run        run a simulation (default: the built-in MMU tour)
   translate  split a virtual address into page-table indices and offset
 
@@ -20,6 +21,7 @@ usage: vmsim [--version] [--help] COMMAND [ARGS...]
 
 commands:
   help       list the commands, or show the usage of one
+  paging     replacement policies over a reference string with N frames
   run        run a simulation (default: the built-in MMU tour)
   translate  split a virtual address into page-table indices and offset
 
@@ -32,6 +34,7 @@ usage: vmsim [--version] [--help] COMMAND [ARGS...]
 
 commands:
   help       list the commands, or show the usage of one
+  paging     replacement policies over a reference string with N frames
   run        run a simulation (default: the built-in MMU tour)
   translate  split a virtual address into page-table indices and offset
 
@@ -44,6 +47,7 @@ vmsim: 'frobnicate' is not a vmsim command
 
 commands:
   help       list the commands, or show the usage of one
+  paging     replacement policies over a reference string with N frames
   run        run a simulation (default: the built-in MMU tour)
   translate  split a virtual address into page-table indices and offset
 ? 2
@@ -55,6 +59,7 @@ usage: vmsim [--version] [--help] COMMAND [ARGS...]
 
 commands:
   help       list the commands, or show the usage of one
+  paging     replacement policies over a reference string with N frames
   run        run a simulation (default: the built-in MMU tour)
   translate  split a virtual address into page-table indices and offset
 
@@ -67,6 +72,7 @@ vmsim: 'frobnicate' is not a vmsim command
 
 commands:
   help       list the commands, or show the usage of one
+  paging     replacement policies over a reference string with N frames
   run        run a simulation (default: the built-in MMU tour)
   translate  split a virtual address into page-table indices and offset
 ? 2

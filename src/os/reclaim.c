@@ -1,0 +1,372 @@
+/*
+ * Reclaim: the replacement policy, the free-frame watermarks, eviction to
+ * swap through the reverse map, and the OOM killer. Only src/os/ calls this.
+ *
+ *   free frames ──────────────────────────────────────────────
+ *      high ......... background reclaim (kswapd) stops here
+ *      low  ......... an allocation that finds fewer free wakes it
+ *      min  ......... user allocations reclaim directly below this; page
+ *                     tables may use the reserve underneath
+ *
+ * The algorithm-independent loop lives here once: ask the policy for a
+ * victim, write it to swap if it is dirty (a page whose swap copy is still
+ * valid is dropped without I/O), unmap it from every process that maps it
+ * (their PTEs become swap entries and their TLB entries are invalidated),
+ * free the frame. Policies only choose. Evictable pages are the private
+ * anonymous ones (shared memory and page tables are not reclaimed).
+ *
+ * Referenced bits are the PTE accessed bits the MMU sets. Clearing one does
+ * not flush the TLB, as on Linux x86 (ptep_clear_flush_young): a page that
+ * keeps hitting in the TLB does not set its bit again until it is walked.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "base/base.h"
+#include "os/kernel.h"
+
+/* ---- the reverse map ----------------------------------------------------- */
+
+/* Call @fn for every PTE (present or PROT_NONE) that maps anonymous frame
+ * @pfn: processes of its fork family, at the address it was faulted at. */
+static void rmap_walk(struct vm_system *sys, pfn_t pfn,
+		      void (*fn)(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e,
+				 void *arg),
+		      void *arg)
+{
+	const struct frame *f = phys_frame(&sys->pm, pfn);
+	vaddr_t va = f->index << VMSIM_PAGE_SHIFT;
+	if (f->mapcount == 0)
+		return;
+	for (int pid = 1; pid < sys->nprocs; pid++) {
+		struct process *p = sys->procs[pid];
+		if (!p || !p->alive || (void *)p->anon != f->owner)
+			continue;
+		unsigned level;
+		pte_t *e = pt_lookup(&p->pt, va, &level);
+		if (e && level == 1 && (*e & (PTE_P | PTE_PROTNONE)) && pte_pfn(*e, false) == pfn)
+			fn(sys, p, va, e, arg);
+	}
+}
+
+static void young_one(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg)
+{
+	bool *young = arg;
+	(void)sys;
+	(void)p;
+	(void)va;
+	if (*e & PTE_A) {
+		*e &= ~PTE_A;
+		*young = true;
+	}
+}
+
+static bool test_clear_referenced(void *ctx, pfn_t pfn)
+{
+	bool young = false;
+	rmap_walk(ctx, pfn, young_one, &young);
+	return young;
+}
+
+static uint64_t now(void *ctx)
+{
+	const struct vm_system *sys = ctx;
+	return sys->accesses;
+}
+
+/* ---- set-up -------------------------------------------------------------- */
+
+int reclaim_init(struct vm_system *sys)
+{
+	const struct vmsim_config *cfg = &sys->cfg;
+	const char *name = cfg->policy ? cfg->policy : "clock";
+	uint64_t n = sys->pm.nframes;
+
+	sys->policy = policy_find(name);
+	if (!sys->policy)
+		return VMSIM_EINVAL;
+	struct policy_env env = {
+	    .ctx = sys, .test_clear_referenced = test_clear_referenced, .now = now};
+	struct policy_cfg pc = {.seed = cfg->seed, .tau = cfg->policy_tau};
+	if (policy_check(sys->policy, n, &env))
+		return VMSIM_EINVAL; /* e.g. OPT: the kernel cannot see the future */
+	sys->policy_state = sys->policy->create(&pc, n, &env);
+	if (!sys->policy_state)
+		return VMSIM_ENOHOSTMEM;
+	sys->policy_on_access = sys->policy->on_access != NULL;
+
+	/* Linux: min_free_kbytes = 4 * sqrt(RAM in KiB), clamped to 128 KiB ..
+	 * 64 MiB; low = min + min/4; high = min + min/2. On tiny machines the
+	 * reserve is kept to 1/16 of RAM. */
+	uint64_t min = cfg->wmark_min;
+	if (!min) {
+		double kb = 4.0 * sqrt((double)(n * 4));
+		kb = kb < 128 ? 128 : kb > 65536 ? 65536 : kb;
+		min = (uint64_t)kb / 4;
+		if (min > n / 16)
+			min = n / 16 ? n / 16 : 1;
+	}
+	sys->wmark_min = min;
+	sys->wmark_low = cfg->wmark_low ? cfg->wmark_low : min + min / 4;
+	sys->wmark_high = cfg->wmark_high ? cfg->wmark_high : min + min / 2;
+	if (sys->wmark_low < sys->wmark_min || sys->wmark_high < sys->wmark_low ||
+	    sys->wmark_high >= n) {
+		reclaim_release(sys);
+		return VMSIM_EINVAL;
+	}
+	return 0;
+}
+
+void reclaim_release(struct vm_system *sys)
+{
+	if (sys->policy && sys->policy_state)
+		sys->policy->destroy(sys->policy_state);
+	sys->policy_state = NULL;
+}
+
+void lru_add(struct vm_system *sys, pfn_t pfn)
+{
+	struct frame *f = phys_frame(&sys->pm, pfn);
+	VMSIM_BUG_ON(f->flags & FRAME_LRU);
+	f->flags |= FRAME_LRU;
+	sys->lru_pages++;
+	sys->policy->on_map(sys->policy_state, pfn);
+}
+
+void lru_del(struct vm_system *sys, pfn_t pfn)
+{
+	struct frame *f = phys_frame(&sys->pm, pfn);
+	VMSIM_BUG_ON(!(f->flags & FRAME_LRU));
+	f->flags &= ~FRAME_LRU;
+	sys->lru_pages--;
+	sys->policy->on_unmap(sys->policy_state, pfn);
+}
+
+/* ---- freeing ------------------------------------------------------------- */
+
+void swapcache_del(struct vm_system *sys, pfn_t pfn)
+{
+	struct frame *f = phys_frame(&sys->pm, pfn);
+	uint64_t slot = f->swap - 1;
+	VMSIM_BUG_ON(!(f->flags & FRAME_SWAPCACHE) || sys->swap.cache[slot] != pfn + 1);
+	sys->swap.cache[slot] = 0;
+	f->flags &= ~FRAME_SWAPCACHE;
+	f->swap = 0;
+	f->refcount--;
+	swap_put(&sys->swap, slot);
+}
+
+static void free_user_frame(struct vm_system *sys, pfn_t pfn)
+{
+	struct frame *f = phys_frame(&sys->pm, pfn);
+	VMSIM_BUG_ON(f->refcount || f->mapcount);
+	if (f->flags & FRAME_LRU)
+		lru_del(sys, pfn);
+	phys_free(&sys->pm, pfn, 0);
+}
+
+void put_user_frame(struct vm_system *sys, pfn_t pfn)
+{
+	struct frame *f = phys_frame(&sys->pm, pfn);
+	VMSIM_BUG_ON(f->refcount == 0);
+	f->refcount--;
+	/* only the swap cache holds it and no swap entry needs the copy:
+	 * both can go (Linux's free_swap_and_cache) */
+	if (f->refcount == 1 && (f->flags & FRAME_SWAPCACHE) && f->mapcount == 0 &&
+	    sys->swap.refs[f->swap - 1] == 1)
+		swapcache_del(sys, pfn);
+	if (f->refcount == 0)
+		free_user_frame(sys, pfn);
+}
+
+void swapcache_trim(struct vm_system *sys, uint64_t slot)
+{
+	if (slot >= sys->swap.nslots || !sys->swap.cache[slot] || sys->swap.refs[slot] != 1)
+		return;
+	pfn_t pfn = sys->swap.cache[slot] - 1;
+	struct frame *f = phys_frame(&sys->pm, pfn);
+	if (f->mapcount != 0 || f->refcount != 1)
+		return;
+	swapcache_del(sys, pfn);
+	free_user_frame(sys, pfn);
+}
+
+/* ---- eviction ------------------------------------------------------------ */
+
+struct evict_ctx {
+	uint64_t slot; /* where the page went */
+	bool dirty;    /* some mapper wrote it */
+};
+
+static void dirty_one(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg)
+{
+	struct evict_ctx *c = arg;
+	(void)sys;
+	(void)p;
+	(void)va;
+	if (*e & PTE_D)
+		c->dirty = true;
+}
+
+static void unmap_one(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg)
+{
+	struct evict_ctx *c = arg;
+	struct frame *f = phys_frame(&sys->pm, pte_pfn(*e, false));
+	struct flush_batch b;
+	bool present = pte_present(*e);
+	*e = swp_entry(c->slot);
+	swap_get(&sys->swap, c->slot);
+	f->mapcount--;
+	f->refcount--;
+	p->rss_anon--;
+	p->swap_ents++;
+	if (present) {
+		flush_init(&b, p);
+		flush_add(sys, &b, va);
+		flush_finish(sys, &b);
+	}
+}
+
+/* Evict anonymous page @pfn to swap. 0, or VMSIM_ENOMEM (swap full or
+ * absent) / VMSIM_EIO (the write failed) / VMSIM_EAGAIN (pinned by a fault
+ * in progress): the page stays as it was. */
+static int evict(struct vm_system *sys, pfn_t pfn)
+{
+	struct frame *f = phys_frame(&sys->pm, pfn);
+	struct evict_ctx c = {0, (f->flags & FRAME_DIRTY) != 0};
+	int rc;
+
+	VMSIM_BUG_ON(!(f->flags & FRAME_LRU));
+	if (f->flags & FRAME_LOCKED)
+		return VMSIM_EAGAIN; /* a fault is using it right now */
+	rmap_walk(sys, pfn, dirty_one, &c);
+	if (f->flags & FRAME_SWAPCACHE) {
+		c.slot = f->swap - 1;
+		if (c.dirty) {
+			if ((rc = swap_write(sys, c.slot, pfn)))
+				return rc;
+		} else {
+			sys->rc.clean_drops++; /* the swap copy is still the page */
+		}
+	} else {
+		if (sys->swap.nslots == 0)
+			return VMSIM_ENOMEM;
+		if ((rc = swap_alloc(&sys->swap, &c.slot)))
+			return rc;
+		if ((rc = swap_write(sys, c.slot, pfn))) {
+			swap_put(&sys->swap, c.slot);
+			return rc;
+		}
+		/* into the swap cache: the slot's first reference is the cache's */
+		f->flags |= FRAME_SWAPCACHE;
+		f->swap = c.slot + 1;
+		f->refcount++;
+		sys->swap.cache[c.slot] = pfn + 1;
+	}
+	rmap_walk(sys, pfn, unmap_one, &c);
+	f->flags &= ~FRAME_DIRTY;
+	sys->swap.evicted_at[c.slot] = ++sys->evictions;
+	VMSIM_BUG_ON(f->mapcount != 0 || f->refcount != 1);
+	swapcache_del(sys, pfn);
+	free_user_frame(sys, pfn);
+	sys->rc.reclaimed++;
+	return 0;
+}
+
+uint64_t reclaim_pages(struct vm_system *sys, uint64_t want)
+{
+	uint64_t freed = 0;
+	/* each candidate is looked at at most twice: a page that cannot go
+	 * (swap full, I/O error) must not stall the loop */
+	uint64_t budget = 2 * sys->lru_pages + 8;
+	if (sys->in_reclaim)
+		return 0;
+	sys->in_reclaim = true;
+	while (freed < want && budget-- > 0 && sys->lru_pages > 0) {
+		pfn_t pfn = sys->policy->pick_victim(sys->policy_state);
+		if (pfn == POLICY_NO_FRAME)
+			break;
+		sys->rc.scanned++;
+		int rc = evict(sys, pfn);
+		if (rc == 0) {
+			freed++;
+		} else if (rc == VMSIM_ENOMEM) {
+			break; /* swap is full: nothing anonymous can go */
+		} else {
+			/* pinned, or the write failed: the page stays; give the
+			 * policy a fresh view of it so that it chooses another */
+			lru_del(sys, pfn);
+			lru_add(sys, pfn);
+		}
+	}
+	sys->in_reclaim = false;
+	return freed;
+}
+
+int alloc_user_frame(struct vm_system *sys, uint32_t flags, pfn_t *pfn)
+{
+	struct phys_mem *pm = &sys->pm;
+	uint32_t data = sys->cfg.data_mode ? FRAME_DATA : 0;
+	if (pm->nr_free <= sys->wmark_low && !sys->in_reclaim) {
+		/* background reclaim, run synchronously: up to the high mark */
+		sys->rc.kswapd_runs++;
+		reclaim_pages(sys, sys->wmark_high - pm->nr_free);
+	}
+	if (pm->nr_free <= sys->wmark_min && !sys->in_reclaim) {
+		sys->rc.direct_reclaims++;
+		reclaim_pages(sys, 32); /* SWAP_CLUSTER_MAX */
+	}
+	int rc = phys_alloc(pm, 0, flags | data, pfn);
+	if (rc == VMSIM_ENOMEM && !sys->in_reclaim && reclaim_pages(sys, 32) > 0)
+		rc = phys_alloc(pm, 0, flags | data, pfn);
+	return rc;
+}
+
+/* ---- the OOM killer ------------------------------------------------------ */
+
+static uint64_t badness(const struct process *p)
+{
+	/* Linux's oom_badness: resident pages, swap entries and page tables */
+	return p->rss_anon + p->rss_file + p->rss_shmem + p->swap_ents + p->pt.ntables;
+}
+
+bool oom_kill(struct vm_system *sys, struct process *trigger)
+{
+	struct process *victim = NULL;
+	for (int pid = 1; pid < sys->nprocs; pid++) {
+		struct process *p = sys->procs[pid];
+		if (p && p->alive && (!victim || badness(p) > badness(victim)))
+			victim = p;
+	}
+	if (!victim)
+		return false;
+	if (sys->noom == sys->oom_cap) {
+		uint64_t cap = sys->oom_cap ? 2 * sys->oom_cap : 8;
+		struct vm_oom_record *r = realloc(sys->oom, cap * sizeof(*r));
+		if (r) {
+			sys->oom = r;
+			sys->oom_cap = cap;
+		}
+	}
+	if (sys->noom < sys->oom_cap)
+		sys->oom[sys->noom] = (struct vm_oom_record){
+		    .pid = victim->pid,
+		    .rss =
+			(victim->rss_anon + victim->rss_file + victim->rss_shmem) * VMSIM_PAGE_SIZE,
+		    .swap = victim->swap_ents * VMSIM_PAGE_SIZE,
+		    .trigger_pid = trigger ? trigger->pid : 0,
+		};
+	sys->noom++;
+	sys->rc.oom_kills++;
+	victim->oom_killed = true;
+	proc_teardown(sys, victim);
+	return true;
+}
+
+int vm_oom_get(const struct vm_system *sys, uint64_t i, struct vm_oom_record *out)
+{
+	if (i >= sys->noom || i >= sys->oom_cap)
+		return VMSIM_ERANGE;
+	*out = sys->oom[i];
+	return 0;
+}
