@@ -97,6 +97,11 @@ int vm_switch(struct vm_system *sys, int pid);
 /* Is @pid alive? */
 bool vm_process_alive(const struct vm_system *sys, int pid);
 
+/* The smallest pid above @after that exists or existed (its counters stay
+ * readable after exit), or 0 when there is none: for (pid = vm_pid_next(sys,
+ * 0); pid; pid = vm_pid_next(sys, pid)). */
+int vm_pid_next(const struct vm_system *sys, int after);
+
 /* ---- system calls ------------------------------------------------------- */
 
 #define VM_PROT_NONE  0x0
@@ -186,6 +191,34 @@ int vm_access(struct vm_system *sys, int pid, vaddr_t va, uint32_t size, enum vm
 int vm_load(struct vm_system *sys, int pid, vaddr_t va, void *buf, size_t n);
 int vm_store(struct vm_system *sys, int pid, vaddr_t va, const void *buf, size_t n);
 
+/* What the page walk for one address of a process finds, level by level,
+ * without side effects (no accessed bits, no TLB). */
+struct vm_walk_level {
+	unsigned level;	  /* 5 (PML5) .. 1 (PT) */
+	const char *name; /* "PML4", "PDPT", "PD", "PT", "PML5" */
+	pfn_t table;	  /* frame of the table read */
+	unsigned index;	  /* entry index in it */
+	uint64_t entry;	  /* the 64-bit entry, as stored */
+};
+
+struct vm_walk_info {
+	vaddr_t va;		       /* the address */
+	unsigned nlevels;	       /* levels read (the walk stops at a leaf or a hole) */
+	struct vm_walk_level level[5]; /* top first */
+	bool mapped;		       /* a present leaf maps it */
+	paddr_t pa;		       /* its physical address if mapped */
+	enum vmsim_page_size ps;       /* page size if mapped */
+	bool swapped;		       /* a swap entry stands in the leaf */
+	uint64_t swap_slot;	       /* which slot then */
+};
+
+/* Describe the walk of @va in @pid's page tables. VMSIM_ESRCH, VMSIM_ENONCANON. */
+int vm_walk_describe(struct vm_system *sys, int pid, vaddr_t va,
+		     struct vm_walk_info *out /* out */);
+
+/* Which page-table flags an entry has, as text ("P RW US A D NX ..."). */
+const char *vm_pte_flags_str(uint64_t entry, char *buf, size_t len);
+
 /* ---- accounting --------------------------------------------------------- */
 
 /* One process, in /proc's terms (bytes unless said otherwise). */
@@ -261,6 +294,9 @@ struct vm_sys_stats {
 	uint64_t oom_kills;	    /* processes killed for lack of memory */
 	uint64_t faults_minor;	    /* all processes */
 	uint64_t faults_major;	    /* all processes */
+	uint64_t wss_total;	    /* bytes: the working sets together at the last sample */
+	uint64_t wss_samples;	    /* working-set samples taken (wss_window) */
+	bool thrashing;		    /* the last sample: working sets exceed RAM, faults climb */
 	uint64_t cycles;	    /* estimated cycles of the run (cost model) */
 	uint64_t cycles_compute;    /* of which the accesses themselves */
 	double seconds;		    /* cycles at the configured clock */

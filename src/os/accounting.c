@@ -9,6 +9,7 @@
  *   counted in RSS nor anywhere else).
  * Public API.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "base/base.h"
@@ -140,4 +141,50 @@ int vm_proc_stats(struct vm_system *sys, int pid, struct vm_proc_stats *out)
 	for (size_t i = 0; i < p->vmas.n; i++)
 		out->vm_size += p->vmas.v[i].end - p->vmas.v[i].start;
 	return 0;
+}
+
+int vm_walk_describe(struct vm_system *sys, int pid, vaddr_t va, struct vm_walk_info *out)
+{
+	static const char *const names[] = {"", "PT", "PD", "PDPT", "PML4", "PML5"};
+	struct process *p = proc_get(sys, pid);
+	if (!p)
+		return VMSIM_ESRCH;
+	if (va_canonical(va, sys->mmu.va_bits) != va)
+		return VMSIM_ENONCANON;
+	memset(out, 0, sizeof(*out));
+	out->va = va;
+	pfn_t table = p->pt.root;
+	for (unsigned l = p->pt.levels;; l--) {
+		pte_t e = pt_table(&sys->pm, table)[pte_index(va, l)];
+		struct vm_walk_level *w = &out->level[out->nlevels++];
+		*w = (struct vm_walk_level){l, names[l], table, pte_index(va, l), e};
+		if (pte_present(e) && (l == 1 || pte_huge(e))) {
+			enum vmsim_page_size ps = (enum vmsim_page_size)(l - 1);
+			out->mapped = true;
+			out->ps = ps;
+			out->pa = (pte_pfn(e, ps != VMSIM_PAGE_4K) << VMSIM_PAGE_SHIFT) +
+				  (va & ((1ULL << vmsim_page_shift(ps)) - 1));
+			return 0;
+		}
+		if (!pte_present(e)) {
+			if (l == 1 && pte_is_swap(e)) {
+				out->swapped = true;
+				out->swap_slot = swp_slot(e);
+			}
+			return 0;
+		}
+		table = pte_pfn(e, false);
+	}
+}
+
+const char *vm_pte_flags_str(uint64_t e, char *buf, size_t len)
+{
+	if (!(e & PTE_P)) {
+		snprintf(buf, len, "%s", e == 0 ? "-" : (e & PTE_PROTNONE) ? "PROT_NONE" : "swap");
+		return buf;
+	}
+	snprintf(buf, len, "P%s%s%s%s%s%s%s", (e & PTE_RW) ? " RW" : "", (e & PTE_US) ? " US" : "",
+		 (e & PTE_A) ? " A" : "", (e & PTE_D) ? " D" : "", (e & PTE_PS) ? " PS" : "",
+		 (e & PTE_G) ? " G" : "", (e & PTE_NX) ? " NX" : "");
+	return buf;
 }

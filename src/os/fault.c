@@ -412,6 +412,8 @@ int vm_access(struct vm_system *sys, int pid, vaddr_t va, uint32_t size, enum vm
 			a = next;
 		}
 	}
+	if (unlikely(sys->cfg.wss_window && sys->accesses >= sys->wss_next))
+		wss_sample(sys);
 	if (unlikely(sys->cfg.check_every_event))
 		check_if_debug(sys);
 	return rc < 0 ? rc : 0;

@@ -176,6 +176,11 @@ struct vm_system {
 	bool in_reclaim;			   /* reclaim running: no nested reclaim */
 	struct reclaim_counters rc;		   /* counters */
 	uint64_t wss_next;			   /* access count of the next working-set sample */
+	uint64_t wss_total;			   /* sum of the working sets at the last sample */
+	uint64_t wss_samples;			   /* samples taken */
+	uint64_t wss_last_major;		   /* major faults at the last sample */
+	uint64_t wss_last_accesses;		   /* accesses at the last sample */
+	bool thrashing;				   /* the last sample found thrashing */
 };
 
 /* ---- process.c ---------------------------------------------------------- */
@@ -324,6 +329,12 @@ uint64_t reclaim_pages(struct vm_system *sys, uint64_t want);
 /* Kill the process the OOM killer picks (largest RSS + swap + page tables);
  * false if there is none. @trigger is the process whose allocation failed. */
 bool oom_kill(struct vm_system *sys, struct process *trigger);
+
+/* ---- wss.c -------------------------------------------------------------- */
+
+/* Sample every process's working set (see wss.c); vm_access calls it every
+ * wss_window accesses. */
+void wss_sample(struct vm_system *sys);
 
 /* ---- check.c ------------------------------------------------------------ */
 

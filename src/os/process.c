@@ -204,3 +204,11 @@ bool vm_process_alive(const struct vm_system *sys, int pid)
 {
 	return pid > 0 && pid < sys->nprocs && sys->procs[pid] && sys->procs[pid]->alive;
 }
+
+int vm_pid_next(const struct vm_system *sys, int after)
+{
+	for (int pid = after < 0 ? 1 : after + 1; pid < sys->nprocs; pid++)
+		if (sys->procs[pid])
+			return pid;
+	return 0;
+}

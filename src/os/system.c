@@ -150,6 +150,9 @@ int vm_sys_stats(struct vm_system *sys, struct vm_sys_stats *out)
 	out->kswapd_runs = sys->rc.kswapd_runs;
 	out->direct_reclaims = sys->rc.direct_reclaims;
 	out->oom_kills = sys->rc.oom_kills;
+	out->wss_total = sys->wss_total * VMSIM_PAGE_SIZE;
+	out->wss_samples = sys->wss_samples;
+	out->thrashing = sys->thrashing;
 
 	/* the cost model: every counted event at its price */
 	uint64_t minor = 0, major = 0;
