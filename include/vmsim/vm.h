@@ -54,6 +54,10 @@ struct vmsim_config {
 	uint64_t wmark_high;   /*   an allocation that would go below min reclaims first */
 	uint64_t wss_window;   /* working-set sampling period in accesses; 0: off */
 	bool oom_kill;	       /* out of memory and swap: kill a process (else VMSIM_ENOMEM) */
+	/* files */
+	uint64_t fault_around_bytes; /* read faults on files also map cached neighbours (Linux: 64
+					KiB) */
+	uint64_t readahead_kb;	     /* file readahead window (Linux's read_ahead_kb: 128) */
 };
 
 /* Defaults: 1 GiB of RAM, the "skylake" CPU preset, 4-level paging, no data
@@ -124,11 +128,15 @@ int vm_pid_next(const struct vm_system *sys, int after);
 #define VM_MADV_DONTNEED   4
 
 /* mmap(): map @len bytes at @addr (a hint unless MAP_FIXED*) and return the
- * address in *@out. Only anonymous mappings exist so far (@fd must be -1
- * with MAP_ANONYMOUS, else VMSIM_EBADF). MAP_POPULATE faults every page in
+ * address in *@out. Without MAP_ANONYMOUS, @fd is a file from vm_file_open
+ * or vm_file_create_virtual and @offset (page aligned) where the mapping
+ * starts in it; the mapping may reach past the end of the file (touching a
+ * page wholly past it raises SIGBUS). MAP_POPULATE faults every page in
  * now, counting the faults. Errors as Linux: EINVAL (len 0, flags without
- * exactly one of SHARED/PRIVATE, unaligned fixed address or offset), ENOMEM
- * (no room), EEXIST (MAP_FIXED_NOREPLACE over a mapping). */
+ * exactly one of SHARED/PRIVATE, unaligned fixed address or offset), EBADF
+ * (no such file), EACCES (a shared writable mapping of a file opened
+ * read-only), ENOMEM (no room), EEXIST (MAP_FIXED_NOREPLACE over a
+ * mapping). */
 int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot, int flags, int fd,
 	    uint64_t offset, vaddr_t *out /* out */);
 
@@ -148,6 +156,46 @@ int vm_brk(struct vm_system *sys, int pid, vaddr_t addr, vaddr_t *out /* out */)
  * next touch sees zeros); the others record the advice. EINVAL, ENOMEM. */
 int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int advice);
 
+#define VM_MS_ASYNC	 1
+#define VM_MS_INVALIDATE 2
+#define VM_MS_SYNC	 4
+
+/* msync(): write the dirty pages of shared file mappings in the range back
+ * to their files (MS_SYNC and MS_ASYNC both write now; the difference is not
+ * visible in a simulation); the pages become clean and write-protected, so
+ * the next write faults to dirty them again. EINVAL (unaligned, both SYNC
+ * and ASYNC, unknown flags), ENOMEM (part of the range unmapped), EIO. */
+int vm_msync(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int flags);
+
+/* ---- files -------------------------------------------------------------- */
+
+/* Open the host file @path (read-write if @writable) for mapping; its
+ * handle in *@fd. The handle is the system's, not a process's: any process
+ * may map it. VMSIM_EIO (cannot open), VMSIM_EINVAL (not a regular file). */
+int vm_file_open(struct vm_system *sys, const char *path, bool writable, int *fd /* out */);
+
+/* A file of @size bytes that exists only in the simulation (contents zero,
+ * I/O counted but no bytes move): for trace studies where sizes matter. */
+int vm_file_create_virtual(struct vm_system *sys, uint64_t size, int *fd /* out */);
+
+/* Close a handle; mappings of the file keep it (and its page cache) alive. */
+int vm_file_close(struct vm_system *sys, int fd);
+
+/* truncate(): the file's new size; pages past it leave every mapping and
+ * the page cache (an access there then raises SIGBUS). VMSIM_EACCES for a
+ * read-only file. */
+int vm_file_truncate(struct vm_system *sys, int fd, uint64_t size);
+
+struct vm_file_stats {
+	uint64_t size;	 /* bytes */
+	uint64_t cached; /* bytes in the page cache */
+	uint64_t dirty;	 /* bytes in the page cache not yet written back */
+	uint64_t reads;	 /* pages read from the file */
+	uint64_t writes; /* pages written back to it */
+};
+
+int vm_file_stats(struct vm_system *sys, int fd, struct vm_file_stats *out /* out */);
+
 /* ---- memory accesses ---------------------------------------------------- */
 
 enum vm_access_kind {
@@ -159,7 +207,8 @@ enum vm_access_kind {
 enum vm_segv_reason {
 	VM_SEGV_MAPERR = 1, /* no mapping at the address (SEGV_MAPERR) */
 	VM_SEGV_ACCERR = 2, /* the mapping forbids the access (SEGV_ACCERR) */
-	VM_SIGBUS_IO = 3,   /* SIGBUS: the page could not be read back (swap I/O error) */
+	VM_SIGBUS_IO = 3,   /* SIGBUS: the page could not be read back (swap or file I/O error) */
+	VM_SIGBUS_EOF = 4,  /* SIGBUS: a file mapping touched past the end of the file */
 };
 
 /* What one access did. */
@@ -294,6 +343,11 @@ struct vm_sys_stats {
 	uint64_t oom_kills;	    /* processes killed for lack of memory */
 	uint64_t faults_minor;	    /* all processes */
 	uint64_t faults_major;	    /* all processes */
+	uint64_t file_reads;	    /* pages read from files into the page cache */
+	uint64_t file_writes;	    /* dirty file pages written back */
+	uint64_t readahead_pages;   /* of the reads, pages read ahead of the faults */
+	uint64_t fault_around_maps; /* pages mapped by fault-around without a fault */
+	uint64_t page_cache;	    /* bytes in the page cache now (shared memory included) */
 	uint64_t wss_total;	    /* bytes: the working sets together at the last sample */
 	uint64_t wss_samples;	    /* working-set samples taken (wss_window) */
 	bool thrashing;		    /* the last sample: working sets exceed RAM, faults climb */

@@ -31,11 +31,13 @@ struct check {
 	char *why;
 	size_t whylen;
 	int rc;
-	uint32_t *maps;		    /* expected mapcount per frame */
-	uint32_t *refs;		    /* expected refcount per frame */
-	uint32_t *slots;	    /* expected reference count per swap slot */
-	struct process *p;	    /* process being walked */
-	uint64_t anon, shmem, swap; /* its pages by kind */
+	uint32_t *maps;			  /* expected mapcount per frame */
+	uint32_t *refs;			  /* expected refcount per frame */
+	uint32_t *slots;		  /* expected reference count per swap slot */
+	struct process *p;		  /* process being walked */
+	uint64_t anon, shmem, file, swap; /* its pages by kind */
+	struct vfile *vf;		  /* file whose cache is being counted */
+	uint64_t cached;		  /* its pages counted */
 };
 
 __attribute__((format(printf, 2, 3))) static void fail(struct check *c, const char *fmt, ...)
@@ -70,7 +72,7 @@ static int check_leaf(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *ar
 	}
 	if (pte_is_swap(e)) {
 		uint64_t s = swp_slot(e);
-		if (s >= sys->swap.nslots || v->shm) {
+		if (s >= sys->swap.nslots || (v->flags & VM_MAP_SHARED)) {
 			fail(c, "pid %d: bad swap entry %#llx at %#llx", p->pid,
 			     (unsigned long long)e, a);
 			return 1;
@@ -103,20 +105,40 @@ static int check_leaf(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *ar
 		return c->rc;
 	c->maps[pfn]++;
 	c->refs[pfn]++;
-	if (v->shm)
+	const struct frame *f = phys_frame(&sys->pm, pfn);
+	if (!(f->flags & FRAME_FILE))
+		c->anon++;
+	else if (((const struct vfile *)f->owner)->kind == VF_SHMEM)
 		c->shmem++;
 	else
-		c->anon++;
+		c->file++;
+	if ((f->flags & FRAME_FILE) && (void *)v->file != f->owner)
+		fail(c, "pid %d: page %#llx maps a page of another file", p->pid, a);
 	return c->rc;
 }
 
-/* Does @f belong to a shared-memory object (not evictable)? */
-static bool is_shm_page(struct vm_system *sys, const struct frame *f)
+/* Should the replacement policy know frame @f? Private anonymous pages and
+ * page-cache pages of real or virtual files; not shared memory. */
+static bool evictable(const struct frame *f)
 {
-	for (const struct shm_obj *o = sys->shm_list; o; o = o->next)
-		if (f->owner == (const void *)o)
-			return true;
-	return false;
+	if (f->flags & FRAME_FILE)
+		return ((const struct vfile *)f->owner)->kind != VF_SHMEM;
+	return (f->flags & FRAME_ANON) != 0;
+}
+
+/* Each cached page: the cache's reference, and it names its file and offset. */
+static void count_cached(uint64_t pgoff, pfn_t pfn, void *arg)
+{
+	struct check *c = arg;
+	const struct frame *f = phys_frame(&c->sys->pm, pfn);
+	c->cached++;
+	if (pfn >= c->sys->pm.nframes || !(f->flags & FRAME_FILE) || f->owner != (void *)c->vf ||
+	    f->index != pgoff) {
+		fail(c, "page cache: offset %llu holds frame %#llx, which does not belong there",
+		     (unsigned long long)pgoff, (unsigned long long)pfn);
+		return;
+	}
+	c->refs[pfn]++;
 }
 
 /* A writable private page must be mapped once: check after counting. */
@@ -128,9 +150,12 @@ static int check_cow(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg
 		return 0;
 	struct vma *v = vma_find(&c->p->vmas, va);
 	pfn_t pfn = pte_pfn(*leaf, false);
-	if (!v->shm && c->maps[pfn] != 1)
+	if (!(v->flags & VM_MAP_SHARED) && c->maps[pfn] != 1)
 		fail(c, "pid %d: private page %#llx is writable but mapped %u times", c->p->pid,
 		     (unsigned long long)va, c->maps[pfn]);
+	else if (!(v->flags & VM_MAP_SHARED) && (phys_frame(&c->sys->pm, pfn)->flags & FRAME_FILE))
+		fail(c, "pid %d: private mapping %#llx writes to the page cache", c->p->pid,
+		     (unsigned long long)va);
 	return c->rc;
 }
 
@@ -162,16 +187,16 @@ int vm_check(struct vm_system *sys, char *why, size_t whylen)
 		if (!p || !p->alive)
 			continue;
 		c.p = p;
-		c.anon = c.shmem = c.swap = 0;
+		c.anon = c.shmem = c.file = c.swap = 0;
 		pt_for_each_leaf(&p->pt, check_leaf, &c);
-		if (!c.rc &&
-		    (c.anon != p->rss_anon || c.shmem != p->rss_shmem || c.swap != p->swap_ents))
+		if (!c.rc && (c.anon != p->rss_anon || c.shmem != p->rss_shmem ||
+			      c.file != p->rss_file || c.swap != p->swap_ents))
 			fail(&c,
-			     "pid %d: counters anon %llu shmem %llu swap %llu, page tables %llu "
-			     "%llu "
-			     "%llu",
-			     pid, (unsigned long long)p->rss_anon, (unsigned long long)p->rss_shmem,
-			     (unsigned long long)p->swap_ents, (unsigned long long)c.anon,
+			     "pid %d: counters anon %llu file %llu shmem %llu swap %llu, page "
+			     "tables %llu %llu %llu %llu",
+			     pid, (unsigned long long)p->rss_anon, (unsigned long long)p->rss_file,
+			     (unsigned long long)p->rss_shmem, (unsigned long long)p->swap_ents,
+			     (unsigned long long)c.anon, (unsigned long long)c.file,
 			     (unsigned long long)c.shmem, (unsigned long long)c.swap);
 		tables += p->pt.ntables;
 		for (size_t i = 1; i < p->vmas.n && !c.rc; i++)
@@ -186,10 +211,14 @@ int vm_check(struct vm_system *sys, char *why, size_t whylen)
 			pt_for_each_leaf(&p->pt, check_cow, &c);
 		}
 	}
-	for (struct shm_obj *o = sys->shm_list; o && !c.rc; o = o->next)
-		for (uint64_t i = 0; i < o->npages; i++)
-			if (o->pages[i])
-				c.refs[o->pages[i] - 1]++;
+	for (struct vfile *f = sys->file_list; f && !c.rc; f = f->next) {
+		c.vf = f;
+		c.cached = 0;
+		pcache_for_each(f, count_cached, &c);
+		if (c.cached != f->cached)
+			fail(&c, "a file's page cache holds %llu pages, counted %llu",
+			     (unsigned long long)f->cached, (unsigned long long)c.cached);
+	}
 
 	/* the swap cache: each cached page and its slot name each other */
 	const struct swap_dev *sw = &sys->swap;
@@ -239,9 +268,7 @@ int vm_check(struct vm_system *sys, char *why, size_t whylen)
 		} else if (f->refcount == 0) {
 			fail(&c, "frame %#llx is allocated but nobody uses it (a leak)",
 			     (unsigned long long)pfn);
-		} else if (!(f->flags & FRAME_LRU) !=
-			   !(f->owner && f->owner != (void *)f && (f->flags & FRAME_ANON) &&
-			     !is_shm_page(sys, f))) {
+		} else if (!(f->flags & FRAME_LRU) != !evictable(f)) {
 			fail(&c, "frame %#llx: the policy %s it", (unsigned long long)pfn,
 			     (f->flags & FRAME_LRU) ? "tracks" : "does not track");
 		} else if ((f->flags & FRAME_SWAPCACHE) && (f->swap == 0 || f->swap > sw->nslots ||

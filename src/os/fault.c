@@ -81,7 +81,7 @@ static int do_anon_fault(struct vm_system *sys, struct process *p, struct vma *v
  * in place (after dropping it from the swap cache). */
 static bool exclusive(struct vm_system *sys, const struct frame *f)
 {
-	if (f->mapcount != 1)
+	if (f->mapcount != 1 || (f->flags & FRAME_FILE))
 		return false;
 	if (f->flags & FRAME_SWAPCACHE)
 		return f->refcount == 2 && sys->swap.refs[f->swap - 1] == 1;
@@ -137,6 +137,11 @@ static int do_cow_break(struct vm_system *sys, struct process *p, struct vma *vm
 			}
 			new_anon_frame(sys, p, pfn, va);
 			f->mapcount--;
+			if (f->flags & FRAME_FILE) {
+				/* a private copy of a file page: the file never sees it */
+				p->rss_file--;
+				p->rss_anon++;
+			}
 			*slot = pte_make(pfn, vma_pte_flags(vma, true) | PTE_D);
 			put_user_frame(sys, old);
 			p->c.cow_copies++;
@@ -151,40 +156,122 @@ static int do_cow_break(struct vm_system *sys, struct process *p, struct vma *vm
 	return 0;
 }
 
-static int do_shared_fault(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va,
-			   pte_t *slot, bool write)
+/* Map cached page @pfn of @vma's file at *@slot; @write: the fault was a
+ * write to a shared mapping, so the page is mapped writable and dirty. */
+static void map_file_page(struct vm_system *sys, struct process *p, const struct vma *vma,
+			  pte_t *slot, pfn_t pfn, bool write)
 {
-	struct shm_obj *o = vma->shm;
-	uint64_t idx = vma->pgoff + ((va - vma->start) >> VMSIM_PAGE_SHIFT);
-	pfn_t pfn;
-
-	VMSIM_BUG_ON(idx >= o->npages);
-	if (o->pages[idx]) {
-		pfn = o->pages[idx] - 1;
-	} else {
-		int rc = alloc_user_frame(sys, FRAME_ANON, &pfn);
-		if (rc)
-			return rc;
-		sys->zero_fills++;
-		struct frame *nf = phys_frame(&sys->pm, pfn);
-		nf->refcount = 1; /* the object's reference */
-		nf->owner = o;
-		nf->index = idx;
-		o->pages[idx] = pfn + 1;
-		p->c.zero_fills++;
-	}
 	struct frame *f = phys_frame(&sys->pm, pfn);
+	const struct vfile *vf = vma->file;
 	f->refcount++;
 	f->mapcount++;
-	/* shared memory needs no write notification: map it writable at once */
-	*slot = pte_make(pfn, vma_pte_flags(vma, true) | (write ? PTE_D : 0));
-	p->rss_shmem++;
-	return 0;
+	if (vf->kind == VF_SHMEM)
+		p->rss_shmem++;
+	else
+		p->rss_file++;
+	/* shared memory needs no write notification: writable at once; a
+	 * shared file mapping is writable only once a write has dirtied the
+	 * page (Linux's write-notify); a private one never (writes copy) */
+	bool writable = (vma->flags & VM_MAP_SHARED) && (write || vf->kind == VF_SHMEM);
+	if (write)
+		f->flags |= FRAME_DIRTY;
+	*slot = pte_make(pfn, vma_pte_flags(vma, writable) | (write ? PTE_D : 0));
 }
 
+/* Linux's fault-around: after a read fault, map the cached pages around it
+ * in the same aligned window of fault_around_bytes, inside the area and the
+ * same page table, read-only and not yet accessed, except the readahead
+ * marker. */
+static void fault_around(struct vm_system *sys, struct process *p, const struct vma *vma,
+			 vaddr_t va)
+{
+	uint64_t window = sys->cfg.fault_around_bytes & ~(VMSIM_PAGE_SIZE - 1);
+	if (window <= VMSIM_PAGE_SIZE)
+		return;
+	vaddr_t lo = va - (va % window), hi = lo + window;
+	vaddr_t pt_lo = va & ~((2ULL << 20) - 1), pt_hi = pt_lo + (2ULL << 20);
+	lo = lo < vma->start ? vma->start : lo < pt_lo ? pt_lo : lo;
+	hi = hi > vma->end ? vma->end : hi > pt_hi ? pt_hi : hi;
+	uint64_t end = vfile_pages(vma->file);
+	for (vaddr_t a = lo; a < hi; a += VMSIM_PAGE_SIZE) {
+		uint64_t pgoff = vma->pgoff + ((a - vma->start) >> VMSIM_PAGE_SHIFT);
+		/* the readahead marker is left for a real fault to reach, which
+		 * then reads the next window (Linux skips PG_readahead pages) */
+		if (a == va || pgoff >= end || (vma->file->ra_size && pgoff == vma->file->ra_async))
+			continue;
+		pfn_t pfn = pcache_lookup(vma->file, pgoff);
+		unsigned level;
+		pte_t *e = pfn == PFN_NONE ? NULL : pt_lookup(&p->pt, a, &level);
+		if (!e || level != 1 || *e)
+			continue;
+		map_file_page(sys, p, vma, e, pfn, false);
+		*e &= ~PTE_RW;
+		sys->fault_around_maps++;
+	}
+}
+
+/* Readahead on a file fault at @pgoff (Linux's mmap read-around, much
+ * simplified): a fault that had to read the file reads a window of
+ * readahead_kb around it (after it with MADV_SEQUENTIAL, nothing more with
+ * MADV_RANDOM); a fault that reaches the last quarter of the window reads
+ * the next window ahead. */
+static void file_readahead(struct vm_system *sys, const struct vma *vma, uint64_t pgoff, bool major)
+{
+	struct vfile *f = vma->file;
+	uint64_t ra = sys->cfg.readahead_kb / 4;
+	if (f->kind == VF_SHMEM || vma->advice == VM_MADV_RANDOM || ra == 0)
+		return;
+	uint64_t start;
+	if (major) {
+		start = vma->advice == VM_MADV_SEQUENTIAL ? pgoff
+							  : (pgoff > ra / 2 ? pgoff - ra / 2 : 0);
+	} else if (f->ra_size && pgoff >= f->ra_async && pgoff < f->ra_start + f->ra_size) {
+		start = f->ra_start + f->ra_size;
+	} else {
+		return;
+	}
+	pcache_readahead(sys, f, start, ra);
+	f->ra_start = start;
+	f->ra_size = ra;
+	f->ra_async = start + ra - ra / 4;
+}
+
+/* A fault on a page of a file mapping with no PTE yet: from the page cache
+ * (minor) or from the file (major); a private write copies the page into
+ * an anonymous one at once. Returns 0, or 3 for SIGBUS past the end of the
+ * file, or an error. */
+static int do_file_fault(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va,
+			 pte_t *slot, bool write, bool *major)
+{
+	struct vfile *f = vma->file;
+	uint64_t pgoff = vma->pgoff + ((va - vma->start) >> VMSIM_PAGE_SHIFT);
+	pfn_t pfn;
+	if (pgoff >= vfile_pages(f))
+		return 3;
+	int rc = pcache_get_page(sys, f, pgoff, &pfn, major);
+	if (rc)
+		return rc;
+	if (write && !(vma->flags & VM_MAP_SHARED)) {
+		/* map the cached page, then break the copy at once */
+		map_file_page(sys, p, vma, slot, pfn, false);
+		rc = do_cow_break(sys, p, vma, va, slot);
+	} else {
+		map_file_page(sys, p, vma, slot, pfn, write);
+	}
+	/* mapped first: what follows allocates, and must not find the page
+	 * unmapped and unpinned */
+	file_readahead(sys, vma, pgoff, *major);
+	if (!write && rc == 0)
+		fault_around(sys, p, vma, va);
+	return rc;
+}
+
+/* A write to a shared mapping whose PTE is read-only: the page becomes
+ * dirty and writable (Linux's page_mkwrite path). */
 static void do_shared_write(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *slot)
 {
 	struct flush_batch b;
+	phys_frame(&sys->pm, pte_pfn(*slot, false))->flags |= FRAME_DIRTY;
 	*slot |= PTE_RW | PTE_D;
 	flush_init(&b, p);
 	flush_add(sys, &b, va);
@@ -294,14 +381,18 @@ int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsign
 		rc = do_swap_page(sys, p, vma, va, slot, write, &major);
 	} else if (!pte_present(e)) {
 		VMSIM_BUG_ON(e != 0);
-		if (vma->shm)
-			rc = do_shared_fault(sys, p, vma, va, slot, write);
-		else if (write)
+		if (vma->file) {
+			rc = do_file_fault(sys, p, vma, va, slot, write, &major);
+			if (rc == 3) {
+				*reason = VM_SIGBUS_EOF;
+				return 1;
+			}
+		} else if (write)
 			rc = do_anon_fault(sys, p, vma, va, slot);
 		else
 			rc = do_zero_page(sys, p, vma, slot);
 	} else if (write && !(e & PTE_RW)) {
-		if (vma->shm)
+		if (vma->file && (vma->flags & VM_MAP_SHARED))
 			do_shared_write(sys, p, va, slot);
 		else
 			rc = do_cow_break(sys, p, vma, va, slot);

@@ -36,7 +36,7 @@ static int copy_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
 		c->child->swap_ents++;
 		return 0;
 	}
-	bool shared = vma->shm != NULL;
+	bool shared = vma->flags & VM_MAP_SHARED;
 	if (!shared && (e & PTE_RW)) {
 		e &= ~PTE_RW;
 		*leaf = e;
@@ -44,17 +44,21 @@ static int copy_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
 	}
 	pte_t ce = e & ~PTE_A;
 	if (shared)
-		ce &= ~PTE_D;
+		ce &= ~PTE_D; /* the dirt stays with the page */
 	*slot = ce;
 	pfn_t pfn = pte_pfn(e, false);
 	if (pfn != sys->zero_pfn) {
 		struct frame *f = phys_frame(&sys->pm, pfn);
 		f->mapcount++;
 		f->refcount++;
-		if (shared)
+		if (shared && (e & PTE_D))
+			f->flags |= FRAME_DIRTY;
+		if (!(f->flags & FRAME_FILE))
+			c->child->rss_anon++;
+		else if (((const struct vfile *)f->owner)->kind == VF_SHMEM)
 			c->child->rss_shmem++;
 		else
-			c->child->rss_anon++;
+			c->child->rss_file++;
 	}
 	return 0;
 }

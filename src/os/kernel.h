@@ -5,7 +5,7 @@
  *
  *   struct vm_system ── phys_mem (frames)   ── mmu (the one CPU)
  *        │              zero page, idle page tables (CPU with no process)
- *        └─ procs[pid] ── pagetable (CR3) ── vma_map (sorted VMAs) ── shm_obj
+ *        └─ procs[pid] ── pagetable (CR3) ── vma_map (sorted VMAs) ── vfile (page cache)
  *
  * Page-table entries the kernel writes, besides the hardware format:
  *   present leaf      the page is mapped (zero page: read-only, not in RSS)
@@ -54,13 +54,39 @@ static inline bool pte_is_swap(pte_t e)
 #define PID_MAX	      (1 << 22)		    /* Linux's pid_max limit */
 #define FLUSH_CEILING 33		    /* Linux's tlb_single_page_flush_ceiling */
 
-/* A shared memory object (MAP_SHARED|MAP_ANONYMOUS): its pages by index. */
-struct shm_obj {
-	uint64_t refs;		/* VMAs using it */
-	uint64_t npages;	/* size in pages */
-	pfn_t *pages;		/* npages entries: pfn + 1 of each page, 0 = not allocated */
-	struct shm_obj *next;	/* all objects of the system, for checks */
-	struct shm_obj **pprev; /* link to this object */
+/*
+ * A file as the kernel sees it: an inode with a page cache. Three kinds:
+ * shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, like Linux's shmem:
+ * pages start zeroed, are never written anywhere and are not reclaimed), a
+ * real host file (pages read from it, dirty pages written back to it), and
+ * a virtual file of a given size (only sizes matter: no bytes move, I/O is
+ * counted). The page cache maps page offsets to frames through a two-level
+ * table of 512-entry leaves, allocated as pages arrive.
+ */
+enum vfile_kind {
+	VF_SHMEM = 0, /* anonymous shared memory */
+	VF_HOST,      /* a real file on the host */
+	VF_VIRTUAL,   /* a file that exists only as a size */
+};
+
+struct vfile {
+	enum vfile_kind kind; /* what backs it */
+	uint64_t refs;	      /* VMAs mapping it + the open handle */
+	int id;		      /* its handle (files[] index); -1 for shmem */
+	int host_fd;	      /* VF_HOST: the host file, else -1 */
+	char *path;	      /* VF_HOST: its name (malloc'd) */
+	bool writable;	      /* opened for writing */
+	uint64_t size;	      /* bytes; pages past it raise SIGBUS */
+	pfn_t **dir;	      /* page cache: dir[pgoff >> 9][pgoff & 511] = pfn + 1 */
+	uint64_t ndir;	      /* entries of dir */
+	uint64_t cached;      /* pages in the cache */
+	uint64_t ra_start;    /* readahead: the window last read, [start, start+size) */
+	uint64_t ra_size;     /*   its length in pages (0: none yet) */
+	uint64_t ra_async;    /*   a fault at or past this offset reads the next window */
+	uint64_t reads;	      /* pages read from the file */
+	uint64_t writes;      /* pages written back to it */
+	struct vfile *next;   /* every file of the system, for checks */
+	struct vfile **pprev; /* link to this file */
 };
 
 /* The anonymous pages of a fork family: every process descended by fork
@@ -87,14 +113,14 @@ struct swap_dev {
 };
 
 struct vma {
-	vaddr_t start;	     /* first byte, page aligned */
-	vaddr_t end;	     /* one past the last byte, page aligned */
-	int prot;	     /* VM_PROT_* */
-	int flags;	     /* VM_MAP_SHARED or VM_MAP_PRIVATE, | ANONYMOUS, NORESERVE */
-	int advice;	     /* VM_MADV_NORMAL / RANDOM / SEQUENTIAL */
-	const char *name;    /* "[heap]", "[stack]", "[text]", "[data]" or "" (static) */
-	struct shm_obj *shm; /* backing object of a shared mapping, else NULL */
-	uint64_t pgoff;	     /* page index of start within shm */
+	vaddr_t start;	    /* first byte, page aligned */
+	vaddr_t end;	    /* one past the last byte, page aligned */
+	int prot;	    /* VM_PROT_* */
+	int flags;	    /* VM_MAP_SHARED or VM_MAP_PRIVATE, | ANONYMOUS, NORESERVE */
+	int advice;	    /* VM_MADV_NORMAL / RANDOM / SEQUENTIAL */
+	const char *name;   /* "[heap]", "[stack]", "[text]", "[data]" or "" (static) */
+	struct vfile *file; /* backing file (shmem for shared anonymous), else NULL */
+	uint64_t pgoff;	    /* page index of start within the file */
 };
 
 /* The areas of one address space, sorted by start, never overlapping. */
@@ -145,26 +171,31 @@ struct reclaim_counters {
 };
 
 struct vm_system {
-	struct vmsim_config cfg;	 /* as given */
-	struct phys_mem pm;		 /* RAM */
-	struct mmu mmu;			 /* the CPU's MMU */
-	pfn_t zero_pfn;			 /* the shared zero page */
-	struct pagetable idle_pt;	 /* page tables loaded when no process runs */
-	struct process **procs;		 /* by pid; NULL: never used */
-	int nprocs;			 /* slots in procs */
-	int next_pid;			 /* next pid to hand out */
-	uint64_t alive;			 /* live processes */
-	struct process *current;	 /* running on the CPU, or NULL */
-	struct shm_obj *shm_list;	 /* every shared memory object */
-	struct vm_segv_record *segv;	 /* recorded SIGSEGVs */
-	uint64_t nsegv, segv_cap;	 /* used, allocated */
-	struct vm_oom_record *oom;	 /* recorded OOM kills */
-	uint64_t noom, oom_cap;		 /* used, allocated */
-	uint64_t context_switches;	 /* vm_switch that changed process */
-	uint64_t tlb_shootdowns;	 /* pages invalidated by the kernel */
-	uint64_t tlb_flushes;		 /* whole-PCID flushes by the kernel */
-	uint64_t zero_fills, cow_copies; /* frames zeroed / copied, for the cost model */
-	uint64_t accesses;		 /* all vm_access pages */
+	struct vmsim_config cfg;	  /* as given */
+	struct phys_mem pm;		  /* RAM */
+	struct mmu mmu;			  /* the CPU's MMU */
+	pfn_t zero_pfn;			  /* the shared zero page */
+	struct pagetable idle_pt;	  /* page tables loaded when no process runs */
+	struct process **procs;		  /* by pid; NULL: never used */
+	int nprocs;			  /* slots in procs */
+	int next_pid;			  /* next pid to hand out */
+	uint64_t alive;			  /* live processes */
+	struct process *current;	  /* running on the CPU, or NULL */
+	struct vfile *file_list;	  /* every file and shared memory object */
+	struct vfile **files;		  /* open handles by id (NULL: closed) */
+	int nfiles;			  /* slots in files */
+	uint64_t file_reads, file_writes; /* pages moved between page cache and files */
+	uint64_t fault_around_maps;	  /* pages mapped by fault-around */
+	uint64_t readahead_pages;	  /* pages read ahead of the faults */
+	struct vm_segv_record *segv;	  /* recorded SIGSEGVs */
+	uint64_t nsegv, segv_cap;	  /* used, allocated */
+	struct vm_oom_record *oom;	  /* recorded OOM kills */
+	uint64_t noom, oom_cap;		  /* used, allocated */
+	uint64_t context_switches;	  /* vm_switch that changed process */
+	uint64_t tlb_shootdowns;	  /* pages invalidated by the kernel */
+	uint64_t tlb_flushes;		  /* whole-PCID flushes by the kernel */
+	uint64_t zero_fills, cow_copies;  /* frames zeroed / copied, for the cost model */
+	uint64_t accesses;		  /* all vm_access pages */
 	/* memory pressure */
 	struct swap_dev swap;			   /* the swap device */
 	const struct policy_ops *policy;	   /* replacement policy */
@@ -221,7 +252,7 @@ size_t vma_index_after(const struct vma_map *m, vaddr_t va);
 /* Insert a copy of @v (not overlapping any area). 0 or VMSIM_ENOHOSTMEM. */
 int vma_insert(struct vma_map *m, const struct vma *v);
 
-/* Remove the area at index @i (dropping its shm reference). */
+/* Remove the area at index @i (dropping its file reference). */
 void vma_remove(struct vm_system *sys, struct vma_map *m, size_t i);
 
 /* Split so that an area boundary falls at @va (if inside an area).
@@ -237,15 +268,56 @@ bool vma_range_free(const struct vma_map *m, vaddr_t start, vaddr_t end);
 
 void vma_map_release(struct vm_system *sys, struct vma_map *m);
 
-/* Copy every area of @src into @dst (empty), taking shm references. */
+/* Copy every area of @src into @dst (empty), taking file references. */
 int vma_map_copy(struct vma_map *dst, const struct vma_map *src);
 
-/* ---- shmem.c ------------------------------------------------------------ */
+/* ---- pagecache.c -------------------------------------------------------- */
 
-struct shm_obj *shm_new(struct vm_system *sys, uint64_t npages);
-void shm_get(struct shm_obj *o);
-/* Drop a reference; the last one frees the object's pages. */
-void shm_put(struct vm_system *sys, struct shm_obj *o);
+/* A new shared-memory object of @npages pages (one reference), or NULL. */
+struct vfile *vfile_new_shmem(struct vm_system *sys, uint64_t npages);
+void vfile_get(struct vfile *f);
+/* Drop a reference; the last one writes dirty pages back, frees the cache
+ * and closes the host file. */
+void vfile_put(struct vm_system *sys, struct vfile *f);
+
+/* Pages of @f (size rounded up). */
+static inline uint64_t vfile_pages(const struct vfile *f)
+{
+	return (f->size + VMSIM_PAGE_SIZE - 1) >> VMSIM_PAGE_SHIFT;
+}
+
+/* The cached page at @pgoff: its pfn, or PFN_NONE. */
+#define PFN_NONE ((pfn_t)UINT64_MAX)
+pfn_t pcache_lookup(const struct vfile *f, uint64_t pgoff);
+
+/*
+ * The page at @pgoff of @f, bringing it into the cache if needed: zeroed
+ * (shmem, past the end of a host file's data), read from the host file, or
+ * left as zeros (virtual). *@major says whether the file had to be read.
+ * The cache holds one reference; the caller takes its own. 0, VMSIM_ENOMEM,
+ * VMSIM_EIO.
+ */
+int pcache_get_page(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn_t *pfn /* out */,
+		    bool *major /* out */);
+
+/* Read pages [@start, @start + @n) that are not cached yet into the cache
+ * (readahead); stops quietly when memory is short. Returns pages read. */
+uint64_t pcache_readahead(struct vm_system *sys, struct vfile *f, uint64_t start, uint64_t n);
+
+/* Write page @pfn (at @pgoff of @f) back to the host file if it is dirty,
+ * clearing FRAME_DIRTY. 0 or VMSIM_EIO. */
+int pcache_writeback(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn);
+
+/* Remove the unmapped page at @pgoff from the cache (writing it back if
+ * dirty) and free it. The caller has unmapped it everywhere. */
+int pcache_evict(struct vm_system *sys, struct vfile *f, uint64_t pgoff);
+
+/* Call @fn for every cached page of @f, in offset order. */
+void pcache_for_each(const struct vfile *f, void (*fn)(uint64_t pgoff, pfn_t pfn, void *arg),
+		     void *arg);
+
+/* The file behind open handle @fd, or NULL. */
+struct vfile *vfile_of_fd(struct vm_system *sys, int fd);
 
 /* ---- fault.c ------------------------------------------------------------ */
 
@@ -325,6 +397,9 @@ void put_user_frame(struct vm_system *sys, pfn_t pfn);
 /* Evict pages until @want frames are free or nothing more can go; returns
  * the frames freed. */
 uint64_t reclaim_pages(struct vm_system *sys, uint64_t want);
+
+/* Unmap page-cache page @pfn (offset @pgoff of @f) from every process. */
+void file_unmap_page(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn);
 
 /* Kill the process the OOM killer picks (largest RSS + swap + page tables);
  * false if there is none. @trigger is the process whose allocation failed. */

@@ -43,11 +43,19 @@ static void zap_pte(struct vm_system *sys, struct process *p, vaddr_t va, pte_t 
 	if (e & PTE_D)
 		f->flags |= FRAME_DIRTY;
 	f->mapcount--;
-	struct vma *vma = vma_find(&p->vmas, va);
-	if (vma && vma->shm)
-		p->rss_shmem--;
-	else
+	if (!(f->flags & FRAME_FILE)) {
 		p->rss_anon--;
+	} else {
+		struct vfile *vf = f->owner;
+		if (vf->kind == VF_SHMEM)
+			p->rss_shmem--;
+		else
+			p->rss_file--;
+		/* unmapping writes a dirty file page back (the simulation's
+		 * stand-in for the writeback threads, which would soon) */
+		if (f->flags & FRAME_DIRTY)
+			pcache_writeback(sys, vf, f->index, pfn);
+	}
 	put_user_frame(sys, pfn);
 }
 
@@ -172,9 +180,14 @@ int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot
 	if (len == 0 || (flags & ~known) || (type != VM_MAP_SHARED && type != VM_MAP_PRIVATE) ||
 	    (prot & ~(VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC)) || (offset & PAGE_MASK_LOW))
 		return VMSIM_EINVAL;
-	if (!(flags & VM_MAP_ANONYMOUS))
-		return VMSIM_EBADF; /* file mappings arrive with the page cache */
-	(void)fd;
+	struct vfile *file = NULL;
+	if (!(flags & VM_MAP_ANONYMOUS)) {
+		file = vfile_of_fd(sys, fd);
+		if (!file)
+			return VMSIM_EBADF;
+		if (type == VM_MAP_SHARED && (prot & VM_PROT_WRITE) && !file->writable)
+			return VMSIM_EACCES;
+	}
 	if (len > USER_TOP)
 		return VMSIM_ENOMEM;
 	len = page_round_up(len);
@@ -210,14 +223,18 @@ int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot
 	    .advice = VM_MADV_NORMAL,
 	    .name = "",
 	};
-	if (type == VM_MAP_SHARED) {
-		v.shm = shm_new(sys, len >> VMSIM_PAGE_SHIFT);
-		if (!v.shm)
+	if (file) {
+		v.file = file;
+		v.pgoff = offset >> VMSIM_PAGE_SHIFT;
+		vfile_get(file);
+	} else if (type == VM_MAP_SHARED) {
+		v.file = vfile_new_shmem(sys, len >> VMSIM_PAGE_SHIFT);
+		if (!v.file)
 			return VMSIM_ENOHOSTMEM;
 	}
 	if ((rc = vma_insert(&p->vmas, &v))) {
-		if (v.shm)
-			shm_put(sys, v.shm);
+		if (v.file)
+			vfile_put(sys, v.file);
 		return rc;
 	}
 	vma_merge_around(sys, &p->vmas, vma_index_after(&p->vmas, start));
@@ -297,8 +314,10 @@ static int protect_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *a
 		 * can_change_pte_writable) */
 		bool w = false;
 		if (c->vma->prot & VM_PROT_WRITE) {
-			if (c->vma->shm)
-				w = true;
+			if (c->vma->file && (c->vma->flags & VM_MAP_SHARED))
+				/* shared memory at once; a shared file page only if
+				 * already dirty (write-notify) */
+				w = c->vma->file->kind == VF_SHMEM || (e & PTE_D);
 			else if (pfn != c->sys->zero_pfn) {
 				const struct frame *f = phys_frame(&c->sys->pm, pfn);
 				w = f->mapcount == 1 && f->refcount == 1 &&
@@ -373,7 +392,7 @@ int vm_brk(struct vm_system *sys, int pid, vaddr_t addr, vaddr_t *out)
 		if (!vma_range_free(&p->vmas, oldend, newend))
 			return 0; /* would collide: the break stays */
 		struct vma *heap = oldend > p->brk_start ? vma_find(&p->vmas, oldend - 1) : NULL;
-		if (heap && heap->end == oldend && !heap->shm &&
+		if (heap && heap->end == oldend && !heap->file &&
 		    heap->prot == (VM_PROT_READ | VM_PROT_WRITE) &&
 		    heap->flags == (VM_MAP_PRIVATE | VM_MAP_ANONYMOUS) &&
 		    heap->advice == VM_MADV_NORMAL && !strcmp(heap->name, "[heap]")) {
@@ -434,4 +453,72 @@ int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int a
 	}
 	check_if_debug(sys);
 	return holes ? VMSIM_ENOMEM : 0;
+}
+
+struct msync_ctx {
+	struct vm_system *sys;
+	struct process *p;
+	struct flush_batch *b;
+	const struct vma *vma;
+	vaddr_t start, end;
+	int rc;
+};
+
+/* Clean one PTE of a shared file mapping: write the page back and
+ * write-protect it, so the next write faults to dirty it again (Linux's
+ * page_mkclean). */
+static int msync_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
+{
+	struct msync_ctx *c = arg;
+	(void)ps;
+	if (va >= c->end)
+		return 1;
+	if (va < c->start || !pte_present(*leaf))
+		return 0;
+	pfn_t pfn = pte_pfn(*leaf, false);
+	struct frame *f = phys_frame(&c->sys->pm, pfn);
+	if (!(f->flags & FRAME_FILE))
+		return 0;
+	if (*leaf & PTE_D) {
+		f->flags |= FRAME_DIRTY;
+		*leaf &= ~(PTE_D | PTE_RW);
+		flush_add(c->sys, c->b, va);
+	}
+	if ((f->flags & FRAME_DIRTY) && !c->rc)
+		c->rc = pcache_writeback(c->sys, c->vma->file, f->index, pfn);
+	return 0;
+}
+
+int vm_msync(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int flags)
+{
+	struct process *p = proc_get(sys, pid);
+	struct flush_batch b;
+	int rc = 0;
+	if (!p)
+		return VMSIM_ESRCH;
+	if ((addr & PAGE_MASK_LOW) || (flags & ~(VM_MS_ASYNC | VM_MS_SYNC | VM_MS_INVALIDATE)) ||
+	    ((flags & VM_MS_ASYNC) && (flags & VM_MS_SYNC)))
+		return VMSIM_EINVAL;
+	if (len == 0)
+		return 0;
+	if (len > USER_TOP || addr > USER_TOP - page_round_up(len))
+		return VMSIM_ENOMEM;
+	vaddr_t end = addr + page_round_up(len);
+	bool holes = !range_mapped(p, addr, end);
+	flush_init(&b, p);
+	for (size_t i = vma_index_after(&p->vmas, addr); i < p->vmas.n && p->vmas.v[i].start < end;
+	     i++) {
+		const struct vma *v = &p->vmas.v[i];
+		if (!v->file || !(v->flags & VM_MAP_SHARED) || v->file->kind == VF_SHMEM)
+			continue;
+		struct msync_ctx c = {
+		    sys, p, &b, v, v->start > addr ? v->start : addr, v->end < end ? v->end : end,
+		    0};
+		pt_for_each_leaf(&p->pt, msync_one, &c);
+		if (c.rc && !rc)
+			rc = c.rc;
+	}
+	flush_finish(sys, &b);
+	check_if_debug(sys);
+	return rc ? rc : holes ? VMSIM_ENOMEM : 0;
 }

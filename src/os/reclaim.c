@@ -27,25 +27,48 @@
 
 /* ---- the reverse map ----------------------------------------------------- */
 
-/* Call @fn for every PTE (present or PROT_NONE) that maps anonymous frame
- * @pfn: processes of its fork family, at the address it was faulted at. */
-static void rmap_walk(struct vm_system *sys, pfn_t pfn,
-		      void (*fn)(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e,
-				 void *arg),
-		      void *arg)
+typedef void (*rmap_fn)(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg);
+
+/* Call @fn if @p's PTE at @va (present or PROT_NONE) maps @pfn. */
+static void rmap_one(struct vm_system *sys, struct process *p, vaddr_t va, pfn_t pfn, rmap_fn fn,
+		     void *arg)
+{
+	unsigned level;
+	pte_t *e = pt_lookup(&p->pt, va, &level);
+	if (e && level == 1 && (*e & (PTE_P | PTE_PROTNONE)) && pte_pfn(*e, false) == pfn)
+		fn(sys, p, va, e, arg);
+}
+
+/*
+ * Call @fn for every PTE that maps frame @pfn: for an anonymous page, the
+ * processes of its fork family at the address it was faulted at; for a
+ * page-cache page, every area of every process that maps its file over its
+ * offset (private file mappings included: until a write copies it, their
+ * PTEs point at the cached page).
+ */
+static void rmap_walk(struct vm_system *sys, pfn_t pfn, rmap_fn fn, void *arg)
 {
 	const struct frame *f = phys_frame(&sys->pm, pfn);
-	vaddr_t va = f->index << VMSIM_PAGE_SHIFT;
 	if (f->mapcount == 0)
 		return;
 	for (int pid = 1; pid < sys->nprocs; pid++) {
 		struct process *p = sys->procs[pid];
-		if (!p || !p->alive || (void *)p->anon != f->owner)
+		if (!p || !p->alive)
 			continue;
-		unsigned level;
-		pte_t *e = pt_lookup(&p->pt, va, &level);
-		if (e && level == 1 && (*e & (PTE_P | PTE_PROTNONE)) && pte_pfn(*e, false) == pfn)
-			fn(sys, p, va, e, arg);
+		if (!(f->flags & FRAME_FILE)) {
+			if ((void *)p->anon == f->owner)
+				rmap_one(sys, p, f->index << VMSIM_PAGE_SHIFT, pfn, fn, arg);
+			continue;
+		}
+		for (size_t i = 0; i < p->vmas.n; i++) {
+			const struct vma *v = &p->vmas.v[i];
+			uint64_t npages = (v->end - v->start) >> VMSIM_PAGE_SHIFT;
+			if ((void *)v->file != f->owner || f->index < v->pgoff ||
+			    f->index >= v->pgoff + npages)
+				continue;
+			rmap_one(sys, p, v->start + ((f->index - v->pgoff) << VMSIM_PAGE_SHIFT),
+				 pfn, fn, arg);
+		}
 	}
 }
 
@@ -227,6 +250,53 @@ static void unmap_one(struct vm_system *sys, struct process *p, vaddr_t va, pte_
 	}
 }
 
+static void unmap_file_one(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e,
+			   void *arg)
+{
+	struct frame *f = phys_frame(&sys->pm, pte_pfn(*e, false));
+	struct flush_batch b;
+	bool present = pte_present(*e);
+	(void)arg;
+	if (*e & PTE_D)
+		f->flags |= FRAME_DIRTY;
+	*e = 0;
+	f->mapcount--;
+	f->refcount--;
+	if (((const struct vfile *)f->owner)->kind == VF_SHMEM)
+		p->rss_shmem--;
+	else
+		p->rss_file--;
+	if (present) {
+		flush_init(&b, p);
+		flush_add(sys, &b, va);
+		flush_finish(sys, &b);
+	}
+}
+
+void file_unmap_page(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn)
+{
+	(void)f;
+	(void)pgoff;
+	rmap_walk(sys, pfn, unmap_file_one, NULL);
+}
+
+/* Evict page-cache page @pfn: unmap it everywhere, write it back if dirty,
+ * drop it. A failed write leaves it cached (unmapped, still dirty). */
+static int evict_file(struct vm_system *sys, pfn_t pfn)
+{
+	struct frame *f = phys_frame(&sys->pm, pfn);
+	struct vfile *vf = f->owner;
+	uint64_t pgoff = f->index;
+	bool was_dirty = f->flags & FRAME_DIRTY;
+	rmap_walk(sys, pfn, unmap_file_one, NULL);
+	if (!was_dirty && !(f->flags & FRAME_DIRTY))
+		sys->rc.clean_drops++;
+	int rc = pcache_evict(sys, vf, pgoff);
+	if (rc == 0)
+		sys->rc.reclaimed++;
+	return rc;
+}
+
 /* Evict anonymous page @pfn to swap. 0, or VMSIM_ENOMEM (swap full or
  * absent) / VMSIM_EIO (the write failed) / VMSIM_EAGAIN (pinned by a fault
  * in progress): the page stays as it was. */
@@ -239,6 +309,8 @@ static int evict(struct vm_system *sys, pfn_t pfn)
 	VMSIM_BUG_ON(!(f->flags & FRAME_LRU));
 	if (f->flags & FRAME_LOCKED)
 		return VMSIM_EAGAIN; /* a fault is using it right now */
+	if (f->flags & FRAME_FILE)
+		return evict_file(sys, pfn);
 	rmap_walk(sys, pfn, dirty_one, &c);
 	if (f->flags & FRAME_SWAPCACHE) {
 		c.slot = f->swap - 1;
@@ -290,8 +362,9 @@ uint64_t reclaim_pages(struct vm_system *sys, uint64_t want)
 		int rc = evict(sys, pfn);
 		if (rc == 0) {
 			freed++;
-		} else if (rc == VMSIM_ENOMEM) {
-			break; /* swap is full: nothing anonymous can go */
+		} else if (rc == VMSIM_ENOMEM && sys->swap.used == sys->swap.nslots &&
+			   sys->file_list == NULL) {
+			break; /* swap is full and there are no file pages */
 		} else {
 			/* pinned, or the write failed: the page stays; give the
 			 * policy a fresh view of it so that it chooses another */

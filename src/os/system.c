@@ -18,6 +18,8 @@ void vmsim_config_default(struct vmsim_config *cfg)
 	cfg->seed = 1;
 	cfg->swap_bytes = 1ULL << 30;
 	cfg->oom_kill = true;
+	cfg->fault_around_bytes = 64 << 10;
+	cfg->readahead_kb = 128;
 	cfg->policy = "clock";
 	/* cycles at 3 GHz; fault costs in the range measured on Linux (a minor
 	 * anonymous fault costs about a microsecond with zeroing) */
@@ -92,6 +94,10 @@ void vm_system_free(struct vm_system *sys)
 		free(p);
 	}
 	free(sys->procs);
+	for (int fd = 0; fd < sys->nfiles; fd++)
+		if (sys->files[fd])
+			vm_file_close(sys, fd);
+	free(sys->files);
 	free(sys->segv);
 	free(sys->oom);
 	swap_close(&sys->swap);
@@ -150,6 +156,12 @@ int vm_sys_stats(struct vm_system *sys, struct vm_sys_stats *out)
 	out->kswapd_runs = sys->rc.kswapd_runs;
 	out->direct_reclaims = sys->rc.direct_reclaims;
 	out->oom_kills = sys->rc.oom_kills;
+	out->file_reads = sys->file_reads;
+	out->file_writes = sys->file_writes;
+	out->readahead_pages = sys->readahead_pages;
+	out->fault_around_maps = sys->fault_around_maps;
+	for (const struct vfile *f = sys->file_list; f; f = f->next)
+		out->page_cache += f->cached * VMSIM_PAGE_SIZE;
 	out->wss_total = sys->wss_total * VMSIM_PAGE_SIZE;
 	out->wss_samples = sys->wss_samples;
 	out->thrashing = sys->thrashing;

@@ -71,8 +71,8 @@ int vma_insert(struct vma_map *m, const struct vma *v)
 
 void vma_remove(struct vm_system *sys, struct vma_map *m, size_t i)
 {
-	if (m->v[i].shm)
-		shm_put(sys, m->v[i].shm);
+	if (m->v[i].file)
+		vfile_put(sys, m->v[i].file);
 	memmove(&m->v[i], &m->v[i + 1], (m->n - i - 1) * sizeof(m->v[0]));
 	m->n--;
 	m->hint = 0;
@@ -85,13 +85,13 @@ int vma_split_at(struct vma_map *m, vaddr_t va)
 		return 0;
 	struct vma tail = *v;
 	tail.start = va;
-	if (tail.shm) {
+	if (tail.file) {
 		tail.pgoff += (va - v->start) >> VMSIM_PAGE_SHIFT;
-		shm_get(tail.shm);
+		vfile_get(tail.file);
 	}
 	if (reserve(m, m->n + 1)) {
-		if (tail.shm)
-			tail.shm->refs--;
+		if (tail.file)
+			tail.file->refs--;
 		return VMSIM_ENOHOSTMEM;
 	}
 	v = vma_find(m, va); /* the array may have moved */
@@ -102,9 +102,9 @@ int vma_split_at(struct vma_map *m, vaddr_t va)
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
 	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
-	    a->advice != b->advice || strcmp(a->name, b->name) != 0 || a->shm != b->shm)
+	    a->advice != b->advice || strcmp(a->name, b->name) != 0 || a->file != b->file)
 		return false;
-	if (a->shm)
+	if (a->file)
 		return a->pgoff + ((a->end - a->start) >> VMSIM_PAGE_SHIFT) == b->pgoff;
 	return true;
 }
@@ -142,7 +142,7 @@ int vma_map_copy(struct vma_map *dst, const struct vma_map *src)
 	memcpy(dst->v, src->v, src->n * sizeof(src->v[0]));
 	dst->n = src->n;
 	for (size_t i = 0; i < dst->n; i++)
-		if (dst->v[i].shm)
-			shm_get(dst->v[i].shm);
+		if (dst->v[i].file)
+			vfile_get(dst->v[i].file);
 	return 0;
 }

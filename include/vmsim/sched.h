@@ -1,0 +1,240 @@
+/*
+ * A CPU scheduler over a vm_system, simulated event by event: several
+ * processes share the one CPU round-robin; a process that takes a major
+ * fault waits for the paging device, which serves one request at a time in
+ * arrival order (requests queue); a process in a non-paging I/O burst waits
+ * for its own device; the CPU idles only when no process is ready. This is
+ * what turns vmsim's counters into the textbook picture of multiprogramming
+ * and thrashing: CPU utilisation against the number of processes.
+ *
+ *   time ──►   CPU  | P1 ██▌ P2 ███ P3 █▌ idle ·· P1 ██ ...
+ *          paging   |      [P1 read ][P3 read ][P1 read ]   one at a time
+ *          I/O      |            [P2 I/O burst ........]   never queues
+ *
+ * Time is counted in CPU cycles. A slice of a process costs what vm_sys_stats'
+ * cost model charges for its accesses (TLB hits, walks, minor faults,
+ * zeroing, copies, context switches; everything but the major-fault wait)
+ * plus the work the workload attaches to each access. The major-fault wait
+ * is not CPU time here: the process blocks for the device instead.
+ *
+ * Only the public vm_* API is used; the scheduler drives vm_access like any
+ * other caller, so the kernel's counters (vm_sys_stats, vm_proc_stats) stay
+ * true. Runs are deterministic for a given configuration and seed.
+ */
+#ifndef VMSIM_SCHED_H
+#define VMSIM_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmsim/vm.h"
+
+/* ---- paging-device presets ---------------------------------------------- */
+
+/*
+ * The major-fault latency of a named paging device, in *@ns: "nvme" (a fast
+ * NVMe drive, 20 us), "ssd" (100 us, vmsim's default), "hdd" (a 7200 rpm
+ * disk: seek plus half a turn, 10 ms). Returns 0, or VMSIM_EINVAL for any
+ * other name (*@ns untouched).
+ */
+int vm_device_preset(const char *name, uint64_t *ns /* out */);
+
+/* The preset names in the order above, NULL-terminated (for usage texts). */
+const char *const *vm_device_preset_names(void);
+
+/* ---- workloads ------------------------------------------------------------ */
+
+/* One step of a process: an access, the CPU work that goes with it, and
+ * optionally a non-paging I/O burst right after it. */
+struct vm_sched_op {
+	vaddr_t va;		  /* first byte touched */
+	uint32_t size;		  /* bytes, 1 .. 1 MiB */
+	enum vm_access_kind kind; /* load, store or fetch */
+	uint32_t compute;	  /* CPU cycles of work beyond the cost model's */
+	uint64_t io_ns;		  /* > 0: then block this long on non-paging I/O */
+};
+
+/*
+ * A workload generator: write process @pid's next step into *@op. Return 0
+ * (the step is in *@op), 1 (the process has finished: it is no longer
+ * scheduled and is not ended in the kernel) or a negative VMSIM_E* (the
+ * run stops with that error). Called only when the process runs.
+ */
+typedef int (*vm_sched_next_fn)(void *arg, int pid, struct vm_sched_op *op /* out */);
+
+/* Access order of the built-in model over its W pages. */
+enum vm_sched_pattern {
+	VM_SCHED_UNIFORM = 0, /* each access picks one of the W pages uniformly (seeded) */
+	VM_SCHED_LOOP = 1,    /* 0, 1, ..., W-1, 0, 1, ...: LRU's and clock's worst case */
+};
+
+/*
+ * The built-in model: a process that computes over W pages of private
+ * anonymous memory and does some I/O now and then. Its first W accesses
+ * store to each page once, in order (populating its memory); after that it
+ * follows @pattern. Between I/O bursts it makes a number of accesses drawn
+ * uniformly from [B/2, 3B/2] (seeded), so identical processes drift apart.
+ */
+struct vm_sched_model {
+	uint64_t pages;		       /* W: pages it works on (> 0) */
+	enum vm_sched_pattern pattern; /* order of accesses after the first pass */
+	uint32_t write_pct;	       /* % of accesses after the first pass that store */
+	uint32_t compute;	       /* c: CPU cycles of work per access */
+	uint64_t io_every;	       /* B: mean accesses between I/O bursts; 0: no I/O */
+	uint64_t io_ns;		       /* D: length of each burst */
+};
+
+/* One process to schedule: an existing one driven by a generator, or a new
+ * one the scheduler creates (vm_process_create plus one vm_mmap of W pages)
+ * and drives with the built-in model. */
+struct vm_sched_task {
+	vm_sched_next_fn next;	     /* non-NULL: drive process @pid with it */
+	void *arg;		     /*   passed to @next */
+	int pid;		     /*   an existing live process */
+	struct vm_sched_model model; /* @next NULL: the built-in model */
+};
+
+struct vm_sched_cfg {
+	const struct vm_sched_task *tasks; /* the processes, in initial run-queue order */
+	unsigned ntasks;		   /* > 0 */
+	uint64_t quantum;		   /* time slice in accesses; 0: 1000 */
+	uint64_t duration_ns;		   /* stop once the measured time reaches it; 0: none */
+	uint64_t max_accesses;		   /* stop after this many measured accesses; 0: none */
+	uint64_t warmup_ns;		   /* run this long first, outside the measurement */
+	uint64_t wss_window;		   /* tau in each process's own accesses; 0: 10000 */
+	bool writeback_on_device;	   /* swap-outs occupy the paging device (nobody waits) */
+	uint64_t seed;			   /* the built-in model's random choices */
+};
+
+/* Defaults: no tasks, quantum 1000 accesses, 100 ms measured after 10 ms of
+ * warm-up, tau 10000, write-back on the device, seed 1. */
+void vm_sched_cfg_default(struct vm_sched_cfg *cfg /* out */);
+
+/* ---- results ------------------------------------------------------------- */
+
+/* One process over the measured period. */
+struct vm_sched_proc_result {
+	int pid;		/* its pid (created ones included) */
+	uint64_t accesses;	/* vm_access calls it made */
+	uint64_t faults_major;	/* of which took a major fault */
+	uint64_t io_bursts;	/* non-paging I/O bursts it started */
+	uint64_t cpu_cycles;	/* running on the CPU */
+	uint64_t ready_cycles;	/* ready, waiting for the CPU */
+	uint64_t paging_cycles; /* blocked on the paging device (queue and service) */
+	uint64_t io_cycles;	/* blocked on non-paging I/O */
+	uint64_t wss_pages;	/* mean working set: distinct pages per window of tau */
+	uint64_t wss_last;	/*   in its last complete window (0: none completed) */
+	bool finished;		/* its generator returned 1 */
+	bool killed;		/* it died (SIGSEGV or the OOM killer) */
+};
+
+/* The paging device over the measured period. */
+struct vm_sched_dev_result {
+	uint64_t reads;		 /* page reads: one per major fault */
+	uint64_t writes;	 /* swap-outs it carried (writeback_on_device) */
+	double busy;		 /* fraction of the measured time it was serving */
+	double mean_wait_ns;	 /* request issued -> service starts (queueing), mean */
+	double mean_response_ns; /* request issued -> done, mean over reads */
+	uint64_t max_queue;	 /* most requests outstanding at once */
+};
+
+struct vm_sched_result {
+	/* time, in cycles of the configured clock, over the measured period */
+	uint64_t wall_cycles; /* simulated wall time */
+	uint64_t busy_cycles; /* the CPU ran some process */
+	uint64_t idle_cycles; /* no process was ready */
+	double wall_seconds;  /* wall_cycles at the configured clock */
+	double utilisation;   /* busy / wall */
+	/* paging activity */
+	uint64_t accesses;	    /* all processes */
+	uint64_t faults_major;	    /* the kernel's count (vm_sys_stats) */
+	uint64_t faults_minor;	    /* the kernel's count */
+	double faults_per_second;   /* major faults per simulated second */
+	double faults_per_access;   /* major faults per access */
+	uint64_t swap_ins;	    /* pages read back from swap */
+	uint64_t swap_outs;	    /* pages written to swap */
+	uint64_t refaults;	    /* swap-ins of recently evicted pages */
+	double refaults_per_second; /* refaults per simulated second */
+	uint64_t context_switches;  /* the kernel's count */
+	struct vm_sched_dev_result dev;
+	/* working sets and thrashing */
+	uint64_t wss_total_pages;  /* sum of the processes' mean working sets */
+	uint64_t frames_available; /* frames user pages may use: total - page tables - kernel */
+	bool thrashing;		   /* wss_total_pages > frames_available and >= 1% of accesses
+				      take a major fault */
+	bool kernel_thrashing;	   /* vm_sys_stats' flag at the end (needs its wss_window) */
+	uint64_t kernel_wss_total; /* vm_sys_stats' wss_total at the end (bytes) */
+	/* per process, in task order */
+	unsigned nprocs;		    /* = cfg->ntasks */
+	struct vm_sched_proc_result *procs; /* nprocs entries; vm_sched_result_release frees */
+};
+
+/*
+ * Run the tasks of @cfg on @sys until the measured period (after warm-up)
+ * reaches duration_ns or max_accesses, whichever comes first, or until no
+ * process is left. At least one limit is needed unless every task has a
+ * generator. The period ends at a slice boundary, so it may overshoot by a
+ * slice. Returns 0 with *@out filled (release it with
+ * vm_sched_result_release), or VMSIM_EINVAL (no tasks, no limit, a dead
+ * pid, W = 0, a bad op size), VMSIM_ENOHOSTMEM, or an error of
+ * vm_process_create, vm_mmap, vm_access or a generator: then *@out holds
+ * nothing to release, and the processes created so far stay in @sys.
+ */
+int vm_sched_run(struct vm_system *sys, const struct vm_sched_cfg *cfg,
+		 struct vm_sched_result *out /* out */);
+
+/* Free what vm_sched_run put in @res (the per-process array). */
+void vm_sched_result_release(struct vm_sched_result *res);
+
+/* ---- the classic curve ---------------------------------------------------- */
+
+/*
+ * CPU utilisation against the degree of multiprogramming: for N = 1 ..
+ * nmax, a fresh machine of M frames (with swap) runs N identical processes
+ * of the built-in model with W = proc.pages. Below N·W ≈ M, each process
+ * added fills CPU time the others leave idle during their I/O; beyond it,
+ * the working sets no longer fit, every process waits on the one paging
+ * device, and utilisation collapses.
+ */
+struct vm_curve_cfg {
+	uint64_t frames;	    /* M: RAM in 4 KiB frames (>= 64) */
+	unsigned nmax;		    /* N runs from 1 to nmax */
+	struct vm_sched_model proc; /* each process; proc.pages is W */
+	const char *policy;	    /* replacement policy; NULL: the default (clock) */
+	uint64_t major_fault_ns;    /* paging-device latency; 0: the default (ssd) */
+	uint64_t duration_ns;	    /* measured time per point */
+	uint64_t warmup_ns;	    /* warm-up per point */
+	uint64_t quantum;	    /* time slice in accesses; 0: 1000 */
+	uint64_t wss_window;	    /* tau, also the kernel's sampling period */
+	bool writeback_on_device;   /* as in vm_sched_cfg */
+	uint64_t seed;		    /* machine and workload seed */
+};
+
+/* Defaults: M = 1024 frames (4 MiB), nmax 16, W = 128 pages, uniform
+ * accesses with 10% stores, c = 3000 cycles (1 us at 3 GHz), an I/O burst
+ * of 500 us every 100 accesses, clock, ssd, 100 ms per point after 10 ms of
+ * warm-up, tau 10000, write-back on the device, seed 1. */
+void vm_curve_cfg_default(struct vm_curve_cfg *cfg /* out */);
+
+/* One point of the curve. */
+struct vm_curve_point {
+	unsigned n;		  /* degree of multiprogramming N */
+	double load;		  /* N·W / M */
+	double utilisation;	  /* CPU busy / wall time */
+	double faults_per_second; /* major faults per simulated second */
+	double faults_per_access; /* major faults per access */
+	double device_busy;	  /* fraction of time the paging device served */
+	double mean_fault_ns;	  /* mean major-fault response (queue + service) */
+	uint64_t accesses;	  /* accesses in the measured period */
+	uint64_t wss_total_pages; /* sum of working sets (pages) */
+	bool thrashing;		  /* vm_sched_result.thrashing */
+};
+
+/*
+ * Compute the curve into @out[0 .. nmax-1] (point i has N = i + 1).
+ * Returns 0, VMSIM_EINVAL (nmax 0, W 0, M too small, bad policy), or an
+ * error of vm_system_new / vm_sched_run (points before it are filled).
+ */
+int vm_thrashing_curve(const struct vm_curve_cfg *cfg, struct vm_curve_point *out /* out */);
+
+#endif
