@@ -58,7 +58,15 @@ struct vmsim_config {
 	uint64_t fault_around_bytes; /* read faults on files also map cached neighbours (Linux: 64
 					KiB) */
 	uint64_t readahead_kb;	     /* file readahead window (Linux's read_ahead_kb: 128) */
+	/* huge pages */
+	int thp;	     /* transparent huge pages: VM_THP_NEVER, _MADVISE, _ALWAYS */
+	uint64_t hugetlb_2m; /* 2 MiB pages reserved for MAP_HUGETLB at start */
+	uint64_t hugetlb_1g; /* 1 GiB pages reserved for MAP_HUGETLB | MAP_HUGE_1GB */
 };
+
+#define VM_THP_NEVER   0 /* never: 4 KiB pages only */
+#define VM_THP_MADVISE 1 /* in areas given MADV_HUGEPAGE (Debian's default) */
+#define VM_THP_ALWAYS  2 /* in every anonymous area unless MADV_NOHUGEPAGE */
 
 /* Defaults: 1 GiB of RAM, the "skylake" CPU preset, 4-level paging, no data
  * mode, SIGSEGV kills, a 3 GHz cost model with an SSD-like major fault,
@@ -120,12 +128,17 @@ int vm_pid_next(const struct vm_system *sys, int after);
 #define VM_MAP_NORESERVE       0x4000
 #define VM_MAP_POPULATE	       0x8000
 #define VM_MAP_FIXED_NOREPLACE 0x100000
+#define VM_MAP_HUGETLB	       0x40000	   /* from the hugetlb pool (2 MiB unless _1GB) */
+#define VM_MAP_HUGE_2MB	       (21U << 26) /* MAP_HUGETLB page size: 2 MiB */
+#define VM_MAP_HUGE_1GB	       (30U << 26) /* MAP_HUGETLB page size: 1 GiB */
 
 #define VM_MADV_NORMAL	   0
 #define VM_MADV_RANDOM	   1
 #define VM_MADV_SEQUENTIAL 2
 #define VM_MADV_WILLNEED   3
 #define VM_MADV_DONTNEED   4
+#define VM_MADV_HUGEPAGE   14
+#define VM_MADV_NOHUGEPAGE 15
 
 /* mmap(): map @len bytes at @addr (a hint unless MAP_FIXED*) and return the
  * address in *@out. Without MAP_ANONYMOUS, @fd is a file from vm_file_open
@@ -152,8 +165,10 @@ int vm_mprotect(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int 
  * afterwards (the old one if the request cannot be met, as Linux does). */
 int vm_brk(struct vm_system *sys, int pid, vaddr_t addr, vaddr_t *out /* out */);
 
-/* madvise(): MADV_DONTNEED drops the pages of a private anonymous range (the
- * next touch sees zeros); the others record the advice. EINVAL, ENOMEM. */
+/* madvise(): MADV_DONTNEED drops the pages of a range (a private anonymous
+ * page's next touch sees zeros, a file page comes back from the file);
+ * MADV_HUGEPAGE / MADV_NOHUGEPAGE allow or forbid transparent huge pages;
+ * the others record the access pattern (readahead). EINVAL, ENOMEM. */
 int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int advice);
 
 #define VM_MS_ASYNC	 1
@@ -209,6 +224,7 @@ enum vm_segv_reason {
 	VM_SEGV_ACCERR = 2, /* the mapping forbids the access (SEGV_ACCERR) */
 	VM_SIGBUS_IO = 3,   /* SIGBUS: the page could not be read back (swap or file I/O error) */
 	VM_SIGBUS_EOF = 4,  /* SIGBUS: a file mapping touched past the end of the file */
+	VM_SIGBUS_HUGETLB = 5, /* SIGBUS: a MAP_HUGETLB fault found its pool empty */
 };
 
 /* What one access did. */
@@ -296,6 +312,8 @@ struct vm_proc_stats {
 	uint64_t swapcache_hits; /* swap faults served from the swap cache (minor) */
 	bool oom_killed;	 /* ended by the out-of-memory killer */
 	uint64_t wss;		 /* working-set size at the last sample (bytes), if sampling */
+	uint64_t anon_huge;	 /* AnonHugePages: bytes of transparent huge pages mapped */
+	uint64_t hugetlb;	 /* HugetlbPages: bytes of hugetlb pages mapped (not in RSS) */
 };
 
 int vm_proc_stats(struct vm_system *sys, int pid, struct vm_proc_stats *out /* out */);
@@ -319,43 +337,50 @@ int vm_smaps(struct vm_system *sys, int pid, int (*fn)(const struct vm_smaps_ent
 	     void *arg);
 
 struct vm_sys_stats {
-	uint64_t frames_total;	    /* RAM in 4 KiB frames */
-	uint64_t frames_free;	    /* in the buddy allocator */
-	uint64_t frames_pagetable;  /* holding page tables (kernel memory) */
-	uint64_t frames_user;	    /* holding user pages (zero page excluded) */
-	uint64_t frames_kernel;	    /* other kernel frames (the zero page) */
-	uint64_t processes;	    /* live processes */
-	uint64_t segvs;		    /* SIGSEGVs raised */
-	uint64_t context_switches;  /* process switches on the CPU */
-	uint64_t tlb_shootdowns;    /* kernel-initiated TLB invalidations (pages) */
-	uint64_t tlb_flushes;	    /* kernel-initiated whole-PCID flushes */
-	uint64_t swap_total;	    /* swap slots */
-	uint64_t swap_used;	    /* swap slots in use */
-	uint64_t swap_outs;	    /* pages written to swap */
-	uint64_t swap_ins;	    /* pages read from swap */
-	uint64_t swapcache_hits;    /* swap faults that found the page still in memory */
-	uint64_t pages_scanned;	    /* candidates the reclaimer looked at */
-	uint64_t pages_reclaimed;   /* frames freed by reclaim */
-	uint64_t clean_drops;	    /* reclaimed pages whose swap copy was still valid: no write */
-	uint64_t refaults;	    /* swap-ins of pages evicted recently (refault distance) */
-	uint64_t kswapd_runs;	    /* background reclaim passes (free below low) */
-	uint64_t direct_reclaims;   /* allocations that had to reclaim first */
-	uint64_t oom_kills;	    /* processes killed for lack of memory */
-	uint64_t faults_minor;	    /* all processes */
-	uint64_t faults_major;	    /* all processes */
-	uint64_t file_reads;	    /* pages read from files into the page cache */
-	uint64_t file_writes;	    /* dirty file pages written back */
-	uint64_t readahead_pages;   /* of the reads, pages read ahead of the faults */
-	uint64_t fault_around_maps; /* pages mapped by fault-around without a fault */
-	uint64_t page_cache;	    /* bytes in the page cache now (shared memory included) */
-	uint64_t wss_total;	    /* bytes: the working sets together at the last sample */
-	uint64_t wss_samples;	    /* working-set samples taken (wss_window) */
-	bool thrashing;		    /* the last sample: working sets exceed RAM, faults climb */
-	uint64_t cycles;	    /* estimated cycles of the run (cost model) */
-	uint64_t cycles_compute;    /* of which the accesses themselves */
-	double seconds;		    /* cycles at the configured clock */
-	double cpu_utilisation;	    /* compute cycles / all cycles (fault waits included) */
-	struct vmsim_mmu_stats mmu; /* the CPU's MMU counters */
+	uint64_t frames_total;	     /* RAM in 4 KiB frames */
+	uint64_t frames_free;	     /* in the buddy allocator */
+	uint64_t frames_pagetable;   /* holding page tables (kernel memory) */
+	uint64_t frames_user;	     /* holding user pages (zero page excluded) */
+	uint64_t frames_kernel;	     /* other kernel frames (the zero page) */
+	uint64_t processes;	     /* live processes */
+	uint64_t segvs;		     /* SIGSEGVs raised */
+	uint64_t context_switches;   /* process switches on the CPU */
+	uint64_t tlb_shootdowns;     /* kernel-initiated TLB invalidations (pages) */
+	uint64_t tlb_flushes;	     /* kernel-initiated whole-PCID flushes */
+	uint64_t swap_total;	     /* swap slots */
+	uint64_t swap_used;	     /* swap slots in use */
+	uint64_t swap_outs;	     /* pages written to swap */
+	uint64_t swap_ins;	     /* pages read from swap */
+	uint64_t swapcache_hits;     /* swap faults that found the page still in memory */
+	uint64_t pages_scanned;	     /* candidates the reclaimer looked at */
+	uint64_t pages_reclaimed;    /* frames freed by reclaim */
+	uint64_t clean_drops;	     /* reclaimed pages whose swap copy was still valid: no write */
+	uint64_t refaults;	     /* swap-ins of pages evicted recently (refault distance) */
+	uint64_t kswapd_runs;	     /* background reclaim passes (free below low) */
+	uint64_t direct_reclaims;    /* allocations that had to reclaim first */
+	uint64_t oom_kills;	     /* processes killed for lack of memory */
+	uint64_t faults_minor;	     /* all processes */
+	uint64_t faults_major;	     /* all processes */
+	uint64_t file_reads;	     /* pages read from files into the page cache */
+	uint64_t file_writes;	     /* dirty file pages written back */
+	uint64_t readahead_pages;    /* of the reads, pages read ahead of the faults */
+	uint64_t fault_around_maps;  /* pages mapped by fault-around without a fault */
+	uint64_t page_cache;	     /* bytes in the page cache now (shared memory included) */
+	uint64_t thp_fault_alloc;    /* faults that got a transparent huge page */
+	uint64_t thp_fault_fallback; /* eligible faults that fell back to 4 KiB (no 2 MiB block) */
+	uint64_t thp_split;	     /* huge pages split into 4 KiB pages */
+	uint64_t anon_huge;	     /* bytes mapped by transparent huge pages now */
+	uint64_t thp_untouched;	     /* bytes of those never accessed (internal fragmentation) */
+	uint64_t hugetlb_total;	     /* bytes in the hugetlb pools */
+	uint64_t hugetlb_free;	     /* of which not mapped */
+	uint64_t wss_total;	     /* bytes: the working sets together at the last sample */
+	uint64_t wss_samples;	     /* working-set samples taken (wss_window) */
+	bool thrashing;		     /* the last sample: working sets exceed RAM, faults climb */
+	uint64_t cycles;	     /* estimated cycles of the run (cost model) */
+	uint64_t cycles_compute;     /* of which the accesses themselves */
+	double seconds;		     /* cycles at the configured clock */
+	double cpu_utilisation;	     /* compute cycles / all cycles (fault waits included) */
+	struct vmsim_mmu_stats mmu;  /* the CPU's MMU counters */
 };
 
 int vm_sys_stats(struct vm_system *sys, struct vm_sys_stats *out /* out */);

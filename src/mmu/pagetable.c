@@ -147,6 +147,27 @@ int pt_protect(struct pagetable *pt, vaddr_t va, uint64_t set, uint64_t clear)
 	return 0;
 }
 
+int pt_split_2m(struct pagetable *pt, vaddr_t va)
+{
+	unsigned level;
+	pte_t *pd = pt_lookup(pt, va, &level);
+	if (!pd || level != 2 || !pte_present(*pd) || !pte_huge(*pd))
+		return VMSIM_ENOENT;
+	pfn_t table;
+	int rc = table_alloc(pt, &table);
+	if (rc)
+		return rc;
+	pte_t e = *pd;
+	pfn_t pfn = pte_pfn(e, true);
+	/* the PAT bit of a huge leaf sits at bit 12; in a 4 KiB leaf at bit 7 */
+	uint64_t flags = (e & ~(PTE_PFN_MASK | PTE_PS)) | ((e & PTE_PAT_LARGE) ? PTE_PS : 0);
+	pte_t *t = pt_table(pt->pm, table);
+	for (unsigned i = 0; i < PTE_ENTRIES; i++)
+		t[i] = pte_make(pfn + i, flags);
+	*pd = pte_make(table, PTE_TABLE_FLAGS);
+	return 0;
+}
+
 /* Prune the subtree of @table (at @level) covering [@base, @base + span);
  * returns true when the table maps nothing any more. */
 static bool prune(struct pagetable *pt, pfn_t table, unsigned level, vaddr_t base, vaddr_t start,
@@ -197,12 +218,19 @@ uint64_t pt_prune(struct pagetable *pt, vaddr_t start, vaddr_t end)
 	return freed;
 }
 
+/* Visit the leaves of the subtree of @table (level @level, mapping from
+ * @base) that lie in [@start, @end] (@end inclusive: it may be the top of
+ * the address space). */
 static int for_each(const struct pagetable *pt, pfn_t table, unsigned level, vaddr_t base,
+		    vaddr_t start, vaddr_t end,
 		    int (*fn)(vaddr_t, pte_t *, enum vmsim_page_size, void *), void *arg)
 {
 	pte_t *t = pt_table(pt->pm, table);
 	uint64_t span = pte_level_span(level);
-	for (unsigned i = 0; i < PTE_ENTRIES; i++) {
+	unsigned first = start > base ? (unsigned)((start - base) / span) : 0;
+	unsigned last =
+	    end - base >= span * PTE_ENTRIES ? PTE_ENTRIES - 1 : (unsigned)((end - base) / span);
+	for (unsigned i = first; i <= last; i++) {
 		if (!t[i] || (!pte_present(t[i]) && level > 1))
 			continue;
 		vaddr_t va = base + (uint64_t)i * span;
@@ -211,7 +239,7 @@ static int for_each(const struct pagetable *pt, pfn_t table, unsigned level, vad
 			rc = fn(va_canonical(va, va_bits(pt->levels)), &t[i],
 				(enum vmsim_page_size)(level - 1), arg);
 		else
-			rc = for_each(pt, pte_pfn(t[i], false), level - 1, va, fn, arg);
+			rc = for_each(pt, pte_pfn(t[i], false), level - 1, va, start, end, fn, arg);
 		if (rc)
 			return rc;
 	}
@@ -222,5 +250,20 @@ int pt_for_each_leaf(const struct pagetable *pt,
 		     int (*fn)(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg),
 		     void *arg)
 {
-	return for_each(pt, pt->root, pt->levels, 0, fn, arg);
+	return pt_for_each_leaf_range(pt, 0, ~0ULL, fn, arg);
+}
+
+int pt_for_each_leaf_range(const struct pagetable *pt, vaddr_t start, vaddr_t end,
+			   int (*fn)(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg),
+			   void *arg)
+{
+	unsigned bits = va_bits(pt->levels);
+	vaddr_t mask = (1ULL << bits) - 1;
+	if (start >= end)
+		return 0;
+	/* table indexes see addresses without their sign bits */
+	vaddr_t lo = start & mask, hi = (end - 1) & mask;
+	if (lo > hi)
+		return 0;
+	return for_each(pt, pt->root, pt->levels, 0, lo, hi, fn, arg);
 }

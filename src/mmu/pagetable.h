@@ -76,6 +76,13 @@ int pt_unmap(struct pagetable *pt, vaddr_t va, pte_t *old /* out */,
  * VMSIM_EINVAL (@set or @clear touch PFN/P/PS) or VMSIM_ENOENT. */
 int pt_protect(struct pagetable *pt, vaddr_t va, uint64_t set, uint64_t clear);
 
+/* Replace the 2 MiB leaf mapping @va by a new page table of 512 4 KiB
+ * leaves mapping the same frames with the same flags (A and D included),
+ * as Linux's split of a huge PMD. Returns 0, VMSIM_ENOENT (no 2 MiB leaf
+ * there), VMSIM_ENOMEM / VMSIM_ENOHOSTMEM (nothing changed). The caller
+ * flushes TLB entries of the range. */
+int pt_split_2m(struct pagetable *pt, vaddr_t va);
+
 /* Free the tables below the root that map nothing in [@start, @end), as
  * Linux's free_pgtables does after munmap. Returns the number freed. The
  * caller must flush paging-structure caches afterwards. */
@@ -88,5 +95,12 @@ uint64_t pt_prune(struct pagetable *pt, vaddr_t start, vaddr_t end);
 int pt_for_each_leaf(const struct pagetable *pt,
 		     int (*fn)(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg),
 		     void *arg);
+
+/* As pt_for_each_leaf, for the leaves that start in [@start, @end) only
+ * (plus a huge leaf that covers @start): tables outside the range are not
+ * visited, so a small range costs little whatever the address space. */
+int pt_for_each_leaf_range(const struct pagetable *pt, vaddr_t start, vaddr_t end,
+			   int (*fn)(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg),
+			   void *arg);
 
 #endif

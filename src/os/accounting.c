@@ -29,18 +29,21 @@ static int smaps_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg
 		return 1;
 	if (va < c->start)
 		return 0;
-	(void)ps;
 	pte_t pte = *leaf;
 	if (pte_is_swap(pte)) {
 		c->e->swap += VMSIM_PAGE_SIZE;
 		return 0;
 	}
-	pfn_t pfn = pte_pfn(pte, false);
-	if (pfn == c->sys->zero_pfn)
+	pfn_t pfn = pte_pfn(pte, ps != VMSIM_PAGE_4K);
+	if (is_zero_pfn(c->sys, pfn))
 		return 0;
 	const struct frame *f = phys_frame(&c->sys->pm, pfn);
-	const uint64_t pg = VMSIM_PAGE_SIZE;
+	const uint64_t pg = 1ULL << vmsim_page_shift(ps);
 	struct vm_smaps_entry *e = c->e;
+	if (f->flags & FRAME_HUGETLB)
+		return 0; /* hugetlb pages are not in Rss (HugetlbPages counts them) */
+	if (ps != VMSIM_PAGE_4K)
+		e->anon_huge += pg;
 	bool dirty = pte & PTE_D;
 	e->rss += pg;
 	if (pte & PTE_A)
@@ -73,16 +76,7 @@ static void fill_smaps(struct vm_system *sys, struct process *p, const struct vm
 	e->flags = v->flags;
 	e->name = v->name;
 	e->size = v->end - v->start;
-	if (e->size <= 64 * VMSIM_PAGE_SIZE) {
-		for (vaddr_t va = v->start; va < v->end; va += VMSIM_PAGE_SIZE) {
-			unsigned level;
-			pte_t *pte = pt_lookup(&p->pt, va, &level);
-			if (pte && *pte && level == 1)
-				smaps_one(va, pte, VMSIM_PAGE_4K, &c);
-		}
-	} else {
-		pt_for_each_leaf(&p->pt, smaps_one, &c);
-	}
+	pt_for_each_leaf_range(&p->pt, v->start, v->end, smaps_one, &c);
 	e->pss = c.pss_frac >> 12;
 }
 
@@ -130,6 +124,7 @@ int vm_proc_stats(struct vm_system *sys, int pid, struct vm_proc_stats *out)
 	out->rss = out->rss_anon + out->rss_file + out->rss_shmem;
 	out->pte_bytes = p->pt.ntables * pg;
 	out->swap = p->swap_ents * pg;
+	out->hugetlb = p->hugetlb_pages * pg;
 	out->wss = p->wss * pg;
 	out->nr_vmas = p->vmas.n;
 	/* one walk over all pages for PSS and USS */
@@ -137,6 +132,7 @@ int vm_proc_stats(struct vm_system *sys, int pid, struct vm_proc_stats *out)
 	struct vma all = {.start = 0, .end = USER_TOP, .name = ""};
 	fill_smaps(sys, p, &all, &e);
 	out->pss = e.pss;
+	out->anon_huge = e.anon_huge;
 	out->uss = e.private_clean + e.private_dirty;
 	for (size_t i = 0; i < p->vmas.n; i++)
 		out->vm_size += p->vmas.v[i].end - p->vmas.v[i].start;

@@ -31,13 +31,14 @@ struct check {
 	char *why;
 	size_t whylen;
 	int rc;
-	uint32_t *maps;			  /* expected mapcount per frame */
-	uint32_t *refs;			  /* expected refcount per frame */
-	uint32_t *slots;		  /* expected reference count per swap slot */
-	struct process *p;		  /* process being walked */
-	uint64_t anon, shmem, file, swap; /* its pages by kind */
-	struct vfile *vf;		  /* file whose cache is being counted */
-	uint64_t cached;		  /* its pages counted */
+	uint32_t *maps;				   /* expected mapcount per frame */
+	uint32_t *refs;				   /* expected refcount per frame */
+	uint32_t *slots;			   /* expected reference count per swap slot */
+	struct process *p;			   /* process being walked */
+	uint64_t anon, shmem, file, swap, hugetlb; /* its pages by kind */
+	uint64_t pool;				   /* hugetlb frames counted in the pools */
+	struct vfile *vf;			   /* file whose cache is being counted */
+	uint64_t cached;			   /* its pages counted */
 };
 
 __attribute__((format(printf, 2, 3))) static void fail(struct check *c, const char *fmt, ...)
@@ -61,13 +62,16 @@ static int check_leaf(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *ar
 	pte_t e = *leaf;
 	unsigned long long a = va;
 
-	if (ps != VMSIM_PAGE_4K) {
-		fail(c, "pid %d: huge leaf at %#llx", p->pid, a);
+	bool huge = ps != VMSIM_PAGE_4K;
+	uint64_t pages = 1ULL << (9 * (unsigned)ps);
+	struct vma *v = vma_find(&p->vmas, va);
+	if (!v || (huge && va + (pages << VMSIM_PAGE_SHIFT) > v->end)) {
+		fail(c, "pid %d: page %#llx is mapped outside every VMA", p->pid, a);
 		return 1;
 	}
-	struct vma *v = vma_find(&p->vmas, va);
-	if (!v) {
-		fail(c, "pid %d: page %#llx is mapped outside every VMA", p->pid, a);
+	if (huge != (v->hugetlb != 0) && !(huge && ps == VMSIM_PAGE_2M && !v->file)) {
+		fail(c, "pid %d: a %s leaf at %#llx in a %s area", p->pid, vmsim_page_size_name(ps),
+		     a, v->hugetlb ? "hugetlb" : "small-page");
 		return 1;
 	}
 	if (pte_is_swap(e)) {
@@ -81,7 +85,7 @@ static int check_leaf(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *ar
 		c->swap++;
 		return 0;
 	}
-	pfn_t pfn = pte_pfn(e, false);
+	pfn_t pfn = pte_pfn(e, huge);
 	if (pfn >= sys->pm.nframes) {
 		fail(c, "pid %d: page %#llx maps frame %#llx beyond RAM", p->pid, a,
 		     (unsigned long long)pfn);
@@ -96,18 +100,22 @@ static int check_leaf(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *ar
 			fail(c, "pid %d: page %#llx writable in a read-only area", p->pid, a);
 		if (!(e & PTE_NX) && !(v->prot & VM_PROT_EXEC))
 			fail(c, "pid %d: page %#llx executable in a no-exec area", p->pid, a);
-		if ((e & PTE_RW) && pfn == sys->zero_pfn)
+		if ((e & PTE_RW) && is_zero_pfn(sys, pfn))
 			fail(c, "pid %d: the zero page is writable at %#llx", p->pid, a);
 	} else if (v->prot != VM_PROT_NONE) {
 		fail(c, "pid %d: PROT_NONE entry at %#llx in an accessible area", p->pid, a);
 	}
-	if (pfn == sys->zero_pfn)
+	if (is_zero_pfn(sys, pfn))
 		return c->rc;
 	c->maps[pfn]++;
 	c->refs[pfn]++;
 	const struct frame *f = phys_frame(&sys->pm, pfn);
-	if (!(f->flags & FRAME_FILE))
-		c->anon++;
+	if (huge && ((f->flags & FRAME_HUGETLB) != 0) != (v->hugetlb != 0))
+		fail(c, "pid %d: huge leaf %#llx and its frame disagree on hugetlb", p->pid, a);
+	if (f->flags & FRAME_HUGETLB)
+		c->hugetlb += pages;
+	else if (!(f->flags & FRAME_FILE))
+		c->anon += pages;
 	else if (((const struct vfile *)f->owner)->kind == VF_SHMEM)
 		c->shmem++;
 	else
@@ -187,10 +195,11 @@ int vm_check(struct vm_system *sys, char *why, size_t whylen)
 		if (!p || !p->alive)
 			continue;
 		c.p = p;
-		c.anon = c.shmem = c.file = c.swap = 0;
+		c.anon = c.shmem = c.file = c.swap = c.hugetlb = 0;
 		pt_for_each_leaf(&p->pt, check_leaf, &c);
-		if (!c.rc && (c.anon != p->rss_anon || c.shmem != p->rss_shmem ||
-			      c.file != p->rss_file || c.swap != p->swap_ents))
+		if (!c.rc &&
+		    (c.anon != p->rss_anon || c.shmem != p->rss_shmem || c.file != p->rss_file ||
+		     c.swap != p->swap_ents || c.hugetlb != p->hugetlb_pages))
 			fail(&c,
 			     "pid %d: counters anon %llu file %llu shmem %llu swap %llu, page "
 			     "tables %llu %llu %llu %llu",
@@ -258,9 +267,11 @@ int vm_check(struct vm_system *sys, char *why, size_t whylen)
 		if (f->flags & FRAME_PAGETABLE) {
 			pt_frames++;
 		} else if (f->flags & FRAME_ZERO) {
-			if (pfn != sys->zero_pfn)
+			if (pfn != sys->zero_pfn && pfn != sys->huge_zero_pfn)
 				fail(&c, "frame %#llx: a second zero page",
 				     (unsigned long long)pfn);
+		} else if ((f->flags & FRAME_HUGETLB) && f->refcount == 0 && c.maps[pfn] == 0) {
+			c.pool += 1ULL << f->order; /* waiting in its pool */
 		} else if (f->mapcount != c.maps[pfn] || f->refcount != c.refs[pfn]) {
 			fail(&c, "frame %#llx: mapcount %u refcount %u, expected %u and %u",
 			     (unsigned long long)pfn, f->mapcount, f->refcount, c.maps[pfn],
@@ -278,6 +289,12 @@ int vm_check(struct vm_system *sys, char *why, size_t whylen)
 		}
 		lru += (f->flags & FRAME_LRU) != 0;
 	}
+	uint64_t pool = 0;
+	for (unsigned ps = 1; ps < VMSIM_NPAGE_SIZES; ps++)
+		pool += sys->hugetlb_nfree[ps] << (9 * ps);
+	if (!c.rc && pool != c.pool)
+		fail(&c, "hugetlb pools hold %llu frames, counted %llu", (unsigned long long)pool,
+		     (unsigned long long)c.pool);
 	if (!c.rc && lru != sys->lru_pages)
 		fail(&c, "the policy tracks %llu frames, counted %llu",
 		     (unsigned long long)sys->lru_pages, (unsigned long long)lru);

@@ -109,7 +109,7 @@ static int do_cow_break(struct vm_system *sys, struct process *p, struct vma *vm
 	struct flush_batch b;
 	int rc;
 
-	if (old == sys->zero_pfn) {
+	if (is_zero_pfn(sys, old)) {
 		/* the first write to a page read before: a fresh zeroed frame */
 		rc = do_anon_fault(sys, p, vma, va, slot);
 	} else {
@@ -372,11 +372,39 @@ int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsign
 		*reason = VM_SEGV_ACCERR;
 		return 1;
 	}
+	bool write = acc & VMSIM_ACC_WRITE;
+	bool major = false;
+	unsigned level;
+	pte_t *upper = pt_lookup(&p->pt, va, &level);
+	if (level > 1 && upper && pte_present(*upper)) {
+		/* a huge leaf maps it: a write to a read-only huge page */
+		VMSIM_BUG_ON(!write || (*upper & PTE_RW));
+		rc = do_huge_wp(sys, p, vma, va, upper);
+		if (rc == 3) {
+			*reason = VM_SIGBUS_HUGETLB;
+			return 1;
+		}
+		if (rc != 1) {
+			if (rc == 0)
+				p->c.faults_minor++;
+			return rc;
+		}
+	} else if ((level > 2 || (level == 2 && upper && *upper == 0)) && !vma->file) {
+		/* no page table under the 2 MiB around va: maybe a huge page */
+		rc = do_huge_fault(sys, p, vma, va, write);
+		if (rc == 3) {
+			*reason = VM_SIGBUS_HUGETLB;
+			return 1;
+		}
+		if (rc != 1) {
+			if (rc == 0)
+				p->c.faults_minor++;
+			return rc;
+		}
+	}
 	if ((rc = pt_slot(&p->pt, va, VMSIM_PAGE_4K, &slot)))
 		return rc;
 	pte_t e = *slot;
-	bool write = acc & VMSIM_ACC_WRITE;
-	bool major = false;
 	if (pte_is_swap(e)) {
 		rc = do_swap_page(sys, p, vma, va, slot, write, &major);
 	} else if (!pte_present(e)) {
@@ -412,6 +440,14 @@ int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsign
 	return major ? 2 : 0;
 }
 
+/* An access through a huge leaf: note which 4 KiB of a THP it touched. */
+static void huge_touched(struct vm_system *sys, paddr_t pa)
+{
+	const struct frame *f = phys_frame(&sys->pm, (pa >> 21) << 9);
+	if ((f->flags & FRAME_ANON) && f->order == 9)
+		thp_touch(sys, pa);
+}
+
 /* Touch one page-contained piece of an access; handles faults and retries.
  * Returns 0, 1 (the process died: SIGSEGV, SIGBUS or OOM kill) or an error. */
 static int access_page(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
@@ -424,6 +460,8 @@ static int access_page(struct vm_system *sys, struct process *p, vaddr_t va, uns
 		int f = mmu_translate(&sys->mmu, va, acc, &x);
 		if (likely(f == MMU_OK)) {
 			res->pa = x.pa;
+			if (unlikely(x.ps != VMSIM_PAGE_4K))
+				huge_touched(sys, x.pa);
 			if (sys->policy_on_access) {
 				pfn_t pfn = x.pa >> VMSIM_PAGE_SHIFT;
 				if (phys_frame(&sys->pm, pfn)->flags & FRAME_LRU)

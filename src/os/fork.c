@@ -24,7 +24,6 @@ static int copy_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
 	struct vm_system *sys = c->sys;
 	pte_t e = *leaf;
 	pte_t *slot;
-	VMSIM_BUG_ON(ps != VMSIM_PAGE_4K);
 	struct vma *vma = vma_find(&c->parent->vmas, va);
 	VMSIM_BUG_ON(!vma);
 	if ((c->rc = pt_slot(&c->child->pt, va, ps, &slot)))
@@ -46,15 +45,17 @@ static int copy_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
 	if (shared)
 		ce &= ~PTE_D; /* the dirt stays with the page */
 	*slot = ce;
-	pfn_t pfn = pte_pfn(e, false);
-	if (pfn != sys->zero_pfn) {
+	pfn_t pfn = pte_pfn(e, ps != VMSIM_PAGE_4K);
+	if (!is_zero_pfn(sys, pfn)) {
 		struct frame *f = phys_frame(&sys->pm, pfn);
 		f->mapcount++;
 		f->refcount++;
 		if (shared && (e & PTE_D))
 			f->flags |= FRAME_DIRTY;
-		if (!(f->flags & FRAME_FILE))
-			c->child->rss_anon++;
+		if (f->flags & FRAME_HUGETLB)
+			c->child->hugetlb_pages += 1ULL << (9 * (unsigned)ps);
+		else if (!(f->flags & FRAME_FILE))
+			c->child->rss_anon += 1ULL << (9 * (unsigned)ps);
 		else if (((const struct vfile *)f->owner)->kind == VF_SHMEM)
 			c->child->rss_shmem++;
 		else

@@ -121,6 +121,8 @@ struct vma {
 	const char *name;   /* "[heap]", "[stack]", "[text]", "[data]" or "" (static) */
 	struct vfile *file; /* backing file (shmem for shared anonymous), else NULL */
 	uint64_t pgoff;	    /* page index of start within the file */
+	int thp;	    /* MADV_HUGEPAGE: 1, MADV_NOHUGEPAGE: -1, else 0 */
+	int hugetlb;	    /* MAP_HUGETLB: 1 + enum vmsim_page_size of its pages, else 0 */
 };
 
 /* The areas of one address space, sorted by start, never overlapping. */
@@ -151,6 +153,7 @@ struct process {
 	uint64_t rss_file;	/* pages: file-backed */
 	uint64_t rss_shmem;	/* pages: shared anonymous */
 	uint64_t swap_ents;	/* pages: swap entries in its page tables */
+	uint64_t hugetlb_pages; /* 4 KiB units of hugetlb pages it maps */
 	struct anon_root *anon; /* its fork family */
 	bool oom_killed;	/* ended by the OOM killer */
 	uint64_t wss;		/* pages referenced in the last sampling window */
@@ -187,15 +190,22 @@ struct vm_system {
 	uint64_t file_reads, file_writes; /* pages moved between page cache and files */
 	uint64_t fault_around_maps;	  /* pages mapped by fault-around */
 	uint64_t readahead_pages;	  /* pages read ahead of the faults */
-	struct vm_segv_record *segv;	  /* recorded SIGSEGVs */
-	uint64_t nsegv, segv_cap;	  /* used, allocated */
-	struct vm_oom_record *oom;	  /* recorded OOM kills */
-	uint64_t noom, oom_cap;		  /* used, allocated */
-	uint64_t context_switches;	  /* vm_switch that changed process */
-	uint64_t tlb_shootdowns;	  /* pages invalidated by the kernel */
-	uint64_t tlb_flushes;		  /* whole-PCID flushes by the kernel */
-	uint64_t zero_fills, cow_copies;  /* frames zeroed / copied, for the cost model */
-	uint64_t accesses;		  /* all vm_access pages */
+	/* huge pages */
+	pfn_t huge_zero_pfn;	    /* the huge zero page (2 MiB), PFN_NONE until needed */
+	uint64_t (*thp_touched)[8]; /* per 2 MiB of RAM: 4 KiB pieces accessed (bitmap) */
+	uint64_t thp_alloc, thp_fallback, thp_split; /* counters */
+	pfn_t *hugetlb_pool[VMSIM_NPAGE_SIZES];	     /* free hugetlb pages by size (2M, 1G) */
+	uint64_t hugetlb_nfree[VMSIM_NPAGE_SIZES];   /* how many are free */
+	uint64_t hugetlb_total[VMSIM_NPAGE_SIZES];   /* pool sizes */
+	struct vm_segv_record *segv;		     /* recorded SIGSEGVs */
+	uint64_t nsegv, segv_cap;		     /* used, allocated */
+	struct vm_oom_record *oom;		     /* recorded OOM kills */
+	uint64_t noom, oom_cap;			     /* used, allocated */
+	uint64_t context_switches;		     /* vm_switch that changed process */
+	uint64_t tlb_shootdowns;		     /* pages invalidated by the kernel */
+	uint64_t tlb_flushes;			     /* whole-PCID flushes by the kernel */
+	uint64_t zero_fills, cow_copies; /* frames zeroed / copied, for the cost model */
+	uint64_t accesses;		 /* all vm_access pages */
 	/* memory pressure */
 	struct swap_dev swap;			   /* the swap device */
 	const struct policy_ops *policy;	   /* replacement policy */
@@ -398,12 +408,65 @@ void put_user_frame(struct vm_system *sys, pfn_t pfn);
  * the frames freed. */
 uint64_t reclaim_pages(struct vm_system *sys, uint64_t want);
 
+typedef void (*rmap_fn)(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg);
+
+/* Call @fn for every PTE (or huge leaf) that maps frame @pfn: anonymous
+ * pages through their fork family, page-cache pages through every area
+ * that maps their file at their offset. */
+void rmap_walk(struct vm_system *sys, pfn_t pfn, rmap_fn fn, void *arg);
+
 /* Unmap page-cache page @pfn (offset @pgoff of @f) from every process. */
 void file_unmap_page(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn);
 
 /* Kill the process the OOM killer picks (largest RSS + swap + page tables);
  * false if there is none. @trigger is the process whose allocation failed. */
 bool oom_kill(struct vm_system *sys, struct process *trigger);
+
+/* ---- huge.c ------------------------------------------------------------- */
+
+/* Set up the huge zero page marker, the touch bitmap and the hugetlb pools.
+ * 0, VMSIM_ENOMEM (the pools do not fit), VMSIM_ENOHOSTMEM. */
+int huge_init(struct vm_system *sys);
+void huge_release(struct vm_system *sys);
+
+/* A fault at @va in @vma with no page table under its 2 MiB: map a huge
+ * page if the area allows one (THP or hugetlb). Returns 0 (mapped: counted
+ * by the caller as a minor fault), 1 (not eligible or no 2 MiB block: the
+ * caller maps 4 KiB), 3 (hugetlb pool empty: SIGBUS), or an error. */
+int do_huge_fault(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va,
+		  bool write);
+
+/* A write to a read-only huge leaf *@pd at @va: reuse, copy (hugetlb),
+ * replace the huge zero page by a huge page, or split so that the 4 KiB
+ * path takes over (returns 1 then). 0, 1, 3 (SIGBUS), or an error. */
+int do_huge_wp(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va, pte_t *pd);
+
+/* Make sure no huge leaf of @p straddles @addr (a range boundary): split a
+ * transparent huge page (every mapping of it), or the huge zero page's
+ * mapping. 0, VMSIM_EINVAL (a hugetlb page: cannot split), VMSIM_ENOMEM. */
+int split_huge_at(struct vm_system *sys, struct process *p, vaddr_t addr);
+
+/* Split transparent huge page @head into 512 pages, in every mapping. */
+int split_huge_page(struct vm_system *sys, pfn_t head);
+
+/* Drop @p's huge leaf *@pd mapping [@va, @va + its size). */
+void zap_huge(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *pd,
+	      enum vmsim_page_size ps, struct flush_batch *b);
+
+/* Note that @pa, inside a transparent huge page, was accessed. */
+static inline void thp_touch(struct vm_system *sys, paddr_t pa)
+{
+	uint64_t i = pa >> 21, bit = (pa >> VMSIM_PAGE_SHIFT) & 511;
+	sys->thp_touched[i][bit >> 6] |= 1ULL << (bit & 63);
+}
+
+/* Is frame @pfn (a leaf's) the zero page or part of the huge zero page? */
+static inline bool is_zero_pfn(const struct vm_system *sys, pfn_t pfn)
+{
+	return pfn == sys->zero_pfn ||
+	       (sys->huge_zero_pfn != PFN_NONE && pfn >= sys->huge_zero_pfn &&
+		pfn < sys->huge_zero_pfn + 512);
+}
 
 /* ---- wss.c -------------------------------------------------------------- */
 

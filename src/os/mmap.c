@@ -36,7 +36,7 @@ static void zap_pte(struct vm_system *sys, struct process *p, vaddr_t va, pte_t 
 	if (pte_present(e))
 		flush_add(sys, b, va);
 	pfn_t pfn = pte_pfn(e, false);
-	if (pfn == sys->zero_pfn)
+	if (is_zero_pfn(sys, pfn))
 		return;
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	VMSIM_BUG_ON(f->mapcount == 0 || f->refcount == 0);
@@ -73,35 +73,73 @@ static int zap_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
 		return 1; /* past the range: stop the walk */
 	if (va < z->start)
 		return 0;
-	VMSIM_BUG_ON(ps != VMSIM_PAGE_4K); /* huge pages arrive with THP */
-	zap_pte(z->sys, z->p, va, leaf, z->b);
+	if (ps != VMSIM_PAGE_4K)
+		zap_huge(z->sys, z->p, va, leaf, ps, z->b);
+	else
+		zap_pte(z->sys, z->p, va, leaf, z->b);
 	return 0;
 }
 
+/* Drop every leaf of [@start, @end); the caller has split huge pages
+ * straddling its ends (split_huge_at). */
 void zap_range(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end,
 	       struct flush_batch *b)
 {
 	struct zap_ctx z = {sys, p, b, start, end};
-	if (start >= end)
-		return;
-	if (end - start <= 64 * VMSIM_PAGE_SIZE) {
-		/* small ranges: look the pages up one by one */
-		for (vaddr_t va = start; va < end; va += VMSIM_PAGE_SIZE) {
-			unsigned level;
-			pte_t *e = pt_lookup(&p->pt, va, &level);
-			if (e && *e && level == 1)
-				zap_pte(sys, p, va, e, b);
-		}
-		return;
+	pt_for_each_leaf_range(&p->pt, start, end, zap_one, &z);
+}
+
+static int split_all(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
+{
+	void **a = arg;
+	int *rc = a[2];
+	if (ps == VMSIM_PAGE_1G)
+		*rc = VMSIM_ENOTSUP;
+	else if (ps == VMSIM_PAGE_2M && pte_present(*leaf))
+		*rc = split_huge_at(a[0], a[1], va + VMSIM_PAGE_SIZE);
+	return *rc == VMSIM_EINVAL ? (*rc = VMSIM_ENOTSUP) : *rc;
+}
+
+/* Split every huge page in [@start, @end) into 4 KiB pages (hugetlb pages
+ * cannot be: VMSIM_ENOTSUP). */
+static int split_huge_range(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+{
+	int rc = 0;
+	void *a[3] = {sys, p, &rc};
+	pt_for_each_leaf_range(&p->pt, start, end, split_all, a);
+	return rc;
+}
+
+/* Does [@start, @end) cut a hugetlb area somewhere else than at a boundary
+ * of its pages? (Linux: EINVAL.) */
+static bool hugetlb_misaligned(struct process *p, vaddr_t start, vaddr_t end)
+{
+	for (size_t i = vma_index_after(&p->vmas, start); i < p->vmas.n && p->vmas.v[i].start < end;
+	     i++) {
+		const struct vma *v = &p->vmas.v[i];
+		if (!v->hugetlb)
+			continue;
+		uint64_t size = 1ULL << vmsim_page_shift((enum vmsim_page_size)(v->hugetlb - 1));
+		if ((start > v->start && (start & (size - 1))) ||
+		    (end < v->end && (end & (size - 1))))
+			return true;
 	}
-	pt_for_each_leaf(&p->pt, zap_one, &z);
+	return false;
+}
+
+/* Split the huge pages straddling @start and @end. */
+static int split_range_ends(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+{
+	int rc = split_huge_at(sys, p, start);
+	return rc ? rc : split_huge_at(sys, p, end);
 }
 
 int do_munmap(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end)
 {
 	struct flush_batch b;
 	int rc;
-	if ((rc = vma_split_at(&p->vmas, start)) || (rc = vma_split_at(&p->vmas, end)))
+	if ((rc = split_range_ends(sys, p, start, end)) || (rc = vma_split_at(&p->vmas, start)) ||
+	    (rc = vma_split_at(&p->vmas, end)))
 		return rc;
 	flush_init(&b, p);
 	zap_range(sys, p, start, end, &b);
@@ -171,7 +209,8 @@ int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot
 {
 	struct process *p = proc_get(sys, pid);
 	const int known = VM_MAP_SHARED | VM_MAP_PRIVATE | VM_MAP_FIXED | VM_MAP_ANONYMOUS |
-			  VM_MAP_NORESERVE | VM_MAP_POPULATE | VM_MAP_FIXED_NOREPLACE;
+			  VM_MAP_NORESERVE | VM_MAP_POPULATE | VM_MAP_FIXED_NOREPLACE |
+			  VM_MAP_HUGETLB | (int)(63U << 26);
 	int rc;
 
 	if (!p)
@@ -190,9 +229,21 @@ int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot
 	}
 	if (len > USER_TOP)
 		return VMSIM_ENOMEM;
-	len = page_round_up(len);
+	/* hugetlb: the page size from bits 26..31 (0: 2 MiB), anonymous only */
+	uint64_t align = VMSIM_PAGE_SIZE;
+	int hugetlb = 0;
+	if (flags & VM_MAP_HUGETLB) {
+		unsigned shift = ((unsigned)flags >> 26) & 63;
+		if (file || (shift && shift != 21 && shift != 30))
+			return VMSIM_EINVAL;
+		hugetlb = 1 + (shift == 30 ? VMSIM_PAGE_1G : VMSIM_PAGE_2M);
+		align = 1ULL << vmsim_page_shift((enum vmsim_page_size)(hugetlb - 1));
+	} else if (flags & (int)(63U << 26)) {
+		return VMSIM_EINVAL;
+	}
+	len = (len + align - 1) & ~(align - 1);
 	bool fixed = flags & (VM_MAP_FIXED | VM_MAP_FIXED_NOREPLACE);
-	if (fixed && (addr & PAGE_MASK_LOW))
+	if (fixed && (addr & (align - 1)))
 		return VMSIM_EINVAL;
 
 	vaddr_t start;
@@ -207,10 +258,13 @@ int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot
 				return rc;
 		}
 	} else {
-		start = addr & ~PAGE_MASK_LOW;
+		start = addr & ~(align - 1);
 		if (!start || start < MMAP_MIN || start > USER_TOP - len ||
-		    !vma_range_free(&p->vmas, start, start + len))
-			start = find_gap(p, len);
+		    !vma_range_free(&p->vmas, start, start + len)) {
+			/* a gap with room to align the start */
+			start = find_gap(p, len + align - VMSIM_PAGE_SIZE);
+			start = (start + align - 1) & ~(align - 1);
+		}
 		if (!start)
 			return VMSIM_ENOMEM;
 	}
@@ -223,11 +277,12 @@ int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot
 	    .advice = VM_MADV_NORMAL,
 	    .name = "",
 	};
+	v.hugetlb = hugetlb; /* hugetlb memory is its own: no page-cache object */
 	if (file) {
 		v.file = file;
 		v.pgoff = offset >> VMSIM_PAGE_SHIFT;
 		vfile_get(file);
-	} else if (type == VM_MAP_SHARED) {
+	} else if (type == VM_MAP_SHARED && !hugetlb) {
 		v.file = vfile_new_shmem(sys, len >> VMSIM_PAGE_SHIFT);
 		if (!v.file)
 			return VMSIM_ENOHOSTMEM;
@@ -253,6 +308,8 @@ int vm_munmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len)
 		return VMSIM_ESRCH;
 	if ((addr & PAGE_MASK_LOW) || len == 0 || len > USER_TOP ||
 	    addr > USER_TOP - page_round_up(len))
+		return VMSIM_EINVAL;
+	if (hugetlb_misaligned(p, addr, addr + page_round_up(len)))
 		return VMSIM_EINVAL;
 	int rc = do_munmap(sys, p, addr, addr + page_round_up(len));
 	check_if_debug(sys);
@@ -299,12 +356,12 @@ static int protect_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *a
 		return 1;
 	if (va < c->start)
 		return 0;
-	(void)ps;
 	pte_t e = *leaf;
 	if (pte_is_swap(e))
 		return 0; /* the swap-in maps it with the area's protection */
-	pfn_t pfn = pte_pfn(e, false);
-	pte_t keep = e & (PTE_PFN_MASK | PTE_A | PTE_D);
+	bool huge = ps != VMSIM_PAGE_4K;
+	pfn_t pfn = pte_pfn(e, huge);
+	pte_t keep = e & (PTE_PFN_MASK | PTE_A | PTE_D | (huge ? PTE_PS : 0));
 	pte_t ne;
 	if (c->vma->prot == VM_PROT_NONE) {
 		ne = keep | PTE_PROTNONE;
@@ -318,7 +375,7 @@ static int protect_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *a
 				/* shared memory at once; a shared file page only if
 				 * already dirty (write-notify) */
 				w = c->vma->file->kind == VF_SHMEM || (e & PTE_D);
-			else if (pfn != c->sys->zero_pfn) {
+			else if (!is_zero_pfn(c->sys, pfn)) {
 				const struct frame *f = phys_frame(&c->sys->pm, pfn);
 				w = f->mapcount == 1 && f->refcount == 1 &&
 				    !(f->flags & FRAME_SWAPCACHE);
@@ -350,6 +407,12 @@ int vm_mprotect(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int 
 	vaddr_t end = addr + page_round_up(len);
 	if (!range_mapped(p, addr, end))
 		return VMSIM_ENOMEM;
+	if (hugetlb_misaligned(p, addr, end))
+		return VMSIM_EINVAL;
+	if ((rc = split_range_ends(sys, p, addr, end)))
+		return rc;
+	if (prot == VM_PROT_NONE && (rc = split_huge_range(sys, p, addr, end)))
+		return rc; /* PROT_NONE entries are kept per 4 KiB page */
 	if ((rc = vma_split_at(&p->vmas, addr)) || (rc = vma_split_at(&p->vmas, end)))
 		return rc;
 	flush_init(&b, p);
@@ -358,16 +421,7 @@ int vm_mprotect(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int 
 		struct vma *v = &p->vmas.v[i];
 		v->prot = prot;
 		struct protect_ctx c = {sys, p, &b, v, v->start, v->end};
-		if (v->end - v->start <= 64 * VMSIM_PAGE_SIZE) {
-			for (vaddr_t va = v->start; va < v->end; va += VMSIM_PAGE_SIZE) {
-				unsigned level;
-				pte_t *e = pt_lookup(&p->pt, va, &level);
-				if (e && *e && level == 1)
-					protect_one(va, e, VMSIM_PAGE_4K, &c);
-			}
-		} else {
-			pt_for_each_leaf(&p->pt, protect_one, &c);
-		}
+		pt_for_each_leaf_range(&p->pt, v->start, v->end, protect_one, &c);
 	}
 	flush_finish(sys, &b);
 	merge_range(sys, p, addr, end);
@@ -424,7 +478,9 @@ int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int a
 	int rc;
 	if (!p)
 		return VMSIM_ESRCH;
-	if ((addr & PAGE_MASK_LOW) || advice < VM_MADV_NORMAL || advice > VM_MADV_DONTNEED)
+	if ((addr & PAGE_MASK_LOW) || advice < VM_MADV_NORMAL ||
+	    (advice > VM_MADV_DONTNEED && advice != VM_MADV_HUGEPAGE &&
+	     advice != VM_MADV_NOHUGEPAGE))
 		return VMSIM_EINVAL;
 	if (len == 0)
 		return 0;
@@ -433,6 +489,8 @@ int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int a
 	vaddr_t end = addr + page_round_up(len);
 	bool holes = !range_mapped(p, addr, end);
 	if (advice == VM_MADV_DONTNEED) {
+		if ((rc = split_range_ends(sys, p, addr, end)))
+			return rc;
 		flush_init(&b, p);
 		for (size_t i = vma_index_after(&p->vmas, addr);
 		     i < p->vmas.n && p->vmas.v[i].start < end; i++) {
@@ -447,8 +505,14 @@ int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int a
 		if ((rc = vma_split_at(&p->vmas, addr)) || (rc = vma_split_at(&p->vmas, end)))
 			return rc;
 		for (size_t i = vma_index_after(&p->vmas, addr);
-		     i < p->vmas.n && p->vmas.v[i].start < end; i++)
-			p->vmas.v[i].advice = advice;
+		     i < p->vmas.n && p->vmas.v[i].start < end; i++) {
+			if (advice == VM_MADV_HUGEPAGE)
+				p->vmas.v[i].thp = 1;
+			else if (advice == VM_MADV_NOHUGEPAGE)
+				p->vmas.v[i].thp = -1;
+			else
+				p->vmas.v[i].advice = advice;
+		}
 		merge_range(sys, p, addr, end);
 	}
 	check_if_debug(sys);
@@ -514,7 +578,7 @@ int vm_msync(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int fla
 		struct msync_ctx c = {
 		    sys, p, &b, v, v->start > addr ? v->start : addr, v->end < end ? v->end : end,
 		    0};
-		pt_for_each_leaf(&p->pt, msync_one, &c);
+		pt_for_each_leaf_range(&p->pt, c.start, c.end, msync_one, &c);
 		if (c.rc && !rc)
 			rc = c.rc;
 	}

@@ -27,15 +27,16 @@
 
 /* ---- the reverse map ----------------------------------------------------- */
 
-typedef void (*rmap_fn)(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg);
-
 /* Call @fn if @p's PTE at @va (present or PROT_NONE) maps @pfn. */
 static void rmap_one(struct vm_system *sys, struct process *p, vaddr_t va, pfn_t pfn, rmap_fn fn,
 		     void *arg)
 {
 	unsigned level;
 	pte_t *e = pt_lookup(&p->pt, va, &level);
-	if (e && level == 1 && (*e & (PTE_P | PTE_PROTNONE)) && pte_pfn(*e, false) == pfn)
+	if (!e || !(*e & (PTE_P | PTE_PROTNONE)))
+		return;
+	if (level == 1 ? pte_pfn(*e, false) == pfn
+		       : (level == 2 && pte_huge(*e) && pte_pfn(*e, true) == pfn))
 		fn(sys, p, va, e, arg);
 }
 
@@ -46,7 +47,7 @@ static void rmap_one(struct vm_system *sys, struct process *p, vaddr_t va, pfn_t
  * offset (private file mappings included: until a write copies it, their
  * PTEs point at the cached page).
  */
-static void rmap_walk(struct vm_system *sys, pfn_t pfn, rmap_fn fn, void *arg)
+void rmap_walk(struct vm_system *sys, pfn_t pfn, rmap_fn fn, void *arg)
 {
 	const struct frame *f = phys_frame(&sys->pm, pfn);
 	if (f->mapcount == 0)
@@ -185,7 +186,7 @@ static void free_user_frame(struct vm_system *sys, pfn_t pfn)
 	VMSIM_BUG_ON(f->refcount || f->mapcount);
 	if (f->flags & FRAME_LRU)
 		lru_del(sys, pfn);
-	phys_free(&sys->pm, pfn, 0);
+	phys_free(&sys->pm, pfn, f->order);
 }
 
 void put_user_frame(struct vm_system *sys, pfn_t pfn)
@@ -311,6 +312,11 @@ static int evict(struct vm_system *sys, pfn_t pfn)
 		return VMSIM_EAGAIN; /* a fault is using it right now */
 	if (f->flags & FRAME_FILE)
 		return evict_file(sys, pfn);
+	if (f->order) {
+		/* a transparent huge page goes to swap as 512 small ones */
+		rc = split_huge_page(sys, pfn);
+		return rc ? rc : VMSIM_EAGAIN;
+	}
 	rmap_walk(sys, pfn, dirty_one, &c);
 	if (f->flags & FRAME_SWAPCACHE) {
 		c.slot = f->swap - 1;

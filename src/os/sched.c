@@ -213,9 +213,12 @@ static uint64_t dev_busy_upto(const struct device *d, uint64_t now)
 
 /* ---- tasks ------------------------------------------------------------------ */
 
+/* Why a task waits until ready_at; from ready_at on it waits for the CPU. */
 enum task_state {
-	TASK_READY, /* runnable from ready_at on */
-	TASK_GONE,  /* finished or dead: never picked again */
+	TASK_READY,  /* preempted or new: only the CPU */
+	TASK_PAGING, /* the paging device */
+	TASK_IO,     /* a non-paging I/O burst */
+	TASK_GONE,   /* finished or dead: never picked again */
 };
 
 struct task {
@@ -309,6 +312,29 @@ struct run {
 	struct vm_sys_stats st0;
 };
 
+/*
+ * Waits are charged when they begin (blocked: the whole wait) or end (ready:
+ * at the pick), so a wait that spans the instant @at is split there into
+ * *@acc: at the start of the measurement @acc is the baseline (the part
+ * before @at leaves the measurement), at its end the totals (the part after
+ * @at is dropped, the part before it is added).
+ */
+static void split_waits(struct run *r, uint64_t at, bool end)
+{
+	for (unsigned i = 0; i < r->cfg->ntasks; i++) {
+		struct task *t = &r->t[i];
+		struct vm_sched_proc_result *acc = end ? &t->r : &t->base;
+		if (t->state == TASK_GONE)
+			continue;
+		if (t->ready_at <= at)
+			acc->ready_cycles += at - t->ready_at;
+		else if (t->state == TASK_PAGING)
+			acc->paging_cycles -= t->ready_at - at;
+		else if (t->state == TASK_IO)
+			acc->io_cycles -= t->ready_at - at;
+	}
+}
+
 static void begin_measurement(struct run *r)
 {
 	r->measuring = true;
@@ -321,6 +347,7 @@ static void begin_measurement(struct run *r)
 	vm_sys_stats(r->sys, &r->st0);
 	for (unsigned i = 0; i < r->cfg->ntasks; i++)
 		r->t[i].base = r->t[i].r;
+	split_waits(r, r->now, false);
 }
 
 /* Run @t for one slice at r->now and put it back in line (or retire it). */
@@ -400,12 +427,16 @@ static int run_slice(struct run *r, struct task *t)
 			done = dev_issue(&r->dev, r->now, true);
 		t->r.paging_cycles += done - r->now;
 		t->ready_at = done;
+		t->state = TASK_PAGING;
 	} else if (io && t->state != TASK_GONE) {
 		uint64_t d = ns_to_cycles(io_ns, r->ghz);
 		t->r.io_cycles += d;
 		t->ready_at = r->now + d;
+		t->state = TASK_IO;
 	} else {
 		t->ready_at = r->now;
+		if (t->state != TASK_GONE)
+			t->state = TASK_READY;
 	}
 	t->seq = r->seq++;
 	if (cfg->writeback_on_device)
@@ -477,6 +508,7 @@ static void fill_result(struct run *r, struct vm_sched_result *out)
 	const struct vm_sched_cfg *cfg = r->cfg;
 	struct vm_sys_stats st;
 	vm_sys_stats(r->sys, &st);
+	split_waits(r, r->now, true);
 
 	out->wall_cycles = r->now - r->t0;
 	out->busy_cycles = r->busy - r->busy0;
@@ -515,6 +547,7 @@ static void fill_result(struct run *r, struct vm_sched_result *out)
 
 	out->nprocs = cfg->ntasks;
 	out->wss_total_pages = 0;
+	uint64_t paging = 0, cpu = 0;
 	for (unsigned i = 0; i < cfg->ntasks; i++) {
 		struct task *t = &r->t[i];
 		struct vm_sched_proc_result *p = &out->procs[i];
@@ -531,10 +564,13 @@ static void fill_result(struct run *r, struct vm_sched_result *out)
 		else
 			p->wss_pages = t->r.wss_last ? t->r.wss_last : t->ws.n;
 		out->wss_total_pages += p->wss_pages;
+		paging += p->paging_cycles;
+		cpu += p->cpu_cycles;
 	}
+	if (out->wall_cycles)
+		out->paging_share = (double)paging / ((double)out->wall_cycles * cfg->ntasks);
 	out->frames_available = st.frames_total - st.frames_pagetable - st.frames_kernel;
-	out->thrashing = out->wss_total_pages > out->frames_available && out->accesses &&
-			 out->faults_major * 100 >= out->accesses;
+	out->thrashing = out->wss_total_pages > out->frames_available && paging > cpu;
 	out->kernel_thrashing = st.thrashing;
 	out->kernel_wss_total = st.wss_total;
 }
@@ -642,13 +678,13 @@ void vm_curve_cfg_default(struct vm_curve_cfg *cfg)
 	    .pages = 128,
 	    .pattern = VM_SCHED_UNIFORM,
 	    .write_pct = 10,
-	    .compute = 3000,
-	    .io_every = 100,
-	    .io_ns = 500000,
+	    .compute = 15000,	/* 5 us of work per access at 3 GHz */
+	    .io_every = 4000,	/* so about 20 ms of CPU between I/O bursts */
+	    .io_ns = 100000000, /* of 100 ms each */
 	};
-	cfg->duration_ns = 100000000;
-	cfg->warmup_ns = 10000000;
-	cfg->quantum = 1000;
+	cfg->duration_ns = 1000000000;
+	cfg->warmup_ns = 200000000;
+	cfg->quantum = 2000; /* 10 ms slices */
 	cfg->wss_window = 10000;
 	cfg->writeback_on_device = false;
 	cfg->seed = 1;
@@ -701,8 +737,15 @@ static int curve_point(const struct vm_curve_cfg *cfg, unsigned n, struct vm_sch
 	    .mean_fault_ns = res.dev.mean_response_ns,
 	    .accesses = res.accesses,
 	    .wss_total_pages = res.wss_total_pages,
+	    .paging_share = res.paging_share,
 	    .thrashing = res.thrashing,
 	};
+	uint64_t least = UINT64_MAX;
+	for (unsigned i = 0; i < n; i++)
+		if (res.procs[i].accesses < least)
+			least = res.procs[i].accesses;
+	if (res.accesses)
+		pt->progress_min = (double)least * n / (double)res.accesses;
 	vm_sched_result_release(&res);
 out_sys:
 	vm_system_free(sys);

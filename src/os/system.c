@@ -20,6 +20,7 @@ void vmsim_config_default(struct vmsim_config *cfg)
 	cfg->oom_kill = true;
 	cfg->fault_around_bytes = 64 << 10;
 	cfg->readahead_kb = 128;
+	cfg->thp = VM_THP_MADVISE;
 	cfg->policy = "clock";
 	/* cycles at 3 GHz; fault costs in the range measured on Linux (a minor
 	 * anonymous fault costs about a microsecond with zeroing) */
@@ -64,10 +65,15 @@ int vm_system_new(const struct vmsim_config *cfg, struct vm_system **out)
 		goto out_idle;
 	if ((rc = swap_open(sys)))
 		goto out_reclaim;
+	if ((rc = huge_init(sys)))
+		goto out_swap;
 	sys->wss_next = cfg->wss_window;
 	*out = sys;
 	return 0;
 
+out_swap:
+	huge_release(sys);
+	swap_close(&sys->swap);
 out_reclaim:
 	reclaim_release(sys);
 out_idle:
@@ -101,6 +107,7 @@ void vm_system_free(struct vm_system *sys)
 	free(sys->segv);
 	free(sys->oom);
 	swap_close(&sys->swap);
+	huge_release(sys);
 	reclaim_release(sys);
 	pt_release(&sys->idle_pt);
 	mmu_release(&sys->mmu);
@@ -135,7 +142,30 @@ int vm_sys_stats(struct vm_system *sys, struct vm_sys_stats *out)
 		if (p->alive)
 			out->frames_pagetable += p->pt.ntables;
 	}
-	out->frames_kernel = 1; /* the zero page */
+	/* the zero page, the huge zero page, the hugetlb pools */
+	out->frames_kernel = 1 + (sys->huge_zero_pfn != PFN_NONE ? 512 : 0);
+	for (unsigned ps = 1; ps < VMSIM_NPAGE_SIZES; ps++) {
+		uint64_t pages = 1ULL << (9 * ps);
+		out->frames_kernel += sys->hugetlb_total[ps] * pages;
+		out->hugetlb_total += sys->hugetlb_total[ps] * pages * VMSIM_PAGE_SIZE;
+		out->hugetlb_free += sys->hugetlb_nfree[ps] * pages * VMSIM_PAGE_SIZE;
+	}
+	/* transparent huge pages in use, and their bytes never accessed */
+	for (pfn_t pfn = 0; pfn + 512 <= sys->pm.nframes; pfn += 512) {
+		const struct frame *f = phys_frame(&sys->pm, pfn);
+		if ((f->flags & (FRAME_HEAD | FRAME_ANON)) == (FRAME_HEAD | FRAME_ANON) &&
+		    f->order == 9 && !(f->flags & (FRAME_ZERO | FRAME_HUGETLB))) {
+			unsigned touched = 0;
+			for (unsigned w = 0; w < 8; w++)
+				touched +=
+				    (unsigned)__builtin_popcountll(sys->thp_touched[pfn >> 9][w]);
+			out->anon_huge += 2ULL << 20;
+			out->thp_untouched += (512ULL - touched) * VMSIM_PAGE_SIZE;
+		}
+	}
+	out->thp_fault_alloc = sys->thp_alloc;
+	out->thp_fault_fallback = sys->thp_fallback;
+	out->thp_split = sys->thp_split;
 	out->frames_user =
 	    out->frames_total - out->frames_free - out->frames_pagetable - out->frames_kernel;
 	out->processes = sys->alive;

@@ -102,7 +102,8 @@ int vma_split_at(struct vma_map *m, vaddr_t va)
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
 	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
-	    a->advice != b->advice || strcmp(a->name, b->name) != 0 || a->file != b->file)
+	    a->advice != b->advice || strcmp(a->name, b->name) != 0 || a->file != b->file ||
+	    a->thp != b->thp || a->hugetlb != b->hugetlb)
 		return false;
 	if (a->file)
 		return a->pgoff + ((a->end - a->start) >> VMSIM_PAGE_SHIFT) == b->pgoff;

@@ -434,3 +434,21 @@ int phys_check(const struct phys_mem *pm, char *why, size_t whylen)
 	free(bm);
 	return err;
 }
+
+/*
+ * Turn the allocated block of 2^@order frames at @pfn into 2^@order
+ * allocated blocks of one frame each (Linux's split_page), keeping every
+ * frame's flags, bytes and fields; each can then be freed on its own and
+ * the buddy allocator merges them back as they come. Anything but an
+ * allocated head of @order is a bug.
+ */
+void phys_split(struct phys_mem *pm, pfn_t pfn, unsigned order)
+{
+	struct frame *f = &pm->frames[pfn];
+	VMSIM_BUG_ON(pfn >= pm->nframes || !(f->flags & FRAME_HEAD) || f->order != order);
+	for (uint64_t i = 0; i < (1ULL << order); i++) {
+		pm->frames[pfn + i].flags |= FRAME_HEAD;
+		pm->frames[pfn + i].order = 0;
+	}
+	pm->stats.splits++;
+}

@@ -41,6 +41,7 @@ enum frame_flags {
 	FRAME_RESERVED = 1u << 9,   /* never allocatable (firmware holes, tests) */
 	FRAME_SWAPCACHE = 1u << 10, /* in the swap cache: .swap holds its slot (os layer) */
 	FRAME_LRU = 1u << 11,	    /* known to the replacement policy (os layer) */
+	FRAME_HUGETLB = 1u << 12,   /* a page of the hugetlb pool (os layer) */
 };
 
 /*
@@ -119,6 +120,10 @@ int phys_alloc(struct phys_mem *pm, unsigned order, uint32_t flags, pfn_t *pfn /
  * with free buddies. Frees the bytes of its frames. Passing anything but an
  * allocated block head with its order is a bug (VMSIM_BUG_ON). */
 void phys_free(struct phys_mem *pm, pfn_t pfn, unsigned order);
+
+/* Make the allocated block of 2^@order frames at @pfn 2^@order blocks of
+ * one frame each (flags, bytes and fields kept), to be freed one by one. */
+void phys_split(struct phys_mem *pm, pfn_t pfn, unsigned order);
 
 /* The frame-table entry of @pfn (< nframes). */
 static inline struct frame *phys_frame(struct phys_mem *pm, pfn_t pfn)
