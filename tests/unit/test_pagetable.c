@@ -241,6 +241,57 @@ static void five_level_tables_use_pml5_index(void **state)
 	assert_int_equal(pte_pfn(*e, false), 77);
 }
 
+static void split_2m_leaf_becomes_512_small_leaves_with_same_flags(void **state)
+{
+	struct fix *f = *state;
+	unsigned level;
+	assert_ok(
+	    pt_map(&f->pt, 0x40000000ULL, 0x400, VMSIM_PAGE_2M, PTE_RW | PTE_US | PTE_A | PTE_D));
+	*pt_lookup(&f->pt, 0x40000000ULL, &level) |= PTE_PAT_LARGE;
+	uint64_t tables = f->pt.ntables;
+	assert_ok(pt_split_2m(&f->pt, 0x40123000ULL));
+	assert_int_equal(f->pt.ntables, tables + 1);
+	for (unsigned i = 0; i < 512; i++) {
+		pte_t *e = pt_lookup(&f->pt, 0x40000000ULL + i * 4096ULL, &level);
+		assert_int_equal(level, 1);
+		/* the PAT bit moves from bit 12 to bit 7 */
+		assert_int_equal(
+		    *e, pte_make(0x400 + i, PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D | PTE_PS));
+	}
+	assert_int_equal(pt_split_2m(&f->pt, 0x40000000ULL), VMSIM_ENOENT);
+}
+
+static int count_range(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
+{
+	uint64_t *n = arg;
+	(void)va;
+	(void)leaf;
+	(void)ps;
+	(*n)++;
+	return 0;
+}
+
+static void for_each_leaf_range_visits_only_the_range(void **state)
+{
+	struct fix *f = *state;
+	uint64_t n = 0;
+	for (unsigned i = 0; i < 1024; i++)
+		assert_ok(pt_map(&f->pt, 0x10000000ULL + i * 4096ULL, i, VMSIM_PAGE_4K, 0));
+	assert_ok(pt_map(&f->pt, 0x40000000ULL, 512, VMSIM_PAGE_2M, 0));
+	assert_ok(pt_for_each_leaf_range(&f->pt, 0x10001000ULL, 0x10003000ULL, count_range, &n));
+	assert_int_equal(n, 2);
+	n = 0;
+	/* a huge leaf covering the start counts */
+	assert_ok(pt_for_each_leaf_range(&f->pt, 0x40100000ULL, 0x40101000ULL, count_range, &n));
+	assert_int_equal(n, 1);
+	n = 0;
+	assert_ok(pt_for_each_leaf_range(&f->pt, 0, 0x0000800000000000ULL, count_range, &n));
+	assert_int_equal(n, 1025);
+	n = 0;
+	assert_ok(pt_for_each_leaf_range(&f->pt, 0x20000000ULL, 0x20000000ULL, count_range, &n));
+	assert_int_equal(n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +313,10 @@ int main(void)
 					    setup4, teardown),
 	    cmocka_unit_test_setup_teardown(map_out_of_frames_fails_cleanly, setup4, teardown),
 	    cmocka_unit_test_setup_teardown(five_level_tables_use_pml5_index, setup5, teardown),
+	    cmocka_unit_test_setup_teardown(split_2m_leaf_becomes_512_small_leaves_with_same_flags,
+					    setup4, teardown),
+	    cmocka_unit_test_setup_teardown(for_each_leaf_range_visits_only_the_range, setup4,
+					    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
