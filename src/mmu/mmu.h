@@ -90,8 +90,7 @@ static inline int mmu_translate(struct mmu *m, vaddr_t va, unsigned acc, struct 
 	if (__builtin_expect(va_canonical(va, m->va_bits) == va, 1)) {
 		uint64_t *v;
 		if (__builtin_expect(!(acc & VMSIM_ACC_FETCH), 1)) {
-			ps = VMSIM_PAGE_4K;
-			v = tlb_lookup_data_fast(&m->tlb, va, m->pcid);
+			v = tlb_lookup_data_fast(&m->tlb, va, m->pcid, &ps);
 			if (!v)
 				v = tlb_lookup_data_rest(&m->tlb, va, m->pcid, &ps);
 		} else {

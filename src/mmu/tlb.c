@@ -108,6 +108,8 @@ static void reset(struct tlb *t)
 {
 	memset(t->lv, 0, sizeof(t->lv));
 	t->l1d4k = (struct tlb_fast){0};
+	t->l1d2m = (struct tlb_fast){0};
+	t->fast_first = VMSIM_PAGE_4K;
 	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++)
 		memset(t->lv[l].array_for, -1, sizeof(t->lv[l].array_for));
 }
@@ -189,12 +191,19 @@ int tlb_init(struct tlb *t, const struct vmsim_tlb_cfg *cfg, struct vmsim_tlb_le
 			lv->narrays++;
 		}
 	}
-	/* the inline hit path, when L1D's 4 KiB array allows it */
+	/* the inline hit path, when L1D's 4 KiB (and 2 MiB) arrays allow it:
+	 * each held alone by a set-associative LRU array */
 	struct tlb_level *l1d = &t->lv[VMSIM_TLB_L1D];
-	if (l1d->array_for[VMSIM_PAGE_4K] >= 0) {
-		struct tlb_array *arr = &l1d->arr[l1d->array_for[VMSIM_PAGE_4K]];
+	int a4 = l1d->array_for[VMSIM_PAGE_4K], a2 = l1d->array_for[VMSIM_PAGE_2M];
+	if (a4 >= 0 && l1d->arr[a4].cfg.sizes == 1u << VMSIM_PAGE_4K) {
+		struct tlb_array *arr = &l1d->arr[a4];
 		if (!arr->ops->fast_view || !arr->ops->fast_view(arr->st, &t->l1d4k))
 			t->l1d4k = (struct tlb_fast){0};
+	}
+	if (t->l1d4k.tags && a2 >= 0 && l1d->arr[a2].cfg.sizes == 1u << VMSIM_PAGE_2M) {
+		struct tlb_array *arr = &l1d->arr[a2];
+		if (!arr->ops->fast_view || !arr->ops->fast_view(arr->st, &t->l1d2m))
+			t->l1d2m = (struct tlb_fast){0};
 	}
 	return 0;
 

@@ -133,6 +133,8 @@ struct tlb {
 	struct tlb_level lv[VMSIM_TLB_NLEVELS]; /* L1I, L1D, L2 */
 	struct vmsim_tlb_level_stats *stats;	/* VMSIM_TLB_NLEVELS counters, caller-owned */
 	struct tlb_fast l1d4k;			/* L1D's 4 KiB array, if it allows inlining */
+	struct tlb_fast l1d2m;			/* L1D's 2 MiB array, likewise */
+	enum vmsim_page_size fast_first;	/* the inline probe's first size (4K or 2M) */
 };
 
 /*
@@ -154,28 +156,65 @@ uint64_t *tlb_lookup(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch,
 		     enum vmsim_page_size *ps /* out */);
 
 /*
- * The inline hit path for data accesses: probe L1D's 4 KiB array (when it is
- * set associative with LRU) and count the hit. NULL means "not found here":
- * finish with tlb_lookup_data_rest, which counts the lookup.
+ * The inline hit path for data accesses: probe L1D's 4 KiB array, then its
+ * 2 MiB array (each when it is set associative with LRU and held by its
+ * own array), exactly as the full lookup would, and count the hit. NULL
+ * means "not found here": finish with tlb_lookup_data_rest, which counts
+ * the lookup.
  */
-static inline uint64_t *tlb_lookup_data_fast(struct tlb *t, vaddr_t va, pcid_t pcid)
+static inline uint64_t *tlb_probe_fast(const struct tlb_fast *f, vpn_t vpn, uint64_t tag)
 {
-	const struct tlb_fast *f = &t->l1d4k;
-	if (!f->tags)
-		return NULL;
-	vpn_t vpn = va >> VMSIM_PAGE_SHIFT;
-	uint64_t tag =
-	    (vpn << TLB_TAG_VPN_SHIFT) | TLB_TAG_V | ((uint64_t)pcid & TLB_TAG_PCID_MASK);
 	size_t base = (size_t)(vpn & f->set_mask) * f->ways;
 	for (uint32_t w = 0; w < f->ways; w++) {
 		if (tlb_tag_match(f->tags[base + w], tag)) {
 			f->stamp[base + w] = ++*f->clock;
-			t->stats[VMSIM_TLB_L1D].lookups++;
-			t->stats[VMSIM_TLB_L1D].hits[VMSIM_PAGE_4K]++;
 			return &f->vals[base + w];
 		}
 	}
 	return NULL;
+}
+
+static inline uint64_t *tlb_probe_4k(struct tlb *t, vaddr_t va, uint64_t bits)
+{
+	vpn_t vpn = va >> VMSIM_PAGE_SHIFT;
+	return tlb_probe_fast(&t->l1d4k, vpn, (vpn << TLB_TAG_VPN_SHIFT) | bits);
+}
+
+static inline uint64_t *tlb_probe_2m(struct tlb *t, vaddr_t va, uint64_t bits)
+{
+	vpn_t vpn = va >> 21;
+	if (!t->l1d2m.tags || !t->lv[VMSIM_TLB_L1D].nvalid[VMSIM_PAGE_2M])
+		return NULL;
+	return tlb_probe_fast(&t->l1d2m, vpn,
+			      (vpn << TLB_TAG_VPN_SHIFT) |
+				  ((uint64_t)VMSIM_PAGE_2M << TLB_TAG_SIZE_SHIFT) | bits);
+}
+
+/* A page is held at one size only, so the order of the two probes changes
+ * no result: the size that hit last goes first. */
+static inline uint64_t *tlb_lookup_data_fast(struct tlb *t, vaddr_t va, pcid_t pcid,
+					     enum vmsim_page_size *ps /* out */)
+{
+	const uint64_t bits = TLB_TAG_V | ((uint64_t)pcid & TLB_TAG_PCID_MASK);
+	uint64_t *v;
+	if (!t->l1d4k.tags)
+		return NULL;
+	if (__builtin_expect(t->fast_first == VMSIM_PAGE_4K, 1)) {
+		*ps = VMSIM_PAGE_4K;
+		v = tlb_probe_4k(t, va, bits);
+		if (!v && (v = tlb_probe_2m(t, va, bits)) != NULL)
+			*ps = t->fast_first = VMSIM_PAGE_2M;
+	} else {
+		*ps = VMSIM_PAGE_2M;
+		v = tlb_probe_2m(t, va, bits);
+		if (!v && (v = tlb_probe_4k(t, va, bits)) != NULL)
+			*ps = t->fast_first = VMSIM_PAGE_4K;
+	}
+	if (v) {
+		t->stats[VMSIM_TLB_L1D].lookups++;
+		t->stats[VMSIM_TLB_L1D].hits[*ps]++;
+	}
+	return v;
 }
 
 /* The rest of a data lookup after tlb_lookup_data_fast missed (or had no

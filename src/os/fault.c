@@ -440,11 +440,11 @@ int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsign
 	return major ? 2 : 0;
 }
 
-/* An access through a huge leaf: note which 4 KiB of a THP it touched. */
-static void huge_touched(struct vm_system *sys, paddr_t pa)
+/* An access through a huge leaf: note which 4 KiB of a THP it touched
+ * (a hugetlb page's or the huge zero page's bits are never read). */
+static inline void huge_touched(struct vm_system *sys, paddr_t pa)
 {
-	const struct frame *f = phys_frame(&sys->pm, (pa >> 21) << 9);
-	if ((f->flags & FRAME_ANON) && f->order == 9)
+	if (likely(sys->thp_touched))
 		thp_touch(sys, pa);
 }
 
