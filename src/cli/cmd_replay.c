@@ -1,0 +1,222 @@
+/*
+ * vmsim replay: run a trace (lackey, ChampSim or vmsim format) through the
+ * simulated machine and print a plain summary: records, faults, resident
+ * memory, TLB hits and misses per level. (The report layer will replace
+ * this printing; the replay itself is src/workload/replay.c.)
+ *
+ *	vmsim replay TRACE [--maps FILE] [--format F] [--cpu NAME] [--ram SIZE]
+ *	                   [--swap SIZE] [--policy NAME] [--max-records N]
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "vmsim/error.h"
+#include "vmsim/policy.h"
+#include "vmsim/vm.h"
+#include "workload/replay.h"
+
+#define NAME "replay"
+
+static void replay_usage(FILE *f)
+{
+	fputs("usage: vmsim replay TRACE [--maps FILE] [--format F] [--cpu NAME] [--ram SIZE]\n"
+	      "                    [--swap SIZE] [--policy NAME] [--max-records N]\n\n"
+	      "Replays TRACE ('-': standard input; gzip, zstd or xz compressed or not) on a\n"
+	      "simulated machine and prints what it did to faults, memory and the TLBs.\n"
+	      "Lackey and ChampSim traces carry no VMAs: each first touch of a 2 MiB chunk\n"
+	      "maps that chunk (read-write-execute), unless --maps gives the real ones.\n"
+	      "An access outside every VMA raises SIGSEGV, counted as an invalid fault;\n"
+	      "the process keeps running.\n\n"
+	      "  --maps FILE      VMAs of the traced process, in /proc/PID/maps format\n"
+	      "  --format F       read TRACE as lackey, champsim or vmsim (default: detect)\n"
+	      "  --cpu NAME       CPU preset: TLBs and paging-structure caches (default skylake)\n"
+	      "  --ram SIZE       simulated RAM, e.g. 512M (default 1G)\n"
+	      "  --swap SIZE      swap device size, 0 for none (default 1G)\n"
+	      "  --policy NAME    page replacement policy (default clock; vmsim paging --list)\n"
+	      "  --max-records N  stop after N records\n",
+	      f);
+}
+
+/* "1.5 MiB"-style size. */
+static const char *human(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double v = (double)bytes;
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%" PRIu64 " B", bytes);
+	else
+		snprintf(buf, len, "%.1f %s", v, unit[u]);
+	return buf;
+}
+
+static const char *source_name(enum trace_source s)
+{
+	switch (s) {
+	case TRACE_SRC_LACKEY:
+		return ", from lackey";
+	case TRACE_SRC_CHAMPSIM:
+		return ", from champsim";
+	default:
+		return "";
+	}
+}
+
+static void print_summary(struct vm_system *sys, const struct trace_info *info,
+			  const struct replay_stats *st)
+{
+	static const char *const level[VMSIM_TLB_NLEVELS] = {"L1I", "L1D", "L2"};
+	struct vm_sys_stats ss;
+	uint64_t rss = 0, vms = 0, invalid = 0;
+	char b1[32], b2[32], b3[32];
+
+	vm_sys_stats(sys, &ss);
+	for (int pid = vm_pid_next(sys, 0); pid; pid = vm_pid_next(sys, pid)) {
+		struct vm_proc_stats ps;
+		if (vm_proc_stats(sys, pid, &ps) == 0) {
+			rss += ps.rss;
+			vms += ps.vm_size;
+			invalid += ps.faults_invalid;
+		}
+	}
+	printf("trace       %s (%s, %s%s)\n", info->name, info->format, info->compression,
+	       source_name(info->source));
+	printf("records     %" PRIu64 ": %" PRIu64 " accesses (%" PRIu64 " fetches, %" PRIu64
+	       " loads, %" PRIu64 " stores), %" PRIu64 " events\n",
+	       st->records, st->accesses, st->by_kind[TRACE_EXEC], st->by_kind[TRACE_READ],
+	       st->by_kind[TRACE_WRITE], st->events);
+	if (st->skipped)
+		printf("skipped     %" PRIu64 " accesses of killed processes\n", st->skipped);
+	printf("processes   %" PRIu64 "\n", st->processes);
+	if (st->inferring && st->infer_holes)
+		printf("vmas        %" PRIu64 " inferred (%" PRIu64 " chunks of 2 MiB, %" PRIu64
+		       " gaps between known areas)\n",
+		       st->inferred_vmas, st->inferred_chunks, st->infer_holes);
+	else if (st->inferring)
+		printf("vmas        %" PRIu64 " inferred (%" PRIu64 " chunks of 2 MiB)\n",
+		       st->inferred_vmas, st->inferred_chunks);
+	else if (st->maps_areas || st->maps_skipped)
+		printf("vmas        %" PRIu64 " from the maps file (%" PRIu64 " skipped)\n",
+		       st->maps_areas, st->maps_skipped);
+	else
+		printf("vmas        from the trace\n");
+	printf("faults      %" PRIu64 " minor, %" PRIu64 " major, %" PRIu64 " invalid\n",
+	       ss.faults_minor, ss.faults_major, invalid);
+	printf("memory      rss %s, vms %s, page tables %s\n", human(rss, b1, sizeof(b1)),
+	       human(vms, b2, sizeof(b2)),
+	       human(ss.frames_pagetable * VMSIM_PAGE_SIZE, b3, sizeof(b3)));
+	for (int l = 0; l < VMSIM_TLB_NLEVELS; l++) {
+		const struct vmsim_tlb_level_stats *ts = &ss.mmu.tlb[l];
+		uint64_t hits = 0;
+		for (int ps = 0; ps < VMSIM_NPAGE_SIZES; ps++)
+			hits += ts->hits[ps];
+		if (!ts->lookups)
+			continue;
+		printf("tlb %-4s    %" PRIu64 " hits, %" PRIu64 " misses (%.2f%% miss)\n", level[l],
+		       hits, ts->misses, 100.0 * (double)ts->misses / (double)ts->lookups);
+	}
+	printf("page walks  %" PRIu64 " (%" PRIu64 " memory references)\n", ss.mmu.walk.walks,
+	       ss.mmu.walk.mem_refs);
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	const char *path = NULL, *cpu = "skylake", *ram = NULL, *swap = NULL, *policy = NULL;
+	const char *max = NULL;
+	struct replay_opts o;
+	struct replay_stats st;
+	struct vmsim_config cfg;
+	struct vm_system *sys;
+	struct trace *t;
+	struct trace_error err;
+	struct cli_error cerr;
+	int rc, m;
+
+	replay_opts_default(&o);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			replay_usage(stdout);
+			return CLI_EXIT_OK;
+		} else if ((m = cli_opt_value(argc, argv, &i, "--maps", &o.maps_path)) ||
+			   (m = cli_opt_value(argc, argv, &i, "--format", &o.format)) ||
+			   (m = cli_opt_value(argc, argv, &i, "--cpu", &cpu)) ||
+			   (m = cli_opt_value(argc, argv, &i, "--ram", &ram)) ||
+			   (m = cli_opt_value(argc, argv, &i, "--swap", &swap)) ||
+			   (m = cli_opt_value(argc, argv, &i, "--policy", &policy)) ||
+			   (m = cli_opt_value(argc, argv, &i, "--max-records", &max))) {
+			if (m < 0) {
+				cli_error(NAME,
+					  "option '%s' needs a value (see 'vmsim replay --help')",
+					  argv[i]);
+				return CLI_EXIT_USAGE;
+			}
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			cli_error(NAME, "unknown option '%s' (see 'vmsim replay --help')", argv[i]);
+			return CLI_EXIT_USAGE;
+		} else if (path) {
+			cli_error(NAME, "unexpected argument '%s': one trace only", argv[i]);
+			return CLI_EXIT_USAGE;
+		} else {
+			path = argv[i];
+		}
+	}
+	if (!path) {
+		cli_error(NAME, "expected a trace to replay");
+		fputs("usage: vmsim replay TRACE [--maps FILE] [--format F] [--cpu NAME] ...\n",
+		      stderr);
+		return CLI_EXIT_USAGE;
+	}
+	vmsim_config_default(&cfg);
+	cfg.segv_kills = false; /* a trace's stray access should not end the replay */
+	if (o.format && !trace_format_find(o.format)) {
+		cli_error(NAME, "--format '%s': expected lackey, champsim or vmsim", o.format);
+		return CLI_EXIT_USAGE;
+	}
+	if (vmsim_cpu_preset(cpu, &cfg.mmu)) {
+		cli_error(NAME, "--cpu '%s': unknown CPU preset; expected one of:", cpu);
+		for (const char *const *n = vmsim_cpu_preset_names(); *n; n++)
+			fprintf(stderr, "  %s\n", *n);
+		return CLI_EXIT_USAGE;
+	}
+	if ((ram && cli_parse_size("--ram", ram, &cfg.ram_bytes, &cerr)) ||
+	    (swap && cli_parse_size("--swap", swap, &cfg.swap_bytes, &cerr)) ||
+	    (max && cli_parse_u64("--max-records", max, &o.max_records, &cerr))) {
+		cli_error(NAME, "%s", cerr.msg);
+		return CLI_EXIT_USAGE;
+	}
+	if (policy) {
+		if (!policy_find(policy)) {
+			cli_error(NAME,
+				  "--policy '%s': unknown policy (vmsim paging --list shows "
+				  "them)",
+				  policy);
+			return CLI_EXIT_USAGE;
+		}
+		cfg.policy = policy;
+	}
+	if ((rc = vm_system_new(&cfg, &sys))) {
+		cli_error(NAME, "cannot build the machine: %s", vmsim_strerror(rc));
+		return rc == VMSIM_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+	}
+	if ((rc = trace_open(&t, path, o.format, &err))) {
+		cli_error(NAME, "%s", err.msg);
+		vm_system_free(sys);
+		return CLI_EXIT_FAILURE;
+	}
+	rc = replay_trace(sys, t, &o, &st, &err);
+	if (rc) {
+		cli_error(NAME, "%s", err.msg);
+	} else {
+		print_summary(sys, trace_get_info(t), &st);
+	}
+	trace_close(t);
+	vm_system_free(sys);
+	return rc ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
+}

@@ -1,0 +1,802 @@
+/*
+ * Trace replay (see replay.h): records in batches from the reader, each
+ * applied to the machine through the public kernel API.
+ *
+ * Inference state, per simulated process:
+ *
+ *	access va --> chunk c = va >> 21 --> cache[c % 64] == c ?  --yes--> vm_access
+ *	                                          | no
+ *	                                          v
+ *	                          chunk set (pid, c) known? --yes--> fill the cache slot
+ *	                                          | no
+ *	                                          v
+ *	             vm_mmap(c's 2 MiB, rwx, FIXED_NOREPLACE): ok      -> INFERRED
+ *	                                                       EEXIST  -> map the gaps, KNOWN
+ *	                                                       other   -> FAILED (the access
+ *	                                                                  will raise SIGSEGV)
+ *
+ * A chunk in the set is covered by VMAs (or cannot be): the set only
+ * shrinks when the trace unmaps (munmap, brk, exit), and those events also
+ * empty the process's cache. Memory grows with the processes and chunks
+ * the trace touches, never with its length.
+ */
+#include "workload/replay.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "vmsim/error.h"
+#include "vmsim/vm.h"
+#include "workload/trace_internal.h"
+
+#define CHUNK_SIZE    (1ULL << REPLAY_CHUNK_SHIFT)
+#define CACHE_SLOTS   64		    /* per-process direct-mapped chunk cache */
+#define NO_CHUNK      UINT64_MAX	    /* empty cache slot (chunks are < 2^43) */
+#define MMAP_MIN_ADDR 0x10000ULL	    /* Linux's default vm.mmap_min_addr */
+#define USER_END      0x00007ffffffff000ULL /* end of x86-64 user space (4-level) */
+#define RWX	      (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC)
+
+/* ---- processes of the trace --------------------------------------------- */
+
+enum { P_EMPTY = 0, P_ALIVE, P_EXITED };
+
+struct rproc {
+	uint32_t tpid;		     /* pid in the trace */
+	uint8_t state;		     /* P_* */
+	bool killed;		     /* the simulator ended it (SIGSEGV, OOM): skip its accesses */
+	int pid;		     /* pid in the simulator */
+	uint64_t cache[CACHE_SLOTS]; /* chunks known to be covered, by chunk % CACHE_SLOTS */
+};
+
+/* ---- chunks known to be covered, per simulated pid ----------------------- */
+
+enum { C_EMPTY = 0, C_TOMB, C_KNOWN, C_INFERRED, C_FAILED };
+
+struct centry {
+	uint64_t chunk; /* va >> REPLAY_CHUNK_SHIFT */
+	int32_t pid;	/* simulator pid */
+	uint8_t state;	/* C_* */
+};
+
+struct replay {
+	struct vm_system *sys;
+	const struct replay_opts *o;
+	struct replay_stats *st;
+	struct trace *t;
+	bool infer;	       /* inference on */
+	struct rproc *procs;   /* open addressing on tpid; size nprocs_cap (power of 2) */
+	size_t nprocs_cap;     /* slots */
+	size_t nprocs;	       /* used slots */
+	struct centry *chunks; /* open addressing on (pid, chunk); power of 2 */
+	size_t nchunks_cap;    /* slots */
+	size_t nchunks_used;   /* live + tombstone slots */
+	uint64_t next_tick;    /* access count of the next hooks tick */
+};
+
+static int rfail(struct replay *rp, struct trace_error *err, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int rfail(struct replay *rp, struct trace_error *err, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	int k =
+	    snprintf(err->msg, sizeof(err->msg), "%s: record %llu: ", trace_get_info(rp->t)->name,
+		     (unsigned long long)rp->st->records);
+
+	if (k < 0 || (size_t)k >= sizeof(err->msg))
+		k = 0;
+	va_start(ap, fmt);
+	vsnprintf(err->msg + k, sizeof(err->msg) - (size_t)k, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static inline uint64_t mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* ---- process table ---------------------------------------------------- */
+
+static struct rproc *proc_slot(struct replay *rp, uint32_t tpid)
+{
+	size_t mask = rp->nprocs_cap - 1, i = mix(tpid) & mask;
+
+	while (rp->procs[i].state != P_EMPTY && rp->procs[i].tpid != tpid)
+		i = (i + 1) & mask;
+	return &rp->procs[i];
+}
+
+static int procs_grow(struct replay *rp)
+{
+	struct rproc *old = rp->procs;
+	size_t oldcap = rp->nprocs_cap, cap = oldcap ? oldcap * 2 : 16;
+
+	rp->procs = calloc(cap, sizeof(*rp->procs));
+	if (!rp->procs) {
+		rp->procs = old;
+		return VMSIM_ENOHOSTMEM;
+	}
+	rp->nprocs_cap = cap;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].state != P_EMPTY)
+			*proc_slot(rp, old[i].tpid) = old[i];
+	free(old);
+	return 0;
+}
+
+/* A slot for @tpid, marked alive with an empty cache but no simulator
+ * process yet (pid 0): the caller gives it one. Pointers into the table
+ * stay valid until the next claim. */
+static int proc_claim(struct replay *rp, uint32_t tpid, struct rproc **out)
+{
+	struct rproc *pr = proc_slot(rp, tpid);
+
+	if (pr->state == P_EMPTY && (rp->nprocs + 1) * 2 > rp->nprocs_cap) {
+		if (procs_grow(rp))
+			return VMSIM_ENOHOSTMEM;
+		pr = proc_slot(rp, tpid);
+	}
+	if (pr->state == P_EMPTY)
+		rp->nprocs++;
+	memset(pr, 0, sizeof(*pr));
+	pr->tpid = tpid;
+	pr->state = P_ALIVE;
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		pr->cache[i] = NO_CHUNK;
+	*out = pr;
+	return 0;
+}
+
+/* A new process @pr got simulator pid @pid. */
+static void proc_born(struct replay *rp, struct rproc *pr, int pid)
+{
+	pr->pid = pid;
+	rp->st->processes++;
+	if (!rp->st->first_pid)
+		rp->st->first_pid = pid;
+}
+
+/* The live process @tpid; with @create, a new one is made in the simulator
+ * if the trace has not seen it yet (or it had exited). */
+static int proc_get(struct replay *rp, uint32_t tpid, bool create, struct rproc **out,
+		    struct trace_error *err)
+{
+	struct rproc *pr = proc_slot(rp, tpid);
+	int rc, pid;
+
+	if (pr->state == P_ALIVE) {
+		*out = pr;
+		return 0;
+	}
+	if (!create)
+		return rfail(rp, err, VMSIM_ESRCH, "process %u does not exist", tpid);
+	if ((rc = vm_process_create(rp->sys, &pid)))
+		return rfail(rp, err, rc, "cannot create process %u: %s", tpid, vmsim_strerror(rc));
+	if (proc_claim(rp, tpid, &pr)) {
+		vm_exit(rp->sys, pid);
+		return rfail(rp, err, VMSIM_ENOHOSTMEM, "out of memory");
+	}
+	proc_born(rp, pr, pid);
+	*out = pr;
+	return 0;
+}
+
+/* ---- chunk set ---------------------------------------------------------- */
+
+static struct centry *chunk_find(struct replay *rp, int pid, uint64_t c)
+{
+	size_t mask = rp->nchunks_cap - 1, i = mix(c * 31 + (uint64_t)pid) & mask;
+
+	if (!rp->nchunks_cap)
+		return NULL;
+	for (; rp->chunks[i].state != C_EMPTY; i = (i + 1) & mask)
+		if (rp->chunks[i].state != C_TOMB && rp->chunks[i].chunk == c &&
+		    rp->chunks[i].pid == pid)
+			return &rp->chunks[i];
+	return NULL;
+}
+
+static void chunk_place(struct replay *rp, int pid, uint64_t c, uint8_t state)
+{
+	size_t mask = rp->nchunks_cap - 1, i = mix(c * 31 + (uint64_t)pid) & mask;
+
+	while (rp->chunks[i].state != C_EMPTY)
+		i = (i + 1) & mask;
+	rp->chunks[i] = (struct centry){.chunk = c, .pid = pid, .state = state};
+	rp->nchunks_used++;
+}
+
+/* Rehash into a table twice the live entries' need, dropping tombstones. */
+static int chunks_rehash(struct replay *rp)
+{
+	struct centry *old = rp->chunks;
+	size_t oldcap = rp->nchunks_cap, live = 0, cap = 64;
+
+	for (size_t i = 0; i < oldcap; i++)
+		live += old[i].state > C_TOMB;
+	while (cap < 4 * (live + 1))
+		cap *= 2;
+	rp->chunks = calloc(cap, sizeof(*rp->chunks));
+	if (!rp->chunks) {
+		rp->chunks = old;
+		return VMSIM_ENOHOSTMEM;
+	}
+	rp->nchunks_cap = cap;
+	rp->nchunks_used = 0;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].state > C_TOMB)
+			chunk_place(rp, old[i].pid, old[i].chunk, old[i].state);
+	free(old);
+	return 0;
+}
+
+static int chunk_add(struct replay *rp, int pid, uint64_t c, uint8_t state)
+{
+	struct centry *e = chunk_find(rp, pid, c);
+
+	if (e) {
+		e->state = state;
+		return 0;
+	}
+	if ((rp->nchunks_used + 1) * 2 > rp->nchunks_cap && chunks_rehash(rp))
+		return VMSIM_ENOHOSTMEM;
+	chunk_place(rp, pid, c, state);
+	return 0;
+}
+
+/* Forget what we know of @pr's chunks @lo..@hi (0, NO_CHUNK: all of them)
+ * and empty its cache: the trace unmapped something there. */
+static void chunks_forget(struct replay *rp, struct rproc *pr, uint64_t lo, uint64_t hi)
+{
+	for (size_t i = 0; i < rp->nchunks_cap; i++) {
+		struct centry *e = &rp->chunks[i];
+		if (e->state > C_TOMB && e->pid == pr->pid && e->chunk >= lo && e->chunk <= hi)
+			e->state = C_TOMB;
+	}
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		pr->cache[i] = NO_CHUNK;
+}
+
+/* ---- inference ------------------------------------------------------------ */
+
+struct gaps {
+	vaddr_t hi;  /* end of the chunk's mappable range */
+	vaddr_t cur; /* start of the part not yet covered */
+	size_t n;    /* gaps found */
+	vaddr_t start[CHUNK_SIZE / VMSIM_PAGE_SIZE / 2 + 1];
+	vaddr_t end[CHUNK_SIZE / VMSIM_PAGE_SIZE / 2 + 1];
+};
+
+static int collect_gap(const struct vm_smaps_entry *e, void *arg)
+{
+	struct gaps *g = arg;
+
+	if (e->end <= g->cur)
+		return 0;
+	if (e->start >= g->hi)
+		return 1;
+	if (e->start > g->cur) {
+		g->start[g->n] = g->cur;
+		g->end[g->n++] = e->start;
+	}
+	g->cur = e->end;
+	return g->cur >= g->hi;
+}
+
+/* Map the parts of [lo, hi) that no VMA covers. */
+static int fill_gaps(struct replay *rp, struct rproc *pr, vaddr_t lo, vaddr_t hi)
+{
+	struct gaps *g = malloc(sizeof(*g));
+	vaddr_t got;
+	int rc;
+
+	if (!g)
+		return VMSIM_ENOHOSTMEM;
+	g->hi = hi;
+	g->cur = lo;
+	g->n = 0;
+	rc = vm_smaps(rp->sys, pr->pid, collect_gap, g);
+	if (rc >= 0 && g->cur < hi) {
+		g->start[g->n] = g->cur;
+		g->end[g->n++] = hi;
+	}
+	for (size_t i = 0; rc >= 0 && i < g->n; i++) {
+		if (vm_mmap(rp->sys, pr->pid, g->start[i], g->end[i] - g->start[i], RWX,
+			    VM_MAP_PRIVATE | VM_MAP_ANONYMOUS | VM_MAP_FIXED_NOREPLACE, -1, 0,
+			    &got) == 0) {
+			rp->st->infer_holes++;
+			rp->st->inferred_vmas++;
+		}
+	}
+	free(g);
+	return rc < 0 ? rc : 0;
+}
+
+static uint8_t chunk_state(struct replay *rp, int pid, uint64_t c)
+{
+	struct centry *e = chunk_find(rp, pid, c);
+
+	return e ? e->state : C_EMPTY;
+}
+
+/* Chunk @c of @pr missed the cache: look it up, infer it if unknown. */
+static int chunk_miss(struct replay *rp, struct rproc *pr, uint64_t c, struct trace_error *err)
+{
+	struct centry *e = chunk_find(rp, pr->pid, c);
+	uint8_t state = C_FAILED;
+	vaddr_t lo, hi, got;
+	int rc;
+
+	if (e) {
+		pr->cache[c % CACHE_SLOTS] = c;
+		return 0;
+	}
+	lo = c << REPLAY_CHUNK_SHIFT;
+	hi = lo + CHUNK_SIZE;
+	if (lo < MMAP_MIN_ADDR)
+		lo = MMAP_MIN_ADDR;
+	if (hi > USER_END)
+		hi = USER_END;
+	if (c < (USER_END >> REPLAY_CHUNK_SHIFT) + 1 && lo < hi) {
+		rc = vm_mmap(rp->sys, pr->pid, lo, hi - lo, RWX,
+			     VM_MAP_PRIVATE | VM_MAP_ANONYMOUS | VM_MAP_FIXED_NOREPLACE, -1, 0,
+			     &got);
+		if (rc == 0) {
+			state = C_INFERRED;
+			rp->st->inferred_chunks++;
+			/* one more area, unless it extends (or joins) inferred neighbours */
+			rp->st->inferred_vmas++;
+			if (c > 0 && chunk_state(rp, pr->pid, c - 1) == C_INFERRED)
+				rp->st->inferred_vmas--;
+			if (chunk_state(rp, pr->pid, c + 1) == C_INFERRED)
+				rp->st->inferred_vmas--;
+		} else if (rc == VMSIM_EEXIST) {
+			if ((rc = fill_gaps(rp, pr, lo, hi)))
+				return rfail(rp, err, rc, "inferring VMAs: %s", vmsim_strerror(rc));
+			state = C_KNOWN;
+		}
+	}
+	if (state == C_FAILED)
+		rp->st->infer_failures++;
+	if (chunk_add(rp, pr->pid, c, state))
+		return rfail(rp, err, VMSIM_ENOHOSTMEM, "out of memory");
+	pr->cache[c % CACHE_SLOTS] = c;
+	return 0;
+}
+
+/* Make sure [va, va+size) lies in VMAs (or in chunks that cannot have one). */
+static inline int ensure_mapped(struct replay *rp, struct rproc *pr, uint64_t va, uint64_t size,
+				struct trace_error *err)
+{
+	uint64_t c = va >> REPLAY_CHUNK_SHIFT, c2 = (va + size - 1) >> REPLAY_CHUNK_SHIFT;
+	int rc;
+
+	if (unlikely(pr->cache[c % CACHE_SLOTS] != c) && (rc = chunk_miss(rp, pr, c, err)))
+		return rc;
+	if (unlikely(c2 != c) && pr->cache[c2 % CACHE_SLOTS] != c2 &&
+	    (rc = chunk_miss(rp, pr, c2, err)))
+		return rc;
+	return 0;
+}
+
+/* ---- events ----------------------------------------------------------------- */
+
+/* Give the new child @cpid what its parent @ppid knows of its chunks. */
+static int copy_chunks(struct replay *rp, int ppid, int cpid)
+{
+	struct centry *copy;
+	size_t n = 0;
+	int rc = 0;
+
+	copy = malloc(rp->nchunks_cap * sizeof(*copy));
+	if (!copy)
+		return VMSIM_ENOHOSTMEM;
+	for (size_t i = 0; i < rp->nchunks_cap; i++)
+		if (rp->chunks[i].state > C_TOMB && rp->chunks[i].pid == ppid)
+			copy[n++] = rp->chunks[i];
+	/* the child inherits areas; it inferred none of them itself */
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = chunk_add(rp, cpid, copy[i].chunk,
+			       copy[i].state == C_INFERRED ? C_KNOWN : copy[i].state);
+	free(copy);
+	return rc;
+}
+
+static int do_fork(struct replay *rp, const struct trace_rec *r, struct trace_error *err)
+{
+	struct rproc *pr, *child;
+	int rc, cpid;
+
+	if ((rc = proc_get(rp, r->pid, true, &pr, err)))
+		return rc;
+	if (pr->killed)
+		return 0;
+	if (proc_slot(rp, r->arg)->state == P_ALIVE)
+		return rfail(rp, err, VMSIM_EEXIST, "fork: child %u exists already", r->arg);
+	if ((rc = vm_fork(rp->sys, pr->pid, &cpid)))
+		return rfail(rp, err, rc, "fork by process %u failed: %s", r->pid,
+			     vmsim_strerror(rc));
+	int ppid = pr->pid;
+	if (proc_claim(rp, r->arg, &child))
+		return rfail(rp, err, VMSIM_ENOHOSTMEM, "out of memory");
+	proc_born(rp, child, cpid);
+	if (copy_chunks(rp, ppid, cpid))
+		return rfail(rp, err, VMSIM_ENOHOSTMEM, "out of memory");
+	return 0;
+}
+
+static const char *const event_names[TRACE_EV_NKINDS] = {
+    "create", "exit", "fork", "mmap", "munmap", "mprotect", "brk", "switch", "phase",
+};
+
+static int apply_event(struct replay *rp, const struct trace_rec *r, struct trace_error *err)
+{
+	struct rproc *pr;
+	vaddr_t got;
+	int rc;
+
+	rp->st->events++;
+	switch (r->kind) {
+	case TRACE_EV_CREATE:
+		if (proc_slot(rp, r->pid)->state == P_ALIVE)
+			return rfail(rp, err, VMSIM_EEXIST, "create: process %u exists already",
+				     r->pid);
+		return proc_get(rp, r->pid, true, &pr, err);
+	case TRACE_EV_PHASE:
+		rp->st->phases++;
+		return 0;
+	case TRACE_EV_FORK:
+		return do_fork(rp, r, err);
+	case TRACE_EV_EXIT:
+		if ((rc = proc_get(rp, r->pid, false, &pr, err)))
+			return rc;
+		rc = vm_exit(rp->sys, pr->pid);
+		if (rc && rc != VMSIM_ESRCH) /* ESRCH: the simulator killed it already */
+			return rfail(rp, err, rc, "exit of process %u failed: %s", r->pid,
+				     vmsim_strerror(rc));
+		chunks_forget(rp, pr, 0, NO_CHUNK);
+		pr->state = P_EXITED;
+		return 0;
+	default:
+		break;
+	}
+	if ((rc = proc_get(rp, r->pid, true, &pr, err)))
+		return rc;
+	if (pr->killed)
+		return 0; /* its address space is gone */
+	switch (r->kind) {
+	case TRACE_EV_MMAP: {
+		int flags = (int)(r->arg & (VM_MAP_SHARED | VM_MAP_PRIVATE | VM_MAP_NORESERVE |
+					    VM_MAP_POPULATE));
+		rc = vm_mmap(rp->sys, pr->pid, r->addr, r->len, (int)r->prot,
+			     flags | VM_MAP_ANONYMOUS | VM_MAP_FIXED, -1, 0, &got);
+		break;
+	}
+	case TRACE_EV_MUNMAP:
+		if (!(rc = vm_munmap(rp->sys, pr->pid, r->addr, r->len)) && r->len)
+			chunks_forget(rp, pr, r->addr >> REPLAY_CHUNK_SHIFT,
+				      (r->addr + r->len - 1) >> REPLAY_CHUNK_SHIFT);
+		break;
+	case TRACE_EV_MPROTECT:
+		rc = vm_mprotect(rp->sys, pr->pid, r->addr, r->len, (int)r->prot);
+		break;
+	case TRACE_EV_BRK:
+		if (!(rc = vm_brk(rp->sys, pr->pid, r->addr, &got)))
+			chunks_forget(rp, pr, 0, NO_CHUNK);
+		break;
+	case TRACE_EV_SWITCH:
+		rc = vm_switch(rp->sys, pr->pid);
+		break;
+	default:
+		return rfail(rp, err, VMSIM_EINVAL, "unknown event kind %u", r->kind);
+	}
+	if (rc)
+		return rfail(rp, err, rc, "%s by process %u (addr 0x%llx, len %llu) failed: %s",
+			     event_names[r->kind], r->pid, (unsigned long long)r->addr,
+			     (unsigned long long)r->len, vmsim_strerror(rc));
+	return 0;
+}
+
+/* ---- the loop ---------------------------------------------------------------- */
+
+void replay_opts_default(struct replay_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->vmas = REPLAY_VMAS_AUTO;
+}
+
+static void tick(struct replay *rp, int final)
+{
+	const struct run_hooks *h = &rp->o->hooks;
+
+	if (h->tick)
+		h->tick(h->ctx, rp->sys, rp->st->accesses, final);
+	rp->next_tick = h->every && h->tick ? rp->st->accesses + h->every : UINT64_MAX;
+}
+
+/* Apply @n records of @batch. */
+static int apply(struct replay *rp, const struct trace_rec *batch, size_t n,
+		 struct trace_error *err)
+{
+	struct replay_stats *st = rp->st;
+	struct rproc *pr = NULL;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_rec *r = &batch[i];
+		st->records++;
+		if (unlikely(r->type != TRACE_ACCESS)) {
+			pr = NULL; /* events may move the process table */
+			if ((rc = apply_event(rp, r, err)))
+				return rc;
+			continue;
+		}
+		if (unlikely(!pr || pr->tpid != r->pid)) {
+			if ((rc = proc_get(rp, r->pid, true, &pr, err)))
+				return rc;
+		}
+		if (unlikely(pr->killed)) {
+			st->skipped++;
+			continue;
+		}
+		if (rp->infer && (rc = ensure_mapped(rp, pr, r->addr, r->len, err)))
+			return rc;
+		rc = vm_access(rp->sys, pr->pid, r->addr, (uint32_t)r->len,
+			       (enum vm_access_kind)r->kind, NULL);
+		if (unlikely(rc)) {
+			if (rc == VMSIM_ESRCH) { /* killed by the simulator (SIGSEGV, OOM) */
+				pr->killed = true;
+				st->skipped++;
+				continue;
+			}
+			if (rc == VMSIM_EINVAL)
+				return rfail(rp, err, rc,
+					     "access of %llu bytes at 0x%llx: the simulator takes "
+					     "1 byte to 1 MiB",
+					     (unsigned long long)r->len,
+					     (unsigned long long)r->addr);
+			return rfail(rp, err, rc, "access at 0x%llx by process %u: %s",
+				     (unsigned long long)r->addr, r->pid, vmsim_strerror(rc));
+		}
+		st->accesses++;
+		st->by_kind[r->kind]++;
+		if (unlikely(st->accesses >= rp->next_tick))
+			tick(rp, 0);
+	}
+	return 0;
+}
+
+int replay_trace(struct vm_system *sys, struct trace *t, const struct replay_opts *o,
+		 struct replay_stats *st, struct trace_error *err)
+{
+	struct replay rp = {.sys = sys, .o = o, .st = st, .t = t};
+	const struct trace_info *info = trace_get_info(t);
+	struct trace_rec *batch;
+	size_t n;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	rp.infer = o->vmas == REPLAY_VMAS_INFER ||
+		   (o->vmas == REPLAY_VMAS_AUTO && !o->maps_path && !info->has_vmas);
+	st->inferring = rp.infer;
+	rp.next_tick = o->hooks.every && o->hooks.tick ? o->hooks.every : UINT64_MAX;
+	if (!(batch = malloc(TRACE_BATCH * sizeof(*batch))) || procs_grow(&rp) ||
+	    chunks_rehash(&rp)) {
+		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", info->name);
+		rc = VMSIM_ENOHOSTMEM;
+		goto out_free;
+	}
+	if (o->maps_path) {
+		struct rproc *pr;
+		if ((rc = proc_get(&rp, TRACE_DEFAULT_PID, true, &pr, err)) ||
+		    (rc = replay_load_maps(sys, pr->pid, o->maps_path, &st->maps_areas,
+					   &st->maps_skipped, err)))
+			goto out_free;
+	}
+	for (;;) {
+		size_t cap = TRACE_BATCH;
+		uint64_t left = o->max_records ? o->max_records - st->records : UINT64_MAX;
+		if (left == 0)
+			break;
+		if (left < cap) /* read little past the limit: an error there does not count */
+			cap = left < TRACE_MIN_BATCH ? TRACE_MIN_BATCH : (size_t)left;
+		if ((rc = trace_read(t, batch, cap, &n, err)))
+			goto out_free;
+		if (n == 0)
+			break;
+		if (n > left)
+			n = (size_t)left;
+		if ((rc = apply(&rp, batch, n, err)))
+			goto out_free;
+	}
+	rc = 0;
+
+out_free:
+	if (!rc)
+		tick(&rp, 1);
+	free(rp.chunks);
+	free(rp.procs);
+	free(batch);
+	return rc;
+}
+
+int replay_file(struct vm_system *sys, const char *path, const struct replay_opts *o,
+		struct replay_stats *st, struct trace_error *err)
+{
+	struct trace *t;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if ((rc = trace_open(&t, path, o->format, err)))
+		return rc;
+	rc = replay_trace(sys, t, o, st, err);
+	trace_close(t);
+	return rc;
+}
+
+/* ---- /proc/PID/maps files ------------------------------------------------------ */
+
+static int hexdig(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+struct mline {
+	const char *path; /* file name */
+	unsigned long long line;
+	const char *s; /* the line */
+	size_t i;      /* parse position */
+	struct trace_error *err;
+};
+
+static int mbad(struct mline *m, const char *expected)
+{
+	char tmp[16];
+	char c = m->s[m->i];
+
+	snprintf(m->err->msg, sizeof(m->err->msg), "%s:%llu:%zu: expected %s, found %s", m->path,
+		 m->line, m->i + 1, expected, trace_show_char(c ? (unsigned char)c : '\n', tmp));
+	return VMSIM_EPARSE;
+}
+
+static int mhex(struct mline *m, uint64_t *v, const char *what)
+{
+	size_t start = m->i;
+	uint64_t x = 0;
+	int d;
+
+	while ((d = hexdig(m->s[m->i])) >= 0) {
+		if (m->i - start >= 16)
+			return mbad(m, "at most 16 hexadecimal digits");
+		x = x << 4 | (uint64_t)d;
+		m->i++;
+	}
+	if (m->i == start)
+		return mbad(m, what);
+	*v = x;
+	return 0;
+}
+
+static int mchar(struct mline *m, char c, const char *expected)
+{
+	if (m->s[m->i] != c)
+		return mbad(m, expected);
+	m->i++;
+	return 0;
+}
+
+/* Parse one maps line: "start-end perms offset dev inode [path]". */
+static int parse_maps_line(struct mline *m, uint64_t *start, uint64_t *end, int *prot, int *flags)
+{
+	uint64_t x;
+	int rc;
+
+	if ((rc = mhex(m, start, "a hexadecimal start address")) ||
+	    (rc = mchar(m, '-', "'-' after the start address")) ||
+	    (rc = mhex(m, end, "a hexadecimal end address")) ||
+	    (rc = mchar(m, ' ', "a space after the end address")))
+		return rc;
+	static const char perm[4][3] = {"r-", "w-", "x-", "ps"};
+	static const char *const want[4] = {"'r' or '-'", "'w' or '-'", "'x' or '-'", "'p' or 's'"};
+	*prot = 0;
+	*flags = VM_MAP_PRIVATE;
+	for (int k = 0; k < 4; k++) {
+		char c = m->s[m->i];
+		if (c != perm[k][0] && c != perm[k][1])
+			return mbad(m, want[k]);
+		if (k < 3 && c == perm[k][0])
+			*prot |= k == 0 ? VM_PROT_READ : k == 1 ? VM_PROT_WRITE : VM_PROT_EXEC;
+		if (k == 3)
+			*flags = c == 'p' ? VM_MAP_PRIVATE : VM_MAP_SHARED;
+		m->i++;
+	}
+	if ((rc = mchar(m, ' ', "a space after the permissions")) ||
+	    (rc = mhex(m, &x, "a hexadecimal file offset")) ||
+	    (rc = mchar(m, ' ', "a space after the offset")) ||
+	    (rc = mhex(m, &x, "a hexadecimal device major number")) ||
+	    (rc = mchar(m, ':', "':' in the device number")) ||
+	    (rc = mhex(m, &x, "a hexadecimal device minor number")) ||
+	    (rc = mchar(m, ' ', "a space after the device")))
+		return rc;
+	if (m->s[m->i] < '0' || m->s[m->i] > '9')
+		return mbad(m, "a decimal inode number");
+	while (m->s[m->i] >= '0' && m->s[m->i] <= '9')
+		m->i++;
+	if (m->s[m->i] != '\0' && m->s[m->i] != ' ' && m->s[m->i] != '\t')
+		return mbad(m, "a space or the end of the line after the inode");
+	return 0;
+}
+
+int replay_load_maps(struct vm_system *sys, int pid, const char *path, uint64_t *mapped,
+		     uint64_t *skipped, struct trace_error *err)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int rc = 0;
+	struct mline m = {.path = path, .err = err};
+
+	*mapped = *skipped = 0;
+	if (!f) {
+		snprintf(err->msg, sizeof(err->msg), "cannot open '%s': %s", path, strerror(errno));
+		return VMSIM_EIO;
+	}
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		uint64_t start, end;
+		vaddr_t got;
+		int prot, flags;
+		m.line++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (len == 0)
+			continue;
+		m.s = line;
+		m.i = 0;
+		if ((rc = parse_maps_line(&m, &start, &end, &prot, &flags)))
+			break;
+		if (start >= end || (start | end) & (VMSIM_PAGE_SIZE - 1)) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "%s:%llu:1: expected page-aligned start < end, found "
+				 "0x%llx-0x%llx",
+				 path, m.line, (unsigned long long)start, (unsigned long long)end);
+			rc = VMSIM_EPARSE;
+			break;
+		}
+		if (end > USER_END) {
+			(*skipped)++;
+			continue;
+		}
+		rc = vm_mmap(sys, pid, start, end - start, prot,
+			     flags | VM_MAP_ANONYMOUS | VM_MAP_FIXED_NOREPLACE, -1, 0, &got);
+		if (rc) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "%s:%llu: cannot map 0x%llx-0x%llx: %s", path, m.line,
+				 (unsigned long long)start, (unsigned long long)end,
+				 vmsim_strerror(rc));
+			break;
+		}
+		(*mapped)++;
+	}
+	if (!rc && ferror(f)) {
+		snprintf(err->msg, sizeof(err->msg), "%s: read error: %s", path, strerror(errno));
+		rc = VMSIM_EIO;
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}

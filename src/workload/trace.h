@@ -1,0 +1,243 @@
+/*
+ * Memory traces of real programs: streaming readers that decode a trace
+ * into batches of records, and a writer for vmsim's own format.
+ *
+ *	bytes --> decompress.c (gzip/zstd/xz/plain, by magic) --> format reader --> trace_rec[]
+ *	                                                          lackey | champsim | vmsim
+ *
+ * A format is a const table of functions (struct trace_format_ops), one
+ * file each: trace_lackey.c, trace_champsim.c, trace_vmsim.c. trace.c holds
+ * the one array that lists them and picks one by name (--format) or by the
+ * first bytes of the decompressed input. docs/FORMATS.md describes the
+ * formats byte by byte.
+ *
+ * Memory is constant whatever the length of the trace: each reader keeps a
+ * fixed buffer and decodes into the caller's array. Bad input is an error
+ * whose message names the input, the line and column (text) or the byte
+ * offset and record number (binary), and what was expected; nothing here
+ * exits or aborts. Callers: replay.c, trace_record.c, src/cli/, bench/,
+ * tests.
+ */
+#ifndef VMSIM_WORKLOAD_TRACE_H
+#define VMSIM_WORKLOAD_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Why an operation failed: one line, no newline, lowercase, no full stop,
+ * starting with the input's name and position. */
+struct trace_error {
+	char msg[512];
+};
+
+/* ---- records ------------------------------------------------------------ */
+
+enum trace_rec_type {
+	TRACE_ACCESS = 0, /* a memory access */
+	TRACE_EVENT = 1,  /* a process or address-space event */
+};
+
+/* Same values as enum vm_access_kind, so a kind passes straight to vm_access. */
+enum trace_access_kind {
+	TRACE_READ = 0,	 /* load */
+	TRACE_WRITE = 1, /* store */
+	TRACE_EXEC = 2,	 /* instruction fetch */
+};
+
+enum trace_event_kind {
+	TRACE_EV_CREATE = 0,   /* process @pid starts with an empty address space */
+	TRACE_EV_EXIT = 1,     /* process @pid ends */
+	TRACE_EV_FORK = 2,     /* @pid forks; the child's pid is @arg */
+	TRACE_EV_MMAP = 3,     /* @pid maps [@addr, @addr+@len) with @prot and flags @arg */
+	TRACE_EV_MUNMAP = 4,   /* @pid unmaps [@addr, @addr+@len) */
+	TRACE_EV_MPROTECT = 5, /* @pid sets @prot on [@addr, @addr+@len) */
+	TRACE_EV_BRK = 6,      /* @pid moves its program break to @addr */
+	TRACE_EV_SWITCH = 7,   /* the CPU switches to @pid */
+	TRACE_EV_PHASE = 8,    /* phase marker number @addr (for reports) */
+};
+#define TRACE_EV_NKINDS 9
+
+/*
+ * One record. Fields a kind does not use are 0, so two records compare
+ * with memcmp. 32 bytes: a batch of 1024 fits in a level-1 data cache.
+ */
+struct trace_rec {
+	uint8_t type;  /* enum trace_rec_type */
+	uint8_t kind;  /* enum trace_access_kind or enum trace_event_kind */
+	uint16_t zero; /* always 0 */
+	uint32_t pid;  /* the process as the trace names it (fork: the parent) */
+	uint64_t addr; /* access: first byte; mmap/munmap/mprotect: start;
+			  brk: the new break; phase: the phase number */
+	uint64_t len;  /* access: size in bytes (>= 1); mmap/munmap/mprotect: length */
+	uint32_t prot; /* mmap, mprotect: VM_PROT_* bits */
+	uint32_t arg;  /* mmap: VM_MAP_* flags; fork: the child's pid */
+};
+
+/* Every read returns at least this many free slots' worth of work: callers
+ * pass arrays of at least TRACE_MIN_BATCH records (one input record may
+ * decode into up to 7). */
+#define TRACE_MIN_BATCH 8
+
+/* A good batch size for callers: decoding cost per call is amortised and
+ * the batch stays in the level-1 cache. */
+#define TRACE_BATCH 1024
+
+/* ---- formats (one file each) -------------------------------------------- */
+
+struct trace;
+
+/* Which process a single-process format (lackey, ChampSim) attributes its
+ * accesses to. */
+#define TRACE_DEFAULT_PID 1
+
+/* vmsim-format header flags (docs/FORMATS.md). */
+#define TRACE_F_HAS_VMAS                                                                           \
+	0x1u /* the trace carries its address-space events:                                        \
+		replay infers no VMA */
+
+/* What produced a vmsim-format trace (header byte 20). */
+enum trace_source {
+	TRACE_SRC_NATIVE = 0,	/* written directly (generators, tests) */
+	TRACE_SRC_LACKEY = 1,	/* converted from Valgrind lackey text / vmsim record */
+	TRACE_SRC_CHAMPSIM = 2, /* converted from a ChampSim trace */
+};
+
+struct trace_format_ops {
+	const char *name;     /* "lackey", "champsim", "vmsim": what --format matches */
+	const char *describe; /* one line for help texts */
+
+	/* How sure is this format that it is looking at its own data, given
+	 * the first @n decompressed bytes (@n < the whole input only when
+	 * !@all): 0 not mine, 1 could be, 2 certain. Called by trace_open
+	 * when no format is forced. Pure. */
+	int (*probe)(const unsigned char *head, size_t n, bool all);
+
+	/* Allocate the reader's state for @t (whose byte source is open and
+	 * unread) in *@state; may read a header. Returns 0 or a VMSIM_E*
+	 * code with @err filled. */
+	int (*open)(struct trace *t, void **state /* out */, struct trace_error *err);
+
+	/* Decode up to @cap (>= TRACE_MIN_BATCH) records into @recs; *@n = 0
+	 * only at the end. On error the *@n records before it are valid. */
+	int (*read)(struct trace *t, void *state, struct trace_rec *recs, size_t cap,
+		    size_t *n /* out */, struct trace_error *err);
+
+	/* Free the state (NULL allowed). */
+	void (*close)(void *state);
+};
+
+extern const struct trace_format_ops trace_lackey_format;
+extern const struct trace_format_ops trace_champsim_format;
+extern const struct trace_format_ops trace_vmsim_format;
+
+/* The format named @name, or NULL. */
+const struct trace_format_ops *trace_format_find(const char *name);
+
+/* NULL-terminated list of every format, in a stable order. */
+const struct trace_format_ops *const *trace_format_list(void);
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* What an open trace is. */
+struct trace_info {
+	const char *name;	  /* the input's name in messages ("<stdin>" for "-") */
+	const char *format;	  /* "lackey", "champsim" or "vmsim" */
+	const char *compression;  /* "plain", "gzip", "zstd" or "xz" */
+	uint32_t page_size;	  /* from a vmsim header; 4096 otherwise */
+	bool has_vmas;		  /* the trace carries its own VMAs (TRACE_F_HAS_VMAS) */
+	enum trace_source source; /* vmsim header: what it was converted from */
+};
+
+/*
+ * Open @path ("-": standard input; a FIFO works too) as a trace of format
+ * @format (NULL: detect from the first decompressed bytes). Compression is
+ * always detected from the magic bytes. Returns 0 and *@out, or VMSIM_EIO
+ * (cannot open/read), VMSIM_EPARSE (bad header, unknown format),
+ * VMSIM_EINVAL (unknown @format name), VMSIM_ENOHOSTMEM, with @err filled.
+ */
+int trace_open(struct trace **out /* out */, const char *path, const char *format,
+	       struct trace_error *err /* out */);
+
+/* As trace_open, over the open descriptor @fd named @name in messages.
+ * With @close_fd the trace owns @fd from this call on: trace_close (or a
+ * failure here) closes it. */
+int trace_open_fd(struct trace **out /* out */, int fd, const char *name, bool close_fd,
+		  const char *format, struct trace_error *err /* out */);
+
+/*
+ * Decode up to @cap (>= TRACE_MIN_BATCH) records into @recs. Returns 0 and
+ * *@n (0 only at the end of the trace), or VMSIM_EPARSE (bad input),
+ * VMSIM_EIO, VMSIM_ENOHOSTMEM with @err filled; the *@n records decoded
+ * before an error are valid. After an error every call returns it again.
+ */
+int trace_read(struct trace *t, struct trace_rec *recs /* out */, size_t cap, size_t *n /* out */,
+	       struct trace_error *err /* out */);
+
+const struct trace_info *trace_get_info(const struct trace *t);
+
+/* Close @t (NULL allowed). */
+void trace_close(struct trace *t);
+
+/* ---- writing vmsim's format (trace_vmsim.c) ------------------------------ */
+
+struct trace_writer;
+
+struct trace_writer_opts {
+	int zstd_level;		  /* 0: plain; 1..19: zstd at that level */
+	uint32_t flags;		  /* TRACE_F_* header flags */
+	enum trace_source source; /* what the records come from */
+};
+
+/* Create @path ("-": standard output) and write the header. Returns 0 and
+ * *@out, or VMSIM_EIO, VMSIM_EINVAL (bad options), VMSIM_ENOHOSTMEM. */
+int trace_writer_open(struct trace_writer **out /* out */, const char *path,
+		      const struct trace_writer_opts *o, struct trace_error *err /* out */);
+
+/* Append @n records. VMSIM_EINVAL (a record no reader would accept: the
+ * message gives its index in the stream), VMSIM_EIO. */
+int trace_writer_put(struct trace_writer *w, const struct trace_rec *recs, size_t n,
+		     struct trace_error *err /* out */);
+
+/* Write the end record, flush and close; frees @w whatever happens.
+ * Returns 0 or VMSIM_EIO. */
+int trace_writer_close(struct trace_writer *w, struct trace_error *err /* out */);
+
+/* Give up: close and free @w without an end record (a reader will call the
+ * file truncated). NULL allowed. */
+void trace_writer_discard(struct trace_writer *w);
+
+/* Records written so far. */
+uint64_t trace_writer_count(const struct trace_writer *w);
+
+/* ---- recording a program (trace_record.c) ------------------------------- */
+
+struct trace_record_opts {
+	const char *out_path; /* the vmsim-format file to write */
+	int zstd_level;	      /* compression of it (0: plain) */
+	const char *valgrind; /* the valgrind program; NULL: "valgrind" from PATH */
+};
+
+struct trace_record_result {
+	uint64_t records;  /* records written */
+	uint64_t accesses; /* of which memory accesses */
+	int exit_status;   /* the program's exit status, or -1 if killed */
+	int term_signal;   /* the signal that killed it, or 0 */
+};
+
+/*
+ * Run @argv[0] with arguments @argv (NULL-terminated) under Valgrind's
+ * lackey tool and stream the memory trace it prints through a pipe into
+ * @o->out_path in vmsim's format. The program keeps its own standard
+ * input, output and error. Returns 0 with *@res filled when a trace was
+ * written (whatever the program's exit status), or VMSIM_ENOTSUP (valgrind
+ * not found), VMSIM_EIO, VMSIM_EPARSE (valgrind printed something that is
+ * not a lackey trace), with @err filled and no output file left behind.
+ */
+int trace_record(char *const argv[], const struct trace_record_opts *o,
+		 struct trace_record_result *res /* out */, struct trace_error *err /* out */);
+
+/* Is @prog (e.g. "valgrind") an executable in PATH (or a path that is)? */
+bool trace_find_program(const char *prog);
+
+#endif

@@ -1,0 +1,139 @@
+# Trace commands: bad input (status 1, naming the file and the line and
+# column or the byte offset) and bad usage (status 2).
+
+$ vmsim replay ../data/trace-bad.lackey
+2>
+vmsim replay: ../data/trace-bad.lackey:3:8: expected 8 to 16 hexadecimal digits in the address, found 'q'
+? 1
+
+$ printf 'I  00401000,4\n S 00401000,0\n' | $VMSIM replay -
+2>
+vmsim replay: <stdin>:2:13: access size 0 (expected 1 to 4096 bytes)
+? 1
+
+$ printf 'I  00401000,4\n S 0401000,8\n' | $VMSIM replay -
+2>
+vmsim replay: <stdin>:2:11: expected 8 to 16 hexadecimal digits in the address, found ','
+? 1
+
+$ printf 'I  00401000,4\n X 00401000,8\n' | $VMSIM replay -
+2>
+vmsim replay: <stdin>:2:2: expected 'L', 'S' or 'M' after a space, found 'X'
+? 1
+
+$ vmsim replay missing.vmt
+2>
+vmsim replay: cannot open 'missing.vmt': No such file or directory
+? 1
+
+$ printf 'hello world\n' | $VMSIM replay -
+2>
+vmsim replay: <stdin>: cannot tell the trace format from the first 12 bytes (expected vmsim, lackey text or a ChampSim trace); name it with --format
+? 1
+
+# vmsim format: truncated, bad magic, wrong version.
+$ head -c 60 ../data/trace-tiny.vmt | $VMSIM replay -
+2>
+vmsim replay: <stdin>: byte 60: truncated trace: the input ends after 8 records without the end record (was the recording interrupted?)
+? 1
+
+$ head -c 41 ../data/trace-tiny.vmt | $VMSIM replay -
+2>
+vmsim replay: <stdin>: byte 37 (record 2): truncated record: the input ends inside it
+? 1
+
+$ head -c 20 ../data/trace-tiny.vmt | $VMSIM replay -
+2>
+vmsim replay: <stdin>: byte 20: truncated header: 20 of its 32 bytes
+? 1
+
+$ head -c 78 ../data/trace-tiny.vmt | $VMSIM replay -
+2>
+vmsim replay: <stdin>: byte 78: truncated trace: the input ends after 13 records without the end record (was the recording interrupted?)
+? 1
+
+$ (printf 'VMSIMTRX'; tail -c +9 ../data/trace-tiny.vmt) | $VMSIM replay - --format vmsim
+2>
+vmsim replay: <stdin>: byte 0: bad magic (expected "VMSIMTRC": not a vmsim trace)
+? 1
+
+$ (head -c 8 ../data/trace-tiny.vmt; printf '\002'; tail -c +10 ../data/trace-tiny.vmt) | $VMSIM replay -
+2>
+vmsim replay: <stdin>: byte 8: format version 2 (this vmsim reads version 1)
+? 1
+
+# Compressed data cut short.
+$ gzip -c ../data/trace-tiny.lackey | head -c 100 | $VMSIM replay -
+2>
+vmsim replay: <stdin>: truncated gzip data: the input ends at byte 100 inside a compressed stream (expected more data or the stream's end)
+? 1
+
+# ChampSim: a record of 10 bytes.
+$ printf '\000\020\100\000\000\000\000\000\000\000' | $VMSIM replay - --format champsim
+2>
+vmsim replay: <stdin>: byte 0: truncated record 1: the input ends after 10 of its 64 bytes
+? 1
+
+# A bad maps file.
+$ printf '00400000-00402000 r-xp 00000000 08:02 1234\n00602000 rw-p\n' > maps.tmp; $VMSIM replay ../data/trace-tiny.lackey --maps maps.tmp; s=$?; rm -f maps.tmp; exit $s
+2>
+vmsim replay: maps.tmp:2:9: expected '-' after the start address, found a space
+? 1
+
+# Usage errors.
+$ vmsim replay
+2>
+vmsim replay: expected a trace to replay
+usage: vmsim replay TRACE [--maps FILE] [--format F] [--cpu NAME] ...
+? 2
+
+$ vmsim replay ../data/trace-tiny.lackey --format text
+2>
+vmsim replay: --format 'text': expected lackey, champsim or vmsim
+? 2
+
+$ vmsim replay ../data/trace-tiny.lackey --cpu pentium 2>&1 | head -1
+vmsim replay: --cpu 'pentium': unknown CPU preset; expected one of:
+? 0
+
+$ vmsim replay ../data/trace-tiny.lackey --ram lots
+2>
+vmsim replay: --ram 'lots': column 1: expected a decimal digit
+? 2
+
+$ vmsim replay ../data/trace-tiny.lackey --policy lur
+2>
+vmsim replay: --policy 'lur': unknown policy (vmsim paging --list shows them)
+? 2
+
+$ vmsim replay ../data/trace-tiny.lackey --bogus
+2>
+vmsim replay: unknown option '--bogus' (see 'vmsim replay --help')
+? 2
+
+$ vmsim convert ../data/trace-tiny.lackey
+2>
+vmsim convert: expected -o OUT
+usage: vmsim convert IN -o OUT [--format F] [--zstd]
+? 2
+
+$ vmsim convert ../data/trace-tiny.lackey -o ../data/trace-tiny.lackey
+2>
+vmsim convert: '../data/trace-tiny.lackey' is both the input and the output
+? 2
+
+$ vmsim record
+2>
+vmsim record: expected a program to record
+usage: vmsim record [-o FILE] -- PROG [ARGS...]
+? 2
+
+$ vmsim record --bogus -- true
+2>
+vmsim record: unknown option '--bogus' (see 'vmsim record --help')
+? 2
+
+$ PATH=/nonexistent $VMSIM record -o never.vmt -- true; s=$?; ls never.vmt 2>/dev/null; exit $s
+2>
+vmsim record: 'valgrind' not found: recording needs Valgrind (Debian: apt-get install valgrind)
+? 1
