@@ -107,7 +107,8 @@ struct vm_sched_cfg {
 };
 
 /* Defaults: no tasks, quantum 1000 accesses, 100 ms measured after 10 ms of
- * warm-up, tau 10000, write-back on the device, seed 1. */
+ * warm-up, tau 10000, write-back not on the device (as vm_sys_stats, which
+ * charges a swap-out only its page copy), seed 1. */
 void vm_sched_cfg_default(struct vm_sched_cfg *cfg /* out */);
 
 /* ---- results ------------------------------------------------------------- */
@@ -122,8 +123,10 @@ struct vm_sched_proc_result {
 	uint64_t ready_cycles;	/* ready, waiting for the CPU */
 	uint64_t paging_cycles; /* blocked on the paging device (queue and service) */
 	uint64_t io_cycles;	/* blocked on non-paging I/O */
-	uint64_t wss_pages;	/* mean working set: distinct pages per window of tau */
-	uint64_t wss_last;	/*   in its last complete window (0: none completed) */
+	uint64_t wss_pages;	/* mean working set: distinct pages per window of tau
+				   (no window completed while measured: the last
+				   complete one, else the pages of the open one) */
+	uint64_t wss_last;	/* in its last complete window (0: none completed) */
 	bool finished;		/* its generator returned 1 */
 	bool killed;		/* it died (SIGSEGV or the OOM killer) */
 };
@@ -160,8 +163,11 @@ struct vm_sched_result {
 	/* working sets and thrashing */
 	uint64_t wss_total_pages;  /* sum of the processes' mean working sets */
 	uint64_t frames_available; /* frames user pages may use: total - page tables - kernel */
-	bool thrashing;		   /* wss_total_pages > frames_available and >= 1% of accesses
-				      take a major fault */
+	double paging_share;	   /* of the processes' time, the part spent waiting for the
+				      paging device: sum of paging_cycles / (nprocs * wall) */
+	bool thrashing;		   /* wss_total_pages > frames_available and the processes
+				      together waited for paging longer than they ran
+				      (Denning: more time paging than computing) */
 	bool kernel_thrashing;	   /* vm_sys_stats' flag at the end (needs its wss_window) */
 	uint64_t kernel_wss_total; /* vm_sys_stats' wss_total at the end (bytes) */
 	/* per process, in task order */
@@ -195,6 +201,12 @@ void vm_sched_result_release(struct vm_sched_result *res);
  * added fills CPU time the others leave idle during their I/O; beyond it,
  * the working sets no longer fit, every process waits on the one paging
  * device, and utilisation collapses.
+ *
+ * Memory turns over at the device's pace (one frame per read), so the
+ * measured time should cover a few thousand reads: 1 s suits the ssd
+ * (10000 reads a second), an hdd needs tens of seconds. Over a shorter
+ * time, whoever got its pages first keeps them and the others starve: the
+ * CPU may stay busy while most processes make no progress (progress_min).
  */
 struct vm_curve_cfg {
 	uint64_t frames;	    /* M: RAM in 4 KiB frames (>= 64) */
@@ -202,7 +214,7 @@ struct vm_curve_cfg {
 	struct vm_sched_model proc; /* each process; proc.pages is W */
 	const char *policy;	    /* replacement policy; NULL: the default (clock) */
 	uint64_t major_fault_ns;    /* paging-device latency; 0: the default (ssd) */
-	uint64_t duration_ns;	    /* measured time per point */
+	uint64_t duration_ns;	    /* measured time per point (> 0) */
 	uint64_t warmup_ns;	    /* warm-up per point */
 	uint64_t quantum;	    /* time slice in accesses; 0: 1000 */
 	uint64_t wss_window;	    /* tau, also the kernel's sampling period */
@@ -211,9 +223,11 @@ struct vm_curve_cfg {
 };
 
 /* Defaults: M = 1024 frames (4 MiB), nmax 16, W = 128 pages, uniform
- * accesses with 10% stores, c = 3000 cycles (1 us at 3 GHz), an I/O burst
- * of 500 us every 100 accesses, clock, ssd, 100 ms per point after 10 ms of
- * warm-up, tau 10000, write-back on the device, seed 1. */
+ * accesses with 10% stores, c = 15000 cycles (5 us at 3 GHz), an I/O burst
+ * of 100 ms every 4000 accesses (about 20 ms of CPU), so one process alone
+ * keeps the CPU about 17% busy; clock, ssd, 10 ms slices (2000 accesses),
+ * 1 s measured per point after 200 ms of warm-up, tau 10000, write-back
+ * not on the device, seed 1. */
 void vm_curve_cfg_default(struct vm_curve_cfg *cfg /* out */);
 
 /* One point of the curve. */
@@ -227,6 +241,8 @@ struct vm_curve_point {
 	double mean_fault_ns;	  /* mean major-fault response (queue + service) */
 	uint64_t accesses;	  /* accesses in the measured period */
 	uint64_t wss_total_pages; /* sum of working sets (pages) */
+	double progress_min;	  /* the slowest process's accesses over the mean (1: even) */
+	double paging_share;	  /* vm_sched_result.paging_share */
 	bool thrashing;		  /* vm_sched_result.thrashing */
 };
 

@@ -378,6 +378,7 @@ struct vm_sys_stats {
 	bool thrashing;		     /* the last sample: working sets exceed RAM, faults climb */
 	uint64_t cycles;	     /* estimated cycles of the run (cost model) */
 	uint64_t cycles_compute;     /* of which the accesses themselves */
+	uint64_t cycles_busy;	    /* of all cycles, those the CPU works (major-fault waits excluded) */
 	double seconds;		     /* cycles at the configured clock */
 	double cpu_utilisation;	     /* compute cycles / all cycles (fault waits included) */
 	struct vmsim_mmu_stats mmu;  /* the CPU's MMU counters */

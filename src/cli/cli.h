@@ -27,9 +27,17 @@
 
 /* ---- subcommands (src/cli/cmd_<name>.c) --------------------------------- */
 
+int cmd_convert(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 int cmd_paging(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_scenarios(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_thrash(int argc, char **argv);
 int cmd_translate(int argc, char **argv);
+int cmd_tour(int argc, char **argv);
 
 /* ---- messages (src/cli/main.c) ------------------------------------------ */
 

@@ -1,80 +1,489 @@
 /*
- * vmsim run: run a simulation. Without a workload it runs the built-in MMU
- * tour (src/workload/tour.c) on the chosen CPU preset.
+ * vmsim run: run a simulation and print its report.
  *
- *	vmsim run [--cpu NAME] [--levels 4|5] [--no-pwc]
+ *	vmsim run [WHAT] [options]
+ *
+ * WHAT is a built-in scenario (vmsim scenarios lists them), a scenario file
+ * (*.vms), a trace (lackey, ChampSim or vmsim format, compressed or not), or
+ * `tour` (the MMU tour). Without WHAT it runs the embedded default: a real
+ * program's trace (a matrix multiply in two loop orders, bundled in data/)
+ * and the MMU tour. Options set the machine, and ask for JSON, CSV time
+ * series and plots.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/base.h"
 #include "cli.h"
+#include "report/plot.h"
+#include "report/progress.h"
+#include "report/report.h"
+#include "report/report_csv.h"
+#include "report/report_json.h"
+#include "report/series.h"
 #include "vmsim/error.h"
 #include "vmsim/mmu.h"
+#include "vmsim/vm.h"
+#include "workload/replay.h"
+#include "workload/scenario.h"
 #include "workload/tour.h"
+
+#ifndef VMSIM_DATA_DIR
+#define VMSIM_DATA_DIR "data"
+#endif
+
+/* What the command line asked for. */
+struct run_args {
+	const char *what;	 /* NULL: the default */
+	const char *machine[16]; /* key=value settings, NULL-terminated */
+	unsigned nmachine;	 /* used */
+	char storage[16][96];	 /* their text */
+	const char *json, *csv, *plot; /* outputs, or NULL */
+	uint64_t every;		       /* CSV period in accesses */
+	bool smaps, quiet, check;
+};
 
 static void run_usage(FILE *f)
 {
-	fputs("usage: vmsim run [--cpu NAME] [--levels 4|5] [--no-pwc]\n\n"
-	      "Runs the built-in MMU tour: an address split and walked, two processes\n"
-	      "isolated by their page tables, TLB reach, 4 KiB versus huge pages.\n\n"
-	      "  --cpu NAME      CPU preset for the TLBs and paging-structure caches:\n",
-	      f);
-	for (const char *const *n = vmsim_cpu_preset_names(); *n; n++)
-		fprintf(f, "                    %-8s %s\n", *n, vmsim_cpu_preset_describe(*n));
-	fputs("                  (default: skylake)\n"
-	      "  --levels 4|5    paging depth: 4 (48-bit addresses) or 5 (57-bit, LA57)\n"
-	      "  --no-pwc        turn the paging-structure caches off\n",
+	fputs("usage: vmsim run [WHAT] [options]\n\n"
+	      "WHAT: a built-in scenario (see 'vmsim scenarios'), a scenario file (*.vms),\n"
+	      "a trace (lackey text, ChampSim, vmsim format; gzip/zstd/xz), or 'tour'.\n"
+	      "Without WHAT: a bundled real trace (matrix multiply, two loop orders) and\n"
+	      "the MMU tour.\n\n"
+	      "machine:\n"
+	      "  --cpu NAME       CPU preset: seed, skylake, zen4 (default: skylake)\n"
+	      "  --levels 4|5     paging levels\n"
+	      "  --ram SIZE       simulated RAM (default 1G)\n"
+	      "  --swap SIZE      swap file size, 0 for none (default 1G)\n"
+	      "  --policy NAME    replacement policy (see 'vmsim paging --list')\n"
+	      "  --thp MODE       transparent huge pages: never, madvise, always\n"
+	      "  --data           data mode: frames hold real bytes\n"
+	      "  --no-pwc         no paging-structure caches\n"
+	      "  --seed N         seed of everything random\n"
+	      "output:\n"
+	      "  --json FILE      the report as JSON ('-': standard output)\n"
+	      "  --csv FILE       a time series, one row every --every accesses\n"
+	      "  --every N        sampling period of --csv (default 100000)\n"
+	      "  --plot DIR       PNG and SVG plots of the time series (needs gnuplot)\n"
+	      "  --smaps          per-area tables in the report\n"
+	      "  --check          check every invariant at the end (vm_check)\n"
+	      "  --quiet          no progress bar\n",
 	      f);
 }
 
-int cmd_run(int argc, char **argv)
+static int add_setting(struct run_args *a, const char *key, const char *value)
 {
-	const char *cpu = "skylake", *levels = NULL, *value;
-	bool no_pwc = false;
-	struct vmsim_mmu_cfg cfg;
+	if (a->nmachine + 1 >= ARRAY_SIZE(a->machine))
+		return -1;
+	snprintf(a->storage[a->nmachine], sizeof(a->storage[0]), "%s=%s", key, value);
+	a->machine[a->nmachine] = a->storage[a->nmachine];
+	a->machine[++a->nmachine] = NULL;
+	return 0;
+}
+
+/* ---- building a machine for traces -------------------------------------- */
+
+/* Apply the settings to @cfg (the scenario language reads the same keys). */
+static int apply_settings(struct vmsim_config *cfg, const struct run_args *a)
+{
+	struct cli_error err;
+	for (unsigned i = 0; i < a->nmachine; i++) {
+		char key[32];
+		const char *eq = strchr(a->machine[i], '=');
+		size_t klen = (size_t)(eq - a->machine[i]);
+		const char *v = eq + 1;
+		uint64_t n;
+		snprintf(key, sizeof(key), "%.*s", (int)klen, a->machine[i]);
+		if (!strcmp(key, "cpu")) {
+			if (vmsim_cpu_preset(v, &cfg->mmu)) {
+				cli_error("run", "--cpu '%s': unknown CPU preset (seed, skylake, zen4)", v);
+				return -1;
+			}
+		} else if (!strcmp(key, "levels")) {
+			if (strcmp(v, "4") && strcmp(v, "5")) {
+				cli_error("run", "--levels '%s': expected 4 or 5", v);
+				return -1;
+			}
+			cfg->mmu.levels = (unsigned)(v[0] - '0');
+		} else if (!strcmp(key, "ram") || !strcmp(key, "swap")) {
+			if (cli_parse_size(key, v, &n, &err)) {
+				cli_error("run", "%s", err.msg);
+				return -1;
+			}
+			*(!strcmp(key, "ram") ? &cfg->ram_bytes : &cfg->swap_bytes) = n;
+		} else if (!strcmp(key, "policy")) {
+			cfg->policy = v;
+		} else if (!strcmp(key, "thp")) {
+			cfg->thp = !strcmp(v, "never")	   ? VM_THP_NEVER
+				   : !strcmp(v, "always")  ? VM_THP_ALWAYS
+				   : !strcmp(v, "madvise") ? VM_THP_MADVISE
+							   : -1;
+			if (cfg->thp < 0) {
+				cli_error("run", "--thp '%s': expected never, madvise or always", v);
+				return -1;
+			}
+		} else if (!strcmp(key, "data")) {
+			cfg->data_mode = true;
+		} else if (!strcmp(key, "pwc")) {
+			cfg->mmu.pwc = false;
+		} else if (!strcmp(key, "seed")) {
+			if (cli_parse_u64("--seed", v, &cfg->seed, &err)) {
+				cli_error("run", "%s", err.msg);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- outputs -------------------------------------------------------------- */
+
+struct outputs {
+	const struct run_args *a;
+	struct series *series;
+	struct progress progress;
+	struct tick_fanout fan;
+	struct run_hooks hooks;
+	const char *workload;
+	int rc;
+};
+
+static void outputs_init(struct outputs *o, const struct run_args *a, const char *workload)
+{
+	memset(o, 0, sizeof(*o));
+	o->a = a;
+	o->workload = workload;
+	tick_fanout_init(&o->fan);
+	if (a->csv || a->plot) {
+		o->series = series_new();
+		if (o->series) {
+			struct run_hooks h = series_hooks(o->series, a->every);
+			tick_fanout_add(&o->fan, &h);
+		}
+	}
+	struct progress_opts po = {.mode = a->quiet ? PROGRESS_NEVER : PROGRESS_AUTO};
+	progress_init(&o->progress, &po);
+	struct run_hooks ph = progress_hooks(&o->progress, 65536);
+	tick_fanout_add(&o->fan, &ph);
+	o->hooks = tick_fanout_hooks(&o->fan);
+}
+
+/* The end of a run: JSON, CSV, plots, invariants. Sets o->rc on failure. */
+static void outputs_finish(struct outputs *o, struct vm_system *sys)
+{
+	const struct run_args *a = o->a;
+	progress_finish(&o->progress);
+	if (a->check) {
+		char why[256];
+		if (vm_check(sys, why, sizeof(why))) {
+			cli_error("run", "invariant broken: %s", why);
+			o->rc = CLI_EXIT_FAILURE;
+		}
+	}
+	if (a->json) {
+		struct report_json_opts jo = {
+		    .indent = 2, .smaps = a->smaps, .generator = "vmsim 0.1.0", .workload = o->workload};
+		int rc = report_json_write_path(a->json, sys, &jo);
+		if (rc) {
+			cli_error("run", "--json %s: %s", a->json, vmsim_strerror(rc));
+			o->rc = CLI_EXIT_FAILURE;
+		}
+	}
+	if (o->series) {
+		char tmp[] = "/tmp/vmsim-series-XXXXXX";
+		const char *csv = a->csv;
+		if (!csv) { /* plots only: a temporary CSV */
+			int fd = mkstemp(tmp);
+			if (fd >= 0) {
+				fclose(fdopen(fd, "w"));
+				csv = tmp;
+			}
+		}
+		int rc = csv ? report_csv_write_path(csv, o->series) : VMSIM_EIO;
+		if (rc) {
+			cli_error("run", "--csv %s: %s", csv ? csv : "(temporary)", vmsim_strerror(rc));
+			o->rc = CLI_EXIT_FAILURE;
+		} else if (a->plot) {
+			char why[512];
+			rc = plot_series(csv, a->plot, why, sizeof(why));
+			if (rc) {
+				cli_error("run", "--plot %s: %s", a->plot, why);
+				o->rc = CLI_EXIT_FAILURE;
+			} else {
+				printf("plots written to %s/\n", a->plot);
+			}
+		}
+		if (!a->csv)
+			remove(tmp);
+	}
+}
+
+static void outputs_release(struct outputs *o)
+{
+	series_free(o->series);
+}
+
+/* ---- traces ---------------------------------------------------------------- */
+
+static void print_trace_report(struct vm_system *sys, const struct run_args *a,
+			       const struct replay_stats *st)
+{
+	report_machine(stdout, vm_system_config(sys));
+	printf("\n");
+	if (st->inferring)
+		printf("VMAs inferred from the accesses: %llu (the trace carries none)\n\n",
+		       (unsigned long long)st->inferred_vmas);
+	report_processes(stdout, sys, NULL);
+	printf("\n");
+	report_faults(stdout, sys, NULL);
+	printf("\n");
+	report_tlb(stdout, sys);
+	printf("\n");
+	report_walks(stdout, sys);
+	printf("\n");
+	report_reclaim(stdout, sys);
+	printf("\n");
+	report_time(stdout, sys);
+	if (a->smaps)
+		for (int pid = vm_pid_next(sys, 0); pid; pid = vm_pid_next(sys, pid))
+			if (vm_process_alive(sys, pid)) {
+				printf("\n");
+				report_smaps(stdout, sys, pid, NULL);
+			}
+}
+
+/* Replay @path on a machine made from the settings. @full: the whole
+ * report, else one summary line into @line. */
+static int run_trace(const char *path, const struct run_args *a, bool full, char *line,
+		     size_t linelen)
+{
+	struct vmsim_config cfg;
+	struct vm_system *sys;
+	struct replay_opts ro;
+	struct replay_stats st;
+	struct trace_error terr;
+	struct outputs out;
 	int rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			run_usage(stdout);
-			return CLI_EXIT_OK;
-		} else if (!strcmp(argv[i], "--no-pwc")) {
-			no_pwc = true;
-		} else if ((rc = cli_opt_value(argc, argv, &i, "--cpu", &value)) != 0) {
-			if (rc < 0)
-				goto missing;
-			cpu = value;
-		} else if ((rc = cli_opt_value(argc, argv, &i, "--levels", &value)) != 0) {
-			if (rc < 0)
-				goto missing;
-			levels = value;
-		} else {
-			cli_error("run", "unknown argument '%s' (see 'vmsim run --help')", argv[i]);
-			return CLI_EXIT_USAGE;
-		}
-	}
-	if (vmsim_cpu_preset(cpu, &cfg)) {
-		cli_error("run", "--cpu '%s': unknown CPU preset; expected one of:", cpu);
-		for (const char *const *n = vmsim_cpu_preset_names(); *n; n++)
-			fprintf(stderr, "  %s\n", *n);
+	vmsim_config_default(&cfg);
+	cfg.segv_kills = false; /* a stray access is counted, the run goes on */
+	if (apply_settings(&cfg, a))
 		return CLI_EXIT_USAGE;
+	if ((rc = vm_system_new(&cfg, &sys))) {
+		cli_error("run", "cannot build the machine: %s", vmsim_strerror(rc));
+		return CLI_EXIT_FAILURE;
 	}
-	if (levels) {
-		if (strcmp(levels, "4") && strcmp(levels, "5")) {
-			cli_error("run", "--levels '%s': expected 4 or 5", levels);
-			return CLI_EXIT_USAGE;
-		}
-		cfg.levels = (unsigned)(levels[0] - '0');
+	outputs_init(&out, a, path);
+	replay_opts_default(&ro);
+	ro.hooks = out.hooks;
+	rc = replay_file(sys, path, &ro, &st, &terr);
+	if (rc) {
+		progress_finish(&out.progress);
+		cli_error("run", "%s", terr.msg[0] ? terr.msg : vmsim_strerror(rc));
+		outputs_release(&out);
+		vm_system_free(sys);
+		return rc == VMSIM_EPARSE || rc == VMSIM_EIO ? CLI_EXIT_FAILURE : CLI_EXIT_FAILURE;
 	}
-	if (no_pwc)
-		cfg.pwc = false;
-	rc = tour_run(stdout, &cfg);
+	if (full) {
+		print_trace_report(sys, a, &st);
+	} else {
+		struct vm_sys_stats s;
+		vm_sys_stats(sys, &s);
+		const struct vmsim_tlb_level_stats *l1 = &s.mmu.tlb[VMSIM_TLB_L1D];
+		snprintf(line, linelen, "%10.2fM %8llu %7.2f%% %9llu %9.2f %10s",
+			 (double)st.accesses / 1e6, (unsigned long long)s.faults_minor,
+			 l1->lookups ? 100.0 * (double)l1->misses / (double)l1->lookups : 0.0,
+			 (unsigned long long)s.mmu.walk.walks,
+			 s.mmu.walk.walks ? (double)s.mmu.walk.mem_refs / (double)s.mmu.walk.walks : 0,
+			 report_seconds(s.seconds).s);
+	}
+	outputs_finish(&out, sys);
+	outputs_release(&out);
+	vm_system_free(sys);
+	return out.rc;
+}
+
+/* ---- scenarios -------------------------------------------------------------- */
+
+static void scenario_end(void *ctx, struct vm_system *sys, const struct report_names *names)
+{
+	struct outputs *o = ctx;
+	(void)names;
+	outputs_finish(o, sys);
+}
+
+static int run_scenario(const char *what, bool builtin, const struct run_args *a)
+{
+	struct scenario_result res;
+	struct outputs out;
+	outputs_init(&out, a, what);
+	struct scenario_opts so = {
+	    .machine = a->machine,
+	    .hooks = &out.hooks,
+	    .check = a->check,
+	    .at_end = scenario_end,
+	    .ctx = &out,
+	};
+	int rc = builtin ? scenario_run_builtin(what, &so, &res) : scenario_run_file(what, &so, &res);
+	outputs_release(&out);
+	if (rc == VMSIM_EPARSE)
+		return CLI_EXIT_USAGE;
+	if (rc)
+		return CLI_EXIT_FAILURE;
+	if (res.expects)
+		printf("\n%s: %u checks, %u failed\n", what, res.expects, res.failed);
+	return out.rc;
+}
+
+/* ---- the default -------------------------------------------------------------- */
+
+static int run_tour(const struct run_args *a)
+{
+	struct vmsim_config cfg;
+	vmsim_config_default(&cfg);
+	if (apply_settings(&cfg, a))
+		return CLI_EXIT_USAGE;
+	int rc = tour_run(stdout, &cfg.mmu);
 	if (rc) {
 		cli_error("run", "%s", vmsim_strerror(rc));
 		return CLI_EXIT_FAILURE;
 	}
 	return CLI_EXIT_OK;
+}
+
+static int run_default(const struct run_args *a)
+{
+	static const char *const traces[] = {"matmul-ijk", "matmul-ikj"};
+	static const char *const what[] = {"i-j-k: inner loop down a column of B",
+					   "i-k-j: inner loop along rows"};
+	char path[4096], line[160];
+	int rc;
+
+	printf("vmsim run: the built-in default ('vmsim run --help' for other workloads)\n\n");
+	printf("A. A real program: C = A x B (8x128 by 128x512 doubles, data/README.md),\n"
+	       "   recorded with 'vmsim record' (Valgrind lackey) and replayed through the\n"
+	       "   simulated machine twice: the same arithmetic in two loop orders. The full\n"
+	       "   report of the first, then both side by side.\n\n");
+	snprintf(path, sizeof(path), "%s/%s.vmt", VMSIM_DATA_DIR, traces[0]);
+	struct stat sb;
+	if (stat(path, &sb) != 0) {
+		printf("   (the bundled traces are not at %s; skipped)\n\n", VMSIM_DATA_DIR);
+	} else {
+		if ((rc = run_trace(path, a, true, NULL, 0)))
+			return rc;
+		printf("\n   %-44s %10s %8s %8s %9s %9s %10s\n", "loop order", "accesses",
+		       "faults", "L1D miss", "walks", "refs/walk", "est. time");
+		for (unsigned i = 0; i < ARRAY_SIZE(traces); i++) {
+			snprintf(path, sizeof(path), "%s/%s.vmt", VMSIM_DATA_DIR, traces[i]);
+			if ((rc = run_trace(path, a, false, line, sizeof(line))))
+				return rc;
+			printf("   %-44s %s\n", what[i], line);
+		}
+		printf("\n");
+	}
+	printf("B. The MMU tour: ");
+	return run_tour(a);
+}
+
+/* ---- the command ----------------------------------------------------------------- */
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static struct run_args a;
+	struct cli_error err;
+	const char *value;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.every = 100000;
+	static const char *const valued[] = {"--cpu", "--levels", "--ram", "--swap", "--policy",
+					     "--thp", "--seed"};
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		bool matched = false;
+		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+			run_usage(stdout);
+			return CLI_EXIT_OK;
+		}
+		for (unsigned k = 0; k < ARRAY_SIZE(valued) && !matched; k++) {
+			rc = cli_opt_value(argc, argv, &i, valued[k], &value);
+			if (rc < 0)
+				goto missing;
+			if (rc > 0) {
+				add_setting(&a, valued[k] + 2, value);
+				matched = true;
+			}
+		}
+		if (matched)
+			continue;
+		if (!strcmp(arg, "--data")) {
+			add_setting(&a, "data", "on");
+		} else if (!strcmp(arg, "--no-pwc")) {
+			add_setting(&a, "pwc", "off");
+		} else if (!strcmp(arg, "--smaps")) {
+			a.smaps = true;
+		} else if (!strcmp(arg, "--quiet")) {
+			a.quiet = true;
+		} else if (!strcmp(arg, "--check")) {
+			a.check = true;
+		} else if ((rc = cli_opt_value(argc, argv, &i, "--json", &value)) != 0) {
+			if (rc < 0)
+				goto missing;
+			a.json = value;
+		} else if ((rc = cli_opt_value(argc, argv, &i, "--csv", &value)) != 0) {
+			if (rc < 0)
+				goto missing;
+			a.csv = value;
+		} else if ((rc = cli_opt_value(argc, argv, &i, "--plot", &value)) != 0) {
+			if (rc < 0)
+				goto missing;
+			a.plot = value;
+		} else if ((rc = cli_opt_value(argc, argv, &i, "--every", &value)) != 0) {
+			if (rc < 0)
+				goto missing;
+			if (cli_parse_u64("--every", value, &a.every, &err) || a.every == 0) {
+				cli_error("run", "%s", a.every ? err.msg : "--every: expected a count above 0");
+				return CLI_EXIT_USAGE;
+			}
+		} else if (arg[0] == '-' && arg[1]) {
+			cli_error("run", "unknown option '%s' (see 'vmsim run --help')", arg);
+			return CLI_EXIT_USAGE;
+		} else if (!a.what) {
+			a.what = arg;
+		} else {
+			cli_error("run", "one workload at a time: '%s' and '%s'", a.what, arg);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (a.plot && !plot_available(NULL, 0)) {
+		char why[256];
+		plot_available(why, sizeof(why));
+		cli_error("run", "--plot: %s", why);
+		return CLI_EXIT_FAILURE;
+	}
+	if (!a.what)
+		return run_default(&a);
+	if (!strcmp(a.what, "tour"))
+		return run_tour(&a);
+	if (scenario_builtin_find(a.what))
+		return run_scenario(a.what, true, &a);
+	if (ends_with(a.what, ".vms"))
+		return run_scenario(a.what, false, &a);
+	struct stat sb;
+	if (strcmp(a.what, "-") && stat(a.what, &sb) != 0) {
+		cli_error("run", "'%s': no such built-in scenario or file (see 'vmsim scenarios')",
+			  a.what);
+		return CLI_EXIT_USAGE;
+	}
+	return run_trace(a.what, &a, true, NULL, 0);
 
 missing:
 	cli_error("run", "option '%s' needs a value (see 'vmsim run --help')", argv[argc - 1]);

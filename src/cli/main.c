@@ -28,10 +28,18 @@ static int cmd_help(int argc, char **argv);
 
 /* The subcommands, in the order `vmsim help` lists them. */
 static const struct cmd commands[] = {
+    {"convert", cmd_convert, "convert a trace (lackey, ChampSim, vmsim) to vmsim's format"},
     {"help", cmd_help, "list the commands, or show the usage of one"},
+    {"inspect", cmd_inspect, "show real Linux processes in vmsim's terms (RSS, PSS, USS, faults)"},
     {"paging", cmd_paging, "replacement policies over a reference string with N frames"},
-    {"run", cmd_run, "run a simulation (default: the built-in MMU tour)"},
+    {"record", cmd_record, "record a program's memory accesses with valgrind into a trace"},
+    {"replay", cmd_replay, "replay a memory trace on a simulated machine and summarise it"},
+    {"run", cmd_run, "simulate a trace or a scenario (default: a real trace and the MMU tour)"},
+    {"scenarios", cmd_scenarios, "list the built-in scenarios (the seed's sections and exercises)"},
+    {"show", cmd_show, "print the source of a built-in scenario"},
+    {"thrash", cmd_thrash, "the thrashing curve: CPU utilisation against the number of processes"},
     {"translate", cmd_translate, "split a virtual address into page-table indices and offset"},
+    {"tour", cmd_tour, "run every built-in scenario and print its headline results"},
 };
 
 void cli_error(const char *cmd, const char *fmt, ...)

@@ -157,6 +157,7 @@ struct process {
 	struct anon_root *anon; /* its fork family */
 	bool oom_killed;	/* ended by the OOM killer */
 	uint64_t wss;		/* pages referenced in the last sampling window */
+	uint64_t wss_swap_ins;	/* swap-ins counted at the last sample */
 	struct proc_counters c; /* counters */
 };
 

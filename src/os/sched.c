@@ -29,9 +29,6 @@
 #include "vmsim/sched.h"
 #include "vmsim/vm.h"
 
-#define PAGE_SHIFT 12
-#define PAGE_SIZE  (1ULL << PAGE_SHIFT)
-
 /* ---- paging-device presets ------------------------------------------------ */
 
 static const struct {
@@ -162,7 +159,7 @@ static void model_next(struct model *md, struct vm_sched_op *op)
 			kind = VM_WRITE;
 	}
 	md->pos++;
-	op->va = md->base + page * PAGE_SIZE;
+	op->va = md->base + page * VMSIM_PAGE_SIZE;
 	op->size = 8;
 	op->kind = kind;
 	op->compute = m->compute;
@@ -228,6 +225,7 @@ struct task {
 	struct model model;		  /* the built-in model's state */
 	enum task_state state;		  /* see above */
 	uint64_t ready_at;		  /* cycle it became or becomes ready */
+	uint64_t io_pending;		  /* ns of I/O to start when it next runs */
 	uint64_t seq;			  /* FIFO order among equal ready_at */
 	struct vm_sched_proc_result r;	  /* running totals since the start */
 	struct vm_sched_proc_result base; /* r when the measurement began */
@@ -237,15 +235,13 @@ struct task {
 	uint64_t ws_windows;		  /* measured complete windows */
 };
 
-/* The kernel's CPU cycles so far: vm_sys_stats' total minus its major-fault
- * wait, priced exactly as system.c prices it (the scheduler replaces that
- * wait by blocking). Also leaves the stats in *@st. */
-static uint64_t kernel_busy(struct vm_system *sys, double ghz, uint64_t major_ns,
-			    struct vm_sys_stats *st /* out */)
+/* The kernel's CPU cycles so far: vm_sys_stats' busy cycles, without the
+ * major-fault waits (the scheduler replaces those by blocking). Also leaves
+ * the stats in *@st. */
+static uint64_t kernel_busy(struct vm_system *sys, struct vm_sys_stats *st /* out */)
 {
 	vm_sys_stats(sys, st);
-	uint64_t wait = (uint64_t)((double)st->faults_major * (double)major_ns * ghz);
-	return st->cycles > wait ? st->cycles - wait : 0;
+	return st->cycles_busy;
 }
 
 static uint64_t ns_to_cycles(uint64_t ns, double ghz)
@@ -270,7 +266,8 @@ static struct task *pick(struct task *t, unsigned n)
 /* Record the pages of one access in @t's window; close the window after tau. */
 static int track_ws(struct task *t, const struct vm_sched_op *op, uint64_t tau, bool measuring)
 {
-	uint64_t first = op->va >> PAGE_SHIFT, last = (op->va + op->size - 1) >> PAGE_SHIFT;
+	uint64_t first = op->va >> VMSIM_PAGE_SHIFT,
+		 last = (op->va + op->size - 1) >> VMSIM_PAGE_SHIFT;
 	for (uint64_t vpn = first; vpn <= last; vpn++) {
 		int rc = pageset_add(&t->ws, vpn);
 		if (rc)
@@ -350,6 +347,16 @@ static void begin_measurement(struct run *r)
 	split_waits(r, r->now, false);
 }
 
+/* Block @t on a non-paging I/O burst of @ns from now. */
+static void start_io(struct run *r, struct task *t, uint64_t ns)
+{
+	uint64_t d = ns_to_cycles(ns, r->ghz);
+	t->r.io_bursts++;
+	t->r.io_cycles += d;
+	t->ready_at = r->now + d;
+	t->state = TASK_IO;
+}
+
 /* Run @t for one slice at r->now and put it back in line (or retire it). */
 static int run_slice(struct run *r, struct task *t)
 {
@@ -358,6 +365,14 @@ static int run_slice(struct run *r, struct task *t)
 	unsigned major = 0;
 	bool io = false;
 	struct vm_sys_stats st;
+
+	if (t->io_pending) {
+		/* its last access faulted and asked for I/O: that comes now */
+		start_io(r, t, t->io_pending);
+		t->io_pending = 0;
+		t->seq = r->seq++;
+		return 0;
+	}
 
 	for (uint64_t n = 0; n < r->quantum; n++) {
 		struct vm_sched_op op;
@@ -400,20 +415,20 @@ static int run_slice(struct run *r, struct task *t)
 			t->state = TASK_GONE;
 			break;
 		}
+		if (op.io_ns) {
+			io = true;
+			io_ns = op.io_ns;
+		}
 		if (res.faults_major) {
 			major = res.faults_major;
 			t->r.faults_major++;
 			break;
 		}
-		if (op.io_ns) {
-			io = true;
-			io_ns = op.io_ns;
-			t->r.io_bursts++;
+		if (io)
 			break;
-		}
 	}
 
-	uint64_t kb = kernel_busy(r->sys, r->ghz, r->major_ns, &st);
+	uint64_t kb = kernel_busy(r->sys, &st);
 	uint64_t slice = (kb > r->kbusy ? kb - r->kbusy : 0) + compute;
 	r->kbusy = kb;
 	r->now += slice;
@@ -421,22 +436,21 @@ static int run_slice(struct run *r, struct task *t)
 	t->r.cpu_cycles += slice;
 
 	/* the faulting read first: reclaim writes its victims back asynchronously */
-	if (major && t->state != TASK_GONE) {
+	if (t->state == TASK_GONE) {
+		t->ready_at = r->now;
+	} else if (major) {
 		uint64_t done = r->now;
 		for (unsigned i = 0; i < major; i++)
 			done = dev_issue(&r->dev, r->now, true);
 		t->r.paging_cycles += done - r->now;
 		t->ready_at = done;
 		t->state = TASK_PAGING;
-	} else if (io && t->state != TASK_GONE) {
-		uint64_t d = ns_to_cycles(io_ns, r->ghz);
-		t->r.io_cycles += d;
-		t->ready_at = r->now + d;
-		t->state = TASK_IO;
+		t->io_pending = io ? io_ns : 0; /* the burst follows the page */
+	} else if (io) {
+		start_io(r, t, io_ns);
 	} else {
 		t->ready_at = r->now;
-		if (t->state != TASK_GONE)
-			t->state = TASK_READY;
+		t->state = TASK_READY;
 	}
 	t->seq = r->seq++;
 	if (cfg->writeback_on_device)
@@ -465,7 +479,7 @@ static int setup_tasks(struct run *r)
 			vaddr_t base;
 			if ((rc = vm_process_create(r->sys, &t->pid)))
 				return rc;
-			rc = vm_mmap(r->sys, t->pid, 0, in->model.pages * PAGE_SIZE,
+			rc = vm_mmap(r->sys, t->pid, 0, in->model.pages * VMSIM_PAGE_SIZE,
 				     VM_PROT_READ | VM_PROT_WRITE,
 				     VM_MAP_PRIVATE | VM_MAP_ANONYMOUS, -1, 0, &base);
 			if (rc)
@@ -612,7 +626,7 @@ int vm_sched_run(struct vm_system *sys, const struct vm_sched_cfg *cfg, struct v
 	}
 	if ((rc = setup_tasks(&r)))
 		goto out_free;
-	r.kbusy = kernel_busy(sys, r.ghz, r.major_ns, &st);
+	r.kbusy = kernel_busy(sys, &st);
 	r.swap_outs = st.swap_outs;
 
 	uint64_t warm_end = ns_to_cycles(cfg->warmup_ns, r.ghz);
@@ -702,8 +716,8 @@ static int curve_point(const struct vm_curve_cfg *cfg, unsigned n, struct vm_sch
 	int rc;
 
 	vmsim_config_default(&vc);
-	vc.ram_bytes = cfg->frames * PAGE_SIZE;
-	vc.swap_bytes = (n * w + cfg->frames) * PAGE_SIZE; /* room for every page */
+	vc.ram_bytes = cfg->frames * VMSIM_PAGE_SIZE;
+	vc.swap_bytes = (n * w + cfg->frames) * VMSIM_PAGE_SIZE; /* room for every page */
 	if (cfg->policy)
 		vc.policy = cfg->policy;
 	if (cfg->major_fault_ns)

@@ -222,6 +222,7 @@ int vm_sys_stats(struct vm_system *sys, struct vm_sys_stats *out)
 	uint64_t wait = (uint64_t)((double)major * (double)c->major_fault_ns * c->ghz);
 	out->cycles = busy + wait;
 	out->cycles_compute = compute;
+	out->cycles_busy = busy;
 	out->seconds = (double)out->cycles / (c->ghz * 1e9);
 	out->cpu_utilisation = out->cycles ? (double)busy / (double)out->cycles : 0.0;
 	return 0;

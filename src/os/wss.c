@@ -6,10 +6,14 @@
  * count is the number of distinct pages referenced in the window: Denning's
  * working set W(t, tau) with tau = the window, over tumbling windows.
  *
- * Clearing accessed bits is visible to replacement policies that read them
- * (clock): on a real system clear_refs has the same effect. Thrashing is
- * flagged when the working sets together exceed the frames user pages can
- * have and the last window's major faults exceed 1% of its accesses.
+ * Accessed bits see only resident pages, and a thrashing process's pages
+ * do not stay resident for a whole window: the pages it read back from
+ * swap during the window count too (a page read back twice counts twice,
+ * which overstates only when memory is already short). Clearing accessed
+ * bits is visible to replacement policies that read them (clock): on a
+ * real system clear_refs has the same effect. Thrashing is flagged when
+ * the working sets together exceed the frames user pages can have and the
+ * last window's major faults exceed 1% of its accesses.
  * Only src/os/ calls this.
  */
 #include "base/base.h"
@@ -38,6 +42,8 @@ void wss_sample(struct vm_system *sys)
 			continue;
 		uint64_t n = 0;
 		pt_for_each_leaf(&p->pt, count_young, &n);
+		n += p->c.swap_ins - p->wss_swap_ins;
+		p->wss_swap_ins = p->c.swap_ins;
 		p->wss = n;
 		total += n;
 		/* the next accesses must walk again to set the bits */

@@ -8,10 +8,18 @@ $ vmsim help
 usage: vmsim [--version] [--help] COMMAND [ARGS...]
 
 commands:
+  convert    convert a trace (lackey, ChampSim, vmsim) to vmsim's format
   help       list the commands, or show the usage of one
+  inspect    show real Linux processes in vmsim's terms (RSS, PSS, USS, faults)
   paging     replacement policies over a reference string with N frames
-  run        run a simulation (default: the built-in MMU tour)
+  record     record a program's memory accesses with valgrind into a trace
+  replay     replay a memory trace on a simulated machine and summarise it
+  run        simulate a trace or a scenario (default: a real trace and the MMU tour)
+  scenarios  list the built-in scenarios (the seed's sections and exercises)
+  show       print the source of a built-in scenario
+  thrash     the thrashing curve: CPU utilisation against the number of processes
   translate  split a virtual address into page-table indices and offset
+  tour       run every built-in scenario and print its headline results
 
 'vmsim help COMMAND' or 'vmsim COMMAND --help' shows the usage of a command.
 ? 0
@@ -20,10 +28,18 @@ $ vmsim --help
 usage: vmsim [--version] [--help] COMMAND [ARGS...]
 
 commands:
+  convert    convert a trace (lackey, ChampSim, vmsim) to vmsim's format
   help       list the commands, or show the usage of one
+  inspect    show real Linux processes in vmsim's terms (RSS, PSS, USS, faults)
   paging     replacement policies over a reference string with N frames
-  run        run a simulation (default: the built-in MMU tour)
+  record     record a program's memory accesses with valgrind into a trace
+  replay     replay a memory trace on a simulated machine and summarise it
+  run        simulate a trace or a scenario (default: a real trace and the MMU tour)
+  scenarios  list the built-in scenarios (the seed's sections and exercises)
+  show       print the source of a built-in scenario
+  thrash     the thrashing curve: CPU utilisation against the number of processes
   translate  split a virtual address into page-table indices and offset
+  tour       run every built-in scenario and print its headline results
 
 'vmsim help COMMAND' or 'vmsim COMMAND --help' shows the usage of a command.
 ? 0
@@ -33,10 +49,18 @@ $ vmsim
 usage: vmsim [--version] [--help] COMMAND [ARGS...]
 
 commands:
+  convert    convert a trace (lackey, ChampSim, vmsim) to vmsim's format
   help       list the commands, or show the usage of one
+  inspect    show real Linux processes in vmsim's terms (RSS, PSS, USS, faults)
   paging     replacement policies over a reference string with N frames
-  run        run a simulation (default: the built-in MMU tour)
+  record     record a program's memory accesses with valgrind into a trace
+  replay     replay a memory trace on a simulated machine and summarise it
+  run        simulate a trace or a scenario (default: a real trace and the MMU tour)
+  scenarios  list the built-in scenarios (the seed's sections and exercises)
+  show       print the source of a built-in scenario
+  thrash     the thrashing curve: CPU utilisation against the number of processes
   translate  split a virtual address into page-table indices and offset
+  tour       run every built-in scenario and print its headline results
 
 'vmsim help COMMAND' or 'vmsim COMMAND --help' shows the usage of a command.
 ? 2
@@ -46,10 +70,18 @@ $ vmsim frobnicate
 vmsim: 'frobnicate' is not a vmsim command
 
 commands:
+  convert    convert a trace (lackey, ChampSim, vmsim) to vmsim's format
   help       list the commands, or show the usage of one
+  inspect    show real Linux processes in vmsim's terms (RSS, PSS, USS, faults)
   paging     replacement policies over a reference string with N frames
-  run        run a simulation (default: the built-in MMU tour)
+  record     record a program's memory accesses with valgrind into a trace
+  replay     replay a memory trace on a simulated machine and summarise it
+  run        simulate a trace or a scenario (default: a real trace and the MMU tour)
+  scenarios  list the built-in scenarios (the seed's sections and exercises)
+  show       print the source of a built-in scenario
+  thrash     the thrashing curve: CPU utilisation against the number of processes
   translate  split a virtual address into page-table indices and offset
+  tour       run every built-in scenario and print its headline results
 ? 2
 
 $ vmsim --frobnicate
@@ -58,10 +90,18 @@ vmsim: unknown option '--frobnicate'
 usage: vmsim [--version] [--help] COMMAND [ARGS...]
 
 commands:
+  convert    convert a trace (lackey, ChampSim, vmsim) to vmsim's format
   help       list the commands, or show the usage of one
+  inspect    show real Linux processes in vmsim's terms (RSS, PSS, USS, faults)
   paging     replacement policies over a reference string with N frames
-  run        run a simulation (default: the built-in MMU tour)
+  record     record a program's memory accesses with valgrind into a trace
+  replay     replay a memory trace on a simulated machine and summarise it
+  run        simulate a trace or a scenario (default: a real trace and the MMU tour)
+  scenarios  list the built-in scenarios (the seed's sections and exercises)
+  show       print the source of a built-in scenario
+  thrash     the thrashing curve: CPU utilisation against the number of processes
   translate  split a virtual address into page-table indices and offset
+  tour       run every built-in scenario and print its headline results
 
 'vmsim help COMMAND' or 'vmsim COMMAND --help' shows the usage of a command.
 ? 2
@@ -71,8 +111,16 @@ $ vmsim help frobnicate
 vmsim: 'frobnicate' is not a vmsim command
 
 commands:
+  convert    convert a trace (lackey, ChampSim, vmsim) to vmsim's format
   help       list the commands, or show the usage of one
+  inspect    show real Linux processes in vmsim's terms (RSS, PSS, USS, faults)
   paging     replacement policies over a reference string with N frames
-  run        run a simulation (default: the built-in MMU tour)
+  record     record a program's memory accesses with valgrind into a trace
+  replay     replay a memory trace on a simulated machine and summarise it
+  run        simulate a trace or a scenario (default: a real trace and the MMU tour)
+  scenarios  list the built-in scenarios (the seed's sections and exercises)
+  show       print the source of a built-in scenario
+  thrash     the thrashing curve: CPU utilisation against the number of processes
   translate  split a virtual address into page-table indices and offset
+  tour       run every built-in scenario and print its headline results
 ? 2

@@ -1,0 +1,277 @@
+/*
+ * vmsim thrash: the classic thrashing curve. N = 1..NMAX identical
+ * processes, each working on W pages, share one CPU and one paging device
+ * on a machine of M frames; for each N it prints CPU utilisation, the
+ * major-fault rate, how busy the paging device was, how far the slowest
+ * process got, and whether the run was thrashing.
+ *
+ *	vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
+ *	             [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]
+ *	             [--compute CYCLES] [--seed S] [--csv]
+ *
+ * The simulation is vm_thrashing_curve (src/os/sched.c); this file reads
+ * the options and lays out the table.
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "vmsim/error.h"
+#include "vmsim/policy.h"
+#include "vmsim/sched.h"
+
+#define NAME "thrash"
+
+#define USAGE                                                                                      \
+	"usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]\n"          \
+	"                    [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]\n"         \
+	"                    [--compute CYCLES] [--seed S] [--csv]\n"
+
+static const char help_text[] =
+    "\n"
+    "CPU utilisation against the degree of multiprogramming: for N = 1..NMAX, a\n"
+    "fresh machine of M frames runs N identical processes, each using W pages at\n"
+    "random and doing I/O now and then, round-robin on one CPU. A major fault\n"
+    "blocks its process until the one paging device, serving one read at a time,\n"
+    "has read the page back. Utilisation rises with N until N*W nears M, then\n"
+    "collapses: the working sets no longer fit and every process waits on the\n"
+    "device.\n"
+    "\n"
+    "  --frames M        RAM in 4 KiB frames (default 1024, at least 64)\n"
+    "  --wss W           pages each process works on (default 128)\n"
+    "  --nmax N          largest number of processes (default 16, at most 256)\n"
+    "  --device NAME     paging device: nvme (20 us a read), ssd (100 us, the\n"
+    "                    default) or hdd (10 ms)\n"
+    "  --policy NAME     replacement policy (default clock; vmsim paging --list)\n"
+    "  --duration MS     simulated milliseconds measured per N, after a warm-up\n"
+    "                    of a fifth of that (default: 1000, or the time of 2000\n"
+    "                    device reads if longer: 20000 with hdd)\n"
+    "  --io-every B      accesses between I/O bursts, on average (default 4000;\n"
+    "                    0: no I/O)\n"
+    "  --io-ms D         length of an I/O burst in ms (default 100)\n"
+    "  --compute CYCLES  CPU work per access at 3 GHz (default 15000: 5 us)\n"
+    "  --seed S          seed of the processes' random choices (default 1)\n"
+    "  --csv             print comma-separated values instead of the table\n"
+    "\n"
+    "Columns: N*W/M is the memory asked for over RAM; faults/s are major faults\n"
+    "per simulated second; 'slowest' is the accesses of the slowest process over\n"
+    "the mean (1.00: all progressed alike); 'paging wait' is the share of the\n"
+    "processes' time spent waiting for the paging device. A run is thrashing when\n"
+    "the working sets (distinct pages per 10000 accesses of a process) add up to\n"
+    "more than the frames user pages can have and the processes waited for\n"
+    "paging longer than they ran.\n";
+
+static int usage_fail(void)
+{
+	fputs(USAGE, stderr);
+	return CLI_EXIT_USAGE;
+}
+
+/* Parse @s as a number in [@lo, @hi] for option @opt; 0 or CLI_EXIT_USAGE. */
+static int parse_num(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	struct cli_error err;
+	uint64_t v;
+
+	if (cli_parse_u64(opt, s, &v, &err) != 0) {
+		cli_error(NAME, "%s", err.msg);
+		return CLI_EXIT_USAGE;
+	}
+	if (v < lo || v > hi) {
+		cli_error(NAME, "%s '%s': expected a number from %" PRIu64 " to %" PRIu64, opt, s,
+			  lo, hi);
+		return CLI_EXIT_USAGE;
+	}
+	*out = v;
+	return 0;
+}
+
+static const char *device_name(uint64_t ns, char *buf, size_t len)
+{
+	if (ns >= 1000000)
+		snprintf(buf, len, "%.3g ms", (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%.3g us", (double)ns / 1e3);
+	return buf;
+}
+
+static void print_table(const struct vm_curve_cfg *cfg, const char *device, uint64_t fault_ns,
+			const struct vm_curve_point *p)
+{
+	char lat[32];
+	unsigned peak = 0;
+
+	printf("%" PRIu64 " frames (%" PRIu64 " KiB), W = %" PRIu64
+	       " pages per process, policy %s, device %s (%s a read)\n",
+	       cfg->frames, cfg->frames * 4, cfg->proc.pages, cfg->policy, device,
+	       device_name(fault_ns, lat, sizeof(lat)));
+	printf("each process: %.3g us of CPU per access", (double)cfg->proc.compute / 3000.0);
+	if (cfg->proc.io_every)
+		printf(", %.3g ms of I/O every %" PRIu64 " accesses", (double)cfg->proc.io_ns / 1e6,
+		       cfg->proc.io_every);
+	printf("; %.3g s measured per N, seed %" PRIu64 "\n\n", (double)cfg->duration_ns * 1e-9,
+	       cfg->seed);
+	printf("%4s  %6s  %9s  %9s  %13s  %11s  %7s  %11s  %s\n", "N", "N*W/M", "CPU util",
+	       "faults/s", "faults/access", "device busy", "slowest", "paging wait", "thrashing");
+	for (unsigned i = 0; i < cfg->nmax; i++) {
+		printf("%4u  %6.2f  %8.1f%%  %9.0f  %13.4f  %10.1f%%  %7.2f  %10.1f%%  %s\n",
+		       p[i].n, p[i].load, 100 * p[i].utilisation, p[i].faults_per_second,
+		       p[i].faults_per_access, 100 * p[i].device_busy, p[i].progress_min,
+		       100 * p[i].paging_share, p[i].thrashing ? "yes" : "no");
+		if (p[i].utilisation > p[peak].utilisation)
+			peak = i;
+	}
+	printf("\npeak: N = %u (N*W/M = %.2f), CPU utilisation %.1f%%\n", p[peak].n, p[peak].load,
+	       100 * p[peak].utilisation);
+	const struct vm_curve_point *last = &p[cfg->nmax - 1];
+	if (last->n != p[peak].n)
+		printf("at N = %u (N*W/M = %.2f): %.1f%%, %.0f major faults/s, paging device "
+		       "%.1f%% busy%s\n",
+		       last->n, last->load, 100 * last->utilisation, last->faults_per_second,
+		       100 * last->device_busy, last->thrashing ? ", thrashing" : "");
+}
+
+static void print_csv(const struct vm_curve_cfg *cfg, const struct vm_curve_point *p)
+{
+	puts("n,load,utilisation,faults_per_second,faults_per_access,device_busy,"
+	     "slowest,paging_wait,wss_pages,accesses,thrashing");
+	for (unsigned i = 0; i < cfg->nmax; i++)
+		printf("%u,%.4f,%.4f,%.1f,%.6f,%.4f,%.4f,%.4f,%" PRIu64 ",%" PRIu64 ",%d\n", p[i].n,
+		       p[i].load, p[i].utilisation, p[i].faults_per_second, p[i].faults_per_access,
+		       p[i].device_busy, p[i].progress_min, p[i].paging_share, p[i].wss_total_pages,
+		       p[i].accesses, p[i].thrashing ? 1 : 0);
+}
+
+int cmd_thrash(int argc, char **argv)
+{
+	const char *frames_arg = NULL, *wss_arg = NULL, *nmax_arg = NULL, *device = "ssd",
+		   *policy = "clock", *duration_arg = NULL, *io_every_arg = NULL, *io_ms_arg = NULL,
+		   *compute_arg = NULL, *seed_arg = NULL;
+	struct vm_curve_cfg cfg;
+	struct vm_curve_point *points;
+	bool csv = false;
+	uint64_t v;
+	int i, rc;
+
+	vm_curve_cfg_default(&cfg);
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		int m;
+
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			fputs(USAGE, stdout);
+			fputs(help_text, stdout);
+			return CLI_EXIT_OK;
+		}
+		if (strcmp(arg, "--csv") == 0) {
+			csv = true;
+			continue;
+		}
+		if (arg[0] != '-') {
+			cli_error(NAME, "unexpected argument '%s'", arg);
+			return usage_fail();
+		}
+		m = cli_opt_value(argc, argv, &i, "--frames", &frames_arg);
+		if (m == 0)
+			m = cli_opt_value(argc, argv, &i, "--wss", &wss_arg);
+		if (m == 0)
+			m = cli_opt_value(argc, argv, &i, "--nmax", &nmax_arg);
+		if (m == 0)
+			m = cli_opt_value(argc, argv, &i, "--device", &device);
+		if (m == 0)
+			m = cli_opt_value(argc, argv, &i, "--policy", &policy);
+		if (m == 0)
+			m = cli_opt_value(argc, argv, &i, "--duration", &duration_arg);
+		if (m == 0)
+			m = cli_opt_value(argc, argv, &i, "--io-every", &io_every_arg);
+		if (m == 0)
+			m = cli_opt_value(argc, argv, &i, "--io-ms", &io_ms_arg);
+		if (m == 0)
+			m = cli_opt_value(argc, argv, &i, "--compute", &compute_arg);
+		if (m == 0)
+			m = cli_opt_value(argc, argv, &i, "--seed", &seed_arg);
+		if (m < 0) {
+			cli_error(NAME, "option '%s' needs a value", arg);
+			return usage_fail();
+		}
+		if (m == 0) {
+			cli_error(NAME, "unknown option '%s'", arg);
+			return usage_fail();
+		}
+	}
+
+	if (frames_arg && (rc = parse_num("--frames", frames_arg, 64, 1ULL << 22, &cfg.frames)))
+		return rc;
+	if (wss_arg && (rc = parse_num("--wss", wss_arg, 1, 1ULL << 22, &cfg.proc.pages)))
+		return rc;
+	if (nmax_arg) {
+		if ((rc = parse_num("--nmax", nmax_arg, 1, 256, &v)))
+			return rc;
+		cfg.nmax = (unsigned)v;
+	}
+	if (duration_arg) {
+		if ((rc = parse_num("--duration", duration_arg, 1, 3600000, &v)))
+			return rc;
+		cfg.duration_ns = v * 1000000;
+		cfg.warmup_ns = cfg.duration_ns / 5;
+	}
+	if (io_every_arg &&
+	    (rc = parse_num("--io-every", io_every_arg, 0, 1ULL << 40, &cfg.proc.io_every)))
+		return rc;
+	if (io_ms_arg) {
+		if ((rc = parse_num("--io-ms", io_ms_arg, 0, 3600000, &v)))
+			return rc;
+		cfg.proc.io_ns = v * 1000000;
+	}
+	if (compute_arg) {
+		if ((rc = parse_num("--compute", compute_arg, 0, 1ULL << 31, &v)))
+			return rc;
+		cfg.proc.compute = (uint32_t)v;
+	}
+	if (seed_arg && (rc = parse_num("--seed", seed_arg, 0, UINT64_MAX, &cfg.seed)))
+		return rc;
+	if (vm_device_preset(device, &cfg.major_fault_ns) != 0) {
+		cli_error(NAME, "--device '%s': expected nvme, ssd or hdd", device);
+		return CLI_EXIT_USAGE;
+	}
+	if (!duration_arg && 2000 * cfg.major_fault_ns > cfg.duration_ns) {
+		/* memory turns over at the device's pace: measure 2000 reads */
+		cfg.duration_ns = 2000 * cfg.major_fault_ns;
+		cfg.warmup_ns = cfg.duration_ns / 5;
+	}
+	if (!policy_find(policy)) {
+		cli_error(NAME, "--policy '%s': unknown policy (vmsim paging --list shows them)",
+			  policy);
+		return CLI_EXIT_USAGE;
+	}
+	cfg.policy = policy;
+
+	points = calloc(cfg.nmax, sizeof(*points));
+	if (!points) {
+		cli_error(NAME, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	rc = vm_thrashing_curve(&cfg, points);
+	if (rc == VMSIM_EINVAL) {
+		cli_error(NAME,
+			  "cannot build a machine of %" PRIu64 " frames with policy '%s' (it "
+			  "needs the future, or the machine is too small)",
+			  cfg.frames, policy);
+		free(points);
+		return CLI_EXIT_USAGE;
+	}
+	if (rc) {
+		cli_error(NAME, "%s", vmsim_strerror(rc));
+		free(points);
+		return CLI_EXIT_FAILURE;
+	}
+	if (csv)
+		print_csv(&cfg, points);
+	else
+		print_table(&cfg, device, cfg.major_fault_ns, points);
+	free(points);
+	return CLI_EXIT_OK;
+}

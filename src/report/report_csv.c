@@ -1,0 +1,151 @@
+/*
+ * The CSV time series (docs/FORMATS.md "CSV time series"). Every counter
+ * appears cumulative, and the ones a plot shows per interval appear again
+ * with a d_ prefix: the difference from the previous row (the first row's
+ * previous row is all zeros, the state before the run). A value that is
+ * undefined (a ratio over an empty interval) is an empty field, which
+ * gnuplot and spreadsheets read as missing.
+ */
+#include "report/report_csv.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "vmsim/error.h"
+
+static const char *const level_key[VMSIM_TLB_NLEVELS] = {"l1i", "l1d", "l2"};
+
+void csv_field(FILE *f, const char *s)
+{
+	size_t n = strlen(s);
+	bool quote = n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
+
+	if (strpbrk(s, ",\"\r\n"))
+		quote = true;
+	if (!quote) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void header(FILE *f, const struct series *s)
+{
+	fputs(REPORT_CSV_FIRST_COLUMNS "faults_minor,faults_major,faults_invalid,"
+				       "d_faults_minor,d_faults_major,d_faults_invalid,"
+				       "translations,d_translations",
+	      f);
+	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++)
+		fprintf(f, ",tlb_%s_lookups,tlb_%s_misses", level_key[l], level_key[l]);
+	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++)
+		fprintf(f, ",d_tlb_%s_lookups,d_tlb_%s_misses", level_key[l], level_key[l]);
+	fputs(",walks,d_walks,walk_refs,d_walk_refs"
+	      ",frames_total,frames_free,frames_user,frames_pagetable"
+	      ",swap_used,wss_total,rss_total,utilisation,utilisation_total",
+	      f);
+	for (size_t c = 0; c < s->npids; c++)
+		fprintf(f, ",rss_%d", s->pid[c]);
+	fputs(",label\n", f);
+}
+
+/* ",value" */
+static void cum(FILE *f, uint64_t v)
+{
+	fprintf(f, ",%" PRIu64, v);
+}
+
+/* ",value-previous"; a counter that went down (a cumulative one never
+ * does) prints 0. */
+static void delta(FILE *f, uint64_t v, uint64_t prev)
+{
+	fprintf(f, ",%" PRIu64, v >= prev ? v - prev : 0);
+}
+
+/* ",num/den", or "," when den is 0. */
+static void ratio(FILE *f, uint64_t num, uint64_t den)
+{
+	if (den)
+		fprintf(f, ",%.6f", (double)num / (double)den);
+	else
+		fputc(',', f);
+}
+
+static void row(FILE *f, const struct series *s, size_t i)
+{
+	static const struct series_row zero;
+	const struct series_row *r = &s->row[i], *p = i ? &s->row[i - 1] : &zero;
+	uint64_t rss_total = 0;
+
+	for (size_t c = 0; c < r->nrss; c++)
+		rss_total += s->rss[r->rss_off + c];
+	fprintf(f, "%zu,%" PRIu64, i, r->accesses);
+	delta(f, r->accesses, p->accesses);
+	fprintf(f, ",%.9g", r->seconds);
+	cum(f, r->faults_minor);
+	cum(f, r->faults_major);
+	cum(f, r->faults_invalid);
+	delta(f, r->faults_minor, p->faults_minor);
+	delta(f, r->faults_major, p->faults_major);
+	delta(f, r->faults_invalid, p->faults_invalid);
+	cum(f, r->translations);
+	delta(f, r->translations, p->translations);
+	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++) {
+		cum(f, r->tlb_lookups[l]);
+		cum(f, r->tlb_misses[l]);
+	}
+	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++) {
+		delta(f, r->tlb_lookups[l], p->tlb_lookups[l]);
+		delta(f, r->tlb_misses[l], p->tlb_misses[l]);
+	}
+	cum(f, r->walks);
+	delta(f, r->walks, p->walks);
+	cum(f, r->walk_refs);
+	delta(f, r->walk_refs, p->walk_refs);
+	cum(f, r->frames_total);
+	cum(f, r->frames_free);
+	cum(f, r->frames_user);
+	cum(f, r->frames_pagetable);
+	cum(f, r->swap_used);
+	cum(f, r->wss_total);
+	cum(f, rss_total);
+	ratio(f, r->cycles_compute - p->cycles_compute, r->cycles - p->cycles);
+	ratio(f, r->cycles_compute, r->cycles);
+	for (size_t c = 0; c < s->npids; c++)
+		cum(f, series_rss(s, i, c));
+	fputc(',', f);
+	if (r->label)
+		csv_field(f, r->label);
+	fputc('\n', f);
+}
+
+int report_csv_write(FILE *f, const struct series *s)
+{
+	header(f, s);
+	for (size_t i = 0; i < s->nrows; i++)
+		row(f, s, i);
+	if (fflush(f) != 0 || ferror(f))
+		return VMSIM_EIO;
+	return 0;
+}
+
+int report_csv_write_path(const char *path, const struct series *s)
+{
+	FILE *f;
+	int rc;
+
+	if (strcmp(path, "-") == 0)
+		return report_csv_write(stdout, s);
+	f = fopen(path, "w");
+	if (!f)
+		return VMSIM_EIO;
+	rc = report_csv_write(f, s);
+	if (fclose(f) != 0 && rc == 0)
+		rc = VMSIM_EIO;
+	return rc;
+}

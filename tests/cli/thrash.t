@@ -1,0 +1,94 @@
+# vmsim thrash: the thrashing curve as a table and as CSV, and bad usage
+# (status 2). The runs stay below N*W = M, so their numbers come from the
+# scheduler and the cost model alone; tests/unit/test_thrashing.c checks
+# the collapse beyond it.
+
+$ vmsim thrash --nmax 3 --duration 500
+1024 frames (4096 KiB), W = 128 pages per process, policy clock, device ssd (100 us a read)
+each process: 5 us of CPU per access, 100 ms of I/O every 4000 accesses; 0.5 s measured per N, seed 1
+
+   N   N*W/M   CPU util   faults/s  faults/access  device busy  slowest  paging wait  thrashing
+   1    0.12      18.5%          0         0.0000         0.0%     1.00         0.0%  no
+   2    0.25      35.1%          0         0.0000         0.0%     0.94         0.0%  no
+   3    0.38      46.7%          0         0.0000         0.0%     0.87         0.0%  no
+
+peak: N = 3 (N*W/M = 0.38), CPU utilisation 46.7%
+? 0
+
+$ vmsim thrash --csv --nmax 2 --duration 300 --device nvme --policy lru --seed 7
+n,load,utilisation,faults_per_second,faults_per_access,device_busy,slowest,paging_wait,wss_pages,accesses,thrashing
+1,0.1250,0.1762,0.0,0.000000,0.0000,1.0000,0.0000,128,10570,0
+2,0.2500,0.3180,0.0,0.000000,0.0000,0.8915,0.0000,256,19070,0
+? 0
+
+$ vmsim thrash --wss 64 --nmax 2 --duration 200 --io-every 0
+1024 frames (4096 KiB), W = 64 pages per process, policy clock, device ssd (100 us a read)
+each process: 5 us of CPU per access; 0.2 s measured per N, seed 1
+
+   N   N*W/M   CPU util   faults/s  faults/access  device busy  slowest  paging wait  thrashing
+   1    0.06     100.0%          0         0.0000         0.0%     1.00         0.0%  no
+   2    0.12     100.0%          0         0.0000         0.0%     1.00         0.0%  no
+
+peak: N = 1 (N*W/M = 0.06), CPU utilisation 100.0%
+at N = 2 (N*W/M = 0.12): 100.0%, 0 major faults/s, paging device 0.0% busy
+? 0
+
+$ vmsim thrash --device floppy
+2>
+vmsim thrash: --device 'floppy': expected nvme, ssd or hdd
+? 2
+
+$ vmsim thrash --policy nope
+2>
+vmsim thrash: --policy 'nope': unknown policy (vmsim paging --list shows them)
+? 2
+
+$ vmsim thrash --policy opt --nmax 1
+2>
+vmsim thrash: cannot build a machine of 1024 frames with policy 'opt' (it needs the future, or the machine is too small)
+? 2
+
+$ vmsim thrash --frames 10
+2>
+vmsim thrash: --frames '10': expected a number from 64 to 4194304
+? 2
+
+$ vmsim thrash --nmax 0
+2>
+vmsim thrash: --nmax '0': expected a number from 1 to 256
+? 2
+
+$ vmsim thrash --nmax 300
+2>
+vmsim thrash: --nmax '300': expected a number from 1 to 256
+? 2
+
+$ vmsim thrash --duration 1x
+2>
+vmsim thrash: --duration '1x': column 2: expected a decimal digit (hexadecimal needs the prefix 0x)
+? 2
+
+$ vmsim thrash --nmax
+2>
+vmsim thrash: option '--nmax' needs a value
+usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
+                    [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]
+                    [--compute CYCLES] [--seed S] [--csv]
+? 2
+
+$ vmsim thrash --bogus
+2>
+vmsim thrash: unknown option '--bogus'
+usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
+                    [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]
+                    [--compute CYCLES] [--seed S] [--csv]
+? 2
+
+$ vmsim thrash 12
+2>
+vmsim thrash: unexpected argument '12'
+usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
+                    [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]
+                    [--compute CYCLES] [--seed S] [--csv]
+? 2
+
