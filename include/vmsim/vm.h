@@ -227,6 +227,9 @@ enum vm_segv_reason {
 	VM_SIGBUS_HUGETLB = 5, /* SIGBUS: a MAP_HUGETLB fault found its pool empty */
 };
 
+/* A reason in words: "SIGSEGV: nothing is mapped there", ... (never NULL). */
+const char *vm_segv_reason_str(enum vm_segv_reason reason);
+
 /* What one access did. */
 struct vm_access_result {
 	unsigned faults_minor;	    /* minor faults it took */
@@ -378,10 +381,10 @@ struct vm_sys_stats {
 	bool thrashing;		     /* the last sample: working sets exceed RAM, faults climb */
 	uint64_t cycles;	     /* estimated cycles of the run (cost model) */
 	uint64_t cycles_compute;     /* of which the accesses themselves */
-	uint64_t cycles_busy;	    /* of all cycles, those the CPU works (major-fault waits excluded) */
-	double seconds;		     /* cycles at the configured clock */
-	double cpu_utilisation;	     /* compute cycles / all cycles (fault waits included) */
-	struct vmsim_mmu_stats mmu;  /* the CPU's MMU counters */
+	uint64_t cycles_busy; /* of all cycles, those the CPU works (major-fault waits excluded) */
+	double seconds;	      /* cycles at the configured clock */
+	double cpu_utilisation;	    /* compute cycles / all cycles (fault waits included) */
+	struct vmsim_mmu_stats mmu; /* the CPU's MMU counters */
 };
 
 int vm_sys_stats(struct vm_system *sys, struct vm_sys_stats *out /* out */);

@@ -334,6 +334,23 @@ static int do_swap_page(struct vm_system *sys, struct process *p, struct vma *vm
 	return 0;
 }
 
+const char *vm_segv_reason_str(enum vm_segv_reason reason)
+{
+	switch (reason) {
+	case VM_SEGV_MAPERR:
+		return "SIGSEGV: nothing is mapped there (SEGV_MAPERR)";
+	case VM_SEGV_ACCERR:
+		return "SIGSEGV: the mapping does not allow this access (SEGV_ACCERR)";
+	case VM_SIGBUS_IO:
+		return "SIGBUS: the page could not be read back";
+	case VM_SIGBUS_EOF:
+		return "SIGBUS: past the end of the mapped file";
+	case VM_SIGBUS_HUGETLB:
+		return "SIGBUS: no huge page left in the hugetlb pool";
+	}
+	return "SIGSEGV";
+}
+
 void raise_segv(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
 		enum vm_segv_reason reason)
 {

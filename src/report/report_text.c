@@ -416,22 +416,6 @@ static const char *kind_name(enum vm_access_kind k)
 	return k == VM_WRITE ? "write" : k == VM_EXEC ? "exec" : "read";
 }
 
-static const char *reason_name(enum vm_segv_reason r)
-{
-	switch (r) {
-	case VM_SEGV_MAPERR:
-		return "SIGSEGV, no mapping (SEGV_MAPERR)";
-	case VM_SEGV_ACCERR:
-		return "SIGSEGV, access not allowed (SEGV_ACCERR)";
-	case VM_SIGBUS_IO:
-		return "SIGBUS, page could not be read back";
-	case VM_SIGBUS_EOF:
-		return "SIGBUS, past the end of the mapped file";
-	default:
-		return "SIGBUS";
-	}
-}
-
 void report_signals(FILE *f, struct vm_system *sys, const struct report_names *names)
 {
 	struct vm_segv_record r;
@@ -442,7 +426,7 @@ void report_signals(FILE *f, struct vm_system *sys, const struct report_names *n
 	for (i = 0; vm_segv_get(sys, i, &r) == 0; i++)
 		fprintf(f, "signal: %s %s at 0x%" PRIx64 ": %s\n",
 			who(names, r.pid, nb, sizeof(nb)), kind_name(r.kind), r.addr,
-			reason_name(r.reason));
+			vm_segv_reason_str(r.reason));
 	uint64_t n = i;
 	for (i = 0; vm_oom_get(sys, i, &o) == 0; i++)
 		fprintf(f, "oom kill: %s (RSS %s, swap %s)\n", who(names, o.pid, nb, sizeof(nb)),

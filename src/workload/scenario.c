@@ -364,22 +364,6 @@ static int sys_error(struct runner *r, int rc, const char *what)
 
 /* ---- events ----------------------------------------------------------------------------- */
 
-static const char *reason_text(enum vm_segv_reason why)
-{
-	switch (why) {
-	case VM_SEGV_MAPERR:
-		return "SIGSEGV: nothing is mapped there";
-	case VM_SEGV_ACCERR:
-		return "SIGSEGV: the mapping does not allow this access";
-	case VM_SIGBUS_IO:
-		return "SIGBUS: the page could not be read back";
-	case VM_SIGBUS_EOF:
-		return "SIGBUS: past the end of the mapped file";
-	default:
-		return "SIGBUS";
-	}
-}
-
 /* Print the OOM kills and signals recorded since @oom0 / @segv0. */
 static void print_events(struct runner *r, uint64_t segv0, uint64_t oom0)
 {
@@ -393,7 +377,7 @@ static void print_events(struct runner *r, uint64_t segv0, uint64_t oom0)
 			s.kind == VM_WRITE  ? "write"
 			: s.kind == VM_EXEC ? "exec"
 					    : "read",
-			s.addr, reason_text(s.reason),
+			s.addr, vm_segv_reason_str(s.reason),
 			vm_process_alive(r->sys, s.pid) ? "" : ": the process is killed");
 	}
 	for (uint64_t i = oom0; vm_oom_get(r->sys, i, &o) == 0; i++) {

@@ -375,8 +375,9 @@ static void signals_none_then_one_line_each(void **state)
 	report_signals(capture_start(&c), f->sys, &names);
 	t = capture_end(&c);
 	assert_int_equal(count_lines(t), 1);
-	assert_string_equal(line(t, 0, l, sizeof(l)),
-			    "signal: A write at 0x1000: SIGSEGV, no mapping (SEGV_MAPERR)");
+	assert_string_equal(
+	    line(t, 0, l, sizeof(l)),
+	    "signal: A write at 0x1000: SIGSEGV: nothing is mapped there (SEGV_MAPERR)");
 	free(t);
 	report_processes(capture_start(&c), f->sys, &names);
 	t = capture_end(&c);
