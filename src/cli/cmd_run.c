@@ -5,7 +5,8 @@
  *
  * WHAT is a built-in scenario (vmsim scenarios lists them), a scenario file
  * (*.vms), a trace (lackey, ChampSim or vmsim format, compressed or not), or
- * `tour` (the MMU tour). Without WHAT it runs the embedded default: a real
+ * `tour` (the MMU tour); or, with --record -- PROG ARGS, a program recorded
+ * under Valgrind first. Without WHAT it runs the embedded default: a real
  * program's trace (a matrix multiply in two loop orders, bundled in data/)
  * and the MMU tour. Options set the machine, and ask for JSON, CSV time
  * series and plots.
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/base.h"
 #include "cli.h"
@@ -29,6 +31,7 @@
 #include "workload/replay.h"
 #include "workload/scenario.h"
 #include "workload/tour.h"
+#include "workload/trace.h"
 
 #ifndef VMSIM_DATA_DIR
 #define VMSIM_DATA_DIR "data"
@@ -36,18 +39,21 @@
 
 /* What the command line asked for. */
 struct run_args {
-	const char *what;	 /* NULL: the default */
-	const char *machine[16]; /* key=value settings, NULL-terminated */
-	unsigned nmachine;	 /* used */
-	char storage[16][96];	 /* their text */
+	const char *what;	       /* NULL: the default */
+	const char *machine[16];       /* key=value settings, NULL-terminated */
+	unsigned nmachine;	       /* used */
+	char storage[16][96];	       /* their text */
 	const char *json, *csv, *plot; /* outputs, or NULL */
+	const char *record_out;	       /* --record -o FILE, or NULL (a temporary file) */
+	char **record_argv;	       /* --record -- PROG ARGS..., or NULL */
 	uint64_t every;		       /* CSV period in accesses */
 	bool smaps, quiet, check;
 };
 
 static void run_usage(FILE *f)
 {
-	fputs("usage: vmsim run [WHAT] [options]\n\n"
+	fputs("usage: vmsim run [WHAT] [options]\n"
+	      "       vmsim run [options] --record [-o FILE] -- PROG [ARGS...]\n\n"
 	      "WHAT: a built-in scenario (see 'vmsim scenarios'), a scenario file (*.vms),\n"
 	      "a trace (lackey text, ChampSim, vmsim format; gzip/zstd/xz), or 'tour'.\n"
 	      "Without WHAT: a bundled real trace (matrix multiply, two loop orders) and\n"
@@ -69,7 +75,10 @@ static void run_usage(FILE *f)
 	      "  --plot DIR       PNG and SVG plots of the time series (needs gnuplot)\n"
 	      "  --smaps          per-area tables in the report\n"
 	      "  --check          check every invariant at the end (vm_check)\n"
-	      "  --quiet          no progress bar\n",
+	      "  --quiet          no progress bar\n"
+	      "recording:\n"
+	      "  --record         run PROG under Valgrind's lackey, record its accesses (into\n"
+	      "                   -o FILE, else a temporary file), then simulate the trace\n",
 	      f);
 }
 
@@ -98,7 +107,9 @@ static int apply_settings(struct vmsim_config *cfg, const struct run_args *a)
 		snprintf(key, sizeof(key), "%.*s", (int)klen, a->machine[i]);
 		if (!strcmp(key, "cpu")) {
 			if (vmsim_cpu_preset(v, &cfg->mmu)) {
-				cli_error("run", "--cpu '%s': unknown CPU preset (seed, skylake, zen4)", v);
+				cli_error("run",
+					  "--cpu '%s': unknown CPU preset (seed, skylake, zen4)",
+					  v);
 				return -1;
 			}
 		} else if (!strcmp(key, "levels")) {
@@ -121,7 +132,8 @@ static int apply_settings(struct vmsim_config *cfg, const struct run_args *a)
 				   : !strcmp(v, "madvise") ? VM_THP_MADVISE
 							   : -1;
 			if (cfg->thp < 0) {
-				cli_error("run", "--thp '%s': expected never, madvise or always", v);
+				cli_error("run", "--thp '%s': expected never, madvise or always",
+					  v);
 				return -1;
 			}
 		} else if (!strcmp(key, "data")) {
@@ -183,8 +195,10 @@ static void outputs_finish(struct outputs *o, struct vm_system *sys)
 		}
 	}
 	if (a->json) {
-		struct report_json_opts jo = {
-		    .indent = 2, .smaps = a->smaps, .generator = "vmsim 0.1.0", .workload = o->workload};
+		struct report_json_opts jo = {.indent = 2,
+					      .smaps = a->smaps,
+					      .generator = "vmsim 0.1.0",
+					      .workload = o->workload};
 		int rc = report_json_write_path(a->json, sys, &jo);
 		if (rc) {
 			cli_error("run", "--json %s: %s", a->json, vmsim_strerror(rc));
@@ -203,7 +217,8 @@ static void outputs_finish(struct outputs *o, struct vm_system *sys)
 		}
 		int rc = csv ? report_csv_write_path(csv, o->series) : VMSIM_EIO;
 		if (rc) {
-			cli_error("run", "--csv %s: %s", csv ? csv : "(temporary)", vmsim_strerror(rc));
+			cli_error("run", "--csv %s: %s", csv ? csv : "(temporary)",
+				  vmsim_strerror(rc));
 			o->rc = CLI_EXIT_FAILURE;
 		} else if (a->plot) {
 			char why[512];
@@ -296,7 +311,8 @@ static int run_trace(const char *path, const struct run_args *a, bool full, char
 			 (double)st.accesses / 1e6, (unsigned long long)s.faults_minor,
 			 l1->lookups ? 100.0 * (double)l1->misses / (double)l1->lookups : 0.0,
 			 (unsigned long long)s.mmu.walk.walks,
-			 s.mmu.walk.walks ? (double)s.mmu.walk.mem_refs / (double)s.mmu.walk.walks : 0,
+			 s.mmu.walk.walks ? (double)s.mmu.walk.mem_refs / (double)s.mmu.walk.walks
+					  : 0,
 			 report_seconds(s.seconds).s);
 	}
 	outputs_finish(&out, sys);
@@ -326,7 +342,8 @@ static int run_scenario(const char *what, bool builtin, const struct run_args *a
 	    .at_end = scenario_end,
 	    .ctx = &out,
 	};
-	int rc = builtin ? scenario_run_builtin(what, &so, &res) : scenario_run_file(what, &so, &res);
+	int rc =
+	    builtin ? scenario_run_builtin(what, &so, &res) : scenario_run_file(what, &so, &res);
 	outputs_release(&out);
 	if (rc == VMSIM_EPARSE)
 		return CLI_EXIT_USAGE;
@@ -373,8 +390,8 @@ static int run_default(const struct run_args *a)
 	} else {
 		if ((rc = run_trace(path, a, true, NULL, 0)))
 			return rc;
-		printf("\n   %-44s %10s %8s %8s %9s %9s %10s\n", "loop order", "accesses",
-		       "faults", "L1D miss", "walks", "refs/walk", "est. time");
+		printf("\n   %-44s %10s %8s %8s %9s %9s %10s\n", "loop order", "accesses", "faults",
+		       "L1D miss", "walks", "refs/walk", "est. time");
 		for (unsigned i = 0; i < ARRAY_SIZE(traces); i++) {
 			snprintf(path, sizeof(path), "%s/%s.vmt", VMSIM_DATA_DIR, traces[i]);
 			if ((rc = run_trace(path, a, false, line, sizeof(line))))
@@ -385,6 +402,45 @@ static int run_default(const struct run_args *a)
 	}
 	printf("B. The MMU tour: ");
 	return run_tour(a);
+}
+
+/* ---- recording ------------------------------------------------------------------ */
+
+/* Record the program, then simulate its trace (one after the other: the
+ * trace is the program's whole run either way). */
+static int run_recorded(const struct run_args *a)
+{
+	char tmp[] = "/tmp/vmsim-record-XXXXXX";
+	const char *path = a->record_out;
+	struct trace_record_opts ro = {.zstd_level = 3};
+	struct trace_record_result res;
+	struct trace_error err;
+	int rc;
+
+	if (!path) {
+		int fd = mkstemp(tmp);
+		if (fd < 0) {
+			cli_error("run", "--record: cannot create a temporary file in /tmp");
+			return CLI_EXIT_FAILURE;
+		}
+		close(fd);
+		path = tmp;
+	}
+	ro.out_path = path;
+	rc = trace_record(a->record_argv, &ro, &res, &err);
+	if (rc) {
+		cli_error("run", "--record: %s", err.msg[0] ? err.msg : vmsim_strerror(rc));
+		if (!a->record_out)
+			remove(tmp);
+		return rc == VMSIM_ENOTSUP ? CLI_EXIT_FAILURE : CLI_EXIT_FAILURE;
+	}
+	printf("recorded %s: %llu accesses (exit status %d)%s%s\n\n", a->record_argv[0],
+	       (unsigned long long)res.accesses, res.exit_status, a->record_out ? " into " : "",
+	       a->record_out ? a->record_out : "");
+	rc = run_trace(path, a, true, NULL, 0);
+	if (!a->record_out)
+		remove(tmp);
+	return rc;
 }
 
 /* ---- the command ----------------------------------------------------------------- */
@@ -404,8 +460,8 @@ int cmd_run(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	a.every = 100000;
-	static const char *const valued[] = {"--cpu", "--levels", "--ram", "--swap", "--policy",
-					     "--thp", "--seed"};
+	static const char *const valued[] = {"--cpu",	 "--levels", "--ram", "--swap",
+					     "--policy", "--thp",    "--seed"};
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		bool matched = false;
@@ -424,7 +480,19 @@ int cmd_run(int argc, char **argv)
 		}
 		if (matched)
 			continue;
-		if (!strcmp(arg, "--data")) {
+		if (!strcmp(arg, "--record")) {
+			/* --record [-o FILE] -- PROG ARGS... ends the options */
+			if (i + 2 < argc && !strcmp(argv[i + 1], "-o")) {
+				a.record_out = argv[i + 2];
+				i += 2;
+			}
+			if (i + 2 >= argc || strcmp(argv[i + 1], "--")) {
+				cli_error("run", "--record: expected [-o FILE] -- PROG [ARGS...]");
+				return CLI_EXIT_USAGE;
+			}
+			a.record_argv = &argv[i + 2];
+			break;
+		} else if (!strcmp(arg, "--data")) {
 			add_setting(&a, "data", "on");
 		} else if (!strcmp(arg, "--no-pwc")) {
 			add_setting(&a, "pwc", "off");
@@ -450,7 +518,8 @@ int cmd_run(int argc, char **argv)
 			if (rc < 0)
 				goto missing;
 			if (cli_parse_u64("--every", value, &a.every, &err) || a.every == 0) {
-				cli_error("run", "%s", a.every ? err.msg : "--every: expected a count above 0");
+				cli_error("run", "%s",
+					  a.every ? err.msg : "--every: expected a count above 0");
 				return CLI_EXIT_USAGE;
 			}
 		} else if (arg[0] == '-' && arg[1]) {
@@ -468,6 +537,15 @@ int cmd_run(int argc, char **argv)
 		plot_available(why, sizeof(why));
 		cli_error("run", "--plot: %s", why);
 		return CLI_EXIT_FAILURE;
+	}
+	if (a.record_argv) {
+		if (a.what) {
+			cli_error("run",
+				  "--record runs the recorded program: no other workload ('%s')",
+				  a.what);
+			return CLI_EXIT_USAGE;
+		}
+		return run_recorded(&a);
 	}
 	if (!a.what)
 		return run_default(&a);
