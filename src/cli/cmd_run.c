@@ -400,7 +400,7 @@ static int run_default(const struct run_args *a)
 		}
 		printf("\n");
 	}
-	printf("B. The MMU tour: ");
+	printf("B. ");
 	return run_tour(a);
 }
 
