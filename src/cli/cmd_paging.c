@@ -4,7 +4,8 @@
  * misses, as textbook exercises and cache-simulation studies do.
  *
  *	vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]]
- *	             [--format auto|text|u64] [--trace] [--seed S] [--tau T] FILE|-
+ *	             [--format auto|text|u64] [--trace] [--seed S] [--tau T]
+ *	             [--plot DIR] FILE|-
  *	vmsim paging --list
  *
  * Every policy runs with every frame count. Without OPT and --trace the
@@ -12,7 +13,8 @@
  * so a file of any length (or a pipe) is read exactly once in constant
  * memory; OPT needs the future and --trace shows runs one after the other,
  * so then the whole stream is loaded first. The simulation itself is
- * src/workload/paging.c; the readers are src/workload/refstring.c.
+ * src/workload/paging.c; the readers are src/workload/refstring.c; --plot
+ * draws the miss-ratio curves through src/report/plot.c.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -21,6 +23,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "report/plot.h"
 #include "vmsim/error.h"
 #include "vmsim/policy.h"
 #include "workload/paging.h"
@@ -51,6 +54,9 @@ static const char help_text[] =
     "  --seed S              seed of the random policy (default 1)\n"
     "  --tau T               window of ws and wsclock in references (default: the\n"
     "                        number of frames)\n"
+    "  --plot DIR            draw the miss-ratio curves (misses against frames, one\n"
+    "                        line per policy) into DIR/mrc.png and DIR/mrc.svg\n"
+    "                        (needs gnuplot)\n"
     "  --list                list the policies with their definitions\n"
     "\n"
     "docs/POLICIES.md defines each policy exactly.\n";
@@ -334,6 +340,7 @@ struct opts {
 	enum refstring_format fmt; /* --format */
 	bool trace;		   /* --trace */
 	struct policy_cfg cfg;	   /* --seed, --tau */
+	const char *plot;	   /* --plot DIR, or NULL */
 	const char *path;	   /* FILE */
 };
 
@@ -383,6 +390,72 @@ static int run_streamed(struct paging_sim **sims, size_t nsims, struct refstring
 	}
 	free(buf);
 	return rc;
+}
+
+/*
+ * --plot: the misses of sims[policy * nframes + j] as curves against the
+ * frame counts, sorted ascending (a count given twice is drawn once).
+ */
+static int plot_curves(struct paging_sim **sims, const struct opts *o)
+{
+	const char **names = calloc(o->nops, sizeof(*names));
+	uint64_t *frames = malloc(o->nframes * sizeof(*frames));
+	uint64_t *misses = malloc(o->nops * o->nframes * sizeof(*misses));
+	size_t *order = malloc(o->nframes * sizeof(*order));
+	struct plot_mrc m = {0};
+	char title[300], why[512];
+	const char *base;
+	size_t i, j, n = 0;
+	int status = CLI_EXIT_FAILURE;
+
+	if (!names || !frames || !misses || !order) {
+		cli_error(NAME, "out of host memory");
+		goto out;
+	}
+	for (j = 0; j < o->nframes; j++) { /* insertion sort of the indices */
+		size_t k = n;
+		bool dup = false;
+		for (i = 0; i < n; i++)
+			dup |= o->frames[order[i]] == o->frames[j];
+		if (dup)
+			continue;
+		while (k > 0 && o->frames[order[k - 1]] > o->frames[j]) {
+			order[k] = order[k - 1];
+			k--;
+		}
+		order[k] = j;
+		n++;
+	}
+	for (i = 0; i < o->nops; i++) {
+		names[i] = o->ops[i]->name;
+		for (j = 0; j < n; j++)
+			misses[i * n + j] = paging_stats(sims[i * o->nframes + order[j]])->misses;
+	}
+	for (j = 0; j < n; j++)
+		frames[j] = o->frames[order[j]];
+	base = strcmp(o->path, "-") == 0 ? "standard input" : strrchr(o->path, '/');
+	base = base && base[0] == '/' ? base + 1 : base ? base : o->path;
+	snprintf(title, sizeof(title), "Miss-ratio curves: %s, %" PRIu64 " references", base,
+		 paging_stats(sims[0])->refs);
+	m.title = title;
+	m.npolicies = o->nops;
+	m.policy = names;
+	m.nframes = n;
+	m.frames = frames;
+	m.misses = misses;
+	m.refs = paging_stats(sims[0])->refs;
+	if (plot_mrc(&m, o->plot, "mrc", why, sizeof(why)) != 0) {
+		cli_error(NAME, "--plot %s: %s", o->plot, why);
+		goto out;
+	}
+	printf("plots written to %s/: mrc.png mrc.svg (script mrc.gp)\n", o->plot);
+	status = CLI_EXIT_OK;
+out:
+	free(names);
+	free(frames);
+	free(misses);
+	free(order);
+	return status;
 }
 
 static int run(const struct opts *o)
@@ -447,6 +520,8 @@ static int run(const struct opts *o)
 			printf("tau: the number of frames (ws, wsclock; --tau sets it)\n");
 	}
 	status = CLI_EXIT_OK;
+	if (o->plot)
+		status = plot_curves(sims, o);
 	goto out;
 
 out_nomem:
@@ -498,6 +573,8 @@ int cmd_paging(int argc, char **argv)
 				continue;
 			}
 			m = cli_opt_value(argc, argv, &i, "--policy", &policy_arg);
+			if (m == 0)
+				m = cli_opt_value(argc, argv, &i, "--plot", &o.plot);
 			if (m == 0)
 				m = cli_opt_value(argc, argv, &i, "--frames", &frames_arg);
 			if (m == 0)

@@ -223,6 +223,8 @@ static void outputs_finish(struct outputs *o, struct vm_system *sys)
 		} else if (a->plot) {
 			char why[512];
 			rc = plot_series(csv, a->plot, why, sizeof(why));
+			if (rc == 0)
+				rc = plot_reach_run(sys, a->plot, why, sizeof(why));
 			if (rc) {
 				cli_error("run", "--plot %s: %s", a->plot, why);
 				o->rc = CLI_EXIT_FAILURE;

@@ -7,10 +7,11 @@
  *
  *	vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
  *	             [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]
- *	             [--compute CYCLES] [--seed S] [--csv]
+ *	             [--compute CYCLES] [--seed S] [--csv] [--plot DIR]
  *
  * The simulation is vm_thrashing_curve (src/os/sched.c); this file reads
- * the options and lays out the table.
+ * the options and lays out the table; --plot draws the curve through
+ * src/report/plot.c.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "report/plot.h"
 #include "vmsim/error.h"
 #include "vmsim/policy.h"
 #include "vmsim/sched.h"
@@ -55,6 +57,8 @@ static const char help_text[] =
     "  --compute CYCLES  CPU work per access at 3 GHz (default 15000: 5 us)\n"
     "  --seed S          seed of the processes' random choices (default 1)\n"
     "  --csv             print comma-separated values instead of the table\n"
+    "  --plot DIR        also draw the curve into DIR/thrash.png and DIR/thrash.svg\n"
+    "                    (needs gnuplot)\n"
     "\n"
     "Columns: N*W/M is the memory asked for over RAM; faults/s are major faults\n"
     "per simulated second; 'slowest' is the accesses of the slowest process over\n"
@@ -145,11 +149,49 @@ static void print_csv(const struct vm_curve_cfg *cfg, const struct vm_curve_poin
 		       p[i].accesses, p[i].thrashing ? 1 : 0);
 }
 
+/* --plot: utilisation and fault rate against N, N*W = M marked. */
+static int plot_curve(const struct vm_curve_cfg *cfg, const char *device,
+		      const struct vm_curve_point *p, const char *dir)
+{
+	struct plot_thrash_point *pts = calloc(cfg->nmax, sizeof(*pts));
+	struct plot_thrash t = {0};
+	char sub[256], lat[32], why[512];
+	int rc;
+
+	if (!pts) {
+		cli_error(NAME, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	for (unsigned i = 0; i < cfg->nmax; i++) {
+		pts[i].n = p[i].n;
+		pts[i].utilisation = p[i].utilisation;
+		pts[i].faults_per_second = p[i].faults_per_second;
+		pts[i].thrashing = p[i].thrashing;
+	}
+	snprintf(sub, sizeof(sub),
+		 "M = %" PRIu64 " frames (%" PRIu64 " KiB), W = %" PRIu64
+		 " pages per process, policy %s, device %s (%s a read)",
+		 cfg->frames, cfg->frames * 4, cfg->proc.pages, cfg->policy, device,
+		 device_name(cfg->major_fault_ns, lat, sizeof(lat)));
+	t.subtitle = sub;
+	t.npoints = cfg->nmax;
+	t.points = pts;
+	t.fit_n = (double)cfg->frames / (double)cfg->proc.pages;
+	rc = plot_thrash(&t, dir, "thrash", why, sizeof(why));
+	free(pts);
+	if (rc) {
+		cli_error(NAME, "--plot %s: %s", dir, why);
+		return CLI_EXIT_FAILURE;
+	}
+	printf("plots written to %s/: thrash.png thrash.svg (script thrash.gp)\n", dir);
+	return CLI_EXIT_OK;
+}
+
 int cmd_thrash(int argc, char **argv)
 {
 	const char *frames_arg = NULL, *wss_arg = NULL, *nmax_arg = NULL, *device = "ssd",
 		   *policy = "clock", *duration_arg = NULL, *io_every_arg = NULL, *io_ms_arg = NULL,
-		   *compute_arg = NULL, *seed_arg = NULL;
+		   *compute_arg = NULL, *seed_arg = NULL, *plot_dir = NULL;
 	struct vm_curve_cfg cfg;
 	struct vm_curve_point *points;
 	bool csv = false;
@@ -193,6 +235,8 @@ int cmd_thrash(int argc, char **argv)
 			m = cli_opt_value(argc, argv, &i, "--compute", &compute_arg);
 		if (m == 0)
 			m = cli_opt_value(argc, argv, &i, "--seed", &seed_arg);
+		if (m == 0)
+			m = cli_opt_value(argc, argv, &i, "--plot", &plot_dir);
 		if (m < 0) {
 			cli_error(NAME, "option '%s' needs a value", arg);
 			return usage_fail();
@@ -272,6 +316,7 @@ int cmd_thrash(int argc, char **argv)
 		print_csv(&cfg, points);
 	else
 		print_table(&cfg, device, cfg.major_fault_ns, points);
+	rc = plot_dir ? plot_curve(&cfg, device, points, plot_dir) : CLI_EXIT_OK;
 	free(points);
-	return CLI_EXIT_OK;
+	return rc;
 }

@@ -3,8 +3,9 @@
  * next to its images and run once; the script draws every plot twice, once
  * per terminal (PNG through pngcairo when gnuplot has it, else libgd's png;
  * then SVG). Data is never copied: series plots read the CSV file by column
- * number (found here from its header), miss-ratio curves carry their small
- * table inline as a datablock.
+ * number (found here from its header), miss-ratio and thrashing curves
+ * carry their small table inline as a datablock, and TLB reach is a
+ * function of the working-set size, cov(x, reach), sampled by gnuplot.
  *
  * Text is drawn with "noenhanced" so names such as d_faults_minor keep
  * their underscores, and every string put into a script goes through
@@ -15,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,7 +26,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "report/report.h"
 #include "vmsim/error.h"
+#include "vmsim/mmu.h"
+#include "vmsim/vm.h"
 
 extern char **environ;
 
@@ -649,4 +654,274 @@ int plot_mrc(const struct plot_mrc *m, const char *dir, const char *name, char *
 	if (rc == 0)
 		rc = check_outputs(dir_abs, name, why, whylen);
 	return rc;
+}
+
+/* ---- one-plot scripts ------------------------------------------------- */
+
+/*
+ * Write DIR/NAME.gp: a comment, the terminals, @data (datablocks, shared
+ * settings), then @body once per terminal; run it and check both images.
+ */
+static int draw_one(const char *dir, const char *name, const char *what,
+		    void (*data)(FILE *f, const void *arg), void (*body)(FILE *f, const void *arg),
+		    const void *arg, char *why, size_t whylen)
+{
+	static const char *const exts[] = {"png", "svg"};
+	char script[PATH_MAX + 256], dir_abs[PATH_MAX];
+	FILE *f;
+	int rc;
+
+	if (strlen(name) > 200 || strchr(name, '/'))
+		return fail(why, whylen, VMSIM_EINVAL, "'%s': expected a plain file name", name);
+	if (!plot_available(why, whylen))
+		return VMSIM_ENOTSUP;
+	rc = make_dir(dir, why, whylen);
+	if (rc)
+		return rc;
+	if (!abs_path(dir, dir_abs, sizeof(dir_abs)))
+		return fail(why, whylen, VMSIM_EIO, "%s: path too long", dir);
+	snprintf(script, sizeof(script), "%s/%s.gp", dir_abs, name);
+	f = fopen(script, "w");
+	if (!f)
+		return fail(why, whylen, VMSIM_EIO, "%s: %s", script, strerror(errno));
+	fprintf(f, "# vmsim: %s; rerun with gnuplot\n", what);
+	terminals(f);
+	fputs("set datafile separator whitespace\n", f);
+	data(f, arg);
+	for (int e = 0; e < 2; e++) {
+		output(f, dir_abs, name, exts[e]);
+		body(f, arg);
+	}
+	fputs("unset output\n", f);
+	if (fclose(f) != 0)
+		return fail(why, whylen, VMSIM_EIO, "%s: %s", script, strerror(errno));
+	rc = run_gnuplot(script, why, whylen);
+	if (rc == 0)
+		rc = check_outputs(dir_abs, name, why, whylen);
+	return rc;
+}
+
+/* ---- the thrashing curve ------------------------------------------------ */
+
+static void thrash_data(FILE *f, const void *arg)
+{
+	const struct plot_thrash *t = arg;
+	double fmax = 0;
+
+	fputs("$thrash << EOD\n# N utilisation% faults/s thrashing\n", f);
+	for (size_t i = 0; i < t->npoints; i++) {
+		const struct plot_thrash_point *p = &t->points[i];
+		fprintf(f, "%u %.4f %.3f %d\n", p->n, 100.0 * p->utilisation, p->faults_per_second,
+			p->thrashing ? 1 : 0);
+		if (p->faults_per_second > fmax)
+			fmax = p->faults_per_second;
+	}
+	fputs("EOD\n", f);
+	fprintf(f, "fdiv = %g\nfunit = '%s'\n", count_unit(fmax).div, count_unit(fmax).name);
+}
+
+static void thrash_body(FILE *f, const void *arg)
+{
+	const struct plot_thrash *t = arg;
+	unsigned nmax = t->points[t->npoints - 1].n;
+
+	fputs("set title ", f);
+	gp_string(f, t->title ? t->title : "Thrashing: CPU utilisation against multiprogramming");
+	if (t->subtitle) {
+		fputs(" . \"\\n\" . ", f);
+		gp_string(f, t->subtitle);
+	}
+	fprintf(f,
+		"\nset grid\n"
+		"set key outside below center horizontal\n"
+		"set xlabel 'degree of multiprogramming N (processes)'\n"
+		"set ylabel 'CPU utilisation (%%)'\n"
+		"set y2label 'major page faults per second' . funit\n"
+		"set xrange [0.5:%u.5]\n"
+		"set yrange [0:105]\n"
+		"set y2range [0:*]\n"
+		"set ytics nomirror\n"
+		"set y2tics\n"
+		"set format y2 '%%g'\n",
+		nmax);
+	if (nmax <= 32)
+		fputs("set xtics 1\n", f);
+	if (t->fit_n > 0) {
+		fprintf(f,
+			"set arrow 1 from %g, graph 0 to %g, graph 1 nohead lw 2 dt 2 lc "
+			"'dark-red' front\n"
+			"set label 1 ' N*W = M (N = %.1f): the working sets fill RAM' at %g, "
+			"graph 0.96 left tc 'dark-red' front\n",
+			t->fit_n, t->fit_n, t->fit_n, t->fit_n);
+	}
+	fputs("plot $thrash using 1:2 axes x1y1 with linespoints lw 3 pt 7 ps 1.2 lc 'web-blue' "
+	      "title 'CPU utilisation (%, left axis)', \\\n"
+	      "     $thrash using 1:($3 / fdiv) axes x1y2 with linespoints lw 2 dt 2 pt 5 "
+	      "ps 0.9 lc 'orange-red' title 'major faults/s (right axis)', \\\n"
+	      "     $thrash using 1:($4 > 0 ? $2 : NaN) axes x1y1 with points pt 6 ps 2.5 lw 2 "
+	      "lc 'black' title 'thrashing (paging > running)'\n"
+	      "unset arrow 1\nunset label 1\n",
+	      f);
+}
+
+int plot_thrash(const struct plot_thrash *t, const char *dir, const char *name, char *why,
+		size_t whylen)
+{
+	if (!t->npoints)
+		return fail(why, whylen, VMSIM_EINVAL, "no point of the curve to plot");
+	return draw_one(dir, name, "the thrashing curve", thrash_data, thrash_body, t, why, whylen);
+}
+
+/* ---- TLB reach ------------------------------------------------------------ */
+
+static const char *const reach_size_name[3] = {"4 KiB", "2 MiB", "1 GiB"};
+static const unsigned reach_size_shift[3] = {12, 21, 30};
+
+/* Octaves of the working-set axis: 2^lo .. 2^hi bytes. */
+static void reach_range(const struct plot_reach *r, unsigned *lo, unsigned *hi)
+{
+	uint64_t top = r->wss;
+
+	for (unsigned l = 0; l < r->nlevels; l++)
+		for (int s = 0; s < 3; s++)
+			if (r->level[l].entries[s] &&
+			    r->level[l].entries[s] << reach_size_shift[s] > top)
+				top = r->level[l].entries[s] << reach_size_shift[s];
+	*lo = 12;
+	if (r->wss && r->wss < 4096)
+		*lo = 10;
+	*hi = 14;
+	while (*hi < 62 && (1ULL << *hi) < top)
+		(*hi)++;
+	*hi += 3; /* room to see each curve fall */
+	if (*hi > 62)
+		*hi = 62;
+}
+
+static void reach_data(FILE *f, const void *arg)
+{
+	(void)arg;
+	fputs("cov(x, r) = x <= r ? 100.0 : 100.0 * r / x\n", f);
+}
+
+static void reach_body(FILE *f, const void *arg)
+{
+	static const char *const colour[3] = {"web-blue", "forest-green", "orange-red"};
+	static const int dash[PLOT_REACH_MAX_LEVELS] = {3, 1, 2, 4};
+	const struct plot_reach *r = arg;
+	unsigned lo, hi, step;
+	bool first = true;
+
+	reach_range(r, &lo, &hi);
+	step = (hi - lo + 9) / 10;
+	fputs("set title ", f);
+	gp_string(f, r->title ? r->title : "TLB reach against working-set size");
+	if (r->cpu) {
+		fputs(" . \"\\n\" . ", f);
+		gp_string(f, r->cpu);
+	}
+	fprintf(f,
+		"\nset grid\n"
+		"set key outside right top title 'TLB level, page size: entries x size = reach' "
+		"Left reverse\n"
+		"set logscale x 2\n"
+		"set xrange [%.0f:%.0f]\n"
+		"set xlabel 'working-set size (bytes, log scale)'\n"
+		"set ylabel 'working set the TLB maps (%%)'\n"
+		"set yrange [0:105]\n"
+		"set samples 600\n"
+		"set xtics (",
+		(double)(1ULL << lo), (double)(1ULL << hi));
+	for (unsigned e = lo; e <= hi; e += step)
+		fprintf(f, "%s'%s' %.0f", e == lo ? "" : ", ", report_bytes(1ULL << e).s,
+			(double)(1ULL << e));
+	fputs(")\n", f);
+	if (r->wss) {
+		char text[200];
+		/* where the mark sits along the log axis: label to its right or left */
+		bool right = log2((double)r->wss) - lo < 0.5 * (hi - lo);
+
+		snprintf(text, sizeof(text), "this run: %s = %s",
+			 r->wss_label ? r->wss_label : "working set", report_bytes(r->wss).s);
+		fprintf(f,
+			"set arrow 1 from %.0f, graph 0 to %.0f, graph 1 nohead lw 3 dt 2 lc "
+			"'dark-red' front\n"
+			"set style textbox opaque noborder\n"
+			"set label 1 ",
+			(double)r->wss, (double)r->wss);
+		gp_string(f, text);
+		fprintf(f, " at %.0f, graph 0.06 %s boxed tc 'dark-red' front offset %d,0\n",
+			(double)r->wss, right ? "left" : "right", right ? 1 : -1);
+	}
+	fputs("plot ", f);
+	for (unsigned l = 0; l < r->nlevels; l++) {
+		for (int s = 0; s < 3; s++) {
+			uint64_t n = r->level[l].entries[s];
+			char title[160];
+
+			if (!n)
+				continue;
+			snprintf(title, sizeof(title), "%s %s: %llu x %s = %s", r->level[l].name,
+				 reach_size_name[s], (unsigned long long)n, reach_size_name[s],
+				 report_bytes(n << reach_size_shift[s]).s);
+			fprintf(f, "%scov(x, %.0f) with lines lw 2 dt %d lc '%s' title ",
+				first ? "" : ", \\\n     ", (double)(n << reach_size_shift[s]),
+				dash[l % PLOT_REACH_MAX_LEVELS], colour[s]);
+			gp_string(f, title);
+			first = false;
+		}
+	}
+	fputs("\nunset arrow 1\nunset label 1\n", f);
+}
+
+int plot_reach(const struct plot_reach *r, const char *dir, const char *name, char *why,
+	       size_t whylen)
+{
+	bool any = false;
+
+	for (unsigned l = 0; l < r->nlevels && l < PLOT_REACH_MAX_LEVELS; l++)
+		for (int s = 0; s < 3; s++)
+			any |= r->level[l].entries[s] != 0;
+	if (!any || r->nlevels > PLOT_REACH_MAX_LEVELS)
+		return fail(why, whylen, VMSIM_EINVAL, "no TLB entry to plot");
+	return draw_one(dir, name, "TLB reach", reach_data, reach_body, r, why, whylen);
+}
+
+int plot_reach_run(struct vm_system *sys, const char *dir, char *why, size_t whylen)
+{
+	static const char *const names[VMSIM_TLB_NLEVELS] = {"L1 iTLB", "L1 dTLB", "L2 TLB"};
+	const struct vmsim_config *cfg = vm_system_config(sys);
+	struct plot_reach r = {.title = "TLB reach against working-set size"};
+	struct vm_sys_stats st;
+	char cpu[96];
+	int rc;
+
+	rc = vm_sys_stats(sys, &st);
+	if (rc)
+		return fail(why, whylen, rc, "%s", vmsim_strerror(rc));
+	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS && r.nlevels < PLOT_REACH_MAX_LEVELS; l++) {
+		const struct vmsim_tlb_level_cfg *lc = &cfg->mmu.tlb.level[l];
+		if (!lc->narrays)
+			continue;
+		r.level[r.nlevels].name = names[l];
+		for (unsigned a = 0; a < lc->narrays && a < VMSIM_TLB_MAX_ARRAYS; a++)
+			for (int s = 0; s < 3; s++)
+				if (lc->arrays[a].sizes & (1u << s))
+					r.level[r.nlevels].entries[s] += lc->arrays[a].entries;
+		r.nlevels++;
+	}
+	snprintf(cpu, sizeof(cpu), "CPU preset: %s", cfg->mmu.cpu ? cfg->mmu.cpu : "custom");
+	r.cpu = cpu;
+	if (st.wss_samples && st.wss_total) {
+		r.wss = st.wss_total;
+		r.wss_label = "working set";
+	} else {
+		for (int pid = vm_pid_next(sys, 0); pid; pid = vm_pid_next(sys, pid)) {
+			struct vm_proc_stats ps;
+			if (vm_process_alive(sys, pid) && vm_proc_stats(sys, pid, &ps) == 0)
+				r.wss += ps.rss;
+		}
+		r.wss_label = "RSS (working set not sampled)";
+	}
+	return plot_reach(&r, dir, "tlb_reach", why, whylen);
 }

@@ -10,6 +10,11 @@
  *	             DIR/series.gp
  *	plot_mrc     miss-ratio curves, misses vs frames, one line per policy
  *	             (vmsim paging --plot): DIR/NAME.{png,svg}, DIR/NAME.gp
+ *	plot_thrash  the thrashing curve, CPU utilisation and major faults/s
+ *	             vs N (vmsim thrash --plot): DIR/NAME.{png,svg,gp}
+ *	plot_reach   TLB reach per level and page size against working-set
+ *	             size (vmsim run --plot): DIR/NAME.{png,svg,gp};
+ *	             plot_reach_run fills it from a finished run
  *
  * gnuplot is an optional tool: when it is not installed these return
  * VMSIM_ENOTSUP with a message saying so, and nothing else of vmsim is
@@ -49,5 +54,58 @@ struct plot_mrc {
 /* Draw @m into DIR/NAME.png, DIR/NAME.svg (script DIR/NAME.gp). Returns as
  * plot_series (VMSIM_EINVAL for an empty table). */
 int plot_mrc(const struct plot_mrc *m, const char *dir, const char *name, char *why, size_t whylen);
+
+/* One point of the thrashing curve (vm_curve_point, the part drawn). */
+struct plot_thrash_point {
+	unsigned n;		  /* degree of multiprogramming N */
+	double utilisation;	  /* CPU busy / wall time, 0..1 */
+	double faults_per_second; /* major faults per simulated second */
+	bool thrashing;		  /* marked on the curve */
+};
+
+/* The thrashing curve of vmsim thrash. */
+struct plot_thrash {
+	const char *title;			/* plot title; NULL: a default */
+	const char *subtitle;			/* the machine and workload; NULL: none */
+	size_t npoints;				/* points, N ascending */
+	const struct plot_thrash_point *points; /* npoints of them */
+	double fit_n;				/* N where N*W = M (M / W), marked; 0: none */
+};
+
+/* Draw @t into DIR/NAME.png, DIR/NAME.svg (script DIR/NAME.gp): CPU
+ * utilisation (%, left axis) and major faults/s (right axis) against N.
+ * Returns as plot_mrc (VMSIM_EINVAL for no point). */
+int plot_thrash(const struct plot_thrash *t, const char *dir, const char *name, char *why,
+		size_t whylen);
+
+#define PLOT_REACH_MAX_LEVELS 4
+
+/* TLB reach: entries per level and page size, and the working set. */
+struct plot_reach {
+	const char *title; /* plot title; NULL: a default */
+	const char *cpu;   /* the CPU preset, shown in the title; NULL: none */
+	unsigned nlevels;  /* TLB levels drawn */
+	struct {
+		const char *name;    /* "L1 dTLB", ... */
+		uint64_t entries[3]; /* for 4 KiB, 2 MiB, 1 GiB pages; 0: none */
+	} level[PLOT_REACH_MAX_LEVELS];
+	uint64_t wss;	       /* bytes of the run's working set, marked; 0: none */
+	const char *wss_label; /* what wss is, e.g. "working set"; NULL: that */
+};
+
+/* Draw @r into DIR/NAME.png, DIR/NAME.svg (script DIR/NAME.gp): for each
+ * level and page size, the share of a working set the TLB maps (100% up to
+ * the reach, entries x page size, then reach / size) against working-set
+ * size on a log axis, the run's working set marked. Returns as plot_mrc
+ * (VMSIM_EINVAL when no level has an entry). */
+int plot_reach(const struct plot_reach *r, const char *dir, const char *name, char *why,
+	       size_t whylen);
+
+struct vm_system;
+
+/* plot_reach of a finished run: the TLBs of @sys's CPU and its working set
+ * (vm_sys_stats wss_total when it was sampled, else the total RSS), into
+ * DIR/tlb_reach.{png,svg,gp}. Returns as plot_reach. */
+int plot_reach_run(struct vm_system *sys, const char *dir, char *why, size_t whylen);
 
 #endif

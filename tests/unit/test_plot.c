@@ -1,9 +1,8 @@
 /*
- * Plots: with gnuplot installed, the PNG and SVG files of a time series
- * and of miss-ratio curves exist and are real images; without it (or with
- * VMSIM_GNUPLOT naming a program that is not there) the functions say so
- * and return VMSIM_ENOTSUP. Cases needing gnuplot are skipped, with a
- * message, where it is absent.
+ * Plots: with gnuplot installed, the PNG and SVG files of a time series,
+ * of miss-ratio curves, of the thrashing curve and of TLB reach exist and are real images; without
+ * it (or with VMSIM_GNUPLOT naming a program that is not there) the functions say so and return
+ * VMSIM_ENOTSUP. Cases needing gnuplot are skipped, with a message, where it is absent.
  */
 #include "testutil.h"
 
@@ -165,6 +164,110 @@ static void plot_series_rejects_a_csv_that_is_not_a_series(void **state)
 	assert_int_equal(access(dir, F_OK), -1); /* nothing created */
 }
 
+/* @dir/@name holds @text. */
+static void assert_file_contains(const char *dir, const char *name, const char *text)
+{
+	char path[256], buf[16384];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("%s was not written", path);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (!strstr(buf, text))
+		fail_msg("%s does not contain '%s'", path, text);
+}
+
+static void plot_thrash_draws_utilisation_faults_and_the_fit_line(void **state)
+{
+	/* a curve that rises to N = 4 (N*W = M) and collapses after it */
+	static const struct plot_thrash_point pts[] = {
+	    {1, 0.18, 0, false},   {2, 0.35, 0, false},	  {3, 0.50, 0, false},
+	    {4, 0.80, 900, false}, {5, 0.40, 6000, true}, {6, 0.12, 9800, true},
+	};
+	struct plot_thrash t = {NULL, "M = 512 frames, W = 128 pages", 6, pts, 4.0};
+	char why[512] = "";
+	(void)state;
+
+	need_gnuplot();
+	if (plot_thrash(&t, tmpdir, "thrash", why, sizeof(why)) != 0)
+		fail_msg("plot_thrash: %s", why);
+	assert_file_starts_with(tmpdir, "thrash.png", "\x89PNG");
+	assert_file_starts_with(tmpdir, "thrash.svg", "<?xml");
+	assert_file_contains(tmpdir, "thrash.gp",
+			     "Thrashing: CPU utilisation against multiprogramming");
+	assert_file_contains(tmpdir, "thrash.gp", "M = 512 frames, W = 128 pages");
+	assert_file_contains(tmpdir, "thrash.gp", "degree of multiprogramming N (processes)");
+	assert_file_contains(tmpdir, "thrash.gp", "CPU utilisation (%)");
+	assert_file_contains(tmpdir, "thrash.gp", "major page faults per second");
+	assert_file_contains(tmpdir, "thrash.gp", "N*W = M (N = 4.0)");
+	assert_file_contains(tmpdir, "thrash.gp", "6 12.0000 9800.000 1"); /* last point */
+	t.npoints = 0;
+	assert_int_equal(plot_thrash(&t, tmpdir, "empty", why, sizeof(why)), VMSIM_EINVAL);
+}
+
+static void plot_reach_draws_one_line_per_level_and_page_size(void **state)
+{
+	struct plot_reach r = {.cpu = "CPU preset: test", .nlevels = 2, .wss = 12ULL << 20};
+	char why[512] = "";
+	(void)state;
+
+	r.level[0].name = "L1 dTLB";
+	r.level[0].entries[0] = 64; /* 4 KiB: 256 KiB */
+	r.level[0].entries[1] = 32; /* 2 MiB: 64 MiB */
+	r.level[1].name = "L2 TLB";
+	r.level[1].entries[0] = 1536; /* 6 MiB */
+	r.level[1].entries[2] = 16;   /* 1 GiB: 16 GiB */
+	need_gnuplot();
+	if (plot_reach(&r, tmpdir, "reach", why, sizeof(why)) != 0)
+		fail_msg("plot_reach: %s", why);
+	assert_file_starts_with(tmpdir, "reach.png", "\x89PNG");
+	assert_file_starts_with(tmpdir, "reach.svg", "<?xml");
+	assert_file_contains(tmpdir, "reach.gp", "TLB reach against working-set size");
+	assert_file_contains(tmpdir, "reach.gp", "working-set size (bytes, log scale)");
+	assert_file_contains(tmpdir, "reach.gp", "set logscale x 2");
+	assert_file_contains(tmpdir, "reach.gp", "L1 dTLB 4 KiB: 64 x 4 KiB = 256 KiB");
+	assert_file_contains(tmpdir, "reach.gp", "L1 dTLB 2 MiB: 32 x 2 MiB = 64 MiB");
+	assert_file_contains(tmpdir, "reach.gp", "L2 TLB 4 KiB: 1536 x 4 KiB = 6 MiB");
+	assert_file_contains(tmpdir, "reach.gp", "L2 TLB 1 GiB: 16 x 1 GiB = 16 GiB");
+	assert_file_contains(tmpdir, "reach.gp", "this run: working set = 12 MiB");
+	memset(r.level, 0, sizeof(r.level));
+	assert_int_equal(plot_reach(&r, tmpdir, "empty", why, sizeof(why)), VMSIM_EINVAL);
+}
+
+static void plot_reach_run_uses_the_machine_tlbs_and_its_rss(void **state)
+{
+	struct vmsim_config cfg;
+	struct vm_system *sys;
+	char why[512] = "";
+	vaddr_t a;
+	int pid;
+	(void)state;
+
+	need_gnuplot();
+	vmsim_config_default(&cfg);
+	cfg.ram_bytes = 16ULL << 20;
+	assert_ok(vm_system_new(&cfg, &sys));
+	assert_ok(vm_process_create(sys, &pid));
+	assert_ok(vm_mmap(sys, pid, 0, 1 << 20, VM_PROT_READ | VM_PROT_WRITE,
+			  VM_MAP_PRIVATE | VM_MAP_ANONYMOUS, -1, 0, &a));
+	for (vaddr_t va = a; va < a + (1 << 20); va += 4096) /* 256 pages: 1 MiB */
+		assert_ok(vm_access(sys, pid, va, 8, VM_WRITE, NULL));
+	if (plot_reach_run(sys, tmpdir, why, sizeof(why)) != 0)
+		fail_msg("plot_reach_run: %s", why);
+	vm_system_free(sys);
+	assert_file_starts_with(tmpdir, "tlb_reach.png", "\x89PNG");
+	assert_file_starts_with(tmpdir, "tlb_reach.svg", "<?xml");
+	assert_file_contains(tmpdir, "tlb_reach.gp", "L1 dTLB 4 KiB");
+	assert_file_contains(tmpdir, "tlb_reach.gp", "L2 TLB 4 KiB");
+	assert_file_contains(tmpdir, "tlb_reach.gp",
+			     "this run: RSS (working set not sampled) = 1 MiB");
+}
+
 static void missing_gnuplot_is_reported_not_fatal(void **state)
 {
 	static const char *const policy[] = {"lru"};
@@ -179,6 +282,13 @@ static void missing_gnuplot_is_reported_not_fatal(void **state)
 	assert_non_null(strstr(why, "install gnuplot-nox"));
 	assert_int_equal(plot_series("/dev/null", tmpdir, why, sizeof(why)), VMSIM_ENOTSUP);
 	assert_int_equal(plot_mrc(&m, tmpdir, "x", why, sizeof(why)), VMSIM_ENOTSUP);
+	{
+		static const struct plot_thrash_point p[] = {{1, 0.5, 0, false}};
+		struct plot_thrash t = {NULL, NULL, 1, p, 0};
+		struct plot_reach r = {.nlevels = 1, .level = {{"L1 dTLB", {64, 0, 0}}}};
+		assert_int_equal(plot_thrash(&t, tmpdir, "x", why, sizeof(why)), VMSIM_ENOTSUP);
+		assert_int_equal(plot_reach(&r, tmpdir, "x", why, sizeof(why)), VMSIM_ENOTSUP);
+	}
 	if (old) {
 		setenv("VMSIM_GNUPLOT", old, 1);
 		free(old);
@@ -193,6 +303,12 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(plot_series_writes_png_and_svg_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(plot_mrc_writes_one_line_per_policy, setup, teardown),
 	    cmocka_unit_test_setup_teardown(plot_series_rejects_a_csv_that_is_not_a_series, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(plot_thrash_draws_utilisation_faults_and_the_fit_line,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(plot_reach_draws_one_line_per_level_and_page_size,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(plot_reach_run_uses_the_machine_tlbs_and_its_rss, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(missing_gnuplot_is_reported_not_fatal, setup, teardown),
 	};
