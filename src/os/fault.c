@@ -392,10 +392,16 @@ int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsign
 	bool write = acc & VMSIM_ACC_WRITE;
 	bool major = false;
 	unsigned level;
+	/* the tables this fault may need, before anything is read */
+	kernel_reserve(sys, p->pt.levels);
 	pte_t *upper = pt_lookup(&p->pt, va, &level);
+	if (level > 1 && upper && pte_present(*upper) && !(write && !(*upper & PTE_RW))) {
+		/* a huge leaf allows the access already (MAP_POPULATE, or a
+		 * stale TLB entry): nothing to do */
+		return 0;
+	}
 	if (level > 1 && upper && pte_present(*upper)) {
 		/* a huge leaf maps it: a write to a read-only huge page */
-		VMSIM_BUG_ON(!write || (*upper & PTE_RW));
 		rc = do_huge_wp(sys, p, vma, va, upper);
 		if (rc == 3) {
 			*reason = VM_SIGBUS_HUGETLB;

@@ -70,6 +70,9 @@ int vm_fork(struct vm_system *sys, int ppid, int *child)
 	int rc;
 	if (!parent)
 		return VMSIM_ESRCH;
+	/* the child needs at most as many tables as the parent has: make room
+	 * now, since reclaim may not run while the parent's tables are walked */
+	kernel_reserve(sys, parent->pt.ntables + 1);
 	if ((rc = proc_new(sys, &p)))
 		return rc;
 	if ((rc = vma_map_copy(&p->vmas, &parent->vmas))) {

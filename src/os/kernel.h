@@ -71,8 +71,8 @@ enum vfile_kind {
 
 struct vfile {
 	enum vfile_kind kind; /* what backs it */
-	uint64_t refs;	      /* VMAs mapping it + the open handle */
-	int id;		      /* its handle (files[] index); -1 for shmem */
+	uint64_t refs;	      /* VMAs mapping it + open handles */
+	uint64_t dev, ino;    /* VF_HOST: the host inode (one vfile per inode) */
 	int host_fd;	      /* VF_HOST: the host file, else -1 */
 	char *path;	      /* VF_HOST: its name (malloc'd) */
 	bool writable;	      /* opened for writing */
@@ -388,6 +388,12 @@ void reclaim_release(struct vm_system *sys);
  * free memory is low, as Linux's page allocator does. VMSIM_ENOMEM if even
  * reclaim cannot free one (the caller may OOM-kill and retry). */
 int alloc_user_frame(struct vm_system *sys, uint32_t flags, pfn_t *pfn /* out */);
+
+/* Make sure about @n frames are free for page tables (which the MMU layer
+ * allocates without reclaim), reclaiming if memory is short: Linux's page
+ * tables are GFP_KERNEL allocations that reclaim. Call it before anything
+ * that may allocate tables, not while walking tables reclaim may change. */
+void kernel_reserve(struct vm_system *sys, uint64_t n);
 
 /* Frame @pfn became / stops being a page the policy may evict. */
 void lru_add(struct vm_system *sys, pfn_t pfn);

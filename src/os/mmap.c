@@ -194,9 +194,8 @@ static int populate(struct vm_system *sys, struct process *p, vaddr_t start, vad
 		enum vm_segv_reason reason;
 		unsigned level;
 		pte_t *e = pt_lookup(&p->pt, va, &level);
-		if (e && level == 1 && pte_present(*e) &&
-		    (!(acc & VMSIM_ACC_WRITE) || (*e & PTE_RW)))
-			continue; /* already there */
+		if (e && pte_present(*e) && (!(acc & VMSIM_ACC_WRITE) || (*e & PTE_RW)))
+			continue; /* already there (a 4 KiB page or a huge one) */
 		int rc = os_handle_fault(sys, p, va, acc, &reason);
 		if (rc < 0)
 			return rc;
@@ -501,8 +500,10 @@ int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int a
 		}
 		flush_finish(sys, &b);
 	} else if (advice != VM_MADV_WILLNEED) {
-		/* the advice is a property of the area: split it off */
-		if ((rc = vma_split_at(&p->vmas, addr)) || (rc = vma_split_at(&p->vmas, end)))
+		/* the advice is a property of the area: split it off, and the
+		 * huge pages straddling its ends first */
+		if ((rc = split_range_ends(sys, p, addr, end)) ||
+		    (rc = vma_split_at(&p->vmas, addr)) || (rc = vma_split_at(&p->vmas, end)))
 			return rc;
 		for (size_t i = vma_index_after(&p->vmas, addr);
 		     i < p->vmas.n && p->vmas.v[i].start < end; i++) {
@@ -519,44 +520,48 @@ int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int a
 	return holes ? VMSIM_ENOMEM : 0;
 }
 
-struct msync_ctx {
-	struct vm_system *sys;
-	struct process *p;
-	struct flush_batch *b;
-	const struct vma *vma;
-	vaddr_t start, end;
-	int rc;
-};
-
-/* Clean one PTE of a shared file mapping: write the page back and
- * write-protect it, so the next write faults to dirty it again (Linux's
+/* Clean one mapping of a file page: its dirt moves to the page, and write
+ * access goes, so the next write faults to dirty it again (Linux's
  * page_mkclean). */
-static int msync_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
+static void mkclean_one(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg)
 {
-	struct msync_ctx *c = arg;
-	(void)ps;
-	if (va >= c->end)
-		return 1;
-	if (va < c->start || !pte_present(*leaf))
-		return 0;
-	pfn_t pfn = pte_pfn(*leaf, false);
-	struct frame *f = phys_frame(&c->sys->pm, pfn);
-	if (!(f->flags & FRAME_FILE))
-		return 0;
-	if (*leaf & PTE_D) {
+	struct frame *f = arg;
+	struct flush_batch b;
+	if (!(*e & (PTE_D | PTE_RW)))
+		return;
+	if (*e & PTE_D)
 		f->flags |= FRAME_DIRTY;
-		*leaf &= ~(PTE_D | PTE_RW);
-		flush_add(c->sys, c->b, va);
+	bool present = pte_present(*e);
+	*e &= ~(PTE_D | PTE_RW);
+	if (present) {
+		flush_init(&b, p);
+		flush_add(sys, &b, va);
+		flush_finish(sys, &b);
 	}
-	if ((f->flags & FRAME_DIRTY) && !c->rc)
-		c->rc = pcache_writeback(c->sys, c->vma->file, f->index, pfn);
-	return 0;
+}
+
+/* Write back every dirty cached page of @f in [@first, @last), whoever
+ * dirtied it (Linux's msync is an fsync of the file range). */
+static int sync_file_range(struct vm_system *sys, struct vfile *f, uint64_t first, uint64_t last)
+{
+	int rc = 0;
+	uint64_t end = vfile_pages(f) < last ? vfile_pages(f) : last;
+	for (uint64_t pgoff = first; pgoff < end; pgoff++) {
+		pfn_t pfn = pcache_lookup(f, pgoff);
+		if (pfn == PFN_NONE)
+			continue;
+		struct frame *fr = phys_frame(&sys->pm, pfn);
+		rmap_walk(sys, pfn, mkclean_one, fr);
+		int e = pcache_writeback(sys, f, pgoff, pfn);
+		if (e && !rc)
+			rc = e;
+	}
+	return rc;
 }
 
 int vm_msync(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int flags)
 {
 	struct process *p = proc_get(sys, pid);
-	struct flush_batch b;
 	int rc = 0;
 	if (!p)
 		return VMSIM_ESRCH;
@@ -569,20 +574,19 @@ int vm_msync(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int fla
 		return VMSIM_ENOMEM;
 	vaddr_t end = addr + page_round_up(len);
 	bool holes = !range_mapped(p, addr, end);
-	flush_init(&b, p);
 	for (size_t i = vma_index_after(&p->vmas, addr); i < p->vmas.n && p->vmas.v[i].start < end;
 	     i++) {
 		const struct vma *v = &p->vmas.v[i];
 		if (!v->file || !(v->flags & VM_MAP_SHARED) || v->file->kind == VF_SHMEM)
 			continue;
-		struct msync_ctx c = {
-		    sys, p, &b, v, v->start > addr ? v->start : addr, v->end < end ? v->end : end,
-		    0};
-		pt_for_each_leaf_range(&p->pt, c.start, c.end, msync_one, &c);
-		if (c.rc && !rc)
-			rc = c.rc;
+		vaddr_t lo = v->start > addr ? v->start : addr;
+		vaddr_t hi = v->end < end ? v->end : end;
+		uint64_t first = v->pgoff + ((lo - v->start) >> VMSIM_PAGE_SHIFT);
+		int e =
+		    sync_file_range(sys, v->file, first, first + ((hi - lo) >> VMSIM_PAGE_SHIFT));
+		if (e && !rc)
+			rc = e;
 	}
-	flush_finish(sys, &b);
 	check_if_debug(sys);
 	return rc ? rc : holes ? VMSIM_ENOMEM : 0;
 }

@@ -193,7 +193,6 @@ static struct vfile *vfile_alloc(struct vm_system *sys, enum vfile_kind kind, ui
 		return NULL;
 	f->kind = kind;
 	f->refs = 1;
-	f->id = -1;
 	f->host_fd = -1;
 	f->size = size;
 	f->next = sys->file_list;
@@ -257,7 +256,6 @@ static int install(struct vm_system *sys, struct vfile *f, int *fd)
 		sys->nfiles = n;
 	}
 	sys->files[id] = f;
-	f->id = id;
 	*fd = id;
 	return 0;
 }
@@ -277,6 +275,26 @@ int vm_file_open(struct vm_system *sys, const char *path, bool writable, int *fd
 		close(hfd);
 		return VMSIM_EINVAL;
 	}
+	/* one page cache per inode: a file opened twice is one vfile */
+	for (struct vfile *o = sys->file_list; o; o = o->next) {
+		if (o->kind != VF_HOST || o->dev != (uint64_t)st.st_dev ||
+		    o->ino != (uint64_t)st.st_ino)
+			continue;
+		if (writable && !o->writable) {
+			/* the file is now open for writing: write through this
+			 * descriptor from now on */
+			close(o->host_fd);
+			o->host_fd = hfd;
+			o->writable = true;
+		} else {
+			close(hfd);
+		}
+		vfile_get(o);
+		int rc = install(sys, o, fd);
+		if (rc)
+			vfile_put(sys, o);
+		return rc;
+	}
 	struct vfile *f = vfile_alloc(sys, VF_HOST, (uint64_t)st.st_size);
 	if (!f || !(f->path = strdup(path))) {
 		close(hfd);
@@ -286,6 +304,8 @@ int vm_file_open(struct vm_system *sys, const char *path, bool writable, int *fd
 	}
 	f->host_fd = hfd;
 	f->writable = writable;
+	f->dev = (uint64_t)st.st_dev;
+	f->ino = (uint64_t)st.st_ino;
 	int rc = install(sys, f, fd);
 	if (rc)
 		vfile_put(sys, f);
@@ -310,8 +330,7 @@ int vm_file_close(struct vm_system *sys, int fd)
 	if (!f)
 		return VMSIM_EBADF;
 	sys->files[fd] = NULL;
-	f->id = -1;
-	vfile_put(sys, f); /* mappings keep it alive */
+	vfile_put(sys, f); /* mappings and other handles keep it alive */
 	return 0;
 }
 
@@ -361,6 +380,25 @@ int vm_file_truncate(struct vm_system *sys, int fd, uint64_t size)
 	struct trunc_ctx c = {sys, f, (size + VMSIM_PAGE_SIZE - 1) >> VMSIM_PAGE_SHIFT};
 	f->size = size;
 	pcache_for_each(f, trunc_page, &c);
+	/* the private copies of pages now wholly past the end go too, so that
+	 * touching them raises SIGBUS (Linux's unmap_mapping_range with
+	 * even_cows) */
+	for (int pid = 1; pid < sys->nprocs; pid++) {
+		struct process *p = sys->procs[pid];
+		for (size_t i = 0; p && p->alive && i < p->vmas.n; i++) {
+			const struct vma *v = &p->vmas.v[i];
+			uint64_t npages = (v->end - v->start) >> VMSIM_PAGE_SHIFT;
+			if (v->file != f || v->pgoff + npages <= c.from)
+				continue;
+			vaddr_t lo = c.from > v->pgoff
+					 ? v->start + ((c.from - v->pgoff) << VMSIM_PAGE_SHIFT)
+					 : v->start;
+			struct flush_batch b;
+			flush_init(&b, p);
+			zap_range(sys, p, lo, v->end, &b);
+			flush_finish(sys, &b);
+		}
+	}
 	/* the last partial page keeps its bytes up to the new end only */
 	pfn_t last =
 	    (size & (VMSIM_PAGE_SIZE - 1)) ? pcache_lookup(f, size >> VMSIM_PAGE_SHIFT) : PFN_NONE;

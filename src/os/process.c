@@ -137,6 +137,7 @@ void flush_finish(struct vm_system *sys, struct flush_batch *b)
 int vm_process_create(struct vm_system *sys, int *pid)
 {
 	struct process *p;
+	kernel_reserve(sys, 1);
 	int rc = proc_new(sys, &p);
 	if (rc)
 		return rc;

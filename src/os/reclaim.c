@@ -382,6 +382,14 @@ uint64_t reclaim_pages(struct vm_system *sys, uint64_t want)
 	return freed;
 }
 
+void kernel_reserve(struct vm_system *sys, uint64_t n)
+{
+	if (sys->pm.nr_free < n + sys->wmark_min && !sys->in_reclaim) {
+		sys->rc.direct_reclaims++;
+		reclaim_pages(sys, n + sys->wmark_min - sys->pm.nr_free + 32);
+	}
+}
+
 int alloc_user_frame(struct vm_system *sys, uint32_t flags, pfn_t *pfn)
 {
 	struct phys_mem *pm = &sys->pm;

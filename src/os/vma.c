@@ -140,7 +140,8 @@ int vma_map_copy(struct vma_map *dst, const struct vma_map *src)
 {
 	if (reserve(dst, src->n))
 		return VMSIM_ENOHOSTMEM;
-	memcpy(dst->v, src->v, src->n * sizeof(src->v[0]));
+	if (src->n)
+		memcpy(dst->v, src->v, src->n * sizeof(src->v[0]));
 	dst->n = src->n;
 	for (size_t i = 0; i < dst->n; i++)
 		if (dst->v[i].file)
