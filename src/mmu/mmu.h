@@ -111,29 +111,6 @@ static inline int mmu_translate(struct mmu *m, vaddr_t va, unsigned acc, struct 
 	return mmu_translate_slow(m, va, acc, x, NULL);
 }
 
-/*
- * A hint that @va will be translated soon, for callers that know the next
- * addresses (trace batches): follow the page tables down to the leaf entry's
- * cache line and ask the host to start loading it, so that a later walk's
- * one host cache miss overlaps with the work before it. No architectural
- * effect: no accessed bits, no TLB or paging-structure cache change, no
- * counter; the results of every translation are the same with or without it.
- */
-static inline void mmu_prefetch(const struct mmu *m, vaddr_t va)
-{
-	pfn_t table = m->cr3;
-	for (unsigned l = m->cfg.levels; l > 1; l--) {
-		const pte_t *t = pt_table(m->pm, table);
-		pte_t e = t[pte_index(va, l)];
-		if (!(e & PTE_P) || (e & PTE_PS))
-			return;
-		table = pte_pfn(e, false);
-		if ((table >= m->pm->nframes) || !m->pm->bytes[table])
-			return;
-	}
-	__builtin_prefetch(&pt_table(m->pm, table)[pte_index(va, 1)]);
-}
-
 /* INVLPG for the current PCID: drop @va's TLB entries (global ones too) and,
  * as Intel cores do, every paging-structure cache entry of the PCID. */
 void mmu_invlpg(struct mmu *m, vaddr_t va);
