@@ -98,28 +98,19 @@ static double run_cyclic(struct machine *mc, uint64_t npages, uint64_t n)
 	return (double)n / dt / 1e6;
 }
 
-/* Uniform random 4 KiB pages; with @lookahead > 0 the stream is known that
- * many translations ahead and mmu_prefetch overlaps the walks' misses (as a
- * batched trace reader does). */
-static double run_random(struct machine *mc, uint64_t npages, uint64_t n, unsigned lookahead)
+/* Uniform random 4 KiB pages over @npages. */
+static double run_random(struct machine *mc, uint64_t npages, uint64_t n)
 {
 	struct mmu_xlate x;
 	struct rng r;
 	uint64_t sum = 0;
 	vaddr_t base = 0x10000000000ULL; /* 1 TiB: a fresh PML4 slot */
-	vaddr_t ring[64];
 	rng_seed(&r, 42);
 	for (uint64_t i = 0; i < 100000; i++)
 		mmu_translate(&mc->mmu, base + (rng_below(&r, npages) << 12), VMSIM_ACC_USER, &x);
-	for (unsigned i = 0; i < 64; i++)
-		ring[i] = base + (rng_below(&r, npages) << 12);
 	double t0 = now();
 	for (uint64_t i = 0; i < n; i++) {
-		vaddr_t va = ring[i & 63];
-		ring[i & 63] = base + (rng_below(&r, npages) << 12);
-		if (lookahead)
-			mmu_prefetch(&mc->mmu, ring[(i + lookahead) & 63]);
-		mmu_translate(&mc->mmu, va, VMSIM_ACC_USER, &x);
+		mmu_translate(&mc->mmu, base + (rng_below(&r, npages) << 12), VMSIM_ACC_USER, &x);
 		sum += x.pa;
 	}
 	double dt = now() - t0;
@@ -222,16 +213,12 @@ int main(int argc, char **argv)
 		}
 		double tmap = now() - t0;
 		n = 20000000 / scale;
-		double r = run_random(mc, npages, n, 0);
-		double rp = run_random(mc, npages, n, 8);
+		double r = run_random(mc, npages, n);
 		const struct vmsim_walk_stats *ws = &mc->mmu.stats.walk;
 		printf("%-12s %14" PRIu64 " %12.2f   (%" PRIu64 " GiB mapped in %.1f s, %" PRIu64
 		       " table frames; %.2f refs/walk)\n",
 		       pwc ? "walk+pwc" : "walk-nopwc", n, r, npages >> 18, tmap, mc->pt.ntables,
 		       (double)ws->mem_refs / (double)ws->walks);
-		printf("%-12s %14" PRIu64
-		       " %12.2f   (the same stream known 8 ahead: mmu_prefetch)\n",
-		       pwc ? "walk+pwc+pf" : "walk-nopwc+pf", n, rp);
 		machine_release(mc);
 	}
 	n = 20000000 / scale;
