@@ -76,6 +76,11 @@ void vmsim_config_default(struct vmsim_config *cfg /* out */);
 
 /* ---- the system --------------------------------------------------------- */
 
+/* What is wrong with @cfg, in words ("RAM must be at least 256 KiB"), or
+ * NULL if vm_system_new should accept it: for error messages that name the
+ * setting. The text is static or stays valid until the next call. */
+const char *vm_config_problem(const struct vmsim_config *cfg);
+
 /* Build a machine from @cfg. Returns 0 and *@out, or VMSIM_EINVAL (bad
  * configuration), VMSIM_ENOHOSTMEM. */
 int vm_system_new(const struct vmsim_config *cfg, struct vm_system **out /* out */);

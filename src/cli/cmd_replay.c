@@ -202,7 +202,8 @@ int cmd_replay(int argc, char **argv)
 		cfg.policy = policy;
 	}
 	if ((rc = vm_system_new(&cfg, &sys))) {
-		cli_error(NAME, "cannot build the machine: %s", vmsim_strerror(rc));
+		cli_error(NAME, "cannot build the machine: %s",
+			  vm_config_problem(&cfg) ? vm_config_problem(&cfg) : vmsim_strerror(rc));
 		return rc == VMSIM_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
 	}
 	if ((rc = trace_open(&t, path, o.format, &err))) {

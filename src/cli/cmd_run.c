@@ -289,7 +289,8 @@ static int run_trace(const char *path, const struct run_args *a, bool full, char
 	if (apply_settings(&cfg, a))
 		return CLI_EXIT_USAGE;
 	if ((rc = vm_system_new(&cfg, &sys))) {
-		cli_error("run", "cannot build the machine: %s", vmsim_strerror(rc));
+		cli_error("run", "cannot build the machine: %s",
+			  vm_config_problem(&cfg) ? vm_config_problem(&cfg) : vmsim_strerror(rc));
 		return CLI_EXIT_FAILURE;
 	}
 	outputs_init(&out, a, path);

@@ -3,8 +3,12 @@
  * the zero page, the idle page tables, the process table, SIGSEGV records,
  * and the cost model that turns counters into time. Public API.
  */
+#define _DEFAULT_SOURCE /* access */
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/base.h"
 #include "os/kernel.h"
@@ -38,11 +42,66 @@ void vmsim_config_default(struct vmsim_config *cfg)
 	};
 }
 
+const char *vm_config_problem(const struct vmsim_config *cfg)
+{
+	static char buf[512];
+	const uint64_t frames = cfg->ram_bytes >> VMSIM_PAGE_SHIFT;
+	if (cfg->ram_bytes < 64 * VMSIM_PAGE_SIZE)
+		return "RAM must be at least 256 KiB (64 frames)";
+	if (frames >= (1ULL << 32))
+		return "RAM must be below 16 TiB (2^32 frames)";
+	if (cfg->swap_bytes >> VMSIM_PAGE_SHIFT > (1ULL << 32))
+		return "swap must be at most 16 TiB (2^32 slots)";
+	if (cfg->mmu.levels != 4 && cfg->mmu.levels != 5)
+		return "paging levels must be 4 or 5";
+	if (!(cfg->cost.ghz > 0))
+		return "the cost model's clock (ghz) must be above 0";
+	if (cfg->thp < VM_THP_NEVER || cfg->thp > VM_THP_ALWAYS)
+		return "THP must be never, madvise or always";
+	const struct policy_ops *pol = policy_find(cfg->policy ? cfg->policy : "clock");
+	if (!pol) {
+		snprintf(buf, sizeof(buf), "unknown replacement policy '%s' (vmsim paging --list)",
+			 cfg->policy);
+		return buf;
+	}
+	if (pol->flags & POLICY_NEEDS_FUTURE) {
+		snprintf(buf, sizeof(buf),
+			 "policy '%s' needs the future references: only reference-string mode "
+			 "(vmsim paging) can run it",
+			 pol->name);
+		return buf;
+	}
+	if (cfg->hugetlb_2m * 512 + cfg->hugetlb_1g * 262144 > frames)
+		return "the hugetlb pools do not fit in RAM";
+	if (cfg->swap_bytes >= VMSIM_PAGE_SIZE) {
+		const char *path = cfg->swap_path, *dir = getenv("TMPDIR");
+		char d[4096];
+		if (path) {
+			const char *slash = strrchr(path, '/');
+			snprintf(d, sizeof(d), "%.*s", slash ? (int)(slash - path) : 1,
+				 slash ? path : ".");
+			if (slash == path)
+				snprintf(d, sizeof(d), "/");
+		} else {
+			snprintf(d, sizeof(d), "%s", dir ? dir : "/tmp");
+		}
+		if (access(d, W_OK) != 0) {
+			snprintf(
+			    buf, sizeof(buf),
+			    "cannot create the swap file in '%.200s': no such writable directory",
+			    d);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
 int vm_system_new(const struct vmsim_config *cfg, struct vm_system **out)
 {
 	struct vm_system *sys;
 	int rc;
-	if (cfg->ram_bytes < 64 * VMSIM_PAGE_SIZE || cfg->cost.ghz <= 0)
+	if (cfg->ram_bytes < 64 * VMSIM_PAGE_SIZE || cfg->ram_bytes > (1ULL << 52) ||
+	    !(cfg->cost.ghz > 0))
 		return VMSIM_EINVAL;
 	sys = calloc(1, sizeof(*sys));
 	if (!sys)

@@ -233,7 +233,9 @@ int runner_machine(struct runner *r)
 		return rc;
 	rc = vm_system_new(&r->cfg, &r->sys);
 	if (rc)
-		return runner_error(r, 0, rc, "cannot build the machine: %s", vmsim_strerror(rc));
+		return runner_error(r, 0, rc, "cannot build the machine: %s",
+				    vm_config_problem(&r->cfg) ? vm_config_problem(&r->cfg)
+							       : vmsim_strerror(rc));
 	return 0;
 }
 

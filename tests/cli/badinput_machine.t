@@ -27,27 +27,27 @@ vmsim replay: --ram '16777216T': does not fit in 64 bits
 # machine refuses to build.
 $ vmsim run ../data/trace-tiny.lackey --quiet --ram 0
 2>
-vmsim run: cannot build the machine: invalid argument
+vmsim run: cannot build the machine: RAM must be at least 256 KiB (64 frames)
 ? 1
 
 $ vmsim run ../data/trace-tiny.lackey --quiet --ram 4097
 2>
-vmsim run: cannot build the machine: invalid argument
+vmsim run: cannot build the machine: RAM must be at least 256 KiB (64 frames)
 ? 1
 
 $ vmsim run ../data/trace-tiny.lackey --quiet --ram 512T
 2>
-vmsim run: cannot build the machine: invalid argument
+vmsim run: cannot build the machine: RAM must be below 16 TiB (2^32 frames)
 ? 1
 
 $ vmsim run ../data/trace-tiny.lackey --quiet --swap 0x1000000000000000
 2>
-vmsim run: cannot build the machine: invalid argument
+vmsim run: cannot build the machine: swap must be at most 16 TiB (2^32 slots)
 ? 1
 
 $ vmsim replay ../data/trace-tiny.lackey --ram 0
 2>
-vmsim replay: cannot build the machine: invalid argument
+vmsim replay: cannot build the machine: RAM must be at least 256 KiB (64 frames)
 ? 2
 
 
@@ -55,7 +55,7 @@ vmsim replay: cannot build the machine: invalid argument
 # has no option for it): a missing directory fails to build the machine.
 $ TMPDIR=/nonexistent/dir $VMSIM run ../data/trace-tiny.lackey --quiet
 2>
-vmsim run: cannot build the machine: input/output error
+vmsim run: cannot build the machine: cannot create the swap file in '/nonexistent/dir': no such writable directory
 ? 1
 
 $ TMPDIR=/nonexistent/dir $VMSIM run ../data/trace-tiny.lackey --quiet --swap 0 | sed -n 1p

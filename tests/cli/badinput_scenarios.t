@@ -121,12 +121,12 @@ x.vms:1:13: ram: RAM must be at least 256K, found '0'
 
 $ d=$(mktemp -d); cd "$d" && printf 'machine ram=512T\nprocess A\n' > x.vms && $VMSIM run x.vms --quiet; s=$?; rm -rf "$d"; exit $s
 2>
-x.vms:2: cannot build the machine: invalid argument
+x.vms:2: cannot build the machine: RAM must be below 16 TiB (2^32 frames)
 ? 1
 
 $ d=$(mktemp -d); cd "$d" && printf 'machine swap=512T\nprocess A\n' > x.vms && $VMSIM run x.vms --quiet; s=$?; rm -rf "$d"; exit $s
 2>
-x.vms:2: cannot build the machine: invalid argument
+x.vms:2: cannot build the machine: swap must be at most 16 TiB (2^32 slots)
 ? 1
 
 
@@ -141,6 +141,6 @@ x.vms:1: file F: cannot open '/nonexistent/dir/f.bin': input/output error
 # The swap file in a directory that does not exist ($TMPDIR).
 $ d=$(mktemp -d); cd "$d" && printf 'process A\n' > x.vms && TMPDIR=/nonexistent/dir $VMSIM run x.vms --quiet; s=$?; rm -rf "$d"; exit $s
 2>
-x.vms:1: cannot build the machine: input/output error
+x.vms:1: cannot build the machine: cannot create the swap file in '/nonexistent/dir': no such writable directory
 ? 1
 
