@@ -4,6 +4,7 @@
 # Also: make SANITIZE=address,undefined test   (separate build in build-san/)
 #       make DEV=1 ...   (warnings are errors)      make format-check / make format
 #       make bench       (build and run the benchmarks in bench/)
+#       make memcheck    (unit tests under valgrind)  make soak  make fuzz SECONDS=60
 
 SANITIZE ?=
 DEV ?=
@@ -27,7 +28,7 @@ DEPS = cmake pkg-config gcc make libcmocka-dev zlib1g-dev libzstd-dev liblzma-de
 
 FORMAT_FILES = $(shell find include src tests bench -name '*.[ch]' 2>/dev/null | sort)
 
-.PHONY: all build run test deps format format-check bench clean
+.PHONY: all build run test deps format format-check bench memcheck soak fuzz clean
 
 all: build
 
@@ -51,6 +52,23 @@ bench: deps
 	$(MAKE) build BUILD_TYPE=Release BUILD=build-bench
 	sh bench/run-all.sh build-bench
 
+# The unit tests under valgrind memcheck (leaks and invalid accesses fail them).
+memcheck: deps
+	@command -v valgrind >/dev/null || { echo "valgrind is missing: apt-get install -y valgrind"; exit 1; }
+	$(MAKE) build BUILD=build-memcheck BUILD_TYPE=Debug
+	cd build-memcheck && ctest --output-on-failure -j $(JOBS) -R '^unit_' -E 'faultinj|limits|trace_record' \
+		--overwrite MemoryCheckCommand=$$(command -v valgrind) \
+		--overwrite MemoryCheckCommandOptions='--leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite' \
+		-T memcheck
+
+# The long differential test (10^7 operations; docs/RELIABILITY.md).
+soak: deps build
+	cmake --build $(BUILD) --target model-soak
+
+# Every fuzz harness for SECONDS (default 60) each (docs/FUZZING.md).
+fuzz:
+	sh tools/fuzz.sh $(SECONDS)
+
 format:
 	clang-format -i $(FORMAT_FILES)
 
@@ -59,4 +77,4 @@ format-check:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 
 clean:
-	rm -rf build build-san build-bench
+	rm -rf build build-san build-bench build-memcheck
