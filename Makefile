@@ -53,10 +53,12 @@ bench: deps
 	sh bench/run-all.sh build-bench
 
 # The unit tests under valgrind memcheck (leaks and invalid accesses fail them).
+# unit_phys is left out: one case measures that calloc'd memory stays untouched,
+# which valgrind's allocator does not preserve.
 memcheck: deps
 	@command -v valgrind >/dev/null || { echo "valgrind is missing: apt-get install -y valgrind"; exit 1; }
 	$(MAKE) build BUILD=build-memcheck BUILD_TYPE=Debug
-	cd build-memcheck && ctest --output-on-failure -j $(JOBS) -R '^unit_' -E 'faultinj|limits|trace_record' \
+	cd build-memcheck && ctest --output-on-failure -j $(JOBS) -R '^unit_' -E 'faultinj|limits|trace_record|unit_phys' \
 		--overwrite MemoryCheckCommand=$$(command -v valgrind) \
 		--overwrite MemoryCheckCommandOptions='--leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite' \
 		-T memcheck

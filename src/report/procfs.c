@@ -830,7 +830,9 @@ static int read_entries(int fd, uint64_t vpn, uint64_t end, uint32_t vma, uint64
 static int scan_entries(int fd, vaddr_t start, vaddr_t end, uint32_t vma, uint64_t *buf,
 			struct page_list *l, uint64_t *present, bool *all_zero, bool *unsupported)
 {
-	struct scan_region reg[SCAN_REGIONS];
+	/* zeroed: the kernel fills it, but tools like valgrind cannot know
+	 * what this ioctl writes */
+	struct scan_region reg[SCAN_REGIONS] = {{0}};
 	vaddr_t cur = start;
 
 	while (cur < end) {
