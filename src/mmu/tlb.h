@@ -82,6 +82,36 @@ struct tlb_fast {
 };
 
 /*
+ * Tree pseudo-LRU over @ways ways (a power of two), shared by both array
+ * designs: nodes 1 .. ways-1 of a binary tree, node bit 0 sends the next
+ * victim to the lower-indexed half, 1 to the upper half.
+ */
+
+/* Make every node on @w's path point away from @w (a hit or an insert). */
+static inline void plru_touch(uint8_t *node, uint32_t ways, uint32_t w)
+{
+	uint32_t n = 1;
+	for (uint32_t half = ways >> 1; half; half >>= 1) {
+		uint32_t upper = (w & half) ? 1 : 0;
+		node[n] = (uint8_t)!upper;
+		n = 2 * n + upper;
+	}
+}
+
+/* The way the node bits lead to: the next victim. */
+static inline uint32_t plru_victim(const uint8_t *node, uint32_t ways)
+{
+	uint32_t n = 1, w = 0;
+	for (uint32_t half = ways >> 1; half; half >>= 1) {
+		uint32_t upper = node[n];
+		if (upper)
+			w |= half;
+		n = 2 * n + upper;
+	}
+	return w;
+}
+
+/*
  * One array design (fully associative, set associative) behind one table.
  * State is private to the design's file.
  */

@@ -62,28 +62,6 @@ static inline uint32_t bucket(const struct fa_array *a, uint64_t tag)
 	return (uint32_t)((key * 0x9E3779B97F4A7C15ULL) >> a->hash_shift);
 }
 
-static void plru_touch(uint8_t *node, uint32_t n_slots, uint32_t w)
-{
-	uint32_t n = 1;
-	for (uint32_t half = n_slots >> 1; half; half >>= 1) {
-		uint32_t upper = (w & half) ? 1 : 0;
-		node[n] = (uint8_t)!upper;
-		n = 2 * n + upper;
-	}
-}
-
-static uint32_t plru_victim(const uint8_t *node, uint32_t n_slots)
-{
-	uint32_t n = 1, w = 0;
-	for (uint32_t half = n_slots >> 1; half; half >>= 1) {
-		uint32_t upper = node[n];
-		if (upper)
-			w |= half;
-		n = 2 * n + upper;
-	}
-	return w;
-}
-
 static inline void lru_unlink(struct fa_array *a, uint32_t i)
 {
 	struct lru_link *l = a->link;

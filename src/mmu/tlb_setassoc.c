@@ -48,37 +48,6 @@ static bool is_pow2(uint64_t x)
 	return x && !(x & (x - 1));
 }
 
-/* PLRU: make every node on @w's path point away from @w. */
-static void plru_touch(uint8_t *node, uint32_t ways, uint32_t w)
-{
-	uint32_t n = 1;
-	for (uint32_t half = ways >> 1; half; half >>= 1) {
-		uint32_t upper = (w & half) ? 1 : 0;
-		node[n] = (uint8_t)!upper;
-		n = 2 * n + upper;
-	}
-}
-
-/* PLRU: the way the node bits lead to. */
-static uint32_t plru_victim(const uint8_t *node, uint32_t ways)
-{
-	uint32_t n = 1, w = 0;
-	for (uint32_t half = ways >> 1; half; half >>= 1) {
-		uint32_t upper = node[n];
-		if (upper)
-			w |= half;
-		n = 2 * n + upper;
-	}
-	return w;
-}
-
-/* tlb_tag_match(etag, tag) (kept as a name for this file's loops); was: ordered for the common case
- * of a way holding another page: the PCID- and G-free bits decide it in one test. */
-static inline bool match(uint64_t etag, uint64_t tag)
-{
-	return tlb_tag_match(etag, tag);
-}
-
 static inline void touch(struct sa_array *a, size_t set, size_t base, uint32_t w)
 {
 	if (likely(a->repl == VMSIM_REPL_LRU))
@@ -155,7 +124,7 @@ static uint64_t *sa_lookup(void *st, uint64_t tag)
 	const uint64_t *t = a->tags + base;
 
 	for (uint32_t w = 0; w < a->ways; w++) {
-		if (match(t[w], tag)) {
+		if (tlb_tag_match(t[w], tag)) {
 			touch(a, set, base, w);
 			return &a->vals[base + w];
 		}

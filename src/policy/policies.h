@@ -14,7 +14,7 @@ extern const struct policy_ops clock_fifo_policy; /* clock.c */
 extern const struct policy_ops lru_policy;	  /* lru.c */
 extern const struct policy_ops opt_policy;	  /* opt.c */
 extern const struct policy_ops random_policy;	  /* random.c */
-extern const struct policy_ops mru_policy;	  /* mru.c */
+extern const struct policy_ops mru_policy;	  /* lru.c */
 extern const struct policy_ops lfu_policy;	  /* lfu.c */
 extern const struct policy_ops linux_policy;	  /* linux.c */
 extern const struct policy_ops wsclock_policy;	  /* wsclock.c */
