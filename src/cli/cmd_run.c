@@ -45,6 +45,7 @@ struct run_args {
 	char storage[16][96];	       /* their text */
 	const char *json, *csv, *plot; /* outputs, or NULL */
 	const char *record_out;	       /* --record -o FILE, or NULL (a temporary file) */
+	const char *gen, *gen_size;    /* --gen PATTERN, --size SIZE, or NULL */
 	char **record_argv;	       /* --record -- PROG ARGS..., or NULL */
 	uint64_t every;		       /* CSV period in accesses */
 	bool smaps, quiet, check;
@@ -52,34 +53,41 @@ struct run_args {
 
 static void run_usage(FILE *f)
 {
-	fputs("usage: vmsim run [WHAT] [options]\n"
-	      "       vmsim run [options] --record [-o FILE] -- PROG [ARGS...]\n\n"
-	      "WHAT: a built-in scenario (see 'vmsim scenarios'), a scenario file (*.vms),\n"
-	      "a trace (lackey text, ChampSim, vmsim format; gzip/zstd/xz), or 'tour'.\n"
-	      "Without WHAT: a bundled real trace (matrix multiply, two loop orders) and\n"
-	      "the MMU tour.\n\n"
-	      "machine:\n"
-	      "  --cpu NAME       CPU preset: seed, skylake, zen4 (default: skylake)\n"
-	      "  --levels 4|5     paging levels\n"
-	      "  --ram SIZE       simulated RAM (default 1G)\n"
-	      "  --swap SIZE      swap file size, 0 for none (default 1G)\n"
-	      "  --policy NAME    replacement policy (see 'vmsim paging --list')\n"
-	      "  --thp MODE       transparent huge pages: never, madvise, always\n"
-	      "  --data           data mode: frames hold real bytes\n"
-	      "  --no-pwc         no paging-structure caches\n"
-	      "  --seed N         seed of everything random\n"
-	      "output:\n"
-	      "  --json FILE      the report as JSON ('-': standard output)\n"
-	      "  --csv FILE       a time series, one row every --every accesses\n"
-	      "  --every N        sampling period of --csv (default 100000)\n"
-	      "  --plot DIR       PNG and SVG plots of the time series (needs gnuplot)\n"
-	      "  --smaps          per-area tables in the report\n"
-	      "  --check          check every invariant at the end (vm_check)\n"
-	      "  --quiet          no progress bar\n"
-	      "recording:\n"
-	      "  --record         run PROG under Valgrind's lackey, record its accesses (into\n"
-	      "                   -o FILE, else a temporary file), then simulate the trace\n",
-	      f);
+	fputs(
+	    "usage: vmsim run [WHAT] [options]\n"
+	    "       vmsim run [options] --record [-o FILE] -- PROG [ARGS...]\n\n"
+	    "WHAT: a built-in scenario (see 'vmsim scenarios'), a scenario file (*.vms),\n"
+	    "a trace (lackey text, ChampSim, vmsim format; gzip/zstd/xz), or 'tour'.\n"
+	    "Without WHAT: a bundled real trace (matrix multiply, two loop orders) and\n"
+	    "the MMU tour.\n\n"
+	    "machine:\n"
+	    "  --cpu NAME       CPU preset: seed, skylake, zen4 (default: skylake)\n"
+	    "  --levels 4|5     paging levels\n"
+	    "  --ram SIZE       simulated RAM (default 1G)\n"
+	    "  --swap SIZE      swap file size, 0 for none (default 1G)\n"
+	    "  --policy NAME    replacement policy (see 'vmsim paging --list')\n"
+	    "  --thp MODE       transparent huge pages: never, madvise, always\n"
+	    "  --data           data mode: frames hold real bytes\n"
+	    "  --no-pwc         no paging-structure caches\n"
+	    "  --seed N         seed of everything random\n"
+	    "output:\n"
+	    "  --json FILE      the report as JSON ('-': standard output)\n"
+	    "  --csv FILE       a time series, one row every --every accesses\n"
+	    "  --every N        sampling period of --csv (default 100000)\n"
+	    "  --plot DIR       PNG and SVG plots of the time series (needs gnuplot)\n"
+	    "  --smaps          per-area tables in the report\n"
+	    "  --check          check every invariant at the end (vm_check)\n"
+	    "  --quiet          no progress bar\n"
+	    "generated workloads:\n"
+	    "  --gen PATTERN    one process touching an area of --size bytes (default 64M)\n"
+	    "                   with a generator: 'seq', 'random count=100000', 'zipf alpha=0.9',\n"
+	    "                   'hotcold hot=10%', 'phases ws=8M', 'loop times=10', with an\n"
+	    "                   optional kind first ('write zipf'); see docs/SCENARIOS.md\n"
+	    "  --size SIZE      the area of --gen\n"
+	    "recording:\n"
+	    "  --record         run PROG under Valgrind's lackey, record its accesses (into\n"
+	    "                   -o FILE, else a temporary file), then simulate the trace\n",
+	    f);
 }
 
 static int add_setting(struct run_args *a, const char *key, const char *value)
@@ -407,6 +415,42 @@ static int run_default(const struct run_args *a)
 	return run_tour(a);
 }
 
+/* ---- generated workloads ----------------------------------------------------------- */
+
+/* --gen: a one-process scenario written on the fly, so that the generators
+ * and the reports are the scenario engine's own. */
+static int run_generated(const struct run_args *a)
+{
+	char text[1024];
+	if (strchr(a->gen, '\n') || (a->gen_size && strpbrk(a->gen_size, " \t\n"))) {
+		cli_error("run", "--gen and --size take one line each");
+		return CLI_EXIT_USAGE;
+	}
+	snprintf(text, sizeof(text),
+		 "title generated: %s over %s\n"
+		 "process P\n"
+		 "mmap P work %s\n"
+		 "touch P work %s\n"
+		 "show processes\nshow faults\nshow tlb\nshow walks\nshow reclaim\nshow time\n",
+		 a->gen, a->gen_size ? a->gen_size : "64M", a->gen_size ? a->gen_size : "64M",
+		 a->gen);
+	struct scenario_result res;
+	struct outputs out;
+	outputs_init(&out, a, a->gen);
+	struct scenario_opts so = {
+	    .machine = a->machine,
+	    .hooks = &out.hooks,
+	    .check = a->check,
+	    .at_end = scenario_end,
+	    .ctx = &out,
+	};
+	int rc = scenario_run_text("--gen", text, NULL, &so, &res);
+	outputs_release(&out);
+	if (rc == VMSIM_EPARSE)
+		return CLI_EXIT_USAGE;
+	return rc ? CLI_EXIT_FAILURE : out.rc;
+}
+
 /* ---- recording ------------------------------------------------------------------ */
 
 /* Record the program, then simulate its trace (one after the other: the
@@ -505,6 +549,14 @@ int cmd_run(int argc, char **argv)
 			a.quiet = true;
 		} else if (!strcmp(arg, "--check")) {
 			a.check = true;
+		} else if ((rc = cli_opt_value(argc, argv, &i, "--gen", &value)) != 0) {
+			if (rc < 0)
+				goto missing;
+			a.gen = value;
+		} else if ((rc = cli_opt_value(argc, argv, &i, "--size", &value)) != 0) {
+			if (rc < 0)
+				goto missing;
+			a.gen_size = value;
 		} else if ((rc = cli_opt_value(argc, argv, &i, "--json", &value)) != 0) {
 			if (rc < 0)
 				goto missing;
@@ -549,6 +601,13 @@ int cmd_run(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 		return run_recorded(&a);
+	}
+	if (a.gen) {
+		if (a.what) {
+			cli_error("run", "--gen makes the workload: no other one ('%s')", a.what);
+			return CLI_EXIT_USAGE;
+		}
+		return run_generated(&a);
 	}
 	if (!a.what)
 		return run_default(&a);

@@ -53,3 +53,12 @@ $ vmsim run --record /bin/true
 2>
 vmsim run: --record: expected [-o FILE] -- PROG [ARGS...]
 ? 2
+
+$ vmsim run --gen "write seq" --size 1M --quiet | sed -n 2p
+    1 P          alive         1 MiB      1 MiB      1 MiB        0 B        0 B      1 MiB      1 MiB        0 B     16 KiB        0 B
+? 0
+
+$ vmsim run --gen "bogus"
+2>
+--gen:4:14: unknown word 'bogus' (expected read, write, exec, rw, rmw, a pattern: seq, loop, random, zipf, hotcold, phases, or KEY=VALUE)
+? 2
