@@ -184,7 +184,8 @@ int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int a
  * to their files (MS_SYNC and MS_ASYNC both write now; the difference is not
  * visible in a simulation); the pages become clean and write-protected, so
  * the next write faults to dirty them again. EINVAL (unaligned, both SYNC
- * and ASYNC, unknown flags), ENOMEM (part of the range unmapped), EIO. */
+ * and ASYNC, unknown flags), ENOMEM (part of the range unmapped), EIO (a
+ * write-back failed now, or earlier at munmap or reclaim: reported once). */
 int vm_msync(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int flags);
 
 /* ---- files -------------------------------------------------------------- */
@@ -198,7 +199,9 @@ int vm_file_open(struct vm_system *sys, const char *path, bool writable, int *fd
  * I/O counted but no bytes move): for trace studies where sizes matter. */
 int vm_file_create_virtual(struct vm_system *sys, uint64_t size, int *fd /* out */);
 
-/* Close a handle; mappings of the file keep it (and its page cache) alive. */
+/* Close a handle; mappings of the file keep it (and its page cache) alive.
+ * VMSIM_EIO (the handle is closed anyway) if a write-back of the file failed
+ * since msync or close last reported it. */
 int vm_file_close(struct vm_system *sys, int fd);
 
 /* truncate(): the file's new size; pages past it leave every mapping and
@@ -371,6 +374,7 @@ struct vm_sys_stats {
 	uint64_t faults_major;	     /* all processes */
 	uint64_t file_reads;	     /* pages read from files into the page cache */
 	uint64_t file_writes;	     /* dirty file pages written back */
+	uint64_t writeback_errors;   /* write-backs the host file refused (the page stays dirty) */
 	uint64_t readahead_pages;    /* of the reads, pages read ahead of the faults */
 	uint64_t fault_around_maps;  /* pages mapped by fault-around without a fault */
 	uint64_t page_cache;	     /* bytes in the page cache now (shared memory included) */

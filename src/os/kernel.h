@@ -85,6 +85,8 @@ struct vfile {
 	uint64_t ra_async;    /*   a fault at or past this offset reads the next window */
 	uint64_t reads;	      /* pages read from the file */
 	uint64_t writes;      /* pages written back to it */
+	int wb_error;	      /* a write-back failed since msync or close last said so
+			       * (Linux's AS_EIO): reported once, then cleared */
 	struct vfile *next;   /* every file of the system, for checks */
 	struct vfile **pprev; /* link to this file */
 };
@@ -175,22 +177,25 @@ struct reclaim_counters {
 };
 
 struct vm_system {
-	struct vmsim_config cfg;	  /* as given */
-	struct phys_mem pm;		  /* RAM */
-	struct mmu mmu;			  /* the CPU's MMU */
-	pfn_t zero_pfn;			  /* the shared zero page */
-	struct pagetable idle_pt;	  /* page tables loaded when no process runs */
-	struct process **procs;		  /* by pid; NULL: never used */
-	int nprocs;			  /* slots in procs */
-	int next_pid;			  /* next pid to hand out */
-	uint64_t alive;			  /* live processes */
-	struct process *current;	  /* running on the CPU, or NULL */
-	struct vfile *file_list;	  /* every file and shared memory object */
-	struct vfile **files;		  /* open handles by id (NULL: closed) */
-	int nfiles;			  /* slots in files */
-	uint64_t file_reads, file_writes; /* pages moved between page cache and files */
-	uint64_t fault_around_maps;	  /* pages mapped by fault-around */
-	uint64_t readahead_pages;	  /* pages read ahead of the faults */
+	struct vmsim_config cfg;		    /* as given */
+	struct phys_mem pm;			    /* RAM */
+	struct mmu mmu;				    /* the CPU's MMU */
+	pfn_t zero_pfn;				    /* the shared zero page */
+	struct pagetable idle_pt;		    /* page tables loaded when no process runs */
+	struct process **procs;			    /* by pid; NULL: never used */
+	int nprocs;				    /* slots in procs */
+	int next_pid;				    /* next pid to hand out */
+	uint64_t alive;				    /* live processes */
+	struct process *current;		    /* running on the CPU, or NULL */
+	struct vfile *file_list;		    /* every file and shared memory object */
+	struct vfile **files;			    /* open handles by id (NULL: closed) */
+	int nfiles;				    /* slots in files */
+	uint64_t file_reads, file_writes;	    /* pages moved between page cache and files */
+	uint64_t writeback_errors;		    /* write-backs that failed (pages stay dirty) */
+	uint64_t host_file_reads, host_file_writes; /* pread/pwrite calls on mapped files */
+	uint64_t fail_file_read_at, fail_file_write_at; /* test hooks: fail the N-th call */
+	uint64_t fault_around_maps;			/* pages mapped by fault-around */
+	uint64_t readahead_pages;			/* pages read ahead of the faults */
 	/* huge pages */
 	pfn_t huge_zero_pfn;	    /* the huge zero page (2 MiB), PFN_NONE until needed */
 	uint64_t (*thp_touched)[8]; /* per 2 MiB of RAM: 4 KiB pieces accessed (bitmap) */

@@ -556,6 +556,11 @@ static int sync_file_range(struct vm_system *sys, struct vfile *f, uint64_t firs
 		if (e && !rc)
 			rc = e;
 	}
+	/* an earlier failed write-back (at munmap or reclaim) is reported by
+	 * the first msync that follows, as Linux's fsync reports AS_EIO */
+	if (!rc)
+		rc = f->wb_error;
+	f->wb_error = 0;
 	return rc;
 }
 

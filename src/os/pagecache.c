@@ -80,6 +80,9 @@ static int read_page(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn
 	uint8_t *bytes = phys_bytes(&sys->pm, pfn);
 	if (!bytes)
 		return VMSIM_ENOHOSTMEM;
+	sys->host_file_reads++;
+	if (sys->fail_file_read_at && sys->host_file_reads == sys->fail_file_read_at)
+		return VMSIM_EIO;
 	ssize_t n = pread(f->host_fd, bytes, VMSIM_PAGE_SIZE, (off_t)(pgoff << VMSIM_PAGE_SHIFT));
 	if (n < 0)
 		return VMSIM_EIO;
@@ -159,8 +162,16 @@ int pcache_writeback(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn
 			/* never grow the file: write up to its end */
 			size_t len = f->size - at < VMSIM_PAGE_SIZE ? (size_t)(f->size - at)
 								    : (size_t)VMSIM_PAGE_SIZE;
-			if (pwrite(f->host_fd, bytes, len, (off_t)at) != (ssize_t)len)
+			sys->host_file_writes++;
+			bool injected = sys->fail_file_write_at &&
+					sys->host_file_writes == sys->fail_file_write_at;
+			if (injected || pwrite(f->host_fd, bytes, len, (off_t)at) != (ssize_t)len) {
+				/* the page stays dirty (a later write-back may
+				 * succeed); msync or close reports the error */
+				f->wb_error = VMSIM_EIO;
+				sys->writeback_errors++;
 				return VMSIM_EIO;
+			}
 		}
 	}
 	fr->flags &= ~FRAME_DIRTY;
@@ -217,8 +228,13 @@ static void drop_page(uint64_t pgoff, pfn_t pfn, void *arg)
 {
 	struct vm_system *sys = ((void **)arg)[0];
 	struct vfile *f = ((void **)arg)[1];
-	(void)pfn;
-	pcache_evict(sys, f, pgoff); /* an I/O error loses nothing more than the file's fate */
+	if (pcache_evict(sys, f, pgoff) != 0) {
+		/* the last reference is gone and the file refused the page:
+		 * nobody can see it again, so it goes (counted in
+		 * writeback_errors by the failed write-back) */
+		phys_frame(&sys->pm, pfn)->flags &= ~FRAME_DIRTY;
+		pcache_evict(sys, f, pgoff);
+	}
 }
 
 void vfile_put(struct vm_system *sys, struct vfile *f)
@@ -330,8 +346,12 @@ int vm_file_close(struct vm_system *sys, int fd)
 	if (!f)
 		return VMSIM_EBADF;
 	sys->files[fd] = NULL;
+	/* like close(2) after a failed write-back, say it once; the handle is
+	 * closed either way */
+	int rc = f->wb_error;
+	f->wb_error = 0;
 	vfile_put(sys, f); /* mappings and other handles keep it alive */
-	return 0;
+	return rc;
 }
 
 int vm_file_stats(struct vm_system *sys, int fd, struct vm_file_stats *out)

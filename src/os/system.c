@@ -247,6 +247,7 @@ int vm_sys_stats(struct vm_system *sys, struct vm_sys_stats *out)
 	out->oom_kills = sys->rc.oom_kills;
 	out->file_reads = sys->file_reads;
 	out->file_writes = sys->file_writes;
+	out->writeback_errors = sys->writeback_errors;
 	out->readahead_pages = sys->readahead_pages;
 	out->fault_around_maps = sys->fault_around_maps;
 	for (const struct vfile *f = sys->file_list; f; f = f->next)

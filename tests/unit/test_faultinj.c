@@ -19,8 +19,8 @@
  * Also: a corrupted swap file (bytes flipped in the file at swap_path) is
  * caught by the slot checksums and reported as SIGBUS, never as data.
  *
- * Hooks that do not exist yet (see docs/RELIABILITY.md): failing host-file
- * reads and writes (read_page / pcache_writeback) and host allocations.
+ * Host-file read and write failures are tested in test_files.c; host
+ * allocations have no hook yet (see docs/RELIABILITY.md).
  */
 #define _DEFAULT_SOURCE /* mkstemp, pread, pwrite */
 

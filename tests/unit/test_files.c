@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "os/kernel.h" /* the host-file fault-injection hooks */
 #include "vmsim/error.h"
 #include "vmsim/vm.h"
 
@@ -196,6 +197,64 @@ static void shared_write_reaches_file_after_msync_private_never(void **state)
 	assert_ok(vm_file_stats(sys, fd, &fs));
 	assert_int_equal(fs.dirty, 0);
 	assert_true(fs.writes >= 2);
+	check_sys(sys);
+	vm_system_free(sys);
+	unlink(path);
+}
+
+/* Host-file I/O errors (the fail_file_read_at / fail_file_write_at hooks):
+ * a failed write-back at munmap keeps the page dirty in the cache and is
+ * reported once by the next msync (then cleared), and a later write-back
+ * that succeeds puts the data in the file; a failure at the last close is
+ * reported by that close (the page is dropped with the file); a failed read raises SIGBUS (never
+ * stale data). */
+static void host_file_io_errors_are_reported_never_silent(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/vmsim-test-file-XXXXXX";
+	make_file(path, 2 * PG);
+	struct vm_system *sys = machine(64 * MiB, true);
+	int fd, pid = new_proc(sys);
+	vaddr_t a, b;
+	assert_ok(vm_file_open(sys, path, true, &fd));
+	assert_ok(
+	    vm_mmap(sys, pid, 0, 2 * PG, (VM_PROT_READ | VM_PROT_WRITE), VM_MAP_SHARED, fd, 0, &a));
+	assert_ok(vm_store(sys, pid, a + 3, "X", 1));
+	sys->fail_file_write_at = sys->host_file_writes + 1;
+	assert_ok(vm_munmap(sys, pid, a, 2 * PG)); /* munmap(2) has no EIO */
+	assert_int_equal(sst(sys).writeback_errors, 1);
+	assert_int_equal(file_byte(path, 3), 3); /* not written ... */
+	struct vm_file_stats fs;
+	assert_ok(vm_file_stats(sys, fd, &fs));
+	assert_int_equal(fs.dirty, PG); /* ... but not lost either */
+	check_sys(sys);
+	/* the next msync of the file reports it, once; its own write-back works */
+	assert_ok(
+	    vm_mmap(sys, pid, 0, 2 * PG, (VM_PROT_READ | VM_PROT_WRITE), VM_MAP_SHARED, fd, 0, &b));
+	assert_int_equal(vm_msync(sys, pid, b, 2 * PG, VM_MS_SYNC), VMSIM_EIO);
+	assert_int_equal(file_byte(path, 3), 'X');
+	assert_ok(vm_msync(sys, pid, b, 2 * PG, VM_MS_SYNC));
+	/* a failure while the last handle closes: close says so */
+	assert_ok(vm_store(sys, pid, b + PG, "Y", 1));
+	assert_ok(vm_munmap(sys, pid, b, 2 * PG));
+	sys->fail_file_write_at = 0;
+	assert_ok(
+	    vm_mmap(sys, pid, 0, 2 * PG, (VM_PROT_READ | VM_PROT_WRITE), VM_MAP_SHARED, fd, 0, &b));
+	assert_ok(vm_store(sys, pid, b + PG + 1, "Z", 1));
+	sys->fail_file_write_at = sys->host_file_writes + 1;
+	assert_ok(vm_munmap(sys, pid, b, 2 * PG));
+	sys->fail_file_write_at = sys->host_file_writes + 1; /* and the retry at close */
+	assert_int_equal(vm_file_close(sys, fd), VMSIM_EIO);
+	assert_int_equal(sst(sys).writeback_errors, 3);
+	assert_int_equal(file_byte(path, PG + 1), (PG + 1) % 251); /* gone, but said */
+	check_sys(sys);
+	/* a failed read: SIGBUS for the process, no page in the cache */
+	assert_ok(vm_file_open(sys, path, false, &fd));
+	assert_ok(vm_mmap(sys, pid, 0, 2 * PG, VM_PROT_READ, VM_MAP_SHARED, fd, 0, &b));
+	sys->fail_file_read_at = sys->host_file_reads + 1;
+	uint8_t c;
+	assert_int_not_equal(vm_load(sys, pid, b + PG, &c, 1), 0);
+	assert_ok(vm_file_close(sys, fd));
 	check_sys(sys);
 	vm_system_free(sys);
 	unlink(path);
@@ -390,6 +449,7 @@ int main(void)
 	    cmocka_unit_test(fault_around_and_readahead_counts_on_50mib_file),
 	    cmocka_unit_test(shared_file_mapping_stays_shared_after_fork),
 	    cmocka_unit_test(mmap_file_argument_errors),
+	    cmocka_unit_test(host_file_io_errors_are_reported_never_silent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
