@@ -498,6 +498,29 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* The options that only keep their string: --gen, --size, --json, --csv,
+ * --plot. As cli_opt_value: 1 taken, 0 not one of them, -1 value missing. */
+static int string_option(struct run_args *a, int argc, char **argv, int *i)
+{
+	const struct {
+		const char *name;
+		const char **dst;
+	} opts[] = {{"--gen", &a->gen},
+		    {"--size", &a->gen_size},
+		    {"--json", &a->json},
+		    {"--csv", &a->csv},
+		    {"--plot", &a->plot}};
+	for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+		const char *value;
+		int rc = cli_opt_value(argc, argv, i, opts[k].name, &value);
+		if (rc > 0)
+			*opts[k].dst = value;
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct run_args a;
@@ -549,26 +572,9 @@ int cmd_run(int argc, char **argv)
 			a.quiet = true;
 		} else if (!strcmp(arg, "--check")) {
 			a.check = true;
-		} else if ((rc = cli_opt_value(argc, argv, &i, "--gen", &value)) != 0) {
+		} else if ((rc = string_option(&a, argc, argv, &i)) != 0) {
 			if (rc < 0)
 				goto missing;
-			a.gen = value;
-		} else if ((rc = cli_opt_value(argc, argv, &i, "--size", &value)) != 0) {
-			if (rc < 0)
-				goto missing;
-			a.gen_size = value;
-		} else if ((rc = cli_opt_value(argc, argv, &i, "--json", &value)) != 0) {
-			if (rc < 0)
-				goto missing;
-			a.json = value;
-		} else if ((rc = cli_opt_value(argc, argv, &i, "--csv", &value)) != 0) {
-			if (rc < 0)
-				goto missing;
-			a.csv = value;
-		} else if ((rc = cli_opt_value(argc, argv, &i, "--plot", &value)) != 0) {
-			if (rc < 0)
-				goto missing;
-			a.plot = value;
 		} else if ((rc = cli_opt_value(argc, argv, &i, "--every", &value)) != 0) {
 			if (rc < 0)
 				goto missing;

@@ -617,6 +617,7 @@ void report_json_system(struct json_writer *w, const struct vm_sys_stats *st,
 	json_object_begin(w);
 	json_kv_u64(w, "reads", st->file_reads);
 	json_kv_u64(w, "writes", st->file_writes);
+	json_kv_u64(w, "writeback_errors", st->writeback_errors);
 	json_kv_u64(w, "readahead_pages", st->readahead_pages);
 	json_kv_u64(w, "fault_around_maps", st->fault_around_maps);
 	json_kv_u64(w, "page_cache", st->page_cache);
