@@ -33,16 +33,16 @@ static void die(const char *what, int rc)
 	exit(1);
 }
 
-static struct vm_system *machine(uint64_t ram, int thp)
+static struct vmsim_system *machine(uint64_t ram, int thp)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = ram;
 	cfg.thp = thp;
-	int rc = vm_system_new(&cfg, &sys);
+	int rc = vmsim_system_new(&cfg, &sys);
 	if (rc)
-		die("vm_system_new", rc);
+		die("vmsim_system_new", rc);
 	return sys;
 }
 
@@ -58,63 +58,65 @@ static uint64_t xorshift(uint64_t *s)
  * when @random), and print the rates. */
 static void file_run(const char *name, uint64_t size, bool random, bool warm)
 {
-	struct vm_system *sys = machine(2 * size + 256 * MiB, VM_THP_NEVER);
+	struct vmsim_system *sys = machine(2 * size + 256 * MiB, VMSIM_THP_NEVER);
 	int fd, pid, rc;
 	vaddr_t a;
-	if ((rc = vm_file_create_virtual(sys, size, &fd)) || (rc = vm_process_create(sys, &pid)))
+	if ((rc = vmsim_file_create_virtual(sys, size, &fd)) ||
+	    (rc = vmsim_process_create(sys, &pid)))
 		die("setup", rc);
 	uint64_t pages = size >> 12, seed = 88172645463325252ULL;
 	if (warm) {
 		int w;
-		if ((rc = vm_process_create(sys, &w)) ||
-		    (rc = vm_mmap(sys, w, 0, size, VM_PROT_READ, VM_MAP_PRIVATE, fd, 0, &a)))
+		if ((rc = vmsim_process_create(sys, &w)) ||
+		    (rc = vmsim_mmap(sys, w, 0, size, VMSIM_PROT_READ, VMSIM_MAP_PRIVATE, fd, 0,
+				     &a)))
 			die("warm", rc);
 		for (uint64_t i = 0; i < pages; i++)
-			vm_access(sys, w, a + (i << 12), 1, VM_READ, NULL);
-		vm_exit(sys, w);
+			vmsim_access(sys, w, a + (i << 12), 1, VMSIM_READ, NULL);
+		vmsim_exit(sys, w);
 	}
-	if ((rc = vm_mmap(sys, pid, 0, size, VM_PROT_READ, VM_MAP_PRIVATE, fd, 0, &a)))
+	if ((rc = vmsim_mmap(sys, pid, 0, size, VMSIM_PROT_READ, VMSIM_MAP_PRIVATE, fd, 0, &a)))
 		die("mmap", rc);
 	if (random)
-		vm_madvise(sys, pid, a, size, VM_MADV_RANDOM);
+		vmsim_madvise(sys, pid, a, size, VMSIM_MADV_RANDOM);
 	double t0 = now();
 	for (uint64_t i = 0; i < pages; i++) {
 		uint64_t pg = random ? xorshift(&seed) % pages : i;
-		vm_access(sys, pid, a + (pg << 12), 1, VM_READ, NULL);
+		vmsim_access(sys, pid, a + (pg << 12), 1, VMSIM_READ, NULL);
 	}
 	double dt = now() - t0;
-	struct vm_proc_stats p;
-	vm_proc_stats(sys, pid, &p);
+	struct vmsim_proc_stats p;
+	vmsim_proc_stats(sys, pid, &p);
 	uint64_t faults = p.faults_minor + p.faults_major;
 	printf("%-15s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %12.2f %12.2f\n", name, pages,
 	       p.faults_major, p.faults_minor, (double)faults / dt / 1e6, (double)pages / dt / 1e6);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 static void stream_run(const char *name, uint64_t size, int thp, unsigned passes)
 {
-	struct vm_system *sys = machine(size + 256 * MiB, thp);
+	struct vmsim_system *sys = machine(size + 256 * MiB, thp);
 	int pid, rc;
 	vaddr_t a;
-	if ((rc = vm_process_create(sys, &pid)) ||
-	    (rc = vm_mmap(sys, pid, 0x40000000000ULL, size, VM_PROT_READ | VM_PROT_WRITE,
-			  VM_MAP_PRIVATE | VM_MAP_ANONYMOUS | VM_MAP_FIXED, -1, 0, &a)))
+	if ((rc = vmsim_process_create(sys, &pid)) ||
+	    (rc = vmsim_mmap(sys, pid, 0x40000000000ULL, size, VMSIM_PROT_READ | VMSIM_PROT_WRITE,
+			     VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS | VMSIM_MAP_FIXED, -1, 0, &a)))
 		die("setup", rc);
 	for (uint64_t off = 0; off < size; off += 4096) /* fault everything in */
-		vm_access(sys, pid, a + off, 1, VM_WRITE, NULL);
-	struct vm_sys_stats s0, s1;
-	vm_sys_stats(sys, &s0);
+		vmsim_access(sys, pid, a + off, 1, VMSIM_WRITE, NULL);
+	struct vmsim_sys_stats s0, s1;
+	vmsim_sys_stats(sys, &s0);
 	uint64_t n = 0;
 	double t0 = now();
 	for (unsigned p = 0; p < passes; p++)
 		for (uint64_t off = 0; off < size; off += 64, n++)
-			vm_access(sys, pid, a + off, 8, VM_READ, NULL);
+			vmsim_access(sys, pid, a + off, 8, VMSIM_READ, NULL);
 	double dt = now() - t0;
-	vm_sys_stats(sys, &s1);
+	vmsim_sys_stats(sys, &s1);
 	printf("%-15s %10" PRIu64 " %10" PRIu64 " %22.2f  (est. %.3f s simulated)\n", name, n,
 	       s1.mmu.walk.walks - s0.mmu.walk.walks, (double)n / dt / 1e6,
 	       s1.seconds - s0.seconds);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 int main(int argc, char **argv)
@@ -129,7 +131,7 @@ int main(int argc, char **argv)
 	file_run("file-rand-cold", size, true, false);
 	file_run("file-rand-warm", size, true, true);
 	printf("%-15s %10s %10s %22s\n", "stream", "accesses", "walks", "M accesses/s");
-	stream_run("stream-4k", size, VM_THP_NEVER, 2);
-	stream_run("stream-thp", size, VM_THP_ALWAYS, 2);
+	stream_run("stream-4k", size, VMSIM_THP_NEVER, 2);
+	stream_run("stream-thp", size, VMSIM_THP_ALWAYS, 2);
 	return 0;
 }

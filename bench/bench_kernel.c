@@ -1,5 +1,5 @@
 /*
- * bench_kernel: accesses per second through the whole stack (vm_access:
+ * bench_kernel: accesses per second through the whole stack (vmsim_access:
  * process lookup, MMU, fault handler), single thread:
  *   tlb-friendly   cyclic reads over 32 resident pages (all TLB hits)
  *   first-touch    one write per page of fresh anonymous memory
@@ -32,26 +32,26 @@ static void die(const char *what, int rc)
 	exit(1);
 }
 
-static struct vm_system *machine(uint64_t ram, bool data)
+static struct vmsim_system *machine(uint64_t ram, bool data)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = ram;
 	cfg.data_mode = data;
-	int rc = vm_system_new(&cfg, &sys);
+	int rc = vmsim_system_new(&cfg, &sys);
 	if (rc)
-		die("vm_system_new", rc);
+		die("vmsim_system_new", rc);
 	return sys;
 }
 
-static vaddr_t map(struct vm_system *sys, int pid, uint64_t len)
+static vaddr_t map(struct vmsim_system *sys, int pid, uint64_t len)
 {
 	vaddr_t a;
-	int rc = vm_mmap(sys, pid, 0, len, VM_PROT_READ | VM_PROT_WRITE,
-			 VM_MAP_PRIVATE | VM_MAP_ANONYMOUS, -1, 0, &a);
+	int rc = vmsim_mmap(sys, pid, 0, len, VMSIM_PROT_READ | VMSIM_PROT_WRITE,
+			    VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS, -1, 0, &a);
 	if (rc)
-		die("vm_mmap", rc);
+		die("vmsim_mmap", rc);
 	return a;
 }
 
@@ -69,62 +69,62 @@ int main(int argc, char **argv)
 	printf("bench_kernel: cpu preset skylake, single thread\n");
 	printf("%-14s %12s %12s\n", "stream", "operations", "rate");
 
-	struct vm_system *sys = machine(1ULL << 30, false);
-	if ((rc = vm_process_create(sys, &pid)))
+	struct vmsim_system *sys = machine(1ULL << 30, false);
+	if ((rc = vmsim_process_create(sys, &pid)))
 		die("create", rc);
 	vaddr_t a = map(sys, pid, 32 * 4096);
 	for (uint64_t i = 0; i < 32; i++)
-		vm_access(sys, pid, a + i * 4096, 8, VM_WRITE, NULL);
+		vmsim_access(sys, pid, a + i * 4096, 8, VMSIM_WRITE, NULL);
 	uint64_t n = 100000000 / scale;
 	double t0 = now();
 	for (uint64_t i = 0, p = 0; i < n; i++) {
-		vm_access(sys, pid, a + (p << 12) + (i & 0xff8), 8, VM_READ, NULL);
+		vmsim_access(sys, pid, a + (p << 12) + (i & 0xff8), 8, VMSIM_READ, NULL);
 		if (++p == 32)
 			p = 0;
 	}
 	row("tlb-friendly", n, now() - t0, "accesses");
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 
 	/* 3 GiB of RAM; 2.5 GiB touched = 655,360 first-touch faults */
 	uint64_t len = quick ? (256ULL << 20) : (2560ULL << 20);
 	sys = machine(3ULL << 30, false);
-	if ((rc = vm_process_create(sys, &pid)))
+	if ((rc = vmsim_process_create(sys, &pid)))
 		die("create", rc);
 	a = map(sys, pid, len);
 	t0 = now();
 	for (uint64_t off = 0; off < len; off += 4096)
-		if ((rc = vm_access(sys, pid, a + off, 1, VM_WRITE, NULL)))
-			die("vm_access", rc);
+		if ((rc = vmsim_access(sys, pid, a + off, 1, VMSIM_WRITE, NULL)))
+			die("vmsim_access", rc);
 	row("first-touch", len >> 12, now() - t0, "faults");
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 
 	sys = machine(3ULL << 30, false);
-	if ((rc = vm_process_create(sys, &pid)))
+	if ((rc = vmsim_process_create(sys, &pid)))
 		die("create", rc);
 	a = map(sys, pid, len);
 	t0 = now();
 	for (uint64_t off = 0; off < len; off += 4096)
-		vm_access(sys, pid, a + off, 1, VM_READ, NULL);
+		vmsim_access(sys, pid, a + off, 1, VMSIM_READ, NULL);
 	row("read-zero", len >> 12, now() - t0, "faults");
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 
 	len /= 2;
 	sys = machine(3ULL << 30, false);
-	if ((rc = vm_process_create(sys, &pid)))
+	if ((rc = vmsim_process_create(sys, &pid)))
 		die("create", rc);
 	a = map(sys, pid, len);
 	for (uint64_t off = 0; off < len; off += 4096)
-		vm_access(sys, pid, a + off, 1, VM_WRITE, NULL);
+		vmsim_access(sys, pid, a + off, 1, VMSIM_WRITE, NULL);
 	t0 = now();
-	if ((rc = vm_fork(sys, pid, &child)))
+	if ((rc = vmsim_fork(sys, pid, &child)))
 		die("fork", rc);
 	double tfork = now() - t0;
 	t0 = now();
 	for (uint64_t off = 0; off < len; off += 4096)
-		if ((rc = vm_access(sys, child, a + off, 1, VM_WRITE, NULL)))
-			die("vm_access", rc);
+		if ((rc = vmsim_access(sys, child, a + off, 1, VMSIM_WRITE, NULL)))
+			die("vmsim_access", rc);
 	row("fork-cow", len >> 12, now() - t0, "faults");
 	printf("%-14s %12" PRIu64 " %10.1f ms (pages shared)\n", "fork", len >> 12, tfork * 1e3);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 	return 0;
 }

@@ -96,10 +96,11 @@ static uint64_t read_only(const char *path, enum refstring_format fmt, uint64_t 
 }
 
 /* The whole pipeline for one policy; returns its statistics. */
-static struct paging_stats pipeline(const char *path, const struct policy_ops *ops, size_t frames)
+static struct paging_stats pipeline(const char *path, const struct vmsim_policy_ops *ops,
+				    size_t frames)
 {
-	struct policy_cfg cfg = {.seed = 1, .tau = 0};
-	bool future = (ops->flags & POLICY_NEEDS_FUTURE) != 0;
+	struct vmsim_policy_cfg cfg = {.seed = 1, .tau = 0};
+	bool future = (ops->flags & VMSIM_POLICY_NEEDS_FUTURE) != 0;
 	struct refstring_error err;
 	struct paging_sim *sim;
 	struct refstring *rs;
@@ -204,7 +205,7 @@ int main(int argc, char **argv)
 	       (double)nrefs / best / 1e6, "-");
 
 	for (i = 0; i < ARRAY_SIZE(runs); i++) {
-		const struct policy_ops *ops = policy_find(runs[i].policy);
+		const struct vmsim_policy_ops *ops = vmsim_policy_find(runs[i].policy);
 		struct paging_stats st = {0};
 		char name[64];
 
@@ -226,7 +227,7 @@ int main(int argc, char **argv)
 		best = 1e30;
 		for (rep = 0; rep < REPEATS; rep++) {
 			t = now();
-			st = pipeline(text_path, policy_find("lru"), frames);
+			st = pipeline(text_path, vmsim_policy_find("lru"), frames);
 			t = now() - t;
 			best = t < best ? t : best;
 		}

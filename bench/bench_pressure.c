@@ -6,7 +6,7 @@
  *              pages live in swap), then random reads, a share of them to
  *              the cold set tuned so that about 10% of accesses take a
  *              major fault (swap-in plus reclaim of a clean victim).
- *              Reported as vm_access calls per second with the fault
+ *              Reported as vmsim_access calls per second with the fault
  *              fraction actually measured. Two shapes:
  *                small-hot  RAM 16 MiB, hot set 4 MiB: within the L2 TLB's
  *                           reach, so hits are TLB hits (a program with
@@ -15,10 +15,10 @@
  *                           TLB and walk the page tables
  *              each after a "hot-only" row (the same machine, reads to the
  *              hot set alone: the no-fault ceiling).
- *   sched      a run driven by vm_sched_run (8 processes overcommitting
+ *   sched      a run driven by vmsim_sched_run (8 processes overcommitting
  *              1024 frames, one CPU, the paging device): simulated
  *              accesses per host second.
- *   curve      vm_thrashing_curve with its defaults (N = 1..16 on 1024
+ *   curve      vmsim_thrashing_curve with its defaults (N = 1..16 on 1024
  *              frames): host time for the whole curve.
  *
  * Addresses are drawn before the clock starts, so the rates measure the
@@ -87,8 +87,8 @@ static void pressure(const struct shape *sh, const char *label, const char *poli
 		     const uint64_t *off, uint64_t n)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
-	struct vm_sys_stats s0, s1;
+	struct vmsim_system *sys;
+	struct vmsim_sys_stats s0, s1;
 	vaddr_t a;
 	int pid, rc;
 
@@ -96,30 +96,30 @@ static void pressure(const struct shape *sh, const char *label, const char *poli
 	cfg.ram_bytes = sh->ram;
 	cfg.swap_bytes = 1ULL << 30;
 	cfg.policy = policy;
-	if ((rc = vm_system_new(&cfg, &sys)))
-		die("vm_system_new", rc);
-	if ((rc = vm_process_create(sys, &pid)))
-		die("vm_process_create", rc);
+	if ((rc = vmsim_system_new(&cfg, &sys)))
+		die("vmsim_system_new", rc);
+	if ((rc = vmsim_process_create(sys, &pid)))
+		die("vmsim_process_create", rc);
 	/* hot then cold, one mapping: the cold set is written last but is
 	 * larger than RAM, so most of it ends up in swap */
-	if ((rc = vm_mmap(sys, pid, 0, (sh->hot + COLD) * PG, VM_PROT_READ | VM_PROT_WRITE,
-			  VM_MAP_PRIVATE | VM_MAP_ANONYMOUS, -1, 0, &a)))
-		die("vm_mmap", rc);
+	if ((rc = vmsim_mmap(sys, pid, 0, (sh->hot + COLD) * PG, VMSIM_PROT_READ | VMSIM_PROT_WRITE,
+			     VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS, -1, 0, &a)))
+		die("vmsim_mmap", rc);
 	for (uint64_t i = 0; i < sh->hot + COLD; i++)
-		if ((rc = vm_access(sys, pid, a + i * PG, 8, VM_WRITE, NULL)))
-			die("vm_access", rc);
+		if ((rc = vmsim_access(sys, pid, a + i * PG, 8, VMSIM_WRITE, NULL)))
+			die("vmsim_access", rc);
 	/* settle: the hot set becomes resident and referenced */
 	for (uint64_t i = 0; i < NADDR; i++)
-		if ((rc = vm_access(sys, pid, a + off[i], 8, VM_READ, NULL)))
-			die("vm_access", rc);
+		if ((rc = vmsim_access(sys, pid, a + off[i], 8, VMSIM_READ, NULL)))
+			die("vmsim_access", rc);
 
-	vm_sys_stats(sys, &s0);
+	vmsim_sys_stats(sys, &s0);
 	double t0 = now();
 	for (uint64_t i = 0; i < n; i++)
-		if ((rc = vm_access(sys, pid, a + off[i & (NADDR - 1)], 8, VM_READ, NULL)))
-			die("vm_access", rc);
+		if ((rc = vmsim_access(sys, pid, a + off[i & (NADDR - 1)], 8, VMSIM_READ, NULL)))
+			die("vmsim_access", rc);
 	double dt = now() - t0;
-	vm_sys_stats(sys, &s1);
+	vmsim_sys_stats(sys, &s1);
 
 	uint64_t major = s1.faults_major - s0.faults_major;
 	uint64_t minor = s1.faults_minor - s0.faults_minor;
@@ -127,54 +127,54 @@ static void pressure(const struct shape *sh, const char *label, const char *poli
 	       (double)n / dt / 1e6, 100.0 * (double)major / (double)n,
 	       100.0 * (double)minor / (double)n, (double)major / dt / 1e6,
 	       100.0 * s1.cpu_utilisation);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 static void sched_rate(bool quick)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
-	struct vm_sched_task tasks[8];
-	struct vm_sched_cfg sc;
-	struct vm_sched_result res;
+	struct vmsim_system *sys;
+	struct vmsim_sched_task tasks[8];
+	struct vmsim_sched_cfg sc;
+	struct vmsim_sched_result res;
 	int rc;
 
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = 1024 * PG;
 	cfg.swap_bytes = 64ULL << 20;
-	if ((rc = vm_system_new(&cfg, &sys)))
-		die("vm_system_new", rc);
+	if ((rc = vmsim_system_new(&cfg, &sys)))
+		die("vmsim_system_new", rc);
 	for (int i = 0; i < 8; i++)
-		tasks[i] = (struct vm_sched_task){
+		tasks[i] = (struct vmsim_sched_task){
 		    .model = {.pages = 150, .compute = 300, .io_every = 1000, .io_ns = 200000}};
-	vm_sched_cfg_default(&sc);
+	vmsim_sched_cfg_default(&sc);
 	sc.tasks = tasks;
 	sc.ntasks = 8;
 	sc.warmup_ns = 0;
 	sc.duration_ns = quick ? 200000000 : 2000000000;
 	double t0 = now();
-	if ((rc = vm_sched_run(sys, &sc, &res)))
-		die("vm_sched_run", rc);
+	if ((rc = vmsim_sched_run(sys, &sc, &res)))
+		die("vmsim_sched_run", rc);
 	double dt = now() - t0;
 	printf("%-10s %12" PRIu64 " %9.2f M/s %8.2f%%   (8 processes, %.1f%% CPU, %.2f s "
 	       "simulated)\n",
 	       "sched", res.accesses, (double)res.accesses / dt / 1e6,
 	       100.0 * res.faults_per_access, 100.0 * res.utilisation, res.wall_seconds);
-	vm_sched_result_release(&res);
-	vm_system_free(sys);
+	vmsim_sched_result_release(&res);
+	vmsim_system_free(sys);
 }
 
 static void curve_time(void)
 {
-	struct vm_curve_cfg cfg;
-	struct vm_curve_point p[16];
+	struct vmsim_curve_cfg cfg;
+	struct vmsim_curve_point p[16];
 	uint64_t acc = 0;
 	int rc;
 
-	vm_curve_cfg_default(&cfg);
+	vmsim_curve_cfg_default(&cfg);
 	double t0 = now();
-	if ((rc = vm_thrashing_curve(&cfg, p)))
-		die("vm_thrashing_curve", rc);
+	if ((rc = vmsim_thrashing_curve(&cfg, p)))
+		die("vmsim_thrashing_curve", rc);
 	double dt = now() - t0;
 	for (unsigned i = 0; i < cfg.nmax; i++)
 		acc += p[i].accesses;

@@ -285,15 +285,15 @@ int main(int argc, char **argv)
 	       "M acc/s cpu");
 	for (size_t i = 0; i < sizeof(bundled) / sizeof(bundled[0]); i++) {
 		struct vmsim_config cfg;
-		struct vm_system *sys;
+		struct vmsim_system *sys;
 		struct replay_opts o;
 		struct replay_stats st;
 		struct trace_error err;
 		snprintf(path, sizeof(path), "%s/%s.vmt", data, bundled[i]);
 		vmsim_config_default(&cfg);
 		cfg.swap_bytes = 0;
-		if (vm_system_new(&cfg, &sys))
-			die("vm_system_new", "failed");
+		if (vmsim_system_new(&cfg, &sys))
+			die("vmsim_system_new", "failed");
 		replay_opts_default(&o);
 		double t0 = now(), c0 = cpu_now();
 		if (replay_file(sys, path, &o, &st, &err))
@@ -302,7 +302,7 @@ int main(int argc, char **argv)
 		double dc = cpu_now() - c0;
 		printf("%-22s %11" PRIu64 " %10.3f %12.1f %12.1f\n", bundled[i], st.accesses, dt,
 		       (double)st.accesses / dt / 1e6, (double)st.accesses / dc / 1e6);
-		vm_system_free(sys);
+		vmsim_system_free(sys);
 	}
 	return 0;
 }

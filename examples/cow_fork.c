@@ -13,10 +13,10 @@
 
 #define MiB (1ULL << 20)
 
-static void show(struct vm_system *sys, int pid, const char *who)
+static void show(struct vmsim_system *sys, int pid, const char *who)
 {
-	struct vm_proc_stats s;
-	vm_proc_stats(sys, pid, &s);
+	struct vmsim_proc_stats s;
+	vmsim_proc_stats(sys, pid, &s);
 	printf("%-7s RSS %6.1f MiB  PSS %6.1f MiB  USS %6.1f MiB  minor faults %6llu  COW copies "
 	       "%4llu\n",
 	       who, (double)s.rss / MiB, (double)s.pss / MiB, (double)s.uss / MiB,
@@ -26,36 +26,36 @@ static void show(struct vm_system *sys, int pid, const char *who)
 int main(void)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	int parent, child, rc;
 	vaddr_t a;
 	char why[256];
 
 	vmsim_config_default(&cfg); /* 1 GiB of RAM, a Skylake-like CPU */
-	if ((rc = vm_system_new(&cfg, &sys))) {
-		fprintf(stderr, "vm_system_new: %s\n", vmsim_strerror(rc));
+	if ((rc = vmsim_system_new(&cfg, &sys))) {
+		fprintf(stderr, "vmsim_system_new: %s\n", vmsim_strerror(rc));
 		return 1;
 	}
-	vm_process_create(sys, &parent);
-	vm_mmap(sys, parent, 0, 64 * MiB, VM_PROT_READ | VM_PROT_WRITE,
-		VM_MAP_PRIVATE | VM_MAP_ANONYMOUS, -1, 0, &a);
+	vmsim_process_create(sys, &parent);
+	vmsim_mmap(sys, parent, 0, 64 * MiB, VMSIM_PROT_READ | VMSIM_PROT_WRITE,
+		VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS, -1, 0, &a);
 	for (uint64_t off = 0; off < 64 * MiB; off += 4096)
-		vm_access(sys, parent, a + off, 8, VM_WRITE, NULL);
+		vmsim_access(sys, parent, a + off, 8, VMSIM_WRITE, NULL);
 	show(sys, parent, "parent");
 
-	vm_fork(sys, parent, &child);
+	vmsim_fork(sys, parent, &child);
 	printf("-- fork: every page shared, read-only in both\n");
 	show(sys, parent, "parent");
 	show(sys, child, "child");
 
 	for (uint64_t i = 0; i < 100; i++)
-		vm_access(sys, child, a + i * 4096, 8, VM_WRITE, NULL);
+		vmsim_access(sys, child, a + i * 4096, 8, VMSIM_WRITE, NULL);
 	printf("-- the child writes 100 pages: 100 copies\n");
 	show(sys, parent, "parent");
 	show(sys, child, "child");
 
-	rc = vm_check(sys, why, sizeof(why));
+	rc = vmsim_check(sys, why, sizeof(why));
 	printf("invariants: %s\n", rc ? why : "all hold");
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 	return rc ? 1 : 0;
 }

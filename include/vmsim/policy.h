@@ -2,7 +2,7 @@
  * Page-replacement policies: the plug-in point that decides which resident
  * page to evict when memory is full.
  *
- * A policy is a const table of functions (struct policy_ops) over private
+ * A policy is a const table of functions (struct vmsim_policy_ops) over private
  * state. It sees only frame numbers: the caller owns the pages, the
  * mappings and the free list, and tells the policy when a frame becomes
  * resident (on_map), when its page is touched (on_access), and when it
@@ -17,7 +17,7 @@
  *   (src/workload/paging.c)         referenced bits are emulated, the whole
  *                                   stream (so the future) is known
  *
- * Everything a policy may ask of its caller goes through struct policy_env,
+ * Everything a policy may ask of its caller goes through struct vmsim_policy_env,
  * so the same policy file serves both. Frames are numbered 0 .. nframes-1.
  *
  * Call sequence for one frame:  on_map, { on_access }, on_unmap, and again.
@@ -36,21 +36,21 @@
 
 /* "No frame": pick_victim's answer when no frame is resident, expire's
  * when nothing has expired. */
-#define POLICY_NO_FRAME ((pfn_t)UINT64_MAX)
+#define VMSIM_POLICY_NO_FRAME ((pfn_t)UINT64_MAX)
 
 /* next_use's answer for a page that is never referenced again. */
-#define POLICY_NEVER UINT64_MAX
+#define VMSIM_POLICY_NEVER UINT64_MAX
 
 /* The largest number of frames a policy can manage (indices are 32-bit). */
-#define POLICY_MAX_FRAMES ((size_t)UINT32_MAX - 1)
+#define VMSIM_POLICY_MAX_FRAMES ((size_t)UINT32_MAX - 1)
 
 /*
  * What a policy may ask of the system it runs in. create() copies this
  * struct; @ctx must stay valid until destroy(). A callback may be NULL
- * where the caller cannot provide it; policy_check() says whether a policy
+ * where the caller cannot provide it; vmsim_policy_check() says whether a policy
  * can run with what is there. Callbacks never call back into the policy.
  */
-struct policy_env {
+struct vmsim_policy_env {
 	void *ctx; /* passed back to every callback */
 
 	/* Read and clear the referenced bit of the page in frame @pfn, which
@@ -62,7 +62,7 @@ struct policy_env {
 	bool (*test_clear_referenced)(void *ctx, pfn_t pfn);
 
 	/* The time (as now() counts it) of the next reference to the page in
-	 * frame @pfn, as of the current reference, or POLICY_NEVER. Only
+	 * frame @pfn, as of the current reference, or VMSIM_POLICY_NEVER. Only
 	 * callers that know the future provide it (reference-string mode,
 	 * whole traces); NULL elsewhere. */
 	uint64_t (*next_use)(void *ctx, pfn_t pfn);
@@ -74,20 +74,20 @@ struct policy_env {
 };
 
 /* Parameters of a policy instance; a policy ignores what it does not use. */
-struct policy_cfg {
+struct vmsim_policy_cfg {
 	uint64_t seed; /* random: seed of its generator (any value) */
 	uint64_t tau;  /* ws, wsclock: working-set window in references (now()
 			  ticks); 0 means one reference per frame (nframes) */
 };
 
 /* What a policy needs from its environment and which parameters it reads
- * (struct policy_ops.flags). */
-enum policy_flags {
-	POLICY_NEEDS_REFERENCED = 1u << 0, /* env->test_clear_referenced */
-	POLICY_NEEDS_TIME = 1u << 1,	   /* env->now */
-	POLICY_NEEDS_FUTURE = 1u << 2,	   /* env->next_use (OPT) */
-	POLICY_USES_SEED = 1u << 3,	   /* reads cfg->seed */
-	POLICY_USES_TAU = 1u << 4,	   /* reads cfg->tau */
+ * (struct vmsim_policy_ops.flags). */
+enum vmsim_policy_flags {
+	VMSIM_POLICY_NEEDS_REFERENCED = 1u << 0, /* env->test_clear_referenced */
+	VMSIM_POLICY_NEEDS_TIME = 1u << 1,	 /* env->now */
+	VMSIM_POLICY_NEEDS_FUTURE = 1u << 2,	 /* env->next_use (OPT) */
+	VMSIM_POLICY_USES_SEED = 1u << 3,	 /* reads cfg->seed */
+	VMSIM_POLICY_USES_TAU = 1u << 4,	 /* reads cfg->tau */
 };
 
 /*
@@ -97,16 +97,17 @@ enum policy_flags {
  * sequence above (on_access and on_unmap only for resident frames, on_map
  * only for frames that are not).
  */
-struct policy_ops {
+struct vmsim_policy_ops {
 	const char *name;     /* "clock"; what --policy matches */
 	const char *describe; /* one-line definition for `vmsim paging --list` */
-	unsigned flags;	      /* enum policy_flags */
+	unsigned flags;	      /* enum vmsim_policy_flags */
 
 	/* New state for @nframes frames, none resident. Copies *@cfg and
-	 * *@env. Returns NULL when out of host memory or when policy_check()
+	 * *@env. Returns NULL when out of host memory or when vmsim_policy_check()
 	 * would fail. Allocates everything it will need: no later callback
 	 * allocates. */
-	void *(*create)(const struct policy_cfg *cfg, size_t nframes, const struct policy_env *env);
+	void *(*create)(const struct vmsim_policy_cfg *cfg, size_t nframes,
+			const struct vmsim_policy_env *env);
 
 	/* Free @state (NULL is allowed). */
 	void (*destroy)(void *state);
@@ -125,7 +126,7 @@ struct policy_ops {
 	/* Frame @pfn stops being resident (evicted, freed, unmapped). */
 	void (*on_unmap)(void *state, pfn_t pfn);
 
-	/* The frame to evict now: a resident frame, or POLICY_NO_FRAME if none
+	/* The frame to evict now: a resident frame, or VMSIM_POLICY_NO_FRAME if none
 	 * is. The frame stays resident for the policy until the caller calls
 	 * on_unmap for it; the policy may have moved its hand and cleared
 	 * referenced bits while choosing. Called when a frame is needed and
@@ -134,29 +135,30 @@ struct policy_ops {
 
 	/* NULL except for variable-space policies (ws): a resident frame whose
 	 * page has left the policy's resident set and should be freed now
-	 * although memory is not full, or POLICY_NO_FRAME. The caller frees
-	 * it, calls on_unmap, and asks again until POLICY_NO_FRAME; in
+	 * although memory is not full, or VMSIM_POLICY_NO_FRAME. The caller frees
+	 * it, calls on_unmap, and asks again until VMSIM_POLICY_NO_FRAME; in
 	 * reference-string mode before every reference. */
 	pfn_t (*expire)(void *state);
 };
 
 /* The policy named @name (ASCII case ignored), or NULL. */
-const struct policy_ops *policy_find(const char *name);
+const struct vmsim_policy_ops *vmsim_policy_find(const char *name);
 
 /* Every policy, in the order `vmsim paging --list` shows them; the array
  * ends with NULL. */
-const struct policy_ops *const *policy_list(void);
+const struct vmsim_policy_ops *const *vmsim_policy_list(void);
 
 /*
  * Whether @ops can run with @nframes frames in @env: 0, or VMSIM_ENOTSUP
  * if a callback its flags need is NULL (OPT without next_use), or
- * VMSIM_ERANGE if @nframes is 0 or above POLICY_MAX_FRAMES. When this
+ * VMSIM_ERANGE if @nframes is 0 or above VMSIM_POLICY_MAX_FRAMES. When this
  * returns 0, create() fails only for lack of host memory.
  */
-int policy_check(const struct policy_ops *ops, size_t nframes, const struct policy_env *env);
+int vmsim_policy_check(const struct vmsim_policy_ops *ops, size_t nframes,
+		       const struct vmsim_policy_env *env);
 
 /* The window a policy created with @cfg and @nframes uses: cfg->tau, or
  * @nframes when cfg->tau is 0. */
-uint64_t policy_tau(const struct policy_cfg *cfg, size_t nframes);
+uint64_t vmsim_policy_tau(const struct vmsim_policy_cfg *cfg, size_t nframes);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * A CPU scheduler over a vm_system, simulated event by event: several
+ * A CPU scheduler over a vmsim_system, simulated event by event: several
  * processes share the one CPU round-robin; a process that takes a major
  * fault waits for the paging device, which serves one request at a time in
  * arrival order (requests queue); a process in a non-paging I/O burst waits
@@ -11,14 +11,14 @@
  *          paging   |      [P1 read ][P3 read ][P1 read ]   one at a time
  *          I/O      |            [P2 I/O burst ........]   never queues
  *
- * Time is counted in CPU cycles. A slice of a process costs what vm_sys_stats'
+ * Time is counted in CPU cycles. A slice of a process costs what vmsim_sys_stats'
  * cost model charges for its accesses (TLB hits, walks, minor faults,
  * zeroing, copies, context switches; everything but the major-fault wait)
  * plus the work the workload attaches to each access. The major-fault wait
  * is not CPU time here: the process blocks for the device instead.
  *
- * Only the public vm_* API is used; the scheduler drives vm_access like any
- * other caller, so the kernel's counters (vm_sys_stats, vm_proc_stats) stay
+ * Only the public vm_* API is used; the scheduler drives vmsim_access like any
+ * other caller, so the kernel's counters (vmsim_sys_stats, vmsim_proc_stats) stay
  * true. Runs are deterministic for a given configuration and seed.
  */
 #ifndef VMSIM_SCHED_H
@@ -37,21 +37,21 @@
  * disk: seek plus half a turn, 10 ms). Returns 0, or VMSIM_EINVAL for any
  * other name (*@ns untouched).
  */
-int vm_device_preset(const char *name, uint64_t *ns /* out */);
+int vmsim_device_preset(const char *name, uint64_t *ns /* out */);
 
 /* The preset names in the order above, NULL-terminated (for usage texts). */
-const char *const *vm_device_preset_names(void);
+const char *const *vmsim_device_preset_names(void);
 
 /* ---- workloads ------------------------------------------------------------ */
 
 /* One step of a process: an access, the CPU work that goes with it, and
  * optionally a non-paging I/O burst right after it. */
-struct vm_sched_op {
-	vaddr_t va;		  /* first byte touched */
-	uint32_t size;		  /* bytes, 1 .. 1 MiB */
-	enum vm_access_kind kind; /* load, store or fetch */
-	uint32_t compute;	  /* CPU cycles of work beyond the cost model's */
-	uint64_t io_ns;		  /* > 0: then block this long on non-paging I/O */
+struct vmsim_sched_op {
+	vaddr_t va;		     /* first byte touched */
+	uint32_t size;		     /* bytes, 1 .. 1 MiB */
+	enum vmsim_access_kind kind; /* load, store or fetch */
+	uint32_t compute;	     /* CPU cycles of work beyond the cost model's */
+	uint64_t io_ns;		     /* > 0: then block this long on non-paging I/O */
 };
 
 /*
@@ -60,12 +60,12 @@ struct vm_sched_op {
  * scheduled and is not ended in the kernel) or a negative VMSIM_E* (the
  * run stops with that error). Called only when the process runs.
  */
-typedef int (*vm_sched_next_fn)(void *arg, int pid, struct vm_sched_op *op /* out */);
+typedef int (*vmsim_sched_next_fn)(void *arg, int pid, struct vmsim_sched_op *op /* out */);
 
 /* Access order of the built-in model over its W pages. */
-enum vm_sched_pattern {
-	VM_SCHED_UNIFORM = 0, /* each access picks one of the W pages uniformly (seeded) */
-	VM_SCHED_LOOP = 1,    /* 0, 1, ..., W-1, 0, 1, ...: LRU's and clock's worst case */
+enum vmsim_sched_pattern {
+	VMSIM_SCHED_UNIFORM = 0, /* each access picks one of the W pages uniformly (seeded) */
+	VMSIM_SCHED_LOOP = 1,	 /* 0, 1, ..., W-1, 0, 1, ...: LRU's and clock's worst case */
 };
 
 /*
@@ -75,48 +75,48 @@ enum vm_sched_pattern {
  * follows @pattern. Between I/O bursts it makes a number of accesses drawn
  * uniformly from [B/2, 3B/2] (seeded), so identical processes drift apart.
  */
-struct vm_sched_model {
-	uint64_t pages;		       /* W: pages it works on (> 0) */
-	enum vm_sched_pattern pattern; /* order of accesses after the first pass */
-	uint32_t write_pct;	       /* % of accesses after the first pass that store */
-	uint32_t compute;	       /* c: CPU cycles of work per access */
-	uint64_t io_every;	       /* B: mean accesses between I/O bursts; 0: no I/O */
-	uint64_t io_ns;		       /* D: length of each burst */
+struct vmsim_sched_model {
+	uint64_t pages;			  /* W: pages it works on (> 0) */
+	enum vmsim_sched_pattern pattern; /* order of accesses after the first pass */
+	uint32_t write_pct;		  /* % of accesses after the first pass that store */
+	uint32_t compute;		  /* c: CPU cycles of work per access */
+	uint64_t io_every;		  /* B: mean accesses between I/O bursts; 0: no I/O */
+	uint64_t io_ns;			  /* D: length of each burst */
 };
 
 /* One process to schedule: an existing one driven by a generator, or a new
- * one the scheduler creates (vm_process_create plus one vm_mmap of W pages)
+ * one the scheduler creates (vmsim_process_create plus one vmsim_mmap of W pages)
  * and drives with the built-in model. */
-struct vm_sched_task {
-	vm_sched_next_fn next;	     /* non-NULL: drive process @pid with it */
-	void *arg;		     /*   passed to @next */
-	int pid;		     /*   an existing live process */
-	struct vm_sched_model model; /* @next NULL: the built-in model */
+struct vmsim_sched_task {
+	vmsim_sched_next_fn next;	/* non-NULL: drive process @pid with it */
+	void *arg;			/*   passed to @next */
+	int pid;			/*   an existing live process */
+	struct vmsim_sched_model model; /* @next NULL: the built-in model */
 };
 
-struct vm_sched_cfg {
-	const struct vm_sched_task *tasks; /* the processes, in initial run-queue order */
-	unsigned ntasks;		   /* > 0 */
-	uint64_t quantum;		   /* time slice in accesses; 0: 1000 */
-	uint64_t duration_ns;		   /* stop once the measured time reaches it; 0: none */
-	uint64_t max_accesses;		   /* stop after this many measured accesses; 0: none */
-	uint64_t warmup_ns;		   /* run this long first, outside the measurement */
-	uint64_t wss_window;		   /* tau in each process's own accesses; 0: 10000 */
-	bool writeback_on_device;	   /* swap-outs occupy the paging device (nobody waits) */
-	uint64_t seed;			   /* the built-in model's random choices */
+struct vmsim_sched_cfg {
+	const struct vmsim_sched_task *tasks; /* the processes, in initial run-queue order */
+	unsigned ntasks;		      /* > 0 */
+	uint64_t quantum;		      /* time slice in accesses; 0: 1000 */
+	uint64_t duration_ns;		      /* stop once the measured time reaches it; 0: none */
+	uint64_t max_accesses;		      /* stop after this many measured accesses; 0: none */
+	uint64_t warmup_ns;		      /* run this long first, outside the measurement */
+	uint64_t wss_window;		      /* tau in each process's own accesses; 0: 10000 */
+	bool writeback_on_device; /* swap-outs occupy the paging device (nobody waits) */
+	uint64_t seed;		  /* the built-in model's random choices */
 };
 
 /* Defaults: no tasks, quantum 1000 accesses, 100 ms measured after 10 ms of
- * warm-up, tau 10000, write-back not on the device (as vm_sys_stats, which
+ * warm-up, tau 10000, write-back not on the device (as vmsim_sys_stats, which
  * charges a swap-out only its page copy), seed 1. */
-void vm_sched_cfg_default(struct vm_sched_cfg *cfg /* out */);
+void vmsim_sched_cfg_default(struct vmsim_sched_cfg *cfg /* out */);
 
 /* ---- results ------------------------------------------------------------- */
 
 /* One process over the measured period. */
-struct vm_sched_proc_result {
+struct vmsim_sched_proc_result {
 	int pid;		/* its pid (created ones included) */
-	uint64_t accesses;	/* vm_access calls it made */
+	uint64_t accesses;	/* vmsim_access calls it made */
 	uint64_t faults_major;	/* of which took a major fault */
 	uint64_t io_bursts;	/* non-paging I/O bursts it started */
 	uint64_t cpu_cycles;	/* running on the CPU */
@@ -132,7 +132,7 @@ struct vm_sched_proc_result {
 };
 
 /* The paging device over the measured period. */
-struct vm_sched_dev_result {
+struct vmsim_sched_dev_result {
 	uint64_t reads;		 /* page reads: one per major fault */
 	uint64_t writes;	 /* swap-outs it carried (writeback_on_device) */
 	double busy;		 /* fraction of the measured time it was serving */
@@ -141,7 +141,7 @@ struct vm_sched_dev_result {
 	uint64_t max_queue;	 /* most requests outstanding at once */
 };
 
-struct vm_sched_result {
+struct vmsim_sched_result {
 	/* time, in cycles of the configured clock, over the measured period */
 	uint64_t wall_cycles; /* simulated wall time */
 	uint64_t busy_cycles; /* the CPU ran some process */
@@ -150,7 +150,7 @@ struct vm_sched_result {
 	double utilisation;   /* busy / wall */
 	/* paging activity */
 	uint64_t accesses;	    /* all processes */
-	uint64_t faults_major;	    /* the kernel's count (vm_sys_stats) */
+	uint64_t faults_major;	    /* the kernel's count (vmsim_sys_stats) */
 	uint64_t faults_minor;	    /* the kernel's count */
 	double faults_per_second;   /* major faults per simulated second */
 	double faults_per_access;   /* major faults per access */
@@ -159,7 +159,7 @@ struct vm_sched_result {
 	uint64_t refaults;	    /* swap-ins of recently evicted pages */
 	double refaults_per_second; /* refaults per simulated second */
 	uint64_t context_switches;  /* the kernel's count */
-	struct vm_sched_dev_result dev;
+	struct vmsim_sched_dev_result dev;
 	/* working sets and thrashing */
 	uint64_t wss_total_pages;  /* sum of the processes' mean working sets */
 	uint64_t frames_available; /* frames user pages may use: total - page tables - kernel */
@@ -168,11 +168,12 @@ struct vm_sched_result {
 	bool thrashing;		   /* wss_total_pages > frames_available and the processes
 				      together waited for paging longer than they ran
 				      (Denning: more time paging than computing) */
-	bool kernel_thrashing;	   /* vm_sys_stats' flag at the end (needs its wss_window) */
-	uint64_t kernel_wss_total; /* vm_sys_stats' wss_total at the end (bytes) */
+	bool kernel_thrashing;	   /* vmsim_sys_stats' flag at the end (needs its wss_window) */
+	uint64_t kernel_wss_total; /* vmsim_sys_stats' wss_total at the end (bytes) */
 	/* per process, in task order */
-	unsigned nprocs;		    /* = cfg->ntasks */
-	struct vm_sched_proc_result *procs; /* nprocs entries; vm_sched_result_release frees */
+	unsigned nprocs; /* = cfg->ntasks */
+	struct vmsim_sched_proc_result
+	    *procs; /* nprocs entries; vmsim_sched_result_release frees */
 };
 
 /*
@@ -181,16 +182,16 @@ struct vm_sched_result {
  * process is left. At least one limit is needed unless every task has a
  * generator. The period ends at a slice boundary, so it may overshoot by a
  * slice. Returns 0 with *@out filled (release it with
- * vm_sched_result_release), or VMSIM_EINVAL (no tasks, no limit, a dead
+ * vmsim_sched_result_release), or VMSIM_EINVAL (no tasks, no limit, a dead
  * pid, W = 0, a bad op size), VMSIM_ENOHOSTMEM, or an error of
- * vm_process_create, vm_mmap, vm_access or a generator: then *@out holds
+ * vmsim_process_create, vmsim_mmap, vmsim_access or a generator: then *@out holds
  * nothing to release, and the processes created so far stay in @sys.
  */
-int vm_sched_run(struct vm_system *sys, const struct vm_sched_cfg *cfg,
-		 struct vm_sched_result *out /* out */);
+int vmsim_sched_run(struct vmsim_system *sys, const struct vmsim_sched_cfg *cfg,
+		    struct vmsim_sched_result *out /* out */);
 
-/* Free what vm_sched_run put in @res (the per-process array). */
-void vm_sched_result_release(struct vm_sched_result *res);
+/* Free what vmsim_sched_run put in @res (the per-process array). */
+void vmsim_sched_result_release(struct vmsim_sched_result *res);
 
 /* ---- the classic curve ---------------------------------------------------- */
 
@@ -208,18 +209,18 @@ void vm_sched_result_release(struct vm_sched_result *res);
  * time, whoever got its pages first keeps them and the others starve: the
  * CPU may stay busy while most processes make no progress (progress_min).
  */
-struct vm_curve_cfg {
-	uint64_t frames;	    /* M: RAM in 4 KiB frames (>= 64) */
-	unsigned nmax;		    /* N runs from 1 to nmax */
-	struct vm_sched_model proc; /* each process; proc.pages is W */
-	const char *policy;	    /* replacement policy; NULL: the default (clock) */
-	uint64_t major_fault_ns;    /* paging-device latency; 0: the default (ssd) */
-	uint64_t duration_ns;	    /* measured time per point (> 0) */
-	uint64_t warmup_ns;	    /* warm-up per point */
-	uint64_t quantum;	    /* time slice in accesses; 0: 1000 */
-	uint64_t wss_window;	    /* tau, also the kernel's sampling period */
-	bool writeback_on_device;   /* as in vm_sched_cfg */
-	uint64_t seed;		    /* machine and workload seed */
+struct vmsim_curve_cfg {
+	uint64_t frames;	       /* M: RAM in 4 KiB frames (>= 64) */
+	unsigned nmax;		       /* N runs from 1 to nmax */
+	struct vmsim_sched_model proc; /* each process; proc.pages is W */
+	const char *policy;	       /* replacement policy; NULL: the default (clock) */
+	uint64_t major_fault_ns;       /* paging-device latency; 0: the default (ssd) */
+	uint64_t duration_ns;	       /* measured time per point (> 0) */
+	uint64_t warmup_ns;	       /* warm-up per point */
+	uint64_t quantum;	       /* time slice in accesses; 0: 1000 */
+	uint64_t wss_window;	       /* tau, also the kernel's sampling period */
+	bool writeback_on_device;      /* as in vmsim_sched_cfg */
+	uint64_t seed;		       /* machine and workload seed */
 };
 
 /* Defaults: M = 1024 frames (4 MiB), nmax 16, W = 128 pages, uniform
@@ -228,10 +229,10 @@ struct vm_curve_cfg {
  * keeps the CPU about 17% busy; clock, ssd, 10 ms slices (2000 accesses),
  * 1 s measured per point after 200 ms of warm-up, tau 10000, write-back
  * not on the device, seed 1. */
-void vm_curve_cfg_default(struct vm_curve_cfg *cfg /* out */);
+void vmsim_curve_cfg_default(struct vmsim_curve_cfg *cfg /* out */);
 
 /* One point of the curve. */
-struct vm_curve_point {
+struct vmsim_curve_point {
 	unsigned n;		  /* degree of multiprogramming N */
 	double load;		  /* N·W / M */
 	double utilisation;	  /* CPU busy / wall time */
@@ -242,15 +243,16 @@ struct vm_curve_point {
 	uint64_t accesses;	  /* accesses in the measured period */
 	uint64_t wss_total_pages; /* sum of working sets (pages) */
 	double progress_min;	  /* the slowest process's accesses over the mean (1: even) */
-	double paging_share;	  /* vm_sched_result.paging_share */
-	bool thrashing;		  /* vm_sched_result.thrashing */
+	double paging_share;	  /* vmsim_sched_result.paging_share */
+	bool thrashing;		  /* vmsim_sched_result.thrashing */
 };
 
 /*
  * Compute the curve into @out[0 .. nmax-1] (point i has N = i + 1).
  * Returns 0, VMSIM_EINVAL (nmax 0, W 0, M too small, bad policy), or an
- * error of vm_system_new / vm_sched_run (points before it are filled).
+ * error of vmsim_system_new / vmsim_sched_run (points before it are filled).
  */
-int vm_thrashing_curve(const struct vm_curve_cfg *cfg, struct vm_curve_point *out /* out */);
+int vmsim_thrashing_curve(const struct vmsim_curve_cfg *cfg,
+			  struct vmsim_curve_point *out /* out */);
 
 #endif

@@ -44,7 +44,7 @@ const char *vmsim_page_size_name(enum vmsim_page_size ps);
  * error code (W = bit 1, U = bit 2, I = bit 4), so an access can be turned
  * into an error code by OR-ing in the P and RSVD bits.
  */
-enum vmsim_access {
+enum vmsim_access_flags {
 	VMSIM_ACC_READ = 0,	  /* data read */
 	VMSIM_ACC_WRITE = 1 << 1, /* data write */
 	VMSIM_ACC_USER = 1 << 2,  /* made in user mode (CPL 3) */

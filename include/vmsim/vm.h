@@ -18,7 +18,7 @@
 #include "vmsim/mmu.h"
 #include "vmsim/types.h"
 
-struct vm_system; /* opaque: one machine (RAM, one CPU with its MMU) and its kernel */
+struct vmsim_system; /* opaque: one machine (RAM, one CPU with its MMU) and its kernel */
 
 /* ---- configuration ------------------------------------------------------ */
 
@@ -40,33 +40,34 @@ struct vmsim_config {
 	uint64_t ram_bytes;	    /* simulated RAM */
 	struct vmsim_mmu_cfg mmu;   /* the CPU: paging levels, TLBs, paging-structure caches */
 	struct vmsim_cost_cfg cost; /* cost model */
-	bool data_mode;		    /* frames hold real bytes (vm_load/vm_store) */
+	bool data_mode;		    /* frames hold real bytes (vmsim_load/vmsim_store) */
 	bool segv_kills;	/* an invalid access ends the process (Linux's default action) */
-	bool check_every_event; /* run vm_check after every call (debugging; slow) */
+	bool check_every_event; /* run vmsim_check after every call (debugging; slow) */
 	uint64_t seed;		/* for anything random; printed in reports */
 	/* memory pressure */
 	uint64_t swap_bytes;   /* swap device size; 0: no swap */
 	const char *swap_path; /* swap file; NULL: a temporary file, removed when freed */
 	const char *policy;    /* replacement policy (see vmsim paging --list) */
-	uint64_t policy_tau;   /* working-set window of ws/wsclock, in accesses; 0: RAM frames */
-	uint64_t wmark_min;    /* free-frame watermarks in frames; 0: derived from RAM */
-	uint64_t wmark_low;    /*   below low, reclaim runs until free reaches high */
-	uint64_t wmark_high;   /*   an allocation that would go below min reclaims first */
-	uint64_t wss_window;   /* working-set sampling period in accesses; 0: off */
-	bool oom_kill;	       /* out of memory and swap: kill a process (else VMSIM_ENOMEM) */
+	uint64_t
+	    vmsim_policy_tau; /* working-set window of ws/wsclock, in accesses; 0: RAM frames */
+	uint64_t wmark_min;   /* free-frame watermarks in frames; 0: derived from RAM */
+	uint64_t wmark_low;   /*   below low, reclaim runs until free reaches high */
+	uint64_t wmark_high;  /*   an allocation that would go below min reclaims first */
+	uint64_t wss_window;  /* working-set sampling period in accesses; 0: off */
+	bool oom_kill;	      /* out of memory and swap: kill a process (else VMSIM_ENOMEM) */
 	/* files */
 	uint64_t fault_around_bytes; /* read faults on files also map cached neighbours (Linux: 64
 					KiB) */
 	uint64_t readahead_kb;	     /* file readahead window (Linux's read_ahead_kb: 128) */
 	/* huge pages */
-	int thp;	     /* transparent huge pages: VM_THP_NEVER, _MADVISE, _ALWAYS */
+	int thp;	     /* transparent huge pages: VMSIM_THP_NEVER, _MADVISE, _ALWAYS */
 	uint64_t hugetlb_2m; /* 2 MiB pages reserved for MAP_HUGETLB at start */
 	uint64_t hugetlb_1g; /* 1 GiB pages reserved for MAP_HUGETLB | MAP_HUGE_1GB */
 };
 
-#define VM_THP_NEVER   0 /* never: 4 KiB pages only */
-#define VM_THP_MADVISE 1 /* in areas given MADV_HUGEPAGE (Debian's default) */
-#define VM_THP_ALWAYS  2 /* in every anonymous area unless MADV_NOHUGEPAGE */
+#define VMSIM_THP_NEVER	  0 /* never: 4 KiB pages only */
+#define VMSIM_THP_MADVISE 1 /* in areas given MADV_HUGEPAGE (Debian's default) */
+#define VMSIM_THP_ALWAYS  2 /* in every anonymous area unless MADV_NOHUGEPAGE */
 
 /* Defaults: 1 GiB of RAM, the "skylake" CPU preset, 4-level paging, no data
  * mode, SIGSEGV kills, a 3 GHz cost model with an SSD-like major fault,
@@ -77,77 +78,78 @@ void vmsim_config_default(struct vmsim_config *cfg /* out */);
 /* ---- the system --------------------------------------------------------- */
 
 /* What is wrong with @cfg, in words ("RAM must be at least 256 KiB"), or
- * NULL if vm_system_new should accept it: for error messages that name the
+ * NULL if vmsim_system_new should accept it: for error messages that name the
  * setting. The text is static or stays valid until the next call. */
-const char *vm_config_problem(const struct vmsim_config *cfg);
+const char *vmsim_config_problem(const struct vmsim_config *cfg);
 
 /* Build a machine from @cfg. Returns 0 and *@out, or VMSIM_EINVAL (bad
  * configuration), VMSIM_ENOHOSTMEM. */
-int vm_system_new(const struct vmsim_config *cfg, struct vm_system **out /* out */);
-void vm_system_free(struct vm_system *sys);
+int vmsim_system_new(const struct vmsim_config *cfg, struct vmsim_system **out /* out */);
+void vmsim_system_free(struct vmsim_system *sys);
 
 /* The configuration the system runs with. */
-const struct vmsim_config *vm_system_config(const struct vm_system *sys);
+const struct vmsim_config *vmsim_system_config(const struct vmsim_system *sys);
 
 /* ---- processes ---------------------------------------------------------- */
 
 /* Create a process with an empty address space; its pid in *@pid. Returns
  * 0, VMSIM_ENOMEM (no frame for its page tables) or VMSIM_EAGAIN-like
  * VMSIM_ERANGE (pid table full). */
-int vm_process_create(struct vm_system *sys, int *pid /* out */);
+int vmsim_process_create(struct vmsim_system *sys, int *pid /* out */);
 
 /* Lay out @pid's address space like a freshly executed program: text
  * (r-x) at 0x400000, data (rw-) after it, the heap (brk) start after data,
  * a stack (rw-) of @stack bytes ending at the top of user space. Sizes are
- * rounded up to pages. Returns 0 or a vm_mmap error. */
-int vm_exec_layout(struct vm_system *sys, int pid, uint64_t text, uint64_t data, uint64_t stack);
+ * rounded up to pages. Returns 0 or a vmsim_mmap error. */
+int vmsim_exec_layout(struct vmsim_system *sys, int pid, uint64_t text, uint64_t data,
+		      uint64_t stack);
 
 /* fork(): a child with a copy-on-write copy of @ppid's address space. */
-int vm_fork(struct vm_system *sys, int ppid, int *child /* out */);
+int vmsim_fork(struct vmsim_system *sys, int ppid, int *child /* out */);
 
 /* exit(): free every page, page table and VMA of @pid. */
-int vm_exit(struct vm_system *sys, int pid);
+int vmsim_exit(struct vmsim_system *sys, int pid);
 
 /* Make @pid the process running on the CPU (a CR3 write). */
-int vm_switch(struct vm_system *sys, int pid);
+int vmsim_switch(struct vmsim_system *sys, int pid);
 
 /* Is @pid alive? */
-bool vm_process_alive(const struct vm_system *sys, int pid);
+bool vmsim_process_alive(const struct vmsim_system *sys, int pid);
 
 /* The smallest pid above @after that exists or existed (its counters stay
- * readable after exit), or 0 when there is none: for (pid = vm_pid_next(sys,
- * 0); pid; pid = vm_pid_next(sys, pid)). */
-int vm_pid_next(const struct vm_system *sys, int after);
+ * readable after exit), or 0 when there is none: for (pid = vmsim_pid_next(sys,
+ * 0); pid; pid = vmsim_pid_next(sys, pid)). */
+int vmsim_pid_next(const struct vmsim_system *sys, int after);
 
 /* ---- system calls ------------------------------------------------------- */
 
-#define VM_PROT_NONE  0x0
-#define VM_PROT_READ  0x1
-#define VM_PROT_WRITE 0x2
-#define VM_PROT_EXEC  0x4
+#define VMSIM_PROT_NONE	 0x0
+#define VMSIM_PROT_READ	 0x1
+#define VMSIM_PROT_WRITE 0x2
+#define VMSIM_PROT_EXEC	 0x4
 
-#define VM_MAP_SHARED	       0x01
-#define VM_MAP_PRIVATE	       0x02
-#define VM_MAP_FIXED	       0x10
-#define VM_MAP_ANONYMOUS       0x20
-#define VM_MAP_NORESERVE       0x4000
-#define VM_MAP_POPULATE	       0x8000
-#define VM_MAP_FIXED_NOREPLACE 0x100000
-#define VM_MAP_HUGETLB	       0x40000	   /* from the hugetlb pool (2 MiB unless _1GB) */
-#define VM_MAP_HUGE_2MB	       (21U << 26) /* MAP_HUGETLB page size: 2 MiB */
-#define VM_MAP_HUGE_1GB	       (30U << 26) /* MAP_HUGETLB page size: 1 GiB */
+#define VMSIM_MAP_SHARED	  0x01
+#define VMSIM_MAP_PRIVATE	  0x02
+#define VMSIM_MAP_FIXED		  0x10
+#define VMSIM_MAP_ANONYMOUS	  0x20
+#define VMSIM_MAP_NORESERVE	  0x4000
+#define VMSIM_MAP_POPULATE	  0x8000
+#define VMSIM_MAP_FIXED_NOREPLACE 0x100000
+#define VMSIM_MAP_HUGETLB	  0x40000     /* from the hugetlb pool (2 MiB unless _1GB) */
+#define VMSIM_MAP_HUGE_2MB	  (21U << 26) /* MAP_HUGETLB page size: 2 MiB */
+#define VMSIM_MAP_HUGE_1GB	  (30U << 26) /* MAP_HUGETLB page size: 1 GiB */
 
-#define VM_MADV_NORMAL	   0
-#define VM_MADV_RANDOM	   1
-#define VM_MADV_SEQUENTIAL 2
-#define VM_MADV_WILLNEED   3
-#define VM_MADV_DONTNEED   4
-#define VM_MADV_HUGEPAGE   14
-#define VM_MADV_NOHUGEPAGE 15
+#define VMSIM_MADV_NORMAL     0
+#define VMSIM_MADV_RANDOM     1
+#define VMSIM_MADV_SEQUENTIAL 2
+#define VMSIM_MADV_WILLNEED   3
+#define VMSIM_MADV_DONTNEED   4
+#define VMSIM_MADV_HUGEPAGE   14
+#define VMSIM_MADV_NOHUGEPAGE 15
 
 /* mmap(): map @len bytes at @addr (a hint unless MAP_FIXED*) and return the
- * address in *@out. Without MAP_ANONYMOUS, @fd is a file from vm_file_open
- * or vm_file_create_virtual and @offset (page aligned) where the mapping
+ * address in *@out. Without MAP_ANONYMOUS, @fd is a file from vmsim_file_open
+ * or vmsim_file_create_virtual and @offset (page aligned) where the mapping
  * starts in it; the mapping may reach past the end of the file (touching a
  * page wholly past it raises SIGBUS). MAP_POPULATE faults every page in
  * now, counting the faults. Errors as Linux: EINVAL (len 0, flags without
@@ -155,30 +157,30 @@ int vm_pid_next(const struct vm_system *sys, int after);
  * (no such file), EACCES (a shared writable mapping of a file opened
  * read-only), ENOMEM (no room), EEXIST (MAP_FIXED_NOREPLACE over a
  * mapping). */
-int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot, int flags, int fd,
-	    uint64_t offset, vaddr_t *out /* out */);
+int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int prot, int flags,
+	       int fd, uint64_t offset, vaddr_t *out /* out */);
 
 /* munmap(): unmap [@addr, @addr+@len); unmapped parts are fine. EINVAL for
  * an unaligned @addr or @len 0. */
-int vm_munmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len);
+int vmsim_munmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len);
 
 /* mprotect(): EINVAL (unaligned, bad prot bits), ENOMEM (part of the range
  * unmapped: nothing changed then). */
-int vm_mprotect(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot);
+int vmsim_mprotect(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int prot);
 
 /* brk(): ask for the program break @addr; *@out gets the break in effect
  * afterwards (the old one if the request cannot be met, as Linux does). */
-int vm_brk(struct vm_system *sys, int pid, vaddr_t addr, vaddr_t *out /* out */);
+int vmsim_brk(struct vmsim_system *sys, int pid, vaddr_t addr, vaddr_t *out /* out */);
 
 /* madvise(): MADV_DONTNEED drops the pages of a range (a private anonymous
  * page's next touch sees zeros, a file page comes back from the file);
  * MADV_HUGEPAGE / MADV_NOHUGEPAGE allow or forbid transparent huge pages;
  * the others record the access pattern (readahead). EINVAL, ENOMEM. */
-int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int advice);
+int vmsim_madvise(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int advice);
 
-#define VM_MS_ASYNC	 1
-#define VM_MS_INVALIDATE 2
-#define VM_MS_SYNC	 4
+#define VMSIM_MS_ASYNC	    1
+#define VMSIM_MS_INVALIDATE 2
+#define VMSIM_MS_SYNC	    4
 
 /* msync(): write the dirty pages of shared file mappings in the range back
  * to their files (MS_SYNC and MS_ASYNC both write now; the difference is not
@@ -186,30 +188,30 @@ int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int a
  * the next write faults to dirty them again. EINVAL (unaligned, both SYNC
  * and ASYNC, unknown flags), ENOMEM (part of the range unmapped), EIO (a
  * write-back failed now, or earlier at munmap or reclaim: reported once). */
-int vm_msync(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int flags);
+int vmsim_msync(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int flags);
 
 /* ---- files -------------------------------------------------------------- */
 
 /* Open the host file @path (read-write if @writable) for mapping; its
  * handle in *@fd. The handle is the system's, not a process's: any process
  * may map it. VMSIM_EIO (cannot open), VMSIM_EINVAL (not a regular file). */
-int vm_file_open(struct vm_system *sys, const char *path, bool writable, int *fd /* out */);
+int vmsim_file_open(struct vmsim_system *sys, const char *path, bool writable, int *fd /* out */);
 
 /* A file of @size bytes that exists only in the simulation (contents zero,
  * I/O counted but no bytes move): for trace studies where sizes matter. */
-int vm_file_create_virtual(struct vm_system *sys, uint64_t size, int *fd /* out */);
+int vmsim_file_create_virtual(struct vmsim_system *sys, uint64_t size, int *fd /* out */);
 
 /* Close a handle; mappings of the file keep it (and its page cache) alive.
  * VMSIM_EIO (the handle is closed anyway) if a write-back of the file failed
  * since msync or close last reported it. */
-int vm_file_close(struct vm_system *sys, int fd);
+int vmsim_file_close(struct vmsim_system *sys, int fd);
 
 /* truncate(): the file's new size; pages past it leave every mapping and
  * the page cache (an access there then raises SIGBUS). VMSIM_EACCES for a
  * read-only file. */
-int vm_file_truncate(struct vm_system *sys, int fd, uint64_t size);
+int vmsim_file_truncate(struct vmsim_system *sys, int fd, uint64_t size);
 
-struct vm_file_stats {
+struct vmsim_file_stats {
 	uint64_t size;	 /* bytes */
 	uint64_t cached; /* bytes in the page cache */
 	uint64_t dirty;	 /* bytes in the page cache not yet written back */
@@ -217,36 +219,36 @@ struct vm_file_stats {
 	uint64_t writes; /* pages written back to it */
 };
 
-int vm_file_stats(struct vm_system *sys, int fd, struct vm_file_stats *out /* out */);
+int vmsim_file_stats(struct vmsim_system *sys, int fd, struct vmsim_file_stats *out /* out */);
 
 /* ---- memory accesses ---------------------------------------------------- */
 
-enum vm_access_kind {
-	VM_READ = 0,  /* load */
-	VM_WRITE = 1, /* store */
-	VM_EXEC = 2,  /* instruction fetch */
+enum vmsim_access_kind {
+	VMSIM_READ = 0,	 /* load */
+	VMSIM_WRITE = 1, /* store */
+	VMSIM_EXEC = 2,	 /* instruction fetch */
 };
 
-enum vm_segv_reason {
-	VM_SEGV_MAPERR = 1, /* no mapping at the address (SEGV_MAPERR) */
-	VM_SEGV_ACCERR = 2, /* the mapping forbids the access (SEGV_ACCERR) */
-	VM_SIGBUS_IO = 3,   /* SIGBUS: the page could not be read back (swap or file I/O error) */
-	VM_SIGBUS_EOF = 4,  /* SIGBUS: a file mapping touched past the end of the file */
-	VM_SIGBUS_HUGETLB = 5, /* SIGBUS: a MAP_HUGETLB fault found its pool empty */
+enum vmsim_segv_reason {
+	VMSIM_SEGV_MAPERR = 1, /* no mapping at the address (SEGV_MAPERR) */
+	VMSIM_SEGV_ACCERR = 2, /* the mapping forbids the access (SEGV_ACCERR) */
+	VMSIM_SIGBUS_IO = 3,  /* SIGBUS: the page could not be read back (swap or file I/O error) */
+	VMSIM_SIGBUS_EOF = 4, /* SIGBUS: a file mapping touched past the end of the file */
+	VMSIM_SIGBUS_HUGETLB = 5, /* SIGBUS: a MAP_HUGETLB fault found its pool empty */
 };
 
 /* A reason in words: "SIGSEGV: nothing is mapped there", ... (never NULL). */
-const char *vm_segv_reason_str(enum vm_segv_reason reason);
+const char *vmsim_segv_reason_str(enum vmsim_segv_reason reason);
 
 /* What one access did. */
-struct vm_access_result {
-	unsigned faults_minor;	    /* minor faults it took */
-	unsigned faults_major;	    /* major faults it took */
-	bool killed;		    /* the process died during it (SIGSEGV or OOM kill) */
-	bool segv;		    /* it raised SIGSEGV */
-	enum vm_segv_reason reason; /* if segv */
-	vaddr_t segv_addr;	    /* if segv: the faulting address */
-	paddr_t pa;		    /* physical address of the last byte's page + offset */
+struct vmsim_access_result {
+	unsigned faults_minor;	       /* minor faults it took */
+	unsigned faults_major;	       /* major faults it took */
+	bool killed;		       /* the process died during it (SIGSEGV or OOM kill) */
+	bool segv;		       /* it raised SIGSEGV */
+	enum vmsim_segv_reason reason; /* if segv */
+	vaddr_t segv_addr;	       /* if segv: the faulting address */
+	paddr_t pa;		       /* physical address of the last byte's page + offset */
 };
 
 /*
@@ -258,18 +260,19 @@ struct vm_access_result {
  * live process), VMSIM_EINVAL (size 0 or above 1 MiB), VMSIM_ENOMEM (no
  * frame to resolve a fault).
  */
-int vm_access(struct vm_system *sys, int pid, vaddr_t va, uint32_t size, enum vm_access_kind kind,
-	      struct vm_access_result *res /* out, may be NULL */);
+int vmsim_access(struct vmsim_system *sys, int pid, vaddr_t va, uint32_t size,
+		 enum vmsim_access_kind kind,
+		 struct vmsim_access_result *res /* out, may be NULL */);
 
 /* Data mode: copy @n bytes from @pid's memory at @va into @buf, or from
  * @buf into it, through the MMU. VMSIM_EFAULT if some byte raised SIGSEGV
  * (bytes before it were moved), VMSIM_ENOTSUP without data mode. */
-int vm_load(struct vm_system *sys, int pid, vaddr_t va, void *buf, size_t n);
-int vm_store(struct vm_system *sys, int pid, vaddr_t va, const void *buf, size_t n);
+int vmsim_load(struct vmsim_system *sys, int pid, vaddr_t va, void *buf, size_t n);
+int vmsim_store(struct vmsim_system *sys, int pid, vaddr_t va, const void *buf, size_t n);
 
 /* What the page walk for one address of a process finds, level by level,
  * without side effects (no accessed bits, no TLB). */
-struct vm_walk_level {
+struct vmsim_walk_level {
 	unsigned level;	  /* 5 (PML5) .. 1 (PT) */
 	const char *name; /* "PML4", "PDPT", "PD", "PT", "PML5" */
 	pfn_t table;	  /* frame of the table read */
@@ -277,28 +280,28 @@ struct vm_walk_level {
 	uint64_t entry;	  /* the 64-bit entry, as stored */
 };
 
-struct vm_walk_info {
-	vaddr_t va;		       /* the address */
-	unsigned nlevels;	       /* levels read (the walk stops at a leaf or a hole) */
-	struct vm_walk_level level[5]; /* top first */
-	bool mapped;		       /* a present leaf maps it */
-	paddr_t pa;		       /* its physical address if mapped */
-	enum vmsim_page_size ps;       /* page size if mapped */
-	bool swapped;		       /* a swap entry stands in the leaf */
-	uint64_t swap_slot;	       /* which slot then */
+struct vmsim_walk_info {
+	vaddr_t va;			  /* the address */
+	unsigned nlevels;		  /* levels read (the walk stops at a leaf or a hole) */
+	struct vmsim_walk_level level[5]; /* top first */
+	bool mapped;			  /* a present leaf maps it */
+	paddr_t pa;			  /* its physical address if mapped */
+	enum vmsim_page_size ps;	  /* page size if mapped */
+	bool swapped;			  /* a swap entry stands in the leaf */
+	uint64_t swap_slot;		  /* which slot then */
 };
 
 /* Describe the walk of @va in @pid's page tables. VMSIM_ESRCH, VMSIM_ENONCANON. */
-int vm_walk_describe(struct vm_system *sys, int pid, vaddr_t va,
-		     struct vm_walk_info *out /* out */);
+int vmsim_walk_describe(struct vmsim_system *sys, int pid, vaddr_t va,
+			struct vmsim_walk_info *out /* out */);
 
 /* Which page-table flags an entry has, as text ("P RW US A D NX ..."). */
-const char *vm_pte_flags_str(uint64_t entry, char *buf, size_t len);
+const char *vmsim_pte_flags_str(uint64_t entry, char *buf, size_t len);
 
 /* ---- accounting --------------------------------------------------------- */
 
 /* One process, in /proc's terms (bytes unless said otherwise). */
-struct vm_proc_stats {
+struct vmsim_proc_stats {
 	int pid;
 	bool alive;
 	uint64_t vm_size;	 /* VmSize: sum of VMA lengths */
@@ -317,7 +320,7 @@ struct vm_proc_stats {
 	uint64_t cow_copies;	 /* copy-on-write faults that copied a page */
 	uint64_t cow_reuses;	 /* copy-on-write faults that reused the page in place */
 	uint64_t zero_maps;	 /* read faults answered with the shared zero page */
-	uint64_t accesses;	 /* vm_access calls (after splitting at pages) */
+	uint64_t accesses;	 /* vmsim_access calls (after splitting at pages) */
 	uint64_t tlb_shootdowns; /* TLB entries of this process invalidated by the kernel */
 	uint64_t swap_ins;	 /* pages read back from swap (major faults) */
 	uint64_t swapcache_hits; /* swap faults served from the swap cache (minor) */
@@ -327,13 +330,13 @@ struct vm_proc_stats {
 	uint64_t hugetlb;	 /* HugetlbPages: bytes of hugetlb pages mapped (not in RSS) */
 };
 
-int vm_proc_stats(struct vm_system *sys, int pid, struct vm_proc_stats *out /* out */);
+int vmsim_proc_stats(struct vmsim_system *sys, int pid, struct vmsim_proc_stats *out /* out */);
 
 /* One VMA, as /proc/PID/smaps shows it (bytes). */
-struct vm_smaps_entry {
+struct vmsim_smaps_entry {
 	vaddr_t start, end; /* [start, end) */
-	int prot;	    /* VM_PROT_* */
-	int flags;	    /* VM_MAP_SHARED / VM_MAP_PRIVATE | VM_MAP_ANONYMOUS ... */
+	int prot;	    /* VMSIM_PROT_* */
+	int flags;	    /* VMSIM_MAP_SHARED / VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS ... */
 	const char *name;   /* "[heap]", "[stack]", "[text]", "[data]", or "" */
 	uint64_t size, rss, pss;
 	uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
@@ -344,10 +347,10 @@ struct vm_smaps_entry {
 };
 
 /* Call @fn for each VMA of @pid in address order; stops at a non-zero return. */
-int vm_smaps(struct vm_system *sys, int pid, int (*fn)(const struct vm_smaps_entry *e, void *arg),
-	     void *arg);
+int vmsim_smaps(struct vmsim_system *sys, int pid,
+		int (*fn)(const struct vmsim_smaps_entry *e, void *arg), void *arg);
 
-struct vm_sys_stats {
+struct vmsim_sys_stats {
 	uint64_t frames_total;	     /* RAM in 4 KiB frames */
 	uint64_t frames_free;	     /* in the buddy allocator */
 	uint64_t frames_pagetable;   /* holding page tables (kernel memory) */
@@ -396,21 +399,22 @@ struct vm_sys_stats {
 	struct vmsim_mmu_stats mmu; /* the CPU's MMU counters */
 };
 
-int vm_sys_stats(struct vm_system *sys, struct vm_sys_stats *out /* out */);
+int vmsim_sys_stats(struct vmsim_system *sys, struct vmsim_sys_stats *out /* out */);
 
 /* A recorded SIGSEGV. */
-struct vm_segv_record {
+struct vmsim_segv_record {
 	int pid;
 	vaddr_t addr;
-	enum vm_access_kind kind;
-	enum vm_segv_reason reason;
+	enum vmsim_access_kind kind;
+	enum vmsim_segv_reason reason;
 };
 
 /* The @i-th SIGSEGV raised (0-based); VMSIM_ERANGE past the last. */
-int vm_segv_get(const struct vm_system *sys, uint64_t i, struct vm_segv_record *out /* out */);
+int vmsim_segv_get(const struct vmsim_system *sys, uint64_t i,
+		   struct vmsim_segv_record *out /* out */);
 
 /* A recorded out-of-memory kill. */
-struct vm_oom_record {
+struct vmsim_oom_record {
 	int pid;	 /* the process killed */
 	uint64_t rss;	 /* its resident bytes then */
 	uint64_t swap;	 /* its swapped-out bytes then */
@@ -418,7 +422,8 @@ struct vm_oom_record {
 };
 
 /* The @i-th OOM kill (0-based); VMSIM_ERANGE past the last. */
-int vm_oom_get(const struct vm_system *sys, uint64_t i, struct vm_oom_record *out /* out */);
+int vmsim_oom_get(const struct vmsim_system *sys, uint64_t i,
+		  struct vmsim_oom_record *out /* out */);
 
 /*
  * Check every invariant of the machine: frames conserved (free + page
@@ -428,6 +433,6 @@ int vm_oom_get(const struct vm_system *sys, uint64_t i, struct vm_oom_record *ou
  * cache entry without a matching PTE. Returns 0 or VMSIM_ECHECK with the
  * first violation in @why.
  */
-int vm_check(struct vm_system *sys, char *why, size_t whylen);
+int vmsim_check(struct vmsim_system *sys, char *why, size_t whylen);
 
 #endif

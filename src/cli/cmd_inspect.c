@@ -1,7 +1,7 @@
 /*
  * vmsim inspect: a real Linux process in the terms vmsim uses for simulated
  * ones (VMS, RSS and its parts, PSS, USS, swap, page tables, faults, huge
- * pages), read from /proc by src/report/procfs.c.
+ * pages), read from /proc by src/linux/procfs.c.
  *
  *	vmsim inspect [--maps] [--json] [--share PID2] [--wss SECONDS] PID...
  *
@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "report/procfs.h"
+#include "linux/procfs.h"
 #include "report/report.h"
 #include "report/report_json.h"
 #include "vmsim/error.h"
@@ -321,7 +321,7 @@ static void print_maps(const struct procfs_maps *m)
 static void print_target(const struct target *t, const struct inspect_opts *o)
 {
 	const struct procfs_proc *p = &t->p;
-	const struct vm_proc_stats *st = &p->st;
+	const struct vmsim_proc_stats *st = &p->st;
 	const struct procfs_mem *r = &p->rollup;
 
 	printf("pid %d (%s)  state %c (%s)  ppid %d  uid %u  threads %" PRIu64 "\n", st->pid,

@@ -73,19 +73,19 @@ static int usage_fail(void)
 
 static int list_policies(void)
 {
-	const struct policy_ops *const *p;
+	const struct vmsim_policy_ops *const *p;
 	size_t w = 0;
 
-	for (p = policy_list(); *p; p++)
+	for (p = vmsim_policy_list(); *p; p++)
 		if (strlen((*p)->name) > w)
 			w = strlen((*p)->name);
-	for (p = policy_list(); *p; p++)
+	for (p = vmsim_policy_list(); *p; p++)
 		printf("%-*s  %s\n", (int)w, (*p)->name, (*p)->describe);
 	return CLI_EXIT_OK;
 }
 
 /* Parse --policy: names separated by commas, or "all". */
-static int parse_policies(const char *arg, const struct policy_ops **ops /* out */,
+static int parse_policies(const char *arg, const struct vmsim_policy_ops **ops /* out */,
 			  size_t *n /* out */)
 {
 	char name[64];
@@ -93,8 +93,8 @@ static int parse_policies(const char *arg, const struct policy_ops **ops /* out 
 
 	*n = 0;
 	if (strcmp(arg, "all") == 0) {
-		const struct policy_ops *const *p;
-		for (p = policy_list(); *p; p++)
+		const struct vmsim_policy_ops *const *p;
+		for (p = vmsim_policy_list(); *p; p++)
 			ops[(*n)++] = *p;
 		return 0;
 	}
@@ -114,7 +114,7 @@ static int parse_policies(const char *arg, const struct policy_ops **ops /* out 
 			cli_error(NAME, "--policy '%s': more than %d policies", arg, MAX_POLICIES);
 			return CLI_EXIT_USAGE;
 		}
-		ops[*n] = policy_find(name);
+		ops[*n] = vmsim_policy_find(name);
 		if (!ops[*n] && strcmp(arg, name) == 0) {
 			cli_error(NAME,
 				  "--policy '%s': unknown policy (vmsim paging --list shows them)",
@@ -149,9 +149,9 @@ static int parse_count(const char *arg, size_t item, const char *s, uint64_t *v)
 		cli_error(NAME, "%s", err.msg);
 		return CLI_EXIT_USAGE;
 	}
-	if (*v == 0 || *v > POLICY_MAX_FRAMES) {
+	if (*v == 0 || *v > VMSIM_POLICY_MAX_FRAMES) {
 		cli_error(NAME, "%s '%s': expected a number of frames from 1 to %zu", what, s,
-			  (size_t)POLICY_MAX_FRAMES);
+			  (size_t)VMSIM_POLICY_MAX_FRAMES);
 		return CLI_EXIT_USAGE;
 	}
 	return 0;
@@ -258,7 +258,7 @@ static void print_trace_line(const struct paging_event *ev, void *arg)
 	putchar('\n');
 }
 
-static void print_trace_header(const struct policy_ops *ops, size_t nframes,
+static void print_trace_header(const struct vmsim_policy_ops *ops, size_t nframes,
 			       const struct trace_fmt *tf)
 {
 	int wevict = tf->wpage > 7 ? tf->wpage : 7;
@@ -333,15 +333,15 @@ static void print_table(struct paging_sim **sims, size_t nsims, bool with_reside
 /* ---- running ------------------------------------------------------------- */
 
 struct opts {
-	const struct policy_ops *ops[MAX_POLICIES]; /* --policy */
+	const struct vmsim_policy_ops *ops[MAX_POLICIES]; /* --policy */
 	size_t nops;
 	size_t frames[MAX_FRAMES]; /* --frames */
 	size_t nframes;
-	enum refstring_format fmt; /* --format */
-	bool trace;		   /* --trace */
-	struct policy_cfg cfg;	   /* --seed, --tau */
-	const char *plot;	   /* --plot DIR, or NULL */
-	const char *path;	   /* FILE */
+	enum refstring_format fmt;   /* --format */
+	bool trace;		     /* --trace */
+	struct vmsim_policy_cfg cfg; /* --seed, --tau */
+	const char *plot;	     /* --plot DIR, or NULL */
+	const char *path;	     /* FILE */
 };
 
 /* Feed the whole of @pages (with next uses @next) to every simulation. */
@@ -469,9 +469,9 @@ static int run(const struct opts *o)
 	int rc, status = CLI_EXIT_FAILURE;
 
 	for (i = 0; i < o->nops; i++) {
-		future |= (o->ops[i]->flags & POLICY_NEEDS_FUTURE) != 0;
-		seeded |= (o->ops[i]->flags & POLICY_USES_SEED) != 0;
-		windowed |= (o->ops[i]->flags & POLICY_USES_TAU) != 0;
+		future |= (o->ops[i]->flags & VMSIM_POLICY_NEEDS_FUTURE) != 0;
+		seeded |= (o->ops[i]->flags & VMSIM_POLICY_USES_SEED) != 0;
+		windowed |= (o->ops[i]->flags & VMSIM_POLICY_USES_TAU) != 0;
 		variable |= o->ops[i]->expire != NULL;
 	}
 	sims = calloc(nsims, sizeof(*sims));
@@ -479,9 +479,9 @@ static int run(const struct opts *o)
 		goto out_nomem;
 	for (i = 0; i < o->nops; i++) {
 		for (j = 0; j < o->nframes; j++) {
-			const struct policy_ops *ops = o->ops[i];
+			const struct vmsim_policy_ops *ops = o->ops[i];
 			rc = paging_new(&sims[i * o->nframes + j], ops, o->frames[j], &o->cfg,
-					(ops->flags & POLICY_NEEDS_FUTURE) != 0);
+					(ops->flags & VMSIM_POLICY_NEEDS_FUTURE) != 0);
 			if (rc == VMSIM_ENOHOSTMEM)
 				goto out_nomem;
 			if (rc != 0) {

@@ -69,18 +69,18 @@ static const char *source_name(enum trace_source s)
 	}
 }
 
-static void print_summary(struct vm_system *sys, const struct trace_info *info,
+static void print_summary(struct vmsim_system *sys, const struct trace_info *info,
 			  const struct replay_stats *st)
 {
 	static const char *const level[VMSIM_TLB_NLEVELS] = {"L1I", "L1D", "L2"};
-	struct vm_sys_stats ss;
+	struct vmsim_sys_stats ss;
 	uint64_t rss = 0, vms = 0, invalid = 0;
 	char b1[32], b2[32], b3[32];
 
-	vm_sys_stats(sys, &ss);
-	for (int pid = vm_pid_next(sys, 0); pid; pid = vm_pid_next(sys, pid)) {
-		struct vm_proc_stats ps;
-		if (vm_proc_stats(sys, pid, &ps) == 0) {
+	vmsim_sys_stats(sys, &ss);
+	for (int pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid)) {
+		struct vmsim_proc_stats ps;
+		if (vmsim_proc_stats(sys, pid, &ps) == 0) {
 			rss += ps.rss;
 			vms += ps.vm_size;
 			invalid += ps.faults_invalid;
@@ -133,7 +133,7 @@ int cmd_replay(int argc, char **argv)
 	struct replay_opts o;
 	struct replay_stats st;
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	struct trace *t;
 	struct trace_error err;
 	struct cli_error cerr;
@@ -192,7 +192,7 @@ int cmd_replay(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	if (policy) {
-		if (!policy_find(policy)) {
+		if (!vmsim_policy_find(policy)) {
 			cli_error(NAME,
 				  "--policy '%s': unknown policy (vmsim paging --list shows "
 				  "them)",
@@ -201,14 +201,15 @@ int cmd_replay(int argc, char **argv)
 		}
 		cfg.policy = policy;
 	}
-	if ((rc = vm_system_new(&cfg, &sys))) {
+	if ((rc = vmsim_system_new(&cfg, &sys))) {
 		cli_error(NAME, "cannot build the machine: %s",
-			  vm_config_problem(&cfg) ? vm_config_problem(&cfg) : vmsim_strerror(rc));
+			  vmsim_config_problem(&cfg) ? vmsim_config_problem(&cfg)
+						     : vmsim_strerror(rc));
 		return rc == VMSIM_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
 	}
 	if ((rc = trace_open(&t, path, o.format, &err))) {
 		cli_error(NAME, "%s", err.msg);
-		vm_system_free(sys);
+		vmsim_system_free(sys);
 		return CLI_EXIT_FAILURE;
 	}
 	rc = replay_trace(sys, t, &o, &st, &err);
@@ -218,6 +219,6 @@ int cmd_replay(int argc, char **argv)
 		print_summary(sys, trace_get_info(t), &st);
 	}
 	trace_close(t);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 	return rc ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
 }

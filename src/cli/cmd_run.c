@@ -76,7 +76,7 @@ static void run_usage(FILE *f)
 	    "  --every N        sampling period of --csv (default 100000)\n"
 	    "  --plot DIR       PNG and SVG plots of the time series (needs gnuplot)\n"
 	    "  --smaps          per-area tables in the report\n"
-	    "  --check          check every invariant at the end (vm_check)\n"
+	    "  --check          check every invariant at the end (vmsim_check)\n"
 	    "  --quiet          no progress bar\n"
 	    "generated workloads:\n"
 	    "  --gen PATTERN    one process touching an area of --size bytes (default 64M)\n"
@@ -135,9 +135,9 @@ static int apply_settings(struct vmsim_config *cfg, const struct run_args *a)
 		} else if (!strcmp(key, "policy")) {
 			cfg->policy = v;
 		} else if (!strcmp(key, "thp")) {
-			cfg->thp = !strcmp(v, "never")	   ? VM_THP_NEVER
-				   : !strcmp(v, "always")  ? VM_THP_ALWAYS
-				   : !strcmp(v, "madvise") ? VM_THP_MADVISE
+			cfg->thp = !strcmp(v, "never")	   ? VMSIM_THP_NEVER
+				   : !strcmp(v, "always")  ? VMSIM_THP_ALWAYS
+				   : !strcmp(v, "madvise") ? VMSIM_THP_MADVISE
 							   : -1;
 			if (cfg->thp < 0) {
 				cli_error("run", "--thp '%s': expected never, madvise or always",
@@ -191,13 +191,13 @@ static void outputs_init(struct outputs *o, const struct run_args *a, const char
 }
 
 /* The end of a run: JSON, CSV, plots, invariants. Sets o->rc on failure. */
-static void outputs_finish(struct outputs *o, struct vm_system *sys)
+static void outputs_finish(struct outputs *o, struct vmsim_system *sys)
 {
 	const struct run_args *a = o->a;
 	progress_finish(&o->progress);
 	if (a->check) {
 		char why[256];
-		if (vm_check(sys, why, sizeof(why))) {
+		if (vmsim_check(sys, why, sizeof(why))) {
 			cli_error("run", "invariant broken: %s", why);
 			o->rc = CLI_EXIT_FAILURE;
 		}
@@ -252,10 +252,10 @@ static void outputs_release(struct outputs *o)
 
 /* ---- traces ---------------------------------------------------------------- */
 
-static void print_trace_report(struct vm_system *sys, const struct run_args *a,
+static void print_trace_report(struct vmsim_system *sys, const struct run_args *a,
 			       const struct replay_stats *st)
 {
-	report_machine(stdout, vm_system_config(sys));
+	report_machine(stdout, vmsim_system_config(sys));
 	printf("\n");
 	if (st->inferring)
 		printf("VMAs inferred from the accesses: %llu (the trace carries none)\n\n",
@@ -272,8 +272,8 @@ static void print_trace_report(struct vm_system *sys, const struct run_args *a,
 	printf("\n");
 	report_time(stdout, sys);
 	if (a->smaps)
-		for (int pid = vm_pid_next(sys, 0); pid; pid = vm_pid_next(sys, pid))
-			if (vm_process_alive(sys, pid)) {
+		for (int pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid))
+			if (vmsim_process_alive(sys, pid)) {
 				printf("\n");
 				report_smaps(stdout, sys, pid, NULL);
 			}
@@ -285,7 +285,7 @@ static int run_trace(const char *path, const struct run_args *a, bool full, char
 		     size_t linelen)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	struct replay_opts ro;
 	struct replay_stats st;
 	struct trace_error terr;
@@ -296,9 +296,10 @@ static int run_trace(const char *path, const struct run_args *a, bool full, char
 	cfg.segv_kills = false; /* a stray access is counted, the run goes on */
 	if (apply_settings(&cfg, a))
 		return CLI_EXIT_USAGE;
-	if ((rc = vm_system_new(&cfg, &sys))) {
+	if ((rc = vmsim_system_new(&cfg, &sys))) {
 		cli_error("run", "cannot build the machine: %s",
-			  vm_config_problem(&cfg) ? vm_config_problem(&cfg) : vmsim_strerror(rc));
+			  vmsim_config_problem(&cfg) ? vmsim_config_problem(&cfg)
+						     : vmsim_strerror(rc));
 		return CLI_EXIT_FAILURE;
 	}
 	outputs_init(&out, a, path);
@@ -309,14 +310,14 @@ static int run_trace(const char *path, const struct run_args *a, bool full, char
 		progress_finish(&out.progress);
 		cli_error("run", "%s", terr.msg[0] ? terr.msg : vmsim_strerror(rc));
 		outputs_release(&out);
-		vm_system_free(sys);
+		vmsim_system_free(sys);
 		return rc == VMSIM_EPARSE || rc == VMSIM_EIO ? CLI_EXIT_FAILURE : CLI_EXIT_FAILURE;
 	}
 	if (full) {
 		print_trace_report(sys, a, &st);
 	} else {
-		struct vm_sys_stats s;
-		vm_sys_stats(sys, &s);
+		struct vmsim_sys_stats s;
+		vmsim_sys_stats(sys, &s);
 		const struct vmsim_tlb_level_stats *l1 = &s.mmu.tlb[VMSIM_TLB_L1D];
 		snprintf(line, linelen, "%10.2fM %8llu %7.2f%% %9llu %9.2f %10s",
 			 (double)st.accesses / 1e6, (unsigned long long)s.faults_minor,
@@ -328,13 +329,13 @@ static int run_trace(const char *path, const struct run_args *a, bool full, char
 	}
 	outputs_finish(&out, sys);
 	outputs_release(&out);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 	return out.rc;
 }
 
 /* ---- scenarios -------------------------------------------------------------- */
 
-static void scenario_end(void *ctx, struct vm_system *sys, const struct report_names *names)
+static void scenario_end(void *ctx, struct vmsim_system *sys, const struct report_names *names)
 {
 	struct outputs *o = ctx;
 	(void)names;

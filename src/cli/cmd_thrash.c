@@ -9,7 +9,7 @@
  *	             [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]
  *	             [--compute CYCLES] [--seed S] [--csv] [--plot DIR]
  *
- * The simulation is vm_thrashing_curve (src/os/sched.c); this file reads
+ * The simulation is vmsim_thrashing_curve (src/workload/sched.c); this file reads
  * the options and lays out the table; --plot draws the curve through
  * src/report/plot.c.
  */
@@ -102,8 +102,8 @@ static const char *device_name(uint64_t ns, char *buf, size_t len)
 	return buf;
 }
 
-static void print_table(const struct vm_curve_cfg *cfg, const char *device, uint64_t fault_ns,
-			const struct vm_curve_point *p)
+static void print_table(const struct vmsim_curve_cfg *cfg, const char *device, uint64_t fault_ns,
+			const struct vmsim_curve_point *p)
 {
 	char lat[32];
 	unsigned peak = 0;
@@ -130,7 +130,7 @@ static void print_table(const struct vm_curve_cfg *cfg, const char *device, uint
 	}
 	printf("\npeak: N = %u (N*W/M = %.2f), CPU utilisation %.1f%%\n", p[peak].n, p[peak].load,
 	       100 * p[peak].utilisation);
-	const struct vm_curve_point *last = &p[cfg->nmax - 1];
+	const struct vmsim_curve_point *last = &p[cfg->nmax - 1];
 	if (last->n != p[peak].n)
 		printf("at N = %u (N*W/M = %.2f): %.1f%%, %.0f major faults/s, paging device "
 		       "%.1f%% busy%s\n",
@@ -138,7 +138,7 @@ static void print_table(const struct vm_curve_cfg *cfg, const char *device, uint
 		       100 * last->device_busy, last->thrashing ? ", thrashing" : "");
 }
 
-static void print_csv(const struct vm_curve_cfg *cfg, const struct vm_curve_point *p)
+static void print_csv(const struct vmsim_curve_cfg *cfg, const struct vmsim_curve_point *p)
 {
 	puts("n,load,utilisation,faults_per_second,faults_per_access,device_busy,"
 	     "slowest,paging_wait,wss_pages,accesses,thrashing");
@@ -150,8 +150,8 @@ static void print_csv(const struct vm_curve_cfg *cfg, const struct vm_curve_poin
 }
 
 /* --plot: utilisation and fault rate against N, N*W = M marked. */
-static int plot_curve(const struct vm_curve_cfg *cfg, const char *device,
-		      const struct vm_curve_point *p, const char *dir)
+static int plot_curve(const struct vmsim_curve_cfg *cfg, const char *device,
+		      const struct vmsim_curve_point *p, const char *dir)
 {
 	struct plot_thrash_point *pts = calloc(cfg->nmax, sizeof(*pts));
 	struct plot_thrash t = {0};
@@ -192,13 +192,13 @@ int cmd_thrash(int argc, char **argv)
 	const char *frames_arg = NULL, *wss_arg = NULL, *nmax_arg = NULL, *device = "ssd",
 		   *policy = "clock", *duration_arg = NULL, *io_every_arg = NULL, *io_ms_arg = NULL,
 		   *compute_arg = NULL, *seed_arg = NULL, *plot_dir = NULL;
-	struct vm_curve_cfg cfg;
-	struct vm_curve_point *points;
+	struct vmsim_curve_cfg cfg;
+	struct vmsim_curve_point *points;
 	bool csv = false;
 	uint64_t v;
 	int i, rc;
 
-	vm_curve_cfg_default(&cfg);
+	vmsim_curve_cfg_default(&cfg);
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		int m;
@@ -277,7 +277,7 @@ int cmd_thrash(int argc, char **argv)
 	}
 	if (seed_arg && (rc = parse_num("--seed", seed_arg, 0, UINT64_MAX, &cfg.seed)))
 		return rc;
-	if (vm_device_preset(device, &cfg.major_fault_ns) != 0) {
+	if (vmsim_device_preset(device, &cfg.major_fault_ns) != 0) {
 		cli_error(NAME, "--device '%s': expected nvme, ssd or hdd", device);
 		return CLI_EXIT_USAGE;
 	}
@@ -286,7 +286,7 @@ int cmd_thrash(int argc, char **argv)
 		cfg.duration_ns = 2000 * cfg.major_fault_ns;
 		cfg.warmup_ns = cfg.duration_ns / 5;
 	}
-	if (!policy_find(policy)) {
+	if (!vmsim_policy_find(policy)) {
 		cli_error(NAME, "--policy '%s': unknown policy (vmsim paging --list shows them)",
 			  policy);
 		return CLI_EXIT_USAGE;
@@ -298,7 +298,7 @@ int cmd_thrash(int argc, char **argv)
 		cli_error(NAME, "out of memory");
 		return CLI_EXIT_FAILURE;
 	}
-	rc = vm_thrashing_curve(&cfg, points);
+	rc = vmsim_thrashing_curve(&cfg, points);
 	if (rc == VMSIM_EINVAL) {
 		cli_error(NAME,
 			  "cannot build a machine of %" PRIu64 " frames with policy '%s' (it "

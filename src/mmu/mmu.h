@@ -29,7 +29,7 @@ enum mmu_fault {
 	MMU_FAULT_NONCANONICAL, /* #GP: the address is not canonical */
 };
 
-/* x86 page-fault error code bits (the access bits are in enum vmsim_access). */
+/* x86 page-fault error code bits (the access bits are in enum vmsim_access_flags). */
 #define PF_ERR_P    (1u << 0) /* 0: not present, 1: protection */
 #define PF_ERR_RSVD (1u << 3) /* reserved bit violation */
 
@@ -76,7 +76,7 @@ void mmu_set_cr3(struct mmu *m, pfn_t root, pcid_t pcid, bool noflush);
 int mmu_translate_slow(struct mmu *m, vaddr_t va, unsigned acc, struct mmu_xlate *x, uint64_t *hit);
 
 /*
- * Translate @va for an access of kind @acc (enum vmsim_access bits) with the
+ * Translate @va for an access of kind @acc (enum vmsim_access_flags bits) with the
  * current CR3: TLBs, then paging-structure caches and a walk that sets A/D
  * bits. Returns MMU_OK and x->pa, or the fault with x filled in. A write
  * that hits a TLB entry whose D bit is not yet set re-walks to set it, and

@@ -16,8 +16,8 @@
 #include "os/kernel.h"
 
 struct smaps_ctx {
-	struct vm_system *sys;
-	struct vm_smaps_entry *e;
+	struct vmsim_system *sys;
+	struct vmsim_smaps_entry *e;
 	vaddr_t start, end;
 	uint64_t pss_frac; /* PSS in 1/4096 bytes */
 };
@@ -39,7 +39,7 @@ static int smaps_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg
 		return 0;
 	const struct frame *f = phys_frame(&c->sys->pm, pfn);
 	const uint64_t pg = 1ULL << vmsim_page_shift(ps);
-	struct vm_smaps_entry *e = c->e;
+	struct vmsim_smaps_entry *e = c->e;
 	if (f->flags & FRAME_HUGETLB)
 		return 0; /* hugetlb pages are not in Rss (HugetlbPages counts them) */
 	if (ps != VMSIM_PAGE_4K)
@@ -65,8 +65,8 @@ static int smaps_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg
 	return 0;
 }
 
-static void fill_smaps(struct vm_system *sys, struct process *p, const struct vma *v,
-		       struct vm_smaps_entry *e)
+static void fill_smaps(struct vmsim_system *sys, struct process *p, const struct vma *v,
+		       struct vmsim_smaps_entry *e)
 {
 	struct smaps_ctx c = {sys, e, v->start, v->end, 0};
 	memset(e, 0, sizeof(*e));
@@ -80,11 +80,11 @@ static void fill_smaps(struct vm_system *sys, struct process *p, const struct vm
 	e->pss = c.pss_frac >> 12;
 }
 
-int vm_smaps(struct vm_system *sys, int pid, int (*fn)(const struct vm_smaps_entry *e, void *arg),
-	     void *arg)
+int vmsim_smaps(struct vmsim_system *sys, int pid,
+		int (*fn)(const struct vmsim_smaps_entry *e, void *arg), void *arg)
 {
 	struct process *p = proc_get(sys, pid);
-	struct vm_smaps_entry e;
+	struct vmsim_smaps_entry e;
 	if (!p)
 		return VMSIM_ESRCH;
 	for (size_t i = 0; i < p->vmas.n; i++) {
@@ -96,7 +96,7 @@ int vm_smaps(struct vm_system *sys, int pid, int (*fn)(const struct vm_smaps_ent
 	return 0;
 }
 
-int vm_proc_stats(struct vm_system *sys, int pid, struct vm_proc_stats *out)
+int vmsim_proc_stats(struct vmsim_system *sys, int pid, struct vmsim_proc_stats *out)
 {
 	if (pid <= 0 || pid >= sys->nprocs || !sys->procs[pid])
 		return VMSIM_ESRCH;
@@ -128,7 +128,7 @@ int vm_proc_stats(struct vm_system *sys, int pid, struct vm_proc_stats *out)
 	out->wss = p->wss * pg;
 	out->nr_vmas = p->vmas.n;
 	/* one walk over all pages for PSS and USS */
-	struct vm_smaps_entry e;
+	struct vmsim_smaps_entry e;
 	struct vma all = {.start = 0, .end = USER_TOP, .name = ""};
 	fill_smaps(sys, p, &all, &e);
 	out->pss = e.pss;
@@ -139,7 +139,7 @@ int vm_proc_stats(struct vm_system *sys, int pid, struct vm_proc_stats *out)
 	return 0;
 }
 
-int vm_walk_describe(struct vm_system *sys, int pid, vaddr_t va, struct vm_walk_info *out)
+int vmsim_walk_describe(struct vmsim_system *sys, int pid, vaddr_t va, struct vmsim_walk_info *out)
 {
 	static const char *const names[] = {"", "PT", "PD", "PDPT", "PML4", "PML5"};
 	struct process *p = proc_get(sys, pid);
@@ -152,8 +152,8 @@ int vm_walk_describe(struct vm_system *sys, int pid, vaddr_t va, struct vm_walk_
 	pfn_t table = p->pt.root;
 	for (unsigned l = p->pt.levels;; l--) {
 		pte_t e = pt_table(&sys->pm, table)[pte_index(va, l)];
-		struct vm_walk_level *w = &out->level[out->nlevels++];
-		*w = (struct vm_walk_level){l, names[l], table, pte_index(va, l), e};
+		struct vmsim_walk_level *w = &out->level[out->nlevels++];
+		*w = (struct vmsim_walk_level){l, names[l], table, pte_index(va, l), e};
 		if (pte_present(e) && (l == 1 || pte_huge(e))) {
 			enum vmsim_page_size ps = (enum vmsim_page_size)(l - 1);
 			out->mapped = true;
@@ -173,7 +173,7 @@ int vm_walk_describe(struct vm_system *sys, int pid, vaddr_t va, struct vm_walk_
 	}
 }
 
-const char *vm_pte_flags_str(uint64_t e, char *buf, size_t len)
+const char *vmsim_pte_flags_str(uint64_t e, char *buf, size_t len)
 {
 	if (!(e & PTE_P)) {
 		snprintf(buf, len, "%s", e == 0 ? "-" : (e & PTE_PROTNONE) ? "PROT_NONE" : "swap");

@@ -1,5 +1,5 @@
 /*
- * vm_check: every invariant of the machine, checked from scratch.
+ * vmsim_check: every invariant of the machine, checked from scratch.
  *   1. physical memory: the buddy allocator's own invariants;
  *   2. the MMU: no TLB or paging-structure cache entry without a matching
  *      PTE, none granting more than the PTEs;
@@ -27,7 +27,7 @@
 #include "os/kernel.h"
 
 struct check {
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	char *why;
 	size_t whylen;
 	int rc;
@@ -57,7 +57,7 @@ __attribute__((format(printf, 2, 3))) static void fail(struct check *c, const ch
 static int check_leaf(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
 {
 	struct check *c = arg;
-	struct vm_system *sys = c->sys;
+	struct vmsim_system *sys = c->sys;
 	struct process *p = c->p;
 	pte_t e = *leaf;
 	unsigned long long a = va;
@@ -76,7 +76,7 @@ static int check_leaf(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *ar
 	}
 	if (pte_is_swap(e)) {
 		uint64_t s = swp_slot(e);
-		if (s >= sys->swap.nslots || (v->flags & VM_MAP_SHARED)) {
+		if (s >= sys->swap.nslots || (v->flags & VMSIM_MAP_SHARED)) {
 			fail(c, "pid %d: bad swap entry %#llx at %#llx", p->pid,
 			     (unsigned long long)e, a);
 			return 1;
@@ -92,17 +92,17 @@ static int check_leaf(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *ar
 		return 1;
 	}
 	if (pte_present(e)) {
-		if (v->prot == VM_PROT_NONE)
+		if (v->prot == VMSIM_PROT_NONE)
 			fail(c, "pid %d: page %#llx present in a PROT_NONE area", p->pid, a);
 		if (!(e & PTE_US))
 			fail(c, "pid %d: user page %#llx without U/S", p->pid, a);
-		if ((e & PTE_RW) && !(v->prot & VM_PROT_WRITE))
+		if ((e & PTE_RW) && !(v->prot & VMSIM_PROT_WRITE))
 			fail(c, "pid %d: page %#llx writable in a read-only area", p->pid, a);
-		if (!(e & PTE_NX) && !(v->prot & VM_PROT_EXEC))
+		if (!(e & PTE_NX) && !(v->prot & VMSIM_PROT_EXEC))
 			fail(c, "pid %d: page %#llx executable in a no-exec area", p->pid, a);
 		if ((e & PTE_RW) && is_zero_pfn(sys, pfn))
 			fail(c, "pid %d: the zero page is writable at %#llx", p->pid, a);
-	} else if (v->prot != VM_PROT_NONE) {
+	} else if (v->prot != VMSIM_PROT_NONE) {
 		fail(c, "pid %d: PROT_NONE entry at %#llx in an accessible area", p->pid, a);
 	}
 	if (is_zero_pfn(sys, pfn))
@@ -158,16 +158,17 @@ static int check_cow(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg
 		return 0;
 	struct vma *v = vma_find(&c->p->vmas, va);
 	pfn_t pfn = pte_pfn(*leaf, false);
-	if (!(v->flags & VM_MAP_SHARED) && c->maps[pfn] != 1)
+	if (!(v->flags & VMSIM_MAP_SHARED) && c->maps[pfn] != 1)
 		fail(c, "pid %d: private page %#llx is writable but mapped %u times", c->p->pid,
 		     (unsigned long long)va, c->maps[pfn]);
-	else if (!(v->flags & VM_MAP_SHARED) && (phys_frame(&c->sys->pm, pfn)->flags & FRAME_FILE))
+	else if (!(v->flags & VMSIM_MAP_SHARED) &&
+		 (phys_frame(&c->sys->pm, pfn)->flags & FRAME_FILE))
 		fail(c, "pid %d: private mapping %#llx writes to the page cache", c->p->pid,
 		     (unsigned long long)va);
 	return c->rc;
 }
 
-int vm_check(struct vm_system *sys, char *why, size_t whylen)
+int vmsim_check(struct vmsim_system *sys, char *why, size_t whylen)
 {
 	struct check c = {.sys = sys, .why = why, .whylen = whylen};
 	uint64_t n = sys->pm.nframes, tables = sys->idle_pt.ntables;
@@ -310,12 +311,12 @@ int vm_check(struct vm_system *sys, char *why, size_t whylen)
 	return c.rc;
 }
 
-void check_if_debug(struct vm_system *sys)
+void check_if_debug(struct vmsim_system *sys)
 {
 	char why[256];
 	if (!sys->cfg.check_every_event)
 		return;
-	if (vm_check(sys, why, sizeof(why))) {
+	if (vmsim_check(sys, why, sizeof(why))) {
 		fprintf(stderr, "vmsim: invariant broken: %s\n", why);
 		VMSIM_BUG_ON(1);
 	}

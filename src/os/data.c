@@ -8,7 +8,7 @@
 #include "base/base.h"
 #include "os/kernel.h"
 
-static int move(struct vm_system *sys, int pid, vaddr_t va, uint8_t *buf, size_t n, bool store)
+static int move(struct vmsim_system *sys, int pid, vaddr_t va, uint8_t *buf, size_t n, bool store)
 {
 	if (!sys->cfg.data_mode)
 		return VMSIM_ENOTSUP;
@@ -16,8 +16,9 @@ static int move(struct vm_system *sys, int pid, vaddr_t va, uint8_t *buf, size_t
 		size_t chunk = VMSIM_PAGE_SIZE - (va & (VMSIM_PAGE_SIZE - 1));
 		if (chunk > n)
 			chunk = n;
-		struct vm_access_result r;
-		int rc = vm_access(sys, pid, va, (uint32_t)chunk, store ? VM_WRITE : VM_READ, &r);
+		struct vmsim_access_result r;
+		int rc = vmsim_access(sys, pid, va, (uint32_t)chunk,
+				      store ? VMSIM_WRITE : VMSIM_READ, &r);
 		if (rc)
 			return rc;
 		if (r.segv)
@@ -39,12 +40,12 @@ static int move(struct vm_system *sys, int pid, vaddr_t va, uint8_t *buf, size_t
 	return 0;
 }
 
-int vm_load(struct vm_system *sys, int pid, vaddr_t va, void *buf, size_t n)
+int vmsim_load(struct vmsim_system *sys, int pid, vaddr_t va, void *buf, size_t n)
 {
 	return move(sys, pid, va, buf, n, false);
 }
 
-int vm_store(struct vm_system *sys, int pid, vaddr_t va, const void *buf, size_t n)
+int vmsim_store(struct vmsim_system *sys, int pid, vaddr_t va, const void *buf, size_t n)
 {
 	return move(sys, pid, va, (uint8_t *)(uintptr_t)buf, n, true);
 }

@@ -1,5 +1,5 @@
 /*
- * The page-fault handler and the access path. vm_access asks the MMU; when
+ * The page-fault handler and the access path. vmsim_access asks the MMU; when
  * the MMU raises a fault, os_handle_fault decides like Linux's
  * handle_mm_fault and dispatches to one do_* function per case:
  *
@@ -22,9 +22,9 @@
 uint64_t vma_pte_flags(const struct vma *vma, bool writable)
 {
 	uint64_t f = PTE_P | PTE_US;
-	if (!(vma->prot & VM_PROT_EXEC))
+	if (!(vma->prot & VMSIM_PROT_EXEC))
 		f |= PTE_NX;
-	if (writable && (vma->prot & VM_PROT_WRITE))
+	if (writable && (vma->prot & VMSIM_PROT_WRITE))
 		f |= PTE_RW;
 	return f;
 }
@@ -33,17 +33,17 @@ uint64_t vma_pte_flags(const struct vma *vma, bool writable)
  * that allows something, so only write and exec are checked. */
 static bool vma_permits(const struct vma *vma, unsigned acc)
 {
-	if (vma->prot == VM_PROT_NONE)
+	if (vma->prot == VMSIM_PROT_NONE)
 		return false;
-	if ((acc & VMSIM_ACC_WRITE) && !(vma->prot & VM_PROT_WRITE))
+	if ((acc & VMSIM_ACC_WRITE) && !(vma->prot & VMSIM_PROT_WRITE))
 		return false;
-	if ((acc & VMSIM_ACC_FETCH) && !(vma->prot & VM_PROT_EXEC))
+	if ((acc & VMSIM_ACC_FETCH) && !(vma->prot & VMSIM_PROT_EXEC))
 		return false;
 	return true;
 }
 
 /* Set up a freshly allocated anonymous frame mapped once by @p at @va. */
-static void new_anon_frame(struct vm_system *sys, struct process *p, pfn_t pfn, vaddr_t va)
+static void new_anon_frame(struct vmsim_system *sys, struct process *p, pfn_t pfn, vaddr_t va)
 {
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	f->refcount = 1;
@@ -53,14 +53,14 @@ static void new_anon_frame(struct vm_system *sys, struct process *p, pfn_t pfn, 
 	lru_add(sys, pfn);
 }
 
-static int do_zero_page(struct vm_system *sys, struct process *p, struct vma *vma, pte_t *slot)
+static int do_zero_page(struct vmsim_system *sys, struct process *p, struct vma *vma, pte_t *slot)
 {
 	*slot = pte_make(sys->zero_pfn, vma_pte_flags(vma, false));
 	p->c.zero_maps++;
 	return 0;
 }
 
-static int do_anon_fault(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va,
+static int do_anon_fault(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
 			 pte_t *slot)
 {
 	pfn_t pfn;
@@ -79,7 +79,7 @@ static int do_anon_fault(struct vm_system *sys, struct process *p, struct vma *v
 /* Is @f mapped by one PTE and referenced by nothing else but, perhaps, the
  * swap cache with no swap entry sharing its slot? Then a write may reuse it
  * in place (after dropping it from the swap cache). */
-static bool exclusive(struct vm_system *sys, const struct frame *f)
+static bool exclusive(struct vmsim_system *sys, const struct frame *f)
 {
 	if (f->mapcount != 1 || (f->flags & FRAME_FILE))
 		return false;
@@ -89,7 +89,7 @@ static bool exclusive(struct vm_system *sys, const struct frame *f)
 }
 
 /* Copy the bytes of frame @from into frame @to (data mode only). */
-static int copy_frame(struct vm_system *sys, pfn_t from, pfn_t to)
+static int copy_frame(struct vmsim_system *sys, pfn_t from, pfn_t to)
 {
 	if (!sys->cfg.data_mode)
 		return 0;
@@ -101,7 +101,7 @@ static int copy_frame(struct vm_system *sys, pfn_t from, pfn_t to)
 	return 0;
 }
 
-static int do_cow_break(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va,
+static int do_cow_break(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
 			pte_t *slot)
 {
 	pte_t e = *slot;
@@ -158,7 +158,7 @@ static int do_cow_break(struct vm_system *sys, struct process *p, struct vma *vm
 
 /* Map cached page @pfn of @vma's file at *@slot; @write: the fault was a
  * write to a shared mapping, so the page is mapped writable and dirty. */
-static void map_file_page(struct vm_system *sys, struct process *p, const struct vma *vma,
+static void map_file_page(struct vmsim_system *sys, struct process *p, const struct vma *vma,
 			  pte_t *slot, pfn_t pfn, bool write)
 {
 	struct frame *f = phys_frame(&sys->pm, pfn);
@@ -172,7 +172,7 @@ static void map_file_page(struct vm_system *sys, struct process *p, const struct
 	/* shared memory needs no write notification: writable at once; a
 	 * shared file mapping is writable only once a write has dirtied the
 	 * page (Linux's write-notify); a private one never (writes copy) */
-	bool writable = (vma->flags & VM_MAP_SHARED) && (write || vf->kind == VF_SHMEM);
+	bool writable = (vma->flags & VMSIM_MAP_SHARED) && (write || vf->kind == VF_SHMEM);
 	if (write)
 		f->flags |= FRAME_DIRTY;
 	*slot = pte_make(pfn, vma_pte_flags(vma, writable) | (write ? PTE_D : 0));
@@ -182,7 +182,7 @@ static void map_file_page(struct vm_system *sys, struct process *p, const struct
  * in the same aligned window of fault_around_bytes, inside the area and the
  * same page table, read-only and not yet accessed, except the readahead
  * marker. */
-static void fault_around(struct vm_system *sys, struct process *p, const struct vma *vma,
+static void fault_around(struct vmsim_system *sys, struct process *p, const struct vma *vma,
 			 vaddr_t va)
 {
 	uint64_t window = sys->cfg.fault_around_bytes & ~(VMSIM_PAGE_SIZE - 1);
@@ -215,16 +215,18 @@ static void fault_around(struct vm_system *sys, struct process *p, const struct 
  * readahead_kb around it (after it with MADV_SEQUENTIAL, nothing more with
  * MADV_RANDOM); a fault that reaches the last quarter of the window reads
  * the next window ahead. */
-static void file_readahead(struct vm_system *sys, const struct vma *vma, uint64_t pgoff, bool major)
+static void file_readahead(struct vmsim_system *sys, const struct vma *vma, uint64_t pgoff,
+			   bool major)
 {
 	struct vfile *f = vma->file;
 	uint64_t ra = sys->cfg.readahead_kb / 4;
-	if (f->kind == VF_SHMEM || vma->advice == VM_MADV_RANDOM || ra == 0)
+	if (f->kind == VF_SHMEM || vma->advice == VMSIM_MADV_RANDOM || ra == 0)
 		return;
 	uint64_t start;
 	if (major) {
-		start = vma->advice == VM_MADV_SEQUENTIAL ? pgoff
-							  : (pgoff > ra / 2 ? pgoff - ra / 2 : 0);
+		start = vma->advice == VMSIM_MADV_SEQUENTIAL
+			    ? pgoff
+			    : (pgoff > ra / 2 ? pgoff - ra / 2 : 0);
 	} else if (f->ra_size && pgoff >= f->ra_async && pgoff < f->ra_start + f->ra_size) {
 		start = f->ra_start + f->ra_size;
 	} else {
@@ -240,7 +242,7 @@ static void file_readahead(struct vm_system *sys, const struct vma *vma, uint64_
  * (minor) or from the file (major); a private write copies the page into
  * an anonymous one at once. Returns 0, or 3 for SIGBUS past the end of the
  * file, or an error. */
-static int do_file_fault(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va,
+static int do_file_fault(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
 			 pte_t *slot, bool write, bool *major)
 {
 	struct vfile *f = vma->file;
@@ -251,7 +253,7 @@ static int do_file_fault(struct vm_system *sys, struct process *p, struct vma *v
 	int rc = pcache_get_page(sys, f, pgoff, &pfn, major);
 	if (rc)
 		return rc;
-	if (write && !(vma->flags & VM_MAP_SHARED)) {
+	if (write && !(vma->flags & VMSIM_MAP_SHARED)) {
 		/* map the cached page, then break the copy at once */
 		map_file_page(sys, p, vma, slot, pfn, false);
 		rc = do_cow_break(sys, p, vma, va, slot);
@@ -268,7 +270,7 @@ static int do_file_fault(struct vm_system *sys, struct process *p, struct vma *v
 
 /* A write to a shared mapping whose PTE is read-only: the page becomes
  * dirty and writable (Linux's page_mkwrite path). */
-static void do_shared_write(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *slot)
+static void do_shared_write(struct vmsim_system *sys, struct process *p, vaddr_t va, pte_t *slot)
 {
 	struct flush_batch b;
 	phys_frame(&sys->pm, pte_pfn(*slot, false))->flags |= FRAME_DIRTY;
@@ -282,7 +284,7 @@ static void do_shared_write(struct vm_system *sys, struct process *p, vaddr_t va
  * or from the swap file (major). A page nobody else needs is mapped
  * writable (dirty, its swap copy dropped, on a write); a page others share
  * stays read-only and a write then copies it. */
-static int do_swap_page(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va,
+static int do_swap_page(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
 			pte_t *slot, bool write, bool *major)
 {
 	struct swap_dev *sw = &sys->swap;
@@ -334,59 +336,59 @@ static int do_swap_page(struct vm_system *sys, struct process *p, struct vma *vm
 	return 0;
 }
 
-const char *vm_segv_reason_str(enum vm_segv_reason reason)
+const char *vmsim_segv_reason_str(enum vmsim_segv_reason reason)
 {
 	switch (reason) {
-	case VM_SEGV_MAPERR:
+	case VMSIM_SEGV_MAPERR:
 		return "SIGSEGV: nothing is mapped there (SEGV_MAPERR)";
-	case VM_SEGV_ACCERR:
+	case VMSIM_SEGV_ACCERR:
 		return "SIGSEGV: the mapping does not allow this access (SEGV_ACCERR)";
-	case VM_SIGBUS_IO:
+	case VMSIM_SIGBUS_IO:
 		return "SIGBUS: the page could not be read back";
-	case VM_SIGBUS_EOF:
+	case VMSIM_SIGBUS_EOF:
 		return "SIGBUS: past the end of the mapped file";
-	case VM_SIGBUS_HUGETLB:
+	case VMSIM_SIGBUS_HUGETLB:
 		return "SIGBUS: no huge page left in the hugetlb pool";
 	}
 	return "SIGSEGV";
 }
 
-void raise_segv(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
-		enum vm_segv_reason reason)
+void raise_segv(struct vmsim_system *sys, struct process *p, vaddr_t va, unsigned acc,
+		enum vmsim_segv_reason reason)
 {
 	p->c.faults_invalid++;
 	if (sys->nsegv == sys->segv_cap) {
 		uint64_t cap = sys->segv_cap ? sys->segv_cap * 2 : 16;
-		struct vm_segv_record *r = realloc(sys->segv, cap * sizeof(*r));
+		struct vmsim_segv_record *r = realloc(sys->segv, cap * sizeof(*r));
 		if (r) {
 			sys->segv = r;
 			sys->segv_cap = cap;
 		}
 	}
 	if (sys->nsegv < sys->segv_cap) {
-		enum vm_access_kind kind = (acc & VMSIM_ACC_FETCH)   ? VM_EXEC
-					   : (acc & VMSIM_ACC_WRITE) ? VM_WRITE
-								     : VM_READ;
-		sys->segv[sys->nsegv] = (struct vm_segv_record){p->pid, va, kind, reason};
+		enum vmsim_access_kind kind = (acc & VMSIM_ACC_FETCH)	? VMSIM_EXEC
+					      : (acc & VMSIM_ACC_WRITE) ? VMSIM_WRITE
+									: VMSIM_READ;
+		sys->segv[sys->nsegv] = (struct vmsim_segv_record){p->pid, va, kind, reason};
 	}
 	sys->nsegv++; /* counted even if the host could not store the record */
-	if (sys->cfg.segv_kills || reason == VM_SIGBUS_IO)
+	if (sys->cfg.segv_kills || reason == VMSIM_SIGBUS_IO)
 		proc_teardown(sys, p);
 }
 
-int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
-		    enum vm_segv_reason *reason)
+int os_handle_fault(struct vmsim_system *sys, struct process *p, vaddr_t va, unsigned acc,
+		    enum vmsim_segv_reason *reason)
 {
 	struct vma *vma = vma_find(&p->vmas, va);
 	pte_t *slot;
 	int rc;
 
 	if (!vma) {
-		*reason = VM_SEGV_MAPERR;
+		*reason = VMSIM_SEGV_MAPERR;
 		return 1;
 	}
 	if (!vma_permits(vma, acc)) {
-		*reason = VM_SEGV_ACCERR;
+		*reason = VMSIM_SEGV_ACCERR;
 		return 1;
 	}
 	bool write = acc & VMSIM_ACC_WRITE;
@@ -404,7 +406,7 @@ int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsign
 		/* a huge leaf maps it: a write to a read-only huge page */
 		rc = do_huge_wp(sys, p, vma, va, upper);
 		if (rc == 3) {
-			*reason = VM_SIGBUS_HUGETLB;
+			*reason = VMSIM_SIGBUS_HUGETLB;
 			return 1;
 		}
 		if (rc != 1) {
@@ -416,7 +418,7 @@ int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsign
 		/* no page table under the 2 MiB around va: maybe a huge page */
 		rc = do_huge_fault(sys, p, vma, va, write);
 		if (rc == 3) {
-			*reason = VM_SIGBUS_HUGETLB;
+			*reason = VMSIM_SIGBUS_HUGETLB;
 			return 1;
 		}
 		if (rc != 1) {
@@ -435,7 +437,7 @@ int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsign
 		if (vma->file) {
 			rc = do_file_fault(sys, p, vma, va, slot, write, &major);
 			if (rc == 3) {
-				*reason = VM_SIGBUS_EOF;
+				*reason = VMSIM_SIGBUS_EOF;
 				return 1;
 			}
 		} else if (write)
@@ -443,7 +445,7 @@ int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsign
 		else
 			rc = do_zero_page(sys, p, vma, slot);
 	} else if (write && !(e & PTE_RW)) {
-		if (vma->file && (vma->flags & VM_MAP_SHARED))
+		if (vma->file && (vma->flags & VMSIM_MAP_SHARED))
 			do_shared_write(sys, p, va, slot);
 		else
 			rc = do_cow_break(sys, p, vma, va, slot);
@@ -465,7 +467,7 @@ int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsign
 
 /* An access through a huge leaf: note which 4 KiB of a THP it touched
  * (a hugetlb page's or the huge zero page's bits are never read). */
-static inline void huge_touched(struct vm_system *sys, paddr_t pa)
+static inline void huge_touched(struct vmsim_system *sys, paddr_t pa)
 {
 	if (likely(sys->thp_touched))
 		thp_touch(sys, pa);
@@ -473,8 +475,8 @@ static inline void huge_touched(struct vm_system *sys, paddr_t pa)
 
 /* Touch one page-contained piece of an access; handles faults and retries.
  * Returns 0, 1 (the process died: SIGSEGV, SIGBUS or OOM kill) or an error. */
-static int access_page(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
-		       struct vm_access_result *res)
+static int access_page(struct vmsim_system *sys, struct process *p, vaddr_t va, unsigned acc,
+		       struct vmsim_access_result *res)
 {
 	struct mmu_xlate x;
 	p->c.accesses++;
@@ -495,7 +497,7 @@ static int access_page(struct vm_system *sys, struct process *p, vaddr_t va, uns
 		}
 		VMSIM_BUG_ON(tries > 64); /* a resolved fault must let the access through */
 		VMSIM_BUG_ON(f == MMU_FAULT_RESERVED);
-		enum vm_segv_reason reason = VM_SEGV_MAPERR;
+		enum vmsim_segv_reason reason = VMSIM_SEGV_MAPERR;
 		int rc =
 		    f == MMU_FAULT_NONCANONICAL ? 1 : os_handle_fault(sys, p, va, acc, &reason);
 		if (rc == VMSIM_ENOMEM) {
@@ -510,7 +512,7 @@ static int access_page(struct vm_system *sys, struct process *p, vaddr_t va, uns
 			continue;
 		}
 		if (rc == VMSIM_EIO) {
-			reason = VM_SIGBUS_IO;
+			reason = VMSIM_SIGBUS_IO;
 			rc = 1;
 		}
 		if (rc < 0)
@@ -530,16 +532,16 @@ static int access_page(struct vm_system *sys, struct process *p, vaddr_t va, uns
 	}
 }
 
-int vm_access(struct vm_system *sys, int pid, vaddr_t va, uint32_t size, enum vm_access_kind kind,
-	      struct vm_access_result *res)
+int vmsim_access(struct vmsim_system *sys, int pid, vaddr_t va, uint32_t size,
+		 enum vmsim_access_kind kind, struct vmsim_access_result *res)
 {
 	static const unsigned acc_of[3] = {VMSIM_ACC_USER, VMSIM_ACC_USER | VMSIM_ACC_WRITE,
 					   VMSIM_ACC_USER | VMSIM_ACC_FETCH};
-	struct vm_access_result local;
+	struct vmsim_access_result local;
 	struct process *p = proc_get(sys, pid);
 	if (unlikely(!p))
 		return VMSIM_ESRCH;
-	if (unlikely(size == 0 || size > (1u << 20) || (unsigned)kind > VM_EXEC))
+	if (unlikely(size == 0 || size > (1u << 20) || (unsigned)kind > VMSIM_EXEC))
 		return VMSIM_EINVAL;
 	if (!res)
 		res = &local;

@@ -12,7 +12,7 @@
 #include "os/kernel.h"
 
 struct fork_ctx {
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	struct process *parent, *child;
 	struct flush_batch b;
 	int rc;
@@ -21,7 +21,7 @@ struct fork_ctx {
 static int copy_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
 {
 	struct fork_ctx *c = arg;
-	struct vm_system *sys = c->sys;
+	struct vmsim_system *sys = c->sys;
 	pte_t e = *leaf;
 	pte_t *slot;
 	struct vma *vma = vma_find(&c->parent->vmas, va);
@@ -35,7 +35,7 @@ static int copy_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
 		c->child->swap_ents++;
 		return 0;
 	}
-	bool shared = vma->flags & VM_MAP_SHARED;
+	bool shared = vma->flags & VMSIM_MAP_SHARED;
 	if (!shared && (e & PTE_RW)) {
 		e &= ~PTE_RW;
 		*leaf = e;
@@ -64,7 +64,7 @@ static int copy_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
 	return 0;
 }
 
-int vm_fork(struct vm_system *sys, int ppid, int *child)
+int vmsim_fork(struct vmsim_system *sys, int ppid, int *child)
 {
 	struct process *parent = proc_get(sys, ppid), *p;
 	int rc;

@@ -1,6 +1,6 @@
 /*
  * Huge pages. Transparent huge pages (THP): an anonymous private area that
- * allows them (VM_THP_ALWAYS, or VM_THP_MADVISE and MADV_HUGEPAGE) gets a
+ * allows them (VMSIM_THP_ALWAYS, or VMSIM_THP_MADVISE and MADV_HUGEPAGE) gets a
  * 2 MiB page, a PS leaf at the PD level, on its first write inside a 2 MiB
  * range that lies wholly in the area and has no page table yet, when the
  * buddy allocator has a free order-9 block; else the fault falls back to
@@ -29,7 +29,7 @@ static unsigned order_of(enum vmsim_page_size ps)
 	return PTE_INDEX_BITS * (unsigned)ps;
 }
 
-int huge_init(struct vm_system *sys)
+int huge_init(struct vmsim_system *sys)
 {
 	const struct vmsim_config *cfg = &sys->cfg;
 	uint64_t want[VMSIM_NPAGE_SIZES] = {0, cfg->hugetlb_2m, cfg->hugetlb_1g};
@@ -57,30 +57,31 @@ int huge_init(struct vm_system *sys)
 	return 0;
 }
 
-void huge_release(struct vm_system *sys)
+void huge_release(struct vmsim_system *sys)
 {
 	free(sys->thp_touched);
 	for (unsigned ps = 0; ps < VMSIM_NPAGE_SIZES; ps++)
 		free(sys->hugetlb_pool[ps]);
 }
 
-static bool thp_allowed(const struct vm_system *sys, const struct vma *vma)
+static bool thp_allowed(const struct vmsim_system *sys, const struct vma *vma)
 {
-	if (vma->file || vma->hugetlb || (vma->flags & VM_MAP_SHARED) || vma->thp < 0)
+	if (vma->file || vma->hugetlb || (vma->flags & VMSIM_MAP_SHARED) || vma->thp < 0)
 		return false;
-	return sys->cfg.thp == VM_THP_ALWAYS || (sys->cfg.thp == VM_THP_MADVISE && vma->thp > 0);
+	return sys->cfg.thp == VMSIM_THP_ALWAYS ||
+	       (sys->cfg.thp == VMSIM_THP_MADVISE && vma->thp > 0);
 }
 
 /* A zeroed 2 MiB block for a THP, without reclaim (Linux does not stall a
  * fault for one unless asked to defragment): leave the low watermark. */
-static int alloc_thp(struct vm_system *sys, pfn_t *pfn)
+static int alloc_thp(struct vmsim_system *sys, pfn_t *pfn)
 {
 	if (sys->pm.nr_free < 512 + sys->wmark_low)
 		return VMSIM_ENOMEM;
 	return phys_alloc(&sys->pm, 9, FRAME_ANON | (sys->cfg.data_mode ? FRAME_DATA : 0), pfn);
 }
 
-static void flush_one(struct vm_system *sys, struct process *p, vaddr_t va)
+static void flush_one(struct vmsim_system *sys, struct process *p, vaddr_t va)
 {
 	struct flush_batch b;
 	flush_init(&b, p);
@@ -90,7 +91,7 @@ static void flush_one(struct vm_system *sys, struct process *p, vaddr_t va)
 
 /* Map a new THP at the empty or huge-zero PD entry *@pd for @haddr. 0, or 1
  * when no 2 MiB block is free (counted as a fallback). */
-static int map_new_thp(struct vm_system *sys, struct process *p, const struct vma *vma,
+static int map_new_thp(struct vmsim_system *sys, struct process *p, const struct vma *vma,
 		       vaddr_t haddr, pte_t *pd)
 {
 	pfn_t pfn;
@@ -114,7 +115,7 @@ static int map_new_thp(struct vm_system *sys, struct process *p, const struct vm
 }
 
 /* The huge zero page, allocated on first use. */
-static int huge_zero(struct vm_system *sys, pfn_t *pfn)
+static int huge_zero(struct vmsim_system *sys, pfn_t *pfn)
 {
 	if (sys->huge_zero_pfn == PFN_NONE) {
 		int rc = phys_alloc(&sys->pm, 9, FRAME_ZERO | (sys->cfg.data_mode ? FRAME_DATA : 0),
@@ -131,7 +132,7 @@ static int huge_zero(struct vm_system *sys, pfn_t *pfn)
 
 /* ---- hugetlb ------------------------------------------------------------- */
 
-static pfn_t hugetlb_take(struct vm_system *sys, enum vmsim_page_size ps)
+static pfn_t hugetlb_take(struct vmsim_system *sys, enum vmsim_page_size ps)
 {
 	if (!sys->hugetlb_nfree[ps])
 		return PFN_NONE;
@@ -142,12 +143,12 @@ static pfn_t hugetlb_take(struct vm_system *sys, enum vmsim_page_size ps)
 	return pfn;
 }
 
-static void hugetlb_put(struct vm_system *sys, pfn_t pfn, enum vmsim_page_size ps)
+static void hugetlb_put(struct vmsim_system *sys, pfn_t pfn, enum vmsim_page_size ps)
 {
 	sys->hugetlb_pool[ps][sys->hugetlb_nfree[ps]++] = pfn;
 }
 
-static int hugetlb_fault(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va,
+static int hugetlb_fault(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
 			 bool write)
 {
 	enum vmsim_page_size ps = (enum vmsim_page_size)(vma->hugetlb - 1);
@@ -171,7 +172,7 @@ static int hugetlb_fault(struct vm_system *sys, struct process *p, struct vma *v
 
 /* A write to a private hugetlb page shared since fork: copy it, or reuse it
  * when this is the last mapper. */
-static int hugetlb_wp(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va,
+static int hugetlb_wp(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
 		      pte_t *slot, enum vmsim_page_size ps)
 {
 	pfn_t old = pte_pfn(*slot, true);
@@ -200,7 +201,8 @@ static int hugetlb_wp(struct vm_system *sys, struct process *p, struct vma *vma,
 
 /* ---- faults -------------------------------------------------------------- */
 
-int do_huge_fault(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va, bool write)
+int do_huge_fault(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
+		  bool write)
 {
 	if (vma->hugetlb)
 		return hugetlb_fault(sys, p, vma, va, write);
@@ -226,7 +228,7 @@ int do_huge_fault(struct vm_system *sys, struct process *p, struct vma *vma, vad
 	return map_new_thp(sys, p, vma, haddr, pd);
 }
 
-int do_huge_wp(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va, pte_t *pd)
+int do_huge_wp(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va, pte_t *pd)
 {
 	vaddr_t haddr = va & ~(HPAGE_2M - 1);
 	pfn_t pfn = pte_pfn(*pd, true);
@@ -259,11 +261,11 @@ int do_huge_wp(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_
 /* ---- splitting ----------------------------------------------------------- */
 
 struct split_ctx {
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	int rc;
 };
 
-static void split_one(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg)
+static void split_one(struct vmsim_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg)
 {
 	struct split_ctx *c = arg;
 	(void)e;
@@ -273,7 +275,7 @@ static void split_one(struct vm_system *sys, struct process *p, vaddr_t va, pte_
 	flush_one(sys, p, va);
 }
 
-int split_huge_page(struct vm_system *sys, pfn_t head)
+int split_huge_page(struct vmsim_system *sys, pfn_t head)
 {
 	struct frame *f = phys_frame(&sys->pm, head);
 	struct split_ctx c = {sys, 0};
@@ -301,7 +303,7 @@ int split_huge_page(struct vm_system *sys, pfn_t head)
 	return 0;
 }
 
-int split_huge_at(struct vm_system *sys, struct process *p, vaddr_t addr)
+int split_huge_at(struct vmsim_system *sys, struct process *p, vaddr_t addr)
 {
 	unsigned level;
 	if (!(addr & (HPAGE_2M - 1)))
@@ -321,7 +323,7 @@ int split_huge_at(struct vm_system *sys, struct process *p, vaddr_t addr)
 	return split_huge_page(sys, pfn);
 }
 
-void zap_huge(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *pd,
+void zap_huge(struct vmsim_system *sys, struct process *p, vaddr_t va, pte_t *pd,
 	      enum vmsim_page_size ps, struct flush_batch *b)
 {
 	pte_t e = *pd;

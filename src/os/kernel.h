@@ -3,7 +3,7 @@
  * memory objects, and the functions the files of src/os/ share. Only src/os/
  * includes this header.
  *
- *   struct vm_system ── phys_mem (frames)   ── mmu (the one CPU)
+ *   struct vmsim_system ── phys_mem (frames)   ── mmu (the one CPU)
  *        │              zero page, idle page tables (CPU with no process)
  *        └─ procs[pid] ── pagetable (CR3) ── vma_map (sorted VMAs) ── vfile (page cache)
  *
@@ -50,7 +50,7 @@ static inline bool pte_is_swap(pte_t e)
 #define USER_TOP      0x00007ffffffff000ULL /* end of user space (Linux TASK_SIZE) */
 #define MMAP_BASE     0x00007ff000000000ULL /* mmap area grows down from here */
 #define MMAP_MIN      0x0000000000010000ULL /* lowest mappable address (mmap_min_addr) */
-#define TEXT_START    0x0000000000400000ULL /* where vm_exec_layout puts the text */
+#define TEXT_START    0x0000000000400000ULL /* where vmsim_exec_layout puts the text */
 #define PID_MAX	      (1 << 22)		    /* Linux's pid_max limit */
 #define FLUSH_CEILING 33		    /* Linux's tlb_single_page_flush_ceiling */
 
@@ -117,9 +117,9 @@ struct swap_dev {
 struct vma {
 	vaddr_t start;	    /* first byte, page aligned */
 	vaddr_t end;	    /* one past the last byte, page aligned */
-	int prot;	    /* VM_PROT_* */
-	int flags;	    /* VM_MAP_SHARED or VM_MAP_PRIVATE, | ANONYMOUS, NORESERVE */
-	int advice;	    /* VM_MADV_NORMAL / RANDOM / SEQUENTIAL */
+	int prot;	    /* VMSIM_PROT_* */
+	int flags;	    /* VMSIM_MAP_SHARED or VMSIM_MAP_PRIVATE, | ANONYMOUS, NORESERVE */
+	int advice;	    /* VMSIM_MADV_NORMAL / RANDOM / SEQUENTIAL */
 	const char *name;   /* "[heap]", "[stack]", "[text]", "[data]" or "" (static) */
 	struct vfile *file; /* backing file (shmem for shared anonymous), else NULL */
 	uint64_t pgoff;	    /* page index of start within the file */
@@ -135,7 +135,7 @@ struct vma_map {
 	size_t hint;   /* index of the last area found (like Linux's vmacache) */
 };
 
-/* Per-process counters (see struct vm_proc_stats). */
+/* Per-process counters (see struct vmsim_proc_stats). */
 struct proc_counters {
 	uint64_t faults_minor, faults_major, faults_invalid;
 	uint64_t cow_copies, cow_reuses, zero_maps, zero_fills;
@@ -170,13 +170,13 @@ struct flush_batch {
 	vaddr_t va[FLUSH_CEILING]; /* the pages while n <= FLUSH_CEILING */
 };
 
-/* Reclaim counters (see struct vm_sys_stats). */
+/* Reclaim counters (see struct vmsim_sys_stats). */
 struct reclaim_counters {
 	uint64_t swap_outs, swap_ins, swapcache_hits, scanned, reclaimed, clean_drops, refaults;
 	uint64_t kswapd_runs, direct_reclaims, oom_kills;
 };
 
-struct vm_system {
+struct vmsim_system {
 	struct vmsim_config cfg;		    /* as given */
 	struct phys_mem pm;			    /* RAM */
 	struct mmu mmu;				    /* the CPU's MMU */
@@ -203,18 +203,18 @@ struct vm_system {
 	pfn_t *hugetlb_pool[VMSIM_NPAGE_SIZES];	     /* free hugetlb pages by size (2M, 1G) */
 	uint64_t hugetlb_nfree[VMSIM_NPAGE_SIZES];   /* how many are free */
 	uint64_t hugetlb_total[VMSIM_NPAGE_SIZES];   /* pool sizes */
-	struct vm_segv_record *segv;		     /* recorded SIGSEGVs */
+	struct vmsim_segv_record *segv;		     /* recorded SIGSEGVs */
 	uint64_t nsegv, segv_cap;		     /* used, allocated */
-	struct vm_oom_record *oom;		     /* recorded OOM kills */
+	struct vmsim_oom_record *oom;		     /* recorded OOM kills */
 	uint64_t noom, oom_cap;			     /* used, allocated */
-	uint64_t context_switches;		     /* vm_switch that changed process */
+	uint64_t context_switches;		     /* vmsim_switch that changed process */
 	uint64_t tlb_shootdowns;		     /* pages invalidated by the kernel */
 	uint64_t tlb_flushes;			     /* whole-PCID flushes by the kernel */
 	uint64_t zero_fills, cow_copies; /* frames zeroed / copied, for the cost model */
-	uint64_t accesses;		 /* all vm_access pages */
+	uint64_t accesses;		 /* all vmsim_access pages */
 	/* memory pressure */
 	struct swap_dev swap;			   /* the swap device */
-	const struct policy_ops *policy;	   /* replacement policy */
+	const struct vmsim_policy_ops *policy;	   /* replacement policy */
 	void *policy_state;			   /* its state */
 	bool policy_on_access;			   /* it wants every access (exact LRU, LFU, ...) */
 	uint64_t wmark_min, wmark_low, wmark_high; /* free-frame watermarks */
@@ -233,7 +233,7 @@ struct vm_system {
 /* ---- process.c ---------------------------------------------------------- */
 
 /* The live process @pid, or NULL. */
-static inline struct process *proc_get(struct vm_system *sys, int pid)
+static inline struct process *proc_get(struct vmsim_system *sys, int pid)
 {
 	if (pid <= 0 || pid >= sys->nprocs || !sys->procs[pid] || !sys->procs[pid]->alive)
 		return NULL;
@@ -241,21 +241,21 @@ static inline struct process *proc_get(struct vm_system *sys, int pid)
 }
 
 /* A new process with empty page tables and no VMAs. */
-int proc_new(struct vm_system *sys, struct process **out /* out */);
+int proc_new(struct vmsim_system *sys, struct process **out /* out */);
 
 /* Free everything @p holds; it stays in procs[] for its counters. */
-void proc_teardown(struct vm_system *sys, struct process *p);
+void proc_teardown(struct vmsim_system *sys, struct process *p);
 
 /* Drop a process's reference to its fork family's anon_root. */
 void anon_put(struct anon_root *a);
 
 /* Load @p's page tables on the CPU. */
-void proc_switch(struct vm_system *sys, struct process *p);
+void proc_switch(struct vmsim_system *sys, struct process *p);
 
 /* Queue / flush TLB invalidations of @p's pages. */
 void flush_init(struct flush_batch *b, struct process *p);
-void flush_add(struct vm_system *sys, struct flush_batch *b, vaddr_t va);
-void flush_finish(struct vm_system *sys, struct flush_batch *b);
+void flush_add(struct vmsim_system *sys, struct flush_batch *b, vaddr_t va);
+void flush_finish(struct vmsim_system *sys, struct flush_batch *b);
 
 /* ---- vma.c -------------------------------------------------------------- */
 
@@ -269,7 +269,7 @@ size_t vma_index_after(const struct vma_map *m, vaddr_t va);
 int vma_insert(struct vma_map *m, const struct vma *v);
 
 /* Remove the area at index @i (dropping its file reference). */
-void vma_remove(struct vm_system *sys, struct vma_map *m, size_t i);
+void vma_remove(struct vmsim_system *sys, struct vma_map *m, size_t i);
 
 /* Split so that an area boundary falls at @va (if inside an area).
  * 0 or VMSIM_ENOHOSTMEM. */
@@ -277,12 +277,12 @@ int vma_split_at(struct vma_map *m, vaddr_t va);
 
 /* Merge the area at @i with equal neighbours (contiguous, same prot, flags,
  * advice, name and backing). */
-void vma_merge_around(struct vm_system *sys, struct vma_map *m, size_t i);
+void vma_merge_around(struct vmsim_system *sys, struct vma_map *m, size_t i);
 
 /* Is [@start, @end) free of areas? */
 bool vma_range_free(const struct vma_map *m, vaddr_t start, vaddr_t end);
 
-void vma_map_release(struct vm_system *sys, struct vma_map *m);
+void vma_map_release(struct vmsim_system *sys, struct vma_map *m);
 
 /* Copy every area of @src into @dst (empty), taking file references. */
 int vma_map_copy(struct vma_map *dst, const struct vma_map *src);
@@ -290,11 +290,11 @@ int vma_map_copy(struct vma_map *dst, const struct vma_map *src);
 /* ---- pagecache.c -------------------------------------------------------- */
 
 /* A new shared-memory object of @npages pages (one reference), or NULL. */
-struct vfile *vfile_new_shmem(struct vm_system *sys, uint64_t npages);
+struct vfile *vfile_new_shmem(struct vmsim_system *sys, uint64_t npages);
 void vfile_get(struct vfile *f);
 /* Drop a reference; the last one writes dirty pages back, frees the cache
  * and closes the host file. */
-void vfile_put(struct vm_system *sys, struct vfile *f);
+void vfile_put(struct vmsim_system *sys, struct vfile *f);
 
 /* Pages of @f (size rounded up). */
 static inline uint64_t vfile_pages(const struct vfile *f)
@@ -313,61 +313,61 @@ pfn_t pcache_lookup(const struct vfile *f, uint64_t pgoff);
  * The cache holds one reference; the caller takes its own. 0, VMSIM_ENOMEM,
  * VMSIM_EIO.
  */
-int pcache_get_page(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn_t *pfn /* out */,
+int pcache_get_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, pfn_t *pfn /* out */,
 		    bool *major /* out */);
 
 /* Read pages [@start, @start + @n) that are not cached yet into the cache
  * (readahead); stops quietly when memory is short. Returns pages read. */
-uint64_t pcache_readahead(struct vm_system *sys, struct vfile *f, uint64_t start, uint64_t n);
+uint64_t pcache_readahead(struct vmsim_system *sys, struct vfile *f, uint64_t start, uint64_t n);
 
 /* Write page @pfn (at @pgoff of @f) back to the host file if it is dirty,
  * clearing FRAME_DIRTY. 0 or VMSIM_EIO. */
-int pcache_writeback(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn);
+int pcache_writeback(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn);
 
 /* Remove the unmapped page at @pgoff from the cache (writing it back if
  * dirty) and free it. The caller has unmapped it everywhere. */
-int pcache_evict(struct vm_system *sys, struct vfile *f, uint64_t pgoff);
+int pcache_evict(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff);
 
 /* Call @fn for every cached page of @f, in offset order. */
 void pcache_for_each(const struct vfile *f, void (*fn)(uint64_t pgoff, pfn_t pfn, void *arg),
 		     void *arg);
 
 /* The file behind open handle @fd, or NULL. */
-struct vfile *vfile_of_fd(struct vm_system *sys, int fd);
+struct vfile *vfile_of_fd(struct vmsim_system *sys, int fd);
 
 /* ---- fault.c ------------------------------------------------------------ */
 
 /* Leaf flags for a page of @vma: P, US, NX per prot, RW when @writable. */
 uint64_t vma_pte_flags(const struct vma *vma, bool writable);
 
-/* Resolve a fault of @p at @va for access @acc (enum vmsim_access bits) as
+/* Resolve a fault of @p at @va for access @acc (enum vmsim_access_flags bits) as
  * the page-fault handler does, without retrying the access. Returns 0 (a
  * minor fault, resolved and counted), 2 (a major fault, likewise), 1
  * (invalid: the caller raises SIGSEGV; @reason set), VMSIM_ENOMEM (no frame:
  * the caller may reclaim or OOM-kill and retry) or VMSIM_EIO (a swap read
  * failed: the caller kills the process with SIGBUS). */
-int os_handle_fault(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
-		    enum vm_segv_reason *reason /* out */);
+int os_handle_fault(struct vmsim_system *sys, struct process *p, vaddr_t va, unsigned acc,
+		    enum vmsim_segv_reason *reason /* out */);
 
 /* Record a SIGSEGV (or SIGBUS) of @p and kill it if the configuration says
  * so (SIGBUS always kills). */
-void raise_segv(struct vm_system *sys, struct process *p, vaddr_t va, unsigned acc,
-		enum vm_segv_reason reason);
+void raise_segv(struct vmsim_system *sys, struct process *p, vaddr_t va, unsigned acc,
+		enum vmsim_segv_reason reason);
 
 /* ---- mmap.c ------------------------------------------------------------- */
 
 /* Unmap every page of [@start, @end) of @p (VMAs untouched), queueing TLB
  * invalidations in @b. */
-void zap_range(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end,
+void zap_range(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end,
 	       struct flush_batch *b);
 
 /* Remove the areas and pages of [@start, @end) and free emptied tables. */
-int do_munmap(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end);
+int do_munmap(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end);
 
 /* ---- swap.c ------------------------------------------------------------- */
 
 /* Open the swap device the configuration asks for. 0, VMSIM_EIO, NOHOSTMEM. */
-int swap_open(struct vm_system *sys);
+int swap_open(struct vmsim_system *sys);
 void swap_close(struct swap_dev *sw);
 
 /* A free slot with one reference, or VMSIM_ENOMEM when swap is full. */
@@ -380,100 +380,101 @@ void swap_put(struct swap_dev *sw, uint64_t slot);
 /* Write frame @pfn to @slot / read @slot into @pfn (bytes in data mode,
  * checksummed; counted either way). 0 or VMSIM_EIO (a failed transfer or,
  * on read, a checksum that does not match: the bytes are not used). */
-int swap_write(struct vm_system *sys, uint64_t slot, pfn_t pfn);
-int swap_read(struct vm_system *sys, uint64_t slot, pfn_t pfn);
+int swap_write(struct vmsim_system *sys, uint64_t slot, pfn_t pfn);
+int swap_read(struct vmsim_system *sys, uint64_t slot, pfn_t pfn);
 
 /* ---- reclaim.c ---------------------------------------------------------- */
 
 /* Set up the replacement policy and watermarks. 0 or VMSIM_EINVAL. */
-int reclaim_init(struct vm_system *sys);
-void reclaim_release(struct vm_system *sys);
+int reclaim_init(struct vmsim_system *sys);
+void reclaim_release(struct vmsim_system *sys);
 
 /* A zeroed frame for user data (flags: FRAME_ANON ...), reclaiming first if
  * free memory is low, as Linux's page allocator does. VMSIM_ENOMEM if even
  * reclaim cannot free one (the caller may OOM-kill and retry). */
-int alloc_user_frame(struct vm_system *sys, uint32_t flags, pfn_t *pfn /* out */);
+int alloc_user_frame(struct vmsim_system *sys, uint32_t flags, pfn_t *pfn /* out */);
 
 /* Make sure about @n frames are free for page tables (which the MMU layer
  * allocates without reclaim), reclaiming if memory is short: Linux's page
  * tables are GFP_KERNEL allocations that reclaim. Call it before anything
  * that may allocate tables, not while walking tables reclaim may change. */
-void kernel_reserve(struct vm_system *sys, uint64_t n);
+void kernel_reserve(struct vmsim_system *sys, uint64_t n);
 
 /* Frame @pfn became / stops being a page the policy may evict. */
-void lru_add(struct vm_system *sys, pfn_t pfn);
-void lru_del(struct vm_system *sys, pfn_t pfn);
+void lru_add(struct vmsim_system *sys, pfn_t pfn);
+void lru_del(struct vmsim_system *sys, pfn_t pfn);
 
 /* Take @pfn out of the swap cache, dropping the cache's references to the
  * page and to its slot. */
-void swapcache_del(struct vm_system *sys, pfn_t pfn);
+void swapcache_del(struct vmsim_system *sys, pfn_t pfn);
 
 /* If the page cached for @slot is used by nothing but the cache (no PTE,
  * no swap entry), free both. */
-void swapcache_trim(struct vm_system *sys, uint64_t slot);
+void swapcache_trim(struct vmsim_system *sys, uint64_t slot);
 
 /* Drop one reference to user frame @pfn; the last frees it (and its swap
  * cache slot). */
-void put_user_frame(struct vm_system *sys, pfn_t pfn);
+void put_user_frame(struct vmsim_system *sys, pfn_t pfn);
 
 /* Evict pages until @want frames are free or nothing more can go; returns
  * the frames freed. */
-uint64_t reclaim_pages(struct vm_system *sys, uint64_t want);
+uint64_t reclaim_pages(struct vmsim_system *sys, uint64_t want);
 
-typedef void (*rmap_fn)(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg);
+typedef void (*rmap_fn)(struct vmsim_system *sys, struct process *p, vaddr_t va, pte_t *e,
+			void *arg);
 
 /* Call @fn for every PTE (or huge leaf) that maps frame @pfn: anonymous
  * pages through their fork family, page-cache pages through every area
  * that maps their file at their offset. */
-void rmap_walk(struct vm_system *sys, pfn_t pfn, rmap_fn fn, void *arg);
+void rmap_walk(struct vmsim_system *sys, pfn_t pfn, rmap_fn fn, void *arg);
 
 /* Unmap page-cache page @pfn (offset @pgoff of @f) from every process. */
-void file_unmap_page(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn);
+void file_unmap_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn);
 
 /* Kill the process the OOM killer picks (largest RSS + swap + page tables);
  * false if there is none. @trigger is the process whose allocation failed. */
-bool oom_kill(struct vm_system *sys, struct process *trigger);
+bool oom_kill(struct vmsim_system *sys, struct process *trigger);
 
 /* ---- huge.c ------------------------------------------------------------- */
 
 /* Set up the huge zero page marker, the touch bitmap and the hugetlb pools.
  * 0, VMSIM_ENOMEM (the pools do not fit), VMSIM_ENOHOSTMEM. */
-int huge_init(struct vm_system *sys);
-void huge_release(struct vm_system *sys);
+int huge_init(struct vmsim_system *sys);
+void huge_release(struct vmsim_system *sys);
 
 /* A fault at @va in @vma with no page table under its 2 MiB: map a huge
  * page if the area allows one (THP or hugetlb). Returns 0 (mapped: counted
  * by the caller as a minor fault), 1 (not eligible or no 2 MiB block: the
  * caller maps 4 KiB), 3 (hugetlb pool empty: SIGBUS), or an error. */
-int do_huge_fault(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va,
+int do_huge_fault(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
 		  bool write);
 
 /* A write to a read-only huge leaf *@pd at @va: reuse, copy (hugetlb),
  * replace the huge zero page by a huge page, or split so that the 4 KiB
  * path takes over (returns 1 then). 0, 1, 3 (SIGBUS), or an error. */
-int do_huge_wp(struct vm_system *sys, struct process *p, struct vma *vma, vaddr_t va, pte_t *pd);
+int do_huge_wp(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va, pte_t *pd);
 
 /* Make sure no huge leaf of @p straddles @addr (a range boundary): split a
  * transparent huge page (every mapping of it), or the huge zero page's
  * mapping. 0, VMSIM_EINVAL (a hugetlb page: cannot split), VMSIM_ENOMEM. */
-int split_huge_at(struct vm_system *sys, struct process *p, vaddr_t addr);
+int split_huge_at(struct vmsim_system *sys, struct process *p, vaddr_t addr);
 
 /* Split transparent huge page @head into 512 pages, in every mapping. */
-int split_huge_page(struct vm_system *sys, pfn_t head);
+int split_huge_page(struct vmsim_system *sys, pfn_t head);
 
 /* Drop @p's huge leaf *@pd mapping [@va, @va + its size). */
-void zap_huge(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *pd,
+void zap_huge(struct vmsim_system *sys, struct process *p, vaddr_t va, pte_t *pd,
 	      enum vmsim_page_size ps, struct flush_batch *b);
 
 /* Note that @pa, inside a transparent huge page, was accessed. */
-static inline void thp_touch(struct vm_system *sys, paddr_t pa)
+static inline void thp_touch(struct vmsim_system *sys, paddr_t pa)
 {
 	uint64_t i = pa >> 21, bit = (pa >> VMSIM_PAGE_SHIFT) & 511;
 	sys->thp_touched[i][bit >> 6] |= 1ULL << (bit & 63);
 }
 
 /* Is frame @pfn (a leaf's) the zero page or part of the huge zero page? */
-static inline bool is_zero_pfn(const struct vm_system *sys, pfn_t pfn)
+static inline bool is_zero_pfn(const struct vmsim_system *sys, pfn_t pfn)
 {
 	return pfn == sys->zero_pfn ||
 	       (sys->huge_zero_pfn != PFN_NONE && pfn >= sys->huge_zero_pfn &&
@@ -482,14 +483,14 @@ static inline bool is_zero_pfn(const struct vm_system *sys, pfn_t pfn)
 
 /* ---- wss.c -------------------------------------------------------------- */
 
-/* Sample every process's working set (see wss.c); vm_access calls it every
+/* Sample every process's working set (see wss.c); vmsim_access calls it every
  * wss_window accesses. */
-void wss_sample(struct vm_system *sys);
+void wss_sample(struct vmsim_system *sys);
 
 /* ---- check.c ------------------------------------------------------------ */
 
-/* Run vm_check if the configuration asks for it after every event; a
+/* Run vmsim_check if the configuration asks for it after every event; a
  * failure is a simulator bug. */
-void check_if_debug(struct vm_system *sys);
+void check_if_debug(struct vmsim_system *sys);
 
 #endif

@@ -21,7 +21,7 @@ static inline uint64_t page_round_up(uint64_t x)
 /* Drop one leaf entry of @p at @va: the mapper's references go (a swap
  * entry's slot reference too), the frame is freed when nobody holds it any
  * more. A dirty PTE leaves its dirt on the page, as Linux's zap does. */
-static void zap_pte(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *slot,
+static void zap_pte(struct vmsim_system *sys, struct process *p, vaddr_t va, pte_t *slot,
 		    struct flush_batch *b)
 {
 	pte_t e = *slot;
@@ -60,7 +60,7 @@ static void zap_pte(struct vm_system *sys, struct process *p, vaddr_t va, pte_t 
 }
 
 struct zap_ctx {
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	struct process *p;
 	struct flush_batch *b;
 	vaddr_t start, end;
@@ -82,7 +82,7 @@ static int zap_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
 
 /* Drop every leaf of [@start, @end); the caller has split huge pages
  * straddling its ends (split_huge_at). */
-void zap_range(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end,
+void zap_range(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end,
 	       struct flush_batch *b)
 {
 	struct zap_ctx z = {sys, p, b, start, end};
@@ -102,7 +102,7 @@ static int split_all(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg
 
 /* Split every huge page in [@start, @end) into 4 KiB pages (hugetlb pages
  * cannot be: VMSIM_ENOTSUP). */
-static int split_huge_range(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+static int split_huge_range(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
 {
 	int rc = 0;
 	void *a[3] = {sys, p, &rc};
@@ -128,13 +128,13 @@ static bool hugetlb_misaligned(struct process *p, vaddr_t start, vaddr_t end)
 }
 
 /* Split the huge pages straddling @start and @end. */
-static int split_range_ends(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+static int split_range_ends(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
 {
 	int rc = split_huge_at(sys, p, start);
 	return rc ? rc : split_huge_at(sys, p, end);
 }
 
-int do_munmap(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+int do_munmap(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
 {
 	struct flush_batch b;
 	int rc;
@@ -182,16 +182,16 @@ static vaddr_t find_gap(struct process *p, uint64_t len)
 
 /* Fault in every page of [@start, @end) as MAP_POPULATE does: writes for
  * private writable areas, reads otherwise. Faults count as minor faults. */
-static int populate(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+static int populate(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
 {
 	struct vma *vma = vma_find(&p->vmas, start);
-	if (!vma || vma->prot == VM_PROT_NONE)
+	if (!vma || vma->prot == VMSIM_PROT_NONE)
 		return 0;
 	unsigned acc = VMSIM_ACC_USER;
-	if ((vma->prot & VM_PROT_WRITE) && !(vma->flags & VM_MAP_SHARED))
+	if ((vma->prot & VMSIM_PROT_WRITE) && !(vma->flags & VMSIM_MAP_SHARED))
 		acc |= VMSIM_ACC_WRITE;
 	for (vaddr_t va = start; va < end; va += VMSIM_PAGE_SIZE) {
-		enum vm_segv_reason reason;
+		enum vmsim_segv_reason reason;
 		unsigned level;
 		pte_t *e = pt_lookup(&p->pt, va, &level);
 		if (e && pte_present(*e) && (!(acc & VMSIM_ACC_WRITE) || (*e & PTE_RW)))
@@ -203,27 +203,29 @@ static int populate(struct vm_system *sys, struct process *p, vaddr_t start, vad
 	return 0;
 }
 
-int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot, int flags, int fd,
-	    uint64_t offset, vaddr_t *out)
+int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int prot, int flags,
+	       int fd, uint64_t offset, vaddr_t *out)
 {
 	struct process *p = proc_get(sys, pid);
-	const int known = VM_MAP_SHARED | VM_MAP_PRIVATE | VM_MAP_FIXED | VM_MAP_ANONYMOUS |
-			  VM_MAP_NORESERVE | VM_MAP_POPULATE | VM_MAP_FIXED_NOREPLACE |
-			  VM_MAP_HUGETLB | (int)(63U << 26);
+	const int known = VMSIM_MAP_SHARED | VMSIM_MAP_PRIVATE | VMSIM_MAP_FIXED |
+			  VMSIM_MAP_ANONYMOUS | VMSIM_MAP_NORESERVE | VMSIM_MAP_POPULATE |
+			  VMSIM_MAP_FIXED_NOREPLACE | VMSIM_MAP_HUGETLB | (int)(63U << 26);
 	int rc;
 
 	if (!p)
 		return VMSIM_ESRCH;
-	int type = flags & (VM_MAP_SHARED | VM_MAP_PRIVATE);
-	if (len == 0 || (flags & ~known) || (type != VM_MAP_SHARED && type != VM_MAP_PRIVATE) ||
-	    (prot & ~(VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC)) || (offset & PAGE_MASK_LOW))
+	int type = flags & (VMSIM_MAP_SHARED | VMSIM_MAP_PRIVATE);
+	if (len == 0 || (flags & ~known) ||
+	    (type != VMSIM_MAP_SHARED && type != VMSIM_MAP_PRIVATE) ||
+	    (prot & ~(VMSIM_PROT_READ | VMSIM_PROT_WRITE | VMSIM_PROT_EXEC)) ||
+	    (offset & PAGE_MASK_LOW))
 		return VMSIM_EINVAL;
 	struct vfile *file = NULL;
-	if (!(flags & VM_MAP_ANONYMOUS)) {
+	if (!(flags & VMSIM_MAP_ANONYMOUS)) {
 		file = vfile_of_fd(sys, fd);
 		if (!file)
 			return VMSIM_EBADF;
-		if (type == VM_MAP_SHARED && (prot & VM_PROT_WRITE) && !file->writable)
+		if (type == VMSIM_MAP_SHARED && (prot & VMSIM_PROT_WRITE) && !file->writable)
 			return VMSIM_EACCES;
 	}
 	if (len > USER_TOP)
@@ -231,7 +233,7 @@ int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot
 	/* hugetlb: the page size from bits 26..31 (0: 2 MiB), anonymous only */
 	uint64_t align = VMSIM_PAGE_SIZE;
 	int hugetlb = 0;
-	if (flags & VM_MAP_HUGETLB) {
+	if (flags & VMSIM_MAP_HUGETLB) {
 		unsigned shift = ((unsigned)flags >> 26) & 63;
 		if (file || (shift && shift != 21 && shift != 30))
 			return VMSIM_EINVAL;
@@ -241,7 +243,7 @@ int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot
 		return VMSIM_EINVAL;
 	}
 	len = (len + align - 1) & ~(align - 1);
-	bool fixed = flags & (VM_MAP_FIXED | VM_MAP_FIXED_NOREPLACE);
+	bool fixed = flags & (VMSIM_MAP_FIXED | VMSIM_MAP_FIXED_NOREPLACE);
 	if (fixed && (addr & (align - 1)))
 		return VMSIM_EINVAL;
 
@@ -251,7 +253,7 @@ int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot
 			return VMSIM_ENOMEM;
 		start = addr;
 		if (!vma_range_free(&p->vmas, start, start + len)) {
-			if (flags & VM_MAP_FIXED_NOREPLACE)
+			if (flags & VMSIM_MAP_FIXED_NOREPLACE)
 				return VMSIM_EEXIST;
 			if ((rc = do_munmap(sys, p, start, start + len)))
 				return rc;
@@ -272,8 +274,9 @@ int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot
 	    .start = start,
 	    .end = start + len,
 	    .prot = prot,
-	    .flags = flags & (VM_MAP_SHARED | VM_MAP_PRIVATE | VM_MAP_ANONYMOUS | VM_MAP_NORESERVE),
-	    .advice = VM_MADV_NORMAL,
+	    .flags = flags & (VMSIM_MAP_SHARED | VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS |
+			      VMSIM_MAP_NORESERVE),
+	    .advice = VMSIM_MADV_NORMAL,
 	    .name = "",
 	};
 	v.hugetlb = hugetlb; /* hugetlb memory is its own: no page-cache object */
@@ -281,7 +284,7 @@ int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot
 		v.file = file;
 		v.pgoff = offset >> VMSIM_PAGE_SHIFT;
 		vfile_get(file);
-	} else if (type == VM_MAP_SHARED && !hugetlb) {
+	} else if (type == VMSIM_MAP_SHARED && !hugetlb) {
 		v.file = vfile_new_shmem(sys, len >> VMSIM_PAGE_SHIFT);
 		if (!v.file)
 			return VMSIM_ENOHOSTMEM;
@@ -293,14 +296,14 @@ int vm_mmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot
 	}
 	vma_merge_around(sys, &p->vmas, vma_index_after(&p->vmas, start));
 	/* Linux's mmap does not fail when the pages cannot all be populated */
-	if (flags & VM_MAP_POPULATE)
+	if (flags & VMSIM_MAP_POPULATE)
 		populate(sys, p, start, start + len);
 	*out = start;
 	check_if_debug(sys);
 	return 0;
 }
 
-int vm_munmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len)
+int vmsim_munmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len)
 {
 	struct process *p = proc_get(sys, pid);
 	if (!p)
@@ -317,7 +320,7 @@ int vm_munmap(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len)
 
 /* Merge back the areas of [@start, @end) and its neighbours that became
  * equal, from the end so that indices stay valid. */
-static void merge_range(struct vm_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+static void merge_range(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
 {
 	size_t first = vma_index_after(&p->vmas, start);
 	size_t last = vma_index_after(&p->vmas, end - 1);
@@ -340,7 +343,7 @@ static bool range_mapped(struct process *p, vaddr_t start, vaddr_t end)
 }
 
 struct protect_ctx {
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	struct process *p;
 	struct flush_batch *b;
 	const struct vma *vma;
@@ -362,15 +365,15 @@ static int protect_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *a
 	pfn_t pfn = pte_pfn(e, huge);
 	pte_t keep = e & (PTE_PFN_MASK | PTE_A | PTE_D | (huge ? PTE_PS : 0));
 	pte_t ne;
-	if (c->vma->prot == VM_PROT_NONE) {
+	if (c->vma->prot == VMSIM_PROT_NONE) {
 		ne = keep | PTE_PROTNONE;
 	} else {
 		/* writable at once only where no write fault is needed: shared
 		 * memory, or a private page this process alone maps (Linux's
 		 * can_change_pte_writable) */
 		bool w = false;
-		if (c->vma->prot & VM_PROT_WRITE) {
-			if (c->vma->file && (c->vma->flags & VM_MAP_SHARED))
+		if (c->vma->prot & VMSIM_PROT_WRITE) {
+			if (c->vma->file && (c->vma->flags & VMSIM_MAP_SHARED))
 				/* shared memory at once; a shared file page only if
 				 * already dirty (write-notify) */
 				w = c->vma->file->kind == VF_SHMEM || (e & PTE_D);
@@ -390,14 +393,15 @@ static int protect_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *a
 	return 0;
 }
 
-int vm_mprotect(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int prot)
+int vmsim_mprotect(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int prot)
 {
 	struct process *p = proc_get(sys, pid);
 	struct flush_batch b;
 	int rc;
 	if (!p)
 		return VMSIM_ESRCH;
-	if ((addr & PAGE_MASK_LOW) || (prot & ~(VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC)))
+	if ((addr & PAGE_MASK_LOW) ||
+	    (prot & ~(VMSIM_PROT_READ | VMSIM_PROT_WRITE | VMSIM_PROT_EXEC)))
 		return VMSIM_EINVAL;
 	if (len == 0)
 		return 0;
@@ -410,7 +414,7 @@ int vm_mprotect(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int 
 		return VMSIM_EINVAL;
 	if ((rc = split_range_ends(sys, p, addr, end)))
 		return rc;
-	if (prot == VM_PROT_NONE && (rc = split_huge_range(sys, p, addr, end)))
+	if (prot == VMSIM_PROT_NONE && (rc = split_huge_range(sys, p, addr, end)))
 		return rc; /* PROT_NONE entries are kept per 4 KiB page */
 	if ((rc = vma_split_at(&p->vmas, addr)) || (rc = vma_split_at(&p->vmas, end)))
 		return rc;
@@ -428,7 +432,7 @@ int vm_mprotect(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int 
 	return 0;
 }
 
-int vm_brk(struct vm_system *sys, int pid, vaddr_t addr, vaddr_t *out)
+int vmsim_brk(struct vmsim_system *sys, int pid, vaddr_t addr, vaddr_t *out)
 {
 	struct process *p = proc_get(sys, pid);
 	if (!p)
@@ -446,17 +450,17 @@ int vm_brk(struct vm_system *sys, int pid, vaddr_t addr, vaddr_t *out)
 			return 0; /* would collide: the break stays */
 		struct vma *heap = oldend > p->brk_start ? vma_find(&p->vmas, oldend - 1) : NULL;
 		if (heap && heap->end == oldend && !heap->file &&
-		    heap->prot == (VM_PROT_READ | VM_PROT_WRITE) &&
-		    heap->flags == (VM_MAP_PRIVATE | VM_MAP_ANONYMOUS) &&
-		    heap->advice == VM_MADV_NORMAL && !strcmp(heap->name, "[heap]")) {
+		    heap->prot == (VMSIM_PROT_READ | VMSIM_PROT_WRITE) &&
+		    heap->flags == (VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS) &&
+		    heap->advice == VMSIM_MADV_NORMAL && !strcmp(heap->name, "[heap]")) {
 			heap->end = newend;
 		} else {
 			struct vma v = {
 			    .start = oldend,
 			    .end = newend,
-			    .prot = VM_PROT_READ | VM_PROT_WRITE,
-			    .flags = VM_MAP_PRIVATE | VM_MAP_ANONYMOUS,
-			    .advice = VM_MADV_NORMAL,
+			    .prot = VMSIM_PROT_READ | VMSIM_PROT_WRITE,
+			    .flags = VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS,
+			    .advice = VMSIM_MADV_NORMAL,
 			    .name = "[heap]",
 			};
 			int rc = vma_insert(&p->vmas, &v);
@@ -470,16 +474,16 @@ int vm_brk(struct vm_system *sys, int pid, vaddr_t addr, vaddr_t *out)
 	return 0;
 }
 
-int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int advice)
+int vmsim_madvise(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int advice)
 {
 	struct process *p = proc_get(sys, pid);
 	struct flush_batch b;
 	int rc;
 	if (!p)
 		return VMSIM_ESRCH;
-	if ((addr & PAGE_MASK_LOW) || advice < VM_MADV_NORMAL ||
-	    (advice > VM_MADV_DONTNEED && advice != VM_MADV_HUGEPAGE &&
-	     advice != VM_MADV_NOHUGEPAGE))
+	if ((addr & PAGE_MASK_LOW) || advice < VMSIM_MADV_NORMAL ||
+	    (advice > VMSIM_MADV_DONTNEED && advice != VMSIM_MADV_HUGEPAGE &&
+	     advice != VMSIM_MADV_NOHUGEPAGE))
 		return VMSIM_EINVAL;
 	if (len == 0)
 		return 0;
@@ -487,7 +491,7 @@ int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int a
 		return VMSIM_EINVAL;
 	vaddr_t end = addr + page_round_up(len);
 	bool holes = !range_mapped(p, addr, end);
-	if (advice == VM_MADV_DONTNEED) {
+	if (advice == VMSIM_MADV_DONTNEED) {
 		if ((rc = split_range_ends(sys, p, addr, end)))
 			return rc;
 		flush_init(&b, p);
@@ -499,7 +503,7 @@ int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int a
 			zap_range(sys, p, s, e, &b);
 		}
 		flush_finish(sys, &b);
-	} else if (advice != VM_MADV_WILLNEED) {
+	} else if (advice != VMSIM_MADV_WILLNEED) {
 		/* the advice is a property of the area: split it off, and the
 		 * huge pages straddling its ends first */
 		if ((rc = split_range_ends(sys, p, addr, end)) ||
@@ -507,9 +511,9 @@ int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int a
 			return rc;
 		for (size_t i = vma_index_after(&p->vmas, addr);
 		     i < p->vmas.n && p->vmas.v[i].start < end; i++) {
-			if (advice == VM_MADV_HUGEPAGE)
+			if (advice == VMSIM_MADV_HUGEPAGE)
 				p->vmas.v[i].thp = 1;
-			else if (advice == VM_MADV_NOHUGEPAGE)
+			else if (advice == VMSIM_MADV_NOHUGEPAGE)
 				p->vmas.v[i].thp = -1;
 			else
 				p->vmas.v[i].advice = advice;
@@ -523,7 +527,8 @@ int vm_madvise(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int a
 /* Clean one mapping of a file page: its dirt moves to the page, and write
  * access goes, so the next write faults to dirty it again (Linux's
  * page_mkclean). */
-static void mkclean_one(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg)
+static void mkclean_one(struct vmsim_system *sys, struct process *p, vaddr_t va, pte_t *e,
+			void *arg)
 {
 	struct frame *f = arg;
 	struct flush_batch b;
@@ -542,7 +547,7 @@ static void mkclean_one(struct vm_system *sys, struct process *p, vaddr_t va, pt
 
 /* Write back every dirty cached page of @f in [@first, @last), whoever
  * dirtied it (Linux's msync is an fsync of the file range). */
-static int sync_file_range(struct vm_system *sys, struct vfile *f, uint64_t first, uint64_t last)
+static int sync_file_range(struct vmsim_system *sys, struct vfile *f, uint64_t first, uint64_t last)
 {
 	int rc = 0;
 	uint64_t end = vfile_pages(f) < last ? vfile_pages(f) : last;
@@ -564,14 +569,15 @@ static int sync_file_range(struct vm_system *sys, struct vfile *f, uint64_t firs
 	return rc;
 }
 
-int vm_msync(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int flags)
+int vmsim_msync(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int flags)
 {
 	struct process *p = proc_get(sys, pid);
 	int rc = 0;
 	if (!p)
 		return VMSIM_ESRCH;
-	if ((addr & PAGE_MASK_LOW) || (flags & ~(VM_MS_ASYNC | VM_MS_SYNC | VM_MS_INVALIDATE)) ||
-	    ((flags & VM_MS_ASYNC) && (flags & VM_MS_SYNC)))
+	if ((addr & PAGE_MASK_LOW) ||
+	    (flags & ~(VMSIM_MS_ASYNC | VMSIM_MS_SYNC | VMSIM_MS_INVALIDATE)) ||
+	    ((flags & VMSIM_MS_ASYNC) && (flags & VMSIM_MS_SYNC)))
 		return VMSIM_EINVAL;
 	if (len == 0)
 		return 0;
@@ -582,7 +588,7 @@ int vm_msync(struct vm_system *sys, int pid, vaddr_t addr, uint64_t len, int fla
 	for (size_t i = vma_index_after(&p->vmas, addr); i < p->vmas.n && p->vmas.v[i].start < end;
 	     i++) {
 		const struct vma *v = &p->vmas.v[i];
-		if (!v->file || !(v->flags & VM_MAP_SHARED) || v->file->kind == VF_SHMEM)
+		if (!v->file || !(v->flags & VMSIM_MAP_SHARED) || v->file->kind == VF_SHMEM)
 			continue;
 		vaddr_t lo = v->start > addr ? v->start : addr;
 		vaddr_t hi = v->end < end ? v->end : end;

@@ -69,7 +69,7 @@ static bool reclaimable(const struct vfile *f)
 }
 
 /* Fill frame @pfn with page @pgoff of @f. */
-static int read_page(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn)
+static int read_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn)
 {
 	if (f->kind == VF_SHMEM)
 		return 0; /* zeroed by the allocator */
@@ -91,7 +91,7 @@ static int read_page(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn
 }
 
 /* Put a new page at @pgoff (not cached yet), read if @read. */
-static int add_page(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn_t *out)
+static int add_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, pfn_t *out)
 {
 	pfn_t *slot = slot_of(f, pgoff);
 	pfn_t pfn;
@@ -118,7 +118,8 @@ static int add_page(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn_
 	return 0;
 }
 
-int pcache_get_page(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn_t *pfn, bool *major)
+int pcache_get_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, pfn_t *pfn,
+		    bool *major)
 {
 	*major = false;
 	*pfn = pcache_lookup(f, pgoff);
@@ -130,7 +131,7 @@ int pcache_get_page(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn_
 	return rc;
 }
 
-uint64_t pcache_readahead(struct vm_system *sys, struct vfile *f, uint64_t start, uint64_t n)
+uint64_t pcache_readahead(struct vmsim_system *sys, struct vfile *f, uint64_t start, uint64_t n)
 {
 	uint64_t done = 0, end = vfile_pages(f);
 	pfn_t pfn;
@@ -148,7 +149,7 @@ uint64_t pcache_readahead(struct vm_system *sys, struct vfile *f, uint64_t start
 	return done;
 }
 
-int pcache_writeback(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn)
+int pcache_writeback(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn)
 {
 	struct frame *fr = phys_frame(&sys->pm, pfn);
 	if (!(fr->flags & FRAME_DIRTY) || f->kind == VF_SHMEM)
@@ -180,7 +181,7 @@ int pcache_writeback(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn
 	return 0;
 }
 
-int pcache_evict(struct vm_system *sys, struct vfile *f, uint64_t pgoff)
+int pcache_evict(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff)
 {
 	pfn_t pfn = pcache_lookup(f, pgoff);
 	VMSIM_BUG_ON(pfn == PFN_NONE);
@@ -197,7 +198,7 @@ int pcache_evict(struct vm_system *sys, struct vfile *f, uint64_t pgoff)
 
 /* ---- files --------------------------------------------------------------- */
 
-static struct vfile *vfile_alloc(struct vm_system *sys, enum vfile_kind kind, uint64_t size)
+static struct vfile *vfile_alloc(struct vmsim_system *sys, enum vfile_kind kind, uint64_t size)
 {
 	struct vfile *f = calloc(1, sizeof(*f));
 	if (!f)
@@ -214,7 +215,7 @@ static struct vfile *vfile_alloc(struct vm_system *sys, enum vfile_kind kind, ui
 	return f;
 }
 
-struct vfile *vfile_new_shmem(struct vm_system *sys, uint64_t npages)
+struct vfile *vfile_new_shmem(struct vmsim_system *sys, uint64_t npages)
 {
 	return vfile_alloc(sys, VF_SHMEM, npages << VMSIM_PAGE_SHIFT);
 }
@@ -226,7 +227,7 @@ void vfile_get(struct vfile *f)
 
 static void drop_page(uint64_t pgoff, pfn_t pfn, void *arg)
 {
-	struct vm_system *sys = ((void **)arg)[0];
+	struct vmsim_system *sys = ((void **)arg)[0];
 	struct vfile *f = ((void **)arg)[1];
 	if (pcache_evict(sys, f, pgoff) != 0) {
 		/* the last reference is gone and the file refused the page:
@@ -237,7 +238,7 @@ static void drop_page(uint64_t pgoff, pfn_t pfn, void *arg)
 	}
 }
 
-void vfile_put(struct vm_system *sys, struct vfile *f)
+void vfile_put(struct vmsim_system *sys, struct vfile *f)
 {
 	VMSIM_BUG_ON(f->refs == 0);
 	if (--f->refs)
@@ -257,7 +258,7 @@ void vfile_put(struct vm_system *sys, struct vfile *f)
 	free(f);
 }
 
-static int install(struct vm_system *sys, struct vfile *f, int *fd)
+static int install(struct vmsim_system *sys, struct vfile *f, int *fd)
 {
 	int id = 0;
 	while (id < sys->nfiles && sys->files[id])
@@ -276,12 +277,12 @@ static int install(struct vm_system *sys, struct vfile *f, int *fd)
 	return 0;
 }
 
-struct vfile *vfile_of_fd(struct vm_system *sys, int fd)
+struct vfile *vfile_of_fd(struct vmsim_system *sys, int fd)
 {
 	return fd >= 0 && fd < sys->nfiles ? sys->files[fd] : NULL;
 }
 
-int vm_file_open(struct vm_system *sys, const char *path, bool writable, int *fd)
+int vmsim_file_open(struct vmsim_system *sys, const char *path, bool writable, int *fd)
 {
 	struct stat st;
 	int hfd = open(path, writable ? O_RDWR : O_RDONLY);
@@ -328,7 +329,7 @@ int vm_file_open(struct vm_system *sys, const char *path, bool writable, int *fd
 	return rc;
 }
 
-int vm_file_create_virtual(struct vm_system *sys, uint64_t size, int *fd)
+int vmsim_file_create_virtual(struct vmsim_system *sys, uint64_t size, int *fd)
 {
 	struct vfile *f = vfile_alloc(sys, VF_VIRTUAL, size);
 	if (!f)
@@ -340,7 +341,7 @@ int vm_file_create_virtual(struct vm_system *sys, uint64_t size, int *fd)
 	return rc;
 }
 
-int vm_file_close(struct vm_system *sys, int fd)
+int vmsim_file_close(struct vmsim_system *sys, int fd)
 {
 	struct vfile *f = vfile_of_fd(sys, fd);
 	if (!f)
@@ -354,7 +355,7 @@ int vm_file_close(struct vm_system *sys, int fd)
 	return rc;
 }
 
-int vm_file_stats(struct vm_system *sys, int fd, struct vm_file_stats *out)
+int vmsim_file_stats(struct vmsim_system *sys, int fd, struct vmsim_file_stats *out)
 {
 	struct vfile *f = vfile_of_fd(sys, fd);
 	if (!f)
@@ -373,7 +374,7 @@ int vm_file_stats(struct vm_system *sys, int fd, struct vm_file_stats *out)
 }
 
 struct trunc_ctx {
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	struct vfile *f;
 	uint64_t from; /* first page offset that goes */
 };
@@ -388,7 +389,7 @@ static void trunc_page(uint64_t pgoff, pfn_t pfn, void *arg)
 	pcache_evict(c->sys, c->f, pgoff);
 }
 
-int vm_file_truncate(struct vm_system *sys, int fd, uint64_t size)
+int vmsim_file_truncate(struct vmsim_system *sys, int fd, uint64_t size)
 {
 	struct vfile *f = vfile_of_fd(sys, fd);
 	if (!f)

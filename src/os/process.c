@@ -12,7 +12,7 @@
 #include "base/base.h"
 #include "os/kernel.h"
 
-int proc_new(struct vm_system *sys, struct process **out)
+int proc_new(struct vmsim_system *sys, struct process **out)
 {
 	int pid = sys->next_pid;
 	if (pid >= PID_MAX)
@@ -43,7 +43,7 @@ int proc_new(struct vm_system *sys, struct process **out)
 	}
 	p->pid = pid;
 	p->alive = true;
-	p->brk_start = p->brk = 0x0000000001000000ULL; /* until vm_exec_layout sets it */
+	p->brk_start = p->brk = 0x0000000001000000ULL; /* until vmsim_exec_layout sets it */
 	p->pcid = sys->cfg.mmu.pcid ? (pcid_t)(1 + (pid - 1) % VMSIM_PCID_MAX) : 0;
 	if (sys->cfg.mmu.pcid)
 		mmu_flush_pcid(&sys->mmu, p->pcid);
@@ -54,7 +54,7 @@ int proc_new(struct vm_system *sys, struct process **out)
 	return 0;
 }
 
-void proc_switch(struct vm_system *sys, struct process *p)
+void proc_switch(struct vmsim_system *sys, struct process *p)
 {
 	if (sys->current == p)
 		return;
@@ -63,7 +63,7 @@ void proc_switch(struct vm_system *sys, struct process *p)
 	mmu_set_cr3(&sys->mmu, p->pt.root, p->pcid, sys->cfg.mmu.pcid);
 }
 
-void proc_teardown(struct vm_system *sys, struct process *p)
+void proc_teardown(struct vmsim_system *sys, struct process *p)
 {
 	struct flush_batch b;
 	flush_init(&b, p);
@@ -96,7 +96,7 @@ void flush_init(struct flush_batch *b, struct process *p)
 	b->n = 0;
 }
 
-void flush_add(struct vm_system *sys, struct flush_batch *b, vaddr_t va)
+void flush_add(struct vmsim_system *sys, struct flush_batch *b, vaddr_t va)
 {
 	(void)sys;
 	if (b->n < FLUSH_CEILING)
@@ -106,12 +106,12 @@ void flush_add(struct vm_system *sys, struct flush_batch *b, vaddr_t va)
 
 /* Does @p possibly have entries in the TLB? Without PCIDs only the running
  * process does (a switch flushes the others'). */
-static bool may_be_cached(const struct vm_system *sys, const struct process *p)
+static bool may_be_cached(const struct vmsim_system *sys, const struct process *p)
 {
 	return sys->current == p || sys->cfg.mmu.pcid;
 }
 
-void flush_finish(struct vm_system *sys, struct flush_batch *b)
+void flush_finish(struct vmsim_system *sys, struct flush_batch *b)
 {
 	struct process *p = b->p;
 	if (b->n == 0 || !may_be_cached(sys, p)) {
@@ -134,7 +134,7 @@ void flush_finish(struct vm_system *sys, struct flush_batch *b)
 	b->n = 0;
 }
 
-int vm_process_create(struct vm_system *sys, int *pid)
+int vmsim_process_create(struct vmsim_system *sys, int *pid)
 {
 	struct process *p;
 	kernel_reserve(sys, 1);
@@ -146,7 +146,8 @@ int vm_process_create(struct vm_system *sys, int *pid)
 	return 0;
 }
 
-int vm_exec_layout(struct vm_system *sys, int pid, uint64_t text, uint64_t data, uint64_t stack)
+int vmsim_exec_layout(struct vmsim_system *sys, int pid, uint64_t text, uint64_t data,
+		      uint64_t stack)
 {
 	struct process *p = proc_get(sys, pid);
 	vaddr_t at;
@@ -159,20 +160,20 @@ int vm_exec_layout(struct vm_system *sys, int pid, uint64_t text, uint64_t data,
 	stack = (stack + pg - 1) & ~(pg - 1);
 	if (!text || !stack || text + data > (1ULL << 40) || stack > (1ULL << 36))
 		return VMSIM_EINVAL;
-	const int anon = VM_MAP_PRIVATE | VM_MAP_ANONYMOUS | VM_MAP_FIXED_NOREPLACE;
-	if ((rc = vm_mmap(sys, pid, TEXT_START, text, VM_PROT_READ | VM_PROT_EXEC, anon, -1, 0,
-			  &at)))
+	const int anon = VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS | VMSIM_MAP_FIXED_NOREPLACE;
+	if ((rc = vmsim_mmap(sys, pid, TEXT_START, text, VMSIM_PROT_READ | VMSIM_PROT_EXEC, anon,
+			     -1, 0, &at)))
 		return rc;
 	vma_find(&p->vmas, at)->name = "[text]";
 	if (data) {
-		rc = vm_mmap(sys, pid, TEXT_START + text, data, VM_PROT_READ | VM_PROT_WRITE, anon,
-			     -1, 0, &at);
+		rc = vmsim_mmap(sys, pid, TEXT_START + text, data,
+				VMSIM_PROT_READ | VMSIM_PROT_WRITE, anon, -1, 0, &at);
 		if (rc)
 			return rc;
 		vma_find(&p->vmas, at)->name = "[data]";
 	}
-	rc = vm_mmap(sys, pid, USER_TOP - stack, stack, VM_PROT_READ | VM_PROT_WRITE, anon, -1, 0,
-		     &at);
+	rc = vmsim_mmap(sys, pid, USER_TOP - stack, stack, VMSIM_PROT_READ | VMSIM_PROT_WRITE, anon,
+			-1, 0, &at);
 	if (rc)
 		return rc;
 	vma_find(&p->vmas, at)->name = "[stack]";
@@ -182,7 +183,7 @@ int vm_exec_layout(struct vm_system *sys, int pid, uint64_t text, uint64_t data,
 	return 0;
 }
 
-int vm_exit(struct vm_system *sys, int pid)
+int vmsim_exit(struct vmsim_system *sys, int pid)
 {
 	struct process *p = proc_get(sys, pid);
 	if (!p)
@@ -192,7 +193,7 @@ int vm_exit(struct vm_system *sys, int pid)
 	return 0;
 }
 
-int vm_switch(struct vm_system *sys, int pid)
+int vmsim_switch(struct vmsim_system *sys, int pid)
 {
 	struct process *p = proc_get(sys, pid);
 	if (!p)
@@ -201,12 +202,12 @@ int vm_switch(struct vm_system *sys, int pid)
 	return 0;
 }
 
-bool vm_process_alive(const struct vm_system *sys, int pid)
+bool vmsim_process_alive(const struct vmsim_system *sys, int pid)
 {
 	return pid > 0 && pid < sys->nprocs && sys->procs[pid] && sys->procs[pid]->alive;
 }
 
-int vm_pid_next(const struct vm_system *sys, int after)
+int vmsim_pid_next(const struct vmsim_system *sys, int after)
 {
 	for (int pid = after < 0 ? 1 : after + 1; pid < sys->nprocs; pid++)
 		if (sys->procs[pid])

@@ -28,7 +28,7 @@
 /* ---- the reverse map ----------------------------------------------------- */
 
 /* Call @fn if @p's PTE at @va (present or PROT_NONE) maps @pfn. */
-static void rmap_one(struct vm_system *sys, struct process *p, vaddr_t va, pfn_t pfn, rmap_fn fn,
+static void rmap_one(struct vmsim_system *sys, struct process *p, vaddr_t va, pfn_t pfn, rmap_fn fn,
 		     void *arg)
 {
 	unsigned level;
@@ -47,7 +47,7 @@ static void rmap_one(struct vm_system *sys, struct process *p, vaddr_t va, pfn_t
  * offset (private file mappings included: until a write copies it, their
  * PTEs point at the cached page).
  */
-void rmap_walk(struct vm_system *sys, pfn_t pfn, rmap_fn fn, void *arg)
+void rmap_walk(struct vmsim_system *sys, pfn_t pfn, rmap_fn fn, void *arg)
 {
 	const struct frame *f = phys_frame(&sys->pm, pfn);
 	if (f->mapcount == 0)
@@ -73,7 +73,7 @@ void rmap_walk(struct vm_system *sys, pfn_t pfn, rmap_fn fn, void *arg)
 	}
 }
 
-static void young_one(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg)
+static void young_one(struct vmsim_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg)
 {
 	bool *young = arg;
 	(void)sys;
@@ -94,25 +94,25 @@ static bool test_clear_referenced(void *ctx, pfn_t pfn)
 
 static uint64_t now(void *ctx)
 {
-	const struct vm_system *sys = ctx;
+	const struct vmsim_system *sys = ctx;
 	return sys->accesses;
 }
 
 /* ---- set-up -------------------------------------------------------------- */
 
-int reclaim_init(struct vm_system *sys)
+int reclaim_init(struct vmsim_system *sys)
 {
 	const struct vmsim_config *cfg = &sys->cfg;
 	const char *name = cfg->policy ? cfg->policy : "clock";
 	uint64_t n = sys->pm.nframes;
 
-	sys->policy = policy_find(name);
+	sys->policy = vmsim_policy_find(name);
 	if (!sys->policy)
 		return VMSIM_EINVAL;
-	struct policy_env env = {
+	struct vmsim_policy_env env = {
 	    .ctx = sys, .test_clear_referenced = test_clear_referenced, .now = now};
-	struct policy_cfg pc = {.seed = cfg->seed, .tau = cfg->policy_tau};
-	if (policy_check(sys->policy, n, &env))
+	struct vmsim_policy_cfg pc = {.seed = cfg->seed, .tau = cfg->vmsim_policy_tau};
+	if (vmsim_policy_check(sys->policy, n, &env))
 		return VMSIM_EINVAL; /* e.g. OPT: the kernel cannot see the future */
 	sys->policy_state = sys->policy->create(&pc, n, &env);
 	if (!sys->policy_state)
@@ -141,14 +141,14 @@ int reclaim_init(struct vm_system *sys)
 	return 0;
 }
 
-void reclaim_release(struct vm_system *sys)
+void reclaim_release(struct vmsim_system *sys)
 {
 	if (sys->policy && sys->policy_state)
 		sys->policy->destroy(sys->policy_state);
 	sys->policy_state = NULL;
 }
 
-void lru_add(struct vm_system *sys, pfn_t pfn)
+void lru_add(struct vmsim_system *sys, pfn_t pfn)
 {
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	VMSIM_BUG_ON(f->flags & FRAME_LRU);
@@ -157,7 +157,7 @@ void lru_add(struct vm_system *sys, pfn_t pfn)
 	sys->policy->on_map(sys->policy_state, pfn);
 }
 
-void lru_del(struct vm_system *sys, pfn_t pfn)
+void lru_del(struct vmsim_system *sys, pfn_t pfn)
 {
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	VMSIM_BUG_ON(!(f->flags & FRAME_LRU));
@@ -168,7 +168,7 @@ void lru_del(struct vm_system *sys, pfn_t pfn)
 
 /* ---- freeing ------------------------------------------------------------- */
 
-void swapcache_del(struct vm_system *sys, pfn_t pfn)
+void swapcache_del(struct vmsim_system *sys, pfn_t pfn)
 {
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	uint64_t slot = f->swap - 1;
@@ -180,7 +180,7 @@ void swapcache_del(struct vm_system *sys, pfn_t pfn)
 	swap_put(&sys->swap, slot);
 }
 
-static void free_user_frame(struct vm_system *sys, pfn_t pfn)
+static void free_user_frame(struct vmsim_system *sys, pfn_t pfn)
 {
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	VMSIM_BUG_ON(f->refcount || f->mapcount);
@@ -189,7 +189,7 @@ static void free_user_frame(struct vm_system *sys, pfn_t pfn)
 	phys_free(&sys->pm, pfn, f->order);
 }
 
-void put_user_frame(struct vm_system *sys, pfn_t pfn)
+void put_user_frame(struct vmsim_system *sys, pfn_t pfn)
 {
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	VMSIM_BUG_ON(f->refcount == 0);
@@ -203,7 +203,7 @@ void put_user_frame(struct vm_system *sys, pfn_t pfn)
 		free_user_frame(sys, pfn);
 }
 
-void swapcache_trim(struct vm_system *sys, uint64_t slot)
+void swapcache_trim(struct vmsim_system *sys, uint64_t slot)
 {
 	if (slot >= sys->swap.nslots || !sys->swap.cache[slot] || sys->swap.refs[slot] != 1)
 		return;
@@ -222,7 +222,7 @@ struct evict_ctx {
 	bool dirty;    /* some mapper wrote it */
 };
 
-static void dirty_one(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg)
+static void dirty_one(struct vmsim_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg)
 {
 	struct evict_ctx *c = arg;
 	(void)sys;
@@ -232,7 +232,7 @@ static void dirty_one(struct vm_system *sys, struct process *p, vaddr_t va, pte_
 		c->dirty = true;
 }
 
-static void unmap_one(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg)
+static void unmap_one(struct vmsim_system *sys, struct process *p, vaddr_t va, pte_t *e, void *arg)
 {
 	struct evict_ctx *c = arg;
 	struct frame *f = phys_frame(&sys->pm, pte_pfn(*e, false));
@@ -251,7 +251,7 @@ static void unmap_one(struct vm_system *sys, struct process *p, vaddr_t va, pte_
 	}
 }
 
-static void unmap_file_one(struct vm_system *sys, struct process *p, vaddr_t va, pte_t *e,
+static void unmap_file_one(struct vmsim_system *sys, struct process *p, vaddr_t va, pte_t *e,
 			   void *arg)
 {
 	struct frame *f = phys_frame(&sys->pm, pte_pfn(*e, false));
@@ -274,7 +274,7 @@ static void unmap_file_one(struct vm_system *sys, struct process *p, vaddr_t va,
 	}
 }
 
-void file_unmap_page(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn)
+void file_unmap_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn)
 {
 	(void)f;
 	(void)pgoff;
@@ -283,7 +283,7 @@ void file_unmap_page(struct vm_system *sys, struct vfile *f, uint64_t pgoff, pfn
 
 /* Evict page-cache page @pfn: unmap it everywhere, write it back if dirty,
  * drop it. A failed write leaves it cached (unmapped, still dirty). */
-static int evict_file(struct vm_system *sys, pfn_t pfn)
+static int evict_file(struct vmsim_system *sys, pfn_t pfn)
 {
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	struct vfile *vf = f->owner;
@@ -301,7 +301,7 @@ static int evict_file(struct vm_system *sys, pfn_t pfn)
 /* Evict anonymous page @pfn to swap. 0, or VMSIM_ENOMEM (swap full or
  * absent) / VMSIM_EIO (the write failed) / VMSIM_EAGAIN (pinned by a fault
  * in progress): the page stays as it was. */
-static int evict(struct vm_system *sys, pfn_t pfn)
+static int evict(struct vmsim_system *sys, pfn_t pfn)
 {
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	struct evict_ctx c = {0, (f->flags & FRAME_DIRTY) != 0};
@@ -351,7 +351,7 @@ static int evict(struct vm_system *sys, pfn_t pfn)
 	return 0;
 }
 
-uint64_t reclaim_pages(struct vm_system *sys, uint64_t want)
+uint64_t reclaim_pages(struct vmsim_system *sys, uint64_t want)
 {
 	uint64_t freed = 0;
 	/* each candidate is looked at at most twice: a page that cannot go
@@ -362,7 +362,7 @@ uint64_t reclaim_pages(struct vm_system *sys, uint64_t want)
 	sys->in_reclaim = true;
 	while (freed < want && budget-- > 0 && sys->lru_pages > 0) {
 		pfn_t pfn = sys->policy->pick_victim(sys->policy_state);
-		if (pfn == POLICY_NO_FRAME)
+		if (pfn == VMSIM_POLICY_NO_FRAME)
 			break;
 		sys->rc.scanned++;
 		int rc = evict(sys, pfn);
@@ -382,7 +382,7 @@ uint64_t reclaim_pages(struct vm_system *sys, uint64_t want)
 	return freed;
 }
 
-void kernel_reserve(struct vm_system *sys, uint64_t n)
+void kernel_reserve(struct vmsim_system *sys, uint64_t n)
 {
 	if (sys->pm.nr_free < n + sys->wmark_min && !sys->in_reclaim) {
 		sys->rc.direct_reclaims++;
@@ -390,7 +390,7 @@ void kernel_reserve(struct vm_system *sys, uint64_t n)
 	}
 }
 
-int alloc_user_frame(struct vm_system *sys, uint32_t flags, pfn_t *pfn)
+int alloc_user_frame(struct vmsim_system *sys, uint32_t flags, pfn_t *pfn)
 {
 	struct phys_mem *pm = &sys->pm;
 	uint32_t data = sys->cfg.data_mode ? FRAME_DATA : 0;
@@ -417,7 +417,7 @@ static uint64_t badness(const struct process *p)
 	return p->rss_anon + p->rss_file + p->rss_shmem + p->swap_ents + p->pt.ntables;
 }
 
-bool oom_kill(struct vm_system *sys, struct process *trigger)
+bool oom_kill(struct vmsim_system *sys, struct process *trigger)
 {
 	struct process *victim = NULL;
 	for (int pid = 1; pid < sys->nprocs; pid++) {
@@ -429,14 +429,14 @@ bool oom_kill(struct vm_system *sys, struct process *trigger)
 		return false;
 	if (sys->noom == sys->oom_cap) {
 		uint64_t cap = sys->oom_cap ? 2 * sys->oom_cap : 8;
-		struct vm_oom_record *r = realloc(sys->oom, cap * sizeof(*r));
+		struct vmsim_oom_record *r = realloc(sys->oom, cap * sizeof(*r));
 		if (r) {
 			sys->oom = r;
 			sys->oom_cap = cap;
 		}
 	}
 	if (sys->noom < sys->oom_cap)
-		sys->oom[sys->noom] = (struct vm_oom_record){
+		sys->oom[sys->noom] = (struct vmsim_oom_record){
 		    .pid = victim->pid,
 		    .rss =
 			(victim->rss_anon + victim->rss_file + victim->rss_shmem) * VMSIM_PAGE_SIZE,
@@ -450,7 +450,7 @@ bool oom_kill(struct vm_system *sys, struct process *trigger)
 	return true;
 }
 
-int vm_oom_get(const struct vm_system *sys, uint64_t i, struct vm_oom_record *out)
+int vmsim_oom_get(const struct vmsim_system *sys, uint64_t i, struct vmsim_oom_record *out)
 {
 	if (i >= sys->noom || i >= sys->oom_cap)
 		return VMSIM_ERANGE;

@@ -27,7 +27,7 @@ static uint64_t page_sum(const uint8_t *p)
 	return h;
 }
 
-int swap_open(struct vm_system *sys)
+int swap_open(struct vmsim_system *sys)
 {
 	struct swap_dev *sw = &sys->swap;
 	const struct vmsim_config *cfg = &sys->cfg;
@@ -116,7 +116,7 @@ void swap_put(struct swap_dev *sw, uint64_t slot)
 	}
 }
 
-int swap_write(struct vm_system *sys, uint64_t slot, pfn_t pfn)
+int swap_write(struct vmsim_system *sys, uint64_t slot, pfn_t pfn)
 {
 	struct swap_dev *sw = &sys->swap;
 	sw->nwrites++;
@@ -135,7 +135,7 @@ int swap_write(struct vm_system *sys, uint64_t slot, pfn_t pfn)
 	return 0;
 }
 
-int swap_read(struct vm_system *sys, uint64_t slot, pfn_t pfn)
+int swap_read(struct vmsim_system *sys, uint64_t slot, pfn_t pfn)
 {
 	struct swap_dev *sw = &sys->swap;
 	sw->nreads++;

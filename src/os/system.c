@@ -24,7 +24,7 @@ void vmsim_config_default(struct vmsim_config *cfg)
 	cfg->oom_kill = true;
 	cfg->fault_around_bytes = 64 << 10;
 	cfg->readahead_kb = 128;
-	cfg->thp = VM_THP_MADVISE;
+	cfg->thp = VMSIM_THP_MADVISE;
 	cfg->policy = "clock";
 	/* cycles at 3 GHz; fault costs in the range measured on Linux (a minor
 	 * anonymous fault costs about a microsecond with zeroing) */
@@ -42,7 +42,7 @@ void vmsim_config_default(struct vmsim_config *cfg)
 	};
 }
 
-const char *vm_config_problem(const struct vmsim_config *cfg)
+const char *vmsim_config_problem(const struct vmsim_config *cfg)
 {
 	static char buf[512];
 	const uint64_t frames = cfg->ram_bytes >> VMSIM_PAGE_SHIFT;
@@ -56,15 +56,15 @@ const char *vm_config_problem(const struct vmsim_config *cfg)
 		return "paging levels must be 4 or 5";
 	if (!(cfg->cost.ghz > 0))
 		return "the cost model's clock (ghz) must be above 0";
-	if (cfg->thp < VM_THP_NEVER || cfg->thp > VM_THP_ALWAYS)
+	if (cfg->thp < VMSIM_THP_NEVER || cfg->thp > VMSIM_THP_ALWAYS)
 		return "THP must be never, madvise or always";
-	const struct policy_ops *pol = policy_find(cfg->policy ? cfg->policy : "clock");
+	const struct vmsim_policy_ops *pol = vmsim_policy_find(cfg->policy ? cfg->policy : "clock");
 	if (!pol) {
 		snprintf(buf, sizeof(buf), "unknown replacement policy '%s' (vmsim paging --list)",
 			 cfg->policy);
 		return buf;
 	}
-	if (pol->flags & POLICY_NEEDS_FUTURE) {
+	if (pol->flags & VMSIM_POLICY_NEEDS_FUTURE) {
 		snprintf(buf, sizeof(buf),
 			 "policy '%s' needs the future references: only reference-string mode "
 			 "(vmsim paging) can run it",
@@ -96,9 +96,9 @@ const char *vm_config_problem(const struct vmsim_config *cfg)
 	return NULL;
 }
 
-int vm_system_new(const struct vmsim_config *cfg, struct vm_system **out)
+int vmsim_system_new(const struct vmsim_config *cfg, struct vmsim_system **out)
 {
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	int rc;
 	if (cfg->ram_bytes < 64 * VMSIM_PAGE_SIZE || cfg->ram_bytes > (1ULL << 52) ||
 	    !(cfg->cost.ghz > 0))
@@ -146,7 +146,7 @@ out_free:
 	return rc;
 }
 
-void vm_system_free(struct vm_system *sys)
+void vmsim_system_free(struct vmsim_system *sys)
 {
 	if (!sys)
 		return;
@@ -161,7 +161,7 @@ void vm_system_free(struct vm_system *sys)
 	free(sys->procs);
 	for (int fd = 0; fd < sys->nfiles; fd++)
 		if (sys->files[fd])
-			vm_file_close(sys, fd);
+			vmsim_file_close(sys, fd);
 	free(sys->files);
 	free(sys->segv);
 	free(sys->oom);
@@ -174,12 +174,12 @@ void vm_system_free(struct vm_system *sys)
 	free(sys);
 }
 
-const struct vmsim_config *vm_system_config(const struct vm_system *sys)
+const struct vmsim_config *vmsim_system_config(const struct vmsim_system *sys)
 {
 	return &sys->cfg;
 }
 
-int vm_segv_get(const struct vm_system *sys, uint64_t i, struct vm_segv_record *out)
+int vmsim_segv_get(const struct vmsim_system *sys, uint64_t i, struct vmsim_segv_record *out)
 {
 	if (i >= sys->nsegv || i >= sys->segv_cap)
 		return VMSIM_ERANGE;
@@ -187,7 +187,7 @@ int vm_segv_get(const struct vm_system *sys, uint64_t i, struct vm_segv_record *
 	return 0;
 }
 
-int vm_sys_stats(struct vm_system *sys, struct vm_sys_stats *out)
+int vmsim_sys_stats(struct vmsim_system *sys, struct vmsim_sys_stats *out)
 {
 	const struct vmsim_cost_cfg *c = &sys->cfg.cost;
 	memset(out, 0, sizeof(*out));

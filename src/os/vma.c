@@ -69,7 +69,7 @@ int vma_insert(struct vma_map *m, const struct vma *v)
 	return 0;
 }
 
-void vma_remove(struct vm_system *sys, struct vma_map *m, size_t i)
+void vma_remove(struct vmsim_system *sys, struct vma_map *m, size_t i)
 {
 	if (m->v[i].file)
 		vfile_put(sys, m->v[i].file);
@@ -110,7 +110,7 @@ static bool mergeable(const struct vma *a, const struct vma *b)
 	return true;
 }
 
-void vma_merge_around(struct vm_system *sys, struct vma_map *m, size_t i)
+void vma_merge_around(struct vmsim_system *sys, struct vma_map *m, size_t i)
 {
 	if (i + 1 < m->n && mergeable(&m->v[i], &m->v[i + 1])) {
 		m->v[i].end = m->v[i + 1].end;
@@ -128,7 +128,7 @@ bool vma_range_free(const struct vma_map *m, vaddr_t start, vaddr_t end)
 	return i >= m->n || m->v[i].start >= end;
 }
 
-void vma_map_release(struct vm_system *sys, struct vma_map *m)
+void vma_map_release(struct vmsim_system *sys, struct vma_map *m)
 {
 	while (m->n)
 		vma_remove(sys, m, m->n - 1);

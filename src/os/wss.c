@@ -30,7 +30,7 @@ static int count_young(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *a
 	return 0;
 }
 
-void wss_sample(struct vm_system *sys)
+void wss_sample(struct vmsim_system *sys)
 {
 	uint64_t total = 0, major = 0;
 	for (int pid = 1; pid < sys->nprocs; pid++) {

@@ -46,19 +46,19 @@
 #include "policies.h"
 
 struct clock {
-	struct policy_env env; /* test_clear_referenced */
-	struct flink *lk;      /* ring links in load order, per frame */
-	uint32_t hand;	       /* next frame the hand examines; FL_NIL if none */
-	size_t nres;	       /* resident frames (ring size) */
-	bool load_clear;       /* clock-fifo: clear the bit of a newly loaded page */
+	struct vmsim_policy_env env; /* test_clear_referenced */
+	struct flink *lk;	     /* ring links in load order, per frame */
+	uint32_t hand;		     /* next frame the hand examines; FL_NIL if none */
+	size_t nres;		     /* resident frames (ring size) */
+	bool load_clear;	     /* clock-fifo: clear the bit of a newly loaded page */
 };
 
-static void *create(const struct policy_ops *ops, size_t nframes, const struct policy_env *env,
-		    bool load_clear)
+static void *create(const struct vmsim_policy_ops *ops, size_t nframes,
+		    const struct vmsim_policy_env *env, bool load_clear)
 {
 	struct clock *c;
 
-	if (policy_check(ops, nframes, env) != 0)
+	if (vmsim_policy_check(ops, nframes, env) != 0)
 		return NULL;
 	c = malloc(sizeof(*c));
 	if (!c)
@@ -75,15 +75,15 @@ static void *create(const struct policy_ops *ops, size_t nframes, const struct p
 	return c;
 }
 
-static void *clock_create(const struct policy_cfg *cfg, size_t nframes,
-			  const struct policy_env *env)
+static void *clock_create(const struct vmsim_policy_cfg *cfg, size_t nframes,
+			  const struct vmsim_policy_env *env)
 {
 	(void)cfg;
 	return create(&clock_policy, nframes, env, false);
 }
 
-static void *clock_fifo_create(const struct policy_cfg *cfg, size_t nframes,
-			       const struct policy_env *env)
+static void *clock_fifo_create(const struct vmsim_policy_cfg *cfg, size_t nframes,
+			       const struct vmsim_policy_env *env)
 {
 	(void)cfg;
 	return create(&clock_fifo_policy, nframes, env, true);
@@ -122,7 +122,7 @@ static pfn_t clock_pick_victim(void *state)
 	size_t steps;
 
 	if (c->hand == FL_NIL)
-		return POLICY_NO_FRAME;
+		return VMSIM_POLICY_NO_FRAME;
 	/* One turn clears every bit; a second bounds the search even if the
 	 * environment keeps setting bits behind the hand. */
 	for (steps = 0; steps < 2 * c->nres; steps++) {
@@ -133,11 +133,11 @@ static pfn_t clock_pick_victim(void *state)
 	return c->hand;
 }
 
-const struct policy_ops clock_policy = {
+const struct vmsim_policy_ops clock_policy = {
     .name = "clock",
     .describe = "second chance: a hand sweeps frames in load order; a loaded page starts "
 		"referenced",
-    .flags = POLICY_NEEDS_REFERENCED,
+    .flags = VMSIM_POLICY_NEEDS_REFERENCED,
     .create = clock_create,
     .destroy = clock_destroy,
     .on_map = clock_on_map,
@@ -147,11 +147,11 @@ const struct policy_ops clock_policy = {
     .expire = NULL,
 };
 
-const struct policy_ops clock_fifo_policy = {
+const struct vmsim_policy_ops clock_fifo_policy = {
     .name = "clock-fifo",
     .describe = "FIFO with reinsertion (libCacheSim's Clock): as clock, but a loaded page "
 		"starts unreferenced",
-    .flags = POLICY_NEEDS_REFERENCED,
+    .flags = VMSIM_POLICY_NEEDS_REFERENCED,
     .create = clock_fifo_create,
     .destroy = clock_destroy,
     .on_map = clock_on_map,

@@ -27,12 +27,13 @@ struct fifo {
 	struct flist q;	  /* head: oldest load, tail: newest */
 };
 
-static void *fifo_create(const struct policy_cfg *cfg, size_t nframes, const struct policy_env *env)
+static void *fifo_create(const struct vmsim_policy_cfg *cfg, size_t nframes,
+			 const struct vmsim_policy_env *env)
 {
 	struct fifo *f;
 
 	(void)cfg;
-	if (policy_check(&fifo_policy, nframes, env) != 0)
+	if (vmsim_policy_check(&fifo_policy, nframes, env) != 0)
 		return NULL;
 	f = malloc(sizeof(*f));
 	if (!f)
@@ -73,10 +74,10 @@ static pfn_t fifo_pick_victim(void *state)
 {
 	struct fifo *f = state;
 
-	return f->q.head == FL_NIL ? POLICY_NO_FRAME : f->q.head;
+	return f->q.head == FL_NIL ? VMSIM_POLICY_NO_FRAME : f->q.head;
 }
 
-const struct policy_ops fifo_policy = {
+const struct vmsim_policy_ops fifo_policy = {
     .name = "fifo",
     .describe = "first in, first out: evict the page loaded earliest; hits change nothing",
     .flags = 0,

@@ -46,13 +46,14 @@ struct lfu {
 	uint32_t free_bucket; /* first free bucket, chained by next */
 };
 
-static void *lfu_create(const struct policy_cfg *cfg, size_t nframes, const struct policy_env *env)
+static void *lfu_create(const struct vmsim_policy_cfg *cfg, size_t nframes,
+			const struct vmsim_policy_env *env)
 {
 	struct lfu *s;
 	size_t i;
 
 	(void)cfg;
-	if (policy_check(&lfu_policy, nframes, env) != 0)
+	if (vmsim_policy_check(&lfu_policy, nframes, env) != 0)
 		return NULL;
 	s = malloc(sizeof(*s));
 	if (!s)
@@ -170,10 +171,10 @@ static pfn_t lfu_pick_victim(void *state)
 {
 	struct lfu *s = state;
 
-	return s->lowest == FL_NIL ? POLICY_NO_FRAME : s->b[s->lowest].frames.head;
+	return s->lowest == FL_NIL ? VMSIM_POLICY_NO_FRAME : s->b[s->lowest].frames.head;
 }
 
-const struct policy_ops lfu_policy = {
+const struct vmsim_policy_ops lfu_policy = {
     .name = "lfu",
     .describe = "evict the page with the fewest references since it was loaded; ties to the "
 		"least recent",

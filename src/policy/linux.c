@@ -50,21 +50,21 @@ enum {
 };
 
 struct lnx {
-	struct policy_env env;	   /* test_clear_referenced */
-	struct flink *lk;	   /* list links, per frame */
-	uint8_t *flags;		   /* ON_ACTIVE | SOFT_REF, per frame */
-	struct flist active;	   /* head: newest arrival, tail: next to deactivate */
-	struct flist inactive;	   /* head: newest arrival, tail: next to scan */
-	size_t nactive, ninactive; /* list lengths */
+	struct vmsim_policy_env env; /* test_clear_referenced */
+	struct flink *lk;	     /* list links, per frame */
+	uint8_t *flags;		     /* ON_ACTIVE | SOFT_REF, per frame */
+	struct flist active;	     /* head: newest arrival, tail: next to deactivate */
+	struct flist inactive;	     /* head: newest arrival, tail: next to scan */
+	size_t nactive, ninactive;   /* list lengths */
 };
 
-static void *linux_create(const struct policy_cfg *cfg, size_t nframes,
-			  const struct policy_env *env)
+static void *linux_create(const struct vmsim_policy_cfg *cfg, size_t nframes,
+			  const struct vmsim_policy_env *env)
 {
 	struct lnx *l;
 
 	(void)cfg;
-	if (policy_check(&linux_policy, nframes, env) != 0)
+	if (vmsim_policy_check(&linux_policy, nframes, env) != 0)
 		return NULL;
 	l = malloc(sizeof(*l));
 	if (!l)
@@ -138,7 +138,7 @@ static pfn_t linux_pick_victim(void *state)
 	uint32_t f;
 
 	if (n == 0)
-		return POLICY_NO_FRAME;
+		return VMSIM_POLICY_NO_FRAME;
 	/* Two scans of everything end the search with a sane environment; the
 	 * bound only stops a loop if bits keep getting set behind the scan. */
 	for (steps = 0; steps < 4 * n + 4; steps++) {
@@ -163,11 +163,11 @@ static pfn_t linux_pick_victim(void *state)
 	return l->inactive.tail;
 }
 
-const struct policy_ops linux_policy = {
+const struct vmsim_policy_ops linux_policy = {
     .name = "linux",
     .describe = "Linux-style active/inactive lists: promote on the second reference, evict "
 		"from inactive",
-    .flags = POLICY_NEEDS_REFERENCED,
+    .flags = VMSIM_POLICY_NEEDS_REFERENCED,
     .create = linux_create,
     .destroy = linux_destroy,
     .on_map = linux_on_map,

@@ -41,12 +41,13 @@ struct lru {
 	struct flist l;	  /* head: most recent access, tail: least recent */
 };
 
-static void *lru_create(const struct policy_cfg *cfg, size_t nframes, const struct policy_env *env)
+static void *lru_create(const struct vmsim_policy_cfg *cfg, size_t nframes,
+			const struct vmsim_policy_env *env)
 {
 	struct lru *s;
 
 	(void)cfg;
-	if (policy_check(&lru_policy, nframes, env) != 0)
+	if (vmsim_policy_check(&lru_policy, nframes, env) != 0)
 		return NULL;
 	s = malloc(sizeof(*s));
 	if (!s)
@@ -95,10 +96,10 @@ static pfn_t lru_pick_victim(void *state)
 {
 	struct lru *s = state;
 
-	return s->l.tail == FL_NIL ? POLICY_NO_FRAME : s->l.tail;
+	return s->l.tail == FL_NIL ? VMSIM_POLICY_NO_FRAME : s->l.tail;
 }
 
-const struct policy_ops lru_policy = {
+const struct vmsim_policy_ops lru_policy = {
     .name = "lru",
     .describe = "least recently used: evict the page whose last use is the oldest (exact)",
     .flags = 0,
@@ -115,10 +116,10 @@ static pfn_t mru_pick_victim(void *state)
 {
 	struct lru *s = state;
 
-	return s->l.head == FL_NIL ? POLICY_NO_FRAME : s->l.head;
+	return s->l.head == FL_NIL ? VMSIM_POLICY_NO_FRAME : s->l.head;
 }
 
-const struct policy_ops mru_policy = {
+const struct vmsim_policy_ops mru_policy = {
     .name = "mru",
     .describe = "most recently used: evict the page whose last use is the newest",
     .flags = 0,

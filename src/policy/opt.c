@@ -7,7 +7,7 @@
  * reference, env->next_use(), read when the page is loaded and again at
  * every access (an access moves the next reference further on). The victim
  * is the frame with the largest key. Pages never referenced again have key
- * POLICY_NEVER and so go first; the only possible ties are between such
+ * VMSIM_POLICY_NEVER and so go first; the only possible ties are between such
  * pages (two resident pages cannot share a next reference), and they are
  * broken by the lowest frame number. The choice among pages never used
  * again does not change the number of faults, only which page a trace
@@ -17,7 +17,7 @@
  *
  * OPT needs the future, so it runs only where the whole reference stream is
  * known in advance (reference-string mode, complete traces); without
- * env->next_use, policy_check() fails with VMSIM_ENOTSUP and create()
+ * env->next_use, vmsim_policy_check() fails with VMSIM_ENOTSUP and create()
  * returns NULL.
  *
  * Structure: a binary max-heap of (key, frame) pairs with a per-frame index
@@ -44,11 +44,11 @@ struct entry {
 };
 
 struct opt {
-	struct policy_env env; /* next_use */
-	struct entry *heap;    /* heap[0 .. n-1], max-heap by evicts_before() */
-	uint32_t *pos;	       /* pos[frame]: its index in heap, FL_OFF if not resident */
-	uint32_t n;	       /* heap entries, the hole included */
-	bool hole;	       /* heap[0] is stale: its frame was unmapped */
+	struct vmsim_policy_env env; /* next_use */
+	struct entry *heap;	     /* heap[0 .. n-1], max-heap by evicts_before() */
+	uint32_t *pos;		     /* pos[frame]: its index in heap, FL_OFF if not resident */
+	uint32_t n;		     /* heap entries, the hole included */
+	bool hole;		     /* heap[0] is stale: its frame was unmapped */
 };
 
 /* True if @a should be evicted before @b. */
@@ -101,13 +101,14 @@ static void settle(struct opt *o)
 	fix(o, 0);
 }
 
-static void *opt_create(const struct policy_cfg *cfg, size_t nframes, const struct policy_env *env)
+static void *opt_create(const struct vmsim_policy_cfg *cfg, size_t nframes,
+			const struct vmsim_policy_env *env)
 {
 	struct opt *o;
 	size_t i;
 
 	(void)cfg;
-	if (policy_check(&opt_policy, nframes, env) != 0)
+	if (vmsim_policy_check(&opt_policy, nframes, env) != 0)
 		return NULL;
 	o = malloc(sizeof(*o));
 	if (!o)
@@ -197,14 +198,14 @@ static pfn_t opt_pick_victim(void *state)
 	struct opt *o = state;
 
 	settle(o);
-	return o->n ? o->heap[0].pfn : POLICY_NO_FRAME;
+	return o->n ? o->heap[0].pfn : VMSIM_POLICY_NO_FRAME;
 }
 
-const struct policy_ops opt_policy = {
+const struct vmsim_policy_ops opt_policy = {
     .name = "opt",
     .describe = "Belady's MIN: evict the page next used farthest in the future (needs the "
 		"whole stream)",
-    .flags = POLICY_NEEDS_FUTURE,
+    .flags = VMSIM_POLICY_NEEDS_FUTURE,
     .create = opt_create,
     .destroy = opt_destroy,
     .on_map = opt_on_map,

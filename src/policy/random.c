@@ -28,13 +28,13 @@ struct rnd {
 	uint32_t n;	  /* resident frames */
 };
 
-static void *random_create(const struct policy_cfg *cfg, size_t nframes,
-			   const struct policy_env *env)
+static void *random_create(const struct vmsim_policy_cfg *cfg, size_t nframes,
+			   const struct vmsim_policy_env *env)
 {
 	struct rnd *r;
 	size_t i;
 
-	if (policy_check(&random_policy, nframes, env) != 0)
+	if (vmsim_policy_check(&random_policy, nframes, env) != 0)
 		return NULL;
 	r = malloc(sizeof(*r));
 	if (!r)
@@ -91,14 +91,14 @@ static pfn_t random_pick_victim(void *state)
 	struct rnd *r = state;
 
 	if (r->n == 0)
-		return POLICY_NO_FRAME;
+		return VMSIM_POLICY_NO_FRAME;
 	return r->member[rng_below(&r->rng, r->n)];
 }
 
-const struct policy_ops random_policy = {
+const struct vmsim_policy_ops random_policy = {
     .name = "random",
     .describe = "evict a resident page chosen uniformly at random (seeded with --seed)",
-    .flags = POLICY_USES_SEED,
+    .flags = VMSIM_POLICY_USES_SEED,
     .create = random_create,
     .destroy = random_destroy,
     .on_map = random_on_map,

@@ -11,7 +11,7 @@
 #include "vmsim/error.h"
 #include "vmsim/policy.h"
 
-static const struct policy_ops *const policies[] = {
+static const struct vmsim_policy_ops *const policies[] = {
     &fifo_policy, &lru_policy, &opt_policy,   &clock_policy, &clock_fifo_policy, &random_policy,
     &mru_policy,  &lfu_policy, &linux_policy, &ws_policy,    &wsclock_policy,	 NULL,
 };
@@ -30,9 +30,9 @@ static int same_name(const char *a, const char *b)
 	return lower(*a) == lower(*b);
 }
 
-const struct policy_ops *policy_find(const char *name)
+const struct vmsim_policy_ops *vmsim_policy_find(const char *name)
 {
-	const struct policy_ops *const *p;
+	const struct vmsim_policy_ops *const *p;
 
 	for (p = policies; *p; p++)
 		if (same_name((*p)->name, name))
@@ -40,25 +40,26 @@ const struct policy_ops *policy_find(const char *name)
 	return NULL;
 }
 
-const struct policy_ops *const *policy_list(void)
+const struct vmsim_policy_ops *const *vmsim_policy_list(void)
 {
 	return policies;
 }
 
-int policy_check(const struct policy_ops *ops, size_t nframes, const struct policy_env *env)
+int vmsim_policy_check(const struct vmsim_policy_ops *ops, size_t nframes,
+		       const struct vmsim_policy_env *env)
 {
-	if (nframes == 0 || nframes > POLICY_MAX_FRAMES)
+	if (nframes == 0 || nframes > VMSIM_POLICY_MAX_FRAMES)
 		return VMSIM_ERANGE;
-	if ((ops->flags & POLICY_NEEDS_REFERENCED) && !env->test_clear_referenced)
+	if ((ops->flags & VMSIM_POLICY_NEEDS_REFERENCED) && !env->test_clear_referenced)
 		return VMSIM_ENOTSUP;
-	if ((ops->flags & POLICY_NEEDS_TIME) && !env->now)
+	if ((ops->flags & VMSIM_POLICY_NEEDS_TIME) && !env->now)
 		return VMSIM_ENOTSUP;
-	if ((ops->flags & POLICY_NEEDS_FUTURE) && !env->next_use)
+	if ((ops->flags & VMSIM_POLICY_NEEDS_FUTURE) && !env->next_use)
 		return VMSIM_ENOTSUP;
 	return 0;
 }
 
-uint64_t policy_tau(const struct policy_cfg *cfg, size_t nframes)
+uint64_t vmsim_policy_tau(const struct vmsim_policy_cfg *cfg, size_t nframes)
 {
 	return cfg->tau ? cfg->tau : (uint64_t)nframes;
 }

@@ -39,18 +39,19 @@
 #include "policies.h"
 
 struct ws {
-	struct policy_env env; /* now */
-	struct flink *lk;      /* recency list links, per frame */
-	struct flist l;	       /* head: most recent reference, tail: oldest */
-	uint64_t *last;	       /* last[frame]: time of its page's last reference */
-	uint64_t tau;	       /* window, in references */
+	struct vmsim_policy_env env; /* now */
+	struct flink *lk;	     /* recency list links, per frame */
+	struct flist l;		     /* head: most recent reference, tail: oldest */
+	uint64_t *last;		     /* last[frame]: time of its page's last reference */
+	uint64_t tau;		     /* window, in references */
 };
 
-static void *ws_create(const struct policy_cfg *cfg, size_t nframes, const struct policy_env *env)
+static void *ws_create(const struct vmsim_policy_cfg *cfg, size_t nframes,
+		       const struct vmsim_policy_env *env)
 {
 	struct ws *w;
 
-	if (policy_check(&ws_policy, nframes, env) != 0)
+	if (vmsim_policy_check(&ws_policy, nframes, env) != 0)
 		return NULL;
 	w = malloc(sizeof(*w));
 	if (!w)
@@ -64,7 +65,7 @@ static void *ws_create(const struct policy_cfg *cfg, size_t nframes, const struc
 		return NULL;
 	}
 	w->env = *env;
-	w->tau = policy_tau(cfg, nframes);
+	w->tau = vmsim_policy_tau(cfg, nframes);
 	flist_init(&w->l);
 	return w;
 }
@@ -108,7 +109,7 @@ static pfn_t ws_pick_victim(void *state)
 {
 	struct ws *w = state;
 
-	return w->l.tail == FL_NIL ? POLICY_NO_FRAME : w->l.tail;
+	return w->l.tail == FL_NIL ? VMSIM_POLICY_NO_FRAME : w->l.tail;
 }
 
 static pfn_t ws_expire(void *state)
@@ -117,15 +118,15 @@ static pfn_t ws_expire(void *state)
 	uint32_t t = w->l.tail;
 
 	if (t == FL_NIL || w->env.now(w->env.ctx) - w->last[t] <= w->tau)
-		return POLICY_NO_FRAME;
+		return VMSIM_POLICY_NO_FRAME;
 	return t;
 }
 
-const struct policy_ops ws_policy = {
+const struct vmsim_policy_ops ws_policy = {
     .name = "ws",
     .describe = "Denning's working set: keep the pages used in the last tau references; "
 		"when full, LRU",
-    .flags = POLICY_NEEDS_TIME | POLICY_USES_TAU,
+    .flags = VMSIM_POLICY_NEEDS_TIME | VMSIM_POLICY_USES_TAU,
     .create = ws_create,
     .destroy = ws_destroy,
     .on_map = ws_on_map,

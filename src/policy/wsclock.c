@@ -39,20 +39,20 @@
 #include "policies.h"
 
 struct wsclock {
-	struct policy_env env; /* test_clear_referenced, now */
-	struct flink *lk;      /* ring links in load order, per frame */
-	uint64_t *last;	       /* last[frame]: estimated time of last use */
-	uint32_t hand;	       /* next frame the hand examines; FL_NIL if none */
-	size_t nres;	       /* resident frames */
-	uint64_t tau;	       /* window, in references */
+	struct vmsim_policy_env env; /* test_clear_referenced, now */
+	struct flink *lk;	     /* ring links in load order, per frame */
+	uint64_t *last;		     /* last[frame]: estimated time of last use */
+	uint32_t hand;		     /* next frame the hand examines; FL_NIL if none */
+	size_t nres;		     /* resident frames */
+	uint64_t tau;		     /* window, in references */
 };
 
-static void *wsclock_create(const struct policy_cfg *cfg, size_t nframes,
-			    const struct policy_env *env)
+static void *wsclock_create(const struct vmsim_policy_cfg *cfg, size_t nframes,
+			    const struct vmsim_policy_env *env)
 {
 	struct wsclock *w;
 
-	if (policy_check(&wsclock_policy, nframes, env) != 0)
+	if (vmsim_policy_check(&wsclock_policy, nframes, env) != 0)
 		return NULL;
 	w = malloc(sizeof(*w));
 	if (!w)
@@ -66,7 +66,7 @@ static void *wsclock_create(const struct policy_cfg *cfg, size_t nframes,
 		return NULL;
 	}
 	w->env = *env;
-	w->tau = policy_tau(cfg, nframes);
+	w->tau = vmsim_policy_tau(cfg, nframes);
 	w->hand = FL_NIL;
 	w->nres = 0;
 	return w;
@@ -108,7 +108,7 @@ static pfn_t wsclock_pick_victim(void *state)
 	size_t i;
 
 	if (w->hand == FL_NIL)
-		return POLICY_NO_FRAME;
+		return VMSIM_POLICY_NO_FRAME;
 	now = w->env.now(w->env.ctx);
 	f = w->hand;
 	for (i = 0; i < w->nres; i++) {
@@ -125,11 +125,11 @@ static pfn_t wsclock_pick_victim(void *state)
 	return oldest;
 }
 
-const struct policy_ops wsclock_policy = {
+const struct vmsim_policy_ops wsclock_policy = {
     .name = "wsclock",
     .describe = "WSClock: the hand evicts the first unreferenced page idle over tau "
 		"references, else the oldest",
-    .flags = POLICY_NEEDS_REFERENCED | POLICY_NEEDS_TIME | POLICY_USES_TAU,
+    .flags = VMSIM_POLICY_NEEDS_REFERENCED | VMSIM_POLICY_NEEDS_TIME | VMSIM_POLICY_USES_TAU,
     .create = wsclock_create,
     .destroy = wsclock_destroy,
     .on_map = wsclock_on_map,

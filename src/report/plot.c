@@ -887,16 +887,16 @@ int plot_reach(const struct plot_reach *r, const char *dir, const char *name, ch
 	return draw_one(dir, name, "TLB reach", reach_data, reach_body, r, why, whylen);
 }
 
-int plot_reach_run(struct vm_system *sys, const char *dir, char *why, size_t whylen)
+int plot_reach_run(struct vmsim_system *sys, const char *dir, char *why, size_t whylen)
 {
 	static const char *const names[VMSIM_TLB_NLEVELS] = {"L1 iTLB", "L1 dTLB", "L2 TLB"};
-	const struct vmsim_config *cfg = vm_system_config(sys);
+	const struct vmsim_config *cfg = vmsim_system_config(sys);
 	struct plot_reach r = {.title = "TLB reach against working-set size"};
-	struct vm_sys_stats st;
+	struct vmsim_sys_stats st;
 	char cpu[96];
 	int rc;
 
-	rc = vm_sys_stats(sys, &st);
+	rc = vmsim_sys_stats(sys, &st);
 	if (rc)
 		return fail(why, whylen, rc, "%s", vmsim_strerror(rc));
 	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS && r.nlevels < PLOT_REACH_MAX_LEVELS; l++) {
@@ -916,9 +916,9 @@ int plot_reach_run(struct vm_system *sys, const char *dir, char *why, size_t why
 		r.wss = st.wss_total;
 		r.wss_label = "working set";
 	} else {
-		for (int pid = vm_pid_next(sys, 0); pid; pid = vm_pid_next(sys, pid)) {
-			struct vm_proc_stats ps;
-			if (vm_process_alive(sys, pid) && vm_proc_stats(sys, pid, &ps) == 0)
+		for (int pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid)) {
+			struct vmsim_proc_stats ps;
+			if (vmsim_process_alive(sys, pid) && vmsim_proc_stats(sys, pid, &ps) == 0)
 				r.wss += ps.rss;
 		}
 		r.wss_label = "RSS (working set not sampled)";

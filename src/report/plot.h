@@ -55,7 +55,7 @@ struct plot_mrc {
  * plot_series (VMSIM_EINVAL for an empty table). */
 int plot_mrc(const struct plot_mrc *m, const char *dir, const char *name, char *why, size_t whylen);
 
-/* One point of the thrashing curve (vm_curve_point, the part drawn). */
+/* One point of the thrashing curve (vmsim_curve_point, the part drawn). */
 struct plot_thrash_point {
 	unsigned n;		  /* degree of multiprogramming N */
 	double utilisation;	  /* CPU busy / wall time, 0..1 */
@@ -101,11 +101,11 @@ struct plot_reach {
 int plot_reach(const struct plot_reach *r, const char *dir, const char *name, char *why,
 	       size_t whylen);
 
-struct vm_system;
+struct vmsim_system;
 
 /* plot_reach of a finished run: the TLBs of @sys's CPU and its working set
- * (vm_sys_stats wss_total when it was sampled, else the total RSS), into
+ * (vmsim_sys_stats wss_total when it was sampled, else the total RSS), into
  * DIR/tlb_reach.{png,svg,gp}. Returns as plot_reach. */
-int plot_reach_run(struct vm_system *sys, const char *dir, char *why, size_t whylen);
+int plot_reach_run(struct vmsim_system *sys, const char *dir, char *why, size_t whylen);
 
 #endif

@@ -139,7 +139,7 @@ void progress_finish(struct progress *p)
 		erase(p);
 }
 
-void progress_tick(void *ctx, struct vm_system *sys, uint64_t accesses, int final)
+void progress_tick(void *ctx, struct vmsim_system *sys, uint64_t accesses, int final)
 {
 	struct progress *p = ctx;
 

@@ -59,7 +59,7 @@ void progress_finish(struct progress *p);
 
 /* struct run_hooks tick with @ctx a struct progress: progress_update, and
  * progress_finish on the final tick. */
-void progress_tick(void *ctx, struct vm_system *sys, uint64_t accesses, int final);
+void progress_tick(void *ctx, struct vmsim_system *sys, uint64_t accesses, int final);
 
 /* Hooks updating @p every @every accesses (0: a default of 65536, cheap
  * enough for any run). */

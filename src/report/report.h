@@ -3,8 +3,8 @@
  * people read (KiB/MiB/GiB, grouped or K/M counts, percentages, ms/s).
  *
  * The report layer only reads: every function here calls the vm_* getters
- * (vm_sys_stats, vm_proc_stats, vm_smaps, vm_walk_describe, vm_segv_get,
- * vm_oom_get, vm_system_config) and never changes the machine, so a report
+ * (vmsim_sys_stats, vmsim_proc_stats, vmsim_smaps, vmsim_walk_describe, vmsim_segv_get,
+ * vmsim_oom_get, vmsim_system_config) and never changes the machine, so a report
  * can be printed at any point of a run without disturbing it. Callers: the
  * scenario runner (show), src/cli/ (end-of-run reports).
  *
@@ -66,27 +66,27 @@ struct report_names {
 void report_machine(FILE *f, const struct vmsim_config *cfg);
 
 /* Where the frames are: free, user pages, page tables, kernel. */
-void report_memory(FILE *f, struct vm_system *sys);
+void report_memory(FILE *f, struct vmsim_system *sys);
 
 /* One row per process (live or ended): VMS, RSS (anon, file, shmem), PSS,
  * USS, swap, page tables. @names may be NULL. */
-void report_processes(FILE *f, struct vm_system *sys, const struct report_names *names);
+void report_processes(FILE *f, struct vmsim_system *sys, const struct report_names *names);
 
 /* One row per process: accesses, faults minor/major/invalid, zero-page
  * maps, COW copies and reuses, swap-ins, SIGSEGVs, OOM kill. */
-void report_faults(FILE *f, struct vm_system *sys, const struct report_names *names);
+void report_faults(FILE *f, struct vmsim_system *sys, const struct report_names *names);
 
 /* One process's memory in one line (VMS, RSS and its parts, PSS, USS,
  * swap). VMSIM_ESRCH if @pid never existed. */
-int report_process(FILE *f, struct vm_system *sys, int pid, const struct report_names *names);
+int report_process(FILE *f, struct vmsim_system *sys, int pid, const struct report_names *names);
 
 /* The TLBs per level and page size: entries, reach (entries x page size),
  * lookups, hits, misses, hit ratio. */
-void report_tlb(FILE *f, struct vm_system *sys);
+void report_tlb(FILE *f, struct vmsim_system *sys);
 
 /* Page walks: count, entries read per walk, faults, accessed/dirty bits
  * set, and each paging-structure cache's hit ratio. */
-void report_walks(FILE *f, struct vm_system *sys);
+void report_walks(FILE *f, struct vmsim_system *sys);
 
 /* Reclaim and swap: swap used and traffic with refaults and swap-cache
  * hits; pages scanned and reclaimed, clean drops, kswapd and direct
@@ -94,22 +94,22 @@ void report_walks(FILE *f, struct vm_system *sys);
  * fault-around); huge pages (THP mapped and untouched, faults, fallbacks,
  * splits, hugetlb pools); the working set and thrashing flag when
  * sampling. */
-void report_reclaim(FILE *f, struct vm_system *sys);
+void report_reclaim(FILE *f, struct vmsim_system *sys);
 
 /* Estimated time of the run and CPU utilisation (the cost model). */
-void report_time(FILE *f, struct vm_system *sys);
+void report_time(FILE *f, struct vmsim_system *sys);
 
 /* Every SIGSEGV and OOM kill recorded, one line each ("none" if none). */
-void report_signals(FILE *f, struct vm_system *sys, const struct report_names *names);
+void report_signals(FILE *f, struct vmsim_system *sys, const struct report_names *names);
 
 /* A per-area table like /proc/PID/smaps. VMSIM_ESRCH if @pid is not alive. */
-int report_smaps(FILE *f, struct vm_system *sys, int pid, const struct report_names *names);
+int report_smaps(FILE *f, struct vmsim_system *sys, int pid, const struct report_names *names);
 
 /* The page walk of @va in @pid's page tables, one row per level with the
  * entry and its flags, and where it ends (a physical address, a hole, a
  * swap slot). Reads the tables without setting any bit. VMSIM_ESRCH,
  * VMSIM_ENONCANON. */
-int report_walk(FILE *f, struct vm_system *sys, int pid, vaddr_t va,
+int report_walk(FILE *f, struct vmsim_system *sys, int pid, vaddr_t va,
 		const struct report_names *names);
 
 /* How @va splits into table indices and offset with @levels-level paging
@@ -117,6 +117,6 @@ int report_walk(FILE *f, struct vm_system *sys, int pid, vaddr_t va,
 int report_translate(FILE *f, vaddr_t va, unsigned levels, enum vmsim_page_size ps);
 
 /* Everything above except smaps, walks of one address and translations. */
-void report_all(FILE *f, struct vm_system *sys, const struct report_names *names);
+void report_all(FILE *f, struct vmsim_system *sys, const struct report_names *names);
 
 #endif

@@ -26,7 +26,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "report/procfs.h"
+#include "linux/procfs.h"
 #include "vmsim/error.h"
 
 /* ---- the writer --------------------------------------------------------- */
@@ -349,10 +349,10 @@ static void per_size(struct json_writer *w, const char *key, const uint64_t *a)
 
 const char *report_perms_str(int prot, int flags, char buf[5])
 {
-	buf[0] = prot & VM_PROT_READ ? 'r' : '-';
-	buf[1] = prot & VM_PROT_WRITE ? 'w' : '-';
-	buf[2] = prot & VM_PROT_EXEC ? 'x' : '-';
-	buf[3] = flags & VM_MAP_SHARED ? 's' : 'p';
+	buf[0] = prot & VMSIM_PROT_READ ? 'r' : '-';
+	buf[1] = prot & VMSIM_PROT_WRITE ? 'w' : '-';
+	buf[2] = prot & VMSIM_PROT_EXEC ? 'x' : '-';
+	buf[3] = flags & VMSIM_MAP_SHARED ? 's' : 'p';
 	buf[4] = '\0';
 	return buf;
 }
@@ -431,11 +431,11 @@ static void tlb_config(struct json_writer *w, const struct vmsim_tlb_cfg *tc)
 static const char *thp_name(int thp)
 {
 	switch (thp) {
-	case VM_THP_NEVER:
+	case VMSIM_THP_NEVER:
 		return "never";
-	case VM_THP_MADVISE:
+	case VMSIM_THP_MADVISE:
 		return "madvise";
-	case VM_THP_ALWAYS:
+	case VMSIM_THP_ALWAYS:
 		return "always";
 	default:
 		return "unknown";
@@ -455,7 +455,7 @@ void report_json_config(struct json_writer *w, const struct vmsim_config *cfg)
 	json_kv_bool(w, "oom_kill", cfg->oom_kill);
 	json_kv_u64(w, "swap_bytes", cfg->swap_bytes);
 	json_kv_str(w, "policy", cfg->policy ? cfg->policy : "");
-	json_kv_u64(w, "policy_tau", cfg->policy_tau);
+	json_kv_u64(w, "vmsim_policy_tau", cfg->vmsim_policy_tau);
 	json_key(w, "watermarks");
 	json_object_begin(w);
 	json_kv_u64(w, "min", cfg->wmark_min);
@@ -567,7 +567,7 @@ static void walk_stats(struct json_writer *w, const struct vmsim_walk_stats *k)
 	json_object_end(w);
 }
 
-void report_json_system(struct json_writer *w, const struct vm_sys_stats *st,
+void report_json_system(struct json_writer *w, const struct vmsim_sys_stats *st,
 			const struct vmsim_config *cfg)
 {
 	const struct vmsim_mmu_stats *m = &st->mmu;
@@ -669,7 +669,7 @@ void report_json_system(struct json_writer *w, const struct vm_sys_stats *st,
 
 /* ---- processes ---------------------------------------------------------- */
 
-void report_json_proc_common(struct json_writer *w, const struct vm_proc_stats *st)
+void report_json_proc_common(struct json_writer *w, const struct vmsim_proc_stats *st)
 {
 	json_kv_i64(w, "pid", st->pid);
 	json_kv_bool(w, "alive", st->alive);
@@ -689,7 +689,7 @@ void report_json_proc_common(struct json_writer *w, const struct vm_proc_stats *
 	json_kv_u64(w, "hugetlb", st->hugetlb);
 }
 
-void report_json_smaps_entry(struct json_writer *w, const struct vm_smaps_entry *e)
+void report_json_smaps_entry(struct json_writer *w, const struct vmsim_smaps_entry *e)
 {
 	char perms[5];
 
@@ -710,23 +710,23 @@ void report_json_smaps_entry(struct json_writer *w, const struct vm_smaps_entry 
 	json_kv_u64(w, "swap", e->swap);
 }
 
-static int smaps_record(const struct vm_smaps_entry *e, void *arg)
+static int smaps_record(const struct vmsim_smaps_entry *e, void *arg)
 {
 	struct json_writer *w = arg;
 
 	json_object_begin(w);
 	report_json_smaps_entry(w, e);
-	json_kv_bool(w, "anonymous_mapping", (e->flags & VM_MAP_ANONYMOUS) != 0);
+	json_kv_bool(w, "anonymous_mapping", (e->flags & VMSIM_MAP_ANONYMOUS) != 0);
 	json_object_end(w);
 	return 0;
 }
 
-int report_json_sim_process(struct json_writer *w, struct vm_system *sys, int pid, bool smaps)
+int report_json_sim_process(struct json_writer *w, struct vmsim_system *sys, int pid, bool smaps)
 {
-	struct vm_proc_stats st;
+	struct vmsim_proc_stats st;
 	int rc;
 
-	rc = vm_proc_stats(sys, pid, &st);
+	rc = vmsim_proc_stats(sys, pid, &st);
 	if (rc)
 		return rc;
 	json_object_begin(w);
@@ -745,38 +745,38 @@ int report_json_sim_process(struct json_writer *w, struct vm_system *sys, int pi
 		json_key(w, "smaps");
 		json_array_begin(w);
 		if (st.alive)
-			rc = vm_smaps(sys, pid, smaps_record, w);
+			rc = vmsim_smaps(sys, pid, smaps_record, w);
 		json_array_end(w);
 	}
 	json_object_end(w);
 	return rc;
 }
 
-static const char *access_kind_name(enum vm_access_kind k)
+static const char *access_kind_name(enum vmsim_access_kind k)
 {
 	switch (k) {
-	case VM_READ:
+	case VMSIM_READ:
 		return "read";
-	case VM_WRITE:
+	case VMSIM_WRITE:
 		return "write";
-	case VM_EXEC:
+	case VMSIM_EXEC:
 		return "exec";
 	}
 	return "unknown";
 }
 
-static const char *segv_reason_name(enum vm_segv_reason r)
+static const char *segv_reason_name(enum vmsim_segv_reason r)
 {
 	switch (r) {
-	case VM_SEGV_MAPERR:
+	case VMSIM_SEGV_MAPERR:
 		return "maperr";
-	case VM_SEGV_ACCERR:
+	case VMSIM_SEGV_ACCERR:
 		return "accerr";
-	case VM_SIGBUS_IO:
+	case VMSIM_SIGBUS_IO:
 		return "sigbus_io";
-	case VM_SIGBUS_EOF:
+	case VMSIM_SIGBUS_EOF:
 		return "sigbus_eof";
-	case VM_SIGBUS_HUGETLB:
+	case VMSIM_SIGBUS_HUGETLB:
 		return "sigbus_hugetlb";
 	default: /* a reason added after this list */
 		return "unknown";
@@ -785,14 +785,14 @@ static const char *segv_reason_name(enum vm_segv_reason r)
 
 #define MAX_SIGNAL_RECORDS 1000 /* SIGSEGV records written; the count says how many exist */
 
-static void signal_records(struct json_writer *w, struct vm_system *sys, uint64_t nsegv)
+static void signal_records(struct json_writer *w, struct vmsim_system *sys, uint64_t nsegv)
 {
-	struct vm_segv_record s;
-	struct vm_oom_record o;
+	struct vmsim_segv_record s;
+	struct vmsim_oom_record o;
 
 	json_key(w, "segv_records");
 	json_array_begin(w);
-	for (uint64_t i = 0; i < MAX_SIGNAL_RECORDS && vm_segv_get(sys, i, &s) == 0; i++) {
+	for (uint64_t i = 0; i < MAX_SIGNAL_RECORDS && vmsim_segv_get(sys, i, &s) == 0; i++) {
 		json_object_begin(w);
 		json_kv_i64(w, "pid", s.pid);
 		json_kv_hex(w, "addr", s.addr);
@@ -804,7 +804,7 @@ static void signal_records(struct json_writer *w, struct vm_system *sys, uint64_
 	json_kv_bool(w, "segv_records_truncated", nsegv > MAX_SIGNAL_RECORDS);
 	json_key(w, "oom_records");
 	json_array_begin(w);
-	for (uint64_t i = 0; vm_oom_get(sys, i, &o) == 0; i++) {
+	for (uint64_t i = 0; vmsim_oom_get(sys, i, &o) == 0; i++) {
 		json_object_begin(w);
 		json_kv_i64(w, "pid", o.pid);
 		json_kv_u64(w, "rss", o.rss);
@@ -815,17 +815,17 @@ static void signal_records(struct json_writer *w, struct vm_system *sys, uint64_
 	json_array_end(w);
 }
 
-int report_json_write(FILE *f, struct vm_system *sys, const struct report_json_opts *opts)
+int report_json_write(FILE *f, struct vmsim_system *sys, const struct report_json_opts *opts)
 {
 	static const struct report_json_opts defaults = {.indent = 2, .smaps = true};
-	const struct vmsim_config *cfg = vm_system_config(sys);
-	struct vm_sys_stats st;
+	const struct vmsim_config *cfg = vmsim_system_config(sys);
+	struct vmsim_sys_stats st;
 	struct json_writer w;
 	int rc, pid;
 
 	if (!opts)
 		opts = &defaults;
-	rc = vm_sys_stats(sys, &st);
+	rc = vmsim_sys_stats(sys, &st);
 	if (rc)
 		return rc;
 	json_init(&w, f, opts->indent);
@@ -839,7 +839,7 @@ int report_json_write(FILE *f, struct vm_system *sys, const struct report_json_o
 	report_json_system(&w, &st, cfg);
 	json_key(&w, "processes");
 	json_array_begin(&w);
-	for (pid = vm_pid_next(sys, 0); pid; pid = vm_pid_next(sys, pid)) {
+	for (pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid)) {
 		rc = report_json_sim_process(&w, sys, pid, opts->smaps);
 		if (rc)
 			return rc;
@@ -850,7 +850,7 @@ int report_json_write(FILE *f, struct vm_system *sys, const struct report_json_o
 	return json_finish(&w);
 }
 
-int report_json_write_path(const char *path, struct vm_system *sys,
+int report_json_write_path(const char *path, struct vmsim_system *sys,
 			   const struct report_json_opts *opts)
 {
 	FILE *f;
@@ -871,7 +871,7 @@ int report_json_write_path(const char *path, struct vm_system *sys,
 
 /* ---- real Linux processes ----------------------------------------------- */
 
-/* The smaps counters only Linux has (the common ones come from vm_smaps_entry). */
+/* The smaps counters only Linux has (the common ones come from vmsim_smaps_entry). */
 static void linux_mem_extra(struct json_writer *w, const struct procfs_mem *m, bool per_vma)
 {
 	if (per_vma) {

@@ -13,8 +13,8 @@
  * a "0x..." string instead. NaN and infinities, which JSON lacks, become
  * null.
  *
- * The same process object serves a simulated process (vm_proc_stats) and a
- * real Linux one (src/report/procfs.h, `vmsim inspect --json`), so both can
+ * The same process object serves a simulated process (vmsim_proc_stats) and a
+ * real Linux one (src/linux/procfs.h, `vmsim inspect --json`), so both can
  * be put side by side. Callers: src/cli/, tests. Reads stats only.
  */
 #ifndef VMSIM_REPORT_JSON_H
@@ -93,14 +93,14 @@ struct report_json_opts {
  * the configuration, the system counters, every process that exists or
  * existed (pid order) with its SIGSEGV and OOM records. Call it after the
  * run (it only reads). Returns 0, VMSIM_EIO (a write failed) or an error
- * of vm_sys_stats/vm_proc_stats/vm_smaps.
+ * of vmsim_sys_stats/vmsim_proc_stats/vmsim_smaps.
  */
-int report_json_write(FILE *f, struct vm_system *sys, const struct report_json_opts *opts);
+int report_json_write(FILE *f, struct vmsim_system *sys, const struct report_json_opts *opts);
 
 /* The same into the file @path ("-": standard output), created or
  * truncated. Returns 0, VMSIM_EIO (cannot create or write @path; errno
  * says why) or an error of report_json_write. */
-int report_json_write_path(const char *path, struct vm_system *sys,
+int report_json_write_path(const char *path, struct vmsim_system *sys,
 			   const struct report_json_opts *opts);
 
 /*
@@ -112,20 +112,20 @@ int report_json_write_path(const char *path, struct vm_system *sys,
  */
 void report_json_header(struct json_writer *w, const char *source, const char *generator);
 void report_json_config(struct json_writer *w, const struct vmsim_config *cfg);
-void report_json_system(struct json_writer *w, const struct vm_sys_stats *st,
+void report_json_system(struct json_writer *w, const struct vmsim_sys_stats *st,
 			const struct vmsim_config *cfg /* may be NULL: no per-level sizes */);
-void report_json_smaps_entry(struct json_writer *w, const struct vm_smaps_entry *e);
+void report_json_smaps_entry(struct json_writer *w, const struct vmsim_smaps_entry *e);
 
 /* The process object of simulated process @pid (with "smaps" if @smaps).
- * Returns 0 or the error of vm_proc_stats/vm_smaps; on error nothing was
+ * Returns 0 or the error of vmsim_proc_stats/vmsim_smaps; on error nothing was
  * written. */
-int report_json_sim_process(struct json_writer *w, struct vm_system *sys, int pid, bool smaps);
+int report_json_sim_process(struct json_writer *w, struct vmsim_system *sys, int pid, bool smaps);
 
 /* The members every process object has, from @st (bytes), written into an
  * object already open. */
-void report_json_proc_common(struct json_writer *w, const struct vm_proc_stats *st);
+void report_json_proc_common(struct json_writer *w, const struct vmsim_proc_stats *st);
 
-/* A real Linux process (src/report/procfs.h), as members of an object
+/* A real Linux process (src/linux/procfs.h), as members of an object
  * already open: the common members, then the Linux-only ones, then
  * "smaps" if @maps is not NULL. The caller adds "wss" and "share"
  * (report_json_share) and closes the object. */
@@ -139,7 +139,7 @@ void report_json_linux_process(struct json_writer *w, const struct procfs_proc *
  * shares with process @other, and where. */
 void report_json_share(struct json_writer *w, const struct procfs_share *s, int other);
 
-/* "r-xp" for VM_PROT_* @prot and VM_MAP_* @flags, into @buf (5 bytes). */
+/* "r-xp" for VMSIM_PROT_* @prot and VM_MAP_* @flags, into @buf (5 bytes). */
 const char *report_perms_str(int prot, int flags, char buf[5]);
 
 #endif

@@ -131,7 +131,7 @@ static const char *who(const struct report_names *names, int pid, char *buf, siz
 	return buf;
 }
 
-static const char *state_of(const struct vm_proc_stats *ps)
+static const char *state_of(const struct vmsim_proc_stats *ps)
 {
 	if (ps->alive)
 		return "alive";
@@ -168,10 +168,10 @@ void report_machine(FILE *f, const struct vmsim_config *cfg)
 	fprintf(f, "seed %" PRIu64 "\n", cfg->seed);
 }
 
-void report_memory(FILE *f, struct vm_system *sys)
+void report_memory(FILE *f, struct vmsim_system *sys)
 {
-	struct vm_sys_stats st;
-	vm_sys_stats(sys, &st);
+	struct vmsim_sys_stats st;
+	vmsim_sys_stats(sys, &st);
 	fprintf(f, "memory: %s of RAM: %s free, %s user pages, %s page tables, %s kernel\n",
 		report_bytes(st.frames_total * VMSIM_PAGE_SIZE).s,
 		report_bytes(st.frames_free * VMSIM_PAGE_SIZE).s,
@@ -184,7 +184,8 @@ void report_memory(FILE *f, struct vm_system *sys)
 
 #define PROC_HDR "%5s %-10s %-8s"
 
-static void proc_row_head(FILE *f, const struct vm_proc_stats *ps, const struct report_names *names)
+static void proc_row_head(FILE *f, const struct vmsim_proc_stats *ps,
+			  const struct report_names *names)
 {
 	char nb[64];
 	const char *n = proc_name(names, ps->pid);
@@ -192,15 +193,15 @@ static void proc_row_head(FILE *f, const struct vm_proc_stats *ps, const struct 
 	fprintf(f, "%5d %-10s %-8s", ps->pid, nb, state_of(ps));
 }
 
-void report_processes(FILE *f, struct vm_system *sys, const struct report_names *names)
+void report_processes(FILE *f, struct vmsim_system *sys, const struct report_names *names)
 {
-	struct vm_proc_stats ps;
+	struct vmsim_proc_stats ps;
 
 	fprintf(f, PROC_HDR " %10s %10s %10s %10s %10s %10s %10s %10s %10s %10s\n", "pid",
 		"process", "state", "VMS", "RSS", "anon", "file", "shmem", "PSS", "USS", "swap",
 		"pgtables", "huge");
-	for (int pid = vm_pid_next(sys, 0); pid; pid = vm_pid_next(sys, pid)) {
-		if (vm_proc_stats(sys, pid, &ps))
+	for (int pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid)) {
+		if (vmsim_proc_stats(sys, pid, &ps))
 			continue;
 		proc_row_head(f, &ps, names);
 		fprintf(f, " %10s %10s %10s %10s %10s %10s %10s %10s %10s %10s\n",
@@ -213,25 +214,26 @@ void report_processes(FILE *f, struct vm_system *sys, const struct report_names 
 }
 
 /* SIGSEGVs (not SIGBUS) recorded for @pid. */
-static uint64_t segvs_of(struct vm_system *sys, int pid)
+static uint64_t segvs_of(struct vmsim_system *sys, int pid)
 {
-	struct vm_segv_record r;
+	struct vmsim_segv_record r;
 	uint64_t n = 0;
-	for (uint64_t i = 0; vm_segv_get(sys, i, &r) == 0; i++)
-		if (r.pid == pid && (r.reason == VM_SEGV_MAPERR || r.reason == VM_SEGV_ACCERR))
+	for (uint64_t i = 0; vmsim_segv_get(sys, i, &r) == 0; i++)
+		if (r.pid == pid &&
+		    (r.reason == VMSIM_SEGV_MAPERR || r.reason == VMSIM_SEGV_ACCERR))
 			n++;
 	return n;
 }
 
-void report_faults(FILE *f, struct vm_system *sys, const struct report_names *names)
+void report_faults(FILE *f, struct vmsim_system *sys, const struct report_names *names)
 {
-	struct vm_proc_stats ps;
+	struct vmsim_proc_stats ps;
 
 	fprintf(f, PROC_HDR " %10s %9s %9s %9s %9s %9s %9s %9s %8s %4s\n", "pid", "process",
 		"state", "accesses", "minor", "major", "invalid", "zero-page", "COW copy",
 		"COW reuse", "swap-in", "SIGSEGV", "OOM");
-	for (int pid = vm_pid_next(sys, 0); pid; pid = vm_pid_next(sys, pid)) {
-		if (vm_proc_stats(sys, pid, &ps))
+	for (int pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid)) {
+		if (vmsim_proc_stats(sys, pid, &ps))
 			continue;
 		proc_row_head(f, &ps, names);
 		fprintf(f, " %10s %9s %9s %9s %9s %9s %9s %9s %8s %4s\n",
@@ -243,11 +245,11 @@ void report_faults(FILE *f, struct vm_system *sys, const struct report_names *na
 	}
 }
 
-int report_process(FILE *f, struct vm_system *sys, int pid, const struct report_names *names)
+int report_process(FILE *f, struct vmsim_system *sys, int pid, const struct report_names *names)
 {
-	struct vm_proc_stats ps;
+	struct vmsim_proc_stats ps;
 	char nb[64];
-	int rc = vm_proc_stats(sys, pid, &ps);
+	int rc = vmsim_proc_stats(sys, pid, &ps);
 
 	if (rc)
 		return rc;
@@ -274,12 +276,12 @@ static uint64_t tlb_entries(const struct vmsim_tlb_level_cfg *l, enum vmsim_page
 	return n;
 }
 
-void report_tlb(FILE *f, struct vm_system *sys)
+void report_tlb(FILE *f, struct vmsim_system *sys)
 {
-	const struct vmsim_config *cfg = vm_system_config(sys);
-	struct vm_sys_stats st;
+	const struct vmsim_config *cfg = vmsim_system_config(sys);
+	struct vmsim_sys_stats st;
 
-	vm_sys_stats(sys, &st);
+	vmsim_sys_stats(sys, &st);
 	fprintf(f, "%-5s %-4s %8s %10s %12s %12s %12s %9s\n", "TLB", "page", "entries", "reach",
 		"lookups", "hits", "misses", "hit ratio");
 	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++) {
@@ -324,15 +326,15 @@ void report_tlb(FILE *f, struct vm_system *sys)
 	}
 }
 
-void report_walks(FILE *f, struct vm_system *sys)
+void report_walks(FILE *f, struct vmsim_system *sys)
 {
-	const struct vmsim_config *cfg = vm_system_config(sys);
-	struct vm_sys_stats st;
+	const struct vmsim_config *cfg = vmsim_system_config(sys);
+	struct vmsim_sys_stats st;
 	const struct vmsim_walk_stats *w = &st.mmu.walk;
 	bool any = false;
 	char per[24] = "-";
 
-	vm_sys_stats(sys, &st);
+	vmsim_sys_stats(sys, &st);
 	if (w->walks)
 		snprintf(per, sizeof(per), "%.2f", (double)w->mem_refs / (double)w->walks);
 	fprintf(f, "%-6s %12s %12s %9s %10s %12s %12s\n", "walks", "count", "entries read",
@@ -359,11 +361,11 @@ void report_walks(FILE *f, struct vm_system *sys)
 
 /* ---- reclaim, swap, time -------------------------------------------------- */
 
-void report_reclaim(FILE *f, struct vm_system *sys)
+void report_reclaim(FILE *f, struct vmsim_system *sys)
 {
-	struct vm_sys_stats st;
+	struct vmsim_sys_stats st;
 
-	vm_sys_stats(sys, &st);
+	vmsim_sys_stats(sys, &st);
 	fprintf(
 	    f, "%-12s used %s of %s, %s pages out, %s pages in (%s refaults), %s swap-cache hits\n",
 	    "swap", report_bytes(st.swap_used * VMSIM_PAGE_SIZE).s,
@@ -398,12 +400,12 @@ void report_reclaim(FILE *f, struct vm_system *sys)
 		fprintf(f, "%-12s not sampled (wss window off)\n", "working set");
 }
 
-void report_time(FILE *f, struct vm_system *sys)
+void report_time(FILE *f, struct vmsim_system *sys)
 {
-	const struct vmsim_config *cfg = vm_system_config(sys);
-	struct vm_sys_stats st;
+	const struct vmsim_config *cfg = vmsim_system_config(sys);
+	struct vmsim_sys_stats st;
 
-	vm_sys_stats(sys, &st);
+	vmsim_sys_stats(sys, &st);
 	fprintf(f,
 		"time: %s estimated (%s cycles at %.1f GHz, %s of them the accesses), CPU "
 		"utilisation %s\n",
@@ -411,24 +413,24 @@ void report_time(FILE *f, struct vm_system *sys)
 		report_count(st.cycles_compute).s, report_ratio(st.cpu_utilisation).s);
 }
 
-static const char *kind_name(enum vm_access_kind k)
+static const char *kind_name(enum vmsim_access_kind k)
 {
-	return k == VM_WRITE ? "write" : k == VM_EXEC ? "exec" : "read";
+	return k == VMSIM_WRITE ? "write" : k == VMSIM_EXEC ? "exec" : "read";
 }
 
-void report_signals(FILE *f, struct vm_system *sys, const struct report_names *names)
+void report_signals(FILE *f, struct vmsim_system *sys, const struct report_names *names)
 {
-	struct vm_segv_record r;
-	struct vm_oom_record o;
+	struct vmsim_segv_record r;
+	struct vmsim_oom_record o;
 	char nb[64];
 	uint64_t i;
 
-	for (i = 0; vm_segv_get(sys, i, &r) == 0; i++)
+	for (i = 0; vmsim_segv_get(sys, i, &r) == 0; i++)
 		fprintf(f, "signal: %s %s at 0x%" PRIx64 ": %s\n",
 			who(names, r.pid, nb, sizeof(nb)), kind_name(r.kind), r.addr,
-			vm_segv_reason_str(r.reason));
+			vmsim_segv_reason_str(r.reason));
 	uint64_t n = i;
-	for (i = 0; vm_oom_get(sys, i, &o) == 0; i++)
+	for (i = 0; vmsim_oom_get(sys, i, &o) == 0; i++)
 		fprintf(f, "oom kill: %s (RSS %s, swap %s)\n", who(names, o.pid, nb, sizeof(nb)),
 			report_bytes(o.rss).s, report_bytes(o.swap).s);
 	if (n + i == 0)
@@ -443,7 +445,7 @@ struct smaps_print {
 	const struct report_names *names;
 };
 
-static int smaps_row(const struct vm_smaps_entry *e, void *arg)
+static int smaps_row(const struct vmsim_smaps_entry *e, void *arg)
 {
 	struct smaps_print *c = arg;
 	const char *label = NULL;
@@ -453,10 +455,10 @@ static int smaps_row(const struct vm_smaps_entry *e, void *arg)
 		label = c->names->vma(c->names->arg, c->pid, e->start, e->end);
 	if (!label)
 		label = e->name;
-	perm[0] = (e->prot & VM_PROT_READ) ? 'r' : '-';
-	perm[1] = (e->prot & VM_PROT_WRITE) ? 'w' : '-';
-	perm[2] = (e->prot & VM_PROT_EXEC) ? 'x' : '-';
-	perm[3] = (e->flags & VM_MAP_SHARED) ? 's' : 'p';
+	perm[0] = (e->prot & VMSIM_PROT_READ) ? 'r' : '-';
+	perm[1] = (e->prot & VMSIM_PROT_WRITE) ? 'w' : '-';
+	perm[2] = (e->prot & VMSIM_PROT_EXEC) ? 'x' : '-';
+	perm[3] = (e->flags & VMSIM_MAP_SHARED) ? 's' : 'p';
 	perm[4] = '\0';
 	fprintf(c->f,
 		"%012" PRIx64 "-%012" PRIx64
@@ -470,37 +472,37 @@ static int smaps_row(const struct vm_smaps_entry *e, void *arg)
 	return 0;
 }
 
-int report_smaps(FILE *f, struct vm_system *sys, int pid, const struct report_names *names)
+int report_smaps(FILE *f, struct vmsim_system *sys, int pid, const struct report_names *names)
 {
 	struct smaps_print c = {f, pid, names};
 	char nb[64];
 
-	if (!vm_process_alive(sys, pid))
+	if (!vmsim_process_alive(sys, pid))
 		return VMSIM_ESRCH;
 	fprintf(f, "areas of %s (pid %d)\n", who(names, pid, nb, sizeof(nb)), pid);
 	fprintf(f, "%-25s %4s %10s %10s %10s %9s %9s %9s %9s %10s %10s %9s %9s  %s\n", "address",
 		"perm", "size", "RSS", "PSS", "shr clean", "shr dirty", "prv clean", "prv dirty",
 		"referenced", "anonymous", "anon huge", "swap", "name");
-	return vm_smaps(sys, pid, smaps_row, &c);
+	return vmsim_smaps(sys, pid, smaps_row, &c);
 }
 
-int report_walk(FILE *f, struct vm_system *sys, int pid, vaddr_t va,
+int report_walk(FILE *f, struct vmsim_system *sys, int pid, vaddr_t va,
 		const struct report_names *names)
 {
-	struct vm_walk_info w;
+	struct vmsim_walk_info w;
 	char nb[64], flags[64];
-	int rc = vm_walk_describe(sys, pid, va, &w);
+	int rc = vmsim_walk_describe(sys, pid, va, &w);
 
 	if (rc)
 		return rc;
 	fprintf(f, "walk of 0x%" PRIx64 " in %s (pid %d), %u-level paging\n", va,
-		who(names, pid, nb, sizeof(nb)), pid, vm_system_config(sys)->mmu.levels);
+		who(names, pid, nb, sizeof(nb)), pid, vmsim_system_config(sys)->mmu.levels);
 	fprintf(f, "  %-5s %12s %5s  %-18s  %s\n", "level", "table frame", "index", "entry",
 		"flags");
 	for (unsigned i = 0; i < w.nlevels; i++) {
-		const struct vm_walk_level *l = &w.level[i];
+		const struct vmsim_walk_level *l = &w.level[i];
 		fprintf(f, "  %-5s %12s %5u  0x%016" PRIx64 "  %s\n", l->name, hex(l->table).s,
-			l->index, l->entry, vm_pte_flags_str(l->entry, flags, sizeof(flags)));
+			l->index, l->entry, vmsim_pte_flags_str(l->entry, flags, sizeof(flags)));
 	}
 	if (w.mapped) {
 		uint64_t mask = (1ULL << vmsim_page_shift(w.ps)) - 1;
@@ -510,7 +512,7 @@ int report_walk(FILE *f, struct vm_system *sys, int pid, vaddr_t va,
 	} else if (w.swapped) {
 		fprintf(f, "  -> not present: swapped out to slot %" PRIu64 "\n", w.swap_slot);
 	} else {
-		const struct vm_walk_level *l = &w.level[w.nlevels - 1];
+		const struct vmsim_walk_level *l = &w.level[w.nlevels - 1];
 		fprintf(f, "  -> not mapped: the %s entry is %s\n", l->name,
 			l->entry ? "not present" : "empty");
 	}
@@ -543,9 +545,9 @@ int report_translate(FILE *f, vaddr_t va, unsigned levels, enum vmsim_page_size 
 
 /* ---- everything ------------------------------------------------------------ */
 
-void report_all(FILE *f, struct vm_system *sys, const struct report_names *names)
+void report_all(FILE *f, struct vmsim_system *sys, const struct report_names *names)
 {
-	report_machine(f, vm_system_config(sys));
+	report_machine(f, vmsim_system_config(sys));
 	report_memory(f, sys);
 	fputc('\n', f);
 	report_processes(f, sys, names);

@@ -62,7 +62,7 @@ static size_t pid_column(const struct series *s, int pid)
 }
 
 /* Fill @r (all but its RSS bookkeeping) from the system counters. */
-static void fill_row(struct series_row *r, const struct vm_sys_stats *st, uint64_t accesses)
+static void fill_row(struct series_row *r, const struct vmsim_sys_stats *st, uint64_t accesses)
 {
 	memset(r, 0, sizeof(*r));
 	r->accesses = accesses;
@@ -87,18 +87,18 @@ static void fill_row(struct series_row *r, const struct vm_sys_stats *st, uint64
 	r->seconds = st->seconds;
 }
 
-int series_sample(struct series *s, struct vm_system *sys, uint64_t accesses, const char *label)
+int series_sample(struct series *s, struct vmsim_system *sys, uint64_t accesses, const char *label)
 {
-	struct vm_sys_stats st;
+	struct vmsim_sys_stats st;
 	struct series_row r;
 	size_t old_npids = s->npids, npids = s->npids, nprocs = 0;
 	char *lab = NULL;
 	int rc, pid;
 
-	rc = vm_sys_stats(sys, &st);
+	rc = vmsim_sys_stats(sys, &st);
 	if (rc)
 		return rc;
-	for (pid = vm_pid_next(sys, 0); pid; pid = vm_pid_next(sys, pid))
+	for (pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid))
 		nprocs++;
 	/* Reserve everything first, so a failure leaves the series as it was. */
 	if (grow((void **)&s->row, &s->rowcap, s->nrows, 1, sizeof(*s->row)) ||
@@ -111,14 +111,14 @@ int series_sample(struct series *s, struct vm_system *sys, uint64_t accesses, co
 	fill_row(&r, &st, accesses);
 	r.label = lab;
 	r.rss_off = s->nrss;
-	for (pid = vm_pid_next(sys, 0); pid; pid = vm_pid_next(sys, pid))
+	for (pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid))
 		if (pid_column(s, pid) == SIZE_MAX)
 			s->pid[npids++] = pid;
 	memset(s->rss + s->nrss, 0, npids * sizeof(*s->rss));
-	for (pid = vm_pid_next(sys, 0); pid; pid = vm_pid_next(sys, pid)) {
-		struct vm_proc_stats ps;
+	for (pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid)) {
+		struct vmsim_proc_stats ps;
 		size_t col;
-		rc = vm_proc_stats(sys, pid, &ps);
+		rc = vmsim_proc_stats(sys, pid, &ps);
 		if (rc) {
 			s->npids = old_npids;
 			free(lab);
@@ -135,7 +135,7 @@ int series_sample(struct series *s, struct vm_system *sys, uint64_t accesses, co
 	return 0;
 }
 
-void series_tick(void *ctx, struct vm_system *sys, uint64_t accesses, int final)
+void series_tick(void *ctx, struct vmsim_system *sys, uint64_t accesses, int final)
 {
 	struct series *s = ctx;
 	int rc;
@@ -186,7 +186,7 @@ int tick_fanout_add(struct tick_fanout *f, const struct run_hooks *h)
 	return 0;
 }
 
-static void fanout_tick(void *ctx, struct vm_system *sys, uint64_t accesses, int final)
+static void fanout_tick(void *ctx, struct vmsim_system *sys, uint64_t accesses, int final)
 {
 	struct tick_fanout *f = ctx;
 

@@ -67,9 +67,9 @@ void series_free(struct series *s); /* NULL is fine */
  * Append a sample of @sys taken now; @accesses is the driver's count of
  * accesses so far, @label an optional name (a scenario step; NULL: none).
  * Returns 0, VMSIM_ENOHOSTMEM (the series is unchanged) or an error of
- * vm_sys_stats/vm_proc_stats.
+ * vmsim_sys_stats/vmsim_proc_stats.
  */
-int series_sample(struct series *s, struct vm_system *sys, uint64_t accesses, const char *label);
+int series_sample(struct series *s, struct vmsim_system *sys, uint64_t accesses, const char *label);
 
 /*
  * struct run_hooks tick with @ctx a struct series: series_sample without a
@@ -77,7 +77,7 @@ int series_sample(struct series *s, struct vm_system *sys, uint64_t accesses, co
  * access happened since it (a run whose length is a multiple of the
  * period). Errors are kept in s->err (series_error).
  */
-void series_tick(void *ctx, struct vm_system *sys, uint64_t accesses, int final);
+void series_tick(void *ctx, struct vmsim_system *sys, uint64_t accesses, int final);
 
 /* Hooks that sample @s every @every accesses and at the end. */
 struct run_hooks series_hooks(struct series *s, uint64_t every);

@@ -8,12 +8,12 @@
 
 #include <stdint.h>
 
-struct vm_system;
+struct vmsim_system;
 
 struct run_hooks {
 	/* Called after every @every accesses the driver makes (NULL: never),
 	 * and once more at the end with @final true. */
-	void (*tick)(void *ctx, struct vm_system *sys, uint64_t accesses, int final);
+	void (*tick)(void *ctx, struct vmsim_system *sys, uint64_t accesses, int final);
 	void *ctx;	/* passed back */
 	uint64_t every; /* accesses between ticks; 0: only the final one */
 };

@@ -26,23 +26,23 @@
 #define PREFETCH 16		  /* references between a slot's prefetch and its probe */
 
 struct paging_sim {
-	const struct policy_ops *ops; /* the policy */
-	void *pst;		      /* its state */
-	size_t nframes;		      /* frames */
-	struct pmap map;	      /* page -> frame or GHOST */
-	uint64_t *page_of;	      /* page_of[frame] */
-	size_t *slot_of;	      /* slot_of[frame]: map slot of its page */
-	uint8_t *ref;		      /* emulated referenced bit, per frame */
-	uint8_t *used;		      /* whether each frame holds a page */
-	uint64_t *next_of;	      /* next use of each frame's page; NULL without future */
-	uint32_t *free_stack;	      /* free frames, top = next one used */
-	size_t nfree;		      /* entries of free_stack */
-	uint64_t now;		      /* time of the current reference */
-	struct paging_stats st;	      /* totals */
-	paging_trace_fn trace;	      /* per-reference callback, or NULL */
-	void *trace_arg;	      /* its argument */
-	uint64_t *expired;	      /* pages expired before this reference (trace only) */
-	size_t nexpired;	      /* entries of expired */
+	const struct vmsim_policy_ops *ops; /* the policy */
+	void *pst;			    /* its state */
+	size_t nframes;			    /* frames */
+	struct pmap map;		    /* page -> frame or GHOST */
+	uint64_t *page_of;		    /* page_of[frame] */
+	size_t *slot_of;		    /* slot_of[frame]: map slot of its page */
+	uint8_t *ref;			    /* emulated referenced bit, per frame */
+	uint8_t *used;			    /* whether each frame holds a page */
+	uint64_t *next_of;		    /* next use of each frame's page; NULL without future */
+	uint32_t *free_stack;		    /* free frames, top = next one used */
+	size_t nfree;			    /* entries of free_stack */
+	uint64_t now;			    /* time of the current reference */
+	struct paging_stats st;		    /* totals */
+	paging_trace_fn trace;		    /* per-reference callback, or NULL */
+	void *trace_arg;		    /* its argument */
+	uint64_t *expired;		    /* pages expired before this reference (trace only) */
+	size_t nexpired;		    /* entries of expired */
 };
 
 /* ---- the environment the policy sees ---------------------------------------- */
@@ -72,10 +72,10 @@ static uint64_t env_now(void *ctx)
 
 /* ---- lifecycle ------------------------------------------------------------- */
 
-int paging_new(struct paging_sim **out, const struct policy_ops *ops, size_t nframes,
-	       const struct policy_cfg *cfg, bool future)
+int paging_new(struct paging_sim **out, const struct vmsim_policy_ops *ops, size_t nframes,
+	       const struct vmsim_policy_cfg *cfg, bool future)
 {
-	struct policy_env env = {
+	struct vmsim_policy_env env = {
 	    .ctx = NULL,
 	    .test_clear_referenced = env_test_clear_referenced,
 	    .next_use = future ? env_next_use : NULL,
@@ -85,7 +85,7 @@ int paging_new(struct paging_sim **out, const struct policy_ops *ops, size_t nfr
 	size_t i;
 	int rc;
 
-	rc = policy_check(ops, nframes, &env);
+	rc = vmsim_policy_check(ops, nframes, &env);
 	if (rc != 0)
 		return rc;
 	s = calloc(1, sizeof(*s));
@@ -154,7 +154,7 @@ const struct paging_stats *paging_stats(const struct paging_sim *s)
 	return &s->st;
 }
 
-const struct policy_ops *paging_policy(const struct paging_sim *s)
+const struct vmsim_policy_ops *paging_policy(const struct paging_sim *s)
 {
 	return s->ops;
 }
@@ -180,7 +180,7 @@ static void run_expire(struct paging_sim *s)
 {
 	pfn_t f;
 
-	while ((f = s->ops->expire(s->pst)) != POLICY_NO_FRAME) {
+	while ((f = s->ops->expire(s->pst)) != VMSIM_POLICY_NO_FRAME) {
 		drop(s, (uint32_t)f);
 		if (s->trace && s->nexpired < s->nframes)
 			s->expired[s->nexpired++] = s->page_of[f];
@@ -233,7 +233,7 @@ static void report(struct paging_sim *s, uint64_t page, bool hit, bool compulsor
 
 int paging_feed(struct paging_sim *s, const uint64_t *pages, const uint64_t *next, size_t n)
 {
-	const struct policy_ops *ops = s->ops;
+	const struct vmsim_policy_ops *ops = s->ops;
 	void (*on_access)(void *, pfn_t, bool) = ops->on_access;
 	size_t i;
 

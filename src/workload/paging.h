@@ -15,7 +15,7 @@
  *           if the page was never referenced before.
  *
  * The referenced bits are emulated, one per frame, and handed to the policy
- * through struct policy_env with the clock (now) and, when the whole stream
+ * through struct vmsim_policy_env with the clock (now) and, when the whole stream
  * is known, the next-use times that OPT needs.
  *
  * The page-to-frame map is an open-addressing hash table that also keeps
@@ -70,8 +70,8 @@ struct paging_sim;
  * VMSIM_ENOTSUP (the policy needs the future and @future is false) or
  * VMSIM_ENOHOSTMEM.
  */
-int paging_new(struct paging_sim **out /* out */, const struct policy_ops *ops, size_t nframes,
-	       const struct policy_cfg *cfg, bool future);
+int paging_new(struct paging_sim **out /* out */, const struct vmsim_policy_ops *ops,
+	       size_t nframes, const struct vmsim_policy_cfg *cfg, bool future);
 
 /* Call @fn(@arg) after every reference from now on (NULL: stop). Returns 0
  * or VMSIM_ENOHOSTMEM. */
@@ -92,7 +92,7 @@ int paging_feed(struct paging_sim *sim, const uint64_t *pages, const uint64_t *n
 const struct paging_stats *paging_stats(const struct paging_sim *sim);
 
 /* The policy and frame count @sim was created with. */
-const struct policy_ops *paging_policy(const struct paging_sim *sim);
+const struct vmsim_policy_ops *paging_policy(const struct paging_sim *sim);
 size_t paging_nframes(const struct paging_sim *sim);
 
 /* Free @sim (NULL is allowed). */

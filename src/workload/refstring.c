@@ -28,7 +28,7 @@
 #define BUFSZ	  (64 * 1024) /* bytes read at a time */
 #define PROBE	  4096	      /* bytes auto-detection looks at */
 #define NEED_MORE 1	      /* scan_number: the number may go on past the buffer */
-#define NEVER	  UINT64_MAX  /* no next use (POLICY_NEVER) */
+#define NEVER	  UINT64_MAX  /* no next use (VMSIM_POLICY_NEVER) */
 
 struct refstring {
 	FILE *f;		   /* the input */

@@ -87,7 +87,7 @@ int refstring_read_all(struct refstring *rs, uint64_t **pages /* out */, size_t 
 /*
  * The next-use times of a whole reference string, in one backward pass:
  * (*@next)[i] is the time of the next reference to pages[i] after
- * reference i, or UINT64_MAX (POLICY_NEVER) if there is none. Times count
+ * reference i, or UINT64_MAX (VMSIM_POLICY_NEVER) if there is none. Times count
  * from 1: reference i happens at time i + 1, as paging.c's clock does.
  * Returns 0 or VMSIM_ENOHOSTMEM (nothing allocated). free() the array.
  */

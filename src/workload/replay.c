@@ -4,13 +4,13 @@
  *
  * Inference state, per simulated process:
  *
- *	access va --> chunk c = va >> 21 --> cache[c % 64] == c ?  --yes--> vm_access
+ *	access va --> chunk c = va >> 21 --> cache[c % 64] == c ?  --yes--> vmsim_access
  *	                                          | no
  *	                                          v
  *	                          chunk set (pid, c) known? --yes--> fill the cache slot
  *	                                          | no
  *	                                          v
- *	             vm_mmap(c's 2 MiB, rwx, FIXED_NOREPLACE): ok      -> INFERRED
+ *	             vmsim_mmap(c's 2 MiB, rwx, FIXED_NOREPLACE): ok      -> INFERRED
  *	                                                       EEXIST  -> map the gaps, KNOWN
  *	                                                       other   -> FAILED (the access
  *	                                                                  will raise SIGSEGV)
@@ -38,7 +38,7 @@
 #define NO_CHUNK      UINT64_MAX	    /* empty cache slot (chunks are < 2^43) */
 #define MMAP_MIN_ADDR 0x10000ULL	    /* Linux's default vm.mmap_min_addr */
 #define USER_END      0x00007ffffffff000ULL /* end of x86-64 user space (4-level) */
-#define RWX	      (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC)
+#define RWX	      (VMSIM_PROT_READ | VMSIM_PROT_WRITE | VMSIM_PROT_EXEC)
 
 /* ---- processes of the trace --------------------------------------------- */
 
@@ -63,7 +63,7 @@ struct centry {
 };
 
 struct replay {
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	const struct replay_opts *o;
 	struct replay_stats *st;
 	struct trace *t;
@@ -178,10 +178,10 @@ static int proc_get(struct replay *rp, uint32_t tpid, bool create, struct rproc 
 	}
 	if (!create)
 		return rfail(rp, err, VMSIM_ESRCH, "process %u does not exist", tpid);
-	if ((rc = vm_process_create(rp->sys, &pid)))
+	if ((rc = vmsim_process_create(rp->sys, &pid)))
 		return rfail(rp, err, rc, "cannot create process %u: %s", tpid, vmsim_strerror(rc));
 	if (proc_claim(rp, tpid, &pr)) {
-		vm_exit(rp->sys, pid);
+		vmsim_exit(rp->sys, pid);
 		return rfail(rp, err, VMSIM_ENOHOSTMEM, "out of memory");
 	}
 	proc_born(rp, pr, pid);
@@ -275,7 +275,7 @@ struct gaps {
 	vaddr_t end[CHUNK_SIZE / VMSIM_PAGE_SIZE / 2 + 1];
 };
 
-static int collect_gap(const struct vm_smaps_entry *e, void *arg)
+static int collect_gap(const struct vmsim_smaps_entry *e, void *arg)
 {
 	struct gaps *g = arg;
 
@@ -303,15 +303,15 @@ static int fill_gaps(struct replay *rp, struct rproc *pr, vaddr_t lo, vaddr_t hi
 	g->hi = hi;
 	g->cur = lo;
 	g->n = 0;
-	rc = vm_smaps(rp->sys, pr->pid, collect_gap, g);
+	rc = vmsim_smaps(rp->sys, pr->pid, collect_gap, g);
 	if (rc >= 0 && g->cur < hi) {
 		g->start[g->n] = g->cur;
 		g->end[g->n++] = hi;
 	}
 	for (size_t i = 0; rc >= 0 && i < g->n; i++) {
-		if (vm_mmap(rp->sys, pr->pid, g->start[i], g->end[i] - g->start[i], RWX,
-			    VM_MAP_PRIVATE | VM_MAP_ANONYMOUS | VM_MAP_FIXED_NOREPLACE, -1, 0,
-			    &got) == 0) {
+		if (vmsim_mmap(rp->sys, pr->pid, g->start[i], g->end[i] - g->start[i], RWX,
+			       VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS | VMSIM_MAP_FIXED_NOREPLACE,
+			       -1, 0, &got) == 0) {
 			rp->st->infer_holes++;
 			rp->st->inferred_vmas++;
 		}
@@ -346,9 +346,9 @@ static int chunk_miss(struct replay *rp, struct rproc *pr, uint64_t c, struct tr
 	if (hi > USER_END)
 		hi = USER_END;
 	if (c < (USER_END >> REPLAY_CHUNK_SHIFT) + 1 && lo < hi) {
-		rc = vm_mmap(rp->sys, pr->pid, lo, hi - lo, RWX,
-			     VM_MAP_PRIVATE | VM_MAP_ANONYMOUS | VM_MAP_FIXED_NOREPLACE, -1, 0,
-			     &got);
+		rc = vmsim_mmap(rp->sys, pr->pid, lo, hi - lo, RWX,
+				VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS | VMSIM_MAP_FIXED_NOREPLACE,
+				-1, 0, &got);
 		if (rc == 0) {
 			state = C_INFERRED;
 			rp->st->inferred_chunks++;
@@ -421,7 +421,7 @@ static int do_fork(struct replay *rp, const struct trace_rec *r, struct trace_er
 		return 0;
 	if (proc_slot(rp, r->arg)->state == P_ALIVE)
 		return rfail(rp, err, VMSIM_EEXIST, "fork: child %u exists already", r->arg);
-	if ((rc = vm_fork(rp->sys, pr->pid, &cpid)))
+	if ((rc = vmsim_fork(rp->sys, pr->pid, &cpid)))
 		return rfail(rp, err, rc, "fork by process %u failed: %s", r->pid,
 			     vmsim_strerror(rc));
 	int ppid = pr->pid;
@@ -458,7 +458,7 @@ static int apply_event(struct replay *rp, const struct trace_rec *r, struct trac
 	case TRACE_EV_EXIT:
 		if ((rc = proc_get(rp, r->pid, false, &pr, err)))
 			return rc;
-		rc = vm_exit(rp->sys, pr->pid);
+		rc = vmsim_exit(rp->sys, pr->pid);
 		if (rc && rc != VMSIM_ESRCH) /* ESRCH: the simulator killed it already */
 			return rfail(rp, err, rc, "exit of process %u failed: %s", r->pid,
 				     vmsim_strerror(rc));
@@ -474,26 +474,26 @@ static int apply_event(struct replay *rp, const struct trace_rec *r, struct trac
 		return 0; /* its address space is gone */
 	switch (r->kind) {
 	case TRACE_EV_MMAP: {
-		int flags = (int)(r->arg & (VM_MAP_SHARED | VM_MAP_PRIVATE | VM_MAP_NORESERVE |
-					    VM_MAP_POPULATE));
-		rc = vm_mmap(rp->sys, pr->pid, r->addr, r->len, (int)r->prot,
-			     flags | VM_MAP_ANONYMOUS | VM_MAP_FIXED, -1, 0, &got);
+		int flags = (int)(r->arg & (VMSIM_MAP_SHARED | VMSIM_MAP_PRIVATE |
+					    VMSIM_MAP_NORESERVE | VMSIM_MAP_POPULATE));
+		rc = vmsim_mmap(rp->sys, pr->pid, r->addr, r->len, (int)r->prot,
+				flags | VMSIM_MAP_ANONYMOUS | VMSIM_MAP_FIXED, -1, 0, &got);
 		break;
 	}
 	case TRACE_EV_MUNMAP:
-		if (!(rc = vm_munmap(rp->sys, pr->pid, r->addr, r->len)) && r->len)
+		if (!(rc = vmsim_munmap(rp->sys, pr->pid, r->addr, r->len)) && r->len)
 			chunks_forget(rp, pr, r->addr >> REPLAY_CHUNK_SHIFT,
 				      (r->addr + r->len - 1) >> REPLAY_CHUNK_SHIFT);
 		break;
 	case TRACE_EV_MPROTECT:
-		rc = vm_mprotect(rp->sys, pr->pid, r->addr, r->len, (int)r->prot);
+		rc = vmsim_mprotect(rp->sys, pr->pid, r->addr, r->len, (int)r->prot);
 		break;
 	case TRACE_EV_BRK:
-		if (!(rc = vm_brk(rp->sys, pr->pid, r->addr, &got)))
+		if (!(rc = vmsim_brk(rp->sys, pr->pid, r->addr, &got)))
 			chunks_forget(rp, pr, 0, NO_CHUNK);
 		break;
 	case TRACE_EV_SWITCH:
-		rc = vm_switch(rp->sys, pr->pid);
+		rc = vmsim_switch(rp->sys, pr->pid);
 		break;
 	default:
 		return rfail(rp, err, VMSIM_EINVAL, "unknown event kind %u", r->kind);
@@ -549,8 +549,8 @@ static int apply(struct replay *rp, const struct trace_rec *batch, size_t n,
 		}
 		if (rp->infer && (rc = ensure_mapped(rp, pr, r->addr, r->len, err)))
 			return rc;
-		rc = vm_access(rp->sys, pr->pid, r->addr, (uint32_t)r->len,
-			       (enum vm_access_kind)r->kind, NULL);
+		rc = vmsim_access(rp->sys, pr->pid, r->addr, (uint32_t)r->len,
+				  (enum vmsim_access_kind)r->kind, NULL);
 		if (unlikely(rc)) {
 			if (rc == VMSIM_ESRCH) { /* killed by the simulator (SIGSEGV, OOM) */
 				pr->killed = true;
@@ -574,7 +574,7 @@ static int apply(struct replay *rp, const struct trace_rec *batch, size_t n,
 	return 0;
 }
 
-int replay_trace(struct vm_system *sys, struct trace *t, const struct replay_opts *o,
+int replay_trace(struct vmsim_system *sys, struct trace *t, const struct replay_opts *o,
 		 struct replay_stats *st, struct trace_error *err)
 {
 	struct replay rp = {.sys = sys, .o = o, .st = st, .t = t};
@@ -628,7 +628,7 @@ out_free:
 	return rc;
 }
 
-int replay_file(struct vm_system *sys, const char *path, const struct replay_opts *o,
+int replay_file(struct vmsim_system *sys, const char *path, const struct replay_opts *o,
 		struct replay_stats *st, struct trace_error *err)
 {
 	struct trace *t;
@@ -713,15 +713,17 @@ static int parse_maps_line(struct mline *m, uint64_t *start, uint64_t *end, int 
 	static const char perm[4][3] = {"r-", "w-", "x-", "ps"};
 	static const char *const want[4] = {"'r' or '-'", "'w' or '-'", "'x' or '-'", "'p' or 's'"};
 	*prot = 0;
-	*flags = VM_MAP_PRIVATE;
+	*flags = VMSIM_MAP_PRIVATE;
 	for (int k = 0; k < 4; k++) {
 		char c = m->s[m->i];
 		if (c != perm[k][0] && c != perm[k][1])
 			return mbad(m, want[k]);
 		if (k < 3 && c == perm[k][0])
-			*prot |= k == 0 ? VM_PROT_READ : k == 1 ? VM_PROT_WRITE : VM_PROT_EXEC;
+			*prot |= k == 0	  ? VMSIM_PROT_READ
+				 : k == 1 ? VMSIM_PROT_WRITE
+					  : VMSIM_PROT_EXEC;
 		if (k == 3)
-			*flags = c == 'p' ? VM_MAP_PRIVATE : VM_MAP_SHARED;
+			*flags = c == 'p' ? VMSIM_MAP_PRIVATE : VMSIM_MAP_SHARED;
 		m->i++;
 	}
 	if ((rc = mchar(m, ' ', "a space after the permissions")) ||
@@ -741,7 +743,7 @@ static int parse_maps_line(struct mline *m, uint64_t *start, uint64_t *end, int 
 	return 0;
 }
 
-int replay_load_maps(struct vm_system *sys, int pid, const char *path, uint64_t *mapped,
+int replay_load_maps(struct vmsim_system *sys, int pid, const char *path, uint64_t *mapped,
 		     uint64_t *skipped, struct trace_error *err)
 {
 	FILE *f = fopen(path, "r");
@@ -781,8 +783,9 @@ int replay_load_maps(struct vm_system *sys, int pid, const char *path, uint64_t 
 			(*skipped)++;
 			continue;
 		}
-		rc = vm_mmap(sys, pid, start, end - start, prot,
-			     flags | VM_MAP_ANONYMOUS | VM_MAP_FIXED_NOREPLACE, -1, 0, &got);
+		rc = vmsim_mmap(sys, pid, start, end - start, prot,
+				flags | VMSIM_MAP_ANONYMOUS | VMSIM_MAP_FIXED_NOREPLACE, -1, 0,
+				&got);
 		if (rc) {
 			snprintf(err->msg, sizeof(err->msg),
 				 "%s:%llu: cannot map 0x%llx-0x%llx: %s", path, m.line,

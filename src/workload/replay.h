@@ -1,6 +1,6 @@
 /*
  * Trace replay: run a trace (trace.h) through a simulated machine. Every
- * access becomes a vm_access, every event the system call it records.
+ * access becomes a vmsim_access, every event the system call it records.
  *
  * Processes: the trace names processes by its own pids; replay creates a
  * simulated process the first time it sees one (lackey and ChampSim traces
@@ -18,7 +18,7 @@
  *
  * The hot path per access: one compare against the last process, one
  * lookup in a 64-entry direct-mapped cache of chunks known to be covered,
- * then vm_access. No allocation per record. Callers: src/cli/ (replay,
+ * then vmsim_access. No allocation per record. Callers: src/cli/ (replay,
  * run), bench/, tests.
  */
 #ifndef VMSIM_WORKLOAD_REPLAY_H
@@ -30,7 +30,7 @@
 #include "workload/hooks.h"
 #include "workload/trace.h"
 
-struct vm_system;
+struct vmsim_system;
 
 /* The inference granule: 2 MiB, the x86-64 huge-page size. */
 #define REPLAY_CHUNK_SHIFT 21
@@ -52,7 +52,7 @@ struct replay_opts {
 
 struct replay_stats {
 	uint64_t records;	  /* records read and applied */
-	uint64_t accesses;	  /* vm_access calls made */
+	uint64_t accesses;	  /* vmsim_access calls made */
 	uint64_t by_kind[3];	  /* of which reads, writes, instruction fetches */
 	uint64_t skipped;	  /* accesses of processes already killed (SIGSEGV, OOM) */
 	uint64_t events;	  /* events applied */
@@ -80,11 +80,11 @@ void replay_opts_default(struct replay_opts *o /* out */);
  * (a bad event, an access above 1 MiB, VMSIM_ENOMEM when memory runs
  * out), with @err naming the record. @t stays open.
  */
-int replay_trace(struct vm_system *sys, struct trace *t, const struct replay_opts *o,
+int replay_trace(struct vmsim_system *sys, struct trace *t, const struct replay_opts *o,
 		 struct replay_stats *st /* out */, struct trace_error *err /* out */);
 
 /* Open @path with trace_open(@o->format), replay it, close it. */
-int replay_file(struct vm_system *sys, const char *path, const struct replay_opts *o,
+int replay_file(struct vmsim_system *sys, const char *path, const struct replay_opts *o,
 		struct replay_stats *st /* out */, struct trace_error *err /* out */);
 
 /*
@@ -93,10 +93,11 @@ int replay_file(struct vm_system *sys, const char *path, const struct replay_opt
  * flag (file mappings are replayed as anonymous memory). Areas beyond user
  * space ([vsyscall]) are skipped and counted in *@skipped. Returns 0 and
  * *@mapped, or VMSIM_EIO, VMSIM_EPARSE (message "file:line:column:
- * expected ..."), or the vm_mmap error of an area that cannot be mapped
+ * expected ..."), or the vmsim_mmap error of an area that cannot be mapped
  * (message "file:line: ...").
  */
-int replay_load_maps(struct vm_system *sys, int pid, const char *path, uint64_t *mapped /* out */,
-		     uint64_t *skipped /* out */, struct trace_error *err /* out */);
+int replay_load_maps(struct vmsim_system *sys, int pid, const char *path,
+		     uint64_t *mapped /* out */, uint64_t *skipped /* out */,
+		     struct trace_error *err /* out */);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * The scenario runner (see scenario.h): runs the statements of a parsed
- * script (scenario_parse.c) on one vm_system, evaluating figures with
+ * script (scenario_parse.c) on one vmsim_system, evaluating figures with
  * scenario_eval.c and printing reports with src/report/.
  *
  * The machine is built lazily, by the first statement that needs it, from
@@ -156,7 +156,7 @@ static struct rproc *add_proc(struct runner *r, const char *name, int pid)
 	memset(p, 0, sizeof(*p));
 	p->name = name;
 	p->pid = pid;
-	vm_brk(r->sys, pid, 0, &p->heap_start); /* a break below the heap reads it */
+	vmsim_brk(r->sys, pid, 0, &p->heap_start); /* a break below the heap reads it */
 	return p;
 }
 
@@ -231,23 +231,23 @@ int runner_machine(struct runner *r)
 		return 0;
 	if ((rc = configure(r, &r->cfg)))
 		return rc;
-	rc = vm_system_new(&r->cfg, &r->sys);
+	rc = vmsim_system_new(&r->cfg, &r->sys);
 	if (rc)
 		return runner_error(r, 0, rc, "cannot build the machine: %s",
-				    vm_config_problem(&r->cfg) ? vm_config_problem(&r->cfg)
-							       : vmsim_strerror(rc));
+				    vmsim_config_problem(&r->cfg) ? vmsim_config_problem(&r->cfg)
+								  : vmsim_strerror(rc));
 	return 0;
 }
 
-/* vm_check, if the caller asked for it: 0 or VMSIM_ECHECK (printed). */
+/* vmsim_check, if the caller asked for it: 0 or VMSIM_ECHECK (printed). */
 static int check_machine(struct runner *r)
 {
 	char why[256] = "";
 	if (!r->sys || !r->o->check)
 		return 0;
-	if (vm_check(r->sys, why, sizeof(why)) == 0)
+	if (vmsim_check(r->sys, why, sizeof(why)) == 0)
 		return 0;
-	return runner_error(r, 0, VMSIM_ECHECK, "vm_check failed: %s", why);
+	return runner_error(r, 0, VMSIM_ECHECK, "vmsim_check failed: %s", why);
 }
 
 static void end_machine(struct runner *r)
@@ -258,18 +258,18 @@ static void end_machine(struct runner *r)
 		struct report_names n = names_of(r);
 		r->o->at_end(r->o->ctx, r->sys, &n);
 	}
-	vm_system_free(r->sys);
+	vmsim_system_free(r->sys);
 	r->sys = NULL;
 	forget(r);
 }
 
 void runner_snapshot(struct runner *r, struct snapshot *snap)
 {
-	struct vm_proc_stats ps;
-	vm_sys_stats(r->sys, &snap->st);
+	struct vmsim_proc_stats ps;
+	vmsim_sys_stats(r->sys, &snap->st);
 	snap->accesses = 0;
-	for (int pid = vm_pid_next(r->sys, 0); pid; pid = vm_pid_next(r->sys, pid))
-		if (vm_proc_stats(r->sys, pid, &ps) == 0)
+	for (int pid = vmsim_pid_next(r->sys, 0); pid; pid = vmsim_pid_next(r->sys, pid))
+		if (vmsim_proc_stats(r->sys, pid, &ps) == 0)
 			snap->accesses += ps.accesses;
 }
 
@@ -287,7 +287,7 @@ int runner_place(struct runner *r, struct rproc *p, const struct place *pl, vadd
 	if (pl->name) {
 		if (!strcmp(pl->name, "heap") && !runner_area(p, "heap")) {
 			base = p->heap_start;
-			if (vm_brk(r->sys, p->pid, 0, &limit))
+			if (vmsim_brk(r->sys, p->pid, 0, &limit))
 				limit = base;
 		} else {
 			struct area *a = runner_area(p, pl->name);
@@ -332,7 +332,7 @@ int runner_place(struct runner *r, struct rproc *p, const struct place *pl, vadd
 static struct rproc *live_proc(struct runner *r, const char *name)
 {
 	struct rproc *p = runner_proc(r, name);
-	struct vm_proc_stats ps;
+	struct vmsim_proc_stats ps;
 	const char *cmd = r->cur ? r->cur->src : "";
 	while (*cmd == ' ' || *cmd == '\t')
 		cmd++;
@@ -341,9 +341,9 @@ static struct rproc *live_proc(struct runner *r, const char *name)
 		runner_error(r, 0, VMSIM_ESRCH, "%.*s: no process named '%s'", cmdlen, cmd, name);
 		return NULL;
 	}
-	if (vm_process_alive(r->sys, p->pid))
+	if (vmsim_process_alive(r->sys, p->pid))
 		return p;
-	vm_proc_stats(r->sys, p->pid, &ps);
+	vmsim_proc_stats(r->sys, p->pid, &ps);
 	runner_error(r, 0, VMSIM_ESRCH, "%.*s: process %s is not running any more (%s)", cmdlen,
 		     cmd, name,
 		     ps.oom_killed	 ? "the OOM killer ended it"
@@ -369,20 +369,20 @@ static int sys_error(struct runner *r, int rc, const char *what)
 /* Print the OOM kills and signals recorded since @oom0 / @segv0. */
 static void print_events(struct runner *r, uint64_t segv0, uint64_t oom0)
 {
-	struct vm_segv_record s;
-	struct vm_oom_record o;
+	struct vmsim_segv_record s;
+	struct vmsim_oom_record o;
 	if (r->o->headline)
 		return;
-	for (uint64_t i = segv0; i < segv0 + 3 && vm_segv_get(r->sys, i, &s) == 0; i++) {
+	for (uint64_t i = segv0; i < segv0 + 3 && vmsim_segv_get(r->sys, i, &s) == 0; i++) {
 		const char *n = name_of_pid(r, s.pid);
 		fprintf(r->out, "%s: %s at 0x%" PRIx64 " (%s)%s\n", n ? n : "?",
-			s.kind == VM_WRITE  ? "write"
-			: s.kind == VM_EXEC ? "exec"
-					    : "read",
-			s.addr, vm_segv_reason_str(s.reason),
-			vm_process_alive(r->sys, s.pid) ? "" : ": the process is killed");
+			s.kind == VMSIM_WRITE  ? "write"
+			: s.kind == VMSIM_EXEC ? "exec"
+					       : "read",
+			s.addr, vmsim_segv_reason_str(s.reason),
+			vmsim_process_alive(r->sys, s.pid) ? "" : ": the process is killed");
 	}
-	for (uint64_t i = oom0; vm_oom_get(r->sys, i, &o) == 0; i++) {
+	for (uint64_t i = oom0; vmsim_oom_get(r->sys, i, &o) == 0; i++) {
 		const char *n = name_of_pid(r, o.pid);
 		fprintf(r->out, "out of memory: the OOM killer ends %s (RSS %s, swap %s)\n",
 			n ? n : "?", report_bytes(o.rss).s, report_bytes(o.swap).s);
@@ -391,16 +391,16 @@ static void print_events(struct runner *r, uint64_t segv0, uint64_t oom0)
 
 static uint64_t count_segvs(struct runner *r)
 {
-	struct vm_sys_stats st;
-	vm_sys_stats(r->sys, &st);
+	struct vmsim_sys_stats st;
+	vmsim_sys_stats(r->sys, &st);
 	return st.segvs;
 }
 
 static uint64_t count_ooms(struct runner *r)
 {
-	struct vm_oom_record o;
+	struct vmsim_oom_record o;
 	uint64_t n = 0;
-	while (vm_oom_get(r->sys, n, &o) == 0)
+	while (vmsim_oom_get(r->sys, n, &o) == 0)
 		n++;
 	return n;
 }
@@ -424,16 +424,16 @@ static void tick(struct runner *r, bool final)
 
 static int do_process(struct runner *r, const struct stmt *st)
 {
-	int pid, rc = vm_process_create(r->sys, &pid);
+	int pid, rc = vmsim_process_create(r->sys, &pid);
 	if (rc)
 		return sys_error(r, rc, "process");
-	if (st->exec && (rc = vm_exec_layout(r->sys, pid, st->text, st->data, st->stack)))
+	if (st->exec && (rc = vmsim_exec_layout(r->sys, pid, st->text, st->data, st->stack)))
 		return sys_error(r, rc, "exec layout");
 	struct rproc *p = add_proc(r, st->proc, pid);
 	if (!p)
 		return VMSIM_ENOHOSTMEM;
 	if (st->exec) {
-		/* the layout vm_exec_layout makes (see vm.h) */
+		/* the layout vmsim_exec_layout makes (see vm.h) */
 		const uint64_t text = page_up(st->text), data = page_up(st->data);
 		const vaddr_t top = 0x00007ffffffff000ULL;
 		if ((rc = add_area(p, "text", 0x400000, text)) ||
@@ -450,7 +450,7 @@ static int do_fork(struct runner *r, const struct stmt *st)
 	int child;
 	if (!parent)
 		return VMSIM_ESRCH;
-	int rc = vm_fork(r->sys, parent->pid, &child);
+	int rc = vmsim_fork(r->sys, parent->pid, &child);
 	if (rc)
 		return sys_error(r, rc, "fork");
 	size_t pi = (size_t)(parent - r->procs);
@@ -476,12 +476,12 @@ static int do_file(struct runner *r, const struct stmt *st)
 			snprintf(path, sizeof(path), "%s/%s", r->dir, st->file);
 		else
 			snprintf(path, sizeof(path), "%s", st->file);
-		rc = vm_file_open(r->sys, path, st->writable, &fd);
+		rc = vmsim_file_open(r->sys, path, st->writable, &fd);
 		if (rc)
 			return runner_error(r, 0, rc, "file %s: cannot open '%s': %s", st->name,
 					    path, vmsim_strerror(rc));
 	} else {
-		rc = vm_file_create_virtual(r->sys, st->size, &fd);
+		rc = vmsim_file_create_virtual(r->sys, st->size, &fd);
 		if (rc)
 			return sys_error(r, rc, "file");
 	}
@@ -510,17 +510,17 @@ static int do_mmap(struct runner *r, const struct stmt *st)
 	if (!p)
 		return VMSIM_ESRCH;
 	if (st->huge)
-		flags |=
-		    VM_MAP_HUGETLB | (st->huge == (1u << 30) ? VM_MAP_HUGE_1GB : VM_MAP_HUGE_2MB);
+		flags |= VMSIM_MAP_HUGETLB |
+			 (st->huge == (1u << 30) ? VMSIM_MAP_HUGE_1GB : VMSIM_MAP_HUGE_2MB);
 	if (st->file) {
 		struct rfile *f = file_named(r, st->file);
 		if (!f)
 			return VMSIM_ENOENT;
 		fd = f->fd;
 	} else {
-		flags |= VM_MAP_ANONYMOUS;
+		flags |= VMSIM_MAP_ANONYMOUS;
 	}
-	rc = vm_mmap(r->sys, p->pid, st->at, st->size, st->prot, flags, fd, st->offset, &at);
+	rc = vmsim_mmap(r->sys, p->pid, st->at, st->size, st->prot, flags, fd, st->offset, &at);
 	if (rc)
 		return sys_error(r, rc, "mmap");
 	return add_area(p, st->name, at, st->size);
@@ -552,7 +552,7 @@ static int do_munmap(struct runner *r, const struct stmt *st)
 	int rc = range_of(r, st, &p, &start, &len);
 	if (rc)
 		return rc;
-	if ((rc = vm_munmap(r->sys, p->pid, start, len)))
+	if ((rc = vmsim_munmap(r->sys, p->pid, start, len)))
 		return sys_error(r, rc, "munmap");
 	if (st->place.name && !st->place.range && !st->place.point) {
 		struct area *a = runner_area(p, st->place.name);
@@ -570,23 +570,23 @@ static int do_mprotect(struct runner *r, const struct stmt *st)
 	int rc = range_of(r, st, &p, &start, &len);
 	if (rc)
 		return rc;
-	if ((rc = vm_mprotect(r->sys, p->pid, start, len, st->prot)))
+	if ((rc = vmsim_mprotect(r->sys, p->pid, start, len, st->prot)))
 		return sys_error(r, rc, "mprotect");
 	return 0;
 }
 
 static int do_madvise(struct runner *r, const struct stmt *st)
 {
-	static const int advice[] = {VM_MADV_NORMAL,	VM_MADV_RANDOM,	  VM_MADV_SEQUENTIAL,
-				     VM_MADV_WILLNEED,	VM_MADV_DONTNEED, VM_MADV_HUGEPAGE,
-				     VM_MADV_NOHUGEPAGE};
+	static const int advice[] = {
+	    VMSIM_MADV_NORMAL,	 VMSIM_MADV_RANDOM,   VMSIM_MADV_SEQUENTIAL, VMSIM_MADV_WILLNEED,
+	    VMSIM_MADV_DONTNEED, VMSIM_MADV_HUGEPAGE, VMSIM_MADV_NOHUGEPAGE};
 	struct rproc *p;
 	vaddr_t start;
 	uint64_t len;
 	int rc = range_of(r, st, &p, &start, &len);
 	if (rc)
 		return rc;
-	if ((rc = vm_madvise(r->sys, p->pid, start, len, advice[st->advice])))
+	if ((rc = vmsim_madvise(r->sys, p->pid, start, len, advice[st->advice])))
 		return sys_error(r, rc, "madvise");
 	return 0;
 }
@@ -599,7 +599,7 @@ static int do_msync(struct runner *r, const struct stmt *st)
 	int rc = range_of(r, st, &p, &start, &len);
 	if (rc)
 		return rc;
-	if ((rc = vm_msync(r->sys, p->pid, start, len, st->flags)))
+	if ((rc = vmsim_msync(r->sys, p->pid, start, len, st->flags)))
 		return sys_error(r, rc, "msync");
 	return 0;
 }
@@ -611,7 +611,7 @@ static int do_brk(struct runner *r, const struct stmt *st)
 	int rc;
 	if (!p)
 		return VMSIM_ESRCH;
-	vm_brk(r->sys, p->pid, 0, &cur);
+	vmsim_brk(r->sys, p->pid, 0, &cur);
 	if (st->absolute)
 		want = st->at;
 	else if (st->delta < 0 && (uint64_t)-st->delta > cur - p->heap_start)
@@ -619,7 +619,7 @@ static int do_brk(struct runner *r, const struct stmt *st)
 				    report_bytes(cur - p->heap_start).s);
 	else
 		want = cur + (uint64_t)st->delta;
-	if ((rc = vm_brk(r->sys, p->pid, want, &got)))
+	if ((rc = vmsim_brk(r->sys, p->pid, want, &got)))
 		return sys_error(r, rc, "brk");
 	if (got != want)
 		return runner_error(r, 0, VMSIM_ENOMEM,
@@ -641,9 +641,9 @@ struct toucher {
 /* Up to @n accesses of @t. 0, or an error (printed). */
 static int touch_some(struct runner *r, const struct stmt *st, struct toucher *t, uint64_t n)
 {
-	static const enum vm_access_kind kinds[] = {
-	    [TK_READ] = VM_READ, [TK_WRITE] = VM_WRITE, [TK_EXEC] = VM_EXEC,
-	    [TK_RW] = VM_READ,	 [TK_RMW] = VM_READ,
+	static const enum vmsim_access_kind kinds[] = {
+	    [TK_READ] = VMSIM_READ, [TK_WRITE] = VMSIM_WRITE, [TK_EXEC] = VMSIM_EXEC,
+	    [TK_RW] = VMSIM_READ,   [TK_RMW] = VMSIM_READ,
 	};
 	uint64_t off;
 	bool write;
@@ -654,14 +654,14 @@ static int touch_some(struct runner *r, const struct stmt *st, struct toucher *t
 		}
 		vaddr_t va = t->start + off;
 		uint64_t size = st->access_size;
-		struct vm_access_result res;
+		struct vmsim_access_result res;
 		if (size > t->end - va)
 			size = t->end - va;
-		enum vm_access_kind k = write ? VM_WRITE : kinds[st->tkind];
-		int rc = vm_access(r->sys, t->p->pid, va, (uint32_t)size, k, &res);
+		enum vmsim_access_kind k = write ? VMSIM_WRITE : kinds[st->tkind];
+		int rc = vmsim_access(r->sys, t->p->pid, va, (uint32_t)size, k, &res);
 		r->accesses++;
 		if (!rc && st->tkind == TK_RMW && !res.killed && !res.segv) {
-			rc = vm_access(r->sys, t->p->pid, va, (uint32_t)size, VM_WRITE, &res);
+			rc = vmsim_access(r->sys, t->p->pid, va, (uint32_t)size, VMSIM_WRITE, &res);
 			r->accesses++;
 		}
 		tick(r, false);
@@ -673,7 +673,7 @@ static int touch_some(struct runner *r, const struct stmt *st, struct toucher *t
 		if (res.killed)
 			t->done = true;
 	}
-	if (!vm_process_alive(r->sys, t->p->pid))
+	if (!vmsim_process_alive(r->sys, t->p->pid))
 		t->done = true;
 	return 0;
 }
@@ -739,7 +739,7 @@ static int do_store(struct runner *r, const struct stmt *st)
 		return rc;
 	uint64_t segv0 = count_segvs(r), oom0 = count_ooms(r);
 	runner_snapshot(r, &r->last_before);
-	rc = vm_store(r->sys, p->pid, start, st->bytes, st->nbytes);
+	rc = vmsim_store(r->sys, p->pid, start, st->bytes, st->nbytes);
 	runner_snapshot(r, &r->last_after);
 	r->have_last = true;
 	if (rc == VMSIM_ENOTSUP)
@@ -762,7 +762,7 @@ static int do_load(struct runner *r, const struct stmt *st)
 		return rc;
 	uint64_t segv0 = count_segvs(r), oom0 = count_ooms(r);
 	runner_snapshot(r, &r->last_before);
-	rc = vm_load(r->sys, p->pid, start, buf, st->size);
+	rc = vmsim_load(r->sys, p->pid, start, buf, st->size);
 	runner_snapshot(r, &r->last_after);
 	r->have_last = true;
 	if (rc == VMSIM_ENOTSUP)
@@ -837,7 +837,7 @@ static int do_show(struct runner *r, const struct stmt *st)
 	}
 	switch (st->show) {
 	case SHOW_MACHINE:
-		report_machine(f, vm_system_config(r->sys));
+		report_machine(f, vmsim_system_config(r->sys));
 		break;
 	case SHOW_MEMORY:
 		report_memory(f, r->sys);
@@ -870,7 +870,7 @@ static int do_show(struct runner *r, const struct stmt *st)
 		report_process(f, r->sys, p->pid, &names);
 		break;
 	case SHOW_SMAPS:
-		if (!vm_process_alive(r->sys, p->pid))
+		if (!vmsim_process_alive(r->sys, p->pid))
 			return live_proc(r, st->proc) ? 0 : VMSIM_ESRCH;
 		report_smaps(f, r->sys, p->pid, &names);
 		break;
@@ -893,8 +893,8 @@ static int do_show(struct runner *r, const struct stmt *st)
 		fprintf(f, "%-10s %10s %10s %10s %10s %10s\n", "file", "size", "cached", "dirty",
 			"reads", "writes");
 		for (size_t i = 0; i < r->nfiles; i++) {
-			struct vm_file_stats fs;
-			if (vm_file_stats(r->sys, r->files[i].fd, &fs))
+			struct vmsim_file_stats fs;
+			if (vmsim_file_stats(r->sys, r->files[i].fd, &fs))
 				continue;
 			fprintf(f, "%-10s %10s %10s %10s %10s %10s\n", r->files[i].name,
 				report_bytes(fs.size).s, report_bytes(fs.cached).s,
@@ -1047,18 +1047,18 @@ static int run_stmt(struct runner *r, const struct stmt *st)
 	case ST_EXIT:
 		if (!(p = live_proc(r, st->proc)))
 			return VMSIM_ESRCH;
-		return (rc = vm_exit(r->sys, p->pid)) ? sys_error(r, rc, "exit") : 0;
+		return (rc = vmsim_exit(r->sys, p->pid)) ? sys_error(r, rc, "exit") : 0;
 	case ST_SWITCH:
 		if (!(p = live_proc(r, st->proc)))
 			return VMSIM_ESRCH;
-		return (rc = vm_switch(r->sys, p->pid)) ? sys_error(r, rc, "switch") : 0;
+		return (rc = vmsim_switch(r->sys, p->pid)) ? sys_error(r, rc, "switch") : 0;
 	case ST_FILE:
 		return do_file(r, st);
 	case ST_TRUNCATE: {
 		struct rfile *f = file_named(r, st->file);
 		if (!f)
 			return VMSIM_ENOENT;
-		return (rc = vm_file_truncate(r->sys, f->fd, st->size))
+		return (rc = vmsim_file_truncate(r->sys, f->fd, st->size))
 			   ? sys_error(r, rc, "truncate")
 			   : 0;
 	}
@@ -1147,7 +1147,7 @@ int scenario_run_text(const char *name, const char *text, const char *dir,
 	res->accesses = r.accesses;
 	if (rc && rc != VMSIM_ECHECK && r.sys) {
 		/* an error: no end-of-run report */
-		vm_system_free(r.sys);
+		vmsim_system_free(r.sys);
 		r.sys = NULL;
 		forget(&r);
 	}

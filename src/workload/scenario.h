@@ -6,7 +6,7 @@
  *
  * A run parses the whole script first (a syntax error stops it before
  * anything runs, with file:line:column and what was expected), then runs
- * it statement by statement on a fresh vm_system. A failed `expect` is
+ * it statement by statement on a fresh vmsim_system. A failed `expect` is
  * reported (file:line, the expression, the actual value) and the run goes
  * on, so one run shows every failure; an error at run time (a system call
  * that fails, a process that does not exist) stops it.
@@ -28,25 +28,25 @@
 #include "workload/hooks.h"
 
 struct scenario_opts {
-	FILE *out;		    /* print lines, reports, passed checks; NULL: stdout */
-	FILE *err;		    /* errors and failed checks; NULL: stderr */
-	bool headline;		    /* only print lines and failures: no reports, no "ok" lines */
-	bool check;		    /* vm_check at every reset and at the end; a violation fails */
-	const char *const *machine; /* "key=value" machine settings applied after the
-				       script's own (as on a `machine` line); NULL-terminated,
-				       may be NULL */
+	FILE *out;     /* print lines, reports, passed checks; NULL: stdout */
+	FILE *err;     /* errors and failed checks; NULL: stderr */
+	bool headline; /* only print lines and failures: no reports, no "ok" lines */
+	bool check;    /* vmsim_check at every reset and at the end; a violation fails */
+	const char *const *machine;    /* "key=value" machine settings applied after the
+					  script's own (as on a `machine` line); NULL-terminated,
+					  may be NULL */
 	const struct run_hooks *hooks; /* tick every N accesses; may be NULL */
 	/* Called once at the end of a run that built a machine, before the
 	 * machine is freed (also after a failed check, not after an error);
 	 * may be NULL. For end-of-run reports. */
-	void (*at_end)(void *ctx, struct vm_system *sys, const struct report_names *names);
+	void (*at_end)(void *ctx, struct vmsim_system *sys, const struct report_names *names);
 	void *ctx; /* passed to at_end */
 };
 
 struct scenario_result {
 	unsigned expects;  /* checks made (expect lines and load ... expect) */
 	unsigned failed;   /* of which failed */
-	uint64_t accesses; /* vm_access calls made by touch lines (rmw: two each) */
+	uint64_t accesses; /* vmsim_access calls made by touch lines (rmw: two each) */
 	char title[128];   /* its title line, or "" */
 };
 
@@ -54,7 +54,7 @@ struct scenario_result {
  * Run the scenario @text, named @name in messages ("s01.vms" or a path).
  * Relative host-file paths in it are taken from @dir (NULL: the current
  * directory). @o and @res may be NULL. Returns 0 when it ran to the end and
- * every check passed; VMSIM_ECHECK when it ran but a check (or vm_check)
+ * every check passed; VMSIM_ECHECK when it ran but a check (or vmsim_check)
  * failed; VMSIM_EPARSE for a syntax error; another negative VMSIM_E* when
  * it stopped on an error at run time. Every message is already printed on
  * o->err; *@res is filled in every case.

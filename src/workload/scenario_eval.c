@@ -10,7 +10,7 @@
  *                                          touch, store or load only
  *
  * Every figure comes from a vm_* getter: evaluating never changes the
- * machine (vm_walk_describe sets no accessed bit). The full list is in
+ * machine (vmsim_walk_describe sets no accessed bit). The full list is in
  * docs/SCENARIOS.md. Only the scenario runner calls this.
  */
 #include <inttypes.h>
@@ -125,8 +125,8 @@ static uint64_t sub(uint64_t a, uint64_t b)
 /* The counters of @b minus those of @a; gauges (sizes in use, flags) as in @b. */
 static void snap_delta(const struct snapshot *a, const struct snapshot *b, struct snapshot *d)
 {
-	const struct vm_sys_stats *x = &a->st, *y = &b->st;
-	struct vm_sys_stats *o = &d->st;
+	const struct vmsim_sys_stats *x = &a->st, *y = &b->st;
+	struct vmsim_sys_stats *o = &d->st;
 	uint64_t mx[sizeof(x->mmu) / sizeof(uint64_t)], my[sizeof(mx) / sizeof(uint64_t)];
 
 	_Static_assert(sizeof(x->mmu) % sizeof(uint64_t) == 0, "MMU counters are 64-bit words");
@@ -203,7 +203,7 @@ static uint64_t tlb_entries(const struct vmsim_tlb_level_cfg *l, unsigned ps)
 }
 
 /* tlb.LEVEL.FIELD, tlb.LEVEL.SIZE.FIELD; 1 if the name is not one. */
-static int tlb_figure(struct runner *r, const struct vm_sys_stats *st, char **seg, int n,
+static int tlb_figure(struct runner *r, const struct vmsim_sys_stats *st, char **seg, int n,
 		      struct value *out)
 {
 	if (n == 2 && !strcmp(seg[1], "shootdowns")) {
@@ -288,7 +288,7 @@ static int pwc_level(const char *w)
 static int sys_figure(struct runner *r, const struct snapshot *sn, char **seg, int n,
 		      struct value *out)
 {
-	const struct vm_sys_stats *st = &sn->st;
+	const struct vmsim_sys_stats *st = &sn->st;
 	const struct vmsim_walk_stats *w = &st->mmu.walk;
 	const char *a = seg[0], *b = n > 1 ? seg[1] : "";
 	const uint64_t pg = VMSIM_PAGE_SIZE;
@@ -434,19 +434,19 @@ static int sys_figure(struct runner *r, const struct snapshot *sn, char **seg, i
 
 static uint64_t segvs_of(struct runner *r, int pid)
 {
-	struct vm_segv_record rec;
+	struct vmsim_segv_record rec;
 	uint64_t n = 0;
-	for (uint64_t i = 0; vm_segv_get(r->sys, i, &rec) == 0; i++)
+	for (uint64_t i = 0; vmsim_segv_get(r->sys, i, &rec) == 0; i++)
 		if (rec.pid == pid &&
-		    (rec.reason == VM_SEGV_MAPERR || rec.reason == VM_SEGV_ACCERR))
+		    (rec.reason == VMSIM_SEGV_MAPERR || rec.reason == VMSIM_SEGV_ACCERR))
 			n++;
 	return n;
 }
 
 static int proc_figure(struct runner *r, struct rproc *p, char **seg, int n, struct value *out)
 {
-	struct vm_proc_stats ps;
-	if (vm_proc_stats(r->sys, p->pid, &ps))
+	struct vmsim_proc_stats ps;
+	if (vmsim_proc_stats(r->sys, p->pid, &ps))
 		return 1;
 	const char *a = n > 1 ? seg[1] : "", *b = n > 2 ? seg[2] : "";
 #define IS(x, y) (!strcmp(a, x) && !strcmp(b, y) && n == (*(y) ? 3 : 2))
@@ -517,12 +517,12 @@ static int proc_figure(struct runner *r, struct rproc *p, char **seg, int n, str
 }
 
 struct area_sum {
-	vaddr_t start, end;	 /* the area */
-	bool partial;		 /* a VMA overlapping it reaches outside it */
-	struct vm_smaps_entry s; /* sums */
+	vaddr_t start, end;	    /* the area */
+	bool partial;		    /* a VMA overlapping it reaches outside it */
+	struct vmsim_smaps_entry s; /* sums */
 };
 
-static int area_add(const struct vm_smaps_entry *e, void *arg)
+static int area_add(const struct vmsim_smaps_entry *e, void *arg)
 {
 	struct area_sum *a = arg;
 	if (e->end <= a->start || e->start >= a->end)
@@ -557,24 +557,24 @@ static int area_figure(struct runner *r, struct rproc *p, struct area *ar, const
 		*out = val((double)ar->len, U_BYTES);
 		return 0;
 	}
-	if (!vm_process_alive(r->sys, p->pid))
+	if (!vmsim_process_alive(r->sys, p->pid))
 		return runner_error(r, col, VMSIM_ESRCH,
 				    "process %s has ended: its areas have no figures", p->name);
-	vm_smaps(r->sys, p->pid, area_add, &a);
+	vmsim_smaps(r->sys, p->pid, area_add, &a);
 	static const struct {
 		const char *name;
 		size_t off;
 	} fields[] = {
-	    {"rss", offsetof(struct vm_smaps_entry, rss)},
-	    {"pss", offsetof(struct vm_smaps_entry, pss)},
-	    {"swap", offsetof(struct vm_smaps_entry, swap)},
-	    {"shared_clean", offsetof(struct vm_smaps_entry, shared_clean)},
-	    {"shared_dirty", offsetof(struct vm_smaps_entry, shared_dirty)},
-	    {"private_clean", offsetof(struct vm_smaps_entry, private_clean)},
-	    {"private_dirty", offsetof(struct vm_smaps_entry, private_dirty)},
-	    {"referenced", offsetof(struct vm_smaps_entry, referenced)},
-	    {"anonymous", offsetof(struct vm_smaps_entry, anonymous)},
-	    {"anon_huge", offsetof(struct vm_smaps_entry, anon_huge)},
+	    {"rss", offsetof(struct vmsim_smaps_entry, rss)},
+	    {"pss", offsetof(struct vmsim_smaps_entry, pss)},
+	    {"swap", offsetof(struct vmsim_smaps_entry, swap)},
+	    {"shared_clean", offsetof(struct vmsim_smaps_entry, shared_clean)},
+	    {"shared_dirty", offsetof(struct vmsim_smaps_entry, shared_dirty)},
+	    {"private_clean", offsetof(struct vmsim_smaps_entry, private_clean)},
+	    {"private_dirty", offsetof(struct vmsim_smaps_entry, private_dirty)},
+	    {"referenced", offsetof(struct vmsim_smaps_entry, referenced)},
+	    {"anonymous", offsetof(struct vmsim_smaps_entry, anonymous)},
+	    {"anon_huge", offsetof(struct vmsim_smaps_entry, anon_huge)},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		if (strcmp(f, fields[i].name))
@@ -599,8 +599,8 @@ static int area_figure(struct runner *r, struct rproc *p, struct area *ar, const
 static int file_figure(struct runner *r, struct rfile *fl, char **seg, int n, int col,
 		       struct value *out)
 {
-	struct vm_file_stats fs;
-	int rc = vm_file_stats(r->sys, fl->fd, &fs);
+	struct vmsim_file_stats fs;
+	int rc = vmsim_file_stats(r->sys, fl->fd, &fs);
 	if (rc)
 		return runner_error(r, col, rc, "file %s: %s", fl->name, vmsim_strerror(rc));
 	const char *f = n == 2 ? seg[1] : "";
@@ -673,8 +673,8 @@ static int eval_path(struct runner *r, const char *path, int col, struct value *
 			if (!ar && !strcmp(seg[1], "heap")) {
 				/* the heap is [heap_start, brk): it moves with brk */
 				vaddr_t brk = p->heap_start;
-				if (vm_process_alive(r->sys, p->pid))
-					vm_brk(r->sys, p->pid, 0, &brk);
+				if (vmsim_process_alive(r->sys, p->pid))
+					vmsim_brk(r->sys, p->pid, 0, &brk);
 				heap = (struct area){"heap", p->heap_start, brk - p->heap_start};
 				ar = &heap;
 			}
@@ -712,7 +712,7 @@ static int eval_call(struct runner *r, const struct expr *e, struct value *out)
 	int rc;
 
 	if (!strcmp(e->path, "pa") || !strcmp(e->path, "frame") || !strcmp(e->path, "pte")) {
-		struct vm_walk_info w;
+		struct vmsim_walk_info w;
 		vaddr_t start, end;
 		struct rproc *p;
 		if ((rc = runner_machine(r)))
@@ -723,7 +723,7 @@ static int eval_call(struct runner *r, const struct expr *e, struct value *out)
 					    e->proc);
 		if ((rc = runner_place(r, p, &e->place, &start, &end)))
 			return rc;
-		rc = vm_walk_describe(r->sys, p->pid, start, &w);
+		rc = vmsim_walk_describe(r->sys, p->pid, start, &w);
 		if (rc)
 			return runner_error(r, e->col, rc, "%s(%s, ...): %s", e->path, e->proc,
 					    vmsim_strerror(rc));
@@ -773,7 +773,7 @@ static int eval_call(struct runner *r, const struct expr *e, struct value *out)
 	}
 	/* vpn, offset, index: the split of an address with the machine's levels */
 	struct vmsim_va_split s;
-	unsigned levels = r->sys ? vm_system_config(r->sys)->mmu.levels : r->cfg.mmu.levels;
+	unsigned levels = r->sys ? vmsim_system_config(r->sys)->mmu.levels : r->cfg.mmu.levels;
 	if (a.v < 0 || a.v != floor(a.v) || a.v >= 18446744073709551616.0)
 		return runner_error(r, e->col, VMSIM_EINVAL, "%s() needs an address", e->path);
 	rc = vmsim_va_split((vaddr_t)a.v, levels ? levels : 4, VMSIM_PAGE_4K, &s);

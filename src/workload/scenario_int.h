@@ -5,7 +5,7 @@
  *
  *   text ──parse──► struct script: statements, each with its line and its
  *                   operands (places, expressions, generator settings)
- *        ──run────► one vm_system; names of processes, areas and files
+ *        ──run────► one vmsim_system; names of processes, areas and files
  *                   resolved to pids, addresses and handles as it goes
  *
  * Every string and node of a script lives in its arena and goes with it.
@@ -245,8 +245,8 @@ struct rfile {
 /* System figures at a point in time, for last.* (the figures of the last
  * touch, store or load). */
 struct snapshot {
-	struct vm_sys_stats st; /* vm_sys_stats */
-	uint64_t accesses;	/* vm_access calls of all processes */
+	struct vmsim_sys_stats st; /* vmsim_sys_stats */
+	uint64_t accesses;	   /* vmsim_access calls of all processes */
 };
 
 struct scenario_opts;
@@ -258,7 +258,7 @@ struct runner {
 	struct script *s;	       /* the script */
 	const char *dir;	       /* base of relative host paths, or NULL */
 	const struct stmt *cur;	       /* the statement running, for messages */
-	struct vm_system *sys;	       /* the machine, NULL until built */
+	struct vmsim_system *sys;      /* the machine, NULL until built */
 	struct vmsim_config cfg;       /* its configuration */
 	const struct setting **set;    /* machine settings in force, in order */
 	size_t nset, capset;

@@ -318,14 +318,14 @@ int setting_apply(struct vmsim_config *cfg, const char *key, const char *val, ch
 			return why_fail(why, whylen, "expected 4 or 5, found '%s'", val);
 		cfg->mmu.levels = (unsigned)(val[0] - '0');
 	} else if (!strcmp(key, "policy")) {
-		const struct policy_ops *p = policy_find(val);
+		const struct vmsim_policy_ops *p = vmsim_policy_find(val);
 		if (!p)
 			return why_fail(why, whylen,
 					"unknown replacement policy '%s' (see vmsim paging --list)",
 					val);
 		cfg->policy = p->name;
 	} else if (!strcmp(key, "tau")) {
-		return setting_u64(val, false, &cfg->policy_tau, why, whylen);
+		return setting_u64(val, false, &cfg->vmsim_policy_tau, why, whylen);
 	} else if (!strcmp(key, "data")) {
 		return setting_bool(val, "on", "off", &cfg->data_mode, why, whylen);
 	} else if (!strcmp(key, "seed")) {
@@ -365,7 +365,7 @@ int setting_apply(struct vmsim_config *cfg, const char *key, const char *val, ch
 	} else if (!strcmp(key, "context_switch")) {
 		return setting_u32(val, &cfg->cost.context_switch, why, whylen);
 	} else if (!strcmp(key, "major_fault")) {
-		if (vm_device_preset(val, &x) == 0) {
+		if (vmsim_device_preset(val, &x) == 0) {
 			cfg->cost.major_fault_ns = x;
 			return 0;
 		}
@@ -389,11 +389,11 @@ int setting_apply(struct vmsim_config *cfg, const char *key, const char *val, ch
 		cfg->readahead_kb = x / 1024;
 	} else if (!strcmp(key, "thp")) {
 		if (!strcmp(val, "never"))
-			cfg->thp = VM_THP_NEVER;
+			cfg->thp = VMSIM_THP_NEVER;
 		else if (!strcmp(val, "madvise"))
-			cfg->thp = VM_THP_MADVISE;
+			cfg->thp = VMSIM_THP_MADVISE;
 		else if (!strcmp(val, "always"))
-			cfg->thp = VM_THP_ALWAYS;
+			cfg->thp = VMSIM_THP_ALWAYS;
 		else
 			return why_fail(why, whylen,
 					"expected never, madvise or always, found '%s'", val);
@@ -1279,14 +1279,14 @@ static int need_prot(struct lex *lx, int *prot)
 	skip_ws(lx);
 	const char *p = lx->line + lx->pos;
 	if (!strncmp(p, "none", 4) && !is_ident_char(p[4])) {
-		*prot = VM_PROT_NONE;
+		*prot = VMSIM_PROT_NONE;
 		lx->pos += 4;
 		return 0;
 	}
 	if ((p[0] == 'r' || p[0] == '-') && (p[1] == 'w' || p[1] == '-') &&
 	    (p[2] == 'x' || p[2] == '-') && !is_ident_char(p[3]) && p[3] != '-') {
-		*prot = (p[0] == 'r' ? VM_PROT_READ : 0) | (p[1] == 'w' ? VM_PROT_WRITE : 0) |
-			(p[2] == 'x' ? VM_PROT_EXEC : 0);
+		*prot = (p[0] == 'r' ? VMSIM_PROT_READ : 0) | (p[1] == 'w' ? VMSIM_PROT_WRITE : 0) |
+			(p[2] == 'x' ? VMSIM_PROT_EXEC : 0);
 		lx->pos += 3;
 		return 0;
 	}
@@ -1312,21 +1312,21 @@ static int cmd_mmap(struct lex *lx, struct stmt *st)
 		return rc;
 	if (st->size == 0)
 		return fail_at(lx, lx->pos - 1, "a mapping cannot be empty");
-	st->prot = VM_PROT_READ | VM_PROT_WRITE;
-	st->flags = VM_MAP_PRIVATE;
+	st->prot = VMSIM_PROT_READ | VMSIM_PROT_WRITE;
+	st->flags = VMSIM_MAP_PRIVATE;
 	while (!at_end(lx)) {
 		if (accept(lx, "shared")) {
-			st->flags = (st->flags & ~VM_MAP_PRIVATE) | VM_MAP_SHARED;
+			st->flags = (st->flags & ~VMSIM_MAP_PRIVATE) | VMSIM_MAP_SHARED;
 		} else if (accept(lx, "private")) {
-			st->flags = (st->flags & ~VM_MAP_SHARED) | VM_MAP_PRIVATE;
+			st->flags = (st->flags & ~VMSIM_MAP_SHARED) | VMSIM_MAP_PRIVATE;
 		} else if (accept(lx, "populate")) {
-			st->flags |= VM_MAP_POPULATE;
+			st->flags |= VMSIM_MAP_POPULATE;
 		} else if (accept(lx, "noreserve")) {
-			st->flags |= VM_MAP_NORESERVE;
+			st->flags |= VMSIM_MAP_NORESERVE;
 		} else if (accept(lx, "fixed")) {
-			st->flags |= VM_MAP_FIXED;
+			st->flags |= VMSIM_MAP_FIXED;
 		} else if (accept(lx, "noreplace")) {
-			st->flags |= VM_MAP_FIXED_NOREPLACE;
+			st->flags |= VMSIM_MAP_FIXED_NOREPLACE;
 		} else if (accept(lx, "prot")) {
 			if (!accept_char(lx, '=') || need_prot(lx, &st->prot))
 				return lx->failed ? VMSIM_EPARSE : expected(lx, "'='");
@@ -1365,7 +1365,7 @@ static int cmd_mmap(struct lex *lx, struct stmt *st)
 	}
 	if (st->offset && !st->file)
 		return fail_at(lx, col, "offset= needs file=");
-	if ((st->flags & (VM_MAP_FIXED | VM_MAP_FIXED_NOREPLACE)) && !st->at)
+	if ((st->flags & (VMSIM_MAP_FIXED | VMSIM_MAP_FIXED_NOREPLACE)) && !st->at)
 		return fail_at(lx, col, "fixed and noreplace need at=ADDRESS");
 	return proc_add_area(lx, kp, st->name);
 }
@@ -1416,14 +1416,14 @@ static int cmd_msync(struct lex *lx, struct stmt *st)
 	int rc = need_proc(lx, &st->proc);
 	if (rc || (rc = need_place(lx, st->proc, true, &st->place)))
 		return rc;
-	st->flags = VM_MS_SYNC;
+	st->flags = VMSIM_MS_SYNC;
 	while (!at_end(lx)) {
 		if (accept(lx, "sync"))
-			st->flags = (st->flags & ~VM_MS_ASYNC) | VM_MS_SYNC;
+			st->flags = (st->flags & ~VMSIM_MS_ASYNC) | VMSIM_MS_SYNC;
 		else if (accept(lx, "async"))
-			st->flags = (st->flags & ~VM_MS_SYNC) | VM_MS_ASYNC;
+			st->flags = (st->flags & ~VMSIM_MS_SYNC) | VMSIM_MS_ASYNC;
 		else if (accept(lx, "invalidate"))
-			st->flags |= VM_MS_INVALIDATE;
+			st->flags |= VMSIM_MS_INVALIDATE;
 		else
 			return expected(lx, "sync, async or invalidate");
 	}

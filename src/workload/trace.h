@@ -38,7 +38,7 @@ enum trace_rec_type {
 	TRACE_EVENT = 1,  /* a process or address-space event */
 };
 
-/* Same values as enum vm_access_kind, so a kind passes straight to vm_access. */
+/* Same values as enum vmsim_access_kind, so a kind passes straight to vmsim_access. */
 enum trace_access_kind {
 	TRACE_READ = 0,	 /* load */
 	TRACE_WRITE = 1, /* store */
@@ -70,7 +70,7 @@ struct trace_rec {
 	uint64_t addr; /* access: first byte; mmap/munmap/mprotect: start;
 			  brk: the new break; phase: the phase number */
 	uint64_t len;  /* access: size in bytes (>= 1); mmap/munmap/mprotect: length */
-	uint32_t prot; /* mmap, mprotect: VM_PROT_* bits */
+	uint32_t prot; /* mmap, mprotect: VMSIM_PROT_* bits */
 	uint32_t arg;  /* mmap: VM_MAP_* flags; fork: the child's pid */
 };
 

@@ -60,7 +60,7 @@ $ vmsim tour --bogus
 vmsim tour: unknown argument '--bogus' (see 'vmsim tour --help')
 ? 2
 
-# The whole tour passes: every check of every scenario, and vm_check at the end
+# The whole tour passes: every check of every scenario, and vmsim_check at the end
 # of each machine. Its first scenario's headline, then the summary line.
 $ out=$("$VMSIM" tour); s=$?; printf '%s\n' "$out" | head -n 8; printf '%s\n' "$out" | tail -n 1; exit $s
 == s01-virtual-physical: Virtual vs physical: one address in two processes, two frames

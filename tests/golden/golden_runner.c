@@ -5,13 +5,13 @@
  *   golden_runner --update-golden FILE.vms GOLDEN.out
  *                                            run FILE and write its output to GOLDEN
  *   golden_runner --builtin NAME             run a built-in scenario: every check
- *                                            must pass and vm_check must hold at the end
+ *                                            must pass and vmsim_check must hold at the end
  *   golden_runner --fail-blocks FILE         run the %%FAIL blocks of FILE (below)
  *
  * A golden output is what the scenario prints (standard output and errors,
  * in order, as one stream) followed by one line "== status: ..." with the
  * run's result, so a change in any printed figure or in a check's outcome
- * shows up as a diff. vm_check runs at the end of every run.
+ * shows up as a diff. vmsim_check runs at the end of every run.
  *
  * A %%FAIL file holds scripts that must fail, each with the exact error it
  * must print, as jq's test files do:

@@ -18,7 +18,7 @@
  *   every load returns the model's bytes; SIGSEGV / SIGBUS happen exactly
  *   where the model says (pid, address, kind, reason), nowhere else; a
  *   process dies exactly when the model says (segv_kills) or when vmsim's
- *   OOM killer says so (the model then exits it too); vm_check after every
+ *   OOM killer says so (the model then exits it too); vmsim_check after every
  *   operation; after msync the host file holds the model's bytes for the
  *   synced pages; after munmap / exit / truncate every file page no live
  *   process maps shared holds the model's bytes on the host and the file
@@ -26,7 +26,7 @@
  *   every process is read back; at the end every process exits, the files
  *   must match entirely, and closing them must leave no user frame and no
  *   swap slot.
- * RAM is tiny (64..256 frames: vm_system_new refuses fewer than 64) with
+ * RAM is tiny (64..256 frames: vmsim_system_new refuses fewer than 64) with
  * a swap file, so pages keep moving to swap and back; THP runs use
  * 1024, 2048 or 4096 frames so that a few 2 MiB pages fit.
  *
@@ -116,7 +116,7 @@ struct run {
 	const struct opts *o;
 	uint64_t seed, rng;
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	uint64_t window; /* pages */
 	char dir[PATH_MAX], swap_path[PATH_MAX + 16];
 	struct mfile files[NFILES];
@@ -284,9 +284,9 @@ static struct mfile *file_of(struct run *r, const struct rm_obj *o)
  * victims too. Returns whether @pid was among them. */
 static bool take_oom_kills(struct run *r, int pid)
 {
-	struct vm_oom_record rec;
+	struct vmsim_oom_record rec;
 	bool hit = false;
-	while (vm_oom_get(r->sys, r->noom, &rec) == 0) {
+	while (vmsim_oom_get(r->sys, r->noom, &rec) == 0) {
 		r->noom++;
 		r->c.oom++;
 		struct mproc *p = proc_of(r, rec.pid);
@@ -307,21 +307,21 @@ static bool take_oom_kills(struct run *r, int pid)
 static void after_op(struct run *r)
 {
 	char why[256] = "";
-	struct vm_sys_stats st;
+	struct vmsim_sys_stats st;
 	take_oom_kills(r, 0);
 	if (r->failed)
 		return;
-	if (vm_check(r->sys, why, sizeof(why)) != 0) {
-		fail(r, "vm_check: %s", why);
+	if (vmsim_check(r->sys, why, sizeof(why)) != 0) {
+		fail(r, "vmsim_check: %s", why);
 		return;
 	}
-	if (vm_sys_stats(r->sys, &st) != 0) {
-		fail(r, "vm_sys_stats failed");
+	if (vmsim_sys_stats(r->sys, &st) != 0) {
+		fail(r, "vmsim_sys_stats failed");
 		return;
 	}
 	if (st.segvs != r->nsegv) {
-		struct vm_segv_record s = {0};
-		vm_segv_get(r->sys, r->nsegv, &s);
+		struct vmsim_segv_record s = {0};
+		vmsim_segv_get(r->sys, r->nsegv, &s);
 		fail(r,
 		     "vmsim raised %" PRIu64 " SIGSEGV/SIGBUS, the model %" PRIu64
 		     " (first unexpected: pid %d addr %#" PRIx64 " reason %d)",
@@ -334,7 +334,7 @@ static void after_op(struct run *r)
 		return;
 	}
 	for (int i = 0; i < r->nprocs; i++)
-		if (!vm_process_alive(r->sys, r->procs[i].pid)) {
+		if (!vmsim_process_alive(r->sys, r->procs[i].pid)) {
 			fail(r, "pid %d died in vmsim but not in the model", r->procs[i].pid);
 			return;
 		}
@@ -342,9 +342,11 @@ static void after_op(struct run *r)
 
 /* ---- accesses ------------------------------------------------------------ */
 
-static enum vm_segv_reason reason_of(enum rm_fault f)
+static enum vmsim_segv_reason reason_of(enum rm_fault f)
 {
-	return f == RM_MAPERR ? VM_SEGV_MAPERR : f == RM_ACCERR ? VM_SEGV_ACCERR : VM_SIGBUS_EOF;
+	return f == RM_MAPERR	? VMSIM_SEGV_MAPERR
+	       : f == RM_ACCERR ? VMSIM_SEGV_ACCERR
+				: VMSIM_SIGBUS_EOF;
 }
 
 /* Does a store of @n bytes at @va write, before its last page, a page
@@ -376,8 +378,8 @@ static void do_access(struct run *r, struct mproc *p, uint64_t va, size_t n, boo
 		r->c.loads++;
 	}
 	bool ambiguous = write && store_prefix_shared(r, p, va, n);
-	int rc =
-	    write ? vm_store(r->sys, pid, va, r->vbuf, n) : vm_load(r->sys, pid, va, r->vbuf, n);
+	int rc = write ? vmsim_store(r->sys, pid, va, r->vbuf, n)
+		       : vmsim_load(r->sys, pid, va, r->vbuf, n);
 	bool self_killed = take_oom_kills(r, pid);
 	if (self_killed) {
 		/* the OOM killer chose the accessing process itself, in the fault
@@ -404,8 +406,8 @@ static void do_access(struct run *r, struct mproc *p, uint64_t va, size_t n, boo
 	}
 	if (m.fault == RM_OK) {
 		if (rc != 0) {
-			struct vm_segv_record s = {0};
-			vm_segv_get(r->sys, r->nsegv, &s);
+			struct vmsim_segv_record s = {0};
+			vmsim_segv_get(r->sys, r->nsegv, &s);
 			fail(r,
 			     "pid %d %s of %zu bytes at %#" PRIx64
 			     ": vmsim says %s (segv at %#" PRIx64
@@ -426,8 +428,8 @@ static void do_access(struct run *r, struct mproc *p, uint64_t va, size_t n, boo
 		return;
 	}
 	/* the model says it faults */
-	struct vm_segv_record s;
-	if (rc != VMSIM_EFAULT || vm_segv_get(r->sys, r->nsegv, &s) != 0) {
+	struct vmsim_segv_record s;
+	if (rc != VMSIM_EFAULT || vmsim_segv_get(r->sys, r->nsegv, &s) != 0) {
 		fail(r,
 		     "pid %d %s of %zu bytes at %#" PRIx64 ": vmsim says %s, the model says %s at "
 		     "%#" PRIx64,
@@ -444,13 +446,13 @@ static void do_access(struct run *r, struct mproc *p, uint64_t va, size_t n, boo
 		r->c.sigbus++;
 	else
 		r->c.segv++;
-	if (s.pid != pid || s.addr != m.addr || s.kind != (write ? VM_WRITE : VM_READ) ||
+	if (s.pid != pid || s.addr != m.addr || s.kind != (write ? VMSIM_WRITE : VMSIM_READ) ||
 	    s.reason != reason_of(m.fault)) {
 		fail(r,
 		     "pid %d %s of %zu bytes at %#" PRIx64 ": vmsim raised (pid %d, %#" PRIx64
 		     ", kind %d, reason %d), the model (pid %d, %#" PRIx64 ", kind %d, reason %d)",
 		     pid, write ? "store" : "load", n, va, s.pid, (uint64_t)s.addr, (int)s.kind,
-		     (int)s.reason, pid, m.addr, write ? VM_WRITE : VM_READ,
+		     (int)s.reason, pid, m.addr, write ? VMSIM_WRITE : VMSIM_READ,
 		     (int)reason_of(m.fault));
 		return;
 	}
@@ -584,21 +586,22 @@ static void sweep(struct run *r)
 
 /* ---- system calls ---------------------------------------------------------- */
 
-static const int prots[] = {VM_PROT_READ, VM_PROT_NONE, VM_PROT_READ | VM_PROT_EXEC, VM_PROT_WRITE,
-			    VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC};
+static const int prots[] = {VMSIM_PROT_READ, VMSIM_PROT_NONE, VMSIM_PROT_READ | VMSIM_PROT_EXEC,
+			    VMSIM_PROT_WRITE, VMSIM_PROT_READ | VMSIM_PROT_WRITE | VMSIM_PROT_EXEC};
 
 /* Mostly read-write, so that processes live long enough to fill memory. */
 static int pick_prot(struct run *r)
 {
 	if (chance(r, 70))
-		return VM_PROT_READ | VM_PROT_WRITE;
+		return VMSIM_PROT_READ | VMSIM_PROT_WRITE;
 	return prots[rnd(r, sizeof(prots) / sizeof(prots[0]))];
 }
 
 static int rm_prot_of(int prot)
 {
-	return ((prot & VM_PROT_READ) ? RM_READ : 0) | ((prot & VM_PROT_WRITE) ? RM_WRITE : 0) |
-	       ((prot & VM_PROT_EXEC) ? RM_EXEC : 0);
+	return ((prot & VMSIM_PROT_READ) ? RM_READ : 0) |
+	       ((prot & VMSIM_PROT_WRITE) ? RM_WRITE : 0) |
+	       ((prot & VMSIM_PROT_EXEC) ? RM_EXEC : 0);
 }
 
 /* Is any page of [va, va + n pages) mapped in the model? / all of them? */
@@ -672,7 +675,7 @@ static void pick_range(struct run *r, struct mproc *p, uint64_t *va, uint64_t *n
 		}
 	}
 	*n = 1 + rnd(r, chance(r, 10) ? 1024 : 16);
-	if (r->cfg.thp != VM_THP_NEVER && chance(r, 15)) {
+	if (r->cfg.thp != VMSIM_THP_NEVER && chance(r, 15)) {
 		start &= ~511ULL; /* whole 2 MiB pages */
 		*n = 512 * (1 + rnd(r, 2));
 	}
@@ -690,7 +693,7 @@ static void op_mmap(struct run *r, struct mproc *p)
 				     : RM_SHARED;
 	struct mfile *f = u >= 50 ? &r->files[rnd(r, NFILES)] : NULL;
 	uint64_t n = 1 + rnd(r, 16), start;
-	if (!f && kind == RM_ANON && r->cfg.thp != VM_THP_NEVER && chance(r, 40)) {
+	if (!f && kind == RM_ANON && r->cfg.thp != VMSIM_THP_NEVER && chance(r, 40)) {
 		n = 512 * (1 + rnd(r, 2));
 		start = rnd(r, r->window / 512 - (n / 512) + 1) * 512;
 	} else {
@@ -701,14 +704,14 @@ static void op_mmap(struct run *r, struct mproc *p)
 	uint64_t va = WIN_BASE + start * PG;
 	int prot = pick_prot(r);
 	uint64_t pgoff = f ? rnd(r, chance(r, 80) ? rm_obj_pages(f->obj) + 1 : FILE_PAGES + 4) : 0;
-	int flags = (kind == RM_SHARED ? VM_MAP_SHARED : VM_MAP_PRIVATE) |
-		    (f ? 0 : VM_MAP_ANONYMOUS) | (chance(r, 10) ? VM_MAP_POPULATE : 0);
-	if (avoid(r, 1) && kind == RM_ANON && r->cfg.thp == VM_THP_ALWAYS)
-		flags &= ~VM_MAP_POPULATE; /* BUG-1: populating a huge page aborted */
+	int flags = (kind == RM_SHARED ? VMSIM_MAP_SHARED : VMSIM_MAP_PRIVATE) |
+		    (f ? 0 : VMSIM_MAP_ANONYMOUS) | (chance(r, 10) ? VMSIM_MAP_POPULATE : 0);
+	if (avoid(r, 1) && kind == RM_ANON && r->cfg.thp == VMSIM_THP_ALWAYS)
+		flags &= ~VMSIM_MAP_POPULATE; /* BUG-1: populating a huge page aborted */
 	uint64_t place = rnd(r, 100);
 	bool hint = place >= 90 && !any_mapped(&p->sp, va, n);
 	bool noreplace = place >= 85 && !hint;
-	flags |= hint ? 0 : noreplace ? VM_MAP_FIXED_NOREPLACE : VM_MAP_FIXED;
+	flags |= hint ? 0 : noreplace ? VMSIM_MAP_FIXED_NOREPLACE : VMSIM_MAP_FIXED;
 	int fd = f ? f->vfd : -1;
 	uint64_t len = n * PG, off = pgoff * PG;
 	int want = 0;
@@ -720,23 +723,23 @@ static void op_mmap(struct run *r, struct mproc *p)
 			want = VMSIM_EINVAL;
 			break;
 		case 1:
-			flags |= VM_MAP_SHARED | VM_MAP_PRIVATE;
+			flags |= VMSIM_MAP_SHARED | VMSIM_MAP_PRIVATE;
 			want = VMSIM_EINVAL;
 			break;
 		case 2:
 			if (hint)
-				flags |= VM_MAP_FIXED, hint = false;
+				flags |= VMSIM_MAP_FIXED, hint = false;
 			va += 1 + rnd(r, PG - 1);
 			want = VMSIM_EINVAL;
 			break;
 		case 3:
-			flags &= ~VM_MAP_ANONYMOUS;
+			flags &= ~VMSIM_MAP_ANONYMOUS;
 			fd = 1000 + (int)rnd(r, 10);
 			want = VMSIM_EBADF;
 			break;
 		default:
 			if (!f)
-				flags &= ~VM_MAP_ANONYMOUS, fd = r->files[0].vfd;
+				flags &= ~VMSIM_MAP_ANONYMOUS, fd = r->files[0].vfd;
 			off = PG * (1 + rnd(r, 4)) + 1 + rnd(r, PG - 1);
 			want = VMSIM_EINVAL;
 			break;
@@ -755,7 +758,7 @@ static void op_mmap(struct run *r, struct mproc *p)
 	     err(want));
 	vaddr_t out = 0;
 	r->c.mmaps++;
-	int rc = vm_mmap(r->sys, p->pid, va, len, prot, flags, fd, off, &out);
+	int rc = vmsim_mmap(r->sys, p->pid, va, len, prot, flags, fd, off, &out);
 	if (rc != want) {
 		fail(r, "mmap returned %s, the model wants %s", err(rc), err(want));
 		return;
@@ -773,12 +776,12 @@ static void op_mmap(struct run *r, struct mproc *p)
 	rm_map(&p->sp, va, n, rm_prot_of(prot), kind, obj, pgoff);
 	if (!f && kind == RM_SHARED)
 		rm_obj_put(obj); /* the pages hold it now */
-	if ((flags & VM_MAP_POPULATE) && (prot & VM_PROT_WRITE) && kind != RM_SHARED)
+	if ((flags & VMSIM_MAP_POPULATE) && (prot & VMSIM_PROT_WRITE) && kind != RM_SHARED)
 		rm_populate_write(&p->sp, va, n);
-	if (r->cfg.thp == VM_THP_MADVISE && n >= 512 && chance(r, 60)) {
+	if (r->cfg.thp == VMSIM_THP_MADVISE && n >= 512 && chance(r, 60)) {
 		note(r, "madvise pid %d va %#" PRIx64 " len %#" PRIx64 " MADV_HUGEPAGE", p->pid, va,
 		     len);
-		if ((rc = vm_madvise(r->sys, p->pid, va, len, VM_MADV_HUGEPAGE)) != 0)
+		if ((rc = vmsim_madvise(r->sys, p->pid, va, len, VMSIM_MADV_HUGEPAGE)) != 0)
 			fail(r, "madvise(MADV_HUGEPAGE) returned %s", err(rc));
 	}
 	check_files(r, "after mmap"); /* MAP_FIXED may have unmapped something */
@@ -801,7 +804,7 @@ static void op_munmap(struct run *r)
 	note(r, "munmap pid %d va %#" PRIx64 " len %#" PRIx64 " -> want %s", p->pid, va, len,
 	     err(want));
 	r->c.munmaps++;
-	int rc = vm_munmap(r->sys, p->pid, va, len);
+	int rc = vmsim_munmap(r->sys, p->pid, va, len);
 	if (rc != want) {
 		fail(r, "munmap returned %s, the model wants %s", err(rc), err(want));
 		return;
@@ -822,7 +825,7 @@ static void op_mprotect(struct run *r)
 	note(r, "mprotect pid %d va %#" PRIx64 " len %#" PRIx64 " prot %d -> want %s", p->pid, va,
 	     n * PG, prot, err(want));
 	r->c.mprotects++;
-	int rc = vm_mprotect(r->sys, p->pid, va, n * PG, prot);
+	int rc = vmsim_mprotect(r->sys, p->pid, va, n * PG, prot);
 	if (rc != want) {
 		fail(r, "mprotect returned %s, the model wants %s", err(rc), err(want));
 		return;
@@ -833,13 +836,14 @@ static void op_mprotect(struct run *r)
 
 static void op_madvise(struct run *r)
 {
-	static const int others[] = {VM_MADV_NORMAL,   VM_MADV_RANDOM,	 VM_MADV_SEQUENTIAL,
-				     VM_MADV_WILLNEED, VM_MADV_HUGEPAGE, VM_MADV_NOHUGEPAGE};
+	static const int others[] = {VMSIM_MADV_NORMAL,	    VMSIM_MADV_RANDOM,
+				     VMSIM_MADV_SEQUENTIAL, VMSIM_MADV_WILLNEED,
+				     VMSIM_MADV_HUGEPAGE,   VMSIM_MADV_NOHUGEPAGE};
 	struct mproc *p = pick_proc(r);
 	uint64_t va, n;
 	pick_range(r, p, &va, &n);
-	int advice = chance(r, 75) ? VM_MADV_DONTNEED : others[rnd(r, 6)];
-	if (avoid(r, 2) && advice != VM_MADV_DONTNEED && r->cfg.thp != VM_THP_NEVER) {
+	int advice = chance(r, 75) ? VMSIM_MADV_DONTNEED : others[rnd(r, 6)];
+	if (avoid(r, 2) && advice != VMSIM_MADV_DONTNEED && r->cfg.thp != VMSIM_THP_NEVER) {
 		/* BUG-2: splitting an area for advice left a huge page straddling
 		 * the cut: advise whole 2 MiB ranges only */
 		uint64_t end = (va + n * PG + (2 << 20) - 1) & ~((2ULL << 20) - 1);
@@ -850,12 +854,12 @@ static void op_madvise(struct run *r)
 	note(r, "madvise pid %d va %#" PRIx64 " len %#" PRIx64 " advice %d -> want %s", p->pid, va,
 	     n * PG, advice, err(want));
 	r->c.madvises++;
-	int rc = vm_madvise(r->sys, p->pid, va, n * PG, advice);
+	int rc = vmsim_madvise(r->sys, p->pid, va, n * PG, advice);
 	if (rc != want) {
 		fail(r, "madvise returned %s, the model wants %s", err(rc), err(want));
 		return;
 	}
-	if (advice == VM_MADV_DONTNEED)
+	if (advice == VMSIM_MADV_DONTNEED)
 		rm_dontneed(&p->sp, va, n);
 }
 
@@ -880,16 +884,18 @@ static void op_msync(struct run *r)
 	uint64_t va, n;
 	pick_range(r, p, &va, &n);
 	uint64_t u = rnd(r, 100);
-	int flags = u < 60 ? VM_MS_SYNC : u < 90 ? VM_MS_ASYNC : VM_MS_SYNC | VM_MS_INVALIDATE;
+	int flags = u < 60   ? VMSIM_MS_SYNC
+		    : u < 90 ? VMSIM_MS_ASYNC
+			     : VMSIM_MS_SYNC | VMSIM_MS_INVALIDATE;
 	int want = all_mapped(&p->sp, va, n) ? 0 : VMSIM_ENOMEM;
 	if (chance(r, 2)) {
-		flags = VM_MS_SYNC | VM_MS_ASYNC;
+		flags = VMSIM_MS_SYNC | VMSIM_MS_ASYNC;
 		want = VMSIM_EINVAL;
 	}
 	note(r, "msync pid %d va %#" PRIx64 " len %#" PRIx64 " flags %d -> want %s", p->pid, va,
 	     n * PG, flags, err(want));
 	r->c.msyncs++;
-	int rc = vm_msync(r->sys, p->pid, va, n * PG, flags);
+	int rc = vmsim_msync(r->sys, p->pid, va, n * PG, flags);
 	if (rc != want) {
 		fail(r, "msync returned %s, the model wants %s", err(rc), err(want));
 		return;
@@ -924,7 +930,7 @@ static void op_fork(struct run *r)
 		return; /* BUG-7: forking a process without areas was undefined behaviour */
 	note(r, "fork pid %d", p->pid);
 	r->c.forks++;
-	int rc = vm_fork(r->sys, p->pid, &child);
+	int rc = vmsim_fork(r->sys, p->pid, &child);
 	if (rc == VMSIM_ENOMEM && avoid(r, 6)) {
 		/* BUG-6: no free frame for the child's page tables, and page-table
 		 * allocations did not reclaim (Linux's do) */
@@ -946,13 +952,13 @@ static void op_fork(struct run *r)
 static bool new_process(struct run *r)
 {
 	struct mproc *c = &r->procs[r->nprocs];
-	int rc = vm_process_create(r->sys, &c->pid);
+	int rc = vmsim_process_create(r->sys, &c->pid);
 	if (rc == VMSIM_ENOMEM && avoid(r, 6)) { /* BUG-6, as in fork */
 		r->c.tolerated++;
 		return false;
 	}
 	if (rc) {
-		fail(r, "vm_process_create returned %s", err(rc));
+		fail(r, "vmsim_process_create returned %s", err(rc));
 		return false;
 	}
 	if (!rm_space_init(&c->sp, WIN_BASE, r->window))
@@ -967,7 +973,7 @@ static void op_exit(struct run *r)
 	struct mproc *p = pick_proc(r);
 	note(r, "exit pid %d", p->pid);
 	r->c.exits++;
-	int rc = vm_exit(r->sys, p->pid);
+	int rc = vmsim_exit(r->sys, p->pid);
 	if (rc) {
 		fail(r, "exit returned %s", err(rc));
 		return;
@@ -993,7 +999,7 @@ static void op_truncate(struct run *r)
 	}
 	note(r, "truncate %s to %#" PRIx64, strrchr(f->path, '/') + 1, size);
 	r->c.truncates++;
-	int rc = vm_file_truncate(r->sys, f->vfd, size);
+	int rc = vmsim_file_truncate(r->sys, f->vfd, size);
 	if (rc) {
 		fail(r, "truncate returned %s", err(rc));
 		return;
@@ -1036,8 +1042,8 @@ static void one_op(struct run *r)
 	} else if (u < 960) {
 		struct mproc *p = pick_proc(r);
 		note(r, "switch to pid %d", p->pid);
-		if (vm_switch(r->sys, p->pid) != 0)
-			fail(r, "vm_switch(%d) failed", p->pid);
+		if (vmsim_switch(r->sys, p->pid) != 0)
+			fail(r, "vmsim_switch(%d) failed", p->pid);
 	} else if (u < 975)
 		op_truncate(r);
 	else if (u < 995)
@@ -1057,18 +1063,18 @@ static void configure(struct run *r)
 	r->cfg.seed = r->seed;
 	uint64_t u = next_rand(&s) % 100;
 	r->cfg.thp = o->thp >= 0 ? o->thp
-		     : u < 25	 ? VM_THP_ALWAYS
-		     : u < 35	 ? VM_THP_MADVISE
-				 : VM_THP_NEVER;
+		     : u < 25	 ? VMSIM_THP_ALWAYS
+		     : u < 35	 ? VMSIM_THP_MADVISE
+				 : VMSIM_THP_NEVER;
 	static const uint64_t small[] = {64, 96, 128, 192, 256};
-	uint64_t frames =
-	    r->cfg.thp != VM_THP_NEVER ? 1024ULL << (next_rand(&s) % 3) : small[next_rand(&s) % 5];
+	uint64_t frames = r->cfg.thp != VMSIM_THP_NEVER ? 1024ULL << (next_rand(&s) % 3)
+							: small[next_rand(&s) % 5];
 	r->cfg.ram_bytes = (o->ram_frames ? o->ram_frames : frames) * PG;
 	const char *pol = policies[next_rand(&s) % NPOLICIES];
 	r->cfg.policy = o->policy ? o->policy : pol;
 	bool kills = next_rand(&s) % 3 == 0;
 	r->cfg.segv_kills = o->segv_kills >= 0 ? o->segv_kills : kills;
-	r->window = o->window ? o->window : r->cfg.thp != VM_THP_NEVER ? 4096 : 1024;
+	r->window = o->window ? o->window : r->cfg.thp != VMSIM_THP_NEVER ? 4096 : 1024;
 	/* room in swap for every private page the processes can hold */
 	r->cfg.swap_bytes = (uint64_t)o->procs * r->window * PG * 2;
 	r->cfg.swap_path = r->swap_path;
@@ -1080,9 +1086,9 @@ static void describe(const struct run *r, char *buf, size_t len)
 		 "seed %" PRIu64 ": ram %" PRIu64 " frames, thp %s, policy %s, segv_kills %s, "
 		 "procs %d, window %" PRIu64 " pages%s",
 		 r->seed, r->cfg.ram_bytes / PG,
-		 r->cfg.thp == VM_THP_ALWAYS	? "always"
-		 : r->cfg.thp == VM_THP_MADVISE ? "madvise"
-						: "never",
+		 r->cfg.thp == VMSIM_THP_ALWAYS	   ? "always"
+		 : r->cfg.thp == VMSIM_THP_MADVISE ? "madvise"
+						   : "never",
 		 r->cfg.policy, r->cfg.segv_kills ? "yes" : "no", r->o->procs, r->window,
 		 r->o->avoid ? ", stepping around old bugs" : "");
 }
@@ -1097,9 +1103,9 @@ static bool setup(struct run *r)
 	}
 	snprintf(r->swap_path, sizeof(r->swap_path), "%s/swap", r->dir);
 	configure(r);
-	int rc = vm_system_new(&r->cfg, &r->sys);
+	int rc = vmsim_system_new(&r->cfg, &r->sys);
 	if (rc) {
-		fprintf(stderr, "vm_system_new: %s\n", vmsim_strerror(rc));
+		fprintf(stderr, "vmsim_system_new: %s\n", vmsim_strerror(rc));
 		return false;
 	}
 	/* three host files of random sizes (some not page multiples) and bytes */
@@ -1120,8 +1126,8 @@ static bool setup(struct run *r)
 		f->hostfd = open(f->path, O_RDONLY);
 		if (!f->obj || f->hostfd < 0)
 			return false;
-		if ((rc = vm_file_open(r->sys, f->path, true, &f->vfd))) {
-			fprintf(stderr, "vm_file_open: %s\n", vmsim_strerror(rc));
+		if ((rc = vmsim_file_open(r->sys, f->path, true, &f->vfd))) {
+			fprintf(stderr, "vmsim_file_open: %s\n", vmsim_strerror(rc));
 			return false;
 		}
 	}
@@ -1133,12 +1139,12 @@ static bool setup(struct run *r)
  * frame and swap slot. */
 static void finish(struct run *r)
 {
-	struct vm_sys_stats st;
+	struct vmsim_sys_stats st;
 	char why[256] = "";
 	while (r->nprocs && !r->failed) {
 		struct mproc *p = &r->procs[r->nprocs - 1];
 		note(r, "final exit pid %d", p->pid);
-		int rc = vm_exit(r->sys, p->pid);
+		int rc = vmsim_exit(r->sys, p->pid);
 		if (rc)
 			fail(r, "final exit of pid %d returned %s", p->pid, err(rc));
 		model_exit(r, p);
@@ -1147,17 +1153,17 @@ static void finish(struct run *r)
 		return;
 	check_files(r, "after every process exited");
 	for (int k = 0; k < NFILES && !r->failed; k++) {
-		if (vm_file_close(r->sys, r->files[k].vfd) != 0)
-			fail(r, "vm_file_close failed");
+		if (vmsim_file_close(r->sys, r->files[k].vfd) != 0)
+			fail(r, "vmsim_file_close failed");
 		r->files[k].vfd = -1;
 	}
 	if (r->failed)
 		return;
-	if (vm_check(r->sys, why, sizeof(why)) != 0) {
-		fail(r, "vm_check at the end: %s", why);
+	if (vmsim_check(r->sys, why, sizeof(why)) != 0) {
+		fail(r, "vmsim_check at the end: %s", why);
 		return;
 	}
-	vm_sys_stats(r->sys, &st);
+	vmsim_sys_stats(r->sys, &st);
 	if (st.frames_user != 0 || st.swap_used != 0 || st.page_cache != 0 || st.processes != 0)
 		fail(r,
 		     "after every process exited and every file closed: %" PRIu64
@@ -1171,7 +1177,7 @@ static void teardown(struct run *r)
 {
 	while (r->nprocs)
 		model_exit(r, &r->procs[r->nprocs - 1]);
-	vm_system_free(r->sys);
+	vmsim_system_free(r->sys);
 	r->sys = NULL;
 	for (int k = 0; k < NFILES; k++) {
 		struct mfile *f = &r->files[k];
@@ -1192,7 +1198,7 @@ struct outcome {
 	char log[LOGN][224];
 	uint64_t last_op;
 	struct counters c;
-	struct vm_sys_stats st;
+	struct vmsim_sys_stats st;
 };
 
 /* Run @nops operations from @seed; fills @out. */
@@ -1226,7 +1232,7 @@ static void run_once(const struct opts *o, uint64_t seed, uint64_t nops, struct 
 		if (!r->failed)
 			finish(r);
 		if (r->sys)
-			vm_sys_stats(r->sys, &out->st);
+			vmsim_sys_stats(r->sys, &out->st);
 	}
 	describe(r, out->config, sizeof(out->config));
 	out->fail_op = r->failed ? r->fail_op : 0;
@@ -1344,9 +1350,9 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--policy") && v)
 			o.policy = v;
 		else if (!strcmp(a, "--thp") && v)
-			o.thp = !strcmp(v, "never")	? VM_THP_NEVER
-				: !strcmp(v, "madvise") ? VM_THP_MADVISE
-				: !strcmp(v, "always")	? VM_THP_ALWAYS
+			o.thp = !strcmp(v, "never")	? VMSIM_THP_NEVER
+				: !strcmp(v, "madvise") ? VMSIM_THP_MADVISE
+				: !strcmp(v, "always")	? VMSIM_THP_ALWAYS
 							: (usage(), 0);
 		else if (!strcmp(a, "--avoid") && v)
 			o.avoid |= num(v) >= 1 && num(v) <= 7 ? 1u << num(v) : (usage(), 0u);

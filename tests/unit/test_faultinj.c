@@ -8,13 +8,13 @@
  * hooks (struct swap_dev fail_write_at / fail_read_at, struct phys_mem
  * fail_alloc_at). Every run must:
  *   - return an error or end a process cleanly: a failed swap read kills
- *     the process that needed the page with SIGBUS (VM_SIGBUS_IO), a failed
+ *     the process that needed the page with SIGBUS (VMSIM_SIGBUS_IO), a failed
  *     allocation is retried after reclaim, or ends in an OOM kill, or (with
  *     oom_kill off) in VMSIM_ENOMEM from the access; a failed swap write
  *     loses nothing (the page stays in memory);
  *   - never return wrong data: every load that succeeds is compared with
  *     the bytes the workload stored;
- *   - pass vm_check after every step, write the host file right, and end
+ *   - pass vmsim_check after every step, write the host file right, and end
  *     with no user frame and no swap slot in use (leaks: ASan in CI).
  * Also: a corrupted swap file (bytes flipped in the file at swap_path) is
  * caught by the slot checksums and reported as SIGBUS, never as data.
@@ -38,8 +38,8 @@
 
 #define PG    4096ULL
 #define MiB   (1ULL << 20)
-#define RW    (VM_PROT_READ | VM_PROT_WRITE)
-#define PA    (VM_MAP_PRIVATE | VM_MAP_ANONYMOUS)
+#define RW    (VMSIM_PROT_READ | VMSIM_PROT_WRITE)
+#define PA    (VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS)
 #define PRIV  0x40000000ULL /* the private area (2 MiB aligned) */
 #define NSHM  8		    /* pages of shared memory */
 #define NFILE 8		    /* pages of the file */
@@ -66,7 +66,7 @@ struct wl_stats {
 /* The workload's state: what each process should find where. */
 struct wl {
 	const struct wl_cfg *c;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	char path[256];		 /* the host file */
 	int fd;			 /* its handle */
 	int pid[2];		 /* 0: the parent, 1: the child */
@@ -82,11 +82,11 @@ struct wl {
 	struct wl_stats *st;	 /* counters */
 };
 
-static void check_sys(struct vm_system *sys)
+static void check_sys(struct vmsim_system *sys)
 {
 	char why[256] = "";
-	if (vm_check(sys, why, sizeof(why)))
-		fail_msg("vm_check: %s", why);
+	if (vmsim_check(sys, why, sizeof(why)))
+		fail_msg("vmsim_check: %s", why);
 }
 
 /* The bytes generation @g of page @i holds at its offset. */
@@ -119,20 +119,20 @@ static uint64_t hook_count(const struct wl *w)
 /* Catch up with the processes vmsim ended: SIGBUS records and OOM kills. */
 static void sync_deaths(struct wl *w)
 {
-	struct vm_segv_record s;
-	struct vm_oom_record o;
-	while (vm_segv_get(w->sys, w->nsegv, &s) == 0) {
+	struct vmsim_segv_record s;
+	struct vmsim_oom_record o;
+	while (vmsim_segv_get(w->sys, w->nsegv, &s) == 0) {
 		w->nsegv++;
 		/* the workload touches only valid addresses: only I/O errors */
-		assert_int_equal(s.reason, VM_SIGBUS_IO);
+		assert_int_equal(s.reason, VMSIM_SIGBUS_IO);
 		w->st->sigbus++;
 	}
-	while (vm_oom_get(w->sys, w->noom, &o) == 0) {
+	while (vmsim_oom_get(w->sys, w->noom, &o) == 0) {
 		w->noom++;
 		w->st->oom_kills++;
 	}
 	for (int k = 0; k < 2; k++)
-		if (w->alive[k] && !vm_process_alive(w->sys, w->pid[k]))
+		if (w->alive[k] && !vmsim_process_alive(w->sys, w->pid[k]))
 			w->alive[k] = false;
 }
 
@@ -149,9 +149,9 @@ static bool wl_access(struct wl *w, int k, vaddr_t base, uint64_t i, unsigned g,
 	int rc;
 	if (g) {
 		pattern(buf, i, g);
-		rc = vm_store(w->sys, w->pid[k], va, buf, LEN);
+		rc = vmsim_store(w->sys, w->pid[k], va, buf, LEN);
 	} else {
-		rc = vm_load(w->sys, w->pid[k], va, buf, LEN);
+		rc = vmsim_load(w->sys, w->pid[k], va, buf, LEN);
 	}
 	if (rc == 0) {
 		if (!g) {
@@ -166,7 +166,7 @@ static bool wl_access(struct wl *w, int k, vaddr_t base, uint64_t i, unsigned g,
 		}
 	} else if (rc == VMSIM_EFAULT || rc == VMSIM_ESRCH) {
 		/* SIGBUS (a swap read failed) or the OOM killer chose it */
-		assert_false(vm_process_alive(w->sys, w->pid[k]));
+		assert_false(vmsim_process_alive(w->sys, w->pid[k]));
 	} else if (rc == VMSIM_ENOMEM && !w->c->oom_kill) {
 		w->st->enomem++;
 	} else {
@@ -174,7 +174,7 @@ static bool wl_access(struct wl *w, int k, vaddr_t base, uint64_t i, unsigned g,
 			 vmsim_errname(rc));
 	}
 	sync_deaths(w);
-	/* vm_check right after the injected failure and after any error,
+	/* vmsim_check right after the injected failure and after any error,
 	 * else every 16 accesses (it walks everything: the sweeps over N
 	 * would take minutes) */
 	bool fired = w->h != HOOK_NONE && before < w->fail_at && hook_count(w) >= w->fail_at;
@@ -223,10 +223,10 @@ static void make_file(char *path, size_t len, uint64_t pages)
 	close(fd);
 }
 
-static struct vm_system *machine(const struct wl_cfg *c, const char *swap_path)
+static struct vmsim_system *machine(const struct wl_cfg *c, const char *swap_path)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = c->frames * PG;
 	cfg.data_mode = true;
@@ -234,7 +234,7 @@ static struct vm_system *machine(const struct wl_cfg *c, const char *swap_path)
 	cfg.oom_kill = c->oom_kill;
 	cfg.swap_bytes = 8 * c->pages * PG;
 	cfg.swap_path = swap_path;
-	assert_ok(vm_system_new(&cfg, &sys));
+	assert_ok(vmsim_system_new(&cfg, &sys));
 	return sys;
 }
 
@@ -251,7 +251,7 @@ static void workload(const struct wl_cfg *c, enum hook h, uint64_t n, struct wl_
 	memset(st, 0, sizeof(*st));
 	make_file(w.path, sizeof(w.path), NFILE);
 	w.sys = machine(c, NULL);
-	struct vm_system *sys = w.sys;
+	struct vmsim_system *sys = w.sys;
 	uint64_t w0 = sys->swap.nwrites, r0 = sys->swap.nreads, a0 = sys->pm.nallocs;
 	w.h = h;
 	w.fail_at = hook_count(&w) + n;
@@ -266,20 +266,21 @@ static void workload(const struct wl_cfg *c, enum hook h, uint64_t n, struct wl_
 	assert_non_null(w.gen[0]);
 	assert_non_null(w.gen[1]);
 
-	int rc = vm_process_create(sys, &w.pid[0]);
+	int rc = vmsim_process_create(sys, &w.pid[0]);
 	if (rc == 0) {
 		vaddr_t at;
 		w.alive[0] = true;
-		assert_ok(vm_file_open(sys, w.path, true, &w.fd));
-		assert_ok(
-		    vm_mmap(sys, w.pid[0], PRIV, c->pages * PG, RW, PA | VM_MAP_FIXED, -1, 0, &at));
-		assert_ok(vm_mmap(sys, w.pid[0], w.shm_at, NSHM * PG, RW,
-				  VM_MAP_SHARED | VM_MAP_ANONYMOUS | VM_MAP_FIXED, -1, 0, &at));
-		assert_ok(vm_mmap(sys, w.pid[0], w.file_at, NFILE * PG, RW,
-				  VM_MAP_SHARED | VM_MAP_FIXED, w.fd, 0, &at));
+		assert_ok(vmsim_file_open(sys, w.path, true, &w.fd));
+		assert_ok(vmsim_mmap(sys, w.pid[0], PRIV, c->pages * PG, RW, PA | VMSIM_MAP_FIXED,
+				     -1, 0, &at));
+		assert_ok(vmsim_mmap(sys, w.pid[0], w.shm_at, NSHM * PG, RW,
+				     VMSIM_MAP_SHARED | VMSIM_MAP_ANONYMOUS | VMSIM_MAP_FIXED, -1,
+				     0, &at));
+		assert_ok(vmsim_mmap(sys, w.pid[0], w.file_at, NFILE * PG, RW,
+				     VMSIM_MAP_SHARED | VMSIM_MAP_FIXED, w.fd, 0, &at));
 	} else {
 		assert_int_equal(rc, VMSIM_ENOMEM); /* no frame for its page tables */
-		assert_ok(vm_file_open(sys, w.path, true, &w.fd));
+		assert_ok(vmsim_file_open(sys, w.path, true, &w.fd));
 	}
 	/* the parent fills everything; its private pages overflow RAM */
 	for (uint64_t i = 0; i < c->pages; i++)
@@ -290,7 +291,7 @@ static void workload(const struct wl_cfg *c, enum hook h, uint64_t n, struct wl_
 		store(&w, 0, w.file_at, i, 1, &w.file[i]);
 	/* fork: the child sees the same bytes, copy-on-write */
 	if (w.alive[0]) {
-		rc = vm_fork(sys, w.pid[0], &w.pid[1]);
+		rc = vmsim_fork(sys, w.pid[0], &w.pid[1]);
 		if (rc == 0) {
 			w.alive[1] = true;
 			memcpy(w.gen[1], w.gen[0], c->pages);
@@ -321,7 +322,8 @@ static void workload(const struct wl_cfg *c, enum hook h, uint64_t n, struct wl_
 	for (uint64_t i = 0; i < NSHM; i++)
 		load(&w, 1, w.shm_at, i, w.shm[i]);
 	for (int k = 0; k < 2; k++)
-		if (w.alive[k] && vm_msync(sys, w.pid[k], w.file_at, NFILE * PG, VM_MS_SYNC) == 0) {
+		if (w.alive[k] &&
+		    vmsim_msync(sys, w.pid[k], w.file_at, NFILE * PG, VMSIM_MS_SYNC) == 0) {
 			check_host_file(&w);
 			break;
 		}
@@ -329,28 +331,28 @@ static void workload(const struct wl_cfg *c, enum hook h, uint64_t n, struct wl_
 	 * file pages back when it died), the file is closed: nothing remains */
 	for (int k = 1; k >= 0; k--)
 		if (w.alive[k]) {
-			assert_ok(vm_exit(sys, w.pid[k]));
+			assert_ok(vmsim_exit(sys, w.pid[k]));
 			check_sys(sys);
 		}
 	check_host_file(&w);
-	assert_ok(vm_file_close(sys, w.fd));
+	assert_ok(vmsim_file_close(sys, w.fd));
 	check_sys(sys);
-	struct vm_sys_stats ss;
-	assert_ok(vm_sys_stats(sys, &ss));
+	struct vmsim_sys_stats ss;
+	assert_ok(vmsim_sys_stats(sys, &ss));
 	assert_int_equal(ss.frames_user, 0);
 	assert_int_equal(ss.swap_used, 0);
 	assert_int_equal(ss.page_cache, 0);
 	st->swap_writes = sys->swap.nwrites - w0;
 	st->swap_reads = sys->swap.nreads - r0;
 	st->allocs = sys->pm.nallocs - a0;
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 	free(w.gen[0]);
 	free(w.gen[1]);
 	unlink(w.path);
 }
 
 static const struct wl_cfg small = {
-    .frames = 64, .pages = 96, .thp = VM_THP_NEVER, .oom_kill = true};
+    .frames = 64, .pages = 96, .thp = VMSIM_THP_NEVER, .oom_kill = true};
 
 /* The clean run exercises what the injected runs break. */
 static void workload_without_faults_swaps_and_keeps_data(void **state)
@@ -432,7 +434,8 @@ static void every_failed_allocation_unwinds_oom_kill_off(void **state)
 static void every_failed_allocation_unwinds_with_thp(void **state)
 {
 	(void)state;
-	struct wl_cfg c = {.frames = 1024, .pages = 1024, .thp = VM_THP_ALWAYS, .oom_kill = true};
+	struct wl_cfg c = {
+	    .frames = 1024, .pages = 1024, .thp = VMSIM_THP_ALWAYS, .oom_kill = true};
 	struct wl_stats base;
 	workload(&c, HOOK_NONE, 0, &base);
 	assert_true(base.swap_writes > 0);
@@ -448,30 +451,31 @@ static void every_failed_allocation_unwinds_with_thp(void **state)
 /* ---- a corrupted swap file ------------------------------------------------ */
 
 /* Fill @pages private pages of a new process at PRIV with generation 1. */
-static int filled_process(struct vm_system *sys, uint64_t pages)
+static int filled_process(struct vmsim_system *sys, uint64_t pages)
 {
 	int pid;
 	vaddr_t at;
 	uint8_t buf[LEN];
-	assert_ok(vm_process_create(sys, &pid));
-	assert_ok(vm_mmap(sys, pid, PRIV, pages * PG, RW, PA | VM_MAP_FIXED, -1, 0, &at));
+	assert_ok(vmsim_process_create(sys, &pid));
+	assert_ok(vmsim_mmap(sys, pid, PRIV, pages * PG, RW, PA | VMSIM_MAP_FIXED, -1, 0, &at));
 	for (uint64_t i = 0; i < pages; i++) {
 		pattern(buf, i, 1);
-		assert_ok(vm_store(sys, pid, PRIV + i * PG + offset_of(i), buf, LEN));
+		assert_ok(vmsim_store(sys, pid, PRIV + i * PG + offset_of(i), buf, LEN));
 	}
 	return pid;
 }
 
 /* Flip one byte in the swap file in the slot of each of @pid's swapped-out
  * pages; returns how many. */
-static unsigned corrupt_slots(struct vm_system *sys, const char *swap_path, int pid, uint64_t pages)
+static unsigned corrupt_slots(struct vmsim_system *sys, const char *swap_path, int pid,
+			      uint64_t pages)
 {
 	unsigned n = 0;
 	int fd = open(swap_path, O_RDWR);
 	assert_true(fd >= 0);
 	for (uint64_t i = 0; i < pages; i++) {
-		struct vm_walk_info wi;
-		assert_ok(vm_walk_describe(sys, pid, PRIV + i * PG, &wi));
+		struct vmsim_walk_info wi;
+		assert_ok(vmsim_walk_describe(sys, pid, PRIV + i * PG, &wi));
 		if (!wi.swapped)
 			continue;
 		off_t at = (off_t)(wi.swap_slot * PG + (i * 97) % PG);
@@ -487,11 +491,11 @@ static unsigned corrupt_slots(struct vm_system *sys, const char *swap_path, int 
 
 /* Read @pid's pages back until one fails; every byte read must be right.
  * Returns the number read before the failure (pages if none). */
-static uint64_t read_back(struct vm_system *sys, int pid, uint64_t pages)
+static uint64_t read_back(struct vmsim_system *sys, int pid, uint64_t pages)
 {
 	for (uint64_t i = 0; i < pages; i++) {
 		uint8_t buf[LEN], exp[LEN];
-		int rc = vm_load(sys, pid, PRIV + i * PG + offset_of(i), buf, LEN);
+		int rc = vmsim_load(sys, pid, PRIV + i * PG + offset_of(i), buf, LEN);
 		if (rc != 0) {
 			assert_int_equal(rc, VMSIM_EFAULT);
 			return i;
@@ -510,27 +514,27 @@ static void corrupted_swap_slot_raises_sigbus_never_bad_data(void **state)
 	char swap_path[256];
 	make_file(swap_path, sizeof(swap_path), 0);
 	struct wl_cfg c = small;
-	struct vm_system *sys = machine(&c, swap_path);
+	struct vmsim_system *sys = machine(&c, swap_path);
 	int a = filled_process(sys, c.pages), b = filled_process(sys, c.pages);
 	unsigned bad = corrupt_slots(sys, swap_path, a, c.pages);
 	assert_true(bad > c.pages / 2);
 	uint64_t got = read_back(sys, a, c.pages);
 	assert_true(got < c.pages);
-	assert_false(vm_process_alive(sys, a));
-	struct vm_segv_record s;
-	assert_ok(vm_segv_get(sys, 0, &s));
+	assert_false(vmsim_process_alive(sys, a));
+	struct vmsim_segv_record s;
+	assert_ok(vmsim_segv_get(sys, 0, &s));
 	assert_int_equal(s.pid, a);
-	assert_int_equal(s.reason, VM_SIGBUS_IO);
+	assert_int_equal(s.reason, VMSIM_SIGBUS_IO);
 	assert_int_equal(s.addr, PRIV + got * PG + offset_of(got));
 	check_sys(sys);
 	assert_int_equal(read_back(sys, b, c.pages), c.pages);
-	assert_ok(vm_exit(sys, b));
+	assert_ok(vmsim_exit(sys, b));
 	check_sys(sys);
-	struct vm_sys_stats ss;
-	assert_ok(vm_sys_stats(sys, &ss));
+	struct vmsim_sys_stats ss;
+	assert_ok(vmsim_sys_stats(sys, &ss));
 	assert_int_equal(ss.frames_user, 0);
 	assert_int_equal(ss.swap_used, 0);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 	unlink(swap_path);
 }
 
@@ -543,32 +547,32 @@ static void corrupted_shared_slot_and_short_swap_file(void **state)
 	char swap_path[256];
 	make_file(swap_path, sizeof(swap_path), 0);
 	struct wl_cfg c = small;
-	struct vm_system *sys = machine(&c, swap_path);
+	struct vmsim_system *sys = machine(&c, swap_path);
 	int parent = filled_process(sys, c.pages), child;
-	assert_ok(vm_fork(sys, parent, &child));
+	assert_ok(vmsim_fork(sys, parent, &child));
 	assert_true(corrupt_slots(sys, swap_path, parent, c.pages) > 0);
 	uint64_t got = read_back(sys, child, c.pages);
 	assert_true(got < c.pages);
-	assert_false(vm_process_alive(sys, child));
+	assert_false(vmsim_process_alive(sys, child));
 	assert_true(read_back(sys, parent, c.pages) < c.pages);
-	assert_false(vm_process_alive(sys, parent));
+	assert_false(vmsim_process_alive(sys, parent));
 	check_sys(sys);
 
 	/* a new process, its pages swapped out, then the file truncated */
 	int p = filled_process(sys, c.pages);
 	assert_int_equal(truncate(swap_path, 0), 0);
 	assert_true(read_back(sys, p, c.pages) < c.pages);
-	assert_false(vm_process_alive(sys, p));
-	struct vm_segv_record s;
-	assert_ok(vm_segv_get(sys, 2, &s));
+	assert_false(vmsim_process_alive(sys, p));
+	struct vmsim_segv_record s;
+	assert_ok(vmsim_segv_get(sys, 2, &s));
 	assert_int_equal(s.pid, p);
-	assert_int_equal(s.reason, VM_SIGBUS_IO);
+	assert_int_equal(s.reason, VMSIM_SIGBUS_IO);
 	check_sys(sys);
-	struct vm_sys_stats ss;
-	assert_ok(vm_sys_stats(sys, &ss));
+	struct vmsim_sys_stats ss;
+	assert_ok(vmsim_sys_stats(sys, &ss));
 	assert_int_equal(ss.frames_user, 0);
 	assert_int_equal(ss.swap_used, 0);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 	unlink(swap_path);
 }
 

@@ -7,7 +7,7 @@
  * host-file mapping, munmap, exit) runs once to count its allocations, then
  * once for every N with the N-th made to fail. Every run must end without a
  * crash (each call returns success or an error; nothing aborts), leave a
- * system that passes vm_check once the failures stop, and free everything
+ * system that passes vmsim_check once the failures stop, and free everything
  * (leaks: ASan in CI). A run whose failure hit a step is also allowed to
  * see later steps fail; none may report success with wrong data.
  */
@@ -24,8 +24,8 @@
 #include "vmsim/vm.h"
 
 #define PG   4096ULL
-#define RW   (VM_PROT_READ | VM_PROT_WRITE)
-#define PA   (VM_MAP_PRIVATE | VM_MAP_ANONYMOUS)
+#define RW   (VMSIM_PROT_READ | VMSIM_PROT_WRITE)
+#define PA   (VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS)
 #define NPRV 96 /* private pages per process (RAM is 64 frames) */
 
 void *__real_malloc(size_t n);
@@ -61,60 +61,60 @@ void *__wrap_realloc(void *p, size_t n)
 	return fail_now() ? NULL : __real_realloc(p, n);
 }
 
-static void check_sys(struct vm_system *sys)
+static void check_sys(struct vmsim_system *sys)
 {
 	char why[256] = "";
-	if (vm_check(sys, why, sizeof(why)))
-		fail_msg("vm_check: %s", why);
+	if (vmsim_check(sys, why, sizeof(why)))
+		fail_msg("vmsim_check: %s", why);
 }
 
 /* One run of the workload; returns the system (NULL if creation failed).
  * *@bad counts loads that succeeded with wrong bytes. */
-static struct vm_system *workload(const char *path, unsigned *bad)
+static struct vmsim_system *workload(const char *path, unsigned *bad)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys = NULL;
+	struct vmsim_system *sys = NULL;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = 64 * PG;
 	cfg.swap_bytes = 1024 * PG;
 	cfg.data_mode = true;
-	if (vm_system_new(&cfg, &sys) != 0)
+	if (vmsim_system_new(&cfg, &sys) != 0)
 		return NULL;
 	int pid = -1, child = -1, fd = -1;
 	vaddr_t a = 0, f = 0;
-	if (vm_process_create(sys, &pid) != 0)
+	if (vmsim_process_create(sys, &pid) != 0)
 		return sys;
-	bool mapped = vm_mmap(sys, pid, 0, NPRV * PG, RW, PA, -1, 0, &a) == 0;
+	bool mapped = vmsim_mmap(sys, pid, 0, NPRV * PG, RW, PA, -1, 0, &a) == 0;
 	uint64_t stored[NPRV] = {0}; /* what the parent stored (0: nothing) */
 	for (uint64_t i = 0; mapped && i < NPRV; i++) {
 		uint64_t v = 0x1000 + i;
-		if (vm_store(sys, pid, a + i * PG, &v, sizeof(v)) == 0)
+		if (vmsim_store(sys, pid, a + i * PG, &v, sizeof(v)) == 0)
 			stored[i] = v;
 	}
-	if (vm_file_open(sys, path, true, &fd) == 0 &&
-	    vm_mmap(sys, pid, 0, 4 * PG, RW, VM_MAP_SHARED, fd, 0, &f) == 0) {
-		(void)vm_store(sys, pid, f + 5, "F", 1);
-		(void)vm_msync(sys, pid, f, 4 * PG, VM_MS_SYNC);
+	if (vmsim_file_open(sys, path, true, &fd) == 0 &&
+	    vmsim_mmap(sys, pid, 0, 4 * PG, RW, VMSIM_MAP_SHARED, fd, 0, &f) == 0) {
+		(void)vmsim_store(sys, pid, f + 5, "F", 1);
+		(void)vmsim_msync(sys, pid, f, 4 * PG, VMSIM_MS_SYNC);
 	}
-	if (vm_fork(sys, pid, &child) == 0) {
+	if (vmsim_fork(sys, pid, &child) == 0) {
 		for (uint64_t i = 0; mapped && i < NPRV; i += 3) {
 			uint64_t v = 0x2000 + i;
-			(void)vm_store(sys, child, a + i * PG, &v, sizeof(v));
+			(void)vmsim_store(sys, child, a + i * PG, &v, sizeof(v));
 		}
 	}
 	for (uint64_t i = 0; mapped && i < NPRV; i++) {
 		uint64_t v = 0;
 		/* a load that works must return what the parent stored */
-		if (stored[i] && vm_load(sys, pid, a + i * PG, &v, sizeof(v)) == 0 &&
+		if (stored[i] && vmsim_load(sys, pid, a + i * PG, &v, sizeof(v)) == 0 &&
 		    v != stored[i])
 			(*bad)++;
 	}
 	if (mapped)
-		(void)vm_munmap(sys, pid, a + 8 * PG, 16 * PG);
+		(void)vmsim_munmap(sys, pid, a + 8 * PG, 16 * PG);
 	if (child >= 0)
-		(void)vm_exit(sys, child);
+		(void)vmsim_exit(sys, child);
 	if (fd >= 0)
-		(void)vm_file_close(sys, fd);
+		(void)vmsim_file_close(sys, fd);
 	return sys;
 }
 
@@ -132,14 +132,14 @@ static void every_failed_host_allocation_unwinds(void **state)
 	armed = true;
 	nallocs = 0;
 	fail_at = 0;
-	struct vm_system *sys = workload(path, &bad);
+	struct vmsim_system *sys = workload(path, &bad);
 	armed = false;
 	unsigned long total = nallocs;
 	assert_non_null(sys);
 	assert_int_equal(bad, 0);
 	assert_true(total > 20); /* the workload does allocate */
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 
 	unsigned long ended_early = 0;
 	for (unsigned long n = 1; n <= total; n++) {
@@ -154,7 +154,7 @@ static void every_failed_host_allocation_unwinds(void **state)
 			continue;
 		}
 		check_sys(sys);
-		vm_system_free(sys);
+		vmsim_system_free(sys);
 	}
 	print_message("%lu allocations, %lu runs ended at creation\n", total, ended_early);
 	/* creation fails for the first few N, not for all of them */

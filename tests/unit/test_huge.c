@@ -3,7 +3,7 @@
  * page, fallback when physical memory is fragmented, split on partial
  * munmap/mprotect and on copy-on-write, swap-out), hugetlb pools of 2 MiB
  * and 1 GiB pages, and the seed's exercise 11 (page-table entries and TLB
- * misses for a large array with 4 KiB and 2 MiB pages). vm_check after each.
+ * misses for a large array with 4 KiB and 2 MiB pages). vmsim_check after each.
  */
 #include "testutil.h"
 
@@ -17,64 +17,64 @@
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 #define HP  (2 * MiB)
-#define RW  (VM_PROT_READ | VM_PROT_WRITE)
-#define PA  (VM_MAP_PRIVATE | VM_MAP_ANONYMOUS)
+#define RW  (VMSIM_PROT_READ | VMSIM_PROT_WRITE)
+#define PA  (VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS)
 
-static struct vm_system *machine(uint64_t ram, int thp, bool data)
+static struct vmsim_system *machine(uint64_t ram, int thp, bool data)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = ram;
 	cfg.thp = thp;
 	cfg.data_mode = data;
-	assert_ok(vm_system_new(&cfg, &sys));
+	assert_ok(vmsim_system_new(&cfg, &sys));
 	return sys;
 }
 
-static void check_sys(struct vm_system *sys)
+static void check_sys(struct vmsim_system *sys)
 {
 	char why[256] = "";
-	if (vm_check(sys, why, sizeof(why)))
-		fail_msg("vm_check: %s", why);
+	if (vmsim_check(sys, why, sizeof(why)))
+		fail_msg("vmsim_check: %s", why);
 }
 
-static int new_proc(struct vm_system *sys)
+static int new_proc(struct vmsim_system *sys)
 {
 	int pid;
-	assert_ok(vm_process_create(sys, &pid));
+	assert_ok(vmsim_process_create(sys, &pid));
 	return pid;
 }
 
 /* An area aligned to 2 MiB (the mmap hint is honoured when free). */
-static vaddr_t map_aligned(struct vm_system *sys, int pid, uint64_t len, vaddr_t at)
+static vaddr_t map_aligned(struct vmsim_system *sys, int pid, uint64_t len, vaddr_t at)
 {
 	vaddr_t a;
-	assert_ok(vm_mmap(sys, pid, at, len, RW, PA | VM_MAP_FIXED_NOREPLACE, -1, 0, &a));
+	assert_ok(vmsim_mmap(sys, pid, at, len, RW, PA | VMSIM_MAP_FIXED_NOREPLACE, -1, 0, &a));
 	return a;
 }
 
-static void touch(struct vm_system *sys, int pid, vaddr_t a, uint64_t len, uint64_t step,
-		  enum vm_access_kind k)
+static void touch(struct vmsim_system *sys, int pid, vaddr_t a, uint64_t len, uint64_t step,
+		  enum vmsim_access_kind k)
 {
 	for (uint64_t off = 0; off < len; off += step) {
-		struct vm_access_result r;
-		assert_ok(vm_access(sys, pid, a + off, 1, k, &r));
+		struct vmsim_access_result r;
+		assert_ok(vmsim_access(sys, pid, a + off, 1, k, &r));
 		assert_false(r.segv);
 	}
 }
 
-static struct vm_sys_stats sst(struct vm_system *sys)
+static struct vmsim_sys_stats sst(struct vmsim_system *sys)
 {
-	struct vm_sys_stats s;
-	assert_ok(vm_sys_stats(sys, &s));
+	struct vmsim_sys_stats s;
+	assert_ok(vmsim_sys_stats(sys, &s));
 	return s;
 }
 
-static struct vm_proc_stats pst(struct vm_system *sys, int pid)
+static struct vmsim_proc_stats pst(struct vmsim_system *sys, int pid)
 {
-	struct vm_proc_stats s;
-	assert_ok(vm_proc_stats(sys, pid, &s));
+	struct vmsim_proc_stats s;
+	assert_ok(vmsim_proc_stats(sys, pid, &s));
 	return s;
 }
 
@@ -83,23 +83,23 @@ static struct vm_proc_stats pst(struct vm_system *sys, int pid)
 static void thp_always_maps_2m_page_per_fault(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(256 * MiB, VM_THP_ALWAYS, false);
+	struct vmsim_system *sys = machine(256 * MiB, VMSIM_THP_ALWAYS, false);
 	int pid = new_proc(sys);
 	vaddr_t a = map_aligned(sys, pid, 8 * HP, 0x40000000ULL);
-	touch(sys, pid, a, 8 * HP, PG, VM_WRITE);
-	struct vm_proc_stats p = pst(sys, pid);
+	touch(sys, pid, a, 8 * HP, PG, VMSIM_WRITE);
+	struct vmsim_proc_stats p = pst(sys, pid);
 	assert_int_equal(p.faults_minor, 8);
 	assert_int_equal(p.rss, 8 * HP);
 	assert_int_equal(p.anon_huge, 8 * HP);
 	/* the PML4 root, a PDPT and a PD: no page tables under the huge pages */
 	assert_int_equal(p.pte_bytes, 3 * PG);
-	struct vm_sys_stats s = sst(sys);
+	struct vmsim_sys_stats s = sst(sys);
 	assert_int_equal(s.thp_fault_alloc, 8);
 	assert_int_equal(s.thp_fault_fallback, 0);
 	assert_int_equal(s.anon_huge, 8 * HP);
 	assert_int_equal(s.thp_untouched, 0);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* madvise mode: only areas given MADV_HUGEPAGE; never: none. Partial
@@ -107,31 +107,31 @@ static void thp_always_maps_2m_page_per_fault(void **state)
 static void thp_modes_and_alignment_decide_page_size(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(256 * MiB, VM_THP_MADVISE, false);
+	struct vmsim_system *sys = machine(256 * MiB, VMSIM_THP_MADVISE, false);
 	int pid = new_proc(sys);
 	vaddr_t a = map_aligned(sys, pid, 4 * HP, 0x40000000ULL);
-	touch(sys, pid, a, HP, PG, VM_WRITE);
+	touch(sys, pid, a, HP, PG, VMSIM_WRITE);
 	assert_int_equal(pst(sys, pid).anon_huge, 0);
-	assert_ok(vm_madvise(sys, pid, a + HP, 3 * HP, VM_MADV_HUGEPAGE));
-	touch(sys, pid, a + HP, HP, PG, VM_WRITE);
+	assert_ok(vmsim_madvise(sys, pid, a + HP, 3 * HP, VMSIM_MADV_HUGEPAGE));
+	touch(sys, pid, a + HP, HP, PG, VMSIM_WRITE);
 	assert_int_equal(pst(sys, pid).anon_huge, HP);
 	/* an area starting 4 KiB past a 2 MiB boundary: its first and last
 	 * 2 MiB ranges are partial */
 	vaddr_t b = map_aligned(sys, pid, 4 * HP, 0x80000000ULL + PG);
-	assert_ok(vm_madvise(sys, pid, b, 4 * HP, VM_MADV_HUGEPAGE));
-	touch(sys, pid, b, 4 * HP, PG, VM_WRITE);
+	assert_ok(vmsim_madvise(sys, pid, b, 4 * HP, VMSIM_MADV_HUGEPAGE));
+	touch(sys, pid, b, 4 * HP, PG, VMSIM_WRITE);
 	assert_int_equal(pst(sys, pid).anon_huge, HP + 3 * HP);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 
-	sys = machine(256 * MiB, VM_THP_NEVER, false);
+	sys = machine(256 * MiB, VMSIM_THP_NEVER, false);
 	pid = new_proc(sys);
 	a = map_aligned(sys, pid, 4 * HP, 0x40000000ULL);
-	assert_ok(vm_madvise(sys, pid, a, 4 * HP, VM_MADV_HUGEPAGE));
-	touch(sys, pid, a, 4 * HP, PG, VM_WRITE);
+	assert_ok(vmsim_madvise(sys, pid, a, 4 * HP, VMSIM_MADV_HUGEPAGE));
+	touch(sys, pid, a, 4 * HP, PG, VMSIM_WRITE);
 	assert_int_equal(pst(sys, pid).anon_huge, 0);
 	assert_int_equal(pst(sys, pid).faults_minor, 4 * HP / PG);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* A read maps the huge zero page (no RSS); the first write then takes a
@@ -139,25 +139,25 @@ static void thp_modes_and_alignment_decide_page_size(void **state)
 static void thp_read_maps_huge_zero_page_then_write_allocates(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(256 * MiB, VM_THP_ALWAYS, true);
+	struct vmsim_system *sys = machine(256 * MiB, VMSIM_THP_ALWAYS, true);
 	int pid = new_proc(sys);
 	vaddr_t a = map_aligned(sys, pid, HP, 0x40000000ULL);
 	uint64_t v = 1;
-	assert_ok(vm_load(sys, pid, a + 12345, &v, sizeof(v)));
+	assert_ok(vmsim_load(sys, pid, a + 12345, &v, sizeof(v)));
 	assert_int_equal(v, 0);
 	assert_int_equal(pst(sys, pid).rss, 0);
 	assert_int_equal(sst(sys).thp_fault_alloc, 0);
 	v = 0xabcdef;
-	assert_ok(vm_store(sys, pid, a + 12345, &v, sizeof(v)));
+	assert_ok(vmsim_store(sys, pid, a + 12345, &v, sizeof(v)));
 	assert_int_equal(pst(sys, pid).rss, HP);
 	assert_int_equal(sst(sys).thp_fault_alloc, 1);
 	uint64_t got = 0;
-	assert_ok(vm_load(sys, pid, a + 12345, &got, sizeof(got)));
+	assert_ok(vmsim_load(sys, pid, a + 12345, &got, sizeof(got)));
 	assert_int_equal(got, 0xabcdef);
-	assert_ok(vm_load(sys, pid, a + HP - 8, &got, sizeof(got)));
+	assert_ok(vmsim_load(sys, pid, a + HP - 8, &got, sizeof(got)));
 	assert_int_equal(got, 0);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* Fragmented physical memory: no free 2 MiB block, so THP falls back to
@@ -166,28 +166,28 @@ static void thp_falls_back_when_memory_is_fragmented(void **state)
 {
 	(void)state;
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = 64 * MiB;
-	cfg.thp = VM_THP_ALWAYS;
+	cfg.thp = VMSIM_THP_ALWAYS;
 	cfg.swap_bytes = 0;
 	cfg.oom_kill = false;
-	assert_ok(vm_system_new(&cfg, &sys));
+	assert_ok(vmsim_system_new(&cfg, &sys));
 	int frag = new_proc(sys), pid = new_proc(sys);
 	/* fill RAM with 4 KiB pages, then free every other one: a quarter of
 	 * RAM and more is free, but only in 4 KiB holes */
 	vaddr_t f;
-	assert_ok(vm_mmap(sys, frag, 0, 64 * MiB, RW, PA, -1, 0, &f));
-	assert_ok(vm_madvise(sys, frag, f, 64 * MiB, VM_MADV_NOHUGEPAGE));
+	assert_ok(vmsim_mmap(sys, frag, 0, 64 * MiB, RW, PA, -1, 0, &f));
+	assert_ok(vmsim_madvise(sys, frag, f, 64 * MiB, VMSIM_MADV_NOHUGEPAGE));
 	uint64_t n = 0;
-	while (vm_access(sys, frag, f + n * PG, 1, VM_WRITE, NULL) == 0)
+	while (vmsim_access(sys, frag, f + n * PG, 1, VMSIM_WRITE, NULL) == 0)
 		n++;
 	for (uint64_t i = 0; i < n; i += 2)
-		assert_ok(vm_madvise(sys, frag, f + i * PG, PG, VM_MADV_DONTNEED));
-	struct vm_sys_stats s = sst(sys);
+		assert_ok(vmsim_madvise(sys, frag, f + i * PG, PG, VMSIM_MADV_DONTNEED));
+	struct vmsim_sys_stats s = sst(sys);
 	assert_true(s.frames_free * PG > 16 * MiB);
 	vaddr_t a = map_aligned(sys, pid, 4 * HP, 0x40000000ULL);
-	touch(sys, pid, a, 4 * HP, PG, VM_WRITE);
+	touch(sys, pid, a, 4 * HP, PG, VMSIM_WRITE);
 	s = sst(sys);
 	assert_int_equal(s.thp_fault_alloc, 0);
 	assert_int_equal(s.thp_fault_fallback, 4);
@@ -195,12 +195,12 @@ static void thp_falls_back_when_memory_is_fragmented(void **state)
 	assert_int_equal(pst(sys, pid).rss, 4 * HP);
 	check_sys(sys);
 	/* freeing the fragmenting process lets the next area have huge pages */
-	assert_ok(vm_exit(sys, frag));
+	assert_ok(vmsim_exit(sys, frag));
 	vaddr_t b = map_aligned(sys, pid, 2 * HP, 0x80000000ULL);
-	touch(sys, pid, b, 2 * HP, PG, VM_WRITE);
+	touch(sys, pid, b, 2 * HP, PG, VMSIM_WRITE);
 	assert_int_equal(sst(sys).thp_fault_alloc, 2);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* munmap of part of a huge page splits it into 512 pages and unmaps only
@@ -208,16 +208,16 @@ static void thp_falls_back_when_memory_is_fragmented(void **state)
 static void partial_munmap_and_mprotect_split_huge_page(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(256 * MiB, VM_THP_ALWAYS, true);
+	struct vmsim_system *sys = machine(256 * MiB, VMSIM_THP_ALWAYS, true);
 	int pid = new_proc(sys);
 	vaddr_t a = map_aligned(sys, pid, 2 * HP, 0x40000000ULL);
 	for (uint64_t i = 0; i < 2 * HP / PG; i++) {
 		uint64_t v = i;
-		assert_ok(vm_store(sys, pid, a + i * PG, &v, sizeof(v)));
+		assert_ok(vmsim_store(sys, pid, a + i * PG, &v, sizeof(v)));
 	}
 	assert_int_equal(sst(sys).thp_fault_alloc, 2);
-	assert_ok(vm_munmap(sys, pid, a + 100 * PG, 10 * PG));
-	struct vm_sys_stats s = sst(sys);
+	assert_ok(vmsim_munmap(sys, pid, a + 100 * PG, 10 * PG));
+	struct vmsim_sys_stats s = sst(sys);
 	assert_int_equal(s.thp_split, 1);
 	assert_int_equal(pst(sys, pid).rss, 2 * HP - 10 * PG);
 	assert_int_equal(pst(sys, pid).anon_huge, HP);
@@ -225,18 +225,18 @@ static void partial_munmap_and_mprotect_split_huge_page(void **state)
 		if (i >= 100 && i < 110)
 			continue;
 		uint64_t v = ~0ULL;
-		assert_ok(vm_load(sys, pid, a + i * PG, &v, sizeof(v)));
+		assert_ok(vmsim_load(sys, pid, a + i * PG, &v, sizeof(v)));
 		assert_int_equal(v, i);
 	}
 	check_sys(sys);
-	assert_ok(vm_mprotect(sys, pid, a + HP + 7 * PG, PG, VM_PROT_READ));
+	assert_ok(vmsim_mprotect(sys, pid, a + HP + 7 * PG, PG, VMSIM_PROT_READ));
 	assert_int_equal(sst(sys).thp_split, 2);
 	assert_int_equal(pst(sys, pid).anon_huge, 0);
-	struct vm_access_result r;
-	assert_ok(vm_access(sys, pid, a + HP + 7 * PG, 1, VM_WRITE, &r));
+	struct vmsim_access_result r;
+	assert_ok(vmsim_access(sys, pid, a + HP + 7 * PG, 1, VMSIM_WRITE, &r));
 	assert_true(r.segv);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* After fork a huge page is shared read-only; a write copies only the
@@ -244,26 +244,26 @@ static void partial_munmap_and_mprotect_split_huge_page(void **state)
 static void fork_then_write_splits_and_copies_one_small_page(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(256 * MiB, VM_THP_ALWAYS, true);
+	struct vmsim_system *sys = machine(256 * MiB, VMSIM_THP_ALWAYS, true);
 	int parent = new_proc(sys), child;
 	vaddr_t a = map_aligned(sys, parent, HP, 0x40000000ULL);
 	uint64_t v = 7;
-	assert_ok(vm_store(sys, parent, a + 5 * PG, &v, sizeof(v)));
-	assert_ok(vm_fork(sys, parent, &child));
+	assert_ok(vmsim_store(sys, parent, a + 5 * PG, &v, sizeof(v)));
+	assert_ok(vmsim_fork(sys, parent, &child));
 	assert_int_equal(pst(sys, child).anon_huge, HP);
 	assert_int_equal(pst(sys, child).pss, HP / 2);
 	check_sys(sys);
 	v = 8;
-	assert_ok(vm_store(sys, child, a + 5 * PG, &v, sizeof(v)));
+	assert_ok(vmsim_store(sys, child, a + 5 * PG, &v, sizeof(v)));
 	assert_int_equal(pst(sys, child).cow_copies, 1);
 	assert_int_equal(sst(sys).thp_split, 1);
 	uint64_t got;
-	assert_ok(vm_load(sys, parent, a + 5 * PG, &got, sizeof(got)));
+	assert_ok(vmsim_load(sys, parent, a + 5 * PG, &got, sizeof(got)));
 	assert_int_equal(got, 7);
-	assert_ok(vm_load(sys, child, a + 5 * PG, &got, sizeof(got)));
+	assert_ok(vmsim_load(sys, child, a + 5 * PG, &got, sizeof(got)));
 	assert_int_equal(got, 8);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* Under memory pressure a huge page is split and its pages go to swap. */
@@ -271,29 +271,29 @@ static void huge_page_is_split_then_swapped_under_pressure(void **state)
 {
 	(void)state;
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = 8 * MiB;
 	cfg.swap_bytes = 64 * MiB;
-	cfg.thp = VM_THP_ALWAYS;
+	cfg.thp = VMSIM_THP_ALWAYS;
 	cfg.data_mode = true;
-	assert_ok(vm_system_new(&cfg, &sys));
+	assert_ok(vmsim_system_new(&cfg, &sys));
 	int pid = new_proc(sys);
 	vaddr_t a = map_aligned(sys, pid, 6 * HP, 0x40000000ULL);
 	for (uint64_t i = 0; i < 6 * HP / PG; i++) {
 		uint64_t v = i * 3;
-		assert_ok(vm_store(sys, pid, a + i * PG, &v, sizeof(v)));
+		assert_ok(vmsim_store(sys, pid, a + i * PG, &v, sizeof(v)));
 	}
-	struct vm_sys_stats s = sst(sys);
+	struct vmsim_sys_stats s = sst(sys);
 	assert_true(s.swap_outs > 0);
 	assert_true(s.thp_split > 0);
 	for (uint64_t i = 0; i < 6 * HP / PG; i++) {
 		uint64_t v = 0;
-		assert_ok(vm_load(sys, pid, a + i * PG, &v, sizeof(v)));
+		assert_ok(vmsim_load(sys, pid, a + i * PG, &v, sizeof(v)));
 		assert_int_equal(v, i * 3);
 	}
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* hugetlb: pools reserved at start; MAP_HUGETLB maps 2 MiB or 1 GiB leaves
@@ -302,25 +302,26 @@ static void hugetlb_pools_map_2m_and_1g_pages(void **state)
 {
 	(void)state;
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = 2 * GiB;
 	cfg.hugetlb_2m = 4;
 	cfg.hugetlb_1g = 1;
 	cfg.segv_kills = false;
-	assert_ok(vm_system_new(&cfg, &sys));
-	struct vm_sys_stats s = sst(sys);
+	assert_ok(vmsim_system_new(&cfg, &sys));
+	struct vmsim_sys_stats s = sst(sys);
 	assert_int_equal(s.hugetlb_total, 4 * HP + GiB);
 	assert_int_equal(s.hugetlb_free, 4 * HP + GiB);
 	int pid = new_proc(sys);
 	vaddr_t a, g;
-	assert_ok(vm_mmap(sys, pid, 0, 3 * HP, RW, PA | VM_MAP_HUGETLB, -1, 0, &a));
+	assert_ok(vmsim_mmap(sys, pid, 0, 3 * HP, RW, PA | VMSIM_MAP_HUGETLB, -1, 0, &a));
 	assert_int_equal(a & (HP - 1), 0);
-	assert_ok(vm_mmap(sys, pid, 0, GiB, RW, PA | VM_MAP_HUGETLB | VM_MAP_HUGE_1GB, -1, 0, &g));
+	assert_ok(vmsim_mmap(sys, pid, 0, GiB, RW, PA | VMSIM_MAP_HUGETLB | VMSIM_MAP_HUGE_1GB, -1,
+			     0, &g));
 	assert_int_equal(g & (GiB - 1), 0);
-	touch(sys, pid, a, 3 * HP, PG, VM_WRITE);
-	touch(sys, pid, g, GiB, 64 * PG, VM_READ);
-	struct vm_proc_stats p = pst(sys, pid);
+	touch(sys, pid, a, 3 * HP, PG, VMSIM_WRITE);
+	touch(sys, pid, g, GiB, 64 * PG, VMSIM_READ);
+	struct vmsim_proc_stats p = pst(sys, pid);
 	assert_int_equal(p.faults_minor, 4);
 	assert_int_equal(p.hugetlb, 3 * HP + GiB);
 	assert_int_equal(p.rss, 0);
@@ -332,21 +333,21 @@ static void hugetlb_pools_map_2m_and_1g_pages(void **state)
 	/* a second mapping finds the 2 MiB pool with one page: the second
 	 * page's fault raises SIGBUS */
 	vaddr_t b;
-	assert_ok(vm_mmap(sys, pid, 0, 2 * HP, RW, PA | VM_MAP_HUGETLB, -1, 0, &b));
-	touch(sys, pid, b, HP, PG, VM_WRITE);
-	struct vm_access_result r;
-	assert_ok(vm_access(sys, pid, b + HP, 1, VM_WRITE, &r));
+	assert_ok(vmsim_mmap(sys, pid, 0, 2 * HP, RW, PA | VMSIM_MAP_HUGETLB, -1, 0, &b));
+	touch(sys, pid, b, HP, PG, VMSIM_WRITE);
+	struct vmsim_access_result r;
+	assert_ok(vmsim_access(sys, pid, b + HP, 1, VMSIM_WRITE, &r));
 	assert_true(r.segv);
-	assert_int_equal(r.reason, VM_SIGBUS_HUGETLB);
+	assert_int_equal(r.reason, VMSIM_SIGBUS_HUGETLB);
 	/* munmap gives pages back; unaligned munmap is refused */
-	assert_int_equal(vm_munmap(sys, pid, a + PG, PG), VMSIM_EINVAL);
-	assert_ok(vm_munmap(sys, pid, a, 3 * HP));
+	assert_int_equal(vmsim_munmap(sys, pid, a + PG, PG), VMSIM_EINVAL);
+	assert_ok(vmsim_munmap(sys, pid, a, 3 * HP));
 	assert_int_equal(sst(sys).hugetlb_free, 3 * HP);
 	check_sys(sys);
-	assert_ok(vm_exit(sys, pid));
+	assert_ok(vmsim_exit(sys, pid));
 	assert_int_equal(sst(sys).hugetlb_free, 4 * HP + GiB);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* Exercise 11: a 10 GiB array needs 2,621,440 4 KiB PTEs or 5,120 2 MiB
@@ -356,17 +357,17 @@ static void exercise11_10gib_array_ptes_and_tlb_misses(void **state)
 {
 	(void)state;
 	const uint64_t size = 10 * GiB;
-	for (int thp = VM_THP_NEVER; thp <= VM_THP_ALWAYS; thp += VM_THP_ALWAYS) {
-		struct vm_system *sys = machine(11 * GiB, thp, false);
+	for (int thp = VMSIM_THP_NEVER; thp <= VMSIM_THP_ALWAYS; thp += VMSIM_THP_ALWAYS) {
+		struct vmsim_system *sys = machine(11 * GiB, thp, false);
 		int pid = new_proc(sys);
 		vaddr_t a = map_aligned(sys, pid, size, 0x10000000000ULL);
-		touch(sys, pid, a, size, PG, VM_WRITE); /* first pass: faults */
-		struct vm_sys_stats s0 = sst(sys);
-		touch(sys, pid, a, size, PG, VM_READ); /* second pass: the TLB */
-		struct vm_sys_stats s1 = sst(sys);
-		struct vm_proc_stats p = pst(sys, pid);
+		touch(sys, pid, a, size, PG, VMSIM_WRITE); /* first pass: faults */
+		struct vmsim_sys_stats s0 = sst(sys);
+		touch(sys, pid, a, size, PG, VMSIM_READ); /* second pass: the TLB */
+		struct vmsim_sys_stats s1 = sst(sys);
+		struct vmsim_proc_stats p = pst(sys, pid);
 		uint64_t walks = s1.mmu.walk.walks - s0.mmu.walk.walks;
-		if (thp == VM_THP_NEVER) {
+		if (thp == VMSIM_THP_NEVER) {
 			assert_int_equal(p.faults_minor, 2621440); /* one per 4 KiB PTE */
 			assert_int_equal(walks, 2621440);	   /* a miss per page */
 			assert_int_equal(p.pte_bytes,
@@ -378,7 +379,7 @@ static void exercise11_10gib_array_ptes_and_tlb_misses(void **state)
 			assert_int_equal(walks, 5120);
 			assert_int_equal(p.pte_bytes, (10 + 2) * PG);
 		}
-		vm_system_free(sys);
+		vmsim_system_free(sys);
 	}
 }
 

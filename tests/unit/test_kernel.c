@@ -2,7 +2,7 @@
  * The kernel against the seed's examples and Linux's measured fault counts:
  * two processes at one virtual address (§1), isolation (exercise 12), VMS
  * versus RSS (exercise 10), zero-page reads, MAP_POPULATE, copy-on-write
- * fork (§9), data mode, TLB coherence and the cost model. vm_check runs
+ * fork (§9), data mode, TLB coherence and the cost model. vmsim_check runs
  * after every case.
  */
 #include "testutil.h"
@@ -14,25 +14,25 @@
 #include "vmsim/vm.h"
 
 #define MiB	  (1ULL << 20)
-#define PRIV_ANON (VM_MAP_PRIVATE | VM_MAP_ANONYMOUS)
-#define RW	  (VM_PROT_READ | VM_PROT_WRITE)
+#define PRIV_ANON (VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS)
+#define RW	  (VMSIM_PROT_READ | VMSIM_PROT_WRITE)
 
-static void check_sys(struct vm_system *sys)
+static void check_sys(struct vmsim_system *sys)
 {
 	char why[256] = "";
-	if (vm_check(sys, why, sizeof(why)))
-		fail_msg("vm_check: %s", why);
+	if (vmsim_check(sys, why, sizeof(why)))
+		fail_msg("vmsim_check: %s", why);
 }
 
-static struct vm_system *new_sys(uint64_t ram, bool data, bool pcid)
+static struct vmsim_system *new_sys(uint64_t ram, bool data, bool pcid)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = ram;
 	cfg.data_mode = data;
 	cfg.mmu.pcid = pcid;
-	assert_ok(vm_system_new(&cfg, &sys));
+	assert_ok(vmsim_system_new(&cfg, &sys));
 	return sys;
 }
 
@@ -56,39 +56,40 @@ static int setup_data_pcid(void **state)
 
 static int teardown(void **state)
 {
-	struct vm_system *sys = *state;
+	struct vmsim_system *sys = *state;
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 	return 0;
 }
 
-static int new_proc(struct vm_system *sys)
+static int new_proc(struct vmsim_system *sys)
 {
 	int pid;
-	assert_ok(vm_process_create(sys, &pid));
+	assert_ok(vmsim_process_create(sys, &pid));
 	return pid;
 }
 
-static vaddr_t map(struct vm_system *sys, int pid, uint64_t len, int flags)
+static vaddr_t map(struct vmsim_system *sys, int pid, uint64_t len, int flags)
 {
 	vaddr_t a;
-	assert_ok(vm_mmap(sys, pid, 0, len, RW, flags, -1, 0, &a));
+	assert_ok(vmsim_mmap(sys, pid, 0, len, RW, flags, -1, 0, &a));
 	return a;
 }
 
-static void touch(struct vm_system *sys, int pid, vaddr_t a, uint64_t len, enum vm_access_kind k)
+static void touch(struct vmsim_system *sys, int pid, vaddr_t a, uint64_t len,
+		  enum vmsim_access_kind k)
 {
 	for (uint64_t off = 0; off < len; off += VMSIM_PAGE_SIZE) {
-		struct vm_access_result r;
-		assert_ok(vm_access(sys, pid, a + off, 1, k, &r));
+		struct vmsim_access_result r;
+		assert_ok(vmsim_access(sys, pid, a + off, 1, k, &r));
 		assert_false(r.segv);
 	}
 }
 
-static struct vm_proc_stats pstats(struct vm_system *sys, int pid)
+static struct vmsim_proc_stats pstats(struct vmsim_system *sys, int pid)
 {
-	struct vm_proc_stats s;
-	assert_ok(vm_proc_stats(sys, pid, &s));
+	struct vmsim_proc_stats s;
+	assert_ok(vmsim_proc_stats(sys, pid, &s));
 	return s;
 }
 
@@ -96,11 +97,11 @@ static struct vm_proc_stats pstats(struct vm_system *sys, int pid)
  * mapping takes 25,600 minor faults. */
 static void write_each_page_of_100mib_takes_25600_minor_faults(void **state)
 {
-	struct vm_system *sys = *state;
+	struct vmsim_system *sys = *state;
 	int pid = new_proc(sys);
 	vaddr_t a = map(sys, pid, 100 * MiB, PRIV_ANON);
-	touch(sys, pid, a, 100 * MiB, VM_WRITE);
-	struct vm_proc_stats s = pstats(sys, pid);
+	touch(sys, pid, a, 100 * MiB, VMSIM_WRITE);
+	struct vmsim_proc_stats s = pstats(sys, pid);
 	assert_int_equal(s.faults_minor, 25600);
 	assert_int_equal(s.faults_major, 0);
 	assert_int_equal(s.rss, 100 * MiB);
@@ -109,7 +110,7 @@ static void write_each_page_of_100mib_takes_25600_minor_faults(void **state)
 	assert_int_equal(s.uss, 100 * MiB);
 	assert_int_equal(s.vm_size, 100 * MiB);
 	/* touching again costs nothing */
-	touch(sys, pid, a, 100 * MiB, VM_WRITE);
+	touch(sys, pid, a, 100 * MiB, VMSIM_WRITE);
 	assert_int_equal(pstats(sys, pid).faults_minor, 25600);
 }
 
@@ -117,19 +118,19 @@ static void write_each_page_of_100mib_takes_25600_minor_faults(void **state)
  * writing afterwards takes 25,600 more and makes the pages resident. */
 static void read_then_write_maps_zero_page_then_allocates(void **state)
 {
-	struct vm_system *sys = *state;
+	struct vmsim_system *sys = *state;
 	int pid = new_proc(sys);
-	struct vm_sys_stats before, after;
+	struct vmsim_sys_stats before, after;
 	vaddr_t a = map(sys, pid, 100 * MiB, PRIV_ANON);
-	assert_ok(vm_sys_stats(sys, &before));
-	touch(sys, pid, a, 100 * MiB, VM_READ);
-	struct vm_proc_stats s = pstats(sys, pid);
+	assert_ok(vmsim_sys_stats(sys, &before));
+	touch(sys, pid, a, 100 * MiB, VMSIM_READ);
+	struct vmsim_proc_stats s = pstats(sys, pid);
 	assert_int_equal(s.faults_minor, 25600);
 	assert_int_equal(s.zero_maps, 25600);
 	assert_int_equal(s.rss, 0);
-	assert_ok(vm_sys_stats(sys, &after));
+	assert_ok(vmsim_sys_stats(sys, &after));
 	assert_int_equal(after.frames_user, before.frames_user); /* only page tables grew */
-	touch(sys, pid, a, 100 * MiB, VM_WRITE);
+	touch(sys, pid, a, 100 * MiB, VMSIM_WRITE);
 	s = pstats(sys, pid);
 	assert_int_equal(s.faults_minor, 51200);
 	assert_int_equal(s.rss, 100 * MiB);
@@ -139,24 +140,24 @@ static void read_then_write_maps_zero_page_then_allocates(void **state)
 /* MAP_POPULATE: 25,600 faults inside mmap, none afterwards. */
 static void map_populate_faults_inside_mmap_only(void **state)
 {
-	struct vm_system *sys = *state;
+	struct vmsim_system *sys = *state;
 	int pid = new_proc(sys);
-	vaddr_t a = map(sys, pid, 100 * MiB, PRIV_ANON | VM_MAP_POPULATE);
-	struct vm_proc_stats s = pstats(sys, pid);
+	vaddr_t a = map(sys, pid, 100 * MiB, PRIV_ANON | VMSIM_MAP_POPULATE);
+	struct vmsim_proc_stats s = pstats(sys, pid);
 	assert_int_equal(s.faults_minor, 25600);
 	assert_int_equal(s.rss, 100 * MiB);
-	touch(sys, pid, a, 100 * MiB, VM_WRITE);
+	touch(sys, pid, a, 100 * MiB, VMSIM_WRITE);
 	assert_int_equal(pstats(sys, pid).faults_minor, 25600);
 }
 
 /* Exercise 10: map 4 GiB, touch 500 MiB: VMS 4 GiB, RSS 500 MiB. */
 static void map_4gib_touch_500mib_vms_4gib_rss_500mib(void **state)
 {
-	struct vm_system *sys = *state;
+	struct vmsim_system *sys = *state;
 	int pid = new_proc(sys);
-	vaddr_t a = map(sys, pid, 4096 * MiB, PRIV_ANON | VM_MAP_NORESERVE);
-	touch(sys, pid, a, 500 * MiB, VM_WRITE);
-	struct vm_proc_stats s = pstats(sys, pid);
+	vaddr_t a = map(sys, pid, 4096 * MiB, PRIV_ANON | VMSIM_MAP_NORESERVE);
+	touch(sys, pid, a, 500 * MiB, VMSIM_WRITE);
+	struct vmsim_proc_stats s = pstats(sys, pid);
 	assert_int_equal(s.vm_size, 4096 * MiB);
 	assert_int_equal(s.rss, 500 * MiB);
 	assert_int_equal(s.faults_minor, 500 * 256);
@@ -167,23 +168,23 @@ static void map_4gib_touch_500mib_vms_4gib_rss_500mib(void **state)
 /* Seed §1: the same virtual address in two processes, two frames, two values. */
 static void same_address_in_two_processes_maps_two_frames(void **state)
 {
-	struct vm_system *sys = *state;
+	struct vmsim_system *sys = *state;
 	int a = new_proc(sys), b = new_proc(sys);
 	const vaddr_t va = 0x7ffd12340000ULL;
 	vaddr_t got;
-	struct vm_access_result ra, rb;
-	assert_ok(vm_mmap(sys, a, va, 4096, RW, PRIV_ANON | VM_MAP_FIXED, -1, 0, &got));
+	struct vmsim_access_result ra, rb;
+	assert_ok(vmsim_mmap(sys, a, va, 4096, RW, PRIV_ANON | VMSIM_MAP_FIXED, -1, 0, &got));
 	assert_int_equal(got, va);
-	assert_ok(vm_mmap(sys, b, va, 4096, RW, PRIV_ANON | VM_MAP_FIXED, -1, 0, &got));
+	assert_ok(vmsim_mmap(sys, b, va, 4096, RW, PRIV_ANON | VMSIM_MAP_FIXED, -1, 0, &got));
 	int x = 1, y = 2, rx, ry;
-	assert_ok(vm_store(sys, a, va, &x, sizeof(x)));
-	assert_ok(vm_store(sys, b, va, &y, sizeof(y)));
-	assert_ok(vm_load(sys, a, va, &rx, sizeof(rx)));
-	assert_ok(vm_load(sys, b, va, &ry, sizeof(ry)));
+	assert_ok(vmsim_store(sys, a, va, &x, sizeof(x)));
+	assert_ok(vmsim_store(sys, b, va, &y, sizeof(y)));
+	assert_ok(vmsim_load(sys, a, va, &rx, sizeof(rx)));
+	assert_ok(vmsim_load(sys, b, va, &ry, sizeof(ry)));
 	assert_int_equal(rx, 1);
 	assert_int_equal(ry, 2);
-	assert_ok(vm_access(sys, a, va, 4, VM_READ, &ra));
-	assert_ok(vm_access(sys, b, va, 4, VM_READ, &rb));
+	assert_ok(vmsim_access(sys, a, va, 4, VMSIM_READ, &ra));
+	assert_ok(vmsim_access(sys, b, va, 4, VMSIM_READ, &rb));
 	assert_int_not_equal(ra.pa >> 12, rb.pa >> 12);
 	assert_int_equal(ra.pa & 0xFFF, 0);
 }
@@ -192,52 +193,52 @@ static void same_address_in_two_processes_maps_two_frames(void **state)
  * maps; the access is an invalid fault, SIGSEGV, and it ends the process. */
 static void access_to_another_process_address_raises_segv(void **state)
 {
-	struct vm_system *sys = *state;
+	struct vmsim_system *sys = *state;
 	int a = new_proc(sys), b = new_proc(sys);
 	vaddr_t va = map(sys, a, 4096, PRIV_ANON);
-	touch(sys, a, va, 4096, VM_WRITE);
-	struct vm_access_result r;
-	assert_ok(vm_access(sys, b, va, 8, VM_READ, &r));
+	touch(sys, a, va, 4096, VMSIM_WRITE);
+	struct vmsim_access_result r;
+	assert_ok(vmsim_access(sys, b, va, 8, VMSIM_READ, &r));
 	assert_true(r.segv);
-	assert_int_equal(r.reason, VM_SEGV_MAPERR);
+	assert_int_equal(r.reason, VMSIM_SEGV_MAPERR);
 	assert_int_equal(r.segv_addr, va);
-	assert_false(vm_process_alive(sys, b));
-	assert_true(vm_process_alive(sys, a));
-	struct vm_segv_record rec;
-	assert_ok(vm_segv_get(sys, 0, &rec));
+	assert_false(vmsim_process_alive(sys, b));
+	assert_true(vmsim_process_alive(sys, a));
+	struct vmsim_segv_record rec;
+	assert_ok(vmsim_segv_get(sys, 0, &rec));
 	assert_int_equal(rec.pid, b);
 	assert_int_equal(rec.addr, va);
-	assert_int_equal(rec.kind, VM_READ);
-	assert_int_equal(vm_segv_get(sys, 1, &rec), VMSIM_ERANGE);
-	struct vm_proc_stats s = pstats(sys, b);
+	assert_int_equal(rec.kind, VMSIM_READ);
+	assert_int_equal(vmsim_segv_get(sys, 1, &rec), VMSIM_ERANGE);
+	struct vmsim_proc_stats s = pstats(sys, b);
 	assert_int_equal(s.faults_invalid, 1);
 	assert_int_equal(s.faults_minor, 0); /* invalid faults are not minor (Linux) */
-	assert_int_equal(vm_access(sys, b, va, 8, VM_READ, &r), VMSIM_ESRCH);
+	assert_int_equal(vmsim_access(sys, b, va, 8, VMSIM_READ, &r), VMSIM_ESRCH);
 	/* a's page is untouched */
 	assert_int_equal(pstats(sys, a).rss, 4096);
 }
 
 static void write_to_read_only_mapping_is_accerr(void **state)
 {
-	struct vm_system *sys = *state;
+	struct vmsim_system *sys = *state;
 	int pid = new_proc(sys);
 	vaddr_t va;
-	struct vm_access_result r;
-	assert_ok(vm_mmap(sys, pid, 0, 8192, VM_PROT_READ, PRIV_ANON, -1, 0, &va));
-	assert_ok(vm_access(sys, pid, va, 1, VM_READ, &r));
+	struct vmsim_access_result r;
+	assert_ok(vmsim_mmap(sys, pid, 0, 8192, VMSIM_PROT_READ, PRIV_ANON, -1, 0, &va));
+	assert_ok(vmsim_access(sys, pid, va, 1, VMSIM_READ, &r));
 	assert_false(r.segv);
-	assert_ok(vm_access(sys, pid, va + 4096, 1, VM_WRITE, &r));
+	assert_ok(vmsim_access(sys, pid, va + 4096, 1, VMSIM_WRITE, &r));
 	assert_true(r.segv);
-	assert_int_equal(r.reason, VM_SEGV_ACCERR);
-	assert_false(vm_process_alive(sys, pid));
+	assert_int_equal(r.reason, VMSIM_SEGV_ACCERR);
+	assert_false(vmsim_process_alive(sys, pid));
 }
 
 static void noncanonical_address_raises_segv(void **state)
 {
-	struct vm_system *sys = *state;
+	struct vmsim_system *sys = *state;
 	int pid = new_proc(sys);
-	struct vm_access_result r;
-	assert_ok(vm_access(sys, pid, 0x0000800000000000ULL, 1, VM_READ, &r));
+	struct vmsim_access_result r;
+	assert_ok(vmsim_access(sys, pid, 0x0000800000000000ULL, 1, VMSIM_READ, &r));
 	assert_true(r.segv);
 }
 
@@ -246,28 +247,28 @@ static void noncanonical_address_raises_segv(void **state)
  * shared pages is halved. */
 static void fork_then_child_writes_100_pages_copies_100_frames(void **state)
 {
-	struct vm_system *sys = *state;
+	struct vmsim_system *sys = *state;
 	int parent = new_proc(sys), child;
-	struct vm_sys_stats s0, s1, s2;
+	struct vmsim_sys_stats s0, s1, s2;
 	const uint64_t len = 1000 * 4096ULL;
 	vaddr_t a = map(sys, parent, len, PRIV_ANON);
-	touch(sys, parent, a, len, VM_WRITE);
-	assert_ok(vm_sys_stats(sys, &s0));
-	assert_ok(vm_fork(sys, parent, &child));
-	assert_ok(vm_sys_stats(sys, &s1));
+	touch(sys, parent, a, len, VMSIM_WRITE);
+	assert_ok(vmsim_sys_stats(sys, &s0));
+	assert_ok(vmsim_fork(sys, parent, &child));
+	assert_ok(vmsim_sys_stats(sys, &s1));
 	assert_int_equal(s1.frames_user, s0.frames_user); /* nothing copied at fork */
-	struct vm_proc_stats pc = pstats(sys, child), pp = pstats(sys, parent);
+	struct vmsim_proc_stats pc = pstats(sys, child), pp = pstats(sys, parent);
 	assert_int_equal(pc.rss, len);
 	assert_int_equal(pp.pss, len / 2);
 	assert_int_equal(pc.pss, len / 2);
 	assert_int_equal(pc.uss, 0);
 	check_sys(sys);
 
-	touch(sys, child, a, 100 * 4096, VM_WRITE);
+	touch(sys, child, a, 100 * 4096, VMSIM_WRITE);
 	pc = pstats(sys, child);
 	assert_int_equal(pc.faults_minor, 100);
 	assert_int_equal(pc.cow_copies, 100);
-	assert_ok(vm_sys_stats(sys, &s2));
+	assert_ok(vmsim_sys_stats(sys, &s2));
 	assert_int_equal(s2.frames_user, s1.frames_user + 100);
 	/* 100 private pages each, 900 still shared */
 	assert_int_equal(pc.uss, 100 * 4096);
@@ -276,50 +277,50 @@ static void fork_then_child_writes_100_pages_copies_100_frames(void **state)
 	assert_int_equal(pp.pss, pc.pss);
 
 	/* the parent writing one of the now-private pages reuses it in place */
-	touch(sys, parent, a, 4096, VM_WRITE);
+	touch(sys, parent, a, 4096, VMSIM_WRITE);
 	pp = pstats(sys, parent);
 	assert_int_equal(pp.cow_reuses, 1);
 	assert_int_equal(pp.cow_copies, 0);
-	assert_ok(vm_sys_stats(sys, &s2));
+	assert_ok(vmsim_sys_stats(sys, &s2));
 	assert_int_equal(s2.frames_user, s1.frames_user + 100);
 }
 
 /* fork write-protects the parent's pages: its TLB entries that allowed
- * writes must go (counted), or vm_check would find them. */
+ * writes must go (counted), or vmsim_check would find them. */
 static void fork_invalidates_parent_writable_tlb_entries(void **state)
 {
-	struct vm_system *sys = *state;
+	struct vmsim_system *sys = *state;
 	int parent = new_proc(sys), child;
 	vaddr_t a = map(sys, parent, 8 * 4096, PRIV_ANON);
-	touch(sys, parent, a, 8 * 4096, VM_WRITE);
-	assert_ok(vm_fork(sys, parent, &child));
+	touch(sys, parent, a, 8 * 4096, VMSIM_WRITE);
+	assert_ok(vmsim_fork(sys, parent, &child));
 	check_sys(sys);
 	assert_int_equal(pstats(sys, parent).tlb_shootdowns, 8);
 	/* more pages than Linux's single-page flush ceiling: one whole flush */
-	struct vm_sys_stats s;
+	struct vmsim_sys_stats s;
 	vaddr_t b = map(sys, parent, 64 * 4096, PRIV_ANON);
-	touch(sys, parent, b, 64 * 4096, VM_WRITE);
-	assert_ok(vm_fork(sys, parent, &child));
-	assert_ok(vm_sys_stats(sys, &s));
+	touch(sys, parent, b, 64 * 4096, VMSIM_WRITE);
+	assert_ok(vmsim_fork(sys, parent, &child));
+	assert_ok(vmsim_sys_stats(sys, &s));
 	assert_int_equal(s.tlb_flushes, 1);
 }
 
 static void cow_keeps_values_apart_in_data_mode(void **state)
 {
-	struct vm_system *sys = *state;
+	struct vmsim_system *sys = *state;
 	int parent = new_proc(sys), child;
 	vaddr_t a = map(sys, parent, 3 * 4096, PRIV_ANON);
 	char buf[3 * 4096], got[3 * 4096];
 	for (size_t i = 0; i < sizeof(buf); i++)
 		buf[i] = (char)(i * 7);
-	assert_ok(vm_store(sys, parent, a, buf, sizeof(buf)));
-	assert_ok(vm_fork(sys, parent, &child));
-	assert_ok(vm_store(sys, child, a + 4090, "child!!!!!", 10)); /* crosses a page */
-	assert_ok(vm_load(sys, parent, a, got, sizeof(got)));
+	assert_ok(vmsim_store(sys, parent, a, buf, sizeof(buf)));
+	assert_ok(vmsim_fork(sys, parent, &child));
+	assert_ok(vmsim_store(sys, child, a + 4090, "child!!!!!", 10)); /* crosses a page */
+	assert_ok(vmsim_load(sys, parent, a, got, sizeof(got)));
 	assert_memory_equal(got, buf, sizeof(buf));
-	assert_ok(vm_load(sys, child, a + 4090, got, 10));
+	assert_ok(vmsim_load(sys, child, a + 4090, got, 10));
 	assert_memory_equal(got, "child!!!!!", 10);
-	assert_ok(vm_load(sys, child, a + 8192, got, 4096));
+	assert_ok(vmsim_load(sys, child, a + 8192, got, 4096));
 	assert_memory_equal(got, buf + 8192, 4096);
 	assert_int_equal(pstats(sys, child).cow_copies, 2);
 }
@@ -327,94 +328,94 @@ static void cow_keeps_values_apart_in_data_mode(void **state)
 /* A frame freed by one process comes back zeroed to the next. */
 static void freed_frame_bytes_never_leak_to_another_process(void **state)
 {
-	struct vm_system *sys = *state;
+	struct vmsim_system *sys = *state;
 	int a = new_proc(sys), b = new_proc(sys);
 	vaddr_t va = map(sys, a, 16 * 4096, PRIV_ANON);
 	char secret[4096], got[4096], zero[4096] = {0};
 	memset(secret, 'S', sizeof(secret));
 	for (int i = 0; i < 16; i++)
-		assert_ok(vm_store(sys, a, va + i * 4096ULL, secret, sizeof(secret)));
-	assert_ok(vm_exit(sys, a));
+		assert_ok(vmsim_store(sys, a, va + i * 4096ULL, secret, sizeof(secret)));
+	assert_ok(vmsim_exit(sys, a));
 	vaddr_t vb = map(sys, b, 16 * 4096, PRIV_ANON);
 	for (int i = 0; i < 16; i++) {
-		assert_ok(vm_access(sys, b, vb + i * 4096ULL, 1, VM_WRITE, NULL));
-		assert_ok(vm_load(sys, b, vb + i * 4096ULL, got, sizeof(got)));
+		assert_ok(vmsim_access(sys, b, vb + i * 4096ULL, 1, VMSIM_WRITE, NULL));
+		assert_ok(vmsim_load(sys, b, vb + i * 4096ULL, got, sizeof(got)));
 		assert_memory_equal(got, zero, sizeof(got));
 	}
 }
 
 static void load_from_unmapped_address_is_efault(void **state)
 {
-	struct vm_system *sys = *state;
-	struct vmsim_config cfg = *vm_system_config(sys);
+	struct vmsim_system *sys = *state;
+	struct vmsim_config cfg = *vmsim_system_config(sys);
 	(void)cfg;
 	int pid = new_proc(sys);
 	vaddr_t va = map(sys, pid, 4096, PRIV_ANON);
 	char buf[8192];
-	assert_int_equal(vm_load(sys, pid, va, buf, sizeof(buf)), VMSIM_EFAULT);
+	assert_int_equal(vmsim_load(sys, pid, va, buf, sizeof(buf)), VMSIM_EFAULT);
 }
 
 static void exit_frees_every_frame_and_table(void **state)
 {
-	struct vm_system *sys = *state;
-	struct vm_sys_stats s0, s1;
-	assert_ok(vm_sys_stats(sys, &s0));
+	struct vmsim_system *sys = *state;
+	struct vmsim_sys_stats s0, s1;
+	assert_ok(vmsim_sys_stats(sys, &s0));
 	int parent = new_proc(sys), child;
 	vaddr_t a = map(sys, parent, 300 * 4096, PRIV_ANON);
 	vaddr_t sh;
-	assert_ok(
-	    vm_mmap(sys, parent, 0, 10 * 4096, RW, VM_MAP_SHARED | VM_MAP_ANONYMOUS, -1, 0, &sh));
-	touch(sys, parent, a, 300 * 4096, VM_WRITE);
-	touch(sys, parent, sh, 10 * 4096, VM_WRITE);
-	assert_ok(vm_fork(sys, parent, &child));
-	touch(sys, child, a, 50 * 4096, VM_WRITE);
-	touch(sys, child, sh, 10 * 4096, VM_READ);
+	assert_ok(vmsim_mmap(sys, parent, 0, 10 * 4096, RW, VMSIM_MAP_SHARED | VMSIM_MAP_ANONYMOUS,
+			     -1, 0, &sh));
+	touch(sys, parent, a, 300 * 4096, VMSIM_WRITE);
+	touch(sys, parent, sh, 10 * 4096, VMSIM_WRITE);
+	assert_ok(vmsim_fork(sys, parent, &child));
+	touch(sys, child, a, 50 * 4096, VMSIM_WRITE);
+	touch(sys, child, sh, 10 * 4096, VMSIM_READ);
 	check_sys(sys);
-	assert_ok(vm_exit(sys, parent));
+	assert_ok(vmsim_exit(sys, parent));
 	check_sys(sys);
-	assert_ok(vm_exit(sys, child));
-	assert_ok(vm_sys_stats(sys, &s1));
+	assert_ok(vmsim_exit(sys, child));
+	assert_ok(vmsim_sys_stats(sys, &s1));
 	assert_int_equal(s1.frames_free, s0.frames_free);
 	assert_int_equal(s1.frames_user, 0);
 	assert_int_equal(s1.processes, 0);
-	assert_int_equal(vm_exit(sys, child), VMSIM_ESRCH);
+	assert_int_equal(vmsim_exit(sys, child), VMSIM_ESRCH);
 }
 
 static void context_switch_without_pcid_flushes_with_pcid_keeps(void **state)
 {
 	(void)state;
 	for (int pcid = 0; pcid <= 1; pcid++) {
-		struct vm_system *sys = new_sys(64 * MiB, false, pcid);
+		struct vmsim_system *sys = new_sys(64 * MiB, false, pcid);
 		int a = new_proc(sys), b = new_proc(sys);
 		vaddr_t va = map(sys, a, 16 * 4096, PRIV_ANON);
 		vaddr_t vb = map(sys, b, 16 * 4096, PRIV_ANON);
-		touch(sys, a, va, 16 * 4096, VM_WRITE);
-		touch(sys, b, vb, 16 * 4096, VM_WRITE);
-		struct vm_sys_stats s0, s1;
-		assert_ok(vm_sys_stats(sys, &s0));
-		touch(sys, a, va, 16 * 4096, VM_READ); /* back to a */
-		assert_ok(vm_sys_stats(sys, &s1));
+		touch(sys, a, va, 16 * 4096, VMSIM_WRITE);
+		touch(sys, b, vb, 16 * 4096, VMSIM_WRITE);
+		struct vmsim_sys_stats s0, s1;
+		assert_ok(vmsim_sys_stats(sys, &s0));
+		touch(sys, a, va, 16 * 4096, VMSIM_READ); /* back to a */
+		assert_ok(vmsim_sys_stats(sys, &s1));
 		uint64_t walks = s1.mmu.walk.walks - s0.mmu.walk.walks;
 		assert_int_equal(walks, pcid ? 0 : 16);
 		assert_int_equal(s1.context_switches, s0.context_switches + 1);
 		check_sys(sys);
-		vm_system_free(sys);
+		vmsim_system_free(sys);
 	}
 }
 
 static void shared_anonymous_mapping_is_shared_after_fork(void **state)
 {
-	struct vm_system *sys = *state;
+	struct vmsim_system *sys = *state;
 	int parent = new_proc(sys), child;
 	vaddr_t sh;
-	assert_ok(
-	    vm_mmap(sys, parent, 0, 4 * 4096, RW, VM_MAP_SHARED | VM_MAP_ANONYMOUS, -1, 0, &sh));
-	assert_ok(vm_fork(sys, parent, &child));
+	assert_ok(vmsim_mmap(sys, parent, 0, 4 * 4096, RW, VMSIM_MAP_SHARED | VMSIM_MAP_ANONYMOUS,
+			     -1, 0, &sh));
+	assert_ok(vmsim_fork(sys, parent, &child));
 	int v = 1234, got = 0;
-	assert_ok(vm_store(sys, child, sh + 4096, &v, sizeof(v))); /* child touches first */
-	assert_ok(vm_load(sys, parent, sh + 4096, &got, sizeof(got)));
+	assert_ok(vmsim_store(sys, child, sh + 4096, &v, sizeof(v))); /* child touches first */
+	assert_ok(vmsim_load(sys, parent, sh + 4096, &got, sizeof(got)));
 	assert_int_equal(got, 1234);
-	struct vm_proc_stats pc = pstats(sys, child), pp = pstats(sys, parent);
+	struct vmsim_proc_stats pc = pstats(sys, child), pp = pstats(sys, parent);
 	assert_int_equal(pc.rss_shmem, 4096);
 	assert_int_equal(pp.rss_shmem, 4096);
 	assert_int_equal(pp.pss, 2048);
@@ -423,13 +424,13 @@ static void shared_anonymous_mapping_is_shared_after_fork(void **state)
 
 static void cost_model_reports_time_and_full_utilisation_without_io(void **state)
 {
-	struct vm_system *sys = *state;
+	struct vmsim_system *sys = *state;
 	int pid = new_proc(sys);
 	vaddr_t a = map(sys, pid, 4 * MiB, PRIV_ANON);
-	touch(sys, pid, a, 4 * MiB, VM_WRITE);
-	struct vm_sys_stats s;
-	assert_ok(vm_sys_stats(sys, &s));
-	const struct vmsim_cost_cfg *c = &vm_system_config(sys)->cost;
+	touch(sys, pid, a, 4 * MiB, VMSIM_WRITE);
+	struct vmsim_sys_stats s;
+	assert_ok(vmsim_sys_stats(sys, &s));
+	const struct vmsim_cost_cfg *c = &vmsim_system_config(sys)->cost;
 	/* at least the faults and the zeroing of 1024 pages */
 	assert_true(s.cycles >= 1024ULL * (c->minor_fault + c->page_zero));
 	assert_int_equal(s.cycles_compute, 1024 * c->access);

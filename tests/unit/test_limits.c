@@ -30,8 +30,8 @@
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 #define TiB (1ULL << 40)
-#define RW  (VM_PROT_READ | VM_PROT_WRITE)
-#define PA  (VM_MAP_PRIVATE | VM_MAP_ANONYMOUS)
+#define RW  (VMSIM_PROT_READ | VMSIM_PROT_WRITE)
+#define PA  (VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS)
 
 #if defined(__SANITIZE_ADDRESS__)
 #define RSS_MEANINGFUL 0
@@ -74,22 +74,22 @@ static double seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void check_sys(struct vm_system *sys)
+static void check_sys(struct vmsim_system *sys)
 {
 	char why[256] = "";
-	if (vm_check(sys, why, sizeof(why)))
-		fail_msg("vm_check: %s", why);
+	if (vmsim_check(sys, why, sizeof(why)))
+		fail_msg("vmsim_check: %s", why);
 }
 
-static struct vm_system *machine(uint64_t ram, bool data)
+static struct vmsim_system *machine(uint64_t ram, bool data)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = ram;
 	cfg.data_mode = data;
 	cfg.swap_bytes = 0;
-	assert_ok(vm_system_new(&cfg, &sys));
+	assert_ok(vmsim_system_new(&cfg, &sys));
 	return sys;
 }
 
@@ -97,37 +97,37 @@ static struct vm_system *machine(uint64_t ram, bool data)
 
 /* One short life: create, map, touch (data mode), fork, the child writes,
  * both exit. Two processes. */
-static void short_life(struct vm_system *sys)
+static void short_life(struct vmsim_system *sys)
 {
 	int pid, child;
 	vaddr_t va;
 	uint64_t v = 42;
-	assert_ok(vm_process_create(sys, &pid));
-	assert_ok(vm_mmap(sys, pid, 0, 4 * PG, RW, PA, -1, 0, &va));
+	assert_ok(vmsim_process_create(sys, &pid));
+	assert_ok(vmsim_mmap(sys, pid, 0, 4 * PG, RW, PA, -1, 0, &va));
 	for (int i = 0; i < 4; i++)
-		assert_ok(vm_store(sys, pid, va + (uint64_t)i * PG, &v, sizeof(v)));
-	assert_ok(vm_fork(sys, pid, &child));
-	assert_ok(vm_store(sys, child, va, &v, sizeof(v)));
-	assert_ok(vm_exit(sys, child));
-	assert_ok(vm_exit(sys, pid));
+		assert_ok(vmsim_store(sys, pid, va + (uint64_t)i * PG, &v, sizeof(v)));
+	assert_ok(vmsim_fork(sys, pid, &child));
+	assert_ok(vmsim_store(sys, child, va, &v, sizeof(v)));
+	assert_ok(vmsim_exit(sys, child));
+	assert_ok(vmsim_exit(sys, pid));
 }
 
 static void processes_1e5_created_and_exited_keep_only_their_records(void **state)
 {
 	(void)state;
 	const unsigned warm = 2000, lives = 50000; /* 2 processes per life */
-	struct vm_system *sys = machine(256 * MiB, true);
-	struct vm_sys_stats before, after;
+	struct vmsim_system *sys = machine(256 * MiB, true);
+	struct vmsim_sys_stats before, after;
 	for (unsigned i = 0; i < warm; i++)
 		short_life(sys);
-	assert_ok(vm_sys_stats(sys, &before));
+	assert_ok(vmsim_sys_stats(sys, &before));
 	uint64_t rss0 = rss_bytes();
 	double t0 = seconds();
 	for (unsigned i = 0; i < lives; i++)
 		short_life(sys);
 	double dt = seconds() - t0;
 	uint64_t rss1 = rss_bytes();
-	assert_ok(vm_sys_stats(sys, &after));
+	assert_ok(vmsim_sys_stats(sys, &after));
 	check_sys(sys);
 	/* every frame came back, nobody is left */
 	assert_int_equal(after.processes, 0);
@@ -146,14 +146,14 @@ static void processes_1e5_created_and_exited_keep_only_their_records(void **stat
 			 (unsigned long long)grown, (unsigned long long)n);
 	/* the records are there: the last pid's counters are readable */
 	int last = 0;
-	for (int pid = vm_pid_next(sys, 0); pid; pid = vm_pid_next(sys, pid))
+	for (int pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid))
 		last = pid;
 	assert_int_equal(last, (int)(2 * (warm + lives)));
-	struct vm_proc_stats ps;
-	assert_ok(vm_proc_stats(sys, last, &ps));
+	struct vmsim_proc_stats ps;
+	assert_ok(vmsim_proc_stats(sys, last, &ps));
 	assert_false(ps.alive);
 	assert_true(ps.cow_copies + ps.cow_reuses >= 1);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* ---- VMAs ------------------------------------------------------------------ */
@@ -165,22 +165,22 @@ static void processes_1e5_created_and_exited_keep_only_their_records(void **stat
 static void vmas_1e6_in_one_process(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(64 * MiB, false);
+	struct vmsim_system *sys = machine(64 * MiB, false);
 	int pid;
 	vaddr_t va;
-	assert_ok(vm_process_create(sys, &pid));
+	assert_ok(vmsim_process_create(sys, &pid));
 	uint64_t rss0 = rss_bytes();
 	double t0 = seconds();
 	/* |R|W|R|W|... one page each: neighbours differ, nothing merges */
 	for (uint64_t i = 0; i < NVMAS; i++) {
-		int prot = (i & 1) ? RW : VM_PROT_READ;
-		assert_ok(
-		    vm_mmap(sys, pid, VBASE + i * PG, PG, prot, PA | VM_MAP_FIXED, -1, 0, &va));
+		int prot = (i & 1) ? RW : VMSIM_PROT_READ;
+		assert_ok(vmsim_mmap(sys, pid, VBASE + i * PG, PG, prot, PA | VMSIM_MAP_FIXED, -1,
+				     0, &va));
 	}
 	double t_map = seconds() - t0;
 	uint64_t rss1 = rss_bytes();
-	struct vm_proc_stats ps;
-	assert_ok(vm_proc_stats(sys, pid, &ps));
+	struct vmsim_proc_stats ps;
+	assert_ok(vmsim_proc_stats(sys, pid, &ps));
 	assert_int_equal(ps.nr_vmas, NVMAS);
 	assert_int_equal(ps.vm_size, NVMAS * PG);
 
@@ -188,54 +188,54 @@ static void vmas_1e6_in_one_process(void **state)
 	 * read of the one before it; a write to a read-only one faults */
 	t0 = seconds();
 	for (uint64_t i = 1; i < NVMAS; i += 1000) {
-		struct vm_access_result r;
-		assert_ok(vm_access(sys, pid, VBASE + i * PG, 8, VM_WRITE, &r));
+		struct vmsim_access_result r;
+		assert_ok(vmsim_access(sys, pid, VBASE + i * PG, 8, VMSIM_WRITE, &r));
 		assert_false(r.segv);
-		assert_ok(vm_access(sys, pid, VBASE + (i - 1) * PG, 8, VM_READ, &r));
+		assert_ok(vmsim_access(sys, pid, VBASE + (i - 1) * PG, 8, VMSIM_READ, &r));
 		assert_false(r.segv);
 	}
-	struct vm_access_result r;
-	assert_ok(vm_access(sys, pid, VBASE + 2 * PG, 8, VM_WRITE, &r));
+	struct vmsim_access_result r;
+	assert_ok(vmsim_access(sys, pid, VBASE + 2 * PG, 8, VMSIM_WRITE, &r));
 	assert_true(r.segv);
-	assert_int_equal(r.reason, VM_SEGV_ACCERR);
-	assert_false(vm_process_alive(sys, pid)); /* SIGSEGV kills (default) */
+	assert_int_equal(r.reason, VMSIM_SEGV_ACCERR);
+	assert_false(vmsim_process_alive(sys, pid)); /* SIGSEGV kills (default) */
 
 	/* again, alive this time, with a check of the whole thing */
-	assert_ok(vm_process_create(sys, &pid));
+	assert_ok(vmsim_process_create(sys, &pid));
 	for (uint64_t i = 0; i < NVMAS; i++) {
-		int prot = (i & 1) ? RW : VM_PROT_READ;
-		assert_ok(
-		    vm_mmap(sys, pid, VBASE + i * PG, PG, prot, PA | VM_MAP_FIXED, -1, 0, &va));
+		int prot = (i & 1) ? RW : VMSIM_PROT_READ;
+		assert_ok(vmsim_mmap(sys, pid, VBASE + i * PG, PG, prot, PA | VMSIM_MAP_FIXED, -1,
+				     0, &va));
 	}
 	for (uint64_t i = 1; i < NVMAS; i += 1000)
-		assert_ok(vm_access(sys, pid, VBASE + i * PG, 8, VM_WRITE, NULL));
+		assert_ok(vmsim_access(sys, pid, VBASE + i * PG, 8, VMSIM_WRITE, NULL));
 	double t1 = seconds();
 	check_sys(sys);
 	double t_check = seconds() - t1;
 	/* a hole of 1000 areas in the middle, then mprotect across 1000 areas
 	 * (they become equal and merge into one) */
 	t1 = seconds();
-	assert_ok(vm_munmap(sys, pid, VBASE + (NVMAS / 2) * PG, K * PG));
+	assert_ok(vmsim_munmap(sys, pid, VBASE + (NVMAS / 2) * PG, K * PG));
 	double t_unmap = seconds() - t1;
-	assert_ok(vm_proc_stats(sys, pid, &ps));
+	assert_ok(vmsim_proc_stats(sys, pid, &ps));
 	assert_int_equal(ps.nr_vmas, NVMAS - K);
 	/* areas 1000..1000+K-1 become read-write: with area 999 they are K + 1
 	 * equal neighbours, merged into one */
 	t1 = seconds();
-	assert_ok(vm_mprotect(sys, pid, VBASE + 1000 * PG, K * PG, RW));
+	assert_ok(vmsim_mprotect(sys, pid, VBASE + 1000 * PG, K * PG, RW));
 	double t_protect = seconds() - t1;
-	assert_ok(vm_proc_stats(sys, pid, &ps));
+	assert_ok(vmsim_proc_stats(sys, pid, &ps));
 	assert_int_equal(ps.nr_vmas, NVMAS - K - K);
 	check_sys(sys);
 	double t_ops = seconds() - t0;
-	assert_ok(vm_exit(sys, pid));
+	assert_ok(vmsim_exit(sys, pid));
 	check_sys(sys);
 	print_message("10^6 VMAs: mapped in %.2f s, host RSS +%llu MiB (%zu-byte struct vma), "
-		      "vm_check %.2f s; munmap of %llu areas %.2f s, mprotect merging %llu "
+		      "vmsim_check %.2f s; munmap of %llu areas %.2f s, mprotect merging %llu "
 		      "areas %.2f s; all the rest %.2f s\n",
 		      t_map, (unsigned long long)((rss1 - rss0) >> 20), sizeof(struct vma), t_check,
 		      K, t_unmap, K, t_protect, t_ops);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* ---- the largest sizes ------------------------------------------------------- */
@@ -243,13 +243,13 @@ static void vmas_1e6_in_one_process(void **state)
 static int try_machine(uint64_t ram, uint64_t swap)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys = NULL;
+	struct vmsim_system *sys = NULL;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = ram;
 	cfg.swap_bytes = swap;
-	int rc = vm_system_new(&cfg, &sys);
+	int rc = vmsim_system_new(&cfg, &sys);
 	if (rc == 0)
-		vm_system_free(sys);
+		vmsim_system_free(sys);
 	return rc;
 }
 
@@ -273,13 +273,13 @@ static void largest_ram_and_swap_accepted(void **state)
 	 * at once is the replacement policy's per-frame links (8 bytes a
 	 * frame with clock: flinks_new initialises them) */
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = 64 * GiB;
 	cfg.swap_bytes = 0;
 	uint64_t rss0 = rss_bytes();
 	double t0 = seconds();
-	rc = vm_system_new(&cfg, &sys);
+	rc = vmsim_system_new(&cfg, &sys);
 	double dt = seconds() - t0;
 	uint64_t rss1 = rss_bytes(), frames = cfg.ram_bytes / PG;
 	assert_true(rc == 0 || rc == VMSIM_ENOHOSTMEM);
@@ -292,7 +292,7 @@ static void largest_ram_and_swap_accepted(void **state)
 		if (RSS_MEANINGFUL && grown > frames * 12 + 16 * MiB)
 			fail_msg("a 64 GiB machine grew the RSS by %llu MiB",
 				 (unsigned long long)(grown >> 20));
-		vm_system_free(sys);
+		vmsim_system_free(sys);
 	} else {
 		print_message("64 GiB of RAM: the host refused the 3 GiB frame table\n");
 	}
@@ -305,30 +305,30 @@ static void largest_ram_and_swap_accepted(void **state)
 static void largest_virtual_range_accepted(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(64 * MiB, false);
+	struct vmsim_system *sys = machine(64 * MiB, false);
 	int pid;
 	vaddr_t va;
-	assert_ok(vm_process_create(sys, &pid));
+	assert_ok(vmsim_process_create(sys, &pid));
 	/* user space is [64 KiB, 128 TiB - 4 KiB): mmap_min_addr to TASK_SIZE */
 	const vaddr_t lo = 0x10000, top = 0x00007ffffffff000ULL;
-	assert_ok(vm_mmap(sys, pid, lo, top - lo, VM_PROT_READ,
-			  PA | VM_MAP_FIXED | VM_MAP_NORESERVE, -1, 0, &va));
-	struct vm_proc_stats ps;
-	assert_ok(vm_proc_stats(sys, pid, &ps));
+	assert_ok(vmsim_mmap(sys, pid, lo, top - lo, VMSIM_PROT_READ,
+			     PA | VMSIM_MAP_FIXED | VMSIM_MAP_NORESERVE, -1, 0, &va));
+	struct vmsim_proc_stats ps;
+	assert_ok(vmsim_proc_stats(sys, pid, &ps));
 	assert_int_equal(ps.vm_size, top - lo);
-	assert_ok(vm_munmap(sys, pid, lo, top - lo));
+	assert_ok(vmsim_munmap(sys, pid, lo, top - lo));
+	assert_int_equal(vmsim_mmap(sys, pid, lo, top - lo + PG, VMSIM_PROT_READ,
+				    PA | VMSIM_MAP_FIXED, -1, 0, &va),
+			 VMSIM_ENOMEM);
 	assert_int_equal(
-	    vm_mmap(sys, pid, lo, top - lo + PG, VM_PROT_READ, PA | VM_MAP_FIXED, -1, 0, &va),
-	    VMSIM_ENOMEM);
-	assert_int_equal(
-	    vm_mmap(sys, pid, lo - PG, PG, VM_PROT_READ, PA | VM_MAP_FIXED, -1, 0, &va),
+	    vmsim_mmap(sys, pid, lo - PG, PG, VMSIM_PROT_READ, PA | VMSIM_MAP_FIXED, -1, 0, &va),
 	    VMSIM_ENOMEM);
 	/* without a fixed address: the largest gap below the mmap base */
-	assert_ok(vm_mmap(sys, pid, 0, 64 * TiB, VM_PROT_READ, PA, -1, 0, &va));
-	assert_int_equal(vm_mmap(sys, pid, 0, 128 * TiB, VM_PROT_READ, PA, -1, 0, &va),
+	assert_ok(vmsim_mmap(sys, pid, 0, 64 * TiB, VMSIM_PROT_READ, PA, -1, 0, &va));
+	assert_int_equal(vmsim_mmap(sys, pid, 0, 128 * TiB, VMSIM_PROT_READ, PA, -1, 0, &va),
 			 VMSIM_ENOMEM);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* ---- a terabyte area ----------------------------------------------------------- */
@@ -337,18 +337,18 @@ static void terabyte_area_costs_nothing_until_touched(void **state)
 {
 	(void)state;
 	const vaddr_t at = 16 * TiB; /* aligned to 512 GiB: the tables are exact */
-	struct vm_system *sys = machine(1 * GiB, true);
+	struct vmsim_system *sys = machine(1 * GiB, true);
 	int pid;
 	vaddr_t va;
-	struct vm_sys_stats s0, s1;
-	struct vm_proc_stats ps;
-	assert_ok(vm_process_create(sys, &pid));
-	assert_ok(vm_sys_stats(sys, &s0));
+	struct vmsim_sys_stats s0, s1;
+	struct vmsim_proc_stats ps;
+	assert_ok(vmsim_process_create(sys, &pid));
+	assert_ok(vmsim_sys_stats(sys, &s0));
 	uint64_t rss0 = rss_bytes();
-	assert_ok(vm_mmap(sys, pid, at, TiB, RW, PA | VM_MAP_FIXED, -1, 0, &va));
+	assert_ok(vmsim_mmap(sys, pid, at, TiB, RW, PA | VMSIM_MAP_FIXED, -1, 0, &va));
 	uint64_t rss1 = rss_bytes();
-	assert_ok(vm_sys_stats(sys, &s1));
-	assert_ok(vm_proc_stats(sys, pid, &ps));
+	assert_ok(vmsim_sys_stats(sys, &s1));
+	assert_ok(vmsim_proc_stats(sys, pid, &ps));
 	assert_int_equal(ps.vm_size, TiB);
 	assert_int_equal(ps.rss, 0);
 	assert_int_equal(s1.frames_free, s0.frames_free);
@@ -361,25 +361,25 @@ static void terabyte_area_costs_nothing_until_touched(void **state)
 	 * each, two PDPTs for the two 512 GiB halves */
 	for (uint64_t g = 0; g < 1024; g++) {
 		uint8_t b = (uint8_t)g;
-		assert_ok(vm_store(sys, pid, at + g * GiB + 123, &b, 1));
+		assert_ok(vmsim_store(sys, pid, at + g * GiB + 123, &b, 1));
 	}
-	assert_ok(vm_proc_stats(sys, pid, &ps));
+	assert_ok(vmsim_proc_stats(sys, pid, &ps));
 	assert_int_equal(ps.rss, 1024 * PG);
 	assert_int_equal(ps.pte_bytes, (1 + 2 + 1024 + 1024) * PG);
 	for (uint64_t g = 0; g < 1024; g += 97) {
 		uint8_t b;
-		assert_ok(vm_load(sys, pid, at + g * GiB + 123, &b, 1));
+		assert_ok(vmsim_load(sys, pid, at + g * GiB + 123, &b, 1));
 		assert_int_equal(b, (uint8_t)g);
 	}
 	check_sys(sys);
 	/* unmapping it all gives every frame back, tables included */
-	assert_ok(vm_munmap(sys, pid, at, TiB));
-	assert_ok(vm_sys_stats(sys, &s1));
+	assert_ok(vmsim_munmap(sys, pid, at, TiB));
+	assert_ok(vmsim_sys_stats(sys, &s1));
 	assert_int_equal(s1.frames_free, s0.frames_free);
-	assert_ok(vm_proc_stats(sys, pid, &ps));
+	assert_ok(vmsim_proc_stats(sys, pid, &ps));
 	assert_int_equal(ps.pte_bytes, PG);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 int main(int argc, char **argv)

@@ -72,7 +72,7 @@ static void assert_file_starts_with(const char *dir, const char *name, const cha
 static void write_series_csv(const char *path)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	struct series *s = series_new();
 	struct run_hooks h = series_hooks(s, 500);
 	uint64_t count = 0;
@@ -83,25 +83,25 @@ static void write_series_csv(const char *path)
 	cfg.ram_bytes = 24ULL << 20;
 	cfg.swap_bytes = 64ULL << 20;
 	cfg.wss_window = 1000;
-	assert_ok(vm_system_new(&cfg, &sys));
-	assert_ok(vm_process_create(sys, &p1));
-	assert_ok(vm_mmap(sys, p1, 0, 8 << 20, VM_PROT_READ | VM_PROT_WRITE,
-			  VM_MAP_PRIVATE | VM_MAP_ANONYMOUS, -1, 0, &a));
-	assert_ok(vm_process_create(sys, &p2));
-	assert_ok(vm_mmap(sys, p2, 0, 20 << 20, VM_PROT_READ | VM_PROT_WRITE,
-			  VM_MAP_PRIVATE | VM_MAP_ANONYMOUS, -1, 0, &b));
+	assert_ok(vmsim_system_new(&cfg, &sys));
+	assert_ok(vmsim_process_create(sys, &p1));
+	assert_ok(vmsim_mmap(sys, p1, 0, 8 << 20, VMSIM_PROT_READ | VMSIM_PROT_WRITE,
+			     VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS, -1, 0, &a));
+	assert_ok(vmsim_process_create(sys, &p2));
+	assert_ok(vmsim_mmap(sys, p2, 0, 20 << 20, VMSIM_PROT_READ | VMSIM_PROT_WRITE,
+			     VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS, -1, 0, &b));
 	for (uint64_t i = 0; i < 20000; i++) {
 		bool second = i >= 8000 && i % 2;
 		int pid = second ? p2 : p1;
 		vaddr_t va = second ? b + (i * 4096) % (20 << 20) : a + (i * 4096) % (8 << 20);
-		assert_ok(vm_access(sys, pid, va, 8, VM_WRITE, NULL));
+		assert_ok(vmsim_access(sys, pid, va, 8, VMSIM_WRITE, NULL));
 		if (++count % h.every == 0)
 			h.tick(h.ctx, sys, count, 0);
 	}
 	h.tick(h.ctx, sys, count, 1);
 	assert_ok(report_csv_write_path(path, s));
 	series_free(s);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 static void plot_series_writes_png_and_svg_files(void **state)
@@ -242,7 +242,7 @@ static void plot_reach_draws_one_line_per_level_and_page_size(void **state)
 static void plot_reach_run_uses_the_machine_tlbs_and_its_rss(void **state)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	char why[512] = "";
 	vaddr_t a;
 	int pid;
@@ -251,15 +251,15 @@ static void plot_reach_run_uses_the_machine_tlbs_and_its_rss(void **state)
 	need_gnuplot();
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = 16ULL << 20;
-	assert_ok(vm_system_new(&cfg, &sys));
-	assert_ok(vm_process_create(sys, &pid));
-	assert_ok(vm_mmap(sys, pid, 0, 1 << 20, VM_PROT_READ | VM_PROT_WRITE,
-			  VM_MAP_PRIVATE | VM_MAP_ANONYMOUS, -1, 0, &a));
+	assert_ok(vmsim_system_new(&cfg, &sys));
+	assert_ok(vmsim_process_create(sys, &pid));
+	assert_ok(vmsim_mmap(sys, pid, 0, 1 << 20, VMSIM_PROT_READ | VMSIM_PROT_WRITE,
+			     VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS, -1, 0, &a));
 	for (vaddr_t va = a; va < a + (1 << 20); va += 4096) /* 256 pages: 1 MiB */
-		assert_ok(vm_access(sys, pid, va, 8, VM_WRITE, NULL));
+		assert_ok(vmsim_access(sys, pid, va, 8, VMSIM_WRITE, NULL));
 	if (plot_reach_run(sys, tmpdir, why, sizeof(why)) != 0)
 		fail_msg("plot_reach_run: %s", why);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 	assert_file_starts_with(tmpdir, "tlb_reach.png", "\x89PNG");
 	assert_file_starts_with(tmpdir, "tlb_reach.svg", "<?xml");
 	assert_file_contains(tmpdir, "tlb_reach.gp", "L1 dTLB 4 KiB");

@@ -54,10 +54,11 @@ static void record(const struct paging_event *ev, void *arg)
 
 /* Simulate @policy over @refs with @frames frames; fill @out (may be NULL)
  * and return the totals. */
-static struct paging_stats run_cfg(const char *policy, size_t frames, const struct policy_cfg *cfg,
-				   const uint64_t *refs, size_t n, struct outcome *out)
+static struct paging_stats run_cfg(const char *policy, size_t frames,
+				   const struct vmsim_policy_cfg *cfg, const uint64_t *refs,
+				   size_t n, struct outcome *out)
 {
-	const struct policy_ops *ops = policy_find(policy);
+	const struct vmsim_policy_ops *ops = vmsim_policy_find(policy);
 	struct recorder r = {out, 0};
 	struct paging_sim *sim = NULL;
 	struct paging_stats st;
@@ -65,7 +66,7 @@ static struct paging_stats run_cfg(const char *policy, size_t frames, const stru
 	bool future;
 
 	assert_non_null(ops);
-	future = (ops->flags & POLICY_NEEDS_FUTURE) != 0;
+	future = (ops->flags & VMSIM_POLICY_NEEDS_FUTURE) != 0;
 	if (future)
 		assert_ok(refstring_next_use(refs, n, &next));
 	assert_ok(paging_new(&sim, ops, frames, cfg, future));
@@ -83,7 +84,7 @@ static struct paging_stats run_cfg(const char *policy, size_t frames, const stru
 static struct paging_stats run(const char *policy, size_t frames, const uint64_t *refs, size_t n,
 			       struct outcome *out)
 {
-	struct policy_cfg cfg = {.seed = 1, .tau = 0};
+	struct vmsim_policy_cfg cfg = {.seed = 1, .tau = 0};
 
 	return run_cfg(policy, frames, &cfg, refs, n, out);
 }
@@ -399,7 +400,7 @@ static void linux_second_reference_promotes(void **state)
 static void ws_tau_2_hits_within_window(void **state)
 {
 	static const uint64_t refs[] = {1, 2, 1, 3, 1, 2, 2};
-	struct policy_cfg cfg = {.seed = 1, .tau = 2};
+	struct vmsim_policy_cfg cfg = {.seed = 1, .tau = 2};
 	struct outcome o[N(refs)];
 	struct paging_stats st;
 
@@ -416,7 +417,7 @@ static void ws_tau_2_hits_within_window(void **state)
  * window longer than the string it is exactly LRU. */
 static void ws_long_window_equals_lru(void **state)
 {
-	struct policy_cfg cfg = {.seed = 1, .tau = 1000000};
+	struct vmsim_policy_cfg cfg = {.seed = 1, .tau = 1000000};
 	struct outcome a[N(textbook)], b[N(textbook)];
 
 	(void)state;
@@ -438,7 +439,7 @@ static void ws_long_window_equals_lru(void **state)
 static void wsclock_tau_1_hand_example(void **state)
 {
 	static const uint64_t refs[] = {1, 2, 3, 4, 3, 5, 6};
-	struct policy_cfg cfg = {.seed = 1, .tau = 1};
+	struct vmsim_policy_cfg cfg = {.seed = 1, .tau = 1};
 	struct outcome o[N(refs)];
 
 	(void)state;
@@ -462,7 +463,7 @@ static void random_same_seed_same_victims(void **state)
 {
 	static uint64_t refs[2000];
 	static struct outcome a[2000], b[2000], c[2000];
-	struct policy_cfg s1 = {.seed = 1}, s2 = {.seed = 2};
+	struct vmsim_policy_cfg s1 = {.seed = 1}, s2 = {.seed = 2};
 	struct rng r;
 
 	(void)state;
@@ -481,7 +482,7 @@ static void random_first_victim_follows_seeded_draw(void **state)
 {
 	static const uint64_t refs[] = {10, 20, 30, 40};
 	struct outcome o[N(refs)];
-	struct policy_cfg cfg = {.seed = 12345};
+	struct vmsim_policy_cfg cfg = {.seed = 12345};
 	struct rng r;
 	uint64_t seed;
 
@@ -816,7 +817,7 @@ static void policies_match_brute_force_models(void **state)
 			bool windowed = models[p].kind == M_WS || models[p].kind == M_WSCLOCK;
 			for (t = 0; t < (windowed ? N(taus) : 1); t++) {
 				for (fc = 0; fc < N(frame_counts); fc++) {
-					struct policy_cfg cfg = {.seed = 1, .tau = taus[t]};
+					struct vmsim_policy_cfg cfg = {.seed = 1, .tau = taus[t]};
 					size_t nf = frame_counts[fc];
 					uint64_t tau = taus[t] ? taus[t] : nf;
 
@@ -856,7 +857,7 @@ static void ws_faults_are_references_beyond_tau(void **state)
 	rng_seed(&r, 99);
 	gen_local(&r, refs, N(refs), 40);
 	for (tau = 1; tau <= 64; tau *= 2) {
-		struct policy_cfg cfg = {.tau = tau};
+		struct vmsim_policy_cfg cfg = {.tau = tau};
 		for (i = 0; i < 40; i++)
 			lastpos[i] = 0;
 		expect = 0;
@@ -872,7 +873,7 @@ static void ws_faults_are_references_beyond_tau(void **state)
 /* OPT is optimal: no policy misses less on any string. */
 static void opt_never_worse_than_any_policy(void **state)
 {
-	const struct policy_ops *const *p;
+	const struct vmsim_policy_ops *const *p;
 	static uint64_t refs[1500];
 	struct rng r;
 	size_t nf, s;
@@ -883,7 +884,7 @@ static void opt_never_worse_than_any_policy(void **state)
 		gen_local(&r, refs, N(refs), 30);
 		for (nf = 1; nf <= 16; nf *= 2) {
 			uint64_t best = run("opt", nf, refs, N(refs), NULL).misses;
-			for (p = policy_list(); *p; p++)
+			for (p = vmsim_policy_list(); *p; p++)
 				if ((*p)->expire == NULL)
 					assert_true(
 					    run((*p)->name, nf, refs, N(refs), NULL).misses >=
@@ -924,22 +925,22 @@ static uint64_t fake_now(void *ctx)
  * churn with a 1-frame pool. */
 static void every_policy_victim_is_resident(void **state)
 {
-	const struct policy_ops *const *p;
-	struct policy_cfg cfg = {.seed = 3, .tau = 5};
+	const struct vmsim_policy_ops *const *p;
+	struct vmsim_policy_cfg cfg = {.seed = 3, .tau = 5};
 	static struct fake_env env;
-	struct policy_env pe = {&env, fake_test_clear, fake_next, fake_now};
+	struct vmsim_policy_env pe = {&env, fake_test_clear, fake_next, fake_now};
 	bool resident[256];
 	struct rng r;
 	size_t i;
 
 	(void)state;
-	for (p = policy_list(); *p; p++) {
-		const struct policy_ops *ops = *p;
+	for (p = vmsim_policy_list(); *p; p++) {
+		const struct vmsim_policy_ops *ops = *p;
 		void *st = ops->create(&cfg, 256, &pe);
 		size_t nres = 0;
 
 		assert_non_null(st);
-		assert_int_equal(ops->pick_victim(st), POLICY_NO_FRAME);
+		assert_int_equal(ops->pick_victim(st), VMSIM_POLICY_NO_FRAME);
 		memset(resident, 0, sizeof(resident));
 		rng_seed(&r, 11);
 		for (i = 0; i < 20000; i++) {
@@ -963,7 +964,7 @@ static void every_policy_victim_is_resident(void **state)
 			if (rng_below(&r, 2) == 0) {
 				pfn_t v = ops->pick_victim(st);
 				if (nres == 0) {
-					assert_int_equal(v, POLICY_NO_FRAME);
+					assert_int_equal(v, VMSIM_POLICY_NO_FRAME);
 				} else {
 					assert_true(v < 256);
 					assert_true(resident[v]);
@@ -974,7 +975,7 @@ static void every_policy_victim_is_resident(void **state)
 			}
 			if (ops->expire) {
 				pfn_t x;
-				while ((x = ops->expire(st)) != POLICY_NO_FRAME) {
+				while ((x = ops->expire(st)) != VMSIM_POLICY_NO_FRAME) {
 					assert_true(x < 256 && resident[x]);
 					ops->on_unmap(st, x);
 					resident[x] = false;
@@ -992,10 +993,11 @@ static void every_policy_victim_is_resident(void **state)
 static void kernel_style_scattered_frames(void **state)
 {
 	static struct fake_env env;
-	struct policy_env pe = {&env, fake_test_clear, NULL, fake_now};
-	struct policy_cfg cfg = {.seed = 1};
-	const struct policy_ops *fifo = policy_find("fifo"), *clock = policy_find("clock"),
-				*lru = policy_find("lru");
+	struct vmsim_policy_env pe = {&env, fake_test_clear, NULL, fake_now};
+	struct vmsim_policy_cfg cfg = {.seed = 1};
+	const struct vmsim_policy_ops *fifo = vmsim_policy_find("fifo"),
+				      *clock = vmsim_policy_find("clock"),
+				      *lru = vmsim_policy_find("lru");
 	void *f, *c, *l;
 
 	(void)state;
@@ -1032,47 +1034,47 @@ static void kernel_style_scattered_frames(void **state)
 	lru->destroy(l);
 }
 
-/* OPT needs the future: without next_use policy_check says ENOTSUP,
+/* OPT needs the future: without next_use vmsim_policy_check says ENOTSUP,
  * create returns NULL and paging_new refuses. */
 static void opt_without_future_is_not_supported(void **state)
 {
 	static struct fake_env env;
-	struct policy_env pe = {&env, fake_test_clear, NULL, fake_now};
-	struct policy_cfg cfg = {0};
-	const struct policy_ops *opt = policy_find("opt");
+	struct vmsim_policy_env pe = {&env, fake_test_clear, NULL, fake_now};
+	struct vmsim_policy_cfg cfg = {0};
+	const struct vmsim_policy_ops *opt = vmsim_policy_find("opt");
 	struct paging_sim *sim = NULL;
 
 	(void)state;
-	assert_int_equal(policy_check(opt, 4, &pe), VMSIM_ENOTSUP);
+	assert_int_equal(vmsim_policy_check(opt, 4, &pe), VMSIM_ENOTSUP);
 	assert_null(opt->create(&cfg, 4, &pe));
 	assert_int_equal(paging_new(&sim, opt, 4, &cfg, false), VMSIM_ENOTSUP);
 	assert_null(sim);
 	pe.next_use = fake_next;
-	assert_int_equal(policy_check(opt, 4, &pe), 0);
+	assert_int_equal(vmsim_policy_check(opt, 4, &pe), 0);
 	pe.test_clear_referenced = NULL;
-	assert_int_equal(policy_check(policy_find("clock"), 4, &pe), VMSIM_ENOTSUP);
-	assert_int_equal(policy_check(policy_find("lru"), 0, &pe), VMSIM_ERANGE);
+	assert_int_equal(vmsim_policy_check(vmsim_policy_find("clock"), 4, &pe), VMSIM_ENOTSUP);
+	assert_int_equal(vmsim_policy_check(vmsim_policy_find("lru"), 0, &pe), VMSIM_ERANGE);
 }
 
 static void registry_find_ignores_case_and_rejects_unknown(void **state)
 {
-	const struct policy_ops *const *p, *const *q;
+	const struct vmsim_policy_ops *const *p, *const *q;
 	size_t n = 0;
 
 	(void)state;
-	assert_ptr_equal(policy_find("LRU"), policy_find("lru"));
-	assert_ptr_equal(policy_find("Clock-FIFO"), policy_find("clock-fifo"));
-	assert_null(policy_find("lru2"));
-	assert_null(policy_find(""));
-	for (p = policy_list(); *p; p++, n++) {
+	assert_ptr_equal(vmsim_policy_find("LRU"), vmsim_policy_find("lru"));
+	assert_ptr_equal(vmsim_policy_find("Clock-FIFO"), vmsim_policy_find("clock-fifo"));
+	assert_null(vmsim_policy_find("lru2"));
+	assert_null(vmsim_policy_find(""));
+	for (p = vmsim_policy_list(); *p; p++, n++) {
 		assert_non_null((*p)->describe);
 		assert_non_null((*p)->create);
 		assert_non_null((*p)->destroy);
 		assert_non_null((*p)->on_map);
 		assert_non_null((*p)->on_unmap);
 		assert_non_null((*p)->pick_victim);
-		assert_ptr_equal(policy_find((*p)->name), *p);
-		for (q = policy_list(); q != p; q++)
+		assert_ptr_equal(vmsim_policy_find((*p)->name), *p);
+		for (q = vmsim_policy_list(); q != p; q++)
 			assert_string_not_equal((*q)->name, (*p)->name);
 	}
 	assert_int_equal(n, 11);
@@ -1102,7 +1104,7 @@ static void paging_feed_in_batches_equals_whole(void **state)
 {
 	static uint64_t refs[5000];
 	struct paging_sim *a, *b;
-	struct policy_cfg cfg = {.seed = 1};
+	struct vmsim_policy_cfg cfg = {.seed = 1};
 	struct rng r;
 	size_t i;
 
@@ -1110,8 +1112,8 @@ static void paging_feed_in_batches_equals_whole(void **state)
 	rng_seed(&r, 5);
 	for (i = 0; i < N(refs); i++)
 		refs[i] = UINT64_MAX - rng_below(&r, 300) * 0x1000;
-	assert_ok(paging_new(&a, policy_find("clock"), 100, &cfg, false));
-	assert_ok(paging_new(&b, policy_find("clock"), 100, &cfg, false));
+	assert_ok(paging_new(&a, vmsim_policy_find("clock"), 100, &cfg, false));
+	assert_ok(paging_new(&b, vmsim_policy_find("clock"), 100, &cfg, false));
 	assert_ok(paging_feed(a, refs, NULL, N(refs)));
 	for (i = 0; i < N(refs); i += 777)
 		assert_ok(paging_feed(b, refs + i, NULL, N(refs) - i < 777 ? N(refs) - i : 777));
@@ -1124,10 +1126,10 @@ static void paging_feed_in_batches_equals_whole(void **state)
 static void paging_new_rejects_zero_frames(void **state)
 {
 	struct paging_sim *sim = NULL;
-	struct policy_cfg cfg = {0};
+	struct vmsim_policy_cfg cfg = {0};
 
 	(void)state;
-	assert_int_equal(paging_new(&sim, policy_find("lru"), 0, &cfg, false), VMSIM_ERANGE);
+	assert_int_equal(paging_new(&sim, vmsim_policy_find("lru"), 0, &cfg, false), VMSIM_ERANGE);
 	assert_null(sim);
 }
 

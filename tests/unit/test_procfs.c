@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "report/procfs.h"
+#include "linux/procfs.h"
 #include "vmsim/error.h"
 
 #define KB 1024ULL
@@ -97,16 +97,16 @@ static void smaps_of_the_capture_sums_to_its_rollup(void **state)
 	/* the first VMA: the program's own text, first page */
 	assert_string_equal(m.vma[0].path, "/usr/bin/sleep");
 	assert_string_equal(m.vma[0].e.name, "/usr/bin/sleep");
-	assert_int_equal(m.vma[0].e.prot, VM_PROT_READ);
-	assert_int_equal(m.vma[0].e.flags, VM_MAP_PRIVATE);
+	assert_int_equal(m.vma[0].e.prot, VMSIM_PROT_READ);
+	assert_int_equal(m.vma[0].e.flags, VMSIM_MAP_PRIVATE);
 	assert_int_equal(m.vma[0].e.size, m.vma[0].e.end - m.vma[0].e.start);
 	assert_int_equal(m.vma[0].mem.kernel_page_size, 4 * KB);
 	assert_int_equal(m.vma[0].thp_eligible, 0);
 	/* the last: [vsyscall], above 2^53 */
 	assert_string_equal(m.vma[m.n - 1].path, "[vsyscall]");
 	assert_int_equal(m.vma[m.n - 1].e.start, 0xffffffffff600000ULL);
-	assert_int_equal(m.vma[m.n - 1].e.prot, VM_PROT_EXEC);
-	assert_true(m.vma[m.n - 1].e.flags & VM_MAP_ANONYMOUS);
+	assert_int_equal(m.vma[m.n - 1].e.prot, VMSIM_PROT_EXEC);
+	assert_true(m.vma[m.n - 1].e.flags & VMSIM_MAP_ANONYMOUS);
 	procfs_maps_release(&m);
 	assert_null(m.vma);
 }
@@ -147,14 +147,14 @@ static void old_kernel_splits_rss_from_statm_and_sums_smaps(void **state)
 	assert_int_equal(m.vma[0].inode, 1234);
 	assert_int_equal(m.vma[0].dev_major, 8);
 	assert_int_equal(m.vma[0].dev_minor, 1);
-	assert_int_equal(m.vma[0].e.prot, VM_PROT_READ | VM_PROT_EXEC);
+	assert_int_equal(m.vma[0].e.prot, VMSIM_PROT_READ | VMSIM_PROT_EXEC);
 	assert_string_equal(m.vma[0].vmflags, "rd ex mr mw me dw");
 	assert_int_equal(m.vma[0].thp_eligible, -1); /* no THPeligible line */
 	assert_string_equal(m.vma[1].path, "[heap]");
-	assert_int_equal(m.vma[1].e.flags, VM_MAP_PRIVATE | VM_MAP_ANONYMOUS);
+	assert_int_equal(m.vma[1].e.flags, VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS);
 	assert_int_equal(m.vma[1].e.anon_huge, 2048 * KB);
 	assert_int_equal(m.vma[1].e.referenced, 2000 * KB);
-	assert_int_equal(m.vma[2].e.flags, VM_MAP_SHARED);
+	assert_int_equal(m.vma[2].e.flags, VMSIM_MAP_SHARED);
 	assert_string_equal(m.vma[2].path, "/dev/shm/x (deleted)");
 	assert_int_equal(m.vma[2].e.shared_dirty, 100 * KB);
 	assert_int_equal(m.vma[2].thp_eligible, 1);

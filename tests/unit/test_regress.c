@@ -30,34 +30,34 @@
 #define PG  4096ULL
 #define MiB (1ULL << 20)
 #define HP  (2 * MiB)
-#define RW  (VM_PROT_READ | VM_PROT_WRITE)
-#define PA  (VM_MAP_PRIVATE | VM_MAP_ANONYMOUS)
+#define RW  (VMSIM_PROT_READ | VMSIM_PROT_WRITE)
+#define PA  (VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS)
 #define AT  0x40000000ULL /* a 2 MiB-aligned address for fixed mappings */
 
-static struct vm_system *machine(uint64_t frames, int thp)
+static struct vmsim_system *machine(uint64_t frames, int thp)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = frames * PG;
 	cfg.thp = thp;
 	cfg.data_mode = true;
 	cfg.swap_bytes = 16 * MiB;
-	assert_ok(vm_system_new(&cfg, &sys));
+	assert_ok(vmsim_system_new(&cfg, &sys));
 	return sys;
 }
 
-static void check_sys(struct vm_system *sys)
+static void check_sys(struct vmsim_system *sys)
 {
 	char why[256] = "";
-	if (vm_check(sys, why, sizeof(why)))
-		fail_msg("vm_check: %s", why);
+	if (vmsim_check(sys, why, sizeof(why)))
+		fail_msg("vmsim_check: %s", why);
 }
 
-static int new_proc(struct vm_system *sys)
+static int new_proc(struct vmsim_system *sys)
 {
 	int pid;
-	assert_ok(vm_process_create(sys, &pid));
+	assert_ok(vmsim_process_create(sys, &pid));
 	return pid;
 }
 
@@ -85,16 +85,16 @@ static int host_byte(const char *path, uint64_t off)
 	return b;
 }
 
-static uint8_t load8(struct vm_system *sys, int pid, vaddr_t va)
+static uint8_t load8(struct vmsim_system *sys, int pid, vaddr_t va)
 {
 	uint8_t b = 0;
-	assert_ok(vm_load(sys, pid, va, &b, 1));
+	assert_ok(vmsim_load(sys, pid, va, &b, 1));
 	return b;
 }
 
-static void store8(struct vm_system *sys, int pid, vaddr_t va, uint8_t b)
+static void store8(struct vmsim_system *sys, int pid, vaddr_t va, uint8_t b)
 {
-	assert_ok(vm_store(sys, pid, va, &b, 1));
+	assert_ok(vmsim_store(sys, pid, va, &b, 1));
 }
 
 /*
@@ -113,17 +113,17 @@ static void store8(struct vm_system *sys, int pid, vaddr_t va, uint8_t b)
 static void populate_over_thp_maps_area(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(4096, VM_THP_ALWAYS);
+	struct vmsim_system *sys = machine(4096, VMSIM_THP_ALWAYS);
 	int pid = new_proc(sys);
 	vaddr_t va;
-	assert_ok(
-	    vm_mmap(sys, pid, AT, 2 * HP, RW, PA | VM_MAP_FIXED | VM_MAP_POPULATE, -1, 0, &va));
+	assert_ok(vmsim_mmap(sys, pid, AT, 2 * HP, RW, PA | VMSIM_MAP_FIXED | VMSIM_MAP_POPULATE,
+			     -1, 0, &va));
 	assert_int_equal(va, AT);
-	struct vm_proc_stats ps;
-	assert_ok(vm_proc_stats(sys, pid, &ps));
+	struct vmsim_proc_stats ps;
+	assert_ok(vmsim_proc_stats(sys, pid, &ps));
 	assert_int_equal(ps.rss, 2 * HP);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /*
@@ -133,25 +133,25 @@ static void populate_over_thp_maps_area(void **state)
  *   thp = always; mmap(AT, 2 MiB, rw, private|anonymous|fixed);
  *   store at AT (a 2 MiB page); madvise(AT + 1 MiB, 4 KiB, MADV_RANDOM)
  * Linux: __split_vma splits the PMD first (vma_adjust_trans_huge).
- * vmsim was: vm_check reported "page 0x40000000 is mapped outside every
- * VMA". vm_madvise in src/os/mmap.c called vma_split_at without the
+ * vmsim was: vmsim_check reported "page 0x40000000 is mapped outside every
+ * VMA". vmsim_madvise in src/os/mmap.c called vma_split_at without the
  * split_range_ends that munmap, mprotect and MADV_DONTNEED do.
  */
 static void madvise_split_of_area_splits_huge_page(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(4096, VM_THP_ALWAYS);
+	struct vmsim_system *sys = machine(4096, VMSIM_THP_ALWAYS);
 	int pid = new_proc(sys);
 	vaddr_t va;
-	assert_ok(vm_mmap(sys, pid, AT, HP, RW, PA | VM_MAP_FIXED, -1, 0, &va));
+	assert_ok(vmsim_mmap(sys, pid, AT, HP, RW, PA | VMSIM_MAP_FIXED, -1, 0, &va));
 	store8(sys, pid, AT, 0x5a);
-	struct vm_proc_stats ps;
-	assert_ok(vm_proc_stats(sys, pid, &ps));
+	struct vmsim_proc_stats ps;
+	assert_ok(vmsim_proc_stats(sys, pid, &ps));
 	assert_int_equal(ps.anon_huge, HP); /* the precondition: one 2 MiB page */
-	assert_ok(vm_madvise(sys, pid, AT + MiB, PG, VM_MADV_RANDOM));
+	assert_ok(vmsim_madvise(sys, pid, AT + MiB, PG, VMSIM_MADV_RANDOM));
 	check_sys(sys);
 	assert_int_equal(load8(sys, pid, AT), 0x5a);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /*
@@ -177,7 +177,7 @@ static void madvise_split_of_area_splits_huge_page(void **state)
  */
 struct two_mappers {
 	char path[256];
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	int a, b;
 	vaddr_t va, vb;
 };
@@ -186,12 +186,12 @@ static void two_shared_mappers(struct two_mappers *t)
 {
 	int fd;
 	make_file(t->path, sizeof(t->path), 2, 0);
-	t->sys = machine(256, VM_THP_NEVER);
+	t->sys = machine(256, VMSIM_THP_NEVER);
 	t->a = new_proc(t->sys);
 	t->b = new_proc(t->sys);
-	assert_ok(vm_file_open(t->sys, t->path, true, &fd));
-	assert_ok(vm_mmap(t->sys, t->a, 0, 2 * PG, RW, VM_MAP_SHARED, fd, 0, &t->va));
-	assert_ok(vm_mmap(t->sys, t->b, 0, 2 * PG, RW, VM_MAP_SHARED, fd, 0, &t->vb));
+	assert_ok(vmsim_file_open(t->sys, t->path, true, &fd));
+	assert_ok(vmsim_mmap(t->sys, t->a, 0, 2 * PG, RW, VMSIM_MAP_SHARED, fd, 0, &t->va));
+	assert_ok(vmsim_mmap(t->sys, t->b, 0, 2 * PG, RW, VMSIM_MAP_SHARED, fd, 0, &t->vb));
 }
 
 static void msync_writes_page_only_another_process_touched(void **state)
@@ -200,10 +200,10 @@ static void msync_writes_page_only_another_process_touched(void **state)
 	struct two_mappers t;
 	two_shared_mappers(&t);
 	store8(t.sys, t.a, t.va, 0x11);
-	assert_ok(vm_msync(t.sys, t.b, t.vb, 2 * PG, VM_MS_SYNC));
+	assert_ok(vmsim_msync(t.sys, t.b, t.vb, 2 * PG, VMSIM_MS_SYNC));
 	assert_int_equal(host_byte(t.path, 0), 0x11);
 	check_sys(t.sys);
-	vm_system_free(t.sys);
+	vmsim_system_free(t.sys);
 	unlink(t.path);
 }
 
@@ -214,13 +214,13 @@ static void msync_write_protects_every_mapper_of_the_page(void **state)
 	two_shared_mappers(&t);
 	assert_int_equal(load8(t.sys, t.b, t.vb + PG), 0);
 	store8(t.sys, t.a, t.va + PG, 0x22);
-	assert_ok(vm_msync(t.sys, t.b, t.vb, 2 * PG, VM_MS_SYNC));
+	assert_ok(vmsim_msync(t.sys, t.b, t.vb, 2 * PG, VMSIM_MS_SYNC));
 	assert_int_equal(host_byte(t.path, PG), 0x22);
 	store8(t.sys, t.a, t.va + PG, 0x33);
-	assert_ok(vm_msync(t.sys, t.b, t.vb, 2 * PG, VM_MS_SYNC));
+	assert_ok(vmsim_msync(t.sys, t.b, t.vb, 2 * PG, VMSIM_MS_SYNC));
 	assert_int_equal(host_byte(t.path, PG), 0x33);
 	check_sys(t.sys);
-	vm_system_free(t.sys);
+	vmsim_system_free(t.sys);
 	unlink(t.path);
 }
 
@@ -230,11 +230,11 @@ static void msync_writes_dirty_page_of_prot_none_range(void **state)
 	struct two_mappers t;
 	two_shared_mappers(&t);
 	store8(t.sys, t.a, t.va, 0x77);
-	assert_ok(vm_mprotect(t.sys, t.a, t.va, PG, VM_PROT_NONE));
-	assert_ok(vm_msync(t.sys, t.a, t.va, 2 * PG, VM_MS_SYNC));
+	assert_ok(vmsim_mprotect(t.sys, t.a, t.va, PG, VMSIM_PROT_NONE));
+	assert_ok(vmsim_msync(t.sys, t.a, t.va, 2 * PG, VMSIM_MS_SYNC));
 	assert_int_equal(host_byte(t.path, 0), 0x77);
 	check_sys(t.sys);
-	vm_system_free(t.sys);
+	vmsim_system_free(t.sys);
 	unlink(t.path);
 }
 
@@ -245,10 +245,10 @@ static void msync_writes_dirty_page_of_prot_none_range(void **state)
  * later access raises SIGBUS.
  *   file of 2 pages; A maps it MAP_PRIVATE rw; A stores at page 1 (a
  *   private copy); truncate(file, 1 page); A loads page 1
- * Linux: SIGBUS (VM_SIGBUS_EOF). vmsim was: the load returned A's byte,
+ * Linux: SIGBUS (VMSIM_SIGBUS_EOF). vmsim was: the load returned A's byte,
  * and after the file grew back to 2 pages A still read its stale copy
  * where Linux reads the file's zeros.
- * Where: vm_file_truncate (src/os/pagecache.c) unmapped only the page-cache
+ * Where: vmsim_file_truncate (src/os/pagecache.c) unmapped only the page-cache
  * pages (trunc_page -> file_unmap_page walks the cache page's mappers);
  * anonymous copies in private file areas past the new end must be zapped
  * too.
@@ -258,25 +258,25 @@ static void truncate_drops_private_copies_past_the_end(void **state)
 	(void)state;
 	char path[256];
 	make_file(path, sizeof(path), 2, 0x44);
-	struct vm_system *sys = machine(256, VM_THP_NEVER);
+	struct vmsim_system *sys = machine(256, VMSIM_THP_NEVER);
 	int fd, a = new_proc(sys);
 	vaddr_t va;
 	uint8_t b;
-	assert_ok(vm_file_open(sys, path, true, &fd));
-	assert_ok(vm_mmap(sys, a, 0, 2 * PG, RW, VM_MAP_PRIVATE, fd, 0, &va));
+	assert_ok(vmsim_file_open(sys, path, true, &fd));
+	assert_ok(vmsim_mmap(sys, a, 0, 2 * PG, RW, VMSIM_MAP_PRIVATE, fd, 0, &va));
 	store8(sys, a, va + PG, 0x55);
-	assert_ok(vm_file_truncate(sys, fd, PG));
-	assert_int_equal(vm_load(sys, a, va + PG, &b, 1), VMSIM_EFAULT);
-	struct vm_segv_record s;
-	assert_ok(vm_segv_get(sys, 0, &s));
-	assert_int_equal(s.reason, VM_SIGBUS_EOF);
+	assert_ok(vmsim_file_truncate(sys, fd, PG));
+	assert_int_equal(vmsim_load(sys, a, va + PG, &b, 1), VMSIM_EFAULT);
+	struct vmsim_segv_record s;
+	assert_ok(vmsim_segv_get(sys, 0, &s));
+	assert_int_equal(s.reason, VMSIM_SIGBUS_EOF);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 	unlink(path);
 }
 
 /*
- * BUG-5 (fixed in c189ee3): two vm_file_open() calls on the same host file
+ * BUG-5 (fixed in c189ee3): two vmsim_file_open() calls on the same host file
  * gave two page caches, so two shared mappings of one file did not see
  * each other's writes. Linux keeps one page cache per inode: every open of the file
  * shares it.
@@ -284,7 +284,7 @@ static void truncate_drops_private_copies_past_the_end(void **state)
  *   fd2 MAP_SHARED; B loads byte 0 (caches the page); A stores 0x66;
  *   B loads byte 0
  * Linux: 0x66. vmsim was: the old byte.
- * Where: vm_file_open (src/os/pagecache.c) always made a new struct
+ * Where: vmsim_file_open (src/os/pagecache.c) always made a new struct
  * vfile; it has to find the open vfile of the same inode (st_dev,
  * st_ino) and take a reference on it.
  */
@@ -293,18 +293,18 @@ static void two_opens_of_one_file_share_the_page_cache(void **state)
 	(void)state;
 	char path[256];
 	make_file(path, sizeof(path), 1, 0x01);
-	struct vm_system *sys = machine(256, VM_THP_NEVER);
+	struct vmsim_system *sys = machine(256, VMSIM_THP_NEVER);
 	int fd1, fd2, a = new_proc(sys), b = new_proc(sys);
 	vaddr_t va, vb;
-	assert_ok(vm_file_open(sys, path, true, &fd1));
-	assert_ok(vm_file_open(sys, path, true, &fd2));
-	assert_ok(vm_mmap(sys, a, 0, PG, RW, VM_MAP_SHARED, fd1, 0, &va));
-	assert_ok(vm_mmap(sys, b, 0, PG, RW, VM_MAP_SHARED, fd2, 0, &vb));
+	assert_ok(vmsim_file_open(sys, path, true, &fd1));
+	assert_ok(vmsim_file_open(sys, path, true, &fd2));
+	assert_ok(vmsim_mmap(sys, a, 0, PG, RW, VMSIM_MAP_SHARED, fd1, 0, &va));
+	assert_ok(vmsim_mmap(sys, b, 0, PG, RW, VMSIM_MAP_SHARED, fd2, 0, &vb));
 	assert_int_equal(load8(sys, b, vb), 0x01);
 	store8(sys, a, va, 0x66);
 	assert_int_equal(load8(sys, b, vb), 0x66);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 	unlink(path);
 }
 
@@ -320,30 +320,30 @@ static void two_opens_of_one_file_share_the_page_cache(void **state)
  * vmsim was: VMSIM_ENOMEM. copy_one (src/os/fork.c) -> pt_slot -> the
  * page-table allocator (src/mmu/pagetable.c) called phys_alloc directly;
  * only alloc_user_frame (src/os/reclaim.c) reclaimed. The same held for
- * vm_process_create and for the tables a page fault needs (there a failure
+ * vmsim_process_create and for the tables a page fault needs (there a failure
  * went to the OOM killer although memory could be reclaimed).
  */
 static void fork_reclaims_for_page_tables(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(64, VM_THP_NEVER);
+	struct vmsim_system *sys = machine(64, VMSIM_THP_NEVER);
 	int pid = new_proc(sys), child;
 	vaddr_t va;
 	const vaddr_t at[3] = {AT, AT + 0x10000000, AT + 0x20000000};
 	const uint64_t pages[3] = {160, 8, 8};
 	for (int k = 2; k >= 0; k--) {
-		assert_ok(
-		    vm_mmap(sys, pid, at[k], pages[k] * PG, RW, PA | VM_MAP_FIXED, -1, 0, &va));
+		assert_ok(vmsim_mmap(sys, pid, at[k], pages[k] * PG, RW, PA | VMSIM_MAP_FIXED, -1,
+				     0, &va));
 		for (uint64_t i = 0; i < pages[k]; i++)
 			store8(sys, pid, at[k] + i * PG, (uint8_t)(i + 1));
 	}
-	struct vm_sys_stats st;
-	assert_ok(vm_sys_stats(sys, &st));
+	struct vmsim_sys_stats st;
+	assert_ok(vmsim_sys_stats(sys, &st));
 	assert_true(st.swap_used > 100 && st.swap_used < st.swap_total / 4);
-	assert_ok(vm_fork(sys, pid, &child));
+	assert_ok(vmsim_fork(sys, pid, &child));
 	assert_int_equal(load8(sys, child, AT + 5 * PG), 6);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /*
@@ -356,15 +356,15 @@ static void fork_reclaims_for_page_tables(void **state)
 static void fork_of_process_without_areas(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(256, VM_THP_NEVER);
+	struct vmsim_system *sys = machine(256, VMSIM_THP_NEVER);
 	int pid = new_proc(sys), child;
-	assert_ok(vm_fork(sys, pid, &child));
-	struct vm_proc_stats ps;
-	assert_ok(vm_proc_stats(sys, child, &ps));
+	assert_ok(vmsim_fork(sys, pid, &child));
+	struct vmsim_proc_stats ps;
+	assert_ok(vmsim_proc_stats(sys, child, &ps));
 	assert_true(ps.alive);
 	assert_int_equal(ps.nr_vmas, 0);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* An argument names the tests to run (a cmocka pattern such as "msync*"). */

@@ -26,20 +26,20 @@
 #define BUF_START 0x7fefffff0000ULL
 
 struct fixture {
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	int pid;
 };
 
-static struct vm_system *seed_machine(void)
+static struct vmsim_system *seed_machine(void)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = 4ULL << 20;
 	cfg.swap_bytes = 0;
 	cfg.seed = 7;
 	assert_ok(vmsim_cpu_preset("seed", &cfg.mmu));
-	assert_ok(vm_system_new(&cfg, &sys));
+	assert_ok(vmsim_system_new(&cfg, &sys));
 	return sys;
 }
 
@@ -50,14 +50,14 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	f->sys = seed_machine();
-	assert_ok(vm_process_create(f->sys, &f->pid));
-	assert_ok(vm_mmap(f->sys, f->pid, 0, 16 * PG, VM_PROT_READ | VM_PROT_WRITE,
-			  VM_MAP_PRIVATE | VM_MAP_ANONYMOUS, -1, 0, &at));
+	assert_ok(vmsim_process_create(f->sys, &f->pid));
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, 16 * PG, VMSIM_PROT_READ | VMSIM_PROT_WRITE,
+			     VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS, -1, 0, &at));
 	assert_int_equal(at, BUF_START);
 	for (uint64_t i = 0; i < 16; i++)
-		assert_ok(vm_access(f->sys, f->pid, at + i * PG, 8, VM_WRITE, NULL));
+		assert_ok(vmsim_access(f->sys, f->pid, at + i * PG, 8, VMSIM_WRITE, NULL));
 	for (uint64_t i = 0; i < 4; i++)
-		assert_ok(vm_access(f->sys, f->pid, at + i * PG, 8, VM_READ, NULL));
+		assert_ok(vmsim_access(f->sys, f->pid, at + i * PG, 8, VMSIM_READ, NULL));
 	*state = f;
 	return 0;
 }
@@ -66,9 +66,9 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	char why[256] = "";
-	if (vm_check(f->sys, why, sizeof(why)))
-		fail_msg("vm_check: %s", why);
-	vm_system_free(f->sys);
+	if (vmsim_check(f->sys, why, sizeof(why)))
+		fail_msg("vmsim_check: %s", why);
+	vmsim_system_free(f->sys);
 	free(f);
 	return 0;
 }
@@ -185,7 +185,7 @@ static void machine_fits_one_line(void **state)
 	struct fixture *f = *state;
 	struct capture c;
 	char l[512];
-	report_machine(capture_start(&c), vm_system_config(f->sys));
+	report_machine(capture_start(&c), vmsim_system_config(f->sys));
 	char *t = capture_end(&c);
 	assert_int_equal(count_lines(t), 1);
 	assert_string_equal(line(t, 0, l, sizeof(l)),
@@ -230,10 +230,10 @@ static void faults_table_counts_each_kind(void **state)
 static void tlb_table_shows_reach_and_ratio(void **state)
 {
 	struct fixture *f = *state;
-	struct vm_sys_stats st;
+	struct vmsim_sys_stats st;
 	struct capture c;
 	char l[512], want[512];
-	assert_ok(vm_sys_stats(f->sys, &st));
+	assert_ok(vmsim_sys_stats(f->sys, &st));
 	const struct vmsim_tlb_level_stats *s = &st.mmu.tlb[VMSIM_TLB_L1D];
 	/* the 4 reads hit: pages 0-3 are still in the 64-entry TLB */
 	assert_true(s->hits[VMSIM_PAGE_4K] >= 4);
@@ -253,10 +253,10 @@ static void tlb_table_shows_reach_and_ratio(void **state)
 static void walks_table_without_paging_structure_caches(void **state)
 {
 	struct fixture *f = *state;
-	struct vm_sys_stats st;
+	struct vmsim_sys_stats st;
 	struct capture c;
 	char l[512], want[512], per[16];
-	assert_ok(vm_sys_stats(f->sys, &st));
+	assert_ok(vmsim_sys_stats(f->sys, &st));
 	const struct vmsim_walk_stats *w = &st.mmu.walk;
 	report_walks(capture_start(&c), f->sys);
 	char *t = capture_end(&c);
@@ -291,11 +291,11 @@ static void smaps_row_per_area_with_its_name(void **state)
 static void walk_lists_each_level_and_the_frame(void **state)
 {
 	struct fixture *f = *state;
-	struct vm_walk_info w;
+	struct vmsim_walk_info w;
 	struct capture c;
 	char l[512], want[512], fl[64];
 	const vaddr_t va = BUF_START + 5 * PG + 0x10;
-	assert_ok(vm_walk_describe(f->sys, f->pid, va, &w));
+	assert_ok(vmsim_walk_describe(f->sys, f->pid, va, &w));
 	assert_ok(report_walk(capture_start(&c), f->sys, f->pid, va, &names));
 	char *t = capture_end(&c);
 	assert_int_equal(count_lines(t), 2 + 4 + 1);
@@ -308,7 +308,7 @@ static void walk_lists_each_level_and_the_frame(void **state)
 		snprintf(tab, sizeof(tab), "0x%llx", (unsigned long long)w.level[i].table);
 		snprintf(want, sizeof(want), "  %-5s %12s %5u  0x%016llx  %s", lv[i], tab, idx[i],
 			 (unsigned long long)w.level[i].entry,
-			 vm_pte_flags_str(w.level[i].entry, fl, sizeof(fl)));
+			 vmsim_pte_flags_str(w.level[i].entry, fl, sizeof(fl)));
 		assert_string_equal(line(t, 2 + i, l, sizeof(l)), want);
 	}
 	snprintf(want, sizeof(want),
@@ -364,13 +364,13 @@ static void signals_none_then_one_line_each(void **state)
 {
 	struct fixture *f = *state;
 	struct capture c;
-	struct vm_access_result res;
+	struct vmsim_access_result res;
 	char l[512];
 	report_signals(capture_start(&c), f->sys, &names);
 	char *t = capture_end(&c);
 	assert_string_equal(line(t, 0, l, sizeof(l)), "signals: none");
 	free(t);
-	assert_ok(vm_access(f->sys, f->pid, 0x1000, 1, VM_WRITE, &res));
+	assert_ok(vmsim_access(f->sys, f->pid, 0x1000, 1, VMSIM_WRITE, &res));
 	assert_true(res.segv);
 	report_signals(capture_start(&c), f->sys, &names);
 	t = capture_end(&c);
@@ -390,11 +390,11 @@ static void signals_none_then_one_line_each(void **state)
 static void reports_only_read_the_machine(void **state)
 {
 	struct fixture *f = *state;
-	struct vm_sys_stats before, after;
-	struct vm_proc_stats pb, pa;
+	struct vmsim_sys_stats before, after;
+	struct vmsim_proc_stats pb, pa;
 	struct capture c;
-	assert_ok(vm_sys_stats(f->sys, &before));
-	assert_ok(vm_proc_stats(f->sys, f->pid, &pb));
+	assert_ok(vmsim_sys_stats(f->sys, &before));
+	assert_ok(vmsim_proc_stats(f->sys, f->pid, &pb));
 	FILE *out = capture_start(&c);
 	report_all(out, f->sys, &names);
 	assert_ok(report_smaps(out, f->sys, f->pid, &names));
@@ -405,8 +405,8 @@ static void reports_only_read_the_machine(void **state)
 	assert_non_null(strstr(t, "time: "));
 	assert_non_null(strstr(t, "reclaim "));
 	free(t);
-	assert_ok(vm_sys_stats(f->sys, &after));
-	assert_ok(vm_proc_stats(f->sys, f->pid, &pa));
+	assert_ok(vmsim_sys_stats(f->sys, &after));
+	assert_ok(vmsim_proc_stats(f->sys, f->pid, &pa));
 	assert_memory_equal(&before.mmu, &after.mmu, sizeof(before.mmu));
 	assert_int_equal(before.faults_minor, after.faults_minor);
 	assert_int_equal(before.frames_free, after.frames_free);

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/procfs.h"
+#include "linux/procfs.h"
 #include "report/report_json.h"
 #include "vmsim/error.h"
 #include "vmsim/vm.h"
@@ -646,34 +646,34 @@ static void json_finish_reports_misuse(void **state)
 
 /* ---- the report document ------------------------------------------------- */
 
-#define PRIV_ANON (VM_MAP_PRIVATE | VM_MAP_ANONYMOUS)
-#define RW	  (VM_PROT_READ | VM_PROT_WRITE)
+#define PRIV_ANON (VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS)
+#define RW	  (VMSIM_PROT_READ | VMSIM_PROT_WRITE)
 
 /* Two processes: the parent writes 16 pages and reads 4 more of a 32-page
  * mapping, forks, the child writes 3 pages (copy-on-write) and touches an
  * unmapped address (SIGSEGV, which ends it). */
-static struct vm_system *small_run(int *parent, int *child)
+static struct vmsim_system *small_run(int *parent, int *child)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
-	struct vm_access_result r;
+	struct vmsim_system *sys;
+	struct vmsim_access_result r;
 	vaddr_t a;
 
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = 64ULL << 20;
 	cfg.swap_bytes = 0;
 	cfg.seed = 42;
-	assert_ok(vm_system_new(&cfg, &sys));
-	assert_ok(vm_process_create(sys, parent));
-	assert_ok(vm_mmap(sys, *parent, 0, 32 * 4096, RW, PRIV_ANON, -1, 0, &a));
+	assert_ok(vmsim_system_new(&cfg, &sys));
+	assert_ok(vmsim_process_create(sys, parent));
+	assert_ok(vmsim_mmap(sys, *parent, 0, 32 * 4096, RW, PRIV_ANON, -1, 0, &a));
 	for (int i = 0; i < 16; i++)
-		assert_ok(vm_access(sys, *parent, a + (vaddr_t)i * 4096, 8, VM_WRITE, &r));
+		assert_ok(vmsim_access(sys, *parent, a + (vaddr_t)i * 4096, 8, VMSIM_WRITE, &r));
 	for (int i = 16; i < 20; i++)
-		assert_ok(vm_access(sys, *parent, a + (vaddr_t)i * 4096, 8, VM_READ, &r));
-	assert_ok(vm_fork(sys, *parent, child));
+		assert_ok(vmsim_access(sys, *parent, a + (vaddr_t)i * 4096, 8, VMSIM_READ, &r));
+	assert_ok(vmsim_fork(sys, *parent, child));
 	for (int i = 0; i < 3; i++)
-		assert_ok(vm_access(sys, *child, a + (vaddr_t)i * 4096, 8, VM_WRITE, &r));
-	assert_ok(vm_access(sys, *child, 0x1000, 8, VM_READ, &r));
+		assert_ok(vmsim_access(sys, *child, a + (vaddr_t)i * 4096, 8, VMSIM_WRITE, &r));
+	assert_ok(vmsim_access(sys, *child, 0x1000, 8, VMSIM_READ, &r));
 	assert_true(r.segv);
 	return sys;
 }
@@ -682,13 +682,13 @@ static void report_parses_back_with_the_counters_of_the_run(void **state)
 {
 	struct report_json_opts opts = {
 	    .indent = 2, .smaps = true, .generator = "test", .workload = "small \"run\""};
-	struct vm_sys_stats st;
-	struct vm_proc_stats ps;
+	struct vmsim_sys_stats st;
+	struct vmsim_proc_stats ps;
 	struct capture c;
 	struct jval *v;
 	int parent, child;
 	char key[64];
-	struct vm_system *sys = small_run(&parent, &child);
+	struct vmsim_system *sys = small_run(&parent, &child);
 	(void)state;
 
 	cap_open(&c);
@@ -707,7 +707,7 @@ static void report_parses_back_with_the_counters_of_the_run(void **state)
 	assert_int_equal(jnum(v, "config.mmu.levels"), 4);
 	assert_string_equal(jstr(v, "config.mmu.tlb.2.level"), "L2");
 
-	assert_ok(vm_sys_stats(sys, &st));
+	assert_ok(vmsim_sys_stats(sys, &st));
 	assert_int_equal(jnum(v, "system.frames.total"), st.frames_total);
 	assert_int_equal(jnum(v, "system.frames.free"), st.frames_free);
 	assert_int_equal(jnum(v, "system.frames.user"), st.frames_user);
@@ -723,11 +723,11 @@ static void report_parses_back_with_the_counters_of_the_run(void **state)
 	assert_int_equal(jnum(v, "system.time.cycles"), st.cycles);
 	assert_non_null(jget(v, "system.time.cpu_utilisation"));
 
-	/* both processes, in pid order, with the counters of vm_proc_stats */
+	/* both processes, in pid order, with the counters of vmsim_proc_stats */
 	assert_int_equal(jget(v, "processes")->len, 2);
 	for (int i = 0; i < 2; i++) {
 		int pid = i ? child : parent;
-		assert_ok(vm_proc_stats(sys, pid, &ps));
+		assert_ok(vmsim_proc_stats(sys, pid, &ps));
 		snprintf(key, sizeof(key), "processes.%d.pid", i);
 		assert_int_equal(jnum(v, key), pid);
 		snprintf(key, sizeof(key), "processes.%d.rss", i);
@@ -759,7 +759,7 @@ static void report_parses_back_with_the_counters_of_the_run(void **state)
 
 	jfree(v);
 	free(c.buf);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 static void report_without_smaps_and_compact_is_one_line(void **state)
@@ -768,7 +768,7 @@ static void report_without_smaps_and_compact_is_one_line(void **state)
 	struct capture c;
 	struct jval *v;
 	int parent, child;
-	struct vm_system *sys = small_run(&parent, &child);
+	struct vmsim_system *sys = small_run(&parent, &child);
 	(void)state;
 
 	cap_open(&c);
@@ -781,16 +781,16 @@ static void report_without_smaps_and_compact_is_one_line(void **state)
 	assert_string_equal(jstr(v, "generator"), "libvmsim");
 	jfree(v);
 	free(c.buf);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 static void report_write_path_fails_on_a_missing_directory(void **state)
 {
 	int parent, child;
-	struct vm_system *sys = small_run(&parent, &child);
+	struct vmsim_system *sys = small_run(&parent, &child);
 	(void)state;
 	assert_int_equal(report_json_write_path("/nonexistent-dir/x.json", sys, NULL), VMSIM_EIO);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* A real process's object has the same common members as a simulated one. */
@@ -808,7 +808,7 @@ static void linux_process_object_shares_the_common_members(void **state)
 	struct json_writer w;
 	struct jval *sim, *real;
 	int parent, child;
-	struct vm_system *sys = small_run(&parent, &child);
+	struct vmsim_system *sys = small_run(&parent, &child);
 	(void)state;
 
 	memset(&p, 0, sizeof(p));
@@ -855,7 +855,7 @@ static void linux_process_object_shares_the_common_members(void **state)
 	free(c[0].buf);
 	free(c[1].buf);
 	procfs_maps_release(&maps);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 int main(void)

@@ -5,7 +5,7 @@
  * taking turns, headline mode, the caller's machine settings, reset, hooks
  * and the end-of-run callback, and the built-in scenarios (tour order,
  * titles, every one parses). Each run that builds a machine is checked with
- * vm_check at its end (opts.check).
+ * vmsim_check at its end (opts.check).
  */
 #include "testutil.h"
 
@@ -210,7 +210,7 @@ struct ticks {
 	int ends;
 };
 
-static void on_tick(void *ctx, struct vm_system *sys, uint64_t accesses, int final)
+static void on_tick(void *ctx, struct vmsim_system *sys, uint64_t accesses, int final)
 {
 	struct ticks *t = ctx;
 	(void)sys;
@@ -219,7 +219,7 @@ static void on_tick(void *ctx, struct vm_system *sys, uint64_t accesses, int fin
 	t->last = accesses;
 }
 
-static void on_end(void *ctx, struct vm_system *sys, const struct report_names *names)
+static void on_end(void *ctx, struct vmsim_system *sys, const struct report_names *names)
 {
 	struct ticks *t = ctx;
 	assert_non_null(sys);

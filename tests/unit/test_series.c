@@ -16,28 +16,28 @@
 #include "vmsim/error.h"
 #include "vmsim/vm.h"
 
-#define PRIV_ANON (VM_MAP_PRIVATE | VM_MAP_ANONYMOUS)
-#define RW	  (VM_PROT_READ | VM_PROT_WRITE)
+#define PRIV_ANON (VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS)
+#define RW	  (VMSIM_PROT_READ | VMSIM_PROT_WRITE)
 
-static struct vm_system *new_sys(void)
+static struct vmsim_system *new_sys(void)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = 64ULL << 20;
 	cfg.swap_bytes = 0;
-	assert_ok(vm_system_new(&cfg, &sys));
+	assert_ok(vmsim_system_new(&cfg, &sys));
 	return sys;
 }
 
 /* A driver: @n accesses, one per page in turn over @pages pages from @a,
  * calling @h every h->every accesses; *@count keeps the running total. */
-static void drive(struct vm_system *sys, int pid, vaddr_t a, uint64_t pages, uint64_t n,
+static void drive(struct vmsim_system *sys, int pid, vaddr_t a, uint64_t pages, uint64_t n,
 		  const struct run_hooks *h, uint64_t *count)
 {
 	for (uint64_t i = 0; i < n; i++) {
-		assert_ok(vm_access(sys, pid, a + (i % pages) * 4096, 8, VM_WRITE, NULL));
+		assert_ok(vmsim_access(sys, pid, a + (i % pages) * 4096, 8, VMSIM_WRITE, NULL));
 		++*count;
 		if (h->every && *count % h->every == 0)
 			h->tick(h->ctx, sys, *count, 0);
@@ -116,18 +116,18 @@ static uint64_t ufield(const struct table *t, size_t row, const char *name)
  * the first interval, RSS 50 pages from the first row on. */
 static void series_samples_every_n_accesses_with_deltas_adding_up(void **state)
 {
-	struct vm_system *sys = new_sys();
+	struct vmsim_system *sys = new_sys();
 	struct series *s = series_new();
 	struct run_hooks h = series_hooks(s, 100);
-	struct vm_sys_stats st;
+	struct vmsim_sys_stats st;
 	struct table t;
 	uint64_t count = 0, sum_minor = 0, sum_l1d = 0;
 	vaddr_t a;
 	int pid;
 	(void)state;
 
-	assert_ok(vm_process_create(sys, &pid));
-	assert_ok(vm_mmap(sys, pid, 0, 50 * 4096, RW, PRIV_ANON, -1, 0, &a));
+	assert_ok(vmsim_process_create(sys, &pid));
+	assert_ok(vmsim_mmap(sys, pid, 0, 50 * 4096, RW, PRIV_ANON, -1, 0, &a));
 	drive(sys, pid, a, 50, 1000, &h, &count);
 	h.tick(h.ctx, sys, count, 1); /* final: same count as the last tick, replaces it */
 	assert_int_equal(series_error(s), 0);
@@ -140,7 +140,7 @@ static void series_samples_every_n_accesses_with_deltas_adding_up(void **state)
 	    strncmp(t.line[0], REPORT_CSV_FIRST_COLUMNS, strlen(REPORT_CSV_FIRST_COLUMNS)) == 0);
 	for (size_t i = 1; i < t.nlines; i++)
 		assert_int_equal(nfields(t.line[i]), nfields(t.line[0]));
-	assert_ok(vm_sys_stats(sys, &st));
+	assert_ok(vmsim_sys_stats(sys, &st));
 	for (size_t r = 0; r < 10; r++) {
 		assert_int_equal(ufield(&t, r, "sample"), r);
 		assert_int_equal(ufield(&t, r, "accesses"), (r + 1) * 100);
@@ -167,14 +167,14 @@ static void series_samples_every_n_accesses_with_deltas_adding_up(void **state)
 	}
 	free_table(&t);
 	series_free(s);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* A process created after a few samples gets a column whose earlier rows
  * read 0; one that exits reads 0 from then on. Labels are quoted. */
 static void series_adds_columns_for_late_processes_and_labels_rows(void **state)
 {
-	struct vm_system *sys = new_sys();
+	struct vmsim_system *sys = new_sys();
 	struct series *s = series_new();
 	struct table t;
 	char c1[32], c2[32], buf[64];
@@ -182,16 +182,16 @@ static void series_adds_columns_for_late_processes_and_labels_rows(void **state)
 	int p1, p2;
 	(void)state;
 
-	assert_ok(vm_process_create(sys, &p1));
-	assert_ok(vm_mmap(sys, p1, 0, 4 * 4096, RW, PRIV_ANON, -1, 0, &a));
-	assert_ok(vm_access(sys, p1, a, 8, VM_WRITE, NULL));
+	assert_ok(vmsim_process_create(sys, &p1));
+	assert_ok(vmsim_mmap(sys, p1, 0, 4 * 4096, RW, PRIV_ANON, -1, 0, &a));
+	assert_ok(vmsim_access(sys, p1, a, 8, VMSIM_WRITE, NULL));
 	assert_ok(series_sample(s, sys, 1, "start"));
-	assert_ok(vm_process_create(sys, &p2));
-	assert_ok(vm_mmap(sys, p2, 0, 4 * 4096, RW, PRIV_ANON, -1, 0, &b));
-	assert_ok(vm_access(sys, p2, b, 8, VM_WRITE, NULL));
-	assert_ok(vm_access(sys, p2, b + 4096, 8, VM_WRITE, NULL));
+	assert_ok(vmsim_process_create(sys, &p2));
+	assert_ok(vmsim_mmap(sys, p2, 0, 4 * 4096, RW, PRIV_ANON, -1, 0, &b));
+	assert_ok(vmsim_access(sys, p2, b, 8, VMSIM_WRITE, NULL));
+	assert_ok(vmsim_access(sys, p2, b + 4096, 8, VMSIM_WRITE, NULL));
 	assert_ok(series_sample(s, sys, 3, "second, \"quoted\""));
-	assert_ok(vm_exit(sys, p1));
+	assert_ok(vmsim_exit(sys, p1));
 	assert_ok(series_sample(s, sys, 3, NULL));
 
 	t = csv_table(s);
@@ -211,12 +211,12 @@ static void series_adds_columns_for_late_processes_and_labels_rows(void **state)
 	assert_string_equal(strrchr(t.line[3], ','), ","); /* no label: empty field */
 	free_table(&t);
 	series_free(s);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 static void series_final_tick_after_more_accesses_appends(void **state)
 {
-	struct vm_system *sys = new_sys();
+	struct vmsim_system *sys = new_sys();
 	struct series *s = series_new();
 	struct run_hooks h = series_hooks(s, 10);
 	uint64_t count = 0;
@@ -224,14 +224,14 @@ static void series_final_tick_after_more_accesses_appends(void **state)
 	int pid;
 	(void)state;
 
-	assert_ok(vm_process_create(sys, &pid));
-	assert_ok(vm_mmap(sys, pid, 0, 4096, RW, PRIV_ANON, -1, 0, &a));
+	assert_ok(vmsim_process_create(sys, &pid));
+	assert_ok(vmsim_mmap(sys, pid, 0, 4096, RW, PRIV_ANON, -1, 0, &a));
 	drive(sys, pid, a, 1, 25, &h, &count);
 	h.tick(h.ctx, sys, count, 1);
 	assert_int_equal(s->nrows, 3); /* at 10, 20 and the final 25 */
 	assert_int_equal(s->row[2].accesses, 25);
 	series_free(s);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* A sampler every 3 and a second consumer every 5 behind one hooks. */
@@ -239,7 +239,7 @@ struct counter {
 	uint64_t calls, last, finals;
 };
 
-static void count_tick(void *ctx, struct vm_system *sys, uint64_t accesses, int final)
+static void count_tick(void *ctx, struct vmsim_system *sys, uint64_t accesses, int final)
 {
 	struct counter *c = ctx;
 	(void)sys;

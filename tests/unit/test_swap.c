@@ -3,7 +3,7 @@
  * back (major faults), the swap cache (minor faults), clean pages dropped
  * without I/O, shared and copy-on-write pages unmapped from every mapper,
  * the OOM killer when swap is full, corrupted swap detected, failed writes
- * leaving pages intact, every replacement policy under pressure. vm_check
+ * leaving pages intact, every replacement policy under pressure. vmsim_check
  * runs after every case.
  */
 #include "testutil.h"
@@ -18,14 +18,14 @@
 #include "vmsim/vm.h"
 
 #define PG	  4096ULL
-#define PRIV_ANON (VM_MAP_PRIVATE | VM_MAP_ANONYMOUS)
-#define RW	  (VM_PROT_READ | VM_PROT_WRITE)
+#define PRIV_ANON (VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS)
+#define RW	  (VMSIM_PROT_READ | VMSIM_PROT_WRITE)
 
-static struct vm_system *machine(uint64_t frames, uint64_t swap_pages, const char *policy,
-				 bool check)
+static struct vmsim_system *machine(uint64_t frames, uint64_t swap_pages, const char *policy,
+				    bool check)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = frames * PG;
 	cfg.swap_bytes = swap_pages * PG;
@@ -33,28 +33,28 @@ static struct vm_system *machine(uint64_t frames, uint64_t swap_pages, const cha
 	cfg.check_every_event = check;
 	if (policy)
 		cfg.policy = policy;
-	assert_ok(vm_system_new(&cfg, &sys));
+	assert_ok(vmsim_system_new(&cfg, &sys));
 	return sys;
 }
 
-static void check_sys(struct vm_system *sys)
+static void check_sys(struct vmsim_system *sys)
 {
 	char why[256] = "";
-	if (vm_check(sys, why, sizeof(why)))
-		fail_msg("vm_check: %s", why);
+	if (vmsim_check(sys, why, sizeof(why)))
+		fail_msg("vmsim_check: %s", why);
 }
 
-static int new_proc(struct vm_system *sys)
+static int new_proc(struct vmsim_system *sys)
 {
 	int pid;
-	assert_ok(vm_process_create(sys, &pid));
+	assert_ok(vmsim_process_create(sys, &pid));
 	return pid;
 }
 
-static vaddr_t map(struct vm_system *sys, int pid, uint64_t pages)
+static vaddr_t map(struct vmsim_system *sys, int pid, uint64_t pages)
 {
 	vaddr_t a;
-	assert_ok(vm_mmap(sys, pid, 0, pages * PG, RW, PRIV_ANON, -1, 0, &a));
+	assert_ok(vmsim_mmap(sys, pid, 0, pages * PG, RW, PRIV_ANON, -1, 0, &a));
 	return a;
 }
 
@@ -64,21 +64,22 @@ static uint64_t tag(int pid, uint64_t page, uint64_t round)
 }
 
 /* Write a distinct value at a page-dependent offset of every page. */
-static void write_pages(struct vm_system *sys, int pid, vaddr_t a, uint64_t pages, uint64_t round)
+static void write_pages(struct vmsim_system *sys, int pid, vaddr_t a, uint64_t pages,
+			uint64_t round)
 {
 	for (uint64_t i = 0; i < pages; i++) {
 		uint64_t v = tag(pid, i, round);
-		assert_ok(vm_store(sys, pid, a + i * PG + (i % 511) * 8, &v, sizeof(v)));
+		assert_ok(vmsim_store(sys, pid, a + i * PG + (i % 511) * 8, &v, sizeof(v)));
 	}
 }
 
 /* Check what write_pages(@writer, ...) wrote, as @pid sees it. */
-static void expect_pages_of(struct vm_system *sys, int pid, int writer, vaddr_t a, uint64_t pages,
-			    uint64_t round)
+static void expect_pages_of(struct vmsim_system *sys, int pid, int writer, vaddr_t a,
+			    uint64_t pages, uint64_t round)
 {
 	for (uint64_t i = 0; i < pages; i++) {
 		uint64_t v = 0;
-		assert_ok(vm_load(sys, pid, a + i * PG + (i % 511) * 8, &v, sizeof(v)));
+		assert_ok(vmsim_load(sys, pid, a + i * PG + (i % 511) * 8, &v, sizeof(v)));
 		if (v != tag(writer, i, round))
 			fail_msg("pid %d page %llu: %#llx, expected %#llx", pid,
 				 (unsigned long long)i, (unsigned long long)v,
@@ -86,22 +87,23 @@ static void expect_pages_of(struct vm_system *sys, int pid, int writer, vaddr_t 
 	}
 }
 
-static void expect_pages(struct vm_system *sys, int pid, vaddr_t a, uint64_t pages, uint64_t round)
+static void expect_pages(struct vmsim_system *sys, int pid, vaddr_t a, uint64_t pages,
+			 uint64_t round)
 {
 	expect_pages_of(sys, pid, pid, a, pages, round);
 }
 
-static struct vm_sys_stats sst(struct vm_system *sys)
+static struct vmsim_sys_stats sst(struct vmsim_system *sys)
 {
-	struct vm_sys_stats s;
-	assert_ok(vm_sys_stats(sys, &s));
+	struct vmsim_sys_stats s;
+	assert_ok(vmsim_sys_stats(sys, &s));
 	return s;
 }
 
-static struct vm_proc_stats pst(struct vm_system *sys, int pid)
+static struct vmsim_proc_stats pst(struct vmsim_system *sys, int pid)
 {
-	struct vm_proc_stats s;
-	assert_ok(vm_proc_stats(sys, pid, &s));
+	struct vmsim_proc_stats s;
+	assert_ok(vmsim_proc_stats(sys, pid, &s));
 	return s;
 }
 
@@ -110,7 +112,7 @@ static struct vm_proc_stats pst(struct vm_system *sys, int pid)
 static void swap_round_trips_keep_every_byte_under_heavy_pressure(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(64, 4096, NULL, false);
+	struct vmsim_system *sys = machine(64, 4096, NULL, false);
 	int pid[3];
 	vaddr_t a[3];
 	for (int k = 0; k < 3; k++) {
@@ -123,18 +125,18 @@ static void swap_round_trips_keep_every_byte_under_heavy_pressure(void **state)
 	check_sys(sys);
 	for (int k = 0; k < 3; k++)
 		expect_pages(sys, pid[k], a[k], 1000, 2);
-	struct vm_sys_stats s = sst(sys);
+	struct vmsim_sys_stats s = sst(sys);
 	assert_true(s.swap_outs >= 3 * 3000 - 64);
 	assert_int_equal(s.faults_major, s.swap_ins);
 	assert_int_equal(s.oom_kills, 0);
 	/* every page each process has is resident or in swap */
 	for (int k = 0; k < 3; k++) {
-		struct vm_proc_stats p = pst(sys, pid[k]);
+		struct vmsim_proc_stats p = pst(sys, pid[k]);
 		assert_int_equal(p.rss + p.swap, 1000 * PG);
 		assert_true(p.faults_major > 0);
 	}
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* An evicted page comes back with one major fault; a page read back and
@@ -142,24 +144,24 @@ static void swap_round_trips_keep_every_byte_under_heavy_pressure(void **state)
 static void clean_page_with_swap_copy_is_dropped_without_io(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(64, 1024, "fifo", true);
+	struct vmsim_system *sys = machine(64, 1024, "fifo", true);
 	int pid = new_proc(sys);
 	vaddr_t a = map(sys, pid, 200);
 	write_pages(sys, pid, a, 200, 0); /* the first pages go to swap */
-	struct vm_sys_stats s0 = sst(sys);
+	struct vmsim_sys_stats s0 = sst(sys);
 	assert_true(s0.swap_outs > 0);
-	struct vm_access_result r;
-	assert_ok(vm_access(sys, pid, a, 8, VM_READ, &r)); /* page 0: swapped out */
+	struct vmsim_access_result r;
+	assert_ok(vmsim_access(sys, pid, a, 8, VMSIM_READ, &r)); /* page 0: swapped out */
 	assert_int_equal(r.faults_major, 1);
 	assert_int_equal(r.faults_minor, 0);
 	/* push it out again by touching the rest: FIFO evicts it unchanged */
 	for (uint64_t i = 1; i < 200; i++)
-		assert_ok(vm_access(sys, pid, a + i * PG, 8, VM_READ, NULL));
-	struct vm_sys_stats s1 = sst(sys);
+		assert_ok(vmsim_access(sys, pid, a + i * PG, 8, VMSIM_READ, NULL));
+	struct vmsim_sys_stats s1 = sst(sys);
 	assert_true(s1.clean_drops >= 1);
 	/* the value is still right */
 	expect_pages(sys, pid, a, 1, 0);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* A page shared copy-on-write by parent and child is unmapped from both
@@ -168,37 +170,37 @@ static void clean_page_with_swap_copy_is_dropped_without_io(void **state)
 static void shared_cow_page_is_evicted_from_every_mapper_and_found_in_swap_cache(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(64, 1024, "fifo", true);
+	struct vmsim_system *sys = machine(64, 1024, "fifo", true);
 	int parent = new_proc(sys), child;
 	vaddr_t a = map(sys, parent, 4);
 	write_pages(sys, parent, a, 4, 7);
-	assert_ok(vm_fork(sys, parent, &child));
+	assert_ok(vmsim_fork(sys, parent, &child));
 	/* fill RAM from another process to push the shared pages out */
 	int other = new_proc(sys);
 	vaddr_t b = map(sys, other, 120);
 	write_pages(sys, other, b, 120, 1);
-	struct vm_proc_stats pp = pst(sys, parent), pc = pst(sys, child);
+	struct vmsim_proc_stats pp = pst(sys, parent), pc = pst(sys, child);
 	assert_int_equal(pp.swap, 4 * PG);
 	assert_int_equal(pc.swap, 4 * PG);
 	assert_int_equal(pp.rss, 0);
 	check_sys(sys);
-	struct vm_access_result r;
-	assert_ok(vm_access(sys, parent, a, 8, VM_READ, &r));
+	struct vmsim_access_result r;
+	assert_ok(vmsim_access(sys, parent, a, 8, VMSIM_READ, &r));
 	assert_int_equal(r.faults_major, 1);
-	assert_ok(vm_access(sys, child, a, 8, VM_READ, &r));
+	assert_ok(vmsim_access(sys, child, a, 8, VMSIM_READ, &r));
 	assert_int_equal(r.faults_major, 0);
 	assert_int_equal(r.faults_minor, 1);
 	assert_int_equal(pst(sys, child).swapcache_hits, 1);
 	/* both map one frame; the child's write copies it */
 	uint64_t got = 0;
-	assert_ok(vm_load(sys, child, a, &got, sizeof(got)));
+	assert_ok(vmsim_load(sys, child, a, &got, sizeof(got)));
 	assert_int_equal(got, tag(parent, 0, 7));
 	uint64_t v = 42;
-	assert_ok(vm_store(sys, child, a, &v, sizeof(v)));
+	assert_ok(vmsim_store(sys, child, a, &v, sizeof(v)));
 	assert_int_equal(pst(sys, child).cow_copies, 1);
 	expect_pages(sys, parent, a, 4, 7);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* Swap full: the OOM killer ends the process with the most memory, records
@@ -206,34 +208,34 @@ static void shared_cow_page_is_evicted_from_every_mapper_and_found_in_swap_cache
 static void swap_full_kills_largest_process_and_records_it(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(64, 32, NULL, false);
+	struct vmsim_system *sys = machine(64, 32, NULL, false);
 	int small = new_proc(sys), big = new_proc(sys);
 	vaddr_t s = map(sys, small, 10), b = map(sys, big, 200);
 	write_pages(sys, small, s, 10, 0);
-	struct vm_access_result r = {0};
+	struct vmsim_access_result r = {0};
 	uint64_t i;
 	for (i = 0; i < 200; i++) {
-		assert_ok(vm_access(sys, big, b + i * PG, 8, VM_WRITE, &r));
+		assert_ok(vmsim_access(sys, big, b + i * PG, 8, VMSIM_WRITE, &r));
 		if (r.killed)
 			break;
 	}
 	assert_true(r.killed);
-	assert_false(vm_process_alive(sys, big));
-	assert_true(vm_process_alive(sys, small));
-	struct vm_oom_record o;
-	assert_ok(vm_oom_get(sys, 0, &o));
+	assert_false(vmsim_process_alive(sys, big));
+	assert_true(vmsim_process_alive(sys, small));
+	struct vmsim_oom_record o;
+	assert_ok(vmsim_oom_get(sys, 0, &o));
 	assert_int_equal(o.pid, big);
 	assert_int_equal(o.trigger_pid, big);
 	assert_true(o.rss + o.swap > 50 * PG);
-	assert_int_equal(vm_oom_get(sys, 1, &o), VMSIM_ERANGE);
+	assert_int_equal(vmsim_oom_get(sys, 1, &o), VMSIM_ERANGE);
 	assert_true(pst(sys, big).oom_killed);
 	assert_int_equal(sst(sys).oom_kills, 1);
 	/* the survivor's data is intact; its swap slots are all it holds */
 	expect_pages(sys, small, s, 10, 0);
 	check_sys(sys);
-	assert_int_equal(vm_exit(sys, small), 0);
+	assert_int_equal(vmsim_exit(sys, small), 0);
 	assert_int_equal(sst(sys).swap_used, 0);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* A corrupted swap file is detected by the checksum: the process gets
@@ -246,14 +248,14 @@ static void corrupted_swap_slot_raises_sigbus_not_bad_data(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = 64 * PG;
 	cfg.swap_bytes = 1024 * PG;
 	cfg.swap_path = path;
 	cfg.data_mode = true;
 	cfg.policy = "fifo";
-	assert_ok(vm_system_new(&cfg, &sys));
+	assert_ok(vmsim_system_new(&cfg, &sys));
 	int pid = new_proc(sys);
 	vaddr_t a = map(sys, pid, 200);
 	write_pages(sys, pid, a, 200, 0);
@@ -264,13 +266,13 @@ static void corrupted_swap_slot_raises_sigbus_not_bad_data(void **state)
 	fseek(f, 0, SEEK_SET);
 	fputc(c ^ 0xFF, f);
 	fclose(f);
-	struct vm_access_result r;
-	assert_ok(vm_access(sys, pid, a, 8, VM_READ, &r));
+	struct vmsim_access_result r;
+	assert_ok(vmsim_access(sys, pid, a, 8, VMSIM_READ, &r));
 	assert_true(r.segv);
-	assert_int_equal(r.reason, VM_SIGBUS_IO);
+	assert_int_equal(r.reason, VMSIM_SIGBUS_IO);
 	assert_true(r.killed);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 	unlink(path);
 }
 
@@ -280,7 +282,7 @@ static void failed_swap_write_keeps_page_and_data(void **state)
 {
 	(void)state;
 	for (uint64_t n = 1; n <= 5; n++) {
-		struct vm_system *sys = machine(64, 1024, "clock", false);
+		struct vmsim_system *sys = machine(64, 1024, "clock", false);
 		sys->swap.fail_write_at = n;
 		int pid = new_proc(sys);
 		vaddr_t a = map(sys, pid, 150);
@@ -288,7 +290,7 @@ static void failed_swap_write_keeps_page_and_data(void **state)
 		check_sys(sys);
 		expect_pages(sys, pid, a, 150, n);
 		check_sys(sys);
-		vm_system_free(sys);
+		vmsim_system_free(sys);
 	}
 }
 
@@ -297,18 +299,18 @@ static void failed_swap_write_keeps_page_and_data(void **state)
 static void every_policy_keeps_data_under_pressure(void **state)
 {
 	(void)state;
-	const struct policy_ops *const *ops = policy_list();
+	const struct vmsim_policy_ops *const *ops = vmsim_policy_list();
 	for (; *ops; ops++) {
 		struct vmsim_config cfg;
-		struct vm_system *sys;
+		struct vmsim_system *sys;
 		vmsim_config_default(&cfg);
 		cfg.ram_bytes = 64 * PG;
 		cfg.swap_bytes = 2048 * PG;
 		cfg.data_mode = true;
 		cfg.policy = (*ops)->name;
 		cfg.check_every_event = getenv("VMSIM_TEST_CHECK") != NULL;
-		int rc = vm_system_new(&cfg, &sys);
-		if ((*ops)->flags & POLICY_NEEDS_FUTURE) {
+		int rc = vmsim_system_new(&cfg, &sys);
+		if ((*ops)->flags & VMSIM_POLICY_NEEDS_FUTURE) {
 			assert_int_equal(rc, VMSIM_EINVAL);
 			continue;
 		}
@@ -317,20 +319,20 @@ static void every_policy_keeps_data_under_pressure(void **state)
 		int p1 = new_proc(sys), p2;
 		vaddr_t a = map(sys, p1, 300);
 		write_pages(sys, p1, a, 300, 1);
-		assert_ok(vm_fork(sys, p1, &p2));
+		assert_ok(vmsim_fork(sys, p1, &p2));
 		write_pages(sys, p2, a, 150, 2); /* half copied, half shared */
 		check_sys(sys);
 		expect_pages(sys, p1, a, 300, 1);
 		expect_pages(sys, p2, a, 150, 2);
 		for (uint64_t i = 150; i < 300; i++) {
 			uint64_t v = 0;
-			assert_ok(vm_load(sys, p2, a + i * PG + (i % 511) * 8, &v, sizeof(v)));
+			assert_ok(vmsim_load(sys, p2, a + i * PG + (i % 511) * 8, &v, sizeof(v)));
 			assert_int_equal(v, tag(p1, i, 1));
 		}
 		char why[256];
-		if (vm_check(sys, why, sizeof(why)))
+		if (vmsim_check(sys, why, sizeof(why)))
 			fail_msg("policy %s: %s", (*ops)->name, why);
-		vm_system_free(sys);
+		vmsim_system_free(sys);
 	}
 }
 
@@ -338,58 +340,58 @@ static void every_policy_keeps_data_under_pressure(void **state)
 static void exit_frees_swap_slots_and_swap_cache(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(64, 1024, NULL, true);
+	struct vmsim_system *sys = machine(64, 1024, NULL, true);
 	int p1 = new_proc(sys), p2;
 	vaddr_t a = map(sys, p1, 300);
 	write_pages(sys, p1, a, 300, 0);
-	assert_ok(vm_fork(sys, p1, &p2));
+	assert_ok(vmsim_fork(sys, p1, &p2));
 	expect_pages_of(sys, p2, p1, a, 100, 0); /* some back in the swap cache */
 	assert_true(sst(sys).swap_used > 0);
-	assert_ok(vm_exit(sys, p1));
+	assert_ok(vmsim_exit(sys, p1));
 	check_sys(sys);
-	assert_ok(vm_exit(sys, p2));
-	struct vm_sys_stats s = sst(sys);
+	assert_ok(vmsim_exit(sys, p2));
+	struct vmsim_sys_stats s = sst(sys);
 	assert_int_equal(s.swap_used, 0);
 	assert_int_equal(s.frames_user, 0);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* munmap and MADV_DONTNEED of swapped-out pages free their slots. */
 static void munmap_of_swapped_pages_frees_slots(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(64, 1024, NULL, true);
+	struct vmsim_system *sys = machine(64, 1024, NULL, true);
 	int pid = new_proc(sys);
 	vaddr_t a = map(sys, pid, 200);
 	write_pages(sys, pid, a, 200, 0);
 	uint64_t used = sst(sys).swap_used;
 	assert_true(used > 100);
-	assert_ok(vm_madvise(sys, pid, a, 50 * PG, VM_MADV_DONTNEED));
+	assert_ok(vmsim_madvise(sys, pid, a, 50 * PG, VMSIM_MADV_DONTNEED));
 	assert_true(sst(sys).swap_used < used);
 	uint64_t v = 1;
-	assert_ok(vm_load(sys, pid, a, &v, sizeof(v)));
+	assert_ok(vmsim_load(sys, pid, a, &v, sizeof(v)));
 	assert_int_equal(v, 0); /* DONTNEED: zeros */
-	assert_ok(vm_munmap(sys, pid, a, 200 * PG));
+	assert_ok(vmsim_munmap(sys, pid, a, 200 * PG));
 	assert_int_equal(sst(sys).swap_used, 0);
 	assert_int_equal(pst(sys, pid).swap, 0);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 /* Without swap, the same pressure ends in the OOM killer. */
 static void no_swap_means_oom_kill(void **state)
 {
 	(void)state;
-	struct vm_system *sys = machine(64, 0, NULL, false);
+	struct vmsim_system *sys = machine(64, 0, NULL, false);
 	int pid = new_proc(sys);
 	vaddr_t a = map(sys, pid, 100);
-	struct vm_access_result r = {0};
+	struct vmsim_access_result r = {0};
 	for (uint64_t i = 0; i < 100 && !r.killed; i++)
-		assert_ok(vm_access(sys, pid, a + i * PG, 1, VM_WRITE, &r));
+		assert_ok(vmsim_access(sys, pid, a + i * PG, 1, VMSIM_WRITE, &r));
 	assert_true(r.killed);
 	assert_int_equal(sst(sys).oom_kills, 1);
 	assert_int_equal(sst(sys).swap_outs, 0);
 	check_sys(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 int main(void)

@@ -6,7 +6,7 @@
  * cause, the program break, madvise, shared anonymous memory, MAP_POPULATE,
  * the exec layout, dead processes, and a machine of 64 frames.
  *
- * Every case runs twice, with PCIDs off and on; vm_check runs in the
+ * Every case runs twice, with PCIDs off and on; vmsim_check runs in the
  * teardown after each case and in the middle of the long ones.
  *
  * Address spaces are drawn one character per page over a ruler, the way
@@ -27,13 +27,13 @@
 #define PG	  VMSIM_PAGE_SIZE
 #define P(n)	  ((uint64_t)(n)*PG) /* n pages, in bytes */
 #define MiB	  (1ULL << 20)
-#define RO	  VM_PROT_READ
-#define RW	  (VM_PROT_READ | VM_PROT_WRITE)
-#define RX	  (VM_PROT_READ | VM_PROT_EXEC)
-#define PRIV	  (VM_MAP_PRIVATE | VM_MAP_ANONYMOUS)
-#define SHARED	  (VM_MAP_SHARED | VM_MAP_ANONYMOUS)
-#define FIXED	  (PRIV | VM_MAP_FIXED)
-#define NOREPLACE (PRIV | VM_MAP_FIXED_NOREPLACE)
+#define RO	  VMSIM_PROT_READ
+#define RW	  (VMSIM_PROT_READ | VMSIM_PROT_WRITE)
+#define RX	  (VMSIM_PROT_READ | VMSIM_PROT_EXEC)
+#define PRIV	  (VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS)
+#define SHARED	  (VMSIM_MAP_SHARED | VMSIM_MAP_ANONYMOUS)
+#define FIXED	  (PRIV | VMSIM_MAP_FIXED)
+#define NOREPLACE (PRIV | VMSIM_MAP_FIXED_NOREPLACE)
 
 /* Linux's x86-64 layout, as the kernel documents it (src/os/kernel.h):
  * mmap grows down from MMAP_TOP, user space ends at USER_END, nothing may
@@ -53,12 +53,12 @@
 enum {
 	O_KILL = 1,  /* SIGSEGV kills (Linux's default action) */
 	O_DATA = 2,  /* data mode */
-	O_CHECK = 4, /* vm_check after every event */
-	O_TINY = 8,  /* 64 frames (the least vm_system_new accepts), a 1-entry TLB */
+	O_CHECK = 4, /* vmsim_check after every event */
+	O_TINY = 8,  /* 64 frames (the least vmsim_system_new accepts), a 1-entry TLB */
 };
 
 struct fx {
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	int pid;	       /* a live process with an empty address space */
 	char pic[PIC_MAX + 1]; /* draw()'s picture */
 };
@@ -94,12 +94,12 @@ static int fx_new(void **state, unsigned opts)
 		cfg.swap_bytes = 0;
 		cfg.oom_kill = false;
 	}
-	if (vm_system_new(&cfg, &f->sys)) {
+	if (vmsim_system_new(&cfg, &f->sys)) {
 		free(f);
 		return -1;
 	}
-	if (vm_process_create(f->sys, &f->pid)) {
-		vm_system_free(f->sys);
+	if (vmsim_process_create(f->sys, &f->pid)) {
+		vmsim_system_free(f->sys);
 		free(f);
 		return -1;
 	}
@@ -137,12 +137,12 @@ static int fx_free(void **state)
 {
 	struct fx *f = *state;
 	char why[256] = "";
-	int rc = vm_check(f->sys, why, sizeof(why));
+	int rc = vmsim_check(f->sys, why, sizeof(why));
 
-	vm_system_free(f->sys);
+	vmsim_system_free(f->sys);
 	free(f);
 	if (rc) {
-		print_error("vm_check after the case: %s\n", why);
+		print_error("vmsim_check after the case: %s\n", why);
 		return -1;
 	}
 	return 0;
@@ -153,38 +153,38 @@ static int fx_free(void **state)
 static void check_now(struct fx *f)
 {
 	char why[256] = "";
-	if (vm_check(f->sys, why, sizeof(why)))
-		fail_msg("vm_check: %s", why);
+	if (vmsim_check(f->sys, why, sizeof(why)))
+		fail_msg("vmsim_check: %s", why);
 }
 
-static struct vm_proc_stats pst(struct fx *f, int pid)
+static struct vmsim_proc_stats pst(struct fx *f, int pid)
 {
-	struct vm_proc_stats s;
-	assert_ok(vm_proc_stats(f->sys, pid, &s));
+	struct vmsim_proc_stats s;
+	assert_ok(vmsim_proc_stats(f->sys, pid, &s));
 	return s;
 }
 
-static struct vm_sys_stats sst(struct fx *f)
+static struct vmsim_sys_stats sst(struct fx *f)
 {
-	struct vm_sys_stats s;
-	assert_ok(vm_sys_stats(f->sys, &s));
+	struct vmsim_sys_stats s;
+	assert_ok(vmsim_sys_stats(f->sys, &s));
 	return s;
 }
 
 static vaddr_t map(struct fx *f, int pid, vaddr_t addr, uint64_t len, int prot, int flags)
 {
 	vaddr_t a = 0;
-	assert_ok(vm_mmap(f->sys, pid, addr, len, prot, flags, -1, 0, &a));
+	assert_ok(vmsim_mmap(f->sys, pid, addr, len, prot, flags, -1, 0, &a));
 	return a;
 }
 
 /* One access of @kind to each page of [@a, @a + @len): none may fault
  * invalidly. */
-static void touch(struct fx *f, int pid, vaddr_t a, uint64_t len, enum vm_access_kind kind)
+static void touch(struct fx *f, int pid, vaddr_t a, uint64_t len, enum vmsim_access_kind kind)
 {
 	for (uint64_t off = 0; off < len; off += PG) {
-		struct vm_access_result r;
-		assert_ok(vm_access(f->sys, pid, a + off, 1, kind, &r));
+		struct vmsim_access_result r;
+		assert_ok(vmsim_access(f->sys, pid, a + off, 1, kind, &r));
 		if (r.segv)
 			fail_msg("access %d to %#llx raised SIGSEGV (reason %d)", (int)kind,
 				 (unsigned long long)(a + off), (int)r.reason);
@@ -193,26 +193,26 @@ static void touch(struct fx *f, int pid, vaddr_t a, uint64_t len, enum vm_access
 
 /* One access of @kind to @va must raise SIGSEGV for @reason, reported in
  * the result and recorded as the next SIGSEGV of the system. */
-static void expect_segv(struct fx *f, int pid, vaddr_t va, enum vm_access_kind kind,
-			enum vm_segv_reason reason)
+static void expect_segv(struct fx *f, int pid, vaddr_t va, enum vmsim_access_kind kind,
+			enum vmsim_segv_reason reason)
 {
 	uint64_t n = sst(f).segvs;
 	uint64_t invalid = pst(f, pid).faults_invalid;
-	struct vm_access_result r;
-	struct vm_segv_record rec;
+	struct vmsim_access_result r;
+	struct vmsim_segv_record rec;
 
-	assert_ok(vm_access(f->sys, pid, va, 1, kind, &r));
+	assert_ok(vmsim_access(f->sys, pid, va, 1, kind, &r));
 	assert_true(r.segv);
 	assert_int_equal(r.reason, reason);
 	assert_int_equal(r.segv_addr, va);
 	assert_int_equal(r.faults_minor, 0);
 	assert_int_equal(sst(f).segvs, n + 1);
-	assert_ok(vm_segv_get(f->sys, n, &rec));
+	assert_ok(vmsim_segv_get(f->sys, n, &rec));
 	assert_int_equal(rec.pid, pid);
 	assert_int_equal(rec.addr, va);
 	assert_int_equal(rec.kind, kind);
 	assert_int_equal(rec.reason, reason);
-	assert_int_equal(vm_segv_get(f->sys, n + 1, &rec), VMSIM_ERANGE);
+	assert_int_equal(vmsim_segv_get(f->sys, n + 1, &rec), VMSIM_ERANGE);
 	assert_int_equal(pst(f, pid).faults_invalid, invalid + 1);
 }
 
@@ -221,14 +221,14 @@ static void fill_page(struct fx *f, int pid, vaddr_t va, uint8_t byte)
 {
 	uint8_t buf[PG];
 	memset(buf, byte, sizeof(buf));
-	assert_ok(vm_store(f->sys, pid, va, buf, sizeof(buf)));
+	assert_ok(vmsim_store(f->sys, pid, va, buf, sizeof(buf)));
 }
 
 static void expect_page(struct fx *f, int pid, vaddr_t va, uint8_t byte)
 {
 	uint8_t buf[PG], want[PG];
 	memset(want, byte, sizeof(want));
-	assert_ok(vm_load(f->sys, pid, va, buf, sizeof(buf)));
+	assert_ok(vmsim_load(f->sys, pid, va, buf, sizeof(buf)));
 	assert_memory_equal(buf, want, sizeof(buf));
 }
 
@@ -239,7 +239,7 @@ struct draw_ctx {
 	char letter;
 };
 
-static int draw_one(const struct vm_smaps_entry *e, void *arg)
+static int draw_one(const struct vmsim_smaps_entry *e, void *arg)
 {
 	struct draw_ctx *d = arg;
 	vaddr_t lim = d->base + P(d->n);
@@ -260,17 +260,17 @@ static const char *draw(struct fx *f, int pid, vaddr_t base, unsigned n)
 	assert_true(n <= PIC_MAX);
 	memset(f->pic, '.', n);
 	f->pic[n] = '\0';
-	assert_ok(vm_smaps(f->sys, pid, draw_one, &d));
+	assert_ok(vmsim_smaps(f->sys, pid, draw_one, &d));
 	return f->pic;
 }
 
 struct find_ctx {
 	vaddr_t va;
 	bool found;
-	struct vm_smaps_entry e;
+	struct vmsim_smaps_entry e;
 };
 
-static int find_one(const struct vm_smaps_entry *e, void *arg)
+static int find_one(const struct vmsim_smaps_entry *e, void *arg)
 {
 	struct find_ctx *c = arg;
 	if (c->va >= e->start && c->va < e->end) {
@@ -282,10 +282,10 @@ static int find_one(const struct vm_smaps_entry *e, void *arg)
 }
 
 /* The smaps entry of the VMA holding @va (which must exist). */
-static struct vm_smaps_entry vma_at(struct fx *f, int pid, vaddr_t va)
+static struct vmsim_smaps_entry vma_at(struct fx *f, int pid, vaddr_t va)
 {
 	struct find_ctx c = {.va = va};
-	int rc = vm_smaps(f->sys, pid, find_one, &c);
+	int rc = vmsim_smaps(f->sys, pid, find_one, &c);
 	if (!c.found)
 		fail_msg("no VMA holds %#llx", (unsigned long long)va);
 	assert_int_equal(rc, 1);
@@ -294,7 +294,7 @@ static struct vm_smaps_entry vma_at(struct fx *f, int pid, vaddr_t va)
 
 static void expect_vma(struct fx *f, int pid, vaddr_t va, vaddr_t start, vaddr_t end, int prot)
 {
-	struct vm_smaps_entry e = vma_at(f, pid, va);
+	struct vmsim_smaps_entry e = vma_at(f, pid, va);
 	assert_int_equal(e.start, start);
 	assert_int_equal(e.end, end);
 	assert_int_equal(e.prot, prot);
@@ -303,7 +303,7 @@ static void expect_vma(struct fx *f, int pid, vaddr_t va, vaddr_t start, vaddr_t
 static int new_proc(struct fx *f)
 {
 	int pid;
-	assert_ok(vm_process_create(f->sys, &pid));
+	assert_ok(vmsim_process_create(f->sys, &pid));
 	return pid;
 }
 
@@ -314,10 +314,11 @@ static void mmap_len_zero_returns_einval(void **state)
 	struct fx *f = *state;
 	vaddr_t a;
 
-	assert_int_equal(vm_mmap(f->sys, f->pid, 0, 0, RW, PRIV, -1, 0, &a), VMSIM_EINVAL);
-	assert_int_equal(vm_mmap(f->sys, f->pid, FIX, 0, RW, FIXED, -1, 0, &a), VMSIM_EINVAL);
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, 0, RW, PRIV, -1, 0, &a), VMSIM_EINVAL);
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, FIX, 0, RW, FIXED, -1, 0, &a), VMSIM_EINVAL);
 	/* len is checked before the file descriptor, as in Linux */
-	assert_int_equal(vm_mmap(f->sys, f->pid, 0, 0, RW, VM_MAP_PRIVATE, 3, 0, &a), VMSIM_EINVAL);
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, 0, RW, VMSIM_MAP_PRIVATE, 3, 0, &a),
+			 VMSIM_EINVAL);
 	assert_int_equal(pst(f, f->pid).nr_vmas, 0);
 	assert_int_equal(pst(f, f->pid).vm_size, 0);
 }
@@ -327,13 +328,14 @@ static void mmap_flags_without_or_with_both_types_return_einval(void **state)
 	struct fx *f = *state;
 	vaddr_t a;
 
-	assert_int_equal(vm_mmap(f->sys, f->pid, 0, PG, RW, VM_MAP_ANONYMOUS, -1, 0, &a),
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, PG, RW, VMSIM_MAP_ANONYMOUS, -1, 0, &a),
 			 VMSIM_EINVAL);
 	assert_int_equal(
-	    vm_mmap(f->sys, f->pid, 0, PG, RW, VM_MAP_ANONYMOUS | VM_MAP_FIXED, -1, 0, &a),
+	    vmsim_mmap(f->sys, f->pid, 0, PG, RW, VMSIM_MAP_ANONYMOUS | VMSIM_MAP_FIXED, -1, 0, &a),
 	    VMSIM_EINVAL);
-	assert_int_equal(vm_mmap(f->sys, f->pid, 0, PG, RW,
-				 VM_MAP_SHARED | VM_MAP_PRIVATE | VM_MAP_ANONYMOUS, -1, 0, &a),
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, PG, RW,
+				    VMSIM_MAP_SHARED | VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS, -1,
+				    0, &a),
 			 VMSIM_EINVAL);
 	assert_int_equal(pst(f, f->pid).nr_vmas, 0);
 	/* each type alone is fine */
@@ -350,16 +352,18 @@ static void mmap_unknown_flag_or_prot_bits_return_einval(void **state)
 	vaddr_t a;
 
 	for (size_t i = 0; i < sizeof(bad_flags) / sizeof(bad_flags[0]); i++)
-		assert_int_equal(vm_mmap(f->sys, f->pid, 0, PG, RW, PRIV | bad_flags[i], -1, 0, &a),
-				 VMSIM_EINVAL);
+		assert_int_equal(
+		    vmsim_mmap(f->sys, f->pid, 0, PG, RW, PRIV | bad_flags[i], -1, 0, &a),
+		    VMSIM_EINVAL);
 	for (size_t i = 0; i < sizeof(bad_prot) / sizeof(bad_prot[0]); i++)
-		assert_int_equal(vm_mmap(f->sys, f->pid, 0, PG, RW | bad_prot[i], PRIV, -1, 0, &a),
-				 VMSIM_EINVAL);
+		assert_int_equal(
+		    vmsim_mmap(f->sys, f->pid, 0, PG, RW | bad_prot[i], PRIV, -1, 0, &a),
+		    VMSIM_EINVAL);
 	assert_int_equal(pst(f, f->pid).nr_vmas, 0);
 	/* every known bit is accepted */
-	map(f, f->pid, 0, PG, VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC,
-	    PRIV | VM_MAP_NORESERVE | VM_MAP_POPULATE);
-	map(f, f->pid, 0, PG, VM_PROT_NONE, PRIV);
+	map(f, f->pid, 0, PG, VMSIM_PROT_READ | VMSIM_PROT_WRITE | VMSIM_PROT_EXEC,
+	    PRIV | VMSIM_MAP_NORESERVE | VMSIM_MAP_POPULATE);
+	map(f, f->pid, 0, PG, VMSIM_PROT_NONE, PRIV);
 	assert_int_equal(pst(f, f->pid).nr_vmas, 2);
 }
 
@@ -368,12 +372,12 @@ static void mmap_unaligned_offset_returns_einval(void **state)
 	struct fx *f = *state;
 	vaddr_t a;
 
-	assert_int_equal(vm_mmap(f->sys, f->pid, 0, PG, RW, PRIV, -1, 1, &a), VMSIM_EINVAL);
-	assert_int_equal(vm_mmap(f->sys, f->pid, 0, PG, RW, PRIV, -1, PG + 0x800, &a),
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, PG, RW, PRIV, -1, 1, &a), VMSIM_EINVAL);
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, PG, RW, PRIV, -1, PG + 0x800, &a),
 			 VMSIM_EINVAL);
 	assert_int_equal(pst(f, f->pid).nr_vmas, 0);
 	/* an aligned offset is fine (and ignored for anonymous memory) */
-	assert_ok(vm_mmap(f->sys, f->pid, 0, PG, RW, PRIV, -1, P(16), &a));
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, PG, RW, PRIV, -1, P(16), &a));
 	assert_int_equal(a, MMAP_TOP - PG);
 }
 
@@ -382,11 +386,12 @@ static void mmap_without_anonymous_returns_ebadf(void **state)
 	struct fx *f = *state;
 	vaddr_t a;
 
-	assert_int_equal(vm_mmap(f->sys, f->pid, 0, PG, RW, VM_MAP_PRIVATE, -1, 0, &a),
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, PG, RW, VMSIM_MAP_PRIVATE, -1, 0, &a),
 			 VMSIM_EBADF);
-	assert_int_equal(vm_mmap(f->sys, f->pid, 0, PG, RW, VM_MAP_SHARED, 3, 0, &a), VMSIM_EBADF);
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, PG, RW, VMSIM_MAP_SHARED, 3, 0, &a),
+			 VMSIM_EBADF);
 	assert_int_equal(
-	    vm_mmap(f->sys, f->pid, FIX, PG, RW, VM_MAP_PRIVATE | VM_MAP_FIXED, 0, 0, &a),
+	    vmsim_mmap(f->sys, f->pid, FIX, PG, RW, VMSIM_MAP_PRIVATE | VMSIM_MAP_FIXED, 0, 0, &a),
 	    VMSIM_EBADF);
 	assert_int_equal(pst(f, f->pid).nr_vmas, 0);
 }
@@ -396,12 +401,13 @@ static void mmap_fixed_unaligned_address_returns_einval(void **state)
 	struct fx *f = *state;
 	vaddr_t a;
 
-	assert_int_equal(vm_mmap(f->sys, f->pid, FIX + 1, PG, RW, FIXED, -1, 0, &a), VMSIM_EINVAL);
-	assert_int_equal(vm_mmap(f->sys, f->pid, FIX + 0x800, PG, RW, NOREPLACE, -1, 0, &a),
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, FIX + 1, PG, RW, FIXED, -1, 0, &a),
+			 VMSIM_EINVAL);
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, FIX + 0x800, PG, RW, NOREPLACE, -1, 0, &a),
 			 VMSIM_EINVAL);
 	assert_int_equal(pst(f, f->pid).nr_vmas, 0);
 	/* fixed beyond the end of user space: no room */
-	assert_int_equal(vm_mmap(f->sys, f->pid, USER_END - PG, P(2), RW, FIXED, -1, 0, &a),
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, USER_END - PG, P(2), RW, FIXED, -1, 0, &a),
 			 VMSIM_ENOMEM);
 	assert_int_equal(pst(f, f->pid).nr_vmas, 0);
 	/* the last page of user space itself is mappable */
@@ -438,7 +444,7 @@ static void mmap_fixed_over_mapping_replaces_it_and_frees_old_pages(void **state
 	expect_page(f, f->pid, FIX + P(3), 0);
 	expect_page(f, f->pid, FIX + P(1), 0xa1);
 	expect_page(f, f->pid, FIX + P(6), 0xa6);
-	expect_segv(f, f->pid, FIX + P(4), VM_WRITE, VM_SEGV_ACCERR);
+	expect_segv(f, f->pid, FIX + P(4), VMSIM_WRITE, VMSIM_SEGV_ACCERR);
 }
 
 /*
@@ -475,23 +481,23 @@ static void mmap_fixed_noreplace_over_mapping_returns_eexist_and_changes_nothing
 	vaddr_t a;
 
 	map(f, f->pid, FIX + P(2), P(4), RW, NOREPLACE);
-	touch(f, f->pid, FIX + P(2), P(4), VM_WRITE);
-	struct vm_sys_stats before = sst(f);
+	touch(f, f->pid, FIX + P(2), P(4), VMSIM_WRITE);
+	struct vmsim_sys_stats before = sst(f);
 	uint64_t faults = pst(f, f->pid).faults_minor;
 
-	assert_int_equal(vm_mmap(f->sys, f->pid, FIX + P(4), P(4), RO, NOREPLACE, -1, 0, &a),
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, FIX + P(4), P(4), RO, NOREPLACE, -1, 0, &a),
 			 VMSIM_EEXIST);
-	assert_int_equal(vm_mmap(f->sys, f->pid, FIX, P(3), RO, NOREPLACE, -1, 0, &a),
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, FIX, P(3), RO, NOREPLACE, -1, 0, &a),
 			 VMSIM_EEXIST);
 	/* both FIXED flags: NOREPLACE wins */
 	assert_int_equal(
-	    vm_mmap(f->sys, f->pid, FIX + P(2), PG, RO, NOREPLACE | VM_MAP_FIXED, -1, 0, &a),
+	    vmsim_mmap(f->sys, f->pid, FIX + P(2), PG, RO, NOREPLACE | VMSIM_MAP_FIXED, -1, 0, &a),
 	    VMSIM_EEXIST);
 	assert_string_equal(draw(f, f->pid, FIX, 8), "..AAAA..");
 	expect_vma(f, f->pid, FIX + P(5), FIX + P(2), FIX + P(6), RW);
 	assert_int_equal(sst(f).frames_user, before.frames_user);
 	assert_int_equal(pst(f, f->pid).rss, P(4));
-	touch(f, f->pid, FIX + P(2), P(4), VM_WRITE); /* still writable, still there */
+	touch(f, f->pid, FIX + P(2), P(4), VMSIM_WRITE); /* still writable, still there */
 	assert_int_equal(pst(f, f->pid).faults_minor, faults);
 
 	/* into the free pages next to it, NOREPLACE maps exactly there */
@@ -558,7 +564,7 @@ static void mmap_successive_mappings_go_top_down_and_merge_when_compatible(void 
 
 	assert_int_equal(map(f, f->pid, 0, PG, RO, PRIV), MMAP_TOP - P(6));
 	assert_int_equal(pst(f, f->pid).nr_vmas, 2);
-	assert_int_equal(map(f, f->pid, 0, PG, RW, PRIV | VM_MAP_NORESERVE), MMAP_TOP - P(7));
+	assert_int_equal(map(f, f->pid, 0, PG, RW, PRIV | VMSIM_MAP_NORESERVE), MMAP_TOP - P(7));
 	assert_int_equal(pst(f, f->pid).nr_vmas, 3);
 	assert_int_equal(map(f, f->pid, 0, PG, RW, PRIV), MMAP_TOP - P(8));
 	assert_int_equal(map(f, f->pid, 0, PG, RW, PRIV), MMAP_TOP - P(9));
@@ -568,10 +574,10 @@ static void mmap_successive_mappings_go_top_down_and_merge_when_compatible(void 
 	assert_int_equal(pst(f, f->pid).nr_vmas, 6);
 	assert_string_equal(draw(f, f->pid, MMAP_TOP - P(12), 12), ".ABCCDEFFFFF");
 
-	struct vm_smaps_entry e = vma_at(f, f->pid, MMAP_TOP - P(11));
+	struct vmsim_smaps_entry e = vma_at(f, f->pid, MMAP_TOP - P(11));
 	assert_int_equal(e.flags, SHARED);
 	e = vma_at(f, f->pid, MMAP_TOP - P(7));
-	assert_int_equal(e.flags, PRIV | VM_MAP_NORESERVE);
+	assert_int_equal(e.flags, PRIV | VMSIM_MAP_NORESERVE);
 	e = vma_at(f, f->pid, MMAP_TOP - P(9));
 	assert_int_equal(e.start, MMAP_TOP - P(9));
 	assert_int_equal(e.end, MMAP_TOP - P(7));
@@ -591,7 +597,7 @@ static void mmap_reuses_highest_gap_that_fits(void **state)
 	assert_int_equal(map(f, f->pid, 0, P(4), RO, PRIV), MMAP_TOP - P(7));
 	assert_int_equal(map(f, f->pid, 0, P(3), RX, PRIV), MMAP_TOP - P(10));
 	assert_string_equal(draw(f, f->pid, MMAP_TOP - P(10), 10), "AAABBBBCCC");
-	assert_ok(vm_munmap(f->sys, f->pid, MMAP_TOP - P(7), P(4)));
+	assert_ok(vmsim_munmap(f->sys, f->pid, MMAP_TOP - P(7), P(4)));
 	assert_string_equal(draw(f, f->pid, MMAP_TOP - P(10), 10), "AAA....BBB");
 	/* 5 pages do not fit in the 4-page gap: below everything */
 	assert_int_equal(map(f, f->pid, 0, P(5), RO, PRIV), MMAP_TOP - P(15));
@@ -614,10 +620,10 @@ static void mmap_length_is_rounded_up_to_pages(void **state)
 	assert_string_equal(draw(f, f->pid, FIX, 8), "A...BB..");
 	assert_int_equal(pst(f, f->pid).vm_size, P(1 + 2 + 3));
 	/* the whole rounded page is usable, the next one is not */
-	touch(f, f->pid, FIX + PG - 1, 1, VM_WRITE);
-	touch(f, f->pid, FIX + P(6) - 1, 1, VM_WRITE);
-	expect_segv(f, f->pid, FIX + PG, VM_READ, VM_SEGV_MAPERR);
-	expect_segv(f, f->pid, FIX + P(6), VM_WRITE, VM_SEGV_MAPERR);
+	touch(f, f->pid, FIX + PG - 1, 1, VMSIM_WRITE);
+	touch(f, f->pid, FIX + P(6) - 1, 1, VMSIM_WRITE);
+	expect_segv(f, f->pid, FIX + PG, VMSIM_READ, VMSIM_SEGV_MAPERR);
+	expect_segv(f, f->pid, FIX + P(6), VMSIM_WRITE, VMSIM_SEGV_MAPERR);
 }
 
 static void mmap_huge_length_returns_enomem(void **state)
@@ -626,22 +632,25 @@ static void mmap_huge_length_returns_enomem(void **state)
 	vaddr_t a;
 
 	map(f, f->pid, FIX, PG, RW, FIXED);
-	assert_int_equal(vm_mmap(f->sys, f->pid, 0, 1ULL << 47, RW, PRIV, -1, 0, &a), VMSIM_ENOMEM);
-	assert_int_equal(vm_mmap(f->sys, f->pid, 0, UINT64_MAX, RW, PRIV, -1, 0, &a), VMSIM_ENOMEM);
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, 1ULL << 47, RW, PRIV, -1, 0, &a),
+			 VMSIM_ENOMEM);
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, UINT64_MAX, RW, PRIV, -1, 0, &a),
+			 VMSIM_ENOMEM);
 	/* rounding up to pages must not wrap to a small length */
-	assert_int_equal(vm_mmap(f->sys, f->pid, 0, UINT64_MAX - PG + 2, RW, PRIV, -1, 0, &a),
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, UINT64_MAX - PG + 2, RW, PRIV, -1, 0, &a),
 			 VMSIM_ENOMEM);
 	/* more than the room below the mmap base */
-	assert_int_equal(vm_mmap(f->sys, f->pid, 0, MMAP_TOP, RW, PRIV, -1, 0, &a), VMSIM_ENOMEM);
-	assert_int_equal(vm_mmap(f->sys, f->pid, FIX, 1ULL << 47, RW, FIXED, -1, 0, &a),
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, MMAP_TOP, RW, PRIV, -1, 0, &a),
 			 VMSIM_ENOMEM);
-	assert_int_equal(vm_mmap(f->sys, f->pid, FIX, UINT64_MAX, RW, NOREPLACE, -1, 0, &a),
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, FIX, 1ULL << 47, RW, FIXED, -1, 0, &a),
+			 VMSIM_ENOMEM);
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, FIX, UINT64_MAX, RW, NOREPLACE, -1, 0, &a),
 			 VMSIM_ENOMEM);
 	/* nothing changed, and the old mapping was not replaced */
 	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
 	assert_int_equal(pst(f, f->pid).vm_size, PG);
 	/* a big mapping that fits is fine: VMS grows, RSS does not */
-	map(f, f->pid, 0, 1ULL << 40, RW, PRIV | VM_MAP_NORESERVE);
+	map(f, f->pid, 0, 1ULL << 40, RW, PRIV | VMSIM_MAP_NORESERVE);
 	assert_int_equal(pst(f, f->pid).vm_size, PG + (1ULL << 40));
 	assert_int_equal(pst(f, f->pid).rss, 0);
 }
@@ -654,21 +663,21 @@ static void mmap_vm_size_counts_every_mapping(void **state)
 	vaddr_t a = map(f, f->pid, 0, P(3), RW, PRIV);
 	vaddr_t b = map(f, f->pid, 0, P(5), RO, PRIV);
 	vaddr_t c = map(f, f->pid, 0, MiB, RW, SHARED);
-	struct vm_proc_stats s = pst(f, f->pid);
+	struct vmsim_proc_stats s = pst(f, f->pid);
 	assert_int_equal(s.vm_size, P(8) + MiB);
 	assert_int_equal(s.nr_vmas, 3);
 	assert_int_equal(s.rss, 0);
-	touch(f, f->pid, a, P(3), VM_WRITE);
-	touch(f, f->pid, b, P(5), VM_READ);
-	touch(f, f->pid, c, P(2), VM_READ);
+	touch(f, f->pid, a, P(3), VMSIM_WRITE);
+	touch(f, f->pid, b, P(5), VMSIM_READ);
+	touch(f, f->pid, c, P(2), VMSIM_READ);
 	s = pst(f, f->pid);
 	assert_int_equal(s.rss, P(3 + 2));
 	assert_int_equal(s.rss_anon, P(3));
 	assert_int_equal(s.rss_shmem, P(2));
 	assert_int_equal(s.zero_maps, 5);
-	assert_ok(vm_munmap(f->sys, f->pid, b + P(1), P(2)));
+	assert_ok(vmsim_munmap(f->sys, f->pid, b + P(1), P(2)));
 	assert_int_equal(pst(f, f->pid).vm_size, P(6) + MiB);
-	assert_ok(vm_munmap(f->sys, f->pid, c, MiB));
+	assert_ok(vmsim_munmap(f->sys, f->pid, c, MiB));
 	s = pst(f, f->pid);
 	assert_int_equal(s.vm_size, P(6));
 	assert_int_equal(s.rss, P(3));
@@ -679,11 +688,11 @@ static void mmap_vm_size_counts_every_mapping(void **state)
 static void mmap_write_only_mapping_is_readable(void **state)
 {
 	struct fx *f = *state;
-	vaddr_t a = map(f, f->pid, 0, P(2), VM_PROT_WRITE, PRIV);
+	vaddr_t a = map(f, f->pid, 0, P(2), VMSIM_PROT_WRITE, PRIV);
 
-	touch(f, f->pid, a, P(2), VM_READ);
-	touch(f, f->pid, a, P(2), VM_WRITE);
-	expect_segv(f, f->pid, a, VM_EXEC, VM_SEGV_ACCERR);
+	touch(f, f->pid, a, P(2), VMSIM_READ);
+	touch(f, f->pid, a, P(2), VMSIM_WRITE);
+	expect_segv(f, f->pid, a, VMSIM_EXEC, VMSIM_SEGV_ACCERR);
 	assert_int_equal(pst(f, f->pid).rss, P(2));
 }
 
@@ -694,14 +703,14 @@ static void munmap_unaligned_address_returns_einval(void **state)
 	struct fx *f = *state;
 
 	map(f, f->pid, FIX, P(4), RW, FIXED);
-	assert_int_equal(vm_munmap(f->sys, f->pid, FIX + 1, PG), VMSIM_EINVAL);
-	assert_int_equal(vm_munmap(f->sys, f->pid, FIX + P(1) + 0x800, PG), VMSIM_EINVAL);
+	assert_int_equal(vmsim_munmap(f->sys, f->pid, FIX + 1, PG), VMSIM_EINVAL);
+	assert_int_equal(vmsim_munmap(f->sys, f->pid, FIX + P(1) + 0x800, PG), VMSIM_EINVAL);
 	/* a range past the end of user space */
-	assert_int_equal(vm_munmap(f->sys, f->pid, USER_END - PG, P(2)), VMSIM_EINVAL);
-	assert_int_equal(vm_munmap(f->sys, f->pid, FIX, UINT64_MAX), VMSIM_EINVAL);
+	assert_int_equal(vmsim_munmap(f->sys, f->pid, USER_END - PG, P(2)), VMSIM_EINVAL);
+	assert_int_equal(vmsim_munmap(f->sys, f->pid, FIX, UINT64_MAX), VMSIM_EINVAL);
 	assert_string_equal(draw(f, f->pid, FIX, 4), "AAAA");
 	/* an unaligned length is rounded up */
-	assert_ok(vm_munmap(f->sys, f->pid, FIX + P(1), 1));
+	assert_ok(vmsim_munmap(f->sys, f->pid, FIX + P(1), 1));
 	assert_string_equal(draw(f, f->pid, FIX, 4), "A.BB");
 }
 
@@ -710,8 +719,8 @@ static void munmap_len_zero_returns_einval(void **state)
 	struct fx *f = *state;
 
 	map(f, f->pid, FIX, P(4), RW, FIXED);
-	assert_int_equal(vm_munmap(f->sys, f->pid, FIX, 0), VMSIM_EINVAL);
-	assert_int_equal(vm_munmap(f->sys, f->pid, FIX + P(8), 0), VMSIM_EINVAL);
+	assert_int_equal(vmsim_munmap(f->sys, f->pid, FIX, 0), VMSIM_EINVAL);
+	assert_int_equal(vmsim_munmap(f->sys, f->pid, FIX + P(8), 0), VMSIM_EINVAL);
 	assert_string_equal(draw(f, f->pid, FIX, 4), "AAAA");
 }
 
@@ -719,10 +728,10 @@ static void munmap_hole_returns_zero(void **state)
 {
 	struct fx *f = *state;
 
-	assert_ok(vm_munmap(f->sys, f->pid, FIX, P(16)));
+	assert_ok(vmsim_munmap(f->sys, f->pid, FIX, P(16)));
 	map(f, f->pid, FIX + P(4), P(2), RW, FIXED);
-	assert_ok(vm_munmap(f->sys, f->pid, FIX, P(4)));
-	assert_ok(vm_munmap(f->sys, f->pid, FIX + P(6), P(10)));
+	assert_ok(vmsim_munmap(f->sys, f->pid, FIX, P(4)));
+	assert_ok(vmsim_munmap(f->sys, f->pid, FIX + P(6), P(10)));
 	assert_string_equal(draw(f, f->pid, FIX, 8), "....AA..");
 	assert_int_equal(pst(f, f->pid).vm_size, P(2));
 }
@@ -742,18 +751,18 @@ static void munmap_middle_splits_vma_in_two(void **state)
 	for (unsigned i = 0; i < 10; i++)
 		fill_page(f, f->pid, FIX + P(i), (uint8_t)i);
 	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
-	assert_ok(vm_munmap(f->sys, f->pid, FIX + P(3), P(4)));
+	assert_ok(vmsim_munmap(f->sys, f->pid, FIX + P(3), P(4)));
 	assert_string_equal(draw(f, f->pid, FIX, 10), "AAA....BBB");
 	assert_int_equal(pst(f, f->pid).nr_vmas, 2);
 	expect_vma(f, f->pid, FIX, FIX, FIX + P(3), RW);
 	expect_vma(f, f->pid, FIX + P(9), FIX + P(7), FIX + P(10), RW);
-	struct vm_proc_stats s = pst(f, f->pid);
+	struct vmsim_proc_stats s = pst(f, f->pid);
 	assert_int_equal(s.vm_size, P(6));
 	assert_int_equal(s.rss, P(6));
 	assert_int_equal(sst(f).frames_user, 6);
 	expect_page(f, f->pid, FIX + P(2), 2);
 	expect_page(f, f->pid, FIX + P(7), 7);
-	assert_int_equal(vm_load(f->sys, f->pid, FIX + P(3), f->pic, 1), VMSIM_EFAULT);
+	assert_int_equal(vmsim_load(f->sys, f->pid, FIX + P(3), f->pic, 1), VMSIM_EFAULT);
 	/* the two halves stay apart: remapping the hole with another
 	 * protection leaves three VMAs */
 	map(f, f->pid, FIX + P(3), P(4), RO, FIXED);
@@ -774,23 +783,23 @@ static void munmap_across_several_vmas_removes_all_parts(void **state)
 	map(f, f->pid, FIX, P(3), RW, FIXED);
 	map(f, f->pid, FIX + P(4), P(4), RO, FIXED);
 	map(f, f->pid, FIX + P(9), P(3), RW, FIXED);
-	touch(f, f->pid, FIX, P(3), VM_WRITE);
-	touch(f, f->pid, FIX + P(4), P(4), VM_READ);
-	touch(f, f->pid, FIX + P(9), P(3), VM_WRITE);
+	touch(f, f->pid, FIX, P(3), VMSIM_WRITE);
+	touch(f, f->pid, FIX + P(4), P(4), VMSIM_READ);
+	touch(f, f->pid, FIX + P(9), P(3), VMSIM_WRITE);
 	assert_string_equal(draw(f, f->pid, FIX, 12), "AAA.BBBB.CCC");
 	assert_int_equal(sst(f).frames_user, 6);
 	assert_int_equal(pst(f, f->pid).rss, P(6));
 
-	assert_ok(vm_munmap(f->sys, f->pid, FIX + P(2), P(9)));
+	assert_ok(vmsim_munmap(f->sys, f->pid, FIX + P(2), P(9)));
 	assert_string_equal(draw(f, f->pid, FIX, 12), "AA.........B");
 	expect_vma(f, f->pid, FIX + P(11), FIX + P(11), FIX + P(12), RW);
-	struct vm_proc_stats s = pst(f, f->pid);
+	struct vmsim_proc_stats s = pst(f, f->pid);
 	assert_int_equal(s.nr_vmas, 2);
 	assert_int_equal(s.vm_size, P(3));
 	assert_int_equal(s.rss, P(3));
 	assert_int_equal(sst(f).frames_user, 3);
-	touch(f, f->pid, FIX + P(11), 1, VM_WRITE);
-	expect_segv(f, f->pid, FIX + P(5), VM_READ, VM_SEGV_MAPERR);
+	touch(f, f->pid, FIX + P(11), 1, VMSIM_WRITE);
+	expect_segv(f, f->pid, FIX + P(5), VMSIM_READ, VMSIM_SEGV_MAPERR);
 }
 
 static void munmap_touched_pages_frees_frames_and_rss(void **state)
@@ -799,15 +808,15 @@ static void munmap_touched_pages_frees_frames_and_rss(void **state)
 	uint64_t base_user = sst(f).frames_user;
 
 	vaddr_t a = map(f, f->pid, 0, P(64), RW, PRIV);
-	touch(f, f->pid, a, P(64), VM_WRITE);
+	touch(f, f->pid, a, P(64), VMSIM_WRITE);
 	assert_int_equal(sst(f).frames_user, base_user + 64);
-	struct vm_proc_stats s = pst(f, f->pid);
+	struct vmsim_proc_stats s = pst(f, f->pid);
 	assert_int_equal(s.rss, P(64));
 	assert_int_equal(s.rss_anon, P(64));
 	assert_int_equal(s.pss, P(64));
 	assert_int_equal(s.uss, P(64));
 
-	assert_ok(vm_munmap(f->sys, f->pid, a + P(16), P(16)));
+	assert_ok(vmsim_munmap(f->sys, f->pid, a + P(16), P(16)));
 	assert_int_equal(sst(f).frames_user, base_user + 48);
 	s = pst(f, f->pid);
 	assert_int_equal(s.rss, P(48));
@@ -816,11 +825,11 @@ static void munmap_touched_pages_frees_frames_and_rss(void **state)
 	check_now(f);
 	/* pages only read map the zero page: unmapping them frees nothing */
 	vaddr_t z = map(f, f->pid, 0, P(8), RO, PRIV);
-	touch(f, f->pid, z, P(8), VM_READ);
+	touch(f, f->pid, z, P(8), VMSIM_READ);
 	assert_int_equal(sst(f).frames_user, base_user + 48);
-	assert_ok(vm_munmap(f->sys, f->pid, z, P(8)));
+	assert_ok(vmsim_munmap(f->sys, f->pid, z, P(8)));
 	assert_int_equal(sst(f).frames_user, base_user + 48);
-	assert_ok(vm_munmap(f->sys, f->pid, a, P(64)));
+	assert_ok(vmsim_munmap(f->sys, f->pid, a, P(64)));
 	assert_int_equal(sst(f).frames_user, base_user);
 	assert_int_equal(pst(f, f->pid).rss, 0);
 }
@@ -830,16 +839,16 @@ static void munmap_then_access_raises_segv_maperr(void **state)
 	struct fx *f = *state;
 
 	vaddr_t a = map(f, f->pid, 0, P(4), RW, PRIV);
-	touch(f, f->pid, a, P(4), VM_WRITE);
-	assert_ok(vm_munmap(f->sys, f->pid, a + P(1), P(2)));
+	touch(f, f->pid, a, P(4), VMSIM_WRITE);
+	assert_ok(vmsim_munmap(f->sys, f->pid, a + P(1), P(2)));
 	/* the TLB held these pages: it must have forgotten them */
-	expect_segv(f, f->pid, a + P(1) + 0x123, VM_READ, VM_SEGV_MAPERR);
-	expect_segv(f, f->pid, a + P(2), VM_WRITE, VM_SEGV_MAPERR);
-	expect_segv(f, f->pid, a + P(2) + 8, VM_EXEC, VM_SEGV_MAPERR);
-	assert_true(vm_process_alive(f->sys, f->pid)); /* segv_kills is off */
-	touch(f, f->pid, a, 1, VM_WRITE);
-	touch(f, f->pid, a + P(3), 1, VM_WRITE);
-	struct vm_proc_stats s = pst(f, f->pid);
+	expect_segv(f, f->pid, a + P(1) + 0x123, VMSIM_READ, VMSIM_SEGV_MAPERR);
+	expect_segv(f, f->pid, a + P(2), VMSIM_WRITE, VMSIM_SEGV_MAPERR);
+	expect_segv(f, f->pid, a + P(2) + 8, VMSIM_EXEC, VMSIM_SEGV_MAPERR);
+	assert_true(vmsim_process_alive(f->sys, f->pid)); /* segv_kills is off */
+	touch(f, f->pid, a, 1, VMSIM_WRITE);
+	touch(f, f->pid, a + P(3), 1, VMSIM_WRITE);
+	struct vmsim_proc_stats s = pst(f, f->pid);
 	assert_int_equal(s.faults_invalid, 3);
 	assert_int_equal(s.faults_minor, 4);
 	assert_int_equal(sst(f).segvs, 3);
@@ -852,20 +861,20 @@ static void munmap_then_access_with_default_config_kills_process(void **state)
 	uint64_t tables = sst(f).frames_pagetable;
 
 	vaddr_t a = map(f, f->pid, 0, P(4), RW, PRIV);
-	touch(f, f->pid, a, P(4), VM_WRITE);
-	assert_ok(vm_munmap(f->sys, f->pid, a, PG));
-	expect_segv(f, f->pid, a, VM_READ, VM_SEGV_MAPERR);
-	assert_false(vm_process_alive(f->sys, f->pid));
-	struct vm_sys_stats s = sst(f);
+	touch(f, f->pid, a, P(4), VMSIM_WRITE);
+	assert_ok(vmsim_munmap(f->sys, f->pid, a, PG));
+	expect_segv(f, f->pid, a, VMSIM_READ, VMSIM_SEGV_MAPERR);
+	assert_false(vmsim_process_alive(f->sys, f->pid));
+	struct vmsim_sys_stats s = sst(f);
 	assert_int_equal(s.processes, 0);
 	assert_int_equal(s.frames_user, 0);
 	assert_int_equal(s.frames_pagetable, tables - 1); /* the idle tables only */
-	struct vm_proc_stats p = pst(f, f->pid);
+	struct vmsim_proc_stats p = pst(f, f->pid);
 	assert_false(p.alive);
 	assert_int_equal(p.faults_invalid, 1);
 	assert_int_equal(p.faults_minor, 4);
 	vaddr_t b;
-	assert_int_equal(vm_mmap(f->sys, f->pid, 0, PG, RW, PRIV, -1, 0, &b), VMSIM_ESRCH);
+	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, PG, RW, PRIV, -1, 0, &b), VMSIM_ESRCH);
 }
 
 /*
@@ -881,26 +890,26 @@ static void munmap_whole_page_table_spans_frees_those_tables(void **state)
 	uint64_t base = sst(f).frames_pagetable; /* idle tables + the process's root */
 
 	map(f, f->pid, FIX + 512 * MiB, PG, RW, FIXED);
-	touch(f, f->pid, FIX + 512 * MiB, PG, VM_WRITE);
+	touch(f, f->pid, FIX + 512 * MiB, PG, VMSIM_WRITE);
 	assert_int_equal(sst(f).frames_pagetable, base + 3); /* PDPT, PD, PT */
 	map(f, f->pid, FIX, 4 * MiB, RW, FIXED);
 	for (uint64_t off = 0; off < 4 * MiB; off += 64 * PG)
-		touch(f, f->pid, FIX + off, 1, VM_WRITE);
+		touch(f, f->pid, FIX + off, 1, VMSIM_WRITE);
 	assert_int_equal(sst(f).frames_pagetable, base + 5);
 	assert_int_equal(pst(f, f->pid).pte_bytes, P(6));
 
-	assert_ok(vm_munmap(f->sys, f->pid, FIX, 4 * MiB));
+	assert_ok(vmsim_munmap(f->sys, f->pid, FIX, 4 * MiB));
 	assert_int_equal(sst(f).frames_pagetable, base + 3);
 	assert_int_equal(pst(f, f->pid).pte_bytes, P(4));
 	assert_int_equal(sst(f).frames_user, 1);
 	check_now(f);
 	/* the range is usable again: a fault rebuilds its table */
 	map(f, f->pid, FIX, PG, RW, FIXED);
-	touch(f, f->pid, FIX, PG, VM_WRITE);
+	touch(f, f->pid, FIX, PG, VMSIM_WRITE);
 	assert_int_equal(sst(f).frames_pagetable, base + 4);
 	/* unmapping the PD's whole span frees it with both its PTs (Linux
 	 * would free the PDPT too: see the next case) */
-	assert_ok(vm_munmap(f->sys, f->pid, FIX, 1ULL << 30));
+	assert_ok(vmsim_munmap(f->sys, f->pid, FIX, 1ULL << 30));
 	assert_int_equal(sst(f).frames_user, 0);
 	assert_true(sst(f).frames_pagetable <= base + 1);
 }
@@ -916,9 +925,9 @@ static void munmap_lone_small_mapping_frees_its_page_tables(void **state)
 	uint64_t base = sst(f).frames_pagetable;
 
 	map(f, f->pid, FIX, P(4), RW, FIXED);
-	touch(f, f->pid, FIX, P(4), VM_WRITE);
+	touch(f, f->pid, FIX, P(4), VMSIM_WRITE);
 	assert_int_equal(sst(f).frames_pagetable, base + 3);
-	assert_ok(vm_munmap(f->sys, f->pid, FIX, P(4)));
+	assert_ok(vmsim_munmap(f->sys, f->pid, FIX, P(4)));
 	assert_int_equal(sst(f).frames_user, 0);
 	/* regression: the emptied PT, PD and PDPT go, as free_pgtables frees
 	 * the tables between the neighbouring areas */
@@ -934,20 +943,20 @@ static void munmap_and_mprotect_of_background_process_leave_no_stale_tlb(void **
 	int a = f->pid, b = new_proc(f);
 
 	map(f, a, FIX, P(4), RW, FIXED);
-	touch(f, a, FIX, P(4), VM_WRITE); /* TLB entries for a's pages */
+	touch(f, a, FIX, P(4), VMSIM_WRITE); /* TLB entries for a's pages */
 	map(f, b, FIX, P(4), RW, FIXED);
-	touch(f, b, FIX, P(4), VM_WRITE); /* now b runs */
-	assert_ok(vm_munmap(f->sys, a, FIX, PG));
-	assert_ok(vm_mprotect(f->sys, a, FIX + P(1), PG, RO));
-	assert_ok(vm_mprotect(f->sys, a, FIX + P(2), PG, VM_PROT_NONE));
+	touch(f, b, FIX, P(4), VMSIM_WRITE); /* now b runs */
+	assert_ok(vmsim_munmap(f->sys, a, FIX, PG));
+	assert_ok(vmsim_mprotect(f->sys, a, FIX + P(1), PG, RO));
+	assert_ok(vmsim_mprotect(f->sys, a, FIX + P(2), PG, VMSIM_PROT_NONE));
 	check_now(f);
-	expect_segv(f, a, FIX, VM_READ, VM_SEGV_MAPERR);
-	expect_segv(f, a, FIX + P(1), VM_WRITE, VM_SEGV_ACCERR);
-	expect_segv(f, a, FIX + P(2), VM_READ, VM_SEGV_ACCERR);
-	touch(f, a, FIX + P(1), 1, VM_READ);
-	touch(f, a, FIX + P(3), 1, VM_WRITE);
+	expect_segv(f, a, FIX, VMSIM_READ, VMSIM_SEGV_MAPERR);
+	expect_segv(f, a, FIX + P(1), VMSIM_WRITE, VMSIM_SEGV_ACCERR);
+	expect_segv(f, a, FIX + P(2), VMSIM_READ, VMSIM_SEGV_ACCERR);
+	touch(f, a, FIX + P(1), 1, VMSIM_READ);
+	touch(f, a, FIX + P(3), 1, VMSIM_WRITE);
 	/* b was not touched by any of it */
-	touch(f, b, FIX, P(4), VM_WRITE);
+	touch(f, b, FIX, P(4), VMSIM_WRITE);
 	assert_int_equal(pst(f, b).faults_minor, 4);
 	assert_int_equal(pst(f, b).rss, P(4));
 }
@@ -959,13 +968,13 @@ static void mprotect_unaligned_returns_einval(void **state)
 	struct fx *f = *state;
 
 	map(f, f->pid, FIX, P(4), RW, FIXED);
-	assert_int_equal(vm_mprotect(f->sys, f->pid, FIX + 1, PG, RO), VMSIM_EINVAL);
-	assert_int_equal(vm_mprotect(f->sys, f->pid, FIX + 0x800, P(2), RO), VMSIM_EINVAL);
+	assert_int_equal(vmsim_mprotect(f->sys, f->pid, FIX + 1, PG, RO), VMSIM_EINVAL);
+	assert_int_equal(vmsim_mprotect(f->sys, f->pid, FIX + 0x800, P(2), RO), VMSIM_EINVAL);
 	expect_vma(f, f->pid, FIX, FIX, FIX + P(4), RW);
 	/* len 0 succeeds without looking at the range, as in Linux */
-	assert_ok(vm_mprotect(f->sys, f->pid, FIX + P(100), 0, RO));
+	assert_ok(vmsim_mprotect(f->sys, f->pid, FIX + P(100), 0, RO));
 	/* an unaligned length is rounded up */
-	assert_ok(vm_mprotect(f->sys, f->pid, FIX, PG + 1, RO));
+	assert_ok(vmsim_mprotect(f->sys, f->pid, FIX, PG + 1, RO));
 	assert_string_equal(draw(f, f->pid, FIX, 4), "AABB");
 	expect_vma(f, f->pid, FIX, FIX, FIX + P(2), RO);
 }
@@ -975,9 +984,9 @@ static void mprotect_bad_prot_bits_return_einval(void **state)
 	struct fx *f = *state;
 
 	map(f, f->pid, FIX, P(4), RW, FIXED);
-	assert_int_equal(vm_mprotect(f->sys, f->pid, FIX, PG, 0x10), VMSIM_EINVAL);
-	assert_int_equal(vm_mprotect(f->sys, f->pid, FIX, PG, RO | 0x80), VMSIM_EINVAL);
-	assert_int_equal(vm_mprotect(f->sys, f->pid, FIX, PG, -1), VMSIM_EINVAL);
+	assert_int_equal(vmsim_mprotect(f->sys, f->pid, FIX, PG, 0x10), VMSIM_EINVAL);
+	assert_int_equal(vmsim_mprotect(f->sys, f->pid, FIX, PG, RO | 0x80), VMSIM_EINVAL);
+	assert_int_equal(vmsim_mprotect(f->sys, f->pid, FIX, PG, -1), VMSIM_EINVAL);
 	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
 	expect_vma(f, f->pid, FIX, FIX, FIX + P(4), RW);
 }
@@ -995,21 +1004,22 @@ static void mprotect_range_with_hole_returns_enomem_and_changes_nothing(void **s
 
 	map(f, f->pid, FIX, P(4), RW, FIXED);
 	map(f, f->pid, FIX + P(6), P(4), RW, FIXED);
-	touch(f, f->pid, FIX, P(4), VM_WRITE);
+	touch(f, f->pid, FIX, P(4), VMSIM_WRITE);
 	uint64_t faults = pst(f, f->pid).faults_minor;
 
-	assert_int_equal(vm_mprotect(f->sys, f->pid, FIX, P(10), RO), VMSIM_ENOMEM);
-	assert_int_equal(vm_mprotect(f->sys, f->pid, FIX + P(2), P(6), VM_PROT_NONE), VMSIM_ENOMEM);
+	assert_int_equal(vmsim_mprotect(f->sys, f->pid, FIX, P(10), RO), VMSIM_ENOMEM);
+	assert_int_equal(vmsim_mprotect(f->sys, f->pid, FIX + P(2), P(6), VMSIM_PROT_NONE),
+			 VMSIM_ENOMEM);
 	/* starting in the hole, ending past the end */
-	assert_int_equal(vm_mprotect(f->sys, f->pid, FIX + P(5), P(3), RO), VMSIM_ENOMEM);
-	assert_int_equal(vm_mprotect(f->sys, f->pid, FIX + P(8), P(3), RO), VMSIM_ENOMEM);
+	assert_int_equal(vmsim_mprotect(f->sys, f->pid, FIX + P(5), P(3), RO), VMSIM_ENOMEM);
+	assert_int_equal(vmsim_mprotect(f->sys, f->pid, FIX + P(8), P(3), RO), VMSIM_ENOMEM);
 	/* beyond user space */
-	assert_int_equal(vm_mprotect(f->sys, f->pid, FIX, UINT64_MAX - PG, RO), VMSIM_ENOMEM);
+	assert_int_equal(vmsim_mprotect(f->sys, f->pid, FIX, UINT64_MAX - PG, RO), VMSIM_ENOMEM);
 	assert_string_equal(draw(f, f->pid, FIX, 10), "AAAA..BBBB");
 	expect_vma(f, f->pid, FIX, FIX, FIX + P(4), RW);
 	expect_vma(f, f->pid, FIX + P(6), FIX + P(6), FIX + P(10), RW);
-	touch(f, f->pid, FIX, P(4), VM_WRITE);
-	touch(f, f->pid, FIX + P(6), P(4), VM_WRITE);
+	touch(f, f->pid, FIX, P(4), VMSIM_WRITE);
+	touch(f, f->pid, FIX + P(6), P(4), VMSIM_WRITE);
 	assert_int_equal(pst(f, f->pid).faults_minor, faults + 4);
 }
 
@@ -1018,19 +1028,19 @@ static void mprotect_read_only_then_write_raises_segv_accerr(void **state)
 	struct fx *f = *state;
 	vaddr_t a = map(f, f->pid, 0, P(2), RW, PRIV);
 
-	touch(f, f->pid, a, P(2), VM_WRITE); /* writable TLB entries */
-	assert_ok(vm_mprotect(f->sys, f->pid, a, P(2), RO));
+	touch(f, f->pid, a, P(2), VMSIM_WRITE); /* writable TLB entries */
+	assert_ok(vmsim_mprotect(f->sys, f->pid, a, P(2), RO));
 	uint64_t faults = pst(f, f->pid).faults_minor;
-	touch(f, f->pid, a, P(2), VM_READ);
-	expect_segv(f, f->pid, a + 0x10, VM_WRITE, VM_SEGV_ACCERR);
-	expect_segv(f, f->pid, a + P(1), VM_WRITE, VM_SEGV_ACCERR);
-	struct vm_proc_stats s = pst(f, f->pid);
+	touch(f, f->pid, a, P(2), VMSIM_READ);
+	expect_segv(f, f->pid, a + 0x10, VMSIM_WRITE, VMSIM_SEGV_ACCERR);
+	expect_segv(f, f->pid, a + P(1), VMSIM_WRITE, VMSIM_SEGV_ACCERR);
+	struct vmsim_proc_stats s = pst(f, f->pid);
 	assert_int_equal(s.faults_minor, faults);
 	assert_int_equal(s.rss, P(2));
 	/* writable again: the pages are this process's alone, so mprotect
 	 * maps them writable at once (no write fault) */
-	assert_ok(vm_mprotect(f->sys, f->pid, a, P(2), RW));
-	touch(f, f->pid, a, P(2), VM_WRITE);
+	assert_ok(vmsim_mprotect(f->sys, f->pid, a, P(2), RW));
+	touch(f, f->pid, a, P(2), VMSIM_WRITE);
 	assert_int_equal(pst(f, f->pid).faults_minor, faults);
 	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
 }
@@ -1040,15 +1050,15 @@ static void mprotect_none_then_read_raises_segv(void **state)
 	struct fx *f = *state;
 	vaddr_t a = map(f, f->pid, 0, P(3), RW, PRIV);
 
-	touch(f, f->pid, a, PG, VM_WRITE);     /* page 0 resident */
-	touch(f, f->pid, a + PG, PG, VM_READ); /* page 1 the zero page */
-	assert_ok(vm_mprotect(f->sys, f->pid, a, P(3), VM_PROT_NONE));
-	expect_segv(f, f->pid, a, VM_READ, VM_SEGV_ACCERR);
-	expect_segv(f, f->pid, a + PG, VM_READ, VM_SEGV_ACCERR);
-	expect_segv(f, f->pid, a + P(2), VM_READ, VM_SEGV_ACCERR); /* never touched */
-	expect_segv(f, f->pid, a + P(2), VM_WRITE, VM_SEGV_ACCERR);
-	expect_segv(f, f->pid, a, VM_EXEC, VM_SEGV_ACCERR);
-	assert_int_equal(vma_at(f, f->pid, a).prot, VM_PROT_NONE);
+	touch(f, f->pid, a, PG, VMSIM_WRITE);	  /* page 0 resident */
+	touch(f, f->pid, a + PG, PG, VMSIM_READ); /* page 1 the zero page */
+	assert_ok(vmsim_mprotect(f->sys, f->pid, a, P(3), VMSIM_PROT_NONE));
+	expect_segv(f, f->pid, a, VMSIM_READ, VMSIM_SEGV_ACCERR);
+	expect_segv(f, f->pid, a + PG, VMSIM_READ, VMSIM_SEGV_ACCERR);
+	expect_segv(f, f->pid, a + P(2), VMSIM_READ, VMSIM_SEGV_ACCERR); /* never touched */
+	expect_segv(f, f->pid, a + P(2), VMSIM_WRITE, VMSIM_SEGV_ACCERR);
+	expect_segv(f, f->pid, a, VMSIM_EXEC, VMSIM_SEGV_ACCERR);
+	assert_int_equal(vma_at(f, f->pid, a).prot, VMSIM_PROT_NONE);
 }
 
 /* PROT_NONE keeps the pages resident (Linux's protnone PTEs): RSS and the
@@ -1060,18 +1070,18 @@ static void mprotect_none_keeps_pages_and_restore_gives_same_data(void **state)
 
 	for (unsigned i = 0; i < 3; i++)
 		fill_page(f, f->pid, a + P(i), (uint8_t)(0x11 * (i + 1)));
-	struct vm_sys_stats before = sst(f);
-	assert_ok(vm_mprotect(f->sys, f->pid, a, P(3), VM_PROT_NONE));
-	struct vm_proc_stats s = pst(f, f->pid);
+	struct vmsim_sys_stats before = sst(f);
+	assert_ok(vmsim_mprotect(f->sys, f->pid, a, P(3), VMSIM_PROT_NONE));
+	struct vmsim_proc_stats s = pst(f, f->pid);
 	assert_int_equal(s.rss, P(3));
 	assert_int_equal(s.rss_anon, P(3));
 	assert_int_equal(vma_at(f, f->pid, a).rss, P(3));
 	assert_int_equal(sst(f).frames_user, before.frames_user);
 	uint8_t byte;
-	assert_int_equal(vm_load(f->sys, f->pid, a + P(1), &byte, 1), VMSIM_EFAULT);
+	assert_int_equal(vmsim_load(f->sys, f->pid, a + P(1), &byte, 1), VMSIM_EFAULT);
 	check_now(f);
 
-	assert_ok(vm_mprotect(f->sys, f->pid, a, P(3), RW));
+	assert_ok(vmsim_mprotect(f->sys, f->pid, a, P(3), RW));
 	uint64_t faults = pst(f, f->pid).faults_minor;
 	for (unsigned i = 0; i < 3; i++)
 		expect_page(f, f->pid, a + P(i), (uint8_t)(0x11 * (i + 1)));
@@ -1091,23 +1101,23 @@ static void mprotect_middle_splits_in_three_and_restore_merges_back(void **state
 	struct fx *f = *state;
 
 	map(f, f->pid, FIX, P(8), RW, FIXED);
-	touch(f, f->pid, FIX, P(8), VM_WRITE);
-	assert_ok(vm_mprotect(f->sys, f->pid, FIX + P(3), P(2), RO));
+	touch(f, f->pid, FIX, P(8), VMSIM_WRITE);
+	assert_ok(vmsim_mprotect(f->sys, f->pid, FIX + P(3), P(2), RO));
 	assert_string_equal(draw(f, f->pid, FIX, 8), "AAABBCCC");
 	assert_int_equal(pst(f, f->pid).nr_vmas, 3);
 	expect_vma(f, f->pid, FIX + P(3), FIX + P(3), FIX + P(5), RO);
 	expect_vma(f, f->pid, FIX + P(7), FIX + P(5), FIX + P(8), RW);
-	expect_segv(f, f->pid, FIX + P(4), VM_WRITE, VM_SEGV_ACCERR);
-	touch(f, f->pid, FIX + P(2), 1, VM_WRITE);
-	touch(f, f->pid, FIX + P(5), 1, VM_WRITE);
+	expect_segv(f, f->pid, FIX + P(4), VMSIM_WRITE, VMSIM_SEGV_ACCERR);
+	touch(f, f->pid, FIX + P(2), 1, VMSIM_WRITE);
+	touch(f, f->pid, FIX + P(5), 1, VMSIM_WRITE);
 	assert_int_equal(pst(f, f->pid).vm_size, P(8));
 	check_now(f);
 
-	assert_ok(vm_mprotect(f->sys, f->pid, FIX + P(3), P(2), RW));
+	assert_ok(vmsim_mprotect(f->sys, f->pid, FIX + P(3), P(2), RW));
 	assert_string_equal(draw(f, f->pid, FIX, 8), "AAAAAAAA");
 	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
 	expect_vma(f, f->pid, FIX, FIX, FIX + P(8), RW);
-	touch(f, f->pid, FIX, P(8), VM_WRITE);
+	touch(f, f->pid, FIX, P(8), VMSIM_WRITE);
 	assert_int_equal(pst(f, f->pid).rss, P(8));
 }
 
@@ -1126,7 +1136,7 @@ static void mprotect_across_two_vmas_makes_one(void **state)
 	map(f, f->pid, FIX, P(3), RW, FIXED);
 	map(f, f->pid, FIX + P(3), P(3), RO, FIXED);
 	assert_string_equal(draw(f, f->pid, FIX, 6), "AAABBB");
-	assert_ok(vm_mprotect(f->sys, f->pid, FIX, P(6), RO));
+	assert_ok(vmsim_mprotect(f->sys, f->pid, FIX, P(6), RO));
 	assert_string_equal(draw(f, f->pid, FIX, 6), "AAAAAA");
 	expect_vma(f, f->pid, FIX, FIX, FIX + P(6), RO);
 }
@@ -1136,16 +1146,16 @@ static void mprotect_exec_allows_instruction_fetch(void **state)
 	struct fx *f = *state;
 	vaddr_t a = map(f, f->pid, 0, P(2), RW, PRIV);
 
-	touch(f, f->pid, a, P(2), VM_WRITE);
-	expect_segv(f, f->pid, a + 0x40, VM_EXEC, VM_SEGV_ACCERR);
-	assert_ok(vm_mprotect(f->sys, f->pid, a, P(2), VM_PROT_EXEC | VM_PROT_READ));
-	touch(f, f->pid, a, P(2), VM_EXEC);
-	touch(f, f->pid, a, P(2), VM_READ);
-	expect_segv(f, f->pid, a, VM_WRITE, VM_SEGV_ACCERR);
+	touch(f, f->pid, a, P(2), VMSIM_WRITE);
+	expect_segv(f, f->pid, a + 0x40, VMSIM_EXEC, VMSIM_SEGV_ACCERR);
+	assert_ok(vmsim_mprotect(f->sys, f->pid, a, P(2), VMSIM_PROT_EXEC | VMSIM_PROT_READ));
+	touch(f, f->pid, a, P(2), VMSIM_EXEC);
+	touch(f, f->pid, a, P(2), VMSIM_READ);
+	expect_segv(f, f->pid, a, VMSIM_WRITE, VMSIM_SEGV_ACCERR);
 	/* and back: no longer executable */
-	assert_ok(vm_mprotect(f->sys, f->pid, a + PG, PG, RW));
-	expect_segv(f, f->pid, a + PG, VM_EXEC, VM_SEGV_ACCERR);
-	touch(f, f->pid, a, 1, VM_EXEC);
+	assert_ok(vmsim_mprotect(f->sys, f->pid, a + PG, PG, RW));
+	expect_segv(f, f->pid, a + PG, VMSIM_EXEC, VMSIM_SEGV_ACCERR);
+	touch(f, f->pid, a, 1, VMSIM_EXEC);
 	assert_int_equal(pst(f, f->pid).rss, P(2));
 }
 
@@ -1158,9 +1168,9 @@ static void mprotect_none_after_fork_then_restore_keeps_cow(void **state)
 	int child;
 
 	fill_page(f, f->pid, a, 'P');
-	assert_ok(vm_fork(f->sys, f->pid, &child));
-	assert_ok(vm_mprotect(f->sys, f->pid, a, PG, VM_PROT_NONE));
-	assert_ok(vm_mprotect(f->sys, f->pid, a, PG, RW));
+	assert_ok(vmsim_fork(f->sys, f->pid, &child));
+	assert_ok(vmsim_mprotect(f->sys, f->pid, a, PG, VMSIM_PROT_NONE));
+	assert_ok(vmsim_mprotect(f->sys, f->pid, a, PG, RW));
 	check_now(f);
 	fill_page(f, f->pid, a, 'Q');
 	assert_int_equal(pst(f, f->pid).cow_copies, 1);
@@ -1172,18 +1182,18 @@ static void mprotect_none_after_fork_then_restore_keeps_cow(void **state)
 /* ---- brk ------------------------------------------------------------------ */
 
 /* The layout used below: text 4 pages, data 2 pages, the heap starting one
- * page above data, as vm_exec_layout documents. */
+ * page above data, as vmsim_exec_layout documents. */
 #define BRK0 (TEXT + P(4 + 2 + 1))
 
 static void layout(struct fx *f)
 {
-	assert_ok(vm_exec_layout(f->sys, f->pid, P(4), P(2), P(8)));
+	assert_ok(vmsim_exec_layout(f->sys, f->pid, P(4), P(2), P(8)));
 }
 
 static vaddr_t brk_to(struct fx *f, vaddr_t addr)
 {
 	vaddr_t out = 0;
-	assert_ok(vm_brk(f->sys, f->pid, addr, &out));
+	assert_ok(vmsim_brk(f->sys, f->pid, addr, &out));
 	return out;
 }
 
@@ -1212,7 +1222,7 @@ static void brk_grow_creates_heap_vma_and_memory_is_usable(void **state)
 	uint64_t vms = pst(f, f->pid).vm_size;
 	/* an unaligned break: the heap covers its whole page */
 	assert_int_equal(brk_to(f, BRK0 + P(3) + 0x10), BRK0 + P(3) + 0x10);
-	struct vm_smaps_entry e = vma_at(f, f->pid, BRK0);
+	struct vmsim_smaps_entry e = vma_at(f, f->pid, BRK0);
 	assert_int_equal(e.start, BRK0);
 	assert_int_equal(e.end, BRK0 + P(4));
 	assert_int_equal(e.prot, RW);
@@ -1228,9 +1238,9 @@ static void brk_grow_creates_heap_vma_and_memory_is_usable(void **state)
 	assert_int_equal(brk_to(f, BRK0 + P(6)), BRK0 + P(6));
 	assert_int_equal(pst(f, f->pid).nr_vmas, 4);
 	expect_vma(f, f->pid, BRK0 + P(5), BRK0, BRK0 + P(6), RW);
-	touch(f, f->pid, BRK0 + P(5), PG, VM_WRITE);
+	touch(f, f->pid, BRK0 + P(5), PG, VMSIM_WRITE);
 	expect_page(f, f->pid, BRK0 + P(3), 'H');
-	expect_segv(f, f->pid, BRK0 + P(6), VM_READ, VM_SEGV_MAPERR);
+	expect_segv(f, f->pid, BRK0 + P(6), VMSIM_READ, VMSIM_SEGV_MAPERR);
 	/*
 	 * 0123456789abc    from TEXT
 	 * AAAABB.CCCCCC    text, data, the guard page, the heap
@@ -1253,7 +1263,7 @@ static void brk_shrink_frees_pages(void **state)
 	expect_vma(f, f->pid, BRK0, BRK0, BRK0 + P(2), RW);
 	assert_int_equal(sst(f).frames_user, 2);
 	assert_int_equal(pst(f, f->pid).rss, P(2));
-	expect_segv(f, f->pid, BRK0 + P(2), VM_READ, VM_SEGV_MAPERR);
+	expect_segv(f, f->pid, BRK0 + P(2), VMSIM_READ, VMSIM_SEGV_MAPERR);
 	expect_page(f, f->pid, BRK0 + P(1), 'b');
 
 	/* back to the start: the heap VMA disappears */
@@ -1324,15 +1334,15 @@ static void brk_after_read_only_heap_tail_grows_writable(void **state)
 
 	layout(f);
 	assert_int_equal(brk_to(f, BRK0 + P(2)), BRK0 + P(2));
-	assert_ok(vm_mprotect(f->sys, f->pid, BRK0 + P(1), PG, RO));
+	assert_ok(vmsim_mprotect(f->sys, f->pid, BRK0 + P(1), PG, RO));
 	assert_string_equal(draw(f, f->pid, BRK0, 4), "AB..");
 	assert_int_equal(brk_to(f, BRK0 + P(3)), BRK0 + P(3));
-	struct vm_smaps_entry e = vma_at(f, f->pid, BRK0 + P(2));
+	struct vmsim_smaps_entry e = vma_at(f, f->pid, BRK0 + P(2));
 	/* regression: brk extends only a [heap] area with the heap's flags */
 	assert_int_equal(e.prot, RW);
 	assert_string_equal(draw(f, f->pid, BRK0, 4), "ABC.");
-	touch(f, f->pid, BRK0 + P(2), PG, VM_WRITE);
-	expect_segv(f, f->pid, BRK0 + P(1), VM_WRITE, VM_SEGV_ACCERR);
+	touch(f, f->pid, BRK0 + P(2), PG, VMSIM_WRITE);
+	expect_segv(f, f->pid, BRK0 + P(1), VMSIM_WRITE, VMSIM_SEGV_ACCERR);
 }
 
 /* ---- madvise -------------------------------------------------------------- */
@@ -1349,8 +1359,8 @@ static void madvise_dontneed_zeroes_private_pages_and_drops_rss(void **state)
 	for (unsigned i = 0; i < 4; i++)
 		fill_page(f, f->pid, a + P(i), (uint8_t)(0xd0 + i));
 	assert_int_equal(sst(f).frames_user, 4);
-	assert_ok(vm_madvise(f->sys, f->pid, a + P(1), P(2), VM_MADV_DONTNEED));
-	struct vm_proc_stats s = pst(f, f->pid);
+	assert_ok(vmsim_madvise(f->sys, f->pid, a + P(1), P(2), VMSIM_MADV_DONTNEED));
+	struct vmsim_proc_stats s = pst(f, f->pid);
 	assert_int_equal(s.rss, P(2));
 	assert_int_equal(s.nr_vmas, 1); /* DONTNEED does not split */
 	assert_int_equal(sst(f).frames_user, 2);
@@ -1376,17 +1386,17 @@ static void madvise_invalid_advice_returns_einval(void **state)
 	static const int bad[] = {-1, 5, 7, 100, INT_MIN};
 	vaddr_t a = map(f, f->pid, 0, P(2), RW, PRIV);
 
-	touch(f, f->pid, a, P(2), VM_WRITE);
+	touch(f, f->pid, a, P(2), VMSIM_WRITE);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(vm_madvise(f->sys, f->pid, a, P(2), bad[i]), VMSIM_EINVAL);
+		assert_int_equal(vmsim_madvise(f->sys, f->pid, a, P(2), bad[i]), VMSIM_EINVAL);
 	assert_int_equal(pst(f, f->pid).rss, P(2));
 	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
 	/* every known advice is accepted */
-	assert_ok(vm_madvise(f->sys, f->pid, a, P(2), VM_MADV_NORMAL));
-	assert_ok(vm_madvise(f->sys, f->pid, a, P(2), VM_MADV_SEQUENTIAL));
-	assert_ok(vm_madvise(f->sys, f->pid, a, P(2), VM_MADV_WILLNEED));
-	assert_ok(vm_madvise(f->sys, f->pid, a, P(2), VM_MADV_RANDOM));
-	assert_ok(vm_madvise(f->sys, f->pid, a, P(2), VM_MADV_DONTNEED));
+	assert_ok(vmsim_madvise(f->sys, f->pid, a, P(2), VMSIM_MADV_NORMAL));
+	assert_ok(vmsim_madvise(f->sys, f->pid, a, P(2), VMSIM_MADV_SEQUENTIAL));
+	assert_ok(vmsim_madvise(f->sys, f->pid, a, P(2), VMSIM_MADV_WILLNEED));
+	assert_ok(vmsim_madvise(f->sys, f->pid, a, P(2), VMSIM_MADV_RANDOM));
+	assert_ok(vmsim_madvise(f->sys, f->pid, a, P(2), VMSIM_MADV_DONTNEED));
 	assert_int_equal(pst(f, f->pid).rss, 0);
 }
 
@@ -1395,16 +1405,19 @@ static void madvise_unaligned_returns_einval(void **state)
 	struct fx *f = *state;
 	vaddr_t a = map(f, f->pid, 0, P(2), RW, PRIV);
 
-	touch(f, f->pid, a, P(2), VM_WRITE);
-	assert_int_equal(vm_madvise(f->sys, f->pid, a + 1, PG, VM_MADV_DONTNEED), VMSIM_EINVAL);
-	assert_int_equal(vm_madvise(f->sys, f->pid, a + 0x800, PG, VM_MADV_RANDOM), VMSIM_EINVAL);
-	assert_int_equal(vm_madvise(f->sys, f->pid, a, UINT64_MAX, VM_MADV_DONTNEED), VMSIM_EINVAL);
+	touch(f, f->pid, a, P(2), VMSIM_WRITE);
+	assert_int_equal(vmsim_madvise(f->sys, f->pid, a + 1, PG, VMSIM_MADV_DONTNEED),
+			 VMSIM_EINVAL);
+	assert_int_equal(vmsim_madvise(f->sys, f->pid, a + 0x800, PG, VMSIM_MADV_RANDOM),
+			 VMSIM_EINVAL);
+	assert_int_equal(vmsim_madvise(f->sys, f->pid, a, UINT64_MAX, VMSIM_MADV_DONTNEED),
+			 VMSIM_EINVAL);
 	assert_int_equal(pst(f, f->pid).rss, P(2));
 	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
 	/* len 0 is a successful no-op; an unaligned length is rounded up */
-	assert_ok(vm_madvise(f->sys, f->pid, a, 0, VM_MADV_DONTNEED));
+	assert_ok(vmsim_madvise(f->sys, f->pid, a, 0, VMSIM_MADV_DONTNEED));
 	assert_int_equal(pst(f, f->pid).rss, P(2));
-	assert_ok(vm_madvise(f->sys, f->pid, a, 1, VM_MADV_DONTNEED));
+	assert_ok(vmsim_madvise(f->sys, f->pid, a, 1, VMSIM_MADV_DONTNEED));
 	assert_int_equal(pst(f, f->pid).rss, P(1));
 }
 
@@ -1421,18 +1434,19 @@ static void madvise_range_with_hole_returns_enomem(void **state)
 
 	map(f, f->pid, FIX, P(2), RW, FIXED);
 	map(f, f->pid, FIX + P(3), P(2), RW, FIXED);
-	touch(f, f->pid, FIX, P(2), VM_WRITE);
-	touch(f, f->pid, FIX + P(3), P(2), VM_WRITE);
-	assert_int_equal(vm_madvise(f->sys, f->pid, FIX, P(6), VM_MADV_DONTNEED), VMSIM_ENOMEM);
+	touch(f, f->pid, FIX, P(2), VMSIM_WRITE);
+	touch(f, f->pid, FIX + P(3), P(2), VMSIM_WRITE);
+	assert_int_equal(vmsim_madvise(f->sys, f->pid, FIX, P(6), VMSIM_MADV_DONTNEED),
+			 VMSIM_ENOMEM);
 	assert_int_equal(pst(f, f->pid).rss, 0);
 	assert_int_equal(sst(f).frames_user, 0);
 	assert_string_equal(draw(f, f->pid, FIX, 6), "AA.BB.");
 	/* entirely unmapped */
-	assert_int_equal(vm_madvise(f->sys, f->pid, FIX + P(8), P(2), VM_MADV_WILLNEED),
+	assert_int_equal(vmsim_madvise(f->sys, f->pid, FIX + P(8), P(2), VMSIM_MADV_WILLNEED),
 			 VMSIM_ENOMEM);
-	assert_int_equal(vm_madvise(f->sys, f->pid, FIX + P(8), P(2), VM_MADV_RANDOM),
+	assert_int_equal(vmsim_madvise(f->sys, f->pid, FIX + P(8), P(2), VMSIM_MADV_RANDOM),
 			 VMSIM_ENOMEM);
-	assert_int_equal(vm_madvise(f->sys, f->pid, FIX + P(1), P(3), VM_MADV_SEQUENTIAL),
+	assert_int_equal(vmsim_madvise(f->sys, f->pid, FIX + P(1), P(3), VMSIM_MADV_SEQUENTIAL),
 			 VMSIM_ENOMEM);
 	assert_int_equal(pst(f, f->pid).vm_size, P(4));
 }
@@ -1448,20 +1462,20 @@ static void madvise_random_splits_vma(void **state)
 	struct fx *f = *state;
 
 	map(f, f->pid, FIX, P(8), RW, FIXED);
-	touch(f, f->pid, FIX, P(8), VM_WRITE);
-	assert_ok(vm_madvise(f->sys, f->pid, FIX + P(2), P(2), VM_MADV_RANDOM));
+	touch(f, f->pid, FIX, P(8), VMSIM_WRITE);
+	assert_ok(vmsim_madvise(f->sys, f->pid, FIX + P(2), P(2), VMSIM_MADV_RANDOM));
 	assert_string_equal(draw(f, f->pid, FIX, 8), "AABBCCCC");
 	assert_int_equal(pst(f, f->pid).nr_vmas, 3);
 	expect_vma(f, f->pid, FIX + P(2), FIX + P(2), FIX + P(4), RW);
 	/* the pages are untouched by the advice */
 	assert_int_equal(pst(f, f->pid).rss, P(8));
 	uint64_t faults = pst(f, f->pid).faults_minor;
-	touch(f, f->pid, FIX, P(8), VM_WRITE);
+	touch(f, f->pid, FIX, P(8), VMSIM_WRITE);
 	assert_int_equal(pst(f, f->pid).faults_minor, faults);
 	/* over the whole area: no split, WILLNEED records nothing */
 	map(f, f->pid, FIX + P(16), P(4), RW, FIXED);
-	assert_ok(vm_madvise(f->sys, f->pid, FIX + P(16), P(4), VM_MADV_SEQUENTIAL));
-	assert_ok(vm_madvise(f->sys, f->pid, FIX + P(17), P(1), VM_MADV_WILLNEED));
+	assert_ok(vmsim_madvise(f->sys, f->pid, FIX + P(16), P(4), VMSIM_MADV_SEQUENTIAL));
+	assert_ok(vmsim_madvise(f->sys, f->pid, FIX + P(17), P(1), VMSIM_MADV_WILLNEED));
 	assert_int_equal(pst(f, f->pid).nr_vmas, 4);
 }
 
@@ -1472,9 +1486,9 @@ static void madvise_normal_after_random_merges_back(void **state)
 	struct fx *f = *state;
 
 	map(f, f->pid, FIX, P(8), RW, FIXED);
-	assert_ok(vm_madvise(f->sys, f->pid, FIX + P(2), P(2), VM_MADV_RANDOM));
+	assert_ok(vmsim_madvise(f->sys, f->pid, FIX + P(2), P(2), VMSIM_MADV_RANDOM));
 	assert_int_equal(pst(f, f->pid).nr_vmas, 3);
-	assert_ok(vm_madvise(f->sys, f->pid, FIX + P(2), P(2), VM_MADV_NORMAL));
+	assert_ok(vmsim_madvise(f->sys, f->pid, FIX + P(2), P(2), VMSIM_MADV_NORMAL));
 	/* regression: the three pieces merge back */
 	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
 	assert_string_equal(draw(f, f->pid, FIX, 8), "AAAAAAAA");
@@ -1489,12 +1503,12 @@ static void madvise_dontneed_on_shared_mapping_keeps_data(void **state)
 
 	fill_page(f, f->pid, a, 'S');
 	fill_page(f, f->pid, a + PG, 's');
-	assert_ok(vm_madvise(f->sys, f->pid, a, P(2), VM_MADV_DONTNEED));
+	assert_ok(vmsim_madvise(f->sys, f->pid, a, P(2), VMSIM_MADV_DONTNEED));
 	assert_int_equal(pst(f, f->pid).rss, 0);
 	assert_int_equal(sst(f).frames_user, 2); /* the object holds them */
 	expect_page(f, f->pid, a, 'S');
 	expect_page(f, f->pid, a + PG, 's');
-	struct vm_proc_stats s = pst(f, f->pid);
+	struct vmsim_proc_stats s = pst(f, f->pid);
 	assert_int_equal(s.rss, P(2));
 	assert_int_equal(s.rss_shmem, P(2));
 	assert_int_equal(sst(f).frames_user, 2);
@@ -1508,14 +1522,14 @@ static void madvise_dontneed_after_fork_leaves_child_copy(void **state)
 	int child;
 
 	fill_page(f, f->pid, a, 'P');
-	assert_ok(vm_fork(f->sys, f->pid, &child));
-	assert_ok(vm_madvise(f->sys, f->pid, a, PG, VM_MADV_DONTNEED));
+	assert_ok(vmsim_fork(f->sys, f->pid, &child));
+	assert_ok(vmsim_madvise(f->sys, f->pid, a, PG, VMSIM_MADV_DONTNEED));
 	assert_int_equal(sst(f).frames_user, 1);
 	expect_page(f, f->pid, a, 0);
 	expect_page(f, child, a, 'P');
 	/* the child is the last mapper now: its write reuses the page */
 	fill_page(f, child, a, 'C');
-	struct vm_proc_stats c = pst(f, child);
+	struct vmsim_proc_stats c = pst(f, child);
 	assert_int_equal(c.cow_reuses, 1);
 	assert_int_equal(c.cow_copies, 0);
 	assert_int_equal(sst(f).frames_user, 1);
@@ -1530,7 +1544,7 @@ static void shared_anonymous_after_fork_shares_writes_and_halves_pss(void **stat
 	int parent = f->pid, child;
 	vaddr_t a = map(f, parent, 0, P(4), RW, SHARED);
 
-	assert_ok(vm_fork(f->sys, parent, &child));
+	assert_ok(vmsim_fork(f->sys, parent, &child));
 	for (unsigned i = 0; i < 4; i++)
 		fill_page(f, parent, a + P(i), (uint8_t)('0' + i));
 	for (unsigned i = 0; i < 4; i++)
@@ -1540,14 +1554,14 @@ static void shared_anonymous_after_fork_shares_writes_and_halves_pss(void **stat
 	assert_int_equal(sst(f).frames_user, 4);
 
 	for (int k = 0; k < 2; k++) {
-		struct vm_proc_stats s = pst(f, k ? child : parent);
+		struct vmsim_proc_stats s = pst(f, k ? child : parent);
 		assert_int_equal(s.rss, P(4));
 		assert_int_equal(s.rss_shmem, P(4));
 		assert_int_equal(s.rss_anon, 0);
 		assert_int_equal(s.pss, P(2));
 		assert_int_equal(s.uss, 0);
 		assert_int_equal(s.cow_copies, 0);
-		struct vm_smaps_entry e = vma_at(f, k ? child : parent, a);
+		struct vmsim_smaps_entry e = vma_at(f, k ? child : parent, a);
 		assert_int_equal(e.flags, SHARED);
 		assert_int_equal(e.rss, P(4));
 		assert_int_equal(e.pss, P(2));
@@ -1556,14 +1570,14 @@ static void shared_anonymous_after_fork_shares_writes_and_halves_pss(void **stat
 	}
 	check_now(f);
 	/* the parent goes: the child is the only mapper, the pages stay */
-	assert_ok(vm_exit(f->sys, parent));
-	struct vm_proc_stats s = pst(f, child);
+	assert_ok(vmsim_exit(f->sys, parent));
+	struct vmsim_proc_stats s = pst(f, child);
 	assert_int_equal(s.pss, P(4));
 	assert_int_equal(s.uss, P(4));
 	assert_int_equal(sst(f).frames_user, 4);
 	expect_page(f, child, a + P(2), 'c');
 	/* the last unmap frees the object's pages */
-	assert_ok(vm_munmap(f->sys, child, a, P(4)));
+	assert_ok(vmsim_munmap(f->sys, child, a, P(4)));
 	assert_int_equal(sst(f).frames_user, 0);
 }
 
@@ -1580,14 +1594,14 @@ static void shared_anonymous_split_keeps_page_offsets(void **state)
 
 	for (unsigned i = 0; i < 4; i++)
 		fill_page(f, f->pid, a + P(i), (uint8_t)(0x30 + i));
-	assert_ok(vm_fork(f->sys, f->pid, &child));
-	assert_ok(vm_munmap(f->sys, child, a, PG));
-	assert_ok(vm_mprotect(f->sys, child, a + P(2), PG, RO));
+	assert_ok(vmsim_fork(f->sys, f->pid, &child));
+	assert_ok(vmsim_munmap(f->sys, child, a, PG));
+	assert_ok(vmsim_mprotect(f->sys, child, a + P(2), PG, RO));
 	assert_string_equal(draw(f, child, a, 4), ".ABC");
 	for (unsigned i = 1; i < 4; i++)
 		expect_page(f, child, a + P(i), (uint8_t)(0x30 + i));
-	expect_segv(f, child, a + P(2), VM_WRITE, VM_SEGV_ACCERR);
-	assert_ok(vm_mprotect(f->sys, child, a + P(2), PG, RW));
+	expect_segv(f, child, a + P(2), VMSIM_WRITE, VMSIM_SEGV_ACCERR);
+	assert_ok(vmsim_mprotect(f->sys, child, a + P(2), PG, RW));
 	assert_string_equal(draw(f, child, a, 4), ".AAA");
 	fill_page(f, child, a + P(3), 'x');
 	expect_page(f, f->pid, a + P(3), 'x');
@@ -1603,15 +1617,15 @@ static void mmap_populate_writable_faults_inside_mmap_only(void **state)
 	struct fx *f = *state;
 	uint64_t faults = pst(f, f->pid).faults_minor;
 
-	vaddr_t a = map(f, f->pid, 0, MiB, RW, PRIV | VM_MAP_POPULATE);
-	struct vm_proc_stats s = pst(f, f->pid);
+	vaddr_t a = map(f, f->pid, 0, MiB, RW, PRIV | VMSIM_MAP_POPULATE);
+	struct vmsim_proc_stats s = pst(f, f->pid);
 	assert_int_equal(s.faults_minor, faults + 256);
 	assert_int_equal(s.rss, MiB);
 	assert_int_equal(s.rss_anon, MiB);
 	assert_int_equal(s.zero_maps, 0);
 	assert_int_equal(sst(f).frames_user, 256);
-	touch(f, f->pid, a, MiB, VM_WRITE);
-	touch(f, f->pid, a, MiB, VM_READ);
+	touch(f, f->pid, a, MiB, VMSIM_WRITE);
+	touch(f, f->pid, a, MiB, VMSIM_READ);
 	assert_int_equal(pst(f, f->pid).faults_minor, faults + 256);
 	assert_int_equal(pst(f, f->pid).rss, MiB);
 }
@@ -1620,49 +1634,49 @@ static void mmap_populate_read_only_maps_zero_page(void **state)
 {
 	struct fx *f = *state;
 
-	vaddr_t a = map(f, f->pid, 0, MiB, RO, PRIV | VM_MAP_POPULATE);
-	struct vm_proc_stats s = pst(f, f->pid);
+	vaddr_t a = map(f, f->pid, 0, MiB, RO, PRIV | VMSIM_MAP_POPULATE);
+	struct vmsim_proc_stats s = pst(f, f->pid);
 	assert_int_equal(s.faults_minor, 256);
 	assert_int_equal(s.zero_maps, 256);
 	assert_int_equal(s.rss, 0);
 	assert_int_equal(sst(f).frames_user, 0);
-	touch(f, f->pid, a, MiB, VM_READ);
+	touch(f, f->pid, a, MiB, VMSIM_READ);
 	assert_int_equal(pst(f, f->pid).faults_minor, 256);
 	/* a PROT_NONE mapping populates nothing */
-	map(f, f->pid, 0, P(16), VM_PROT_NONE, PRIV | VM_MAP_POPULATE);
+	map(f, f->pid, 0, P(16), VMSIM_PROT_NONE, PRIV | VMSIM_MAP_POPULATE);
 	assert_int_equal(pst(f, f->pid).faults_minor, 256);
 	/* shared memory populates its object's pages */
-	map(f, f->pid, 0, P(16), RW, SHARED | VM_MAP_POPULATE);
+	map(f, f->pid, 0, P(16), RW, SHARED | VMSIM_MAP_POPULATE);
 	s = pst(f, f->pid);
 	assert_int_equal(s.faults_minor, 256 + 16);
 	assert_int_equal(s.rss_shmem, P(16));
 	assert_int_equal(sst(f).frames_user, 16);
 }
 
-/* ---- vm_exec_layout --------------------------------------------------------- */
+/* ---- vmsim_exec_layout --------------------------------------------------------- */
 
 static void exec_layout_creates_named_text_data_stack(void **state)
 {
 	struct fx *f = *state;
 
-	assert_ok(vm_exec_layout(f->sys, f->pid, P(3) + 1, P(2), P(8)));
-	struct vm_smaps_entry t = vma_at(f, f->pid, TEXT);
+	assert_ok(vmsim_exec_layout(f->sys, f->pid, P(3) + 1, P(2), P(8)));
+	struct vmsim_smaps_entry t = vma_at(f, f->pid, TEXT);
 	assert_int_equal(t.start, TEXT);
 	assert_int_equal(t.end, TEXT + P(4));
 	assert_int_equal(t.prot, RX);
 	assert_int_equal(t.flags, PRIV);
 	assert_string_equal(t.name, "[text]");
-	struct vm_smaps_entry d = vma_at(f, f->pid, TEXT + P(4));
+	struct vmsim_smaps_entry d = vma_at(f, f->pid, TEXT + P(4));
 	assert_int_equal(d.start, TEXT + P(4));
 	assert_int_equal(d.end, TEXT + P(6));
 	assert_int_equal(d.prot, RW);
 	assert_string_equal(d.name, "[data]");
-	struct vm_smaps_entry s = vma_at(f, f->pid, USER_END - PG);
+	struct vmsim_smaps_entry s = vma_at(f, f->pid, USER_END - PG);
 	assert_int_equal(s.start, USER_END - P(8));
 	assert_int_equal(s.end, USER_END);
 	assert_int_equal(s.prot, RW);
 	assert_string_equal(s.name, "[stack]");
-	struct vm_proc_stats p = pst(f, f->pid);
+	struct vmsim_proc_stats p = pst(f, f->pid);
 	assert_int_equal(p.nr_vmas, 3);
 	assert_int_equal(p.vm_size, P(4 + 2 + 8));
 	assert_int_equal(p.rss, 0);
@@ -1670,12 +1684,12 @@ static void exec_layout_creates_named_text_data_stack(void **state)
 	 * AAAABB..      text, data, then the (empty) heap */
 	assert_string_equal(draw(f, f->pid, TEXT, 8), "AAAABB..");
 
-	touch(f, f->pid, TEXT, P(4), VM_EXEC);
-	touch(f, f->pid, TEXT + P(4), P(2), VM_WRITE);
-	touch(f, f->pid, USER_END - P(8), P(8), VM_WRITE);
-	expect_segv(f, f->pid, TEXT + 4, VM_WRITE, VM_SEGV_ACCERR);
-	expect_segv(f, f->pid, TEXT + P(4), VM_EXEC, VM_SEGV_ACCERR);
-	expect_segv(f, f->pid, USER_END - 8, VM_EXEC, VM_SEGV_ACCERR);
+	touch(f, f->pid, TEXT, P(4), VMSIM_EXEC);
+	touch(f, f->pid, TEXT + P(4), P(2), VMSIM_WRITE);
+	touch(f, f->pid, USER_END - P(8), P(8), VMSIM_WRITE);
+	expect_segv(f, f->pid, TEXT + 4, VMSIM_WRITE, VMSIM_SEGV_ACCERR);
+	expect_segv(f, f->pid, TEXT + P(4), VMSIM_EXEC, VMSIM_SEGV_ACCERR);
+	expect_segv(f, f->pid, USER_END - 8, VMSIM_EXEC, VMSIM_SEGV_ACCERR);
 	assert_int_equal(pst(f, f->pid).rss, P(2 + 8));
 }
 
@@ -1684,22 +1698,22 @@ static void exec_layout_without_data_has_two_vmas(void **state)
 	struct fx *f = *state;
 	vaddr_t out;
 
-	assert_ok(vm_exec_layout(f->sys, f->pid, PG, 0, PG));
+	assert_ok(vmsim_exec_layout(f->sys, f->pid, PG, 0, PG));
 	assert_int_equal(pst(f, f->pid).nr_vmas, 2);
 	assert_int_equal(pst(f, f->pid).vm_size, P(2));
 	/* the heap starts one page above the text */
-	assert_ok(vm_brk(f->sys, f->pid, 0, &out));
+	assert_ok(vmsim_brk(f->sys, f->pid, 0, &out));
 	assert_int_equal(out, TEXT + P(2));
 	/* zero text or stack is refused */
 	int other = new_proc(f);
-	assert_int_equal(vm_exec_layout(f->sys, other, 0, PG, PG), VMSIM_EINVAL);
-	assert_int_equal(vm_exec_layout(f->sys, other, PG, PG, 0), VMSIM_EINVAL);
+	assert_int_equal(vmsim_exec_layout(f->sys, other, 0, PG, PG), VMSIM_EINVAL);
+	assert_int_equal(vmsim_exec_layout(f->sys, other, PG, PG, 0), VMSIM_EINVAL);
 	assert_int_equal(pst(f, other).nr_vmas, 0);
 }
 
 /* ---- dead and unknown processes ------------------------------------------- */
 
-static int count_one(const struct vm_smaps_entry *e, void *arg)
+static int count_one(const struct vmsim_smaps_entry *e, void *arg)
 {
 	(void)e;
 	++*(int *)arg;
@@ -1712,8 +1726,8 @@ static void syscalls_on_dead_or_unknown_pid_return_esrch(void **state)
 	int dead = new_proc(f);
 	vaddr_t a = map(f, dead, 0, P(2), RW, PRIV);
 
-	touch(f, dead, a, P(2), VM_WRITE);
-	assert_ok(vm_exit(f->sys, dead));
+	touch(f, dead, a, P(2), VMSIM_WRITE);
+	assert_ok(vmsim_exit(f->sys, dead));
 	assert_int_equal(sst(f).frames_user, 0);
 
 	const int pids[] = {dead, 9999, 0, -1, INT_MAX, INT_MIN};
@@ -1721,42 +1735,45 @@ static void syscalls_on_dead_or_unknown_pid_return_esrch(void **state)
 		int pid = pids[i], child, n = 0;
 		vaddr_t out = 0;
 		uint8_t byte = 0;
-		struct vm_access_result r;
-		struct vm_proc_stats s;
+		struct vmsim_access_result r;
+		struct vmsim_proc_stats s;
 
-		assert_false(vm_process_alive(f->sys, pid));
-		assert_int_equal(vm_mmap(f->sys, pid, 0, PG, RW, PRIV, -1, 0, &out), VMSIM_ESRCH);
-		assert_int_equal(vm_mmap(f->sys, pid, a, PG, RW, FIXED, -1, 0, &out), VMSIM_ESRCH);
-		assert_int_equal(vm_munmap(f->sys, pid, a, PG), VMSIM_ESRCH);
-		assert_int_equal(vm_mprotect(f->sys, pid, a, PG, RO), VMSIM_ESRCH);
-		assert_int_equal(vm_brk(f->sys, pid, 0x2000000, &out), VMSIM_ESRCH);
-		assert_int_equal(vm_madvise(f->sys, pid, a, PG, VM_MADV_DONTNEED), VMSIM_ESRCH);
-		assert_int_equal(vm_access(f->sys, pid, a, 1, VM_READ, &r), VMSIM_ESRCH);
-		assert_int_equal(vm_access(f->sys, pid, a, 1, VM_WRITE, NULL), VMSIM_ESRCH);
-		assert_int_equal(vm_load(f->sys, pid, a, &byte, 1), VMSIM_ESRCH);
-		assert_int_equal(vm_store(f->sys, pid, a, &byte, 1), VMSIM_ESRCH);
-		assert_int_equal(vm_fork(f->sys, pid, &child), VMSIM_ESRCH);
-		assert_int_equal(vm_exit(f->sys, pid), VMSIM_ESRCH);
-		assert_int_equal(vm_switch(f->sys, pid), VMSIM_ESRCH);
-		assert_int_equal(vm_exec_layout(f->sys, pid, PG, PG, PG), VMSIM_ESRCH);
-		assert_int_equal(vm_smaps(f->sys, pid, count_one, &n), VMSIM_ESRCH);
+		assert_false(vmsim_process_alive(f->sys, pid));
+		assert_int_equal(vmsim_mmap(f->sys, pid, 0, PG, RW, PRIV, -1, 0, &out),
+				 VMSIM_ESRCH);
+		assert_int_equal(vmsim_mmap(f->sys, pid, a, PG, RW, FIXED, -1, 0, &out),
+				 VMSIM_ESRCH);
+		assert_int_equal(vmsim_munmap(f->sys, pid, a, PG), VMSIM_ESRCH);
+		assert_int_equal(vmsim_mprotect(f->sys, pid, a, PG, RO), VMSIM_ESRCH);
+		assert_int_equal(vmsim_brk(f->sys, pid, 0x2000000, &out), VMSIM_ESRCH);
+		assert_int_equal(vmsim_madvise(f->sys, pid, a, PG, VMSIM_MADV_DONTNEED),
+				 VMSIM_ESRCH);
+		assert_int_equal(vmsim_access(f->sys, pid, a, 1, VMSIM_READ, &r), VMSIM_ESRCH);
+		assert_int_equal(vmsim_access(f->sys, pid, a, 1, VMSIM_WRITE, NULL), VMSIM_ESRCH);
+		assert_int_equal(vmsim_load(f->sys, pid, a, &byte, 1), VMSIM_ESRCH);
+		assert_int_equal(vmsim_store(f->sys, pid, a, &byte, 1), VMSIM_ESRCH);
+		assert_int_equal(vmsim_fork(f->sys, pid, &child), VMSIM_ESRCH);
+		assert_int_equal(vmsim_exit(f->sys, pid), VMSIM_ESRCH);
+		assert_int_equal(vmsim_switch(f->sys, pid), VMSIM_ESRCH);
+		assert_int_equal(vmsim_exec_layout(f->sys, pid, PG, PG, PG), VMSIM_ESRCH);
+		assert_int_equal(vmsim_smaps(f->sys, pid, count_one, &n), VMSIM_ESRCH);
 		assert_int_equal(n, 0);
 		/* a dead process's counters stay readable, an unknown one has none */
 		if (pid == dead) {
-			assert_ok(vm_proc_stats(f->sys, pid, &s));
+			assert_ok(vmsim_proc_stats(f->sys, pid, &s));
 			assert_false(s.alive);
 			assert_int_equal(s.faults_minor, 2);
 			assert_int_equal(s.rss, 0);
 			assert_int_equal(s.vm_size, 0);
 			assert_int_equal(s.nr_vmas, 0);
 		} else {
-			assert_int_equal(vm_proc_stats(f->sys, pid, &s), VMSIM_ESRCH);
+			assert_int_equal(vmsim_proc_stats(f->sys, pid, &s), VMSIM_ESRCH);
 		}
 	}
 	assert_int_equal(sst(f).processes, 1);
 	assert_int_equal(sst(f).segvs, 0);
 	/* the live process is unaffected */
-	touch(f, f->pid, map(f, f->pid, 0, PG, RW, PRIV), PG, VM_WRITE);
+	touch(f, f->pid, map(f, f->pid, 0, PG, RW, PRIV), PG, VMSIM_WRITE);
 }
 
 /* ---- a machine of 64 frames ------------------------------------------------ */
@@ -1768,14 +1785,14 @@ static void syscalls_on_dead_or_unknown_pid_return_esrch(void **state)
 static void tiny_ram_touching_more_than_ram_returns_enomem_then_recovers(void **state)
 {
 	struct fx *f = *state;
-	struct vm_access_result r;
+	struct vmsim_access_result r;
 
 	assert_int_equal(sst(f).frames_total, 64);
 	assert_int_equal(sst(f).frames_free, TINY_FREE);
 	map(f, f->pid, FIX, P(128), RW, FIXED); /* within one page table */
 	unsigned written = 0;
 	int rc;
-	while ((rc = vm_access(f->sys, f->pid, FIX + P(written), 1, VM_WRITE, &r)) == 0) {
+	while ((rc = vmsim_access(f->sys, f->pid, FIX + P(written), 1, VMSIM_WRITE, &r)) == 0) {
 		assert_false(r.segv);
 		written++;
 		assert_true(written <= 128);
@@ -1785,29 +1802,29 @@ static void tiny_ram_touching_more_than_ram_returns_enomem_then_recovers(void **
 	assert_int_equal(sst(f).frames_free, 0);
 	assert_int_equal(pst(f, f->pid).rss, P(written));
 	assert_int_equal(pst(f, f->pid).faults_minor, written);
-	assert_true(vm_process_alive(f->sys, f->pid));
+	assert_true(vmsim_process_alive(f->sys, f->pid));
 	check_now(f);
 	/* again: still no memory, nothing half done */
-	assert_int_equal(vm_access(f->sys, f->pid, FIX + P(written), 1, VM_WRITE, &r),
+	assert_int_equal(vmsim_access(f->sys, f->pid, FIX + P(written), 1, VMSIM_WRITE, &r),
 			 VMSIM_ENOMEM);
 	assert_int_equal(pst(f, f->pid).rss, P(written));
 	/* reads need no frame: the zero page */
-	touch(f, f->pid, FIX + P(100), PG, VM_READ);
+	touch(f, f->pid, FIX + P(100), PG, VMSIM_READ);
 	/* nor do new processes' tables: no frame for a root */
 	int pid;
-	assert_int_equal(vm_process_create(f->sys, &pid), VMSIM_ENOMEM);
+	assert_int_equal(vmsim_process_create(f->sys, &pid), VMSIM_ENOMEM);
 	assert_int_equal(sst(f).processes, 1);
 	check_now(f);
 
 	/* freeing memory makes it work again */
-	assert_ok(vm_munmap(f->sys, f->pid, FIX, P(8)));
+	assert_ok(vmsim_munmap(f->sys, f->pid, FIX, P(8)));
 	assert_int_equal(sst(f).frames_free, 8);
-	touch(f, f->pid, FIX + P(written), P(8), VM_WRITE);
-	assert_int_equal(vm_access(f->sys, f->pid, FIX + P(written + 8), 1, VM_WRITE, &r),
+	touch(f, f->pid, FIX + P(written), P(8), VMSIM_WRITE);
+	assert_int_equal(vmsim_access(f->sys, f->pid, FIX + P(written + 8), 1, VMSIM_WRITE, &r),
 			 VMSIM_ENOMEM);
 	assert_int_equal(pst(f, f->pid).rss, P(written));
-	assert_ok(vm_munmap(f->sys, f->pid, FIX, P(128)));
-	struct vm_sys_stats s = sst(f);
+	assert_ok(vmsim_munmap(f->sys, f->pid, FIX, P(128)));
+	struct vmsim_sys_stats s = sst(f);
 	assert_int_equal(s.frames_user, 0);
 	assert_int_equal(s.frames_free + s.frames_pagetable + s.frames_kernel, 64);
 }
@@ -1825,34 +1842,34 @@ static void tiny_ram_fork_out_of_memory_unwinds_cleanly(void **state)
 	/* fill RAM up to 2 free frames: a root and a PDPT for the child, no PD */
 	unsigned n = 8;
 	while (sst(f).frames_free > 2)
-		touch(f, f->pid, FIX + P(n++), PG, VM_WRITE);
+		touch(f, f->pid, FIX + P(n++), PG, VMSIM_WRITE);
 	uint64_t faults = pst(f, f->pid).faults_minor;
 
-	assert_int_equal(vm_fork(f->sys, f->pid, &child), VMSIM_ENOMEM);
+	assert_int_equal(vmsim_fork(f->sys, f->pid, &child), VMSIM_ENOMEM);
 	assert_int_equal(sst(f).processes, 1);
 	assert_int_equal(sst(f).frames_free, 2);
 	check_now(f);
-	touch(f, f->pid, FIX, P(n), VM_WRITE);
+	touch(f, f->pid, FIX, P(n), VMSIM_WRITE);
 	assert_int_equal(pst(f, f->pid).faults_minor, faults);
 	assert_int_equal(pst(f, f->pid).cow_reuses, 0);
 	expect_page(f, f->pid, FIX + P(7), 0xf7);
 
 	/* two more frames: the fork fits, and leaves RAM full */
-	assert_ok(vm_munmap(f->sys, f->pid, FIX + P(n - 2), P(2)));
-	assert_ok(vm_fork(f->sys, f->pid, &child));
+	assert_ok(vmsim_munmap(f->sys, f->pid, FIX + P(n - 2), P(2)));
+	assert_ok(vmsim_fork(f->sys, f->pid, &child));
 	assert_int_equal(sst(f).frames_free, 0);
 	expect_page(f, child, FIX + P(3), 0xf3);
 
 	/* copy-on-write needs a frame: none, and nothing breaks */
-	struct vm_access_result r;
-	assert_int_equal(vm_access(f->sys, child, FIX + P(3), 1, VM_WRITE, &r), VMSIM_ENOMEM);
+	struct vmsim_access_result r;
+	assert_int_equal(vmsim_access(f->sys, child, FIX + P(3), 1, VMSIM_WRITE, &r), VMSIM_ENOMEM);
 	assert_int_equal(pst(f, child).cow_copies, 0);
 	check_now(f);
 	expect_page(f, child, FIX + P(3), 0xf3);
 	/* unmapping a page in both processes frees one frame: then it copies */
-	assert_ok(vm_munmap(f->sys, f->pid, FIX + P(6), PG));
+	assert_ok(vmsim_munmap(f->sys, f->pid, FIX + P(6), PG));
 	assert_int_equal(sst(f).frames_free, 0);
-	assert_ok(vm_munmap(f->sys, child, FIX + P(6), PG));
+	assert_ok(vmsim_munmap(f->sys, child, FIX + P(6), PG));
 	assert_int_equal(sst(f).frames_free, 1);
 	fill_page(f, child, FIX + P(3), 'c');
 	assert_int_equal(pst(f, child).cow_copies, 1);
@@ -1870,7 +1887,7 @@ static void tiny_ram_populate_out_of_memory_still_maps(void **state)
 	struct fx *f = *state;
 	vaddr_t a = 0;
 
-	int rc = vm_mmap(f->sys, f->pid, FIX, P(128), RW, FIXED | VM_MAP_POPULATE, -1, 0, &a);
+	int rc = vmsim_mmap(f->sys, f->pid, FIX, P(128), RW, FIXED | VMSIM_MAP_POPULATE, -1, 0, &a);
 	check_now(f);
 	/* regression: Linux's mmap does not fail when populating does */
 	assert_int_equal(rc, 0);

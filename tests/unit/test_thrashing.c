@@ -3,7 +3,7 @@
  * utilisation against the degree of multiprogramming, and the thrashing
  * flag with the numbers behind it.
  *
- * The curve runs vm_curve_cfg_default's machine: M = 1024 frames, W = 128
+ * The curve runs vmsim_curve_cfg_default's machine: M = 1024 frames, W = 128
  * pages per process, so M/W = 8. About 100 of the frames are the kernel's
  * (page tables, the zero page, the free-frame reserve), so 7 processes fit
  * and the 8th does not: the peak is expected at N = 7 or 8, and N = 16 is
@@ -21,7 +21,7 @@
 
 #define NMAX 16
 
-static void print_curve(const char *name, const struct vm_curve_point *p, unsigned n)
+static void print_curve(const char *name, const struct vmsim_curve_point *p, unsigned n)
 {
 	printf("%s\n", name);
 	for (unsigned i = 0; i < n; i++)
@@ -32,7 +32,7 @@ static void print_curve(const char *name, const struct vm_curve_point *p, unsign
 }
 
 /* The index of the highest utilisation. */
-static unsigned peak_of(const struct vm_curve_point *p, unsigned n)
+static unsigned peak_of(const struct vmsim_curve_point *p, unsigned n)
 {
 	unsigned best = 0;
 	for (unsigned i = 1; i < n; i++)
@@ -42,7 +42,8 @@ static unsigned peak_of(const struct vm_curve_point *p, unsigned n)
 }
 
 /* Rise, peak near N·W = M, collapse: the assertions both policies share. */
-static void assert_classic_shape(const struct vm_curve_cfg *cfg, const struct vm_curve_point *p)
+static void assert_classic_shape(const struct vmsim_curve_cfg *cfg,
+				 const struct vmsim_curve_point *p)
 {
 	unsigned k = (unsigned)(cfg->frames / cfg->proc.pages); /* M/W = 8 */
 	unsigned peak = peak_of(p, cfg->nmax);
@@ -72,7 +73,7 @@ static void assert_classic_shape(const struct vm_curve_cfg *cfg, const struct vm
 	}
 	/* twice the memory: utilisation below half the peak, the paging device
 	 * saturated at its 10000 reads a second, thrashing flagged */
-	const struct vm_curve_point *twice = &p[2 * k - 1];
+	const struct vmsim_curve_point *twice = &p[2 * k - 1];
 	assert_true(twice->utilisation < top / 2);
 	assert_true(twice->device_busy > 0.95);
 	assert_true(twice->faults_per_second > 9000 && twice->faults_per_second < 10100);
@@ -86,27 +87,27 @@ static void assert_classic_shape(const struct vm_curve_cfg *cfg, const struct vm
 
 static void thrashing_curve_rises_peaks_near_m_over_w_and_collapses(void **state)
 {
-	struct vm_curve_cfg cfg;
-	struct vm_curve_point p[NMAX];
+	struct vmsim_curve_cfg cfg;
+	struct vmsim_curve_point p[NMAX];
 	(void)state;
 
-	vm_curve_cfg_default(&cfg);
+	vmsim_curve_cfg_default(&cfg);
 	assert_int_equal(cfg.nmax, NMAX);
-	assert_ok(vm_thrashing_curve(&cfg, p));
+	assert_ok(vmsim_thrashing_curve(&cfg, p));
 	print_curve("clock, ssd", p, NMAX);
 	assert_classic_shape(&cfg, p);
 }
 
 static void thrashing_curve_with_fifo_collapses_the_same_way(void **state)
 {
-	struct vm_curve_cfg cfg;
-	struct vm_curve_point p[NMAX];
+	struct vmsim_curve_cfg cfg;
+	struct vmsim_curve_point p[NMAX];
 	(void)state;
 
-	vm_curve_cfg_default(&cfg);
+	vmsim_curve_cfg_default(&cfg);
 	cfg.policy = "fifo";
 	cfg.seed = 2;
-	assert_ok(vm_thrashing_curve(&cfg, p));
+	assert_ok(vmsim_thrashing_curve(&cfg, p));
 	print_curve("fifo, ssd, seed 2", p, NMAX);
 	assert_classic_shape(&cfg, p);
 }
@@ -114,18 +115,18 @@ static void thrashing_curve_with_fifo_collapses_the_same_way(void **state)
 /* The curve is a pure function of its configuration. */
 static void thrashing_curve_is_deterministic(void **state)
 {
-	struct vm_curve_cfg cfg;
-	struct vm_curve_point a[10], b[10];
+	struct vmsim_curve_cfg cfg;
+	struct vmsim_curve_point a[10], b[10];
 	(void)state;
 
-	vm_curve_cfg_default(&cfg);
+	vmsim_curve_cfg_default(&cfg);
 	cfg.nmax = 10;
 	cfg.frames = 256; /* 7 and more processes of 32 pages do not fit */
 	cfg.proc.pages = 32;
 	cfg.duration_ns = 100000000;
 	cfg.warmup_ns = 20000000;
-	assert_ok(vm_thrashing_curve(&cfg, a));
-	assert_ok(vm_thrashing_curve(&cfg, b));
+	assert_ok(vmsim_thrashing_curve(&cfg, a));
+	assert_ok(vmsim_thrashing_curve(&cfg, b));
 	for (unsigned i = 0; i < 10; i++) {
 		assert_true(a[i].utilisation == b[i].utilisation);
 		assert_true(a[i].faults_per_second == b[i].faults_per_second);
@@ -139,58 +140,58 @@ static void thrashing_curve_is_deterministic(void **state)
 
 static void thrashing_curve_rejects_bad_configurations(void **state)
 {
-	struct vm_curve_cfg cfg;
-	struct vm_curve_point p[4];
+	struct vmsim_curve_cfg cfg;
+	struct vmsim_curve_point p[4];
 	(void)state;
 
-	vm_curve_cfg_default(&cfg);
+	vmsim_curve_cfg_default(&cfg);
 	cfg.nmax = 0;
-	assert_int_equal(vm_thrashing_curve(&cfg, p), VMSIM_EINVAL);
-	vm_curve_cfg_default(&cfg);
+	assert_int_equal(vmsim_thrashing_curve(&cfg, p), VMSIM_EINVAL);
+	vmsim_curve_cfg_default(&cfg);
 	cfg.proc.pages = 0;
-	assert_int_equal(vm_thrashing_curve(&cfg, p), VMSIM_EINVAL);
-	vm_curve_cfg_default(&cfg);
+	assert_int_equal(vmsim_thrashing_curve(&cfg, p), VMSIM_EINVAL);
+	vmsim_curve_cfg_default(&cfg);
 	cfg.frames = 63;
-	assert_int_equal(vm_thrashing_curve(&cfg, p), VMSIM_EINVAL);
-	vm_curve_cfg_default(&cfg);
+	assert_int_equal(vmsim_thrashing_curve(&cfg, p), VMSIM_EINVAL);
+	vmsim_curve_cfg_default(&cfg);
 	cfg.nmax = 4;
 	cfg.policy = "no-such-policy";
-	assert_int_equal(vm_thrashing_curve(&cfg, p), VMSIM_EINVAL);
+	assert_int_equal(vmsim_thrashing_curve(&cfg, p), VMSIM_EINVAL);
 }
 
 /* N processes of the curve's model on one machine of 1024 frames. */
-static void run_n(unsigned n, uint64_t major_ns, struct vm_system **sys,
-		  struct vm_sched_result *res)
+static void run_n(unsigned n, uint64_t major_ns, struct vmsim_system **sys,
+		  struct vmsim_sched_result *res)
 {
-	struct vm_curve_cfg cc;
+	struct vmsim_curve_cfg cc;
 	struct vmsim_config vc;
-	struct vm_sched_task tasks[NMAX];
-	struct vm_sched_cfg sc;
+	struct vmsim_sched_task tasks[NMAX];
+	struct vmsim_sched_cfg sc;
 
-	vm_curve_cfg_default(&cc);
+	vmsim_curve_cfg_default(&cc);
 	vmsim_config_default(&vc);
 	vc.ram_bytes = cc.frames * 4096;
 	vc.swap_bytes = 8ULL << 20;
 	vc.wss_window = 10000;
 	vc.cost.major_fault_ns = major_ns;
-	assert_ok(vm_system_new(&vc, sys));
+	assert_ok(vmsim_system_new(&vc, sys));
 	for (unsigned i = 0; i < n; i++)
-		tasks[i] = (struct vm_sched_task){.model = cc.proc};
-	vm_sched_cfg_default(&sc);
+		tasks[i] = (struct vmsim_sched_task){.model = cc.proc};
+	vmsim_sched_cfg_default(&sc);
 	sc.tasks = tasks;
 	sc.ntasks = n;
 	sc.quantum = cc.quantum;
 	sc.warmup_ns = cc.warmup_ns;
 	sc.duration_ns = cc.duration_ns;
-	assert_ok(vm_sched_run(*sys, &sc, res));
+	assert_ok(vmsim_sched_run(*sys, &sc, res));
 }
 
-static void check_and_free(struct vm_system *sys)
+static void check_and_free(struct vmsim_system *sys)
 {
 	char why[256] = "";
-	if (vm_check(sys, why, sizeof(why)))
-		fail_msg("vm_check: %s", why);
-	vm_system_free(sys);
+	if (vmsim_check(sys, why, sizeof(why)))
+		fail_msg("vmsim_check: %s", why);
+	vmsim_system_free(sys);
 }
 
 /*
@@ -201,12 +202,12 @@ static void check_and_free(struct vm_system *sys)
  */
 static void thrashing_flagged_only_when_working_sets_exceed_ram(void **state)
 {
-	struct vm_system *sys;
-	struct vm_sched_result res;
+	struct vmsim_system *sys;
+	struct vmsim_sched_result res;
 	uint64_t ssd;
 	(void)state;
 
-	assert_ok(vm_device_preset("ssd", &ssd));
+	assert_ok(vmsim_device_preset("ssd", &ssd));
 	run_n(4, ssd, &sys, &res);
 	assert_int_equal(res.wss_total_pages, 4 * 128);
 	assert_true(res.frames_available > 1000);
@@ -221,13 +222,13 @@ static void thrashing_flagged_only_when_working_sets_exceed_ram(void **state)
 	assert_false(res.kernel_thrashing);
 	assert_true(res.kernel_wss_total > 0 && res.kernel_wss_total <= 4 * 128 * 4096);
 	for (unsigned i = 0; i < 4; i++) {
-		struct vm_proc_stats ps;
+		struct vmsim_proc_stats ps;
 		assert_int_equal(res.procs[i].wss_pages, 128);
-		assert_ok(vm_proc_stats(sys, res.procs[i].pid, &ps));
+		assert_ok(vmsim_proc_stats(sys, res.procs[i].pid, &ps));
 		assert_true(ps.wss <= 128 * 4096);
 	}
 	assert_true(res.utilisation > 0.55);
-	vm_sched_result_release(&res);
+	vmsim_sched_result_release(&res);
 	check_and_free(sys);
 
 	run_n(12, ssd, &sys, &res);
@@ -245,7 +246,7 @@ static void thrashing_flagged_only_when_working_sets_exceed_ram(void **state)
 	assert_true(res.paging_share > 0.5);
 	assert_true(res.utilisation < 0.5);
 	assert_true(res.thrashing);
-	vm_sched_result_release(&res);
+	vmsim_sched_result_release(&res);
 	check_and_free(sys);
 }
 
@@ -260,12 +261,12 @@ static void thrashing_flagged_only_when_working_sets_exceed_ram(void **state)
  */
 static void thrashing_on_hdd_is_capped_by_the_disk(void **state)
 {
-	struct vm_system *sys;
-	struct vm_sched_result res;
+	struct vmsim_system *sys;
+	struct vmsim_sched_result res;
 	uint64_t hdd;
 	(void)state;
 
-	assert_ok(vm_device_preset("hdd", &hdd));
+	assert_ok(vmsim_device_preset("hdd", &hdd));
 	run_n(12, hdd, &sys, &res);
 	assert_true(res.faults_per_second <= 100.0 + 12 / res.wall_seconds);
 	assert_true(res.faults_per_second > 50.0);
@@ -278,7 +279,7 @@ static void thrashing_on_hdd_is_capped_by_the_disk(void **state)
 	assert_true(least * res.nprocs < res.accesses / 100);
 	assert_true(res.paging_share > 0.25);
 	assert_true(res.thrashing);
-	vm_sched_result_release(&res);
+	vmsim_sched_result_release(&res);
 	check_and_free(sys);
 }
 

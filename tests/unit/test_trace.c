@@ -307,8 +307,8 @@ static size_t sample_records(struct trace_rec *r)
 	size_t n = 0;
 
 	r[n++] = ev(TRACE_EV_CREATE, 7, 0, 0, 0, 0);
-	r[n++] = ev(TRACE_EV_MMAP, 7, 0x7f0000000000, 1 << 20, VM_PROT_READ | VM_PROT_WRITE,
-		    VM_MAP_PRIVATE | VM_MAP_ANONYMOUS);
+	r[n++] = ev(TRACE_EV_MMAP, 7, 0x7f0000000000, 1 << 20, VMSIM_PROT_READ | VMSIM_PROT_WRITE,
+		    VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS);
 	for (uint64_t i = 0; i < 40; i++) {
 		r[n++] = acc(TRACE_EXEC, 7, 0x401000 + i * 3, 3);	/* straight-line code */
 		r[n++] = acc(TRACE_READ, 7, 0x7f0000000000 + i * 8, 8); /* sequential data */
@@ -321,7 +321,7 @@ static size_t sample_records(struct trace_rec *r)
 	r[n++] = acc(TRACE_WRITE, 8, 0x7f0000000100, 8); /* another pid: a pid record */
 	r[n++] = ev(TRACE_EV_SWITCH, 7, 0, 0, 0, 0);
 	r[n++] = acc(TRACE_READ, 7, 0x7f0000000100, 8);
-	r[n++] = ev(TRACE_EV_MPROTECT, 7, 0x7f0000000000, 4096, VM_PROT_READ, 0);
+	r[n++] = ev(TRACE_EV_MPROTECT, 7, 0x7f0000000000, 4096, VMSIM_PROT_READ, 0);
 	r[n++] = ev(TRACE_EV_MUNMAP, 7, 0x7f0000001000, 4096, 0, 0);
 	r[n++] = ev(TRACE_EV_BRK, 7, 0x602000, 0, 0, 0);
 	r[n++] = ev(TRACE_EV_PHASE, 7, 42, 0, 0, 0);
@@ -628,24 +628,24 @@ static void unknown_format_asks_for_format_option(void **state)
 
 /* ---- replay ------------------------------------------------------------------ */
 
-static struct vm_system *machine(void)
+static struct vmsim_system *machine(void)
 {
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = 64 << 20;
 	cfg.swap_bytes = 0;
 	cfg.segv_kills = false;
-	assert_ok(vm_system_new(&cfg, &sys));
+	assert_ok(vmsim_system_new(&cfg, &sys));
 	return sys;
 }
 
-static void check(struct vm_system *sys)
+static void check(struct vmsim_system *sys)
 {
 	char why[256];
 
-	if (vm_check(sys, why, sizeof(why)))
+	if (vmsim_check(sys, why, sizeof(why)))
 		fail_msg("invariant broken: %s", why);
 }
 
@@ -657,10 +657,10 @@ static void replay_infers_one_vma_per_chunk_and_faults_each_page_once(void **sta
 	static const uint64_t base[3] = {0x10000000, 0x40200000, 0x7f0000000000};
 	char text[4096];
 	size_t k = 0;
-	struct vm_system *sys = machine();
+	struct vmsim_system *sys = machine();
 	struct replay_opts o;
 	struct replay_stats st;
-	struct vm_proc_stats ps;
+	struct vmsim_proc_stats ps;
 	struct trace_error err;
 
 	(void)state;
@@ -677,21 +677,21 @@ static void replay_infers_one_vma_per_chunk_and_faults_each_page_once(void **sta
 	assert_int_equal(st.inferred_chunks, 3);
 	assert_int_equal(st.accesses, 24);
 	assert_int_equal(st.processes, 1);
-	assert_ok(vm_proc_stats(sys, st.first_pid, &ps));
+	assert_ok(vmsim_proc_stats(sys, st.first_pid, &ps));
 	assert_int_equal(ps.faults_minor, 12); /* each page once */
 	assert_int_equal(ps.faults_invalid, 0);
 	assert_int_equal(ps.nr_vmas, 3);
 	assert_int_equal(ps.vm_size, 3 * (2 << 20));
 	assert_int_equal(ps.rss, 12 * 4096);
 	check(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 static void replay_adjacent_chunks_grow_one_vma(void **state)
 {
 	/* chunks 0x200 and 0x202 first (two areas), then 0x201 joins them */
 	const char *text = " S 40000000,8\n S 40400000,8\n S 40200000,8\n S 407ffff8,16\n";
-	struct vm_system *sys = machine();
+	struct vmsim_system *sys = machine();
 	struct replay_opts o;
 	struct replay_stats st;
 	struct trace_error err;
@@ -703,7 +703,7 @@ static void replay_adjacent_chunks_grow_one_vma(void **state)
 	assert_int_equal(st.inferred_chunks, 5);
 	assert_int_equal(st.inferred_vmas, 1);
 	check(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 static void replay_inference_fills_gaps_around_traced_mmap(void **state)
@@ -714,15 +714,15 @@ static void replay_inference_fills_gaps_around_traced_mmap(void **state)
 	 *  inference maps the two gaps around it */
 	struct trace_rec r[8];
 	size_t n = 0;
-	struct vm_system *sys = machine();
+	struct vmsim_system *sys = machine();
 	struct replay_opts o;
 	struct replay_stats st;
-	struct vm_proc_stats ps;
+	struct vmsim_proc_stats ps;
 	struct trace_error err;
 
 	(void)state;
-	r[n++] = ev(TRACE_EV_MMAP, 1, 0x40100000, 4 * 4096, VM_PROT_READ | VM_PROT_WRITE,
-		    VM_MAP_PRIVATE | VM_MAP_ANONYMOUS);
+	r[n++] = ev(TRACE_EV_MMAP, 1, 0x40100000, 4 * 4096, VMSIM_PROT_READ | VMSIM_PROT_WRITE,
+		    VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS);
 	r[n++] = acc(TRACE_WRITE, 1, 0x40100000, 8);
 	r[n++] = acc(TRACE_WRITE, 1, 0x40000000, 8);
 	r[n++] = acc(TRACE_WRITE, 1, 0x401ff000, 8);
@@ -732,12 +732,12 @@ static void replay_inference_fills_gaps_around_traced_mmap(void **state)
 	assert_int_equal(st.inferred_chunks, 0);
 	assert_int_equal(st.infer_holes, 2);
 	assert_int_equal(st.inferred_vmas, 2);
-	assert_ok(vm_proc_stats(sys, st.first_pid, &ps));
+	assert_ok(vmsim_proc_stats(sys, st.first_pid, &ps));
 	assert_int_equal(ps.faults_invalid, 0);
 	assert_int_equal(ps.faults_minor, 3);
 	assert_int_equal(ps.vm_size, 2 << 20);
 	check(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 static void replay_with_maps_file_uses_real_vmas(void **state)
@@ -748,10 +748,10 @@ static void replay_with_maps_file_uses_real_vmas(void **state)
 			   "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 [vsyscall]\n";
 	const char *text = "I  00400010,4\n S 00651008,8\n S 7ffd2ff8,8\n S 00800000,8\n"
 			   " S 00400010,4\n";
-	struct vm_system *sys = machine();
+	struct vmsim_system *sys = machine();
 	struct replay_opts o;
 	struct replay_stats st;
-	struct vm_proc_stats ps;
+	struct vmsim_proc_stats ps;
 	struct trace_error err;
 	char path[128];
 	FILE *f;
@@ -767,17 +767,17 @@ static void replay_with_maps_file_uses_real_vmas(void **state)
 	assert_false(st.inferring);
 	assert_int_equal(st.maps_areas, 3);
 	assert_int_equal(st.maps_skipped, 1);
-	assert_ok(vm_proc_stats(sys, st.first_pid, &ps));
+	assert_ok(vmsim_proc_stats(sys, st.first_pid, &ps));
 	assert_int_equal(ps.nr_vmas, 3);
 	/* 0x800000 is in no area; a store to read-only text is refused */
 	assert_int_equal(ps.faults_invalid, 2);
 	check(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 static void maps_file_errors_name_line_and_column(void **state)
 {
-	struct vm_system *sys = machine();
+	struct vmsim_system *sys = machine();
 	uint64_t mapped, skipped;
 	struct trace_error err;
 	char path[128];
@@ -785,7 +785,7 @@ static void maps_file_errors_name_line_and_column(void **state)
 	FILE *f;
 
 	(void)state;
-	assert_ok(vm_process_create(sys, &pid));
+	assert_ok(vmsim_process_create(sys, &pid));
 	snprintf(path, sizeof(path), "%s/maps", g_dir);
 	f = fopen(path, "w");
 	fputs("00400000-00452000 r-xp 00000000 08:02 1 /bin/x\n"
@@ -805,7 +805,7 @@ static void maps_file_errors_name_line_and_column(void **state)
 		fail_msg("message: %s", err.msg);
 	assert_int_equal(replay_load_maps(sys, pid, "/nonexistent/maps", &mapped, &skipped, &err),
 			 VMSIM_EIO);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 static void replay_applies_events_fork_cow_and_exit(void **state)
@@ -813,16 +813,16 @@ static void replay_applies_events_fork_cow_and_exit(void **state)
 	const uint64_t a = 0x100000000;
 	struct trace_rec r[64];
 	size_t n = 0;
-	struct vm_system *sys = machine();
+	struct vmsim_system *sys = machine();
 	struct replay_opts o;
 	struct replay_stats st;
-	struct vm_proc_stats parent, child;
+	struct vmsim_proc_stats parent, child;
 	struct trace_error err;
 
 	(void)state;
 	r[n++] = ev(TRACE_EV_CREATE, 10, 0, 0, 0, 0);
-	r[n++] = ev(TRACE_EV_MMAP, 10, a, 16 * 4096, VM_PROT_READ | VM_PROT_WRITE,
-		    VM_MAP_PRIVATE | VM_MAP_ANONYMOUS);
+	r[n++] = ev(TRACE_EV_MMAP, 10, a, 16 * 4096, VMSIM_PROT_READ | VMSIM_PROT_WRITE,
+		    VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS);
 	for (int i = 0; i < 16; i++)
 		r[n++] = acc(TRACE_WRITE, 10, a + 4096 * (uint64_t)i, 8);
 	r[n++] = ev(TRACE_EV_FORK, 10, 0, 0, 0, 11);
@@ -839,20 +839,20 @@ static void replay_applies_events_fork_cow_and_exit(void **state)
 	assert_int_equal(st.events, 7);
 	assert_int_equal(st.phases, 1);
 	assert_int_equal(st.processes, 2);
-	assert_ok(vm_proc_stats(sys, 1, &parent));
-	assert_ok(vm_proc_stats(sys, 2, &child));
+	assert_ok(vmsim_proc_stats(sys, 1, &parent));
+	assert_ok(vmsim_proc_stats(sys, 2, &child));
 	assert_int_equal(parent.faults_minor, 16);
 	assert_int_equal(parent.faults_invalid, 1);
 	assert_int_equal(child.cow_copies, 1);
 	assert_false(child.alive);
 	check(sys);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 static void replay_bad_event_names_the_record(void **state)
 {
 	struct trace_rec r[2] = {ev(TRACE_EV_EXIT, 5, 0, 0, 0, 0)};
-	struct vm_system *sys = machine();
+	struct vmsim_system *sys = machine();
 	struct replay_opts o;
 	struct replay_stats st;
 	struct trace_error err;
@@ -862,7 +862,7 @@ static void replay_bad_event_names_the_record(void **state)
 	assert_int_equal(replay_file(sys, write_trace(r, 1, 0, 0), &o, &st, &err), VMSIM_ESRCH);
 	if (!strstr(err.msg, "record 1: process 5 does not exist"))
 		fail_msg("message: %s", err.msg);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 struct ticks {
@@ -870,7 +870,7 @@ struct ticks {
 	uint64_t last;
 };
 
-static void on_tick(void *ctx, struct vm_system *sys, uint64_t accesses, int final)
+static void on_tick(void *ctx, struct vmsim_system *sys, uint64_t accesses, int final)
 {
 	struct ticks *t = ctx;
 
@@ -884,7 +884,7 @@ static void replay_ticks_every_n_and_stops_at_max_records(void **state)
 {
 	char text[8192];
 	size_t k = 0;
-	struct vm_system *sys = machine();
+	struct vmsim_system *sys = machine();
 	struct replay_opts o;
 	struct replay_stats st;
 	struct trace_error err;
@@ -902,7 +902,7 @@ static void replay_ticks_every_n_and_stops_at_max_records(void **state)
 	assert_int_equal(ticks.calls, 11);
 	assert_int_equal(ticks.finals, 1);
 	assert_int_equal(ticks.last, 100);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 
 	sys = machine();
 	o.hooks.tick = NULL;
@@ -910,7 +910,7 @@ static void replay_ticks_every_n_and_stops_at_max_records(void **state)
 	assert_ok(replay_file(sys, path, &o, &st, &err));
 	assert_int_equal(st.records, 5);
 	assert_int_equal(st.accesses, 5);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup_dir, teardown_dir)

@@ -99,28 +99,28 @@ static void record_touching_program_faults_every_page(void **state)
 
 	/* replayed, each of those pages is mapped and the faults cover them */
 	struct vmsim_config cfg;
-	struct vm_system *sys;
+	struct vmsim_system *sys;
 	struct replay_opts ro;
 	struct replay_stats st;
-	struct vm_proc_stats ps;
+	struct vmsim_proc_stats ps;
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = 256 << 20;
 	cfg.swap_bytes = 0;
-	assert_ok(vm_system_new(&cfg, &sys));
+	assert_ok(vmsim_system_new(&cfg, &sys));
 	replay_opts_default(&ro);
 	if (replay_file(sys, g_out, &ro, &st, &err))
 		fail_msg("replay: %s", err.msg);
 	assert_true(st.inferred_vmas >= 1);
 	for (int i = 0; i < TOUCH_PAGES; i++) {
-		struct vm_walk_info w;
-		assert_ok(vm_walk_describe(sys, st.first_pid, TOUCH_BASE + 4096ULL * i, &w));
+		struct vmsim_walk_info w;
+		assert_ok(vmsim_walk_describe(sys, st.first_pid, TOUCH_BASE + 4096ULL * i, &w));
 		if (!w.mapped)
 			fail_msg("page %d of the array is not mapped after the replay", i);
 	}
-	assert_ok(vm_proc_stats(sys, st.first_pid, &ps));
+	assert_ok(vmsim_proc_stats(sys, st.first_pid, &ps));
 	assert_true(ps.faults_minor >= TOUCH_PAGES);
 	assert_int_equal(ps.faults_invalid, 0);
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 }
 
 static void record_true_writes_a_readable_trace(void **state)

@@ -64,9 +64,9 @@ struct procfs_mem {
 
 /* One VMA from smaps (or maps, which has only the header line). */
 struct procfs_vma {
-	struct vm_smaps_entry e; /* the fields a simulated VMA has; e.name is path */
-	uint64_t offset;	 /* file offset of start */
-	unsigned dev_major;	 /* device of the file */
+	struct vmsim_smaps_entry e; /* the fields a simulated VMA has; e.name is path */
+	uint64_t offset;	    /* file offset of start */
+	unsigned dev_major;	    /* device of the file */
 	unsigned dev_minor;
 	uint64_t inode;	       /* 0: anonymous */
 	char *path;	       /* owned: file, "[heap]", "[stack]", ... or "" */
@@ -84,24 +84,24 @@ struct procfs_maps {
 
 /* One process. */
 struct procfs_proc {
-	struct vm_proc_stats st;  /* what a simulated process has too (bytes) */
-	char name[64];		  /* Name: (the command, as status escapes it) */
-	char state;		  /* State: R S D Z T t X I ... */
-	int ppid;		  /* PPid */
-	unsigned uid;		  /* real Uid */
-	uint64_t threads;	  /* Threads */
-	bool kthread;		  /* a kernel thread: no user address space */
-	uint64_t vm_peak;	  /* VmPeak */
-	uint64_t vm_hwm;	  /* VmHWM: peak RSS */
-	uint64_t vm_lck;	  /* VmLck */
-	uint64_t vm_data;	  /* VmData */
-	uint64_t vm_stk;	  /* VmStk */
-	uint64_t vm_exe;	  /* VmExe */
-	uint64_t vm_lib;	  /* VmLib */
-	bool have_rollup;	  /* rollup, st.pss and st.uss are valid */
-	int rollup_err;		  /* else why not: VMSIM_EACCES, VMSIM_ENOENT, ... */
-	bool have_maps;		  /* st.nr_vmas is valid */
-	struct procfs_mem rollup; /* smaps_rollup, or smaps summed on old kernels */
+	struct vmsim_proc_stats st; /* what a simulated process has too (bytes) */
+	char name[64];		    /* Name: (the command, as status escapes it) */
+	char state;		    /* State: R S D Z T t X I ... */
+	int ppid;		    /* PPid */
+	unsigned uid;		    /* real Uid */
+	uint64_t threads;	    /* Threads */
+	bool kthread;		    /* a kernel thread: no user address space */
+	uint64_t vm_peak;	    /* VmPeak */
+	uint64_t vm_hwm;	    /* VmHWM: peak RSS */
+	uint64_t vm_lck;	    /* VmLck */
+	uint64_t vm_data;	    /* VmData */
+	uint64_t vm_stk;	    /* VmStk */
+	uint64_t vm_exe;	    /* VmExe */
+	uint64_t vm_lib;	    /* VmLib */
+	bool have_rollup;	    /* rollup, st.pss and st.uss are valid */
+	int rollup_err;		    /* else why not: VMSIM_EACCES, VMSIM_ENOENT, ... */
+	bool have_maps;		    /* st.nr_vmas is valid */
+	struct procfs_mem rollup;   /* smaps_rollup, or smaps summed on old kernels */
 };
 
 /* ---- parsers (pure: text in, struct out) ------------------------------- */

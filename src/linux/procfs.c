@@ -13,7 +13,7 @@
  * that is not what its position promises is VMSIM_EPARSE with its number.
  * Only this file touches /proc.
  */
-#include "report/procfs.h"
+#include "linux/procfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -389,9 +389,9 @@ static bool vma_header(const char *s, size_t len, struct procfs_vma *v)
 		return false;
 	if (end - p < 5 || p[4] != ' ')
 		return false;
-	v->e.prot = (p[0] == 'r' ? VM_PROT_READ : 0) | (p[1] == 'w' ? VM_PROT_WRITE : 0) |
-		    (p[2] == 'x' ? VM_PROT_EXEC : 0);
-	v->e.flags = p[3] == 's' ? VM_MAP_SHARED : VM_MAP_PRIVATE;
+	v->e.prot = (p[0] == 'r' ? VMSIM_PROT_READ : 0) | (p[1] == 'w' ? VMSIM_PROT_WRITE : 0) |
+		    (p[2] == 'x' ? VMSIM_PROT_EXEC : 0);
+	v->e.flags = p[3] == 's' ? VMSIM_MAP_SHARED : VMSIM_MAP_PRIVATE;
 	p += 5;
 	if (!read_hex(&p, &v->offset) || *p++ != ' ' || !read_hex(&p, &maj) || *p++ != ':' ||
 	    !read_hex(&p, &min) || !read_u64(&p, &v->inode))
@@ -412,7 +412,7 @@ static bool vma_header(const char *s, size_t len, struct procfs_vma *v)
 	v->e.size = stop - start;
 	v->e.name = v->path;
 	if (v->inode == 0 && (v->path[0] == '\0' || v->path[0] == '['))
-		v->e.flags |= VM_MAP_ANONYMOUS;
+		v->e.flags |= VMSIM_MAP_ANONYMOUS;
 	v->thp_eligible = -1;
 	return true;
 }

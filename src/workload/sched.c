@@ -10,7 +10,7 @@
  * and, when none is ready yet, the earliest wake-up, up to which the CPU
  * idles. A slice runs the task's accesses until it blocks (major fault, I/O
  * burst), finishes, dies or uses up its quantum; its CPU cost is the change
- * in vm_sys_stats' busy cycles plus the work the workload attaches.
+ * in vmsim_sys_stats' busy cycles plus the work the workload attaches.
  *
  * The paging device is FIFO with a fixed service time, so its backlog from
  * any instant on is one busy stretch ending at free_at: the busy time up to
@@ -42,7 +42,7 @@ static const struct {
 
 static const char *const preset_names[] = {"nvme", "ssd", "hdd", NULL};
 
-int vm_device_preset(const char *name, uint64_t *ns)
+int vmsim_device_preset(const char *name, uint64_t *ns)
 {
 	if (!name)
 		return VMSIM_EINVAL;
@@ -55,7 +55,7 @@ int vm_device_preset(const char *name, uint64_t *ns)
 	return VMSIM_EINVAL;
 }
 
-const char *const *vm_device_preset_names(void)
+const char *const *vmsim_device_preset_names(void)
 {
 	return preset_names;
 }
@@ -127,11 +127,11 @@ static void pageset_clear(struct pageset *s)
 /* ---- the built-in model ---------------------------------------------------- */
 
 struct model {
-	const struct vm_sched_model *m; /* its parameters */
-	vaddr_t base;			/* start of its W pages */
-	uint64_t pos;			/* accesses so far (first pass, then the loop) */
-	uint64_t until_io;		/* accesses left before the next burst */
-	struct rng rng;			/* its own stream */
+	const struct vmsim_sched_model *m; /* its parameters */
+	vaddr_t base;			   /* start of its W pages */
+	uint64_t pos;			   /* accesses so far (first pass, then the loop) */
+	uint64_t until_io;		   /* accesses left before the next burst */
+	struct rng rng;			   /* its own stream */
 };
 
 /* Accesses between two bursts: uniform in [B - B/2, B + B/2]. */
@@ -141,22 +141,22 @@ static uint64_t io_gap(struct rng *r, uint64_t b)
 	return lo + rng_below(r, hi - lo + 1);
 }
 
-static void model_next(struct model *md, struct vm_sched_op *op)
+static void model_next(struct model *md, struct vmsim_sched_op *op)
 {
-	const struct vm_sched_model *m = md->m;
+	const struct vmsim_sched_model *m = md->m;
 	uint64_t page;
-	enum vm_access_kind kind = VM_READ;
+	enum vmsim_access_kind kind = VMSIM_READ;
 
 	if (md->pos < m->pages) {
 		page = md->pos; /* first pass: populate every page with a store */
-		kind = VM_WRITE;
+		kind = VMSIM_WRITE;
 	} else {
-		if (m->pattern == VM_SCHED_LOOP)
+		if (m->pattern == VMSIM_SCHED_LOOP)
 			page = (md->pos - m->pages) % m->pages;
 		else
 			page = rng_below(&md->rng, m->pages);
 		if (m->write_pct && rng_below(&md->rng, 100) < m->write_pct)
-			kind = VM_WRITE;
+			kind = VMSIM_WRITE;
 	}
 	md->pos++;
 	op->va = md->base + page * VMSIM_PAGE_SIZE;
@@ -219,28 +219,28 @@ enum task_state {
 };
 
 struct task {
-	int pid;			  /* the process */
-	vm_sched_next_fn next;		  /* its generator, or NULL for the model */
-	void *arg;			  /*   and the generator's argument */
-	struct model model;		  /* the built-in model's state */
-	enum task_state state;		  /* see above */
-	uint64_t ready_at;		  /* cycle it became or becomes ready */
-	uint64_t io_pending;		  /* ns of I/O to start when it next runs */
-	uint64_t seq;			  /* FIFO order among equal ready_at */
-	struct vm_sched_proc_result r;	  /* running totals since the start */
-	struct vm_sched_proc_result base; /* r when the measurement began */
-	struct pageset ws;		  /* pages of the current window */
-	uint64_t ws_accesses;		  /* accesses in the current window */
-	uint64_t ws_sum;		  /* sizes of measured complete windows */
-	uint64_t ws_windows;		  /* measured complete windows */
+	int pid;			     /* the process */
+	vmsim_sched_next_fn next;	     /* its generator, or NULL for the model */
+	void *arg;			     /*   and the generator's argument */
+	struct model model;		     /* the built-in model's state */
+	enum task_state state;		     /* see above */
+	uint64_t ready_at;		     /* cycle it became or becomes ready */
+	uint64_t io_pending;		     /* ns of I/O to start when it next runs */
+	uint64_t seq;			     /* FIFO order among equal ready_at */
+	struct vmsim_sched_proc_result r;    /* running totals since the start */
+	struct vmsim_sched_proc_result base; /* r when the measurement began */
+	struct pageset ws;		     /* pages of the current window */
+	uint64_t ws_accesses;		     /* accesses in the current window */
+	uint64_t ws_sum;		     /* sizes of measured complete windows */
+	uint64_t ws_windows;		     /* measured complete windows */
 };
 
-/* The kernel's CPU cycles so far: vm_sys_stats' busy cycles, without the
+/* The kernel's CPU cycles so far: vmsim_sys_stats' busy cycles, without the
  * major-fault waits (the scheduler replaces those by blocking). Also leaves
  * the stats in *@st. */
-static uint64_t kernel_busy(struct vm_system *sys, struct vm_sys_stats *st /* out */)
+static uint64_t kernel_busy(struct vmsim_system *sys, struct vmsim_sys_stats *st /* out */)
 {
-	vm_sys_stats(sys, st);
+	vmsim_sys_stats(sys, st);
 	return st->cycles_busy;
 }
 
@@ -264,7 +264,7 @@ static struct task *pick(struct task *t, unsigned n)
 }
 
 /* Record the pages of one access in @t's window; close the window after tau. */
-static int track_ws(struct task *t, const struct vm_sched_op *op, uint64_t tau, bool measuring)
+static int track_ws(struct task *t, const struct vmsim_sched_op *op, uint64_t tau, bool measuring)
 {
 	uint64_t first = op->va >> VMSIM_PAGE_SHIFT,
 		 last = (op->va + op->size - 1) >> VMSIM_PAGE_SHIFT;
@@ -288,8 +288,8 @@ static int track_ws(struct task *t, const struct vm_sched_op *op, uint64_t tau, 
 /* ---- the run ------------------------------------------------------------------ */
 
 struct run {
-	struct vm_system *sys;
-	const struct vm_sched_cfg *cfg;
+	struct vmsim_system *sys;
+	const struct vmsim_sched_cfg *cfg;
 	struct task *t;	     /* ntasks */
 	struct device dev;   /* the paging device */
 	double ghz;	     /* the machine's clock */
@@ -306,7 +306,7 @@ struct run {
 	/* snapshots when the measurement began */
 	uint64_t t0, busy0, idle0, dev_busy0;
 	struct device dev0;
-	struct vm_sys_stats st0;
+	struct vmsim_sys_stats st0;
 };
 
 /*
@@ -320,7 +320,7 @@ static void split_waits(struct run *r, uint64_t at, bool end)
 {
 	for (unsigned i = 0; i < r->cfg->ntasks; i++) {
 		struct task *t = &r->t[i];
-		struct vm_sched_proc_result *acc = end ? &t->r : &t->base;
+		struct vmsim_sched_proc_result *acc = end ? &t->r : &t->base;
 		if (t->state == TASK_GONE)
 			continue;
 		if (t->ready_at <= at)
@@ -341,7 +341,7 @@ static void begin_measurement(struct run *r)
 	r->dev_busy0 = dev_busy_upto(&r->dev, r->now);
 	r->dev0 = r->dev;
 	r->dev.max_queue = 0;
-	vm_sys_stats(r->sys, &r->st0);
+	vmsim_sys_stats(r->sys, &r->st0);
 	for (unsigned i = 0; i < r->cfg->ntasks; i++)
 		r->t[i].base = r->t[i].r;
 	split_waits(r, r->now, false);
@@ -360,11 +360,11 @@ static void start_io(struct run *r, struct task *t, uint64_t ns)
 /* Run @t for one slice at r->now and put it back in line (or retire it). */
 static int run_slice(struct run *r, struct task *t)
 {
-	const struct vm_sched_cfg *cfg = r->cfg;
+	const struct vmsim_sched_cfg *cfg = r->cfg;
 	uint64_t compute = 0, io_ns = 0;
 	unsigned major = 0;
 	bool io = false;
-	struct vm_sys_stats st;
+	struct vmsim_sys_stats st;
 
 	if (t->io_pending) {
 		/* its last access faulted and asked for I/O: that comes now */
@@ -375,8 +375,8 @@ static int run_slice(struct run *r, struct task *t)
 	}
 
 	for (uint64_t n = 0; n < r->quantum; n++) {
-		struct vm_sched_op op;
-		struct vm_access_result res;
+		struct vmsim_sched_op op;
+		struct vmsim_access_result res;
 		int rc;
 
 		if (r->measuring && cfg->max_accesses && r->accesses >= cfg->max_accesses)
@@ -395,8 +395,8 @@ static int run_slice(struct run *r, struct task *t)
 		} else {
 			model_next(&t->model, &op);
 		}
-		rc = vm_access(r->sys, t->pid, op.va, op.size, op.kind, &res);
-		if (rc == VMSIM_ESRCH && !vm_process_alive(r->sys, t->pid)) {
+		rc = vmsim_access(r->sys, t->pid, op.va, op.size, op.kind, &res);
+		if (rc == VMSIM_ESRCH && !vmsim_process_alive(r->sys, t->pid)) {
 			/* the OOM killer chose it while another task ran */
 			t->r.killed = true;
 			t->state = TASK_GONE;
@@ -461,12 +461,12 @@ static int run_slice(struct run *r, struct task *t)
 }
 
 /* Create the model's processes and set every task up; on failure the
- * processes created stay in the system (vm_sched_run says so). */
+ * processes created stay in the system (vmsim_sched_run says so). */
 static int setup_tasks(struct run *r)
 {
-	const struct vm_sched_cfg *cfg = r->cfg;
+	const struct vmsim_sched_cfg *cfg = r->cfg;
 	for (unsigned i = 0; i < cfg->ntasks; i++) {
-		const struct vm_sched_task *in = &cfg->tasks[i];
+		const struct vmsim_sched_task *in = &cfg->tasks[i];
 		struct task *t = &r->t[i];
 		int rc;
 
@@ -477,11 +477,11 @@ static int setup_tasks(struct run *r)
 			t->pid = in->pid;
 		} else {
 			vaddr_t base;
-			if ((rc = vm_process_create(r->sys, &t->pid)))
+			if ((rc = vmsim_process_create(r->sys, &t->pid)))
 				return rc;
-			rc = vm_mmap(r->sys, t->pid, 0, in->model.pages * VMSIM_PAGE_SIZE,
-				     VM_PROT_READ | VM_PROT_WRITE,
-				     VM_MAP_PRIVATE | VM_MAP_ANONYMOUS, -1, 0, &base);
+			rc = vmsim_mmap(r->sys, t->pid, 0, in->model.pages * VMSIM_PAGE_SIZE,
+					VMSIM_PROT_READ | VMSIM_PROT_WRITE,
+					VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS, -1, 0, &base);
 			if (rc)
 				return rc;
 			t->model.m = &in->model;
@@ -495,19 +495,19 @@ static int setup_tasks(struct run *r)
 	return 0;
 }
 
-static int check_cfg(struct vm_system *sys, const struct vm_sched_cfg *cfg)
+static int check_cfg(struct vmsim_system *sys, const struct vmsim_sched_cfg *cfg)
 {
 	bool endless = false;
 	if (!cfg->tasks || cfg->ntasks == 0)
 		return VMSIM_EINVAL;
 	for (unsigned i = 0; i < cfg->ntasks; i++) {
-		const struct vm_sched_task *t = &cfg->tasks[i];
+		const struct vmsim_sched_task *t = &cfg->tasks[i];
 		if (t->next) {
-			if (!vm_process_alive(sys, t->pid))
+			if (!vmsim_process_alive(sys, t->pid))
 				return VMSIM_EINVAL;
 		} else {
 			if (t->model.pages == 0 || t->model.pages > (1ULL << 35) ||
-			    t->model.pattern > VM_SCHED_LOOP || t->model.write_pct > 100)
+			    t->model.pattern > VMSIM_SCHED_LOOP || t->model.write_pct > 100)
 				return VMSIM_EINVAL;
 			endless = true;
 		}
@@ -517,11 +517,11 @@ static int check_cfg(struct vm_system *sys, const struct vm_sched_cfg *cfg)
 	return 0;
 }
 
-static void fill_result(struct run *r, struct vm_sched_result *out)
+static void fill_result(struct run *r, struct vmsim_sched_result *out)
 {
-	const struct vm_sched_cfg *cfg = r->cfg;
-	struct vm_sys_stats st;
-	vm_sys_stats(r->sys, &st);
+	const struct vmsim_sched_cfg *cfg = r->cfg;
+	struct vmsim_sys_stats st;
+	vmsim_sys_stats(r->sys, &st);
 	split_waits(r, r->now, true);
 
 	out->wall_cycles = r->now - r->t0;
@@ -544,7 +544,7 @@ static void fill_result(struct run *r, struct vm_sched_result *out)
 	if (out->accesses)
 		out->faults_per_access = (double)out->faults_major / (double)out->accesses;
 
-	struct vm_sched_dev_result *d = &out->dev;
+	struct vmsim_sched_dev_result *d = &out->dev;
 	uint64_t nreq = (r->dev.reads - r->dev0.reads) + (r->dev.writes - r->dev0.writes);
 	d->reads = r->dev.reads - r->dev0.reads;
 	d->writes = r->dev.writes - r->dev0.writes;
@@ -564,7 +564,7 @@ static void fill_result(struct run *r, struct vm_sched_result *out)
 	uint64_t paging = 0, cpu = 0;
 	for (unsigned i = 0; i < cfg->ntasks; i++) {
 		struct task *t = &r->t[i];
-		struct vm_sched_proc_result *p = &out->procs[i];
+		struct vmsim_sched_proc_result *p = &out->procs[i];
 		*p = t->r;
 		p->accesses -= t->base.accesses;
 		p->faults_major -= t->base.faults_major;
@@ -589,7 +589,7 @@ static void fill_result(struct run *r, struct vm_sched_result *out)
 	out->kernel_wss_total = st.wss_total;
 }
 
-void vm_sched_cfg_default(struct vm_sched_cfg *cfg)
+void vmsim_sched_cfg_default(struct vmsim_sched_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->quantum = 1000;
@@ -600,11 +600,12 @@ void vm_sched_cfg_default(struct vm_sched_cfg *cfg)
 	cfg->seed = 1;
 }
 
-int vm_sched_run(struct vm_system *sys, const struct vm_sched_cfg *cfg, struct vm_sched_result *out)
+int vmsim_sched_run(struct vmsim_system *sys, const struct vmsim_sched_cfg *cfg,
+		    struct vmsim_sched_result *out)
 {
-	const struct vmsim_config *vc = vm_system_config(sys);
+	const struct vmsim_config *vc = vmsim_system_config(sys);
 	struct run r;
-	struct vm_sys_stats st;
+	struct vmsim_sys_stats st;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -674,7 +675,7 @@ out_tasks:
 	return rc;
 }
 
-void vm_sched_result_release(struct vm_sched_result *res)
+void vmsim_sched_result_release(struct vmsim_sched_result *res)
 {
 	free(res->procs);
 	res->procs = NULL;
@@ -683,14 +684,14 @@ void vm_sched_result_release(struct vm_sched_result *res)
 
 /* ---- the classic curve -------------------------------------------------------- */
 
-void vm_curve_cfg_default(struct vm_curve_cfg *cfg)
+void vmsim_curve_cfg_default(struct vmsim_curve_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->frames = 1024;
 	cfg->nmax = 16;
-	cfg->proc = (struct vm_sched_model){
+	cfg->proc = (struct vmsim_sched_model){
 	    .pages = 128,
-	    .pattern = VM_SCHED_UNIFORM,
+	    .pattern = VMSIM_SCHED_UNIFORM,
 	    .write_pct = 10,
 	    .compute = 15000,	/* 5 us of work per access at 3 GHz */
 	    .io_every = 4000,	/* so about 20 ms of CPU between I/O bursts */
@@ -705,13 +706,13 @@ void vm_curve_cfg_default(struct vm_curve_cfg *cfg)
 }
 
 /* One point: a fresh machine running @n copies of the model. */
-static int curve_point(const struct vm_curve_cfg *cfg, unsigned n, struct vm_sched_task *tasks,
-		       struct vm_curve_point *pt /* out */)
+static int curve_point(const struct vmsim_curve_cfg *cfg, unsigned n,
+		       struct vmsim_sched_task *tasks, struct vmsim_curve_point *pt /* out */)
 {
 	struct vmsim_config vc;
-	struct vm_system *sys;
-	struct vm_sched_cfg sc;
-	struct vm_sched_result res;
+	struct vmsim_system *sys;
+	struct vmsim_sched_cfg sc;
+	struct vmsim_sched_result res;
 	uint64_t w = cfg->proc.pages;
 	int rc;
 
@@ -724,12 +725,12 @@ static int curve_point(const struct vm_curve_cfg *cfg, unsigned n, struct vm_sch
 		vc.cost.major_fault_ns = cfg->major_fault_ns;
 	vc.wss_window = cfg->wss_window;
 	vc.seed = cfg->seed;
-	if ((rc = vm_system_new(&vc, &sys)))
+	if ((rc = vmsim_system_new(&vc, &sys)))
 		return rc;
 
 	for (unsigned i = 0; i < n; i++)
-		tasks[i] = (struct vm_sched_task){.model = cfg->proc};
-	vm_sched_cfg_default(&sc);
+		tasks[i] = (struct vmsim_sched_task){.model = cfg->proc};
+	vmsim_sched_cfg_default(&sc);
 	sc.tasks = tasks;
 	sc.ntasks = n;
 	sc.quantum = cfg->quantum;
@@ -738,10 +739,10 @@ static int curve_point(const struct vm_curve_cfg *cfg, unsigned n, struct vm_sch
 	sc.wss_window = cfg->wss_window;
 	sc.writeback_on_device = cfg->writeback_on_device;
 	sc.seed = cfg->seed;
-	if ((rc = vm_sched_run(sys, &sc, &res)))
+	if ((rc = vmsim_sched_run(sys, &sc, &res)))
 		goto out_sys;
 
-	*pt = (struct vm_curve_point){
+	*pt = (struct vmsim_curve_point){
 	    .n = n,
 	    .load = (double)(n * w) / (double)cfg->frames,
 	    .utilisation = res.utilisation,
@@ -760,15 +761,15 @@ static int curve_point(const struct vm_curve_cfg *cfg, unsigned n, struct vm_sch
 			least = res.procs[i].accesses;
 	if (res.accesses)
 		pt->progress_min = (double)least * n / (double)res.accesses;
-	vm_sched_result_release(&res);
+	vmsim_sched_result_release(&res);
 out_sys:
-	vm_system_free(sys);
+	vmsim_system_free(sys);
 	return rc;
 }
 
-int vm_thrashing_curve(const struct vm_curve_cfg *cfg, struct vm_curve_point *out)
+int vmsim_thrashing_curve(const struct vmsim_curve_cfg *cfg, struct vmsim_curve_point *out)
 {
-	struct vm_sched_task *tasks;
+	struct vmsim_sched_task *tasks;
 	int rc = 0;
 
 	if (cfg->nmax == 0 || cfg->proc.pages == 0 || cfg->frames < 64 ||
