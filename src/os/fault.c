@@ -1,17 +1,29 @@
 /*
  * The page-fault handler and the access path. vmsim_access asks the MMU; when
  * the MMU raises a fault, os_handle_fault decides like Linux's
- * handle_mm_fault and dispatches to one do_* function per case:
+ * handle_mm_fault and dispatches to one handler per case, in this order:
  *
- *   no VMA, or the VMA forbids the access ............ SIGSEGV (invalid)
- *   PTE empty, private anonymous, read ............... do_zero_page  (minor)
- *   PTE empty, private anonymous, write .............. do_anon_fault (minor)
- *   PTE empty, shared anonymous ...................... do_shared_fault (minor)
- *   PTE present read-only, write, private ............ do_cow_break  (minor)
- *   PTE present read-only, write, shared ............. do_shared_write (minor)
+ *   no VMA, or the VMA forbids the access ............ VM_FAULT_SIGSEGV
+ *   huge leaf present, allows the access ............. nothing (a stale TLB entry)
+ *   huge leaf present, write to a read-only one ...... do_huge_wp (huge.c):
+ *        reuse, copy (hugetlb), a THP for the huge zero page, or split and
+ *        VM_FAULT_FALLBACK to the 4 KiB cases below
+ *   no page table under the 2 MiB, not a file area ... do_huge_fault (huge.c):
+ *        a hugetlb page (VM_FAULT_SIGBUS if the pool is empty), a THP, the
+ *        huge zero page, or VM_FAULT_FALLBACK
+ *   PTE holds a swap entry ........................... do_swap_page
+ *        (VM_FAULT_MAJOR if read from the swap file, minor from the swap cache)
+ *   PTE empty, file or shared anonymous area ......... do_file_fault
+ *        (VM_FAULT_MAJOR if the file was read, VM_FAULT_SIGBUS past its end)
+ *   PTE empty, private anonymous, read ............... do_zero_page
+ *   PTE empty, private anonymous, write .............. do_anon_fault
+ *   PTE read-only, write, shared file or shmem area .. do_shared_write
+ *   PTE read-only, write, private area ............... do_cow_break
+ *   PTE allows the access ............................ a stale TLB entry: flush it
  *
- * Swap-ins and file reads (major faults) arrive with swap and file
- * mappings. Invalid faults are not counted as minor or major, as in Linux.
+ * Every handler takes the fault as one struct vm_fault and returns a
+ * vm_fault_t (kernel.h). Invalid faults are not counted as minor or major,
+ * as in Linux.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -53,27 +65,37 @@ static void new_anon_frame(struct vmsim_system *sys, struct process *p, pfn_t pf
 	lru_add(sys, pfn);
 }
 
-static int do_zero_page(struct vmsim_system *sys, struct process *p, struct vma *vma, pte_t *slot)
+const char *vm_fault_name(vm_fault_t r)
 {
-	*slot = pte_make(sys->zero_pfn, vma_pte_flags(vma, false));
-	p->c.zero_maps++;
-	return 0;
+#define VM_FAULT_NAME(name, bit, what)                                                             \
+	if (r & (bit))                                                                             \
+		return #name;
+	VM_FAULT_MAP(VM_FAULT_NAME)
+#undef VM_FAULT_NAME
+	return "VM_FAULT_MINOR";
 }
 
-static int do_anon_fault(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
-			 pte_t *slot)
+static vm_fault_t do_zero_page(struct vmsim_system *sys, struct vm_fault *vmf)
 {
+	*vmf->pte = pte_make(sys->zero_pfn, vma_pte_flags(vmf->vma, false));
+	vmf->p->c.zero_maps++;
+	return VM_FAULT_MINOR;
+}
+
+static vm_fault_t do_anon_fault(struct vmsim_system *sys, struct vm_fault *vmf)
+{
+	struct process *p = vmf->p;
 	pfn_t pfn;
 	int rc = alloc_user_frame(sys, FRAME_ANON, &pfn);
 	if (rc)
-		return rc;
+		return vmf_error(vmf, rc);
 	sys->zero_fills++;
-	new_anon_frame(sys, p, pfn, va);
+	new_anon_frame(sys, p, pfn, vmf->va);
 	/* a write fault maps the page writable and dirty, as Linux does */
-	*slot = pte_make(pfn, vma_pte_flags(vma, true) | PTE_D);
+	*vmf->pte = pte_make(pfn, vma_pte_flags(vmf->vma, true) | PTE_D);
 	p->rss_anon++;
 	p->c.zero_fills++;
-	return 0;
+	return VM_FAULT_MINOR;
 }
 
 /* Is @f mapped by one PTE and referenced by nothing else but, perhaps, the
@@ -101,17 +123,22 @@ static int copy_frame(struct vmsim_system *sys, pfn_t from, pfn_t to)
 	return 0;
 }
 
-static int do_cow_break(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
-			pte_t *slot)
+/* A write to the read-only PTE vmf->pte of a private area: copy the page,
+ * or reuse it when this is its last user. */
+static vm_fault_t do_cow_break(struct vmsim_system *sys, struct vm_fault *vmf)
 {
+	struct process *p = vmf->p;
+	pte_t *slot = vmf->pte;
+	vaddr_t va = vmf->va;
 	pte_t e = *slot;
 	pfn_t old = pte_pfn(e, false);
 	struct flush_batch b;
+	vm_fault_t ret = VM_FAULT_MINOR;
 	int rc;
 
 	if (is_zero_pfn(sys, old)) {
 		/* the first write to a page read before: a fresh zeroed frame */
-		rc = do_anon_fault(sys, p, vma, va, slot);
+		ret = do_anon_fault(sys, vmf);
 	} else {
 		struct frame *f = phys_frame(&sys->pm, old);
 		if (exclusive(sys, f)) {
@@ -121,7 +148,6 @@ static int do_cow_break(struct vmsim_system *sys, struct process *p, struct vma 
 				swapcache_del(sys, old);
 			*slot = e | PTE_RW | PTE_D;
 			p->c.cow_reuses++;
-			rc = 0;
 		} else {
 			pfn_t pfn;
 			/* pinned while reclaim may run: it must not evict the page
@@ -130,10 +156,10 @@ static int do_cow_break(struct vmsim_system *sys, struct process *p, struct vma 
 			rc = alloc_user_frame(sys, FRAME_ANON, &pfn);
 			f->flags &= ~FRAME_LOCKED;
 			if (rc)
-				return rc;
+				return vmf_error(vmf, rc);
 			if ((rc = copy_frame(sys, old, pfn))) {
 				phys_free(&sys->pm, pfn, 0);
-				return rc;
+				return vmf_error(vmf, rc);
 			}
 			new_anon_frame(sys, p, pfn, va);
 			f->mapcount--;
@@ -142,18 +168,18 @@ static int do_cow_break(struct vmsim_system *sys, struct process *p, struct vma 
 				p->rss_file--;
 				p->rss_anon++;
 			}
-			*slot = pte_make(pfn, vma_pte_flags(vma, true) | PTE_D);
+			*slot = pte_make(pfn, vma_pte_flags(vmf->vma, true) | PTE_D);
 			put_user_frame(sys, old);
 			p->c.cow_copies++;
 			sys->cow_copies++;
 		}
 	}
-	if (rc)
-		return rc;
+	if (ret & VM_FAULT_FAILED)
+		return ret;
 	flush_init(&b, p);
 	flush_add(sys, &b, va);
 	flush_finish(sys, &b);
-	return 0;
+	return ret;
 }
 
 /* Map cached page @pfn of @vma's file at *@slot; @write: the fault was a
@@ -238,57 +264,66 @@ static void file_readahead(struct vmsim_system *sys, const struct vma *vma, uint
 	f->ra_async = start + ra - ra / 4;
 }
 
-/* A fault on a page of a file mapping with no PTE yet: from the page cache
- * (minor) or from the file (major); a private write copies the page into
- * an anonymous one at once. Returns 0, or 3 for SIGBUS past the end of the
- * file, or an error. */
-static int do_file_fault(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
-			 pte_t *slot, bool write, bool *major)
+/* A fault on a page of a file mapping (or shared anonymous memory) with no
+ * PTE yet: from the page cache (minor) or from the file (VM_FAULT_MAJOR); a
+ * private write copies the page into an anonymous one at once. Past the
+ * end of the file: VM_FAULT_SIGBUS. */
+static vm_fault_t do_file_fault(struct vmsim_system *sys, struct vm_fault *vmf)
 {
+	struct process *p = vmf->p;
+	struct vma *vma = vmf->vma;
 	struct vfile *f = vma->file;
-	uint64_t pgoff = vma->pgoff + ((va - vma->start) >> VMSIM_PAGE_SHIFT);
+	uint64_t pgoff = vma->pgoff + ((vmf->va - vma->start) >> VMSIM_PAGE_SHIFT);
+	vm_fault_t ret = VM_FAULT_MINOR;
+	bool major = false;
 	pfn_t pfn;
-	if (pgoff >= vfile_pages(f))
-		return 3;
-	int rc = pcache_get_page(sys, f, pgoff, &pfn, major);
+	if (pgoff >= vfile_pages(f)) {
+		vmf->reason = VMSIM_SIGBUS_EOF;
+		return VM_FAULT_SIGBUS;
+	}
+	int rc = pcache_get_page(sys, f, pgoff, &pfn, &major);
 	if (rc)
-		return rc;
-	if (write && !(vma->flags & VMSIM_MAP_SHARED)) {
+		return vmf_error(vmf, rc);
+	if (vmf->write && !(vma->flags & VMSIM_MAP_SHARED)) {
 		/* map the cached page, then break the copy at once */
-		map_file_page(sys, p, vma, slot, pfn, false);
-		rc = do_cow_break(sys, p, vma, va, slot);
+		map_file_page(sys, p, vma, vmf->pte, pfn, false);
+		ret = do_cow_break(sys, vmf);
 	} else {
-		map_file_page(sys, p, vma, slot, pfn, write);
+		map_file_page(sys, p, vma, vmf->pte, pfn, vmf->write);
 	}
 	/* mapped first: what follows allocates, and must not find the page
 	 * unmapped and unpinned */
-	file_readahead(sys, vma, pgoff, *major);
-	if (!write && rc == 0)
-		fault_around(sys, p, vma, va);
-	return rc;
+	file_readahead(sys, vma, pgoff, major);
+	if (!vmf->write && ret == VM_FAULT_MINOR)
+		fault_around(sys, p, vma, vmf->va);
+	return ret | (major ? VM_FAULT_MAJOR : 0);
 }
 
 /* A write to a shared mapping whose PTE is read-only: the page becomes
  * dirty and writable (Linux's page_mkwrite path). */
-static void do_shared_write(struct vmsim_system *sys, struct process *p, vaddr_t va, pte_t *slot)
+static vm_fault_t do_shared_write(struct vmsim_system *sys, struct vm_fault *vmf)
 {
 	struct flush_batch b;
-	phys_frame(&sys->pm, pte_pfn(*slot, false))->flags |= FRAME_DIRTY;
-	*slot |= PTE_RW | PTE_D;
-	flush_init(&b, p);
-	flush_add(sys, &b, va);
+	phys_frame(&sys->pm, pte_pfn(*vmf->pte, false))->flags |= FRAME_DIRTY;
+	*vmf->pte |= PTE_RW | PTE_D;
+	flush_init(&b, vmf->p);
+	flush_add(sys, &b, vmf->va);
 	flush_finish(sys, &b);
+	return VM_FAULT_MINOR;
 }
 
-/* Fault in the page behind swap entry *@slot: from the swap cache (minor)
- * or from the swap file (major). A page nobody else needs is mapped
- * writable (dirty, its swap copy dropped, on a write); a page others share
- * stays read-only and a write then copies it. */
-static int do_swap_page(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
-			pte_t *slot, bool write, bool *major)
+/* Fault in the page behind swap entry *vmf->pte: from the swap cache
+ * (minor) or from the swap file (VM_FAULT_MAJOR). A page nobody else needs
+ * is mapped writable (dirty, its swap copy dropped, on a write); a page
+ * others share stays read-only and a write then copies it. */
+static vm_fault_t do_swap_page(struct vmsim_system *sys, struct vm_fault *vmf)
 {
+	struct process *p = vmf->p;
+	pte_t *slot = vmf->pte;
+	vaddr_t va = vmf->va;
 	struct swap_dev *sw = &sys->swap;
 	uint64_t s = swp_slot(*slot);
+	vm_fault_t ret = VM_FAULT_MINOR;
 	pfn_t pfn;
 	int rc;
 
@@ -299,10 +334,10 @@ static int do_swap_page(struct vmsim_system *sys, struct process *p, struct vma 
 		sys->rc.swapcache_hits++;
 	} else {
 		if ((rc = alloc_user_frame(sys, FRAME_ANON, &pfn)))
-			return rc;
+			return vmf_error(vmf, rc);
 		if ((rc = swap_read(sys, s, pfn))) {
 			phys_free(&sys->pm, pfn, 0);
-			return rc;
+			return vmf_error(vmf, rc);
 		}
 		struct frame *nf = phys_frame(&sys->pm, pfn);
 		nf->owner = p->anon;
@@ -319,7 +354,7 @@ static int do_swap_page(struct vmsim_system *sys, struct process *p, struct vma 
 		if (sys->evictions - sw->evicted_at[s] <= sys->lru_pages)
 			sys->rc.refaults++;
 		p->c.swap_ins++;
-		*major = true;
+		ret = VM_FAULT_MAJOR;
 	}
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	f->mapcount++;
@@ -328,12 +363,12 @@ static int do_swap_page(struct vmsim_system *sys, struct process *p, struct vma 
 	p->swap_ents--;
 	swap_put(sw, s); /* this PTE's reference moves to the page */
 	bool mine = exclusive(sys, f);
-	if (write && mine)
+	if (vmf->write && mine)
 		swapcache_del(sys, pfn);
-	*slot = pte_make(pfn, vma_pte_flags(vma, mine) | (write && mine ? PTE_D : 0));
-	if (write && !mine)
-		return do_cow_break(sys, p, vma, va, slot);
-	return 0;
+	*slot = pte_make(pfn, vma_pte_flags(vmf->vma, mine) | (vmf->write && mine ? PTE_D : 0));
+	if (vmf->write && !mine)
+		ret |= do_cow_break(sys, vmf);
+	return ret;
 }
 
 const char *vmsim_segv_reason_str(enum vmsim_segv_reason reason)
@@ -376,23 +411,34 @@ void raise_segv(struct vmsim_system *sys, struct process *p, vaddr_t va, unsigne
 		proc_teardown(sys, p);
 }
 
-int os_handle_fault(struct vmsim_system *sys, struct process *p, vaddr_t va, unsigned acc,
-		    enum vmsim_segv_reason *reason)
+/* A huge handler's result, counted as a minor fault when it mapped. */
+static vm_fault_t huge_done(struct vm_fault *vmf, vm_fault_t ret)
+{
+	if (ret == VM_FAULT_MINOR)
+		vmf->p->c.faults_minor++;
+	return ret;
+}
+
+vm_fault_t os_handle_fault(struct vmsim_system *sys, struct process *p, vaddr_t va, unsigned acc,
+			   struct vm_fault *vmf)
 {
 	struct vma *vma = vma_find(&p->vmas, va);
-	pte_t *slot;
+	vm_fault_t ret;
 	int rc;
 
-	if (!vma) {
-		*reason = VMSIM_SEGV_MAPERR;
-		return 1;
-	}
+	*vmf = (struct vm_fault){.p = p,
+				 .vma = vma,
+				 .va = va,
+				 .acc = acc,
+				 .write = acc & VMSIM_ACC_WRITE,
+				 .reason = VMSIM_SEGV_MAPERR};
+	if (!vma)
+		return VM_FAULT_SIGSEGV;
 	if (!vma_permits(vma, acc)) {
-		*reason = VMSIM_SEGV_ACCERR;
-		return 1;
+		vmf->reason = VMSIM_SEGV_ACCERR;
+		return VM_FAULT_SIGSEGV;
 	}
-	bool write = acc & VMSIM_ACC_WRITE;
-	bool major = false;
+	bool write = vmf->write;
 	unsigned level;
 	/* the tables this fault may need, before anything is read */
 	kernel_reserve(sys, p->pt.levels);
@@ -400,69 +446,53 @@ int os_handle_fault(struct vmsim_system *sys, struct process *p, vaddr_t va, uns
 	if (level > 1 && upper && pte_present(*upper) && !(write && !(*upper & PTE_RW))) {
 		/* a huge leaf allows the access already (MAP_POPULATE, or a
 		 * stale TLB entry): nothing to do */
-		return 0;
+		return VM_FAULT_MINOR;
 	}
 	if (level > 1 && upper && pte_present(*upper)) {
 		/* a huge leaf maps it: a write to a read-only huge page */
-		rc = do_huge_wp(sys, p, vma, va, upper);
-		if (rc == 3) {
-			*reason = VMSIM_SIGBUS_HUGETLB;
-			return 1;
-		}
-		if (rc != 1) {
-			if (rc == 0)
-				p->c.faults_minor++;
-			return rc;
-		}
+		vmf->pte = upper;
+		ret = do_huge_wp(sys, vmf);
+		if (ret != VM_FAULT_FALLBACK)
+			return huge_done(vmf, ret);
 	} else if ((level > 2 || (level == 2 && upper && *upper == 0)) && !vma->file) {
 		/* no page table under the 2 MiB around va: maybe a huge page */
-		rc = do_huge_fault(sys, p, vma, va, write);
-		if (rc == 3) {
-			*reason = VMSIM_SIGBUS_HUGETLB;
-			return 1;
-		}
-		if (rc != 1) {
-			if (rc == 0)
-				p->c.faults_minor++;
-			return rc;
-		}
+		ret = do_huge_fault(sys, vmf);
+		if (ret != VM_FAULT_FALLBACK)
+			return huge_done(vmf, ret);
 	}
-	if ((rc = pt_slot(&p->pt, va, VMSIM_PAGE_4K, &slot)))
-		return rc;
-	pte_t e = *slot;
+	if ((rc = pt_slot(&p->pt, va, VMSIM_PAGE_4K, &vmf->pte)))
+		return vmf_error(vmf, rc);
+	pte_t e = *vmf->pte;
 	if (pte_is_swap(e)) {
-		rc = do_swap_page(sys, p, vma, va, slot, write, &major);
+		ret = do_swap_page(sys, vmf);
 	} else if (!pte_present(e)) {
 		VMSIM_BUG_ON(e != 0);
-		if (vma->file) {
-			rc = do_file_fault(sys, p, vma, va, slot, write, &major);
-			if (rc == 3) {
-				*reason = VMSIM_SIGBUS_EOF;
-				return 1;
-			}
-		} else if (write)
-			rc = do_anon_fault(sys, p, vma, va, slot);
+		if (vma->file)
+			ret = do_file_fault(sys, vmf);
+		else if (write)
+			ret = do_anon_fault(sys, vmf);
 		else
-			rc = do_zero_page(sys, p, vma, slot);
+			ret = do_zero_page(sys, vmf);
 	} else if (write && !(e & PTE_RW)) {
 		if (vma->file && (vma->flags & VMSIM_MAP_SHARED))
-			do_shared_write(sys, p, va, slot);
+			ret = do_shared_write(sys, vmf);
 		else
-			rc = do_cow_break(sys, p, vma, va, slot);
+			ret = do_cow_break(sys, vmf);
 	} else {
 		/* the PTE allows the access already: a stale TLB entry (spurious) */
 		struct flush_batch b;
 		flush_init(&b, p);
 		flush_add(sys, &b, va);
 		flush_finish(sys, &b);
+		ret = VM_FAULT_MINOR;
 	}
-	if (rc)
-		return rc;
-	if (major)
+	if (ret & VM_FAULT_FAILED)
+		return ret;
+	if (ret & VM_FAULT_MAJOR)
 		p->c.faults_major++;
 	else
 		p->c.faults_minor++;
-	return major ? 2 : 0;
+	return ret;
 }
 
 /* An access through a huge leaf: note which 4 KiB of a THP it touched
@@ -497,35 +527,41 @@ static int access_page(struct vmsim_system *sys, struct process *p, vaddr_t va, 
 		}
 		VMSIM_BUG_ON(tries > 64); /* a resolved fault must let the access through */
 		VMSIM_BUG_ON(f == MMU_FAULT_RESERVED);
-		enum vmsim_segv_reason reason = VMSIM_SEGV_MAPERR;
-		int rc =
-		    f == MMU_FAULT_NONCANONICAL ? 1 : os_handle_fault(sys, p, va, acc, &reason);
-		if (rc == VMSIM_ENOMEM) {
+		struct vm_fault vmf;
+		vm_fault_t r;
+		if (f == MMU_FAULT_NONCANONICAL) {
+			r = VM_FAULT_SIGSEGV;
+			vmf.reason = VMSIM_SEGV_MAPERR;
+		} else {
+			r = os_handle_fault(sys, p, va, acc, &vmf);
+		}
+		if (r & VM_FAULT_OOM) {
 			/* nothing left to reclaim: the OOM killer frees memory, maybe
 			 * by killing this very process */
 			if (!sys->cfg.oom_kill || !oom_kill(sys, p))
-				return rc;
+				return VMSIM_ENOMEM;
 			if (!p->alive) {
 				res->killed = true;
 				return 1;
 			}
 			continue;
 		}
-		if (rc == VMSIM_EIO) {
-			reason = VMSIM_SIGBUS_IO;
-			rc = 1;
+		if ((r & VM_FAULT_ERROR) && vmf.err == VMSIM_EIO) {
+			/* a page that could not be read back */
+			r = VM_FAULT_SIGBUS;
+			vmf.reason = VMSIM_SIGBUS_IO;
 		}
-		if (rc < 0)
-			return rc;
-		if (rc == 1) {
+		if (r & VM_FAULT_ERROR)
+			return vmf.err;
+		if (r & (VM_FAULT_SIGSEGV | VM_FAULT_SIGBUS)) {
 			res->segv = true;
-			res->reason = reason;
+			res->reason = vmf.reason;
 			res->segv_addr = va;
-			raise_segv(sys, p, va, acc, reason);
+			raise_segv(sys, p, va, acc, vmf.reason);
 			res->killed = !p->alive;
 			return 1;
 		}
-		if (rc == 2)
+		if (r & VM_FAULT_MAJOR)
 			res->faults_major++;
 		else
 			res->faults_minor++;

@@ -89,15 +89,16 @@ static void flush_one(struct vmsim_system *sys, struct process *p, vaddr_t va)
 	flush_finish(sys, &b);
 }
 
-/* Map a new THP at the empty or huge-zero PD entry *@pd for @haddr. 0, or 1
- * when no 2 MiB block is free (counted as a fallback). */
-static int map_new_thp(struct vmsim_system *sys, struct process *p, const struct vma *vma,
-		       vaddr_t haddr, pte_t *pd)
+/* Map a new THP at the empty or huge-zero PD entry *@pd for @haddr.
+ * VM_FAULT_MINOR, or VM_FAULT_FALLBACK when no 2 MiB block is free (counted
+ * as a fallback). */
+static vm_fault_t map_new_thp(struct vmsim_system *sys, struct process *p, const struct vma *vma,
+			      vaddr_t haddr, pte_t *pd)
 {
 	pfn_t pfn;
 	if (alloc_thp(sys, &pfn)) {
 		sys->thp_fallback++;
-		return 1;
+		return VM_FAULT_FALLBACK;
 	}
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	f->refcount = 1;
@@ -111,7 +112,7 @@ static int map_new_thp(struct vmsim_system *sys, struct process *p, const struct
 	p->c.zero_fills += 512;
 	sys->zero_fills += 512;
 	sys->thp_alloc++;
-	return 0;
+	return VM_FAULT_MINOR;
 }
 
 /* The huge zero page, allocated on first use. */
@@ -148,39 +149,49 @@ static void hugetlb_put(struct vmsim_system *sys, pfn_t pfn, enum vmsim_page_siz
 	sys->hugetlb_pool[ps][sys->hugetlb_nfree[ps]++] = pfn;
 }
 
-static int hugetlb_fault(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
-			 bool write)
+/* No huge page left in the pool: SIGBUS. */
+static vm_fault_t hugetlb_sigbus(struct vm_fault *vmf)
 {
+	vmf->reason = VMSIM_SIGBUS_HUGETLB;
+	return VM_FAULT_SIGBUS;
+}
+
+static vm_fault_t hugetlb_fault(struct vmsim_system *sys, struct vm_fault *vmf)
+{
+	struct process *p = vmf->p;
+	struct vma *vma = vmf->vma;
 	enum vmsim_page_size ps = (enum vmsim_page_size)(vma->hugetlb - 1);
 	uint64_t size = 1ULL << vmsim_page_shift(ps);
-	vaddr_t haddr = va & ~(size - 1);
+	vaddr_t haddr = vmf->va & ~(size - 1);
 	pte_t *slot;
 	int rc = pt_slot(&p->pt, haddr, ps, &slot);
 	if (rc)
-		return rc;
+		return vmf_error(vmf, rc);
 	VMSIM_BUG_ON(*slot != 0);
 	pfn_t pfn = hugetlb_take(sys, ps);
 	if (pfn == PFN_NONE)
-		return 3; /* no huge page left: SIGBUS */
+		return hugetlb_sigbus(vmf);
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	f->refcount = 1;
 	f->mapcount = 1;
-	*slot = pte_make(pfn, vma_pte_flags(vma, true) | PTE_PS | (write ? PTE_D : 0));
+	*slot = pte_make(pfn, vma_pte_flags(vma, true) | PTE_PS | (vmf->write ? PTE_D : 0));
 	p->hugetlb_pages += size >> VMSIM_PAGE_SHIFT;
-	return 0;
+	return VM_FAULT_MINOR;
 }
 
 /* A write to a private hugetlb page shared since fork: copy it, or reuse it
  * when this is the last mapper. */
-static int hugetlb_wp(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
-		      pte_t *slot, enum vmsim_page_size ps)
+static vm_fault_t hugetlb_wp(struct vmsim_system *sys, struct vm_fault *vmf,
+			     enum vmsim_page_size ps)
 {
+	struct process *p = vmf->p;
+	pte_t *slot = vmf->pte;
 	pfn_t old = pte_pfn(*slot, true);
 	struct frame *f = phys_frame(&sys->pm, old);
 	if (f->mapcount > 1) {
 		pfn_t pfn = hugetlb_take(sys, ps);
 		if (pfn == PFN_NONE)
-			return 3;
+			return hugetlb_sigbus(vmf);
 		if (sys->cfg.data_mode)
 			for (uint64_t i = 0; i < (1ULL << order_of(ps)); i++)
 				memcpy(phys_bytes(&sys->pm, pfn + i), phys_bytes(&sys->pm, old + i),
@@ -189,73 +200,78 @@ static int hugetlb_wp(struct vmsim_system *sys, struct process *p, struct vma *v
 		nf->refcount = nf->mapcount = 1;
 		f->mapcount--;
 		f->refcount--;
-		*slot = pte_make(pfn, vma_pte_flags(vma, true) | PTE_PS | PTE_D);
+		*slot = pte_make(pfn, vma_pte_flags(vmf->vma, true) | PTE_PS | PTE_D);
 		p->c.cow_copies++;
 	} else {
 		*slot |= PTE_RW | PTE_D;
 		p->c.cow_reuses++;
 	}
-	flush_one(sys, p, va);
-	return 0;
+	flush_one(sys, p, vmf->va);
+	return VM_FAULT_MINOR;
 }
 
 /* ---- faults -------------------------------------------------------------- */
 
-int do_huge_fault(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
-		  bool write)
+vm_fault_t do_huge_fault(struct vmsim_system *sys, struct vm_fault *vmf)
 {
+	struct process *p = vmf->p;
+	struct vma *vma = vmf->vma;
 	if (vma->hugetlb)
-		return hugetlb_fault(sys, p, vma, va, write);
+		return hugetlb_fault(sys, vmf);
 	if (!thp_allowed(sys, vma))
-		return 1;
-	vaddr_t haddr = va & ~(HPAGE_2M - 1);
+		return VM_FAULT_FALLBACK;
+	vaddr_t haddr = vmf->va & ~(HPAGE_2M - 1);
 	if (haddr < vma->start || haddr + HPAGE_2M > vma->end)
-		return 1;
+		return VM_FAULT_FALLBACK;
 	pte_t *pd;
 	int rc = pt_slot(&p->pt, haddr, VMSIM_PAGE_2M, &pd);
 	if (rc)
-		return rc == VMSIM_EEXIST ? 1 : rc;
+		return rc == VMSIM_EEXIST ? VM_FAULT_FALLBACK : vmf_error(vmf, rc);
 	if (*pd)
-		return 1; /* 4 KiB pages live here already */
-	if (!write) {
+		return VM_FAULT_FALLBACK; /* 4 KiB pages live here already */
+	if (!vmf->write) {
 		pfn_t hz;
 		if (huge_zero(sys, &hz))
-			return 1;
+			return VM_FAULT_FALLBACK;
 		*pd = pte_make(hz, vma_pte_flags(vma, false) | PTE_PS);
 		p->c.zero_maps++;
-		return 0;
+		return VM_FAULT_MINOR;
 	}
 	return map_new_thp(sys, p, vma, haddr, pd);
 }
 
-int do_huge_wp(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va, pte_t *pd)
+vm_fault_t do_huge_wp(struct vmsim_system *sys, struct vm_fault *vmf)
 {
-	vaddr_t haddr = va & ~(HPAGE_2M - 1);
+	struct process *p = vmf->p;
+	struct vma *vma = vmf->vma;
+	pte_t *pd = vmf->pte;
+	vaddr_t haddr = vmf->va & ~(HPAGE_2M - 1);
 	pfn_t pfn = pte_pfn(*pd, true);
 	int rc;
 	if (vma->hugetlb)
-		return hugetlb_wp(sys, p, vma, va, pd, (enum vmsim_page_size)(vma->hugetlb - 1));
+		return hugetlb_wp(sys, vmf, (enum vmsim_page_size)(vma->hugetlb - 1));
 	if (is_zero_pfn(sys, pfn)) {
-		if (thp_allowed(sys, vma) && map_new_thp(sys, p, vma, haddr, pd) == 0) {
+		if (thp_allowed(sys, vma) &&
+		    map_new_thp(sys, p, vma, haddr, pd) == VM_FAULT_MINOR) {
 			flush_one(sys, p, haddr);
-			return 0;
+			return VM_FAULT_MINOR;
 		}
 		/* no huge page: 512 small zero-page entries, then the 4 KiB path */
 		if ((rc = pt_split_2m(&p->pt, haddr)))
-			return rc;
+			return vmf_error(vmf, rc);
 		flush_one(sys, p, haddr);
-		return 1;
+		return VM_FAULT_FALLBACK;
 	}
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	if (f->mapcount == 1 && f->refcount == 1) {
 		*pd |= PTE_RW | PTE_D;
 		p->c.cow_reuses++;
 		flush_one(sys, p, haddr);
-		return 0;
+		return VM_FAULT_MINOR;
 	}
 	/* shared since fork: copy only the 4 KiB page written, as Linux does */
 	rc = split_huge_page(sys, pfn);
-	return rc ? rc : 1;
+	return rc ? vmf_error(vmf, rc) : VM_FAULT_FALLBACK;
 }
 
 /* ---- splitting ----------------------------------------------------------- */

@@ -24,6 +24,7 @@
 
 #include "mmu/mmu.h"
 #include "phys/phys.h"
+#include "vmsim/error.h"
 #include "vmsim/policy.h"
 #include "vmsim/vm.h"
 
@@ -337,17 +338,79 @@ struct vfile *vfile_of_fd(struct vmsim_system *sys, int fd);
 
 /* ---- fault.c ------------------------------------------------------------ */
 
+/*
+ * What a fault handler did, as a bit mask (Linux's vm_fault_t). 0 is a
+ * minor fault, resolved from memory. Every do_* handler returns one.
+ *   X(name, bit, what it means)
+ */
+#define VM_FAULT_MAP(X)                                                                            \
+	X(VM_FAULT_MAJOR, 0x01, "resolved by reading swap or a file (major)")                      \
+	X(VM_FAULT_SIGSEGV, 0x02, "invalid: no area, or the area forbids the access")              \
+	X(VM_FAULT_SIGBUS, 0x04, "SIGBUS: past the end of the file, or no hugetlb page")           \
+	X(VM_FAULT_OOM, 0x08, "no frame even after reclaim (VMSIM_ENOMEM)")                        \
+	X(VM_FAULT_FALLBACK, 0x10, "no huge page here: the 4 KiB path takes over")                 \
+	X(VM_FAULT_ERROR, 0x20, "another error, in vmf->err (VMSIM_EIO, VMSIM_ENOHOSTMEM)")
+
+typedef unsigned vm_fault_t;
+#define VM_FAULT_ENUM(name, bit, what) name = bit,
+enum vm_fault_bits { VM_FAULT_MINOR = 0, VM_FAULT_MAP(VM_FAULT_ENUM) };
+#undef VM_FAULT_ENUM
+
+/* The bits that end a fault without mapping anything. */
+#define VM_FAULT_FAILED (VM_FAULT_SIGSEGV | VM_FAULT_SIGBUS | VM_FAULT_OOM | VM_FAULT_ERROR)
+
+/* The name of the lowest bit set in @r ("VM_FAULT_MINOR" for 0). */
+const char *vm_fault_name(vm_fault_t r);
+
+/*
+ * One fault, as the handlers pass it down (Linux's struct vm_fault): what
+ * was asked, what the walk found, and what went wrong.
+ */
+struct vm_fault {
+	struct process *p;	       /* the faulting process */
+	struct vma *vma;	       /* the area containing va (NULL: none) */
+	vaddr_t va;		       /* the faulting address */
+	unsigned acc;		       /* enum vmsim_access_flags bits */
+	bool write;		       /* acc has VMSIM_ACC_WRITE */
+	pte_t *pte;		       /* the 4 KiB PTE slot, or the huge leaf (huge handlers) */
+	enum vmsim_segv_reason reason; /* with VM_FAULT_SIGSEGV / SIGBUS: why */
+	int err;		       /* with VM_FAULT_ERROR: the error code */
+};
+
+/* A handler's result for error code @err from a helper: VM_FAULT_OOM for
+ * VMSIM_ENOMEM, else VM_FAULT_ERROR with vmf->err set; 0 for 0. */
+static inline vm_fault_t vmf_error(struct vm_fault *vmf, int err)
+{
+	if (err == 0)
+		return 0;
+	if (err == VMSIM_ENOMEM)
+		return VM_FAULT_OOM;
+	vmf->err = err;
+	return VM_FAULT_ERROR;
+}
+
+/* The error code of a failed fault (VMSIM_ENOMEM, vmf->err), else 0. */
+static inline int vmf_errno(const struct vm_fault *vmf, vm_fault_t r)
+{
+	if (r & VM_FAULT_OOM)
+		return VMSIM_ENOMEM;
+	if (r & VM_FAULT_ERROR)
+		return vmf->err;
+	return 0;
+}
+
 /* Leaf flags for a page of @vma: P, US, NX per prot, RW when @writable. */
 uint64_t vma_pte_flags(const struct vma *vma, bool writable);
 
-/* Resolve a fault of @p at @va for access @acc (enum vmsim_access_flags bits) as
- * the page-fault handler does, without retrying the access. Returns 0 (a
- * minor fault, resolved and counted), 2 (a major fault, likewise), 1
- * (invalid: the caller raises SIGSEGV; @reason set), VMSIM_ENOMEM (no frame:
- * the caller may reclaim or OOM-kill and retry) or VMSIM_EIO (a swap read
- * failed: the caller kills the process with SIGBUS). */
-int os_handle_fault(struct vmsim_system *sys, struct process *p, vaddr_t va, unsigned acc,
-		    enum vmsim_segv_reason *reason /* out */);
+/* Resolve a fault of @p at @va for access @acc (enum vmsim_access_flags
+ * bits) as the page-fault handler does, without retrying the access, and
+ * count it. Returns VM_FAULT_MINOR or VM_FAULT_MAJOR (resolved),
+ * VM_FAULT_SIGSEGV or VM_FAULT_SIGBUS (the caller raises the signal;
+ * @vmf->reason says why), VM_FAULT_OOM (no frame: the caller may reclaim or
+ * OOM-kill and retry) or VM_FAULT_ERROR (@vmf->err; VMSIM_EIO, a swap or
+ * file read that failed, kills the process with SIGBUS). @vmf is filled. */
+vm_fault_t os_handle_fault(struct vmsim_system *sys, struct process *p, vaddr_t va, unsigned acc,
+			   struct vm_fault *vmf /* out */);
 
 /* Record a SIGSEGV (or SIGBUS) of @p and kill it if the configuration says
  * so (SIGBUS always kills). */
@@ -442,17 +505,17 @@ bool oom_kill(struct vmsim_system *sys, struct process *trigger);
 int huge_init(struct vmsim_system *sys);
 void huge_release(struct vmsim_system *sys);
 
-/* A fault at @va in @vma with no page table under its 2 MiB: map a huge
- * page if the area allows one (THP or hugetlb). Returns 0 (mapped: counted
- * by the caller as a minor fault), 1 (not eligible or no 2 MiB block: the
- * caller maps 4 KiB), 3 (hugetlb pool empty: SIGBUS), or an error. */
-int do_huge_fault(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va,
-		  bool write);
+/* A fault at vmf->va in vmf->vma with no page table under its 2 MiB: map a
+ * huge page if the area allows one (THP or hugetlb). Returns
+ * VM_FAULT_MINOR (mapped: counted by the caller), VM_FAULT_FALLBACK (not
+ * eligible or no 2 MiB block: the caller maps 4 KiB), VM_FAULT_SIGBUS
+ * (hugetlb pool empty; vmf->reason set) or a failure (VM_FAULT_OOM ...). */
+vm_fault_t do_huge_fault(struct vmsim_system *sys, struct vm_fault *vmf);
 
-/* A write to a read-only huge leaf *@pd at @va: reuse, copy (hugetlb),
+/* A write to the read-only huge leaf vmf->pte: reuse, copy (hugetlb),
  * replace the huge zero page by a huge page, or split so that the 4 KiB
- * path takes over (returns 1 then). 0, 1, 3 (SIGBUS), or an error. */
-int do_huge_wp(struct vmsim_system *sys, struct process *p, struct vma *vma, vaddr_t va, pte_t *pd);
+ * path takes over (VM_FAULT_FALLBACK). Results as do_huge_fault. */
+vm_fault_t do_huge_wp(struct vmsim_system *sys, struct vm_fault *vmf);
 
 /* Make sure no huge leaf of @p straddles @addr (a range boundary): split a
  * transparent huge page (every mapping of it), or the huge zero page's

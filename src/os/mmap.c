@@ -191,13 +191,13 @@ static int populate(struct vmsim_system *sys, struct process *p, vaddr_t start, 
 	if ((vma->prot & VMSIM_PROT_WRITE) && !(vma->flags & VMSIM_MAP_SHARED))
 		acc |= VMSIM_ACC_WRITE;
 	for (vaddr_t va = start; va < end; va += VMSIM_PAGE_SIZE) {
-		enum vmsim_segv_reason reason;
+		struct vm_fault vmf;
 		unsigned level;
 		pte_t *e = pt_lookup(&p->pt, va, &level);
 		if (e && pte_present(*e) && (!(acc & VMSIM_ACC_WRITE) || (*e & PTE_RW)))
 			continue; /* already there (a 4 KiB page or a huge one) */
-		int rc = os_handle_fault(sys, p, va, acc, &reason);
-		if (rc < 0)
+		int rc = vmf_errno(&vmf, os_handle_fault(sys, p, va, acc, &vmf));
+		if (rc)
 			return rc;
 	}
 	return 0;
