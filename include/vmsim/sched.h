@@ -52,6 +52,10 @@ struct vmsim_sched_op {
 	enum vmsim_access_kind kind; /* load, store or fetch */
 	uint32_t compute;	     /* CPU cycles of work beyond the cost model's */
 	uint64_t io_ns;		     /* > 0: then block this long on non-paging I/O */
+	int pid;		     /* 0: the task's process; else another live process the
+					generator drives as part of the task (a traced
+					program's fork child): its death does not end the
+					task, and an access of it after it died is skipped */
 };
 
 /*
@@ -189,6 +193,20 @@ struct vmsim_sched_result {
  */
 int vmsim_sched_run(struct vmsim_system *sys, const struct vmsim_sched_cfg *cfg,
 		    struct vmsim_sched_result *out /* out */);
+
+/*
+ * Several recorded programs at once: replay the @n traces @paths (any
+ * format vmsim reads: its own, lackey, ChampSim; compressed or not) on
+ * @sys as @n tasks of the scheduler, one per trace, in the order given;
+ * the processes a trace forks run within its task. @cfg's tasks are
+ * ignored; give duration_ns = 0 and warmup_ns = 0 to run every trace to
+ * its end. Returns 0 with *@out filled (one entry per trace that has an
+ * access, in order), or an error with a message in @why (may be NULL).
+ */
+int vmsim_sched_run_traces(struct vmsim_system *sys, const char *const *paths, unsigned n,
+			   const struct vmsim_sched_cfg *cfg,
+			   struct vmsim_sched_result *out /* out */, char *why /* out */,
+			   size_t whylen);
 
 /* Free what vmsim_sched_run put in @res (the per-process array). */
 void vmsim_sched_result_release(struct vmsim_sched_result *res);

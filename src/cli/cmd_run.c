@@ -5,7 +5,8 @@
  *
  * WHAT is a built-in scenario (vmsim scenarios lists them), a scenario file
  * (*.vms), a trace (lackey, ChampSim or vmsim format, compressed or not), or
- * `tour` (the MMU tour); or, with --record -- PROG ARGS, a program recorded
+ * `tour` (the MMU tour); several traces run at once as processes of one
+ * machine under the CPU scheduler (--slice); or, with --record -- PROG ARGS, a program recorded
  * under Valgrind first. Without WHAT it runs the embedded default: a real
  * program's trace (a matrix multiply in two loop orders, bundled in data/)
  * and the MMU tour. Options set the machine, and ask for JSON, CSV time
@@ -27,6 +28,7 @@
 #include "report/series.h"
 #include "vmsim/error.h"
 #include "vmsim/mmu.h"
+#include "vmsim/sched.h"
 #include "vmsim/vm.h"
 #include "workload/replay.h"
 #include "workload/scenario.h"
@@ -40,6 +42,9 @@
 /* What the command line asked for. */
 struct run_args {
 	const char *what;	       /* NULL: the default */
+	const char *traces[64];	       /* every WHAT given (several: traces at once) */
+	unsigned ntraces;	       /* used */
+	uint64_t slice;		       /* --slice: accesses per time slice of several traces */
 	const char *machine[16];       /* key=value settings, NULL-terminated */
 	unsigned nmachine;	       /* used */
 	char storage[16][96];	       /* their text */
@@ -55,6 +60,7 @@ static void run_usage(FILE *f)
 {
 	fputs(
 	    "usage: vmsim run [WHAT] [options]\n"
+	    "       vmsim run TRACE1 TRACE2 ... [--slice N] [options]\n"
 	    "       vmsim run [options] --record [-o FILE] -- PROG [ARGS...]\n\n"
 	    "WHAT: a built-in scenario (see 'vmsim scenarios'), a scenario file (*.vms),\n"
 	    "a trace (lackey text, ChampSim, vmsim format; gzip/zstd/xz), or 'tour'.\n"
@@ -84,6 +90,10 @@ static void run_usage(FILE *f)
 	    "                   'hotcold hot=10%', 'phases ws=8M', 'loop times=10', with an\n"
 	    "                   optional kind first ('write zipf'); see docs/SCENARIOS.md\n"
 	    "  --size SIZE      the area of --gen\n"
+	    "several traces:\n"
+	    "  TRACE1 TRACE2... replayed at once as processes of one machine, interleaved\n"
+	    "                   by the CPU scheduler (round-robin; a major fault blocks)\n"
+	    "  --slice N        time slice in accesses (default 100000)\n"
 	    "recording:\n"
 	    "  --record         run PROG under Valgrind's lackey, record its accesses (into\n"
 	    "                   -o FILE, else a temporary file), then simulate the trace\n",
@@ -333,6 +343,160 @@ static int run_trace(const char *path, const struct run_args *a, bool full, char
 	return out.rc;
 }
 
+/* ---- several traces at once ------------------------------------------------- */
+
+/* Who each simulated process is: its trace's label, and the trace's own
+ * pid for every process after the trace's first. */
+struct trace_names {
+	const char *const *label; /* per trace */
+	struct {
+		int pid;
+		char name[48];
+	} proc[256]; /* the first 256 processes named */
+	unsigned n;  /* used */
+	bool first_done[64];
+};
+
+static void name_born(void *arg, unsigned tag, uint32_t tpid, int pid)
+{
+	struct trace_names *tn = arg;
+	if (tn->n == ARRAY_SIZE(tn->proc))
+		return;
+	tn->proc[tn->n].pid = pid;
+	if (!tn->first_done[tag])
+		snprintf(tn->proc[tn->n].name, sizeof(tn->proc[0].name), "%s", tn->label[tag]);
+	else
+		snprintf(tn->proc[tn->n].name, sizeof(tn->proc[0].name), "%s[%u]", tn->label[tag],
+			 tpid);
+	tn->first_done[tag] = true;
+	tn->n++;
+}
+
+static const char *name_of_pid(void *arg, int pid)
+{
+	struct trace_names *tn = arg;
+	for (unsigned i = 0; i < tn->n; i++)
+		if (tn->proc[i].pid == pid)
+			return tn->proc[i].name;
+	return NULL;
+}
+
+/* The traces' labels: their file names without directories, "#N" added
+ * where two would read the same. */
+static void trace_labels(const struct run_args *a, char (*buf)[40], const char **label)
+{
+	bool dup[ARRAY_SIZE(a->traces)] = {false};
+	for (unsigned i = 0; i < a->ntraces; i++) {
+		const char *slash = strrchr(a->traces[i], '/');
+		snprintf(buf[i], sizeof(buf[0]), "%.30s", slash ? slash + 1 : a->traces[i]);
+	}
+	for (unsigned i = 0; i < a->ntraces; i++)
+		for (unsigned j = 0; j < a->ntraces; j++)
+			dup[i] |= j != i && !strcmp(buf[i], buf[j]);
+	for (unsigned i = 0; i < a->ntraces; i++) {
+		if (dup[i])
+			snprintf(buf[i] + strlen(buf[i]), 10, "#%u", (i + 1) % 100);
+		label[i] = buf[i];
+	}
+}
+
+static int run_many(const struct run_args *a)
+{
+	static struct trace_names tn;
+	static char labels[64][40];
+	const char *label[64];
+	struct replay_many_trace per[64];
+	struct vmsim_config cfg;
+	struct vmsim_system *sys;
+	struct vmsim_sched_cfg sc;
+	struct vmsim_sched_result res;
+	struct replay_opts ro;
+	struct trace_error terr;
+	struct outputs out;
+	int rc;
+
+	vmsim_config_default(&cfg);
+	cfg.segv_kills = false;
+	if (apply_settings(&cfg, a))
+		return CLI_EXIT_USAGE;
+	if ((rc = vmsim_system_new(&cfg, &sys))) {
+		cli_error("run", "cannot build the machine: %s",
+			  vmsim_config_problem(&cfg) ? vmsim_config_problem(&cfg)
+						     : vmsim_strerror(rc));
+		return CLI_EXIT_FAILURE;
+	}
+	memset(&tn, 0, sizeof(tn));
+	trace_labels(a, labels, label);
+	tn.label = label;
+	replay_opts_default(&ro);
+	ro.born = name_born;
+	ro.born_arg = &tn;
+	vmsim_sched_cfg_default(&sc);
+	sc.quantum = a->slice;
+	sc.duration_ns = 0; /* every trace to its end */
+	sc.warmup_ns = 0;
+	outputs_init(&out, a, a->traces[0]);
+	rc = replay_many(sys, a->traces, a->ntraces, &ro, &sc, &res, per, &terr);
+	progress_finish(&out.progress);
+	if (rc) {
+		cli_error("run", "%s", terr.msg[0] ? terr.msg : vmsim_strerror(rc));
+		outputs_release(&out);
+		vmsim_system_free(sys);
+		return CLI_EXIT_FAILURE;
+	}
+	struct report_names names = {.proc = name_of_pid, .arg = &tn};
+	report_machine(stdout, vmsim_system_config(sys));
+	printf("\n%u traces at once: round-robin slices of %s accesses, a major fault blocks "
+	       "its trace\n",
+	       a->ntraces, report_count(a->slice).s);
+	printf("%-18s %6s %10s %10s %10s %10s %6s  %s\n", "trace", "procs", "accesses", "cpu",
+	       "paging", "waiting", "events", "vmas");
+	double ghz = vmsim_system_config(sys)->cost.ghz;
+	for (unsigned i = 0; i < a->ntraces; i++) {
+		const struct replay_stats *st = &per[i].stats;
+		const struct vmsim_sched_proc_result *p = &per[i].sched;
+		char vmas[64];
+		if (st->inferring)
+			snprintf(vmas, sizeof(vmas), "%llu inferred",
+				 (unsigned long long)st->inferred_vmas);
+		else
+			snprintf(vmas, sizeof(vmas), "from the trace");
+		printf("%-18s %6llu %10s %10s %10s %10s %6s  %s\n", label[i],
+		       (unsigned long long)st->processes, report_count(st->accesses).s,
+		       report_seconds((double)p->cpu_cycles / (ghz * 1e9)).s,
+		       report_seconds((double)p->paging_cycles / (ghz * 1e9)).s,
+		       report_seconds((double)p->ready_cycles / (ghz * 1e9)).s,
+		       report_count(st->events).s, vmas);
+	}
+	printf("%-18s wall %s, CPU busy %s, %s major faults, paging device busy %s, %s context "
+	       "switches\n\n",
+	       "scheduler", report_seconds(res.wall_seconds).s, report_ratio(res.utilisation).s,
+	       report_count(res.faults_major).s, report_ratio(res.dev.busy).s,
+	       report_count(res.context_switches).s);
+	report_processes(stdout, sys, &names);
+	printf("\n");
+	report_faults(stdout, sys, &names);
+	printf("\n");
+	report_tlb(stdout, sys);
+	printf("\n");
+	report_walks(stdout, sys);
+	printf("\n");
+	report_reclaim(stdout, sys);
+	printf("\n");
+	report_time(stdout, sys);
+	if (a->smaps)
+		for (int pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid))
+			if (vmsim_process_alive(sys, pid)) {
+				printf("\n");
+				report_smaps(stdout, sys, pid, &names);
+			}
+	vmsim_sched_result_release(&res);
+	outputs_finish(&out, sys);
+	outputs_release(&out);
+	vmsim_system_free(sys);
+	return out.rc;
+}
+
 /* ---- scenarios -------------------------------------------------------------- */
 
 static void scenario_end(void *ctx, struct vmsim_system *sys, const struct report_names *names)
@@ -531,6 +695,7 @@ int cmd_run(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	a.every = 100000;
+	a.slice = 100000;
 	static const char *const valued[] = {"--cpu",	 "--levels", "--ram", "--swap",
 					     "--policy", "--thp",    "--seed"};
 	for (int i = 1; i < argc; i++) {
@@ -584,14 +749,24 @@ int cmd_run(int argc, char **argv)
 					  a.every ? err.msg : "--every: expected a count above 0");
 				return CLI_EXIT_USAGE;
 			}
+		} else if ((rc = cli_opt_value(argc, argv, &i, "--slice", &value)) != 0) {
+			if (rc < 0)
+				goto missing;
+			if (cli_parse_u64("--slice", value, &a.slice, &err) || a.slice == 0) {
+				cli_error("run", "%s",
+					  a.slice ? err.msg : "--slice: expected a count above 0");
+				return CLI_EXIT_USAGE;
+			}
 		} else if (arg[0] == '-' && arg[1]) {
 			cli_error("run", "unknown option '%s' (see 'vmsim run --help')", arg);
 			return CLI_EXIT_USAGE;
-		} else if (!a.what) {
-			a.what = arg;
-		} else {
-			cli_error("run", "one workload at a time: '%s' and '%s'", a.what, arg);
+		} else if (a.ntraces == ARRAY_SIZE(a.traces)) {
+			cli_error("run", "at most %zu traces at once", ARRAY_SIZE(a.traces));
 			return CLI_EXIT_USAGE;
+		} else {
+			if (!a.what)
+				a.what = arg;
+			a.traces[a.ntraces++] = arg;
 		}
 	}
 	if (a.plot && !plot_available(NULL, 0)) {
@@ -615,6 +790,29 @@ int cmd_run(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 		return run_generated(&a);
+	}
+	if (a.ntraces > 1 && !a.gen && !a.record_argv) {
+		/* several workloads: each must be a trace file */
+		for (unsigned k = 0; k < a.ntraces; k++) {
+			struct stat sb;
+			if (!strcmp(a.traces[k], "tour") || scenario_builtin_find(a.traces[k]) ||
+			    ends_with(a.traces[k], ".vms")) {
+				cli_error("run",
+					  "several workloads must all be traces: '%s' is not one",
+					  a.traces[k]);
+				return CLI_EXIT_USAGE;
+			}
+			if (!strcmp(a.traces[k], "-")) {
+				cli_error("run",
+					  "several traces: standard input is not one of them");
+				return CLI_EXIT_USAGE;
+			}
+			if (stat(a.traces[k], &sb) != 0) {
+				cli_error("run", "'%s': no such trace file", a.traces[k]);
+				return CLI_EXIT_USAGE;
+			}
+		}
+		return run_many(&a);
 	}
 	if (!a.what)
 		return run_default(&a);

@@ -75,6 +75,12 @@ struct replay {
 	size_t nchunks_cap;    /* slots */
 	size_t nchunks_used;   /* live + tombstone slots */
 	uint64_t next_tick;    /* access count of the next hooks tick */
+	unsigned tag;	       /* passed to o->born (the trace's index in a multi-trace run) */
+	/* step by step (replay_stream_*): the batch being consumed */
+	struct trace_rec *batch; /* TRACE_BATCH records */
+	size_t pos, nbatch;	 /* next record, records in the batch */
+	bool ended;		 /* the trace has no more records */
+	struct replay_stats own; /* the stats a stream owns */
 };
 
 static int rfail(struct replay *rp, struct trace_error *err, int rc, const char *fmt, ...)
@@ -162,6 +168,8 @@ static void proc_born(struct replay *rp, struct rproc *pr, int pid)
 	rp->st->processes++;
 	if (!rp->st->first_pid)
 		rp->st->first_pid = pid;
+	if (rp->o->born)
+		rp->o->born(rp->o->born_arg, rp->tag, pr->tpid, pid);
 }
 
 /* The live process @tpid; with @create, a new one is made in the simulator
@@ -574,33 +582,51 @@ static int apply(struct replay *rp, const struct trace_rec *batch, size_t n,
 	return 0;
 }
 
+/* Set @rp up for @t (its sys, o, st and t are filled): the inference
+ * decision, the tables, the batch, the maps file. On failure the caller
+ * still frees what is there (release). */
+static int setup(struct replay *rp, struct trace_error *err)
+{
+	const struct replay_opts *o = rp->o;
+	const struct trace_info *info = trace_get_info(rp->t);
+	int rc;
+
+	memset(rp->st, 0, sizeof(*rp->st));
+	rp->infer = o->vmas == REPLAY_VMAS_INFER ||
+		    (o->vmas == REPLAY_VMAS_AUTO && !o->maps_path && !info->has_vmas);
+	rp->st->inferring = rp->infer;
+	rp->next_tick = o->hooks.every && o->hooks.tick ? o->hooks.every : UINT64_MAX;
+	if (!(rp->batch = malloc(TRACE_BATCH * sizeof(*rp->batch))) || procs_grow(rp) ||
+	    chunks_rehash(rp)) {
+		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", info->name);
+		return VMSIM_ENOHOSTMEM;
+	}
+	if (o->maps_path) {
+		struct rproc *pr;
+		if ((rc = proc_get(rp, TRACE_DEFAULT_PID, true, &pr, err)) ||
+		    (rc = replay_load_maps(rp->sys, pr->pid, o->maps_path, &rp->st->maps_areas,
+					   &rp->st->maps_skipped, err)))
+			return rc;
+	}
+	return 0;
+}
+
+static void release(struct replay *rp)
+{
+	free(rp->chunks);
+	free(rp->procs);
+	free(rp->batch);
+}
+
 int replay_trace(struct vmsim_system *sys, struct trace *t, const struct replay_opts *o,
 		 struct replay_stats *st, struct trace_error *err)
 {
 	struct replay rp = {.sys = sys, .o = o, .st = st, .t = t};
-	const struct trace_info *info = trace_get_info(t);
-	struct trace_rec *batch;
 	size_t n;
 	int rc;
 
-	memset(st, 0, sizeof(*st));
-	rp.infer = o->vmas == REPLAY_VMAS_INFER ||
-		   (o->vmas == REPLAY_VMAS_AUTO && !o->maps_path && !info->has_vmas);
-	st->inferring = rp.infer;
-	rp.next_tick = o->hooks.every && o->hooks.tick ? o->hooks.every : UINT64_MAX;
-	if (!(batch = malloc(TRACE_BATCH * sizeof(*batch))) || procs_grow(&rp) ||
-	    chunks_rehash(&rp)) {
-		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", info->name);
-		rc = VMSIM_ENOHOSTMEM;
+	if ((rc = setup(&rp, err)))
 		goto out_free;
-	}
-	if (o->maps_path) {
-		struct rproc *pr;
-		if ((rc = proc_get(&rp, TRACE_DEFAULT_PID, true, &pr, err)) ||
-		    (rc = replay_load_maps(sys, pr->pid, o->maps_path, &st->maps_areas,
-					   &st->maps_skipped, err)))
-			goto out_free;
-	}
 	for (;;) {
 		size_t cap = TRACE_BATCH;
 		uint64_t left = o->max_records ? o->max_records - st->records : UINT64_MAX;
@@ -608,13 +634,13 @@ int replay_trace(struct vmsim_system *sys, struct trace *t, const struct replay_
 			break;
 		if (left < cap) /* read little past the limit: an error there does not count */
 			cap = left < TRACE_MIN_BATCH ? TRACE_MIN_BATCH : (size_t)left;
-		if ((rc = trace_read(t, batch, cap, &n, err)))
+		if ((rc = trace_read(t, rp.batch, cap, &n, err)))
 			goto out_free;
 		if (n == 0)
 			break;
 		if (n > left)
 			n = (size_t)left;
-		if ((rc = apply(&rp, batch, n, err)))
+		if ((rc = apply(&rp, rp.batch, n, err)))
 			goto out_free;
 	}
 	rc = 0;
@@ -622,10 +648,103 @@ int replay_trace(struct vmsim_system *sys, struct trace *t, const struct replay_
 out_free:
 	if (!rc)
 		tick(&rp, 1);
-	free(rp.chunks);
-	free(rp.procs);
-	free(batch);
+	release(&rp);
 	return rc;
+}
+
+/* ---- step by step ---------------------------------------------------------------- */
+
+int replay_stream_new(struct replay **out, struct vmsim_system *sys, struct trace *t,
+		      const struct replay_opts *o, unsigned tag, struct trace_error *err)
+{
+	struct replay *rp = calloc(1, sizeof(*rp));
+	int rc;
+
+	*out = NULL;
+	if (!rp) {
+		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", trace_get_info(t)->name);
+		return VMSIM_ENOHOSTMEM;
+	}
+	rp->sys = sys;
+	rp->o = o;
+	rp->st = &rp->own;
+	rp->t = t;
+	rp->tag = tag;
+	if ((rc = setup(rp, err))) {
+		replay_stream_free(rp);
+		return rc;
+	}
+	*out = rp;
+	return 0;
+}
+
+int replay_stream_next(struct replay *rp, struct replay_access *a, struct trace_error *err)
+{
+	struct replay_stats *st = rp->st;
+	int rc;
+
+	for (;;) {
+		if (rp->pos == rp->nbatch) {
+			uint64_t left =
+			    rp->o->max_records ? rp->o->max_records - st->records : UINT64_MAX;
+			size_t cap = TRACE_BATCH;
+			if (rp->ended || left == 0)
+				return 1;
+			if (left < cap)
+				cap = left < TRACE_MIN_BATCH ? TRACE_MIN_BATCH : (size_t)left;
+			rp->pos = rp->nbatch = 0;
+			if ((rc = trace_read(rp->t, rp->batch, cap, &rp->nbatch, err)))
+				return rc;
+			if (rp->nbatch > left)
+				rp->nbatch = (size_t)left;
+			if (rp->nbatch == 0) {
+				rp->ended = true;
+				return 1;
+			}
+		}
+		const struct trace_rec *r = &rp->batch[rp->pos++];
+		struct rproc *pr;
+		st->records++;
+		if (r->type != TRACE_ACCESS) {
+			if ((rc = apply_event(rp, r, err)))
+				return rc;
+			continue;
+		}
+		if ((rc = proc_get(rp, r->pid, true, &pr, err)))
+			return rc;
+		if (pr->killed || !vmsim_process_alive(rp->sys, pr->pid)) {
+			pr->killed = true;
+			st->skipped++;
+			continue;
+		}
+		if (rp->infer && (rc = ensure_mapped(rp, pr, r->addr, r->len, err)))
+			return rc;
+		if (r->len == 0 || r->len > (1u << 20))
+			return rfail(rp, err, VMSIM_EINVAL,
+				     "access of %llu bytes at 0x%llx: the simulator takes 1 byte "
+				     "to 1 MiB",
+				     (unsigned long long)r->len, (unsigned long long)r->addr);
+		a->pid = pr->pid;
+		a->va = r->addr;
+		a->size = (uint32_t)r->len;
+		a->kind = r->kind;
+		st->accesses++;
+		st->by_kind[r->kind]++;
+		return 0;
+	}
+}
+
+const struct replay_stats *replay_stream_stats(const struct replay *rp)
+{
+	return rp->st;
+}
+
+void replay_stream_free(struct replay *rp)
+{
+	if (!rp)
+		return;
+	release(rp);
+	free(rp);
 }
 
 int replay_file(struct vmsim_system *sys, const char *path, const struct replay_opts *o,

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmsim/sched.h"
 #include "workload/hooks.h"
 #include "workload/trace.h"
 
@@ -47,7 +48,12 @@ struct replay_opts {
 				      process 1; NULL: none */
 	enum replay_vma_mode vmas; /* VMA inference */
 	uint64_t max_records;	   /* stop after this many records; 0: all */
-	struct run_hooks hooks;	   /* tick every hooks.every accesses and at the end */
+	struct run_hooks hooks;	   /* tick every hooks.every accesses and at the end
+				      (replay_trace only) */
+	/* Called when the replay gives trace process @tpid the simulator pid
+	 * @pid (NULL: not called); @tag is the stream's (0 for replay_trace). */
+	void (*born)(void *arg, unsigned tag, uint32_t tpid, int pid);
+	void *born_arg; /* passed back */
 };
 
 struct replay_stats {
@@ -82,6 +88,66 @@ void replay_opts_default(struct replay_opts *o /* out */);
  */
 int replay_trace(struct vmsim_system *sys, struct trace *t, const struct replay_opts *o,
 		 struct replay_stats *st /* out */, struct trace_error *err /* out */);
+
+/* ---- step by step: a trace as a scheduler's generator ---------------- */
+
+struct replay;
+
+/* One access the trace asks for, ready for vmsim_access. */
+struct replay_access {
+	int pid;       /* simulator pid */
+	uint64_t va;   /* first byte */
+	uint32_t size; /* bytes, 1 .. 1 MiB */
+	uint8_t kind;  /* enum trace_access_kind = enum vmsim_access_kind */
+};
+
+/* A replay of the open trace @t on @sys that hands out one access at a
+ * time (@o as for replay_trace; its hooks are not called; @o and @t must
+ * outlive it). @tag goes to @o->born. Returns 0 and *@out, or an error of
+ * setting up (the maps file, VMSIM_ENOHOSTMEM) with @err filled. */
+int replay_stream_new(struct replay **out /* out */, struct vmsim_system *sys, struct trace *t,
+		      const struct replay_opts *o, unsigned tag, struct trace_error *err /* out */);
+
+/*
+ * Apply the trace's records up to its next access (events go to the
+ * kernel, VMAs are inferred as in replay_trace) and return that access in
+ * *@a without making it: 0, or 1 at the end of the trace (or of
+ * @o->max_records), or an error as replay_trace's with @err naming the
+ * record. Accesses of processes the simulator killed are skipped. The
+ * stats count an access as soon as it is handed out.
+ */
+int replay_stream_next(struct replay *rp, struct replay_access *a /* out */,
+		       struct trace_error *err /* out */);
+
+/* What the stream did so far. */
+const struct replay_stats *replay_stream_stats(const struct replay *rp);
+
+/* Free @rp (NULL allowed); the trace stays open, the processes stay. */
+void replay_stream_free(struct replay *rp);
+
+/* ---- several traces at once (replay_sched.c) ------------------------- */
+
+/* What one trace of a multi-trace run did. */
+struct replay_many_trace {
+	struct replay_stats stats;	      /* as replay_trace's */
+	int task;			      /* its task in the scheduler's result, -1 if
+						 it had no access (never scheduled) */
+	struct vmsim_sched_proc_result sched; /* its time, if task >= 0 */
+};
+
+/*
+ * Replay the @n traces @paths on @sys as @n tasks of the CPU scheduler
+ * (vmsim_sched_run with @sc, whose tasks are replaced by the traces), each
+ * with its own processes and options @o: a slice runs @sc->quantum of a
+ * trace's accesses, a major fault blocks its trace. Returns 0 with *@res
+ * (release it with vmsim_sched_result_release) and @per[0 .. n) filled, or
+ * the first error of opening a trace, of a record (as replay_trace's) or
+ * of the scheduler, with @err filled; the processes made so far stay.
+ */
+int replay_many(struct vmsim_system *sys, const char *const *paths, unsigned n,
+		const struct replay_opts *o, const struct vmsim_sched_cfg *sc,
+		struct vmsim_sched_result *res /* out */, struct replay_many_trace *per /* out */,
+		struct trace_error *err /* out */);
 
 /* Open @path with trace_open(@o->format), replay it, close it. */
 int replay_file(struct vmsim_system *sys, const char *path, const struct replay_opts *o,

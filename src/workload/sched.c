@@ -164,6 +164,7 @@ static void model_next(struct model *md, struct vmsim_sched_op *op)
 	op->kind = kind;
 	op->compute = m->compute;
 	op->io_ns = 0;
+	op->pid = 0;
 	if (m->io_every && --md->until_io == 0) {
 		op->io_ns = m->io_ns;
 		md->until_io = io_gap(&md->rng, m->io_every);
@@ -395,7 +396,10 @@ static int run_slice(struct run *r, struct task *t)
 		} else {
 			model_next(&t->model, &op);
 		}
-		rc = vmsim_access(r->sys, t->pid, op.va, op.size, op.kind, &res);
+		int pid = op.pid ? op.pid : t->pid;
+		rc = vmsim_access(r->sys, pid, op.va, op.size, op.kind, &res);
+		if (rc == VMSIM_ESRCH && op.pid && !vmsim_process_alive(r->sys, pid))
+			continue; /* a process of the task that died already */
 		if (rc == VMSIM_ESRCH && !vmsim_process_alive(r->sys, t->pid)) {
 			/* the OOM killer chose it while another task ran */
 			t->r.killed = true;
@@ -410,7 +414,7 @@ static int run_slice(struct run *r, struct task *t)
 			r->accesses++;
 		if ((rc = track_ws(t, &op, r->tau, r->measuring)))
 			return rc;
-		if (res.killed) {
+		if (res.killed && !op.pid) {
 			t->r.killed = true;
 			t->state = TASK_GONE;
 			break;
