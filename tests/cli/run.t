@@ -36,7 +36,7 @@ vmsim run: 'nosuch': no such built-in scenario or file (see 'vmsim scenarios')
 
 $ vmsim run tour s01-virtual-physical
 2>
-vmsim run: one workload at a time: 'tour' and 's01-virtual-physical'
+vmsim run: several workloads must all be traces: 'tour' is not one
 ? 2
 
 $ vmsim run --bogus
