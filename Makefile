@@ -4,6 +4,7 @@
 # Also: make SANITIZE=address,undefined test   (separate build in build-san/)
 #       make DEV=1 ...   (warnings are errors)      make format-check / make format
 #       make bench       (build and run the benchmarks in bench/)
+#       make validate    (vmsim against this host's Linux; writes docs/VALIDATION.md)
 #       make memcheck    (unit tests under valgrind)  make soak  make fuzz SECONDS=60
 
 SANITIZE ?=
@@ -26,9 +27,9 @@ endif
 # Debian packages the build and the tests need.
 DEPS = cmake pkg-config gcc make libcmocka-dev zlib1g-dev libzstd-dev liblzma-dev
 
-FORMAT_FILES = $(shell find include src tests bench -name '*.[ch]' 2>/dev/null | sort)
+FORMAT_FILES = $(shell find include src tests bench validate -name '*.[ch]' 2>/dev/null | sort)
 
-.PHONY: all build run test deps format format-check bench memcheck soak fuzz clean
+.PHONY: all build run test deps format format-check bench memcheck soak fuzz clean validate
 
 all: build
 
@@ -47,6 +48,11 @@ run: deps build
 
 test: deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Each case of validate/cases.def on this host and in vmsim; fails when a case
+# stated as matching drifts past its tolerance (docs/VALIDATION.md).
+validate: deps build
+	./$(BUILD)/vmsim-validate --dir $(BUILD)/validate-files --doc docs/VALIDATION.md
 
 bench: deps
 	$(MAKE) build BUILD_TYPE=Release BUILD=build-bench
