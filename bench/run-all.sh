@@ -8,7 +8,7 @@ uname -srm
 grep -m1 'model name' /proc/cpuinfo || true
 nproc
 uptime
-for b in bench_mmu bench_kernel bench_files bench_pressure bench_paging bench_trace; do
+for b in bench_mmu bench_kernel bench_files bench_pressure bench_paging bench_mrc bench_trace; do
 	echo
 	echo "== $b"
 	"$dir/$b"

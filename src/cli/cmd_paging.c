@@ -8,7 +8,10 @@
  *	             [--plot DIR] FILE|-
  *	vmsim paging --list
  *
- * Every policy runs with every frame count. Without OPT and --trace the
+ * Every policy runs with every frame count. LRU, a stack algorithm, gets
+ * every frame count from one pass over the references (src/workload/mrc.c)
+ * whenever more than one count is asked for (or --mrc), optionally sampled
+ * (--sample); the other policies simulate each count. Without OPT and --trace the
  * input is read once, in batches, and each batch goes to every simulation,
  * so a file of any length (or a pipe) is read exactly once in constant
  * memory; OPT needs the future and --trace shows runs one after the other,
@@ -16,6 +19,7 @@
  * src/workload/paging.c; the readers are src/workload/refstring.c; --plot
  * draws the miss-ratio curves through src/report/plot.c.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,14 +30,16 @@
 #include "report/plot.h"
 #include "vmsim/error.h"
 #include "vmsim/policy.h"
+#include "workload/mrc.h"
 #include "workload/paging.h"
 #include "workload/refstring.h"
 
 #define NAME "paging"
 
 #define USAGE                                                                                      \
-	"usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]]\n"                      \
-	"                    [--format auto|text|u64] [--trace] [--seed S] [--tau T] FILE|-\n"     \
+	"usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]\n"              \
+	"                    [--sample RATE] [--format auto|text|u64] [--trace] [--seed S]\n"      \
+	"                    [--tau T] FILE|-\n"                                                   \
 	"       vmsim paging --list\n"
 
 static const char help_text[] =
@@ -47,6 +53,13 @@ static const char help_text[] =
     "                        uint64; '-' reads standard input\n"
     "  --policy NAME,...     policies to run (default lru); 'all' runs every one\n"
     "  --frames N,...        frame counts (default 3); A-B is every count from A to B\n"
+    "  --mrc                 the whole LRU miss-ratio curve in one pass (stack\n"
+    "                        distances); without --frames, every count from 1 to\n"
+    "                        the number of distinct pages. LRU uses the one-pass\n"
+    "                        method anyway when several counts are asked for\n"
+    "  --sample RATE         one-pass LRU curve from a sample of the pages (SHARDS,\n"
+    "                        RATE in (0, 1], e.g. 0.01): memory shrinks by RATE and\n"
+    "                        the counts become estimates\n"
     "  --format FMT          auto (default: binary if the first 4096 bytes hold a\n"
     "                        NUL byte and the size is a multiple of 8), text or u64\n"
     "  --trace               print every reference: hit or miss, the page evicted\n"
@@ -61,8 +74,9 @@ static const char help_text[] =
     "\n"
     "docs/POLICIES.md defines each policy exactly.\n";
 
-#define MAX_POLICIES 64	  /* entries of --policy */
-#define MAX_FRAMES   4096 /* entries of --frames, ranges expanded */
+#define MAX_POLICIES 64		/* entries of --policy */
+#define MAX_FRAMES   4096	/* frame counts simulated one by one, ranges expanded */
+#define MAX_POINTS   (1u << 26) /* frame counts of a one-pass curve */
 #define BATCH	     (1 << 16)
 
 static int usage_fail(void)
@@ -157,9 +171,12 @@ static int parse_count(const char *arg, size_t item, const char *s, uint64_t *v)
 	return 0;
 }
 
-/* Parse --frames: counts N or ranges A-B separated by commas. */
-static int parse_frames(const char *arg, size_t *frames /* out */, size_t *n /* out */)
+/* Parse --frames: counts N or ranges A-B separated by commas, at most
+ * @max counts in all, into the new array *@frames (free() it). */
+static int parse_frames(const char *arg, size_t max, size_t **frames /* out */, size_t *n /* out */)
 {
+	size_t cap = 0;
+
 	char tok[128];
 	const char *s = arg, *comma;
 	size_t item = 0;
@@ -194,13 +211,24 @@ static int parse_frames(const char *arg, size_t *frames /* out */, size_t *n /* 
 				  arg, lo, hi);
 			return CLI_EXIT_USAGE;
 		}
-		if (hi - lo >= MAX_FRAMES - *n) {
-			cli_error(NAME, "--frames '%s': more than %d frame counts", arg,
-				  MAX_FRAMES);
+		if (hi - lo >= max - *n) {
+			cli_error(NAME, "--frames '%s': more than %zu frame counts%s", arg, max,
+				  max == MAX_FRAMES ? " (one-pass LRU curves take more)" : "");
 			return CLI_EXIT_USAGE;
 		}
+		if (*n + (hi - lo) + 1 > cap) {
+			size_t *f;
+			while (*n + (hi - lo) + 1 > cap)
+				cap = cap ? 2 * cap : 16;
+			f = realloc(*frames, cap * sizeof(*f));
+			if (!f) {
+				cli_error(NAME, "out of host memory");
+				return CLI_EXIT_FAILURE;
+			}
+			*frames = f;
+		}
 		for (; lo <= hi; lo++)
-			frames[(*n)++] = (size_t)lo;
+			(*frames)[(*n)++] = (size_t)lo;
 		if (!comma)
 			return 0;
 		s = comma + 1;
@@ -268,75 +296,16 @@ static void print_trace_header(const struct vmsim_policy_ops *ops, size_t nframe
 	       "result", wevict, "evicted", "frames");
 }
 
-/* ---- the totals table ------------------------------------------------------ */
-
-#define NCOLS 7
-
-static void print_table(struct paging_sim **sims, size_t nsims, bool with_resident)
-{
-	static const char *const head[NCOLS] = {"policy", "frames",    "references", "hits",
-						"misses", "hit ratio", "compulsory"};
-	char(*cell)[NCOLS][32] = malloc((nsims ? nsims : 1) * sizeof(*cell));
-	char resident[32];
-	int w[NCOLS], wres = (int)strlen("mean resident");
-	size_t i, c;
-
-	if (!cell) {
-		cli_error(NAME, "out of host memory");
-		return;
-	}
-	for (c = 0; c < NCOLS; c++)
-		w[c] = (int)strlen(head[c]);
-	for (i = 0; i < nsims; i++) {
-		const struct paging_stats *st = paging_stats(sims[i]);
-
-		snprintf(cell[i][0], 32, "%s", paging_policy(sims[i])->name);
-		snprintf(cell[i][1], 32, "%zu", paging_nframes(sims[i]));
-		snprintf(cell[i][2], 32, "%" PRIu64, st->refs);
-		snprintf(cell[i][3], 32, "%" PRIu64, st->hits);
-		snprintf(cell[i][4], 32, "%" PRIu64, st->misses);
-		if (st->refs)
-			snprintf(cell[i][5], 32, "%.2f%%",
-				 100.0 * (double)st->hits / (double)st->refs);
-		else
-			snprintf(cell[i][5], 32, "-");
-		snprintf(cell[i][6], 32, "%" PRIu64, st->compulsory);
-		for (c = 0; c < NCOLS; c++)
-			if ((int)strlen(cell[i][c]) > w[c])
-				w[c] = (int)strlen(cell[i][c]);
-	}
-	printf("%-*s", w[0], head[0]);
-	for (c = 1; c < NCOLS; c++)
-		printf("  %*s", w[c], head[c]);
-	if (with_resident)
-		printf("  %s", "mean resident");
-	putchar('\n');
-	for (i = 0; i < nsims; i++) {
-		const struct paging_stats *st = paging_stats(sims[i]);
-
-		printf("%-*s", w[0], cell[i][0]);
-		for (c = 1; c < NCOLS; c++)
-			printf("  %*s", w[c], cell[i][c]);
-		if (with_resident) {
-			if (st->refs)
-				snprintf(resident, sizeof(resident), "%.2f",
-					 (double)st->resident_sum / (double)st->refs);
-			else
-				snprintf(resident, sizeof(resident), "-");
-			printf("  %*s", wres, resident);
-		}
-		putchar('\n');
-	}
-	free(cell);
-}
-
-/* ---- running ------------------------------------------------------------- */
+/* ---- the results ----------------------------------------------------------- */
 
 struct opts {
 	const struct vmsim_policy_ops *ops[MAX_POLICIES]; /* --policy */
 	size_t nops;
-	size_t frames[MAX_FRAMES]; /* --frames */
-	size_t nframes;
+	size_t *frames;		     /* --frames (malloc'd) */
+	size_t nframes;		     /* entries of frames */
+	bool frames_given;	     /* --frames was given */
+	bool mrc;		     /* --mrc */
+	double sample;		     /* --sample RATE; 1 when not given */
 	enum refstring_format fmt;   /* --format */
 	bool trace;		     /* --trace */
 	struct vmsim_policy_cfg cfg; /* --seed, --tau */
@@ -344,24 +313,141 @@ struct opts {
 	const char *path;	     /* FILE */
 };
 
-/* Feed the whole of @pages (with next uses @next) to every simulation. */
-static int run_loaded(struct paging_sim **sims, size_t nsims, const uint64_t *pages,
-		      const uint64_t *next, size_t n, const struct opts *o)
+/* Every run of one command: sims[i * nframes + j] is policy i with
+ * frames[j] frames, NULL where the one-pass curve answers instead. */
+struct runs {
+	const struct opts *o;
+	struct paging_sim **sims;
+	struct mrc *curve; /* one-pass LRU curve, or NULL */
+};
+
+/* Whether policy @ops is answered by the one-pass curve: LRU (a stack
+ * algorithm) without --trace, when several counts or --mrc/--sample ask. */
+static bool uses_curve(const struct opts *o, const struct vmsim_policy_ops *ops)
 {
+	return strcmp(ops->name, "lru") == 0 && !o->trace &&
+	       (o->nframes > 1 || o->mrc || o->sample < 1.0);
+}
+
+/* The totals of policy @i with frames[@j] frames. */
+static int row_stats(struct runs *r, size_t i, size_t j, struct paging_stats *st /* out */)
+{
+	const struct opts *o = r->o;
+	struct paging_sim *sim = r->sims[i * o->nframes + j];
+	uint64_t misses;
+
+	if (sim) {
+		*st = *paging_stats(sim);
+		return 0;
+	}
+	if (mrc_misses(r->curve, o->frames[j], &misses) != 0)
+		return VMSIM_ENOHOSTMEM;
+	memset(st, 0, sizeof(*st));
+	st->refs = mrc_refs(r->curve);
+	st->misses = misses;
+	st->hits = st->refs - misses;
+	st->compulsory = mrc_distinct(r->curve);
+	return 0;
+}
+
+/* ---- the totals table ------------------------------------------------------ */
+
+#define NCOLS 7
+
+/* The cells of one row. */
+static int row_cells(struct runs *r, size_t i, size_t j, char cell[NCOLS][32], char resident[32])
+{
+	struct paging_stats st;
+
+	if (row_stats(r, i, j, &st) != 0)
+		return VMSIM_ENOHOSTMEM;
+	snprintf(cell[0], 32, "%s", r->o->ops[i]->name);
+	snprintf(cell[1], 32, "%zu", r->o->frames[j]);
+	snprintf(cell[2], 32, "%" PRIu64, st.refs);
+	snprintf(cell[3], 32, "%" PRIu64, st.hits);
+	snprintf(cell[4], 32, "%" PRIu64, st.misses);
+	if (st.refs)
+		snprintf(cell[5], 32, "%.2f%%", 100.0 * (double)st.hits / (double)st.refs);
+	else
+		snprintf(cell[5], 32, "-");
+	snprintf(cell[6], 32, "%" PRIu64, st.compulsory);
+	if (st.refs)
+		snprintf(resident, 32, "%.2f", (double)st.resident_sum / (double)st.refs);
+	else
+		snprintf(resident, 32, "-");
+	return 0;
+}
+
+/* Print the table, in two passes over the rows (widths, then the rows), so
+ * that a curve of millions of counts needs no memory per row. */
+static int print_table(struct runs *r, bool with_resident)
+{
+	static const char *const head[NCOLS] = {"policy", "frames",    "references", "hits",
+						"misses", "hit ratio", "compulsory"};
+	const struct opts *o = r->o;
+	char cell[NCOLS][32], resident[32];
+	int w[NCOLS], wres = (int)strlen("mean resident");
+	size_t i, j, c;
+
+	for (c = 0; c < NCOLS; c++)
+		w[c] = (int)strlen(head[c]);
+	for (i = 0; i < o->nops; i++) {
+		for (j = 0; j < o->nframes; j++) {
+			if (row_cells(r, i, j, cell, resident) != 0)
+				return VMSIM_ENOHOSTMEM;
+			for (c = 0; c < NCOLS; c++)
+				if ((int)strlen(cell[c]) > w[c])
+					w[c] = (int)strlen(cell[c]);
+		}
+	}
+	printf("%-*s", w[0], head[0]);
+	for (c = 1; c < NCOLS; c++)
+		printf("  %*s", w[c], head[c]);
+	if (with_resident)
+		printf("  %s", "mean resident");
+	putchar('\n');
+	for (i = 0; i < o->nops; i++) {
+		for (j = 0; j < o->nframes; j++) {
+			if (row_cells(r, i, j, cell, resident) != 0)
+				return VMSIM_ENOHOSTMEM;
+			printf("%-*s", w[0], cell[0]);
+			for (c = 1; c < NCOLS; c++)
+				printf("  %*s", w[c], cell[c]);
+			if (with_resident)
+				printf("  %*s", wres, resident);
+			putchar('\n');
+		}
+	}
+	return 0;
+}
+
+/* ---- running ------------------------------------------------------------- */
+
+/* Feed the whole of @pages (with next uses @next) to every simulation and
+ * the curve. */
+static int run_loaded(struct runs *r, const uint64_t *pages, const uint64_t *next, size_t n)
+{
+	const struct opts *o = r->o;
 	struct trace_fmt tf = {.wtime = digits(n) > 3 ? digits(n) : 3, .wpage = 1};
-	size_t i;
+	size_t i, nsims = o->nops * o->nframes;
 	int rc;
 
 	for (i = 0; i < n; i++)
 		if (digits(pages[i]) > tf.wpage)
 			tf.wpage = digits(pages[i]);
+	if (r->curve && (rc = mrc_feed(r->curve, pages, n)) != 0)
+		return rc;
 	for (i = 0; i < nsims; i++) {
+		struct paging_sim *sim = r->sims[i];
+
+		if (!sim)
+			continue;
 		if (o->trace) {
-			if ((rc = paging_set_trace(sims[i], print_trace_line, &tf)) != 0)
+			if ((rc = paging_set_trace(sim, print_trace_line, &tf)) != 0)
 				return rc;
-			print_trace_header(paging_policy(sims[i]), paging_nframes(sims[i]), &tf);
+			print_trace_header(paging_policy(sim), paging_nframes(sim), &tf);
 		}
-		if ((rc = paging_feed(sims[i], pages, next, n)) != 0)
+		if ((rc = paging_feed(sim, pages, next, n)) != 0)
 			return rc;
 		if (o->trace)
 			putchar('\n');
@@ -369,20 +455,23 @@ static int run_loaded(struct paging_sim **sims, size_t nsims, const uint64_t *pa
 	return 0;
 }
 
-/* Read @rs once in batches, feeding each batch to every simulation. */
-static int run_streamed(struct paging_sim **sims, size_t nsims, struct refstring *rs,
-			struct refstring_error *err)
+/* Read @rs once in batches, feeding each batch to every simulation and
+ * the curve. */
+static int run_streamed(struct runs *r, struct refstring *rs, struct refstring_error *err)
 {
 	uint64_t *buf = malloc(BATCH * sizeof(*buf));
-	size_t n, i;
+	size_t n, i, nsims = r->o->nops * r->o->nframes;
 	int rc = 0;
 
 	if (!buf)
 		return VMSIM_ENOHOSTMEM;
 	for (;;) {
 		int rrc = refstring_read(rs, buf, BATCH, &n, err);
+		if (r->curve)
+			rc = mrc_feed(r->curve, buf, n);
 		for (i = 0; i < nsims && rc == 0; i++)
-			rc = paging_feed(sims[i], buf, NULL, n);
+			if (r->sims[i])
+				rc = paging_feed(r->sims[i], buf, NULL, n);
 		if (rrc != 0 || rc != 0 || n == 0) {
 			rc = rrc ? rrc : rc;
 			break;
@@ -393,16 +482,18 @@ static int run_streamed(struct paging_sim **sims, size_t nsims, struct refstring
 }
 
 /*
- * --plot: the misses of sims[policy * nframes + j] as curves against the
- * frame counts, sorted ascending (a count given twice is drawn once).
+ * --plot: the misses of every policy as curves against the frame counts,
+ * sorted ascending (a count given twice is drawn once).
  */
-static int plot_curves(struct paging_sim **sims, const struct opts *o)
+static int plot_curves(struct runs *r)
 {
+	const struct opts *o = r->o;
 	const char **names = calloc(o->nops, sizeof(*names));
 	uint64_t *frames = malloc(o->nframes * sizeof(*frames));
 	uint64_t *misses = malloc(o->nops * o->nframes * sizeof(*misses));
 	size_t *order = malloc(o->nframes * sizeof(*order));
 	struct plot_mrc m = {0};
+	struct paging_stats st;
 	char title[300], why[512];
 	const char *base;
 	size_t i, j, n = 0;
@@ -412,8 +503,14 @@ static int plot_curves(struct paging_sim **sims, const struct opts *o)
 		cli_error(NAME, "out of host memory");
 		goto out;
 	}
-	for (j = 0; j < o->nframes; j++) { /* insertion sort of the indices */
+	for (j = 0; j < o->nframes; j++) { /* sorted by insertion, unless already sorted */
 		size_t k = n;
+		if (n > 0 && o->frames[order[n - 1]] == o->frames[j])
+			continue;
+		if (n == 0 || o->frames[order[n - 1]] < o->frames[j]) {
+			order[n++] = j;
+			continue;
+		}
 		bool dup = false;
 		for (i = 0; i < n; i++)
 			dup |= o->frames[order[i]] == o->frames[j];
@@ -428,22 +525,31 @@ static int plot_curves(struct paging_sim **sims, const struct opts *o)
 	}
 	for (i = 0; i < o->nops; i++) {
 		names[i] = o->ops[i]->name;
-		for (j = 0; j < n; j++)
-			misses[i * n + j] = paging_stats(sims[i * o->nframes + order[j]])->misses;
+		for (j = 0; j < n; j++) {
+			if (row_stats(r, i, order[j], &st) != 0) {
+				cli_error(NAME, "out of host memory");
+				goto out;
+			}
+			misses[i * n + j] = st.misses;
+		}
 	}
 	for (j = 0; j < n; j++)
 		frames[j] = o->frames[order[j]];
+	if (row_stats(r, 0, 0, &st) != 0) {
+		cli_error(NAME, "out of host memory");
+		goto out;
+	}
 	base = strcmp(o->path, "-") == 0 ? "standard input" : strrchr(o->path, '/');
 	base = base && base[0] == '/' ? base + 1 : base ? base : o->path;
 	snprintf(title, sizeof(title), "Miss-ratio curves: %s, %" PRIu64 " references", base,
-		 paging_stats(sims[0])->refs);
+		 st.refs);
 	m.title = title;
 	m.npolicies = o->nops;
 	m.policy = names;
 	m.nframes = n;
 	m.frames = frames;
 	m.misses = misses;
-	m.refs = paging_stats(sims[0])->refs;
+	m.refs = st.refs;
 	if (plot_mrc(&m, o->plot, "mrc", why, sizeof(why)) != 0) {
 		cli_error(NAME, "--plot %s: %s", o->plot, why);
 		goto out;
@@ -458,29 +564,61 @@ out:
 	return status;
 }
 
-static int run(const struct opts *o)
+/* --mrc without --frames: every count from 1 to the distinct pages. */
+static int frames_to_distinct(struct opts *o, const struct mrc *curve)
+{
+	uint64_t d = mrc_distinct(curve), k;
+	size_t *f;
+
+	if (d == 0)
+		d = 1;
+	if (d > MAX_POINTS) {
+		cli_error(NAME,
+			  "--mrc: %" PRIu64 " distinct pages, more than %u frame counts"
+			  " (give --frames)",
+			  d, MAX_POINTS);
+		return CLI_EXIT_USAGE;
+	}
+	f = realloc(o->frames, (size_t)d * sizeof(*f));
+	if (!f) {
+		cli_error(NAME, "out of host memory");
+		return CLI_EXIT_FAILURE;
+	}
+	for (k = 0; k < d; k++)
+		f[k] = (size_t)k + 1;
+	o->frames = f;
+	o->nframes = (size_t)d;
+	return 0;
+}
+
+static int run(struct opts *o)
 {
 	struct refstring_error err = {""};
 	struct refstring *rs = NULL;
-	struct paging_sim **sims;
+	struct runs r = {.o = o};
 	uint64_t *pages = NULL, *next = NULL;
 	size_t nsims = o->nops * o->nframes, npages = 0, i, j;
 	bool future = false, seeded = false, windowed = false, variable = false;
 	int rc, status = CLI_EXIT_FAILURE;
 
 	for (i = 0; i < o->nops; i++) {
-		future |= (o->ops[i]->flags & VMSIM_POLICY_NEEDS_FUTURE) != 0;
+		bool curve = uses_curve(o, o->ops[i]);
+		future |= !curve && (o->ops[i]->flags & VMSIM_POLICY_NEEDS_FUTURE) != 0;
 		seeded |= (o->ops[i]->flags & VMSIM_POLICY_USES_SEED) != 0;
 		windowed |= (o->ops[i]->flags & VMSIM_POLICY_USES_TAU) != 0;
 		variable |= o->ops[i]->expire != NULL;
+		if (curve && !r.curve && mrc_new(&r.curve, o->sample) != 0)
+			goto out_nomem;
 	}
-	sims = calloc(nsims, sizeof(*sims));
-	if (!sims)
+	r.sims = calloc(nsims ? nsims : 1, sizeof(*r.sims));
+	if (!r.sims)
 		goto out_nomem;
 	for (i = 0; i < o->nops; i++) {
+		if (uses_curve(o, o->ops[i]))
+			continue;
 		for (j = 0; j < o->nframes; j++) {
 			const struct vmsim_policy_ops *ops = o->ops[i];
-			rc = paging_new(&sims[i * o->nframes + j], ops, o->frames[j], &o->cfg,
+			rc = paging_new(&r.sims[i * o->nframes + j], ops, o->frames[j], &o->cfg,
 					(ops->flags & VMSIM_POLICY_NEEDS_FUTURE) != 0);
 			if (rc == VMSIM_ENOHOSTMEM)
 				goto out_nomem;
@@ -501,16 +639,31 @@ static int run(const struct opts *o)
 			goto out_err;
 		if (future && refstring_next_use(pages, npages, &next) != 0)
 			goto out_nomem;
-		rc = run_loaded(sims, nsims, pages, next, npages, o);
+		rc = run_loaded(&r, pages, next, npages);
 	} else {
-		rc = run_streamed(sims, nsims, rs, &err);
+		rc = run_streamed(&r, rs, &err);
 	}
 	if (rc == VMSIM_ENOHOSTMEM)
 		goto out_nomem;
 	if (rc != 0)
 		goto out_err;
 
-	print_table(sims, nsims, variable);
+	if (o->mrc && !o->frames_given) {
+		/* only curve policies run then (cmd_paging checks) */
+		if ((status = frames_to_distinct(o, r.curve)) != 0)
+			goto out;
+		status = CLI_EXIT_FAILURE;
+		free(r.sims);
+		r.sims = calloc(o->nops * o->nframes, sizeof(*r.sims));
+		nsims = 0; /* none allocated */
+		if (!r.sims)
+			goto out_nomem;
+	}
+	if (print_table(&r, variable) != 0)
+		goto out_nomem;
+	if (r.curve && o->sample < 1.0)
+		printf("lru: estimated from a %.4g%% sample of the pages (SHARDS)\n",
+		       100.0 * o->sample);
 	if (seeded)
 		printf("seed: %" PRIu64 " (random)\n", o->cfg.seed);
 	if (windowed) {
@@ -521,7 +674,7 @@ static int run(const struct opts *o)
 	}
 	status = CLI_EXIT_OK;
 	if (o->plot)
-		status = plot_curves(sims, o);
+		status = plot_curves(&r);
 	goto out;
 
 out_nomem:
@@ -530,10 +683,11 @@ out_nomem:
 out_err:
 	cli_error(NAME, "%s", err.msg[0] ? err.msg : vmsim_strerror(rc));
 out:
-	if (sims)
+	if (r.sims)
 		for (i = 0; i < nsims; i++)
-			paging_free(sims[i]);
-	free(sims);
+			paging_free(r.sims[i]);
+	free(r.sims);
+	mrc_free(r.curve);
 	free(pages);
 	free(next);
 	refstring_close(rs);
@@ -543,14 +697,15 @@ out:
 int cmd_paging(int argc, char **argv)
 {
 	static struct opts o; /* large: keep it off the stack */
-	const char *policy_arg = "lru", *frames_arg = "3", *format_arg = NULL, *seed_arg = NULL,
-		   *tau_arg = NULL;
+	const char *policy_arg = "lru", *frames_arg = NULL, *format_arg = NULL, *seed_arg = NULL,
+		   *tau_arg = NULL, *sample_arg = NULL;
 	struct cli_error err;
 	bool options_done = false;
 	int i, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.cfg.seed = 1;
+	o.sample = 1.0;
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 
@@ -572,6 +727,10 @@ int cmd_paging(int argc, char **argv)
 				o.trace = true;
 				continue;
 			}
+			if (strcmp(arg, "--mrc") == 0) {
+				o.mrc = true;
+				continue;
+			}
 			m = cli_opt_value(argc, argv, &i, "--policy", &policy_arg);
 			if (m == 0)
 				m = cli_opt_value(argc, argv, &i, "--plot", &o.plot);
@@ -583,6 +742,8 @@ int cmd_paging(int argc, char **argv)
 				m = cli_opt_value(argc, argv, &i, "--seed", &seed_arg);
 			if (m == 0)
 				m = cli_opt_value(argc, argv, &i, "--tau", &tau_arg);
+			if (m == 0)
+				m = cli_opt_value(argc, argv, &i, "--sample", &sample_arg);
 			if (m < 0) {
 				cli_error(NAME, "option '%s' needs a value", arg);
 				return usage_fail();
@@ -605,8 +766,33 @@ int cmd_paging(int argc, char **argv)
 
 	if ((rc = parse_policies(policy_arg, o.ops, &o.nops)) != 0)
 		return rc;
-	if ((rc = parse_frames(frames_arg, o.frames, &o.nframes)) != 0)
-		return rc;
+	if (sample_arg) {
+		char *end;
+		errno = 0;
+		o.sample = strtod(sample_arg, &end);
+		if (errno || end == sample_arg || *end || !(o.sample > 0.0 && o.sample <= 1.0) ||
+		    o.sample * MRC_RATE_SCALE < 1.0) {
+			cli_error(NAME,
+				  "--sample '%s': expected a fraction of the pages, above 0 and at "
+				  "most 1 (e.g. 0.01)",
+				  sample_arg);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	for (i = 0; i < (int)o.nops && (o.mrc || sample_arg); i++) {
+		if (strcmp(o.ops[i]->name, "lru") != 0) {
+			cli_error(NAME,
+				  "%s: policy '%s' is not a stack algorithm (only lru has a "
+				  "one-pass curve)",
+				  o.mrc ? "--mrc" : "--sample", o.ops[i]->name);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if ((o.mrc || sample_arg) && o.trace) {
+		cli_error(NAME, "--trace shows single runs: it cannot go with %s",
+			  o.mrc ? "--mrc" : "--sample");
+		return CLI_EXIT_USAGE;
+	}
 	if (!format_arg || strcmp(format_arg, "auto") == 0) {
 		o.fmt = REFSTRING_AUTO;
 	} else if (strcmp(format_arg, "text") == 0) {
@@ -632,5 +818,22 @@ int cmd_paging(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
-	return run(&o);
+	o.frames_given = frames_arg != NULL;
+	if (!frames_arg)
+		frames_arg = o.mrc ? "1" : "3";
+	{
+		bool all_curve = !o.trace;
+		size_t k;
+		for (k = 0; k < o.nops; k++)
+			all_curve &= strcmp(o.ops[k]->name, "lru") == 0;
+		rc = parse_frames(frames_arg, all_curve ? MAX_POINTS : MAX_FRAMES, &o.frames,
+				  &o.nframes);
+		if (rc != 0) {
+			free(o.frames);
+			return rc;
+		}
+	}
+	rc = run(&o);
+	free(o.frames);
+	return rc;
 }

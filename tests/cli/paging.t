@@ -112,8 +112,41 @@ ws          Denning's working set: keep the pages used in the last tau reference
 wsclock     WSClock: the hand evicts the first unreferenced page idle over tau references, else the oldest
 ? 0
 
-$ vmsim paging --help | sed -n 1,3p
-usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]]
-                    [--format auto|text|u64] [--trace] [--seed S] [--tau T] FILE|-
+$ vmsim paging --help | sed -n 1,4p
+usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
+                    [--sample RATE] [--format auto|text|u64] [--trace] [--seed S]
+                    [--tau T] FILE|-
        vmsim paging --list
+? 0
+
+# LRU is a stack algorithm: several frame counts (or --mrc) come from one
+# pass over the references (stack distances). --mrc alone gives every count
+# from 1 to the distinct pages; the counts equal single runs exactly.
+$ vmsim paging --mrc ../data/textbook.txt
+policy  frames  references  hits  misses  hit ratio  compulsory
+lru          1          20     0      20      0.00%           6
+lru          2          20     3      17     15.00%           6
+lru          3          20     8      12     40.00%           6
+lru          4          20    12       8     60.00%           6
+lru          5          20    13       7     65.00%           6
+lru          6          20    14       6     70.00%           6
+? 0
+
+$ for f in 1 2 3 4 5 6; do "$VMSIM" paging --frames $f ../data/textbook.txt | sed -n 2p; done
+lru          1          20     0      20      0.00%           6
+lru          2          20     3      17     15.00%           6
+lru          3          20     8      12     40.00%           6
+lru          4          20    12       8     60.00%           6
+lru          5          20    13       7     65.00%           6
+lru          6          20    14       6     70.00%           6
+? 0
+
+# The curve and single runs agree on a longer string too (every count 1-300).
+$ awk 'BEGIN { s = 1; for (i = 0; i < 20000; i++) { s = (s * 1103515245 + 12345) % 2147483648; print int(s / 65536) % (i % 7 == 0 ? 400 : 60) } }' >/tmp/vmsim-mrc-$$.txt && "$VMSIM" paging --frames 1-300 /tmp/vmsim-mrc-$$.txt | sed 1d | tr -s ' ' >/tmp/vmsim-mrc-$$.curve && for f in $(seq 1 300); do "$VMSIM" paging --policy lru,fifo --frames $f /tmp/vmsim-mrc-$$.txt | sed -n 2p | tr -s ' '; done >/tmp/vmsim-mrc-$$.runs && cmp /tmp/vmsim-mrc-$$.curve /tmp/vmsim-mrc-$$.runs && echo same; rm -f /tmp/vmsim-mrc-$$.*
+same
+? 0
+
+# --sample: a SHARDS estimate from a fraction of the pages, marked as such.
+$ vmsim paging --frames 2,6 --sample 0.5 ../data/textbook.txt | tail -1
+lru: estimated from a 50% sample of the pages (SHARDS)
 ? 0

@@ -85,23 +85,57 @@ vmsim paging: --seed 'x': column 1: expected a decimal digit (hexadecimal needs 
 $ vmsim paging
 2>
 vmsim paging: missing FILE (a reference string, or - for standard input)
-usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]]
-                    [--format auto|text|u64] [--trace] [--seed S] [--tau T] FILE|-
+usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
+                    [--sample RATE] [--format auto|text|u64] [--trace] [--seed S]
+                    [--tau T] FILE|-
        vmsim paging --list
 ? 2
 
 $ vmsim paging --bogus ../data/belady.txt
 2>
 vmsim paging: unknown option '--bogus'
-usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]]
-                    [--format auto|text|u64] [--trace] [--seed S] [--tau T] FILE|-
+usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
+                    [--sample RATE] [--format auto|text|u64] [--trace] [--seed S]
+                    [--tau T] FILE|-
        vmsim paging --list
 ? 2
 
 $ vmsim paging ../data/belady.txt extra
 2>
 vmsim paging: unexpected argument 'extra'
-usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]]
-                    [--format auto|text|u64] [--trace] [--seed S] [--tau T] FILE|-
+usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
+                    [--sample RATE] [--format auto|text|u64] [--trace] [--seed S]
+                    [--tau T] FILE|-
        vmsim paging --list
 ? 2
+
+# One-pass curves exist only for stack algorithms; --sample needs a fraction.
+$ vmsim paging --mrc --policy lru,fifo ../data/belady.txt
+2>
+vmsim paging: --mrc: policy 'fifo' is not a stack algorithm (only lru has a one-pass curve)
+? 2
+
+$ vmsim paging --sample 0 ../data/belady.txt
+2>
+vmsim paging: --sample '0': expected a fraction of the pages, above 0 and at most 1 (e.g. 0.01)
+? 2
+
+$ vmsim paging --sample 0.5x ../data/belady.txt
+2>
+vmsim paging: --sample '0.5x': expected a fraction of the pages, above 0 and at most 1 (e.g. 0.01)
+? 2
+
+$ vmsim paging --mrc --trace ../data/belady.txt
+2>
+vmsim paging: --trace shows single runs: it cannot go with --mrc
+? 2
+
+# Frame counts simulated one by one are limited; a one-pass LRU curve is not.
+$ vmsim paging --policy fifo --frames 1-5000 ../data/belady.txt
+2>
+vmsim paging: --frames '1-5000': more than 4096 frame counts (one-pass LRU curves take more)
+? 2
+
+$ vmsim paging --frames 1-5000 ../data/belady.txt | tail -1
+lru       5000          12     7       5     58.33%           5
+? 0

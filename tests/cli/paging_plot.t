@@ -38,7 +38,8 @@ vmsim paging: --plot plots-not-drawn: plots need gnuplot, and '/nonexistent/gnup
 $ vmsim paging ../data/belady.txt --plot
 2>
 vmsim paging: option '--plot' needs a value
-usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]]
-                    [--format auto|text|u64] [--trace] [--seed S] [--tau T] FILE|-
+usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
+                    [--sample RATE] [--format auto|text|u64] [--trace] [--seed S]
+                    [--tau T] FILE|-
        vmsim paging --list
 ? 2
