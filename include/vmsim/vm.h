@@ -48,13 +48,12 @@ struct vmsim_config {
 	uint64_t swap_bytes;   /* swap device size; 0: no swap */
 	const char *swap_path; /* swap file; NULL: a temporary file, removed when freed */
 	const char *policy;    /* replacement policy (see vmsim paging --list) */
-	uint64_t
-	    vmsim_policy_tau; /* working-set window of ws/wsclock, in accesses; 0: RAM frames */
-	uint64_t wmark_min;   /* free-frame watermarks in frames; 0: derived from RAM */
-	uint64_t wmark_low;   /*   below low, reclaim runs until free reaches high */
-	uint64_t wmark_high;  /*   an allocation that would go below min reclaims first */
-	uint64_t wss_window;  /* working-set sampling period in accesses; 0: off */
-	bool oom_kill;	      /* out of memory and swap: kill a process (else VMSIM_ENOMEM) */
+	uint64_t policy_tau;   /* working-set window of ws/wsclock, in accesses; 0: RAM frames */
+	uint64_t wmark_min;    /* free-frame watermarks in frames; 0: derived from RAM */
+	uint64_t wmark_low;    /*   below low, reclaim runs until free reaches high */
+	uint64_t wmark_high;   /*   an allocation that would go below min reclaims first */
+	uint64_t wss_window;   /* working-set sampling period in accesses; 0: off */
+	bool oom_kill;	       /* out of memory and swap: kill a process (else VMSIM_ENOMEM) */
 	/* files */
 	uint64_t fault_around_bytes; /* read faults on files also map cached neighbours (Linux: 64
 					KiB) */

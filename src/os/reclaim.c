@@ -111,7 +111,7 @@ int reclaim_init(struct vmsim_system *sys)
 		return VMSIM_EINVAL;
 	struct vmsim_policy_env env = {
 	    .ctx = sys, .test_clear_referenced = test_clear_referenced, .now = now};
-	struct vmsim_policy_cfg pc = {.seed = cfg->seed, .tau = cfg->vmsim_policy_tau};
+	struct vmsim_policy_cfg pc = {.seed = cfg->seed, .tau = cfg->policy_tau};
 	if (vmsim_policy_check(sys->policy, n, &env))
 		return VMSIM_EINVAL; /* e.g. OPT: the kernel cannot see the future */
 	sys->policy_state = sys->policy->create(&pc, n, &env);

@@ -455,7 +455,7 @@ void report_json_config(struct json_writer *w, const struct vmsim_config *cfg)
 	json_kv_bool(w, "oom_kill", cfg->oom_kill);
 	json_kv_u64(w, "swap_bytes", cfg->swap_bytes);
 	json_kv_str(w, "policy", cfg->policy ? cfg->policy : "");
-	json_kv_u64(w, "vmsim_policy_tau", cfg->vmsim_policy_tau);
+	json_kv_u64(w, "policy_tau", cfg->policy_tau);
 	json_key(w, "watermarks");
 	json_object_begin(w);
 	json_kv_u64(w, "min", cfg->wmark_min);

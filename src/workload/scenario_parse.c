@@ -325,7 +325,7 @@ int setting_apply(struct vmsim_config *cfg, const char *key, const char *val, ch
 					val);
 		cfg->policy = p->name;
 	} else if (!strcmp(key, "tau")) {
-		return setting_u64(val, false, &cfg->vmsim_policy_tau, why, whylen);
+		return setting_u64(val, false, &cfg->policy_tau, why, whylen);
 	} else if (!strcmp(key, "data")) {
 		return setting_bool(val, "on", "off", &cfg->data_mode, why, whylen);
 	} else if (!strcmp(key, "seed")) {
