@@ -45,15 +45,16 @@ struct vmsim_config {
 	bool check_every_event; /* run vmsim_check after every call (debugging; slow) */
 	uint64_t seed;		/* for anything random; printed in reports */
 	/* memory pressure */
-	uint64_t swap_bytes;   /* swap device size; 0: no swap */
-	const char *swap_path; /* swap file; NULL: a temporary file, removed when freed */
-	const char *policy;    /* replacement policy (see vmsim paging --list) */
-	uint64_t policy_tau;   /* working-set window of ws/wsclock, in accesses; 0: RAM frames */
-	uint64_t wmark_min;    /* free-frame watermarks in frames; 0: derived from RAM */
-	uint64_t wmark_low;    /*   below low, reclaim runs until free reaches high */
-	uint64_t wmark_high;   /*   an allocation that would go below min reclaims first */
-	uint64_t wss_window;   /* working-set sampling period in accesses; 0: off */
-	bool oom_kill;	       /* out of memory and swap: kill a process (else VMSIM_ENOMEM) */
+	uint64_t swap_bytes;	/* swap device size; 0: no swap */
+	const char *swap_path;	/* swap file; NULL: a temporary file, removed when freed */
+	const char *policy;	/* replacement policy (see vmsim paging --list) */
+	uint64_t policy_tau;	/* working-set window of ws/wsclock, in accesses; 0: RAM frames */
+	uint64_t wmark_min;	/* free-frame watermarks in frames; 0: derived from RAM */
+	uint64_t wmark_low;	/*   below low, reclaim runs until free reaches high */
+	uint64_t wmark_high;	/*   an allocation that would go below min reclaims first */
+	uint64_t wss_window;	/* working-set sampling period in accesses; 0: off */
+	bool oom_kill;		/* out of memory and swap: kill a process (else VMSIM_ENOMEM) */
+	uint64_t memlock_limit; /* RLIMIT_MEMLOCK of every process in bytes; 0: unlimited */
 	/* files */
 	uint64_t fault_around_bytes; /* read faults on files also map cached neighbours (Linux: 64
 					KiB) */
@@ -131,6 +132,7 @@ int vmsim_pid_next(const struct vmsim_system *sys, int after);
 #define VMSIM_MAP_PRIVATE	  0x02
 #define VMSIM_MAP_FIXED		  0x10
 #define VMSIM_MAP_ANONYMOUS	  0x20
+#define VMSIM_MAP_LOCKED	  0x2000 /* mlock the area at once (populated, unevictable) */
 #define VMSIM_MAP_NORESERVE	  0x4000
 #define VMSIM_MAP_POPULATE	  0x8000
 #define VMSIM_MAP_FIXED_NOREPLACE 0x100000
@@ -176,6 +178,47 @@ int vmsim_brk(struct vmsim_system *sys, int pid, vaddr_t addr, vaddr_t *out /* o
  * MADV_HUGEPAGE / MADV_NOHUGEPAGE allow or forbid transparent huge pages;
  * the others record the access pattern (readahead). EINVAL, ENOMEM. */
 int vmsim_madvise(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int advice);
+
+#define VMSIM_MREMAP_MAYMOVE   1 /* the area may move if it cannot grow in place */
+#define VMSIM_MREMAP_FIXED     2 /* move it to @new_addr (needs MAYMOVE) */
+#define VMSIM_MREMAP_DONTUNMAP 4 /* move the pages, leave the old area mapped and empty */
+
+/* mremap(): resize [@old_addr, @old_addr+@old_len), which must lie in one
+ * area, to @new_len bytes, and return where it is now in *@out. Shrinking
+ * unmaps the tail; growing extends the area in place when the addresses
+ * after it are free, else moves it (MREMAP_MAYMOVE) to a new place with
+ * its pages (page-table entries move; no page is copied, so contents,
+ * sharing, swap entries and dirtiness go with them); MREMAP_FIXED moves it
+ * to @new_addr, unmapping what was there. A locked area's new part is
+ * faulted in. Errors as Linux: EINVAL (unaligned address, bad flags,
+ * @new_len 0, FIXED without MAYMOVE, overlapping FIXED ranges, a hugetlb
+ * area grown or cut off its pages), EFAULT (no area at @old_addr, or the
+ * range leaves it), ENOMEM (cannot grow in place and may not move, or no
+ * room, or the commit limit). */
+int vmsim_mremap(struct vmsim_system *sys, int pid, vaddr_t old_addr, uint64_t old_len,
+		 uint64_t new_len, int flags, vaddr_t new_addr, vaddr_t *out /* out */);
+
+#define VMSIM_MLOCK_ONFAULT 1 /* mlock2: lock pages as they are faulted, not now */
+
+/* mlock2() / mlock() (@flags 0): lock the pages of the range in memory:
+ * they are faulted in now (unless MLOCK_ONFAULT) and reclaim never evicts
+ * them (Linux's unevictable list). The range is widened to whole pages.
+ * EINVAL (unknown flags), ENOMEM (part of the range unmapped: the mapped
+ * part before the hole is locked, as on Linux, or over memlock_limit). */
+int vmsim_mlock(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int flags);
+
+/* munlock(): the pages of the range become evictable again. ENOMEM (part
+ * of the range unmapped). */
+int vmsim_munlock(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len);
+
+#define VMSIM_MCL_CURRENT 1 /* mlockall: every area mapped now */
+#define VMSIM_MCL_FUTURE  2 /* and every area mapped later (mmap, brk, mremap growth) */
+#define VMSIM_MCL_ONFAULT 4 /* as pages are faulted, not now */
+
+/* mlockall() / munlockall(). EINVAL (no CURRENT or FUTURE, unknown bits),
+ * ENOMEM (over memlock_limit). */
+int vmsim_mlockall(struct vmsim_system *sys, int pid, int flags);
+int vmsim_munlockall(struct vmsim_system *sys, int pid);
 
 #define VMSIM_MS_ASYNC	    1
 #define VMSIM_MS_INVALIDATE 2
@@ -327,6 +370,7 @@ struct vmsim_proc_stats {
 	uint64_t wss;		 /* working-set size at the last sample (bytes), if sampling */
 	uint64_t anon_huge;	 /* AnonHugePages: bytes of transparent huge pages mapped */
 	uint64_t hugetlb;	 /* HugetlbPages: bytes of hugetlb pages mapped (not in RSS) */
+	uint64_t locked;	 /* VmLck: bytes of its locked areas (mlock, MAP_LOCKED) */
 };
 
 int vmsim_proc_stats(struct vmsim_system *sys, int pid, struct vmsim_proc_stats *out /* out */);
@@ -372,6 +416,7 @@ struct vmsim_sys_stats {
 	uint64_t kswapd_runs;	     /* background reclaim passes (free below low) */
 	uint64_t direct_reclaims;    /* allocations that had to reclaim first */
 	uint64_t oom_kills;	     /* processes killed for lack of memory */
+	uint64_t mlock_culled;	     /* pages reclaim found in locked areas and set aside */
 	uint64_t faults_minor;	     /* all processes */
 	uint64_t faults_major;	     /* all processes */
 	uint64_t file_reads;	     /* pages read from files into the page cache */

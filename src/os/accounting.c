@@ -129,13 +129,17 @@ int vmsim_proc_stats(struct vmsim_system *sys, int pid, struct vmsim_proc_stats 
 	out->nr_vmas = p->vmas.n;
 	/* one walk over all pages for PSS and USS */
 	struct vmsim_smaps_entry e;
-	struct vma all = {.start = 0, .end = USER_TOP, .name = ""};
+	struct vma all = {.start = 0, .end = task_size(p), .name = ""};
 	fill_smaps(sys, p, &all, &e);
 	out->pss = e.pss;
 	out->anon_huge = e.anon_huge;
 	out->uss = e.private_clean + e.private_dirty;
-	for (size_t i = 0; i < p->vmas.n; i++)
-		out->vm_size += p->vmas.v[i].end - p->vmas.v[i].start;
+	for (size_t i = 0; i < p->vmas.n; i++) {
+		const struct vma *v = &p->vmas.v[i];
+		out->vm_size += v->end - v->start;
+		if (v->locked)
+			out->locked += v->end - v->start;
+	}
 	return 0;
 }
 

@@ -129,6 +129,8 @@ static int check_leaf(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *ar
  * page-cache pages of real or virtual files; not shared memory. */
 static bool evictable(const struct frame *f)
 {
+	if (f->flags & FRAME_MLOCKED)
+		return false; /* culled: in a locked area */
 	if (f->flags & FRAME_FILE)
 		return ((const struct vfile *)f->owner)->kind != VF_SHMEM;
 	return (f->flags & FRAME_ANON) != 0;

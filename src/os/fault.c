@@ -54,14 +54,17 @@ static bool vma_permits(const struct vma *vma, unsigned acc)
 	return true;
 }
 
-/* Set up a freshly allocated anonymous frame mapped once by @p at @va. */
-static void new_anon_frame(struct vmsim_system *sys, struct process *p, pfn_t pfn, vaddr_t va)
+/* Set up a freshly allocated anonymous frame mapped once by @p at @va of
+ * @vma, which from now on has anonymous pages (fork copies it). */
+static void new_anon_frame(struct vmsim_system *sys, struct process *p, struct vma *vma, pfn_t pfn,
+			   vaddr_t va)
 {
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	f->refcount = 1;
 	f->mapcount = 1;
 	f->owner = p->anon;
-	f->index = va >> VMSIM_PAGE_SHIFT;
+	f->index = vma_anon_index(vma, va);
+	vma->anon = true;
 	lru_add(sys, pfn);
 }
 
@@ -90,7 +93,7 @@ static vm_fault_t do_anon_fault(struct vmsim_system *sys, struct vm_fault *vmf)
 	if (rc)
 		return vmf_error(vmf, rc);
 	sys->zero_fills++;
-	new_anon_frame(sys, p, pfn, vmf->va);
+	new_anon_frame(sys, p, vmf->vma, pfn, vmf->va);
 	/* a write fault maps the page writable and dirty, as Linux does */
 	*vmf->pte = pte_make(pfn, vma_pte_flags(vmf->vma, true) | PTE_D);
 	p->rss_anon++;
@@ -161,7 +164,7 @@ static vm_fault_t do_cow_break(struct vmsim_system *sys, struct vm_fault *vmf)
 				phys_free(&sys->pm, pfn, 0);
 				return vmf_error(vmf, rc);
 			}
-			new_anon_frame(sys, p, pfn, va);
+			new_anon_frame(sys, p, vmf->vma, pfn, va);
 			f->mapcount--;
 			if (f->flags & FRAME_FILE) {
 				/* a private copy of a file page: the file never sees it */
@@ -341,7 +344,7 @@ static vm_fault_t do_swap_page(struct vmsim_system *sys, struct vm_fault *vmf)
 		}
 		struct frame *nf = phys_frame(&sys->pm, pfn);
 		nf->owner = p->anon;
-		nf->index = va >> VMSIM_PAGE_SHIFT;
+		nf->index = vma_anon_index(vmf->vma, va);
 		nf->flags |= FRAME_SWAPCACHE;
 		nf->swap = s + 1;
 		nf->refcount = 1; /* the swap cache's */

@@ -1,8 +1,13 @@
 /*
- * fork(): the child gets a copy of the parent's areas and page tables.
- * Private pages become read-only in both and are shared until one of them
- * writes (copy-on-write, see do_cow_break); shared mappings stay shared and
- * writable. Each copied PTE adds one to the frame's mapcount and refcount.
+ * fork(): the child gets a copy of the parent's areas, and of the page
+ * tables of the areas that need it: those that have had anonymous pages
+ * (Linux's vma_needs_copy: an anon_vma), and hugetlb areas (their pages
+ * live in no page cache the child could fault them in from). Shared
+ * mappings and private file mappings without anonymous pages are not
+ * copied: the child faults their pages in from the page cache, as on Linux,
+ * so it starts with none of them in its RSS. Private pages become read-only
+ * in both and are shared until one of them writes (copy-on-write, see
+ * do_cow_break). Each copied PTE adds one to the frame's mapcount and refcount.
  * The parent's TLB entries that allowed writes are invalidated (batched as
  * Linux batches them). Swap entries are copied, each taking a reference on
  * its slot. The child's PTEs start old (A clear), and clean for
@@ -14,9 +19,16 @@
 struct fork_ctx {
 	struct vmsim_system *sys;
 	struct process *parent, *child;
+	const struct vma *vma; /* the area being copied */
 	struct flush_batch b;
 	int rc;
 };
+
+/* Must fork copy @vma's page-table entries? (Linux's vma_needs_copy.) */
+static bool vma_needs_copy(const struct vma *vma)
+{
+	return vma->anon || vma->hugetlb;
+}
 
 static int copy_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
 {
@@ -24,8 +36,11 @@ static int copy_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg)
 	struct vmsim_system *sys = c->sys;
 	pte_t e = *leaf;
 	pte_t *slot;
-	struct vma *vma = vma_find(&c->parent->vmas, va);
-	VMSIM_BUG_ON(!vma);
+	const struct vma *vma = c->vma;
+	if (va >= vma->end)
+		return 1;
+	if (va < vma->start)
+		return 0;
 	if ((c->rc = pt_slot(&c->child->pt, va, ps, &slot)))
 		return 1;
 	if (pte_is_swap(e)) {
@@ -79,16 +94,24 @@ int vmsim_fork(struct vmsim_system *sys, int ppid, int *child)
 		proc_teardown(sys, p);
 		return rc;
 	}
+	for (size_t i = 0; i < p->vmas.n; i++)
+		p->vmas.v[i].locked = 0; /* memory locks are not inherited */
 	p->brk_start = parent->brk_start;
 	p->brk = parent->brk;
 	/* the child joins the parent's family: its anonymous pages are shared */
 	anon_put(p->anon);
 	p->anon = parent->anon;
 	p->anon->refs++;
-	struct fork_ctx c = {sys, parent, p, {0}, 0};
+	struct fork_ctx c = {sys, parent, p, NULL, {0}, 0};
 	flush_init(&c.b, parent);
-	pt_for_each_leaf(&parent->pt, copy_one, &c);
+	for (size_t i = 0; i < parent->vmas.n && !c.rc; i++) {
+		c.vma = &parent->vmas.v[i];
+		if (vma_needs_copy(c.vma))
+			pt_for_each_leaf_range(&parent->pt, c.vma->start, c.vma->end, copy_one, &c);
+	}
 	flush_finish(sys, &c.b);
+	p->anon_moved = parent->anon_moved;
+	p->mlock_future = 0; /* mlockall(MCL_FUTURE) is not inherited */
 	if (c.rc) {
 		/* out of frames for the child's tables: undo the child */
 		proc_teardown(sys, p);

@@ -104,7 +104,7 @@ static vm_fault_t map_new_thp(struct vmsim_system *sys, struct process *p, const
 	f->refcount = 1;
 	f->mapcount = 1;
 	f->owner = p->anon;
-	f->index = haddr >> VMSIM_PAGE_SHIFT;
+	f->index = vma_anon_index(vma, haddr);
 	lru_add(sys, pfn);
 	memset(sys->thp_touched[pfn >> 9], 0, sizeof(sys->thp_touched[0]));
 	*pd = pte_make(pfn, vma_pte_flags(vma, true) | PTE_PS | PTE_D);
@@ -229,6 +229,7 @@ vm_fault_t do_huge_fault(struct vmsim_system *sys, struct vm_fault *vmf)
 		return rc == VMSIM_EEXIST ? VM_FAULT_FALLBACK : vmf_error(vmf, rc);
 	if (*pd)
 		return VM_FAULT_FALLBACK; /* 4 KiB pages live here already */
+	vma->anon = true; /* even for the huge zero page, as Linux's vmf_anon_prepare */
 	if (!vmf->write) {
 		pfn_t hz;
 		if (huge_zero(sys, &hz))

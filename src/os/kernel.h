@@ -50,6 +50,7 @@ static inline bool pte_is_swap(pte_t e)
 
 #define USER_TOP      0x00007ffffffff000ULL /* end of user space (Linux TASK_SIZE) */
 #define MMAP_BASE     0x00007ff000000000ULL /* mmap area grows down from here */
+#define USER_TOP_LA57 0x00fffffffffff000ULL /* end of user space with 5-level paging */
 #define MMAP_MIN      0x0000000000010000ULL /* lowest mappable address (mmap_min_addr) */
 #define TEXT_START    0x0000000000400000ULL /* where vmsim_exec_layout puts the text */
 #define PID_MAX	      (1 << 22)		    /* Linux's pid_max limit */
@@ -116,17 +117,31 @@ struct swap_dev {
 };
 
 struct vma {
-	vaddr_t start;	    /* first byte, page aligned */
-	vaddr_t end;	    /* one past the last byte, page aligned */
-	int prot;	    /* VMSIM_PROT_* */
-	int flags;	    /* VMSIM_MAP_SHARED or VMSIM_MAP_PRIVATE, | ANONYMOUS, NORESERVE */
-	int advice;	    /* VMSIM_MADV_NORMAL / RANDOM / SEQUENTIAL */
-	const char *name;   /* "[heap]", "[stack]", "[text]", "[data]" or "" (static) */
-	struct vfile *file; /* backing file (shmem for shared anonymous), else NULL */
-	uint64_t pgoff;	    /* page index of start within the file */
-	int thp;	    /* MADV_HUGEPAGE: 1, MADV_NOHUGEPAGE: -1, else 0 */
-	int hugetlb;	    /* MAP_HUGETLB: 1 + enum vmsim_page_size of its pages, else 0 */
+	vaddr_t start;	     /* first byte, page aligned */
+	vaddr_t end;	     /* one past the last byte, page aligned */
+	int prot;	     /* VMSIM_PROT_* */
+	int flags;	     /* VMSIM_MAP_SHARED or VMSIM_MAP_PRIVATE, | ANONYMOUS, NORESERVE */
+	int advice;	     /* VMSIM_MADV_NORMAL / RANDOM / SEQUENTIAL */
+	const char *name;    /* "[heap]", "[stack]", "[text]", "[data]" or "" (static) */
+	struct vfile *file;  /* backing file (shmem for shared anonymous), else NULL */
+	uint64_t pgoff;	     /* page index of start within the file */
+	int thp;	     /* MADV_HUGEPAGE: 1, MADV_NOHUGEPAGE: -1, else 0 */
+	int hugetlb;	     /* MAP_HUGETLB: 1 + enum vmsim_page_size of its pages, else 0 */
+	uint64_t anon_pgoff; /* index of start for its anonymous pages (start >> 12 unless
+			      * mremap moved the area: Linux's vm_pgoff of an anon_vma) */
+	bool anon;	     /* has had anonymous pages (Linux's anon_vma): fork copies
+			      * its page tables; other areas the child faults in */
+	uint8_t locked;	     /* mlock: 0, VMA_LOCKED or VMA_LOCKED_ONFAULT (VM_LOCKED) */
 };
+
+#define VMA_LOCKED	   1 /* mlock / MAP_LOCKED: populated, never evicted */
+#define VMA_LOCKED_ONFAULT 2 /* mlock2(MLOCK_ONFAULT): never evicted once faulted */
+
+/* The anonymous-page index of @va in @v (what frame->index holds). */
+static inline uint64_t vma_anon_index(const struct vma *v, vaddr_t va)
+{
+	return v->anon_pgoff + ((va - v->start) >> VMSIM_PAGE_SHIFT);
+}
 
 /* The areas of one address space, sorted by start, never overlapping. */
 struct vma_map {
@@ -159,6 +174,8 @@ struct process {
 	uint64_t hugetlb_pages; /* 4 KiB units of hugetlb pages it maps */
 	struct anon_root *anon; /* its fork family */
 	bool oom_killed;	/* ended by the OOM killer */
+	bool anon_moved;	/* mremap moved an area: some anon index is not va >> 12 */
+	uint8_t mlock_future;	/* mlockall(MCL_FUTURE): what new areas get as locked */
 	uint64_t wss;		/* pages referenced in the last sampling window */
 	uint64_t wss_swap_ins;	/* swap-ins counted at the last sample */
 	struct proc_counters c; /* counters */
@@ -175,6 +192,7 @@ struct flush_batch {
 struct reclaim_counters {
 	uint64_t swap_outs, swap_ins, swapcache_hits, scanned, reclaimed, clean_drops, refaults;
 	uint64_t kswapd_runs, direct_reclaims, oom_kills;
+	uint64_t mlock_culled; /* pages reclaim found locked (unevictable_pgs_culled) */
 };
 
 struct vmsim_system {
@@ -230,6 +248,14 @@ struct vmsim_system {
 	uint64_t wss_last_accesses;		   /* accesses at the last sample */
 	bool thrashing;				   /* the last sample found thrashing */
 };
+
+/* The end of @p's user space: 56 bits with 5-level paging (Linux's
+ * TASK_SIZE_MAX under LA57), else 47. Without a hint above 47 bits, mmap
+ * stays below USER_TOP either way (Linux's DEFAULT_MAP_WINDOW). */
+static inline vaddr_t task_size(const struct process *p)
+{
+	return p->pt.levels == 5 ? USER_TOP_LA57 : USER_TOP;
+}
 
 /* ---- process.c ---------------------------------------------------------- */
 
@@ -427,6 +453,33 @@ void zap_range(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr
 /* Remove the areas and pages of [@start, @end) and free emptied tables. */
 int do_munmap(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end);
 
+/* Where a new area of @len bytes goes (Linux's get_unmapped_area): at
+ * @hint rounded down to @align if that range is free, else the highest gap
+ * below MMAP_BASE (below the 56-bit top when @hint lies above 47 bits),
+ * aligned to @align; @thp_align without a hint: on a 2 MiB boundary as
+ * Linux 6.7+ places anonymous areas of whole 2 MiB pages. 0 if none. */
+vaddr_t get_unmapped_area(struct process *p, vaddr_t hint, uint64_t len, uint64_t align,
+			  bool thp_align);
+
+/* Fault in every page of [@start, @end) as MAP_POPULATE does (writes for
+ * private writable areas, reads otherwise; PROT_NONE areas and holes
+ * skipped). Returns 0 or the first fault error (pages before it stay). */
+int populate(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end);
+
+/* Is [@start, @end) covered by areas without a hole? */
+bool range_mapped(struct process *p, vaddr_t start, vaddr_t end);
+
+/* Does [@start, @end) cut a hugetlb area other than at a page boundary? */
+bool hugetlb_misaligned(struct process *p, vaddr_t start, vaddr_t end);
+
+/* Split the huge pages straddling @start and @end / every huge page in
+ * [@start, @end) (hugetlb pages cannot be: VMSIM_EINVAL / VMSIM_ENOTSUP). */
+int split_range_ends(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end);
+int split_huge_range(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end);
+
+/* Merge back the areas of [@start, @end) and their neighbours that are equal. */
+void merge_range(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end);
+
 /* ---- swap.c ------------------------------------------------------------- */
 
 /* Open the swap device the configuration asks for. 0, VMSIM_EIO, NOHOSTMEM. */
@@ -497,6 +550,12 @@ void file_unmap_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, 
 /* Kill the process the OOM killer picks (largest RSS + swap + page tables);
  * false if there is none. @trigger is the process whose allocation failed. */
 bool oom_kill(struct vmsim_system *sys, struct process *trigger);
+
+/* ---- mlock.c ------------------------------------------------------------ */
+
+/* Does a locked area (mlock, MAP_LOCKED) map frame @pfn? Then reclaim
+ * culls it (FRAME_MLOCKED, off the policy's lists). */
+bool page_in_locked_area(struct vmsim_system *sys, pfn_t pfn);
 
 /* ---- huge.c ------------------------------------------------------------- */
 

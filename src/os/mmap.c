@@ -12,6 +12,7 @@
 #include "os/kernel.h"
 
 #define PAGE_MASK_LOW (VMSIM_PAGE_SIZE - 1)
+#define HPAGE_SIZE    (2ULL << 20)
 
 static inline uint64_t page_round_up(uint64_t x)
 {
@@ -102,7 +103,7 @@ static int split_all(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *arg
 
 /* Split every huge page in [@start, @end) into 4 KiB pages (hugetlb pages
  * cannot be: VMSIM_ENOTSUP). */
-static int split_huge_range(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+int split_huge_range(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
 {
 	int rc = 0;
 	void *a[3] = {sys, p, &rc};
@@ -112,7 +113,7 @@ static int split_huge_range(struct vmsim_system *sys, struct process *p, vaddr_t
 
 /* Does [@start, @end) cut a hugetlb area somewhere else than at a boundary
  * of its pages? (Linux: EINVAL.) */
-static bool hugetlb_misaligned(struct process *p, vaddr_t start, vaddr_t end)
+bool hugetlb_misaligned(struct process *p, vaddr_t start, vaddr_t end)
 {
 	for (size_t i = vma_index_after(&p->vmas, start); i < p->vmas.n && p->vmas.v[i].start < end;
 	     i++) {
@@ -128,7 +129,7 @@ static bool hugetlb_misaligned(struct process *p, vaddr_t start, vaddr_t end)
 }
 
 /* Split the huge pages straddling @start and @end. */
-static int split_range_ends(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+int split_range_ends(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
 {
 	int rc = split_huge_at(sys, p, start);
 	return rc ? rc : split_huge_at(sys, p, end);
@@ -150,7 +151,7 @@ int do_munmap(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_
 	 * Linux's free_pgtables does), then make the TLBs and the
 	 * paging-structure caches forget them */
 	vaddr_t lo = i > 0 ? p->vmas.v[i - 1].end : 0;
-	vaddr_t hi = i < p->vmas.n ? p->vmas.v[i].start : USER_TOP;
+	vaddr_t hi = i < p->vmas.n ? p->vmas.v[i].start : task_size(p);
 	uint64_t freed = pt_prune(&p->pt, lo, hi);
 	if (freed && b.n == 0)
 		flush_add(sys, &b, start);
@@ -158,11 +159,10 @@ int do_munmap(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_
 	return 0;
 }
 
-/* Linux's get_unmapped_area, top-down: the highest gap of @len below
- * MMAP_BASE. Returns 0 if none. */
-static vaddr_t find_gap(struct process *p, uint64_t len)
+/* The highest gap of @len below @top (top-down, as Linux's
+ * vm_unmapped_area). Returns 0 if none. */
+static vaddr_t find_gap(struct process *p, vaddr_t top, uint64_t len)
 {
-	vaddr_t top = MMAP_BASE;
 	const struct vma_map *m = &p->vmas;
 	size_t i = vma_index_after(m, top - 1);
 	/* i: first area ending above top-1; walk down through areas below */
@@ -180,9 +180,39 @@ static vaddr_t find_gap(struct process *p, uint64_t len)
 	}
 }
 
-/* Fault in every page of [@start, @end) as MAP_POPULATE does: writes for
- * private writable areas, reads otherwise. Faults count as minor faults. */
-static int populate(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+vaddr_t get_unmapped_area(struct process *p, vaddr_t hint, uint64_t len, uint64_t align,
+			  bool thp_align)
+{
+	const vaddr_t limit = task_size(p);
+	if (len > limit)
+		return 0;
+	vaddr_t start = hint & ~(align - 1);
+	/* a hint is taken when its range is free and does not straddle the
+	 * 47-bit boundary (x86's mmap_address_hint_valid) */
+	if (start && start >= MMAP_MIN && start <= limit - len &&
+	    (start > USER_TOP) == (start + len > USER_TOP) &&
+	    vma_range_free(&p->vmas, start, start + len))
+		return start;
+	/* a hint above 47 bits opts in to the whole 56-bit space */
+	vaddr_t top = MMAP_BASE;
+	if (hint > USER_TOP && limit > USER_TOP)
+		top += limit - USER_TOP;
+	if (thp_align && !hint) {
+		/* Linux 6.7+'s __thp_get_unmapped_area: a gap 2 MiB longer,
+		 * then the lowest 2 MiB boundary in it, or the top one when the
+		 * gap starts aligned (top-down) */
+		vaddr_t r = find_gap(p, top, len + HPAGE_SIZE);
+		if (r) {
+			uint64_t sub = (0 - r) & (HPAGE_SIZE - 1);
+			return sub ? r + sub : r + HPAGE_SIZE;
+		}
+	}
+	start = find_gap(p, top, len + align - VMSIM_PAGE_SIZE);
+	return start ? (start + align - 1) & ~(align - 1) : 0;
+}
+
+/* Fault in every page of [@start, @end) inside one area. */
+static int populate_area(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
 {
 	struct vma *vma = vma_find(&p->vmas, start);
 	if (!vma || vma->prot == VMSIM_PROT_NONE)
@@ -190,7 +220,7 @@ static int populate(struct vmsim_system *sys, struct process *p, vaddr_t start, 
 	unsigned acc = VMSIM_ACC_USER;
 	if ((vma->prot & VMSIM_PROT_WRITE) && !(vma->flags & VMSIM_MAP_SHARED))
 		acc |= VMSIM_ACC_WRITE;
-	for (vaddr_t va = start; va < end; va += VMSIM_PAGE_SIZE) {
+	for (vaddr_t va = start; va < end && p->alive; va += VMSIM_PAGE_SIZE) {
 		struct vm_fault vmf;
 		unsigned level;
 		pte_t *e = pt_lookup(&p->pt, va, &level);
@@ -203,13 +233,29 @@ static int populate(struct vmsim_system *sys, struct process *p, vaddr_t start, 
 	return 0;
 }
 
+int populate(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+{
+	for (size_t i = vma_index_after(&p->vmas, start); i < p->vmas.n && p->alive; i++) {
+		const struct vma *v = &p->vmas.v[i];
+		if (v->start >= end)
+			break;
+		vaddr_t lo = v->start > start ? v->start : start;
+		vaddr_t hi = v->end < end ? v->end : end;
+		int rc = populate_area(sys, p, lo, hi);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int prot, int flags,
 	       int fd, uint64_t offset, vaddr_t *out)
 {
 	struct process *p = proc_get(sys, pid);
 	const int known = VMSIM_MAP_SHARED | VMSIM_MAP_PRIVATE | VMSIM_MAP_FIXED |
 			  VMSIM_MAP_ANONYMOUS | VMSIM_MAP_NORESERVE | VMSIM_MAP_POPULATE |
-			  VMSIM_MAP_FIXED_NOREPLACE | VMSIM_MAP_HUGETLB | (int)(63U << 26);
+			  VMSIM_MAP_FIXED_NOREPLACE | VMSIM_MAP_HUGETLB | VMSIM_MAP_LOCKED |
+			  (int)(63U << 26);
 	int rc;
 
 	if (!p)
@@ -228,7 +274,7 @@ int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, in
 		if (type == VMSIM_MAP_SHARED && (prot & VMSIM_PROT_WRITE) && !file->writable)
 			return VMSIM_EACCES;
 	}
-	if (len > USER_TOP)
+	if (len > task_size(p))
 		return VMSIM_ENOMEM;
 	/* hugetlb: the page size from bits 26..31 (0: 2 MiB), anonymous only */
 	uint64_t align = VMSIM_PAGE_SIZE;
@@ -249,7 +295,7 @@ int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, in
 
 	vaddr_t start;
 	if (fixed) {
-		if (addr < MMAP_MIN || addr > USER_TOP - len)
+		if (addr < MMAP_MIN || len > task_size(p) || addr > task_size(p) - len)
 			return VMSIM_ENOMEM;
 		start = addr;
 		if (!vma_range_free(&p->vmas, start, start + len)) {
@@ -259,13 +305,11 @@ int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, in
 				return rc;
 		}
 	} else {
-		start = addr & ~(align - 1);
-		if (!start || start < MMAP_MIN || start > USER_TOP - len ||
-		    !vma_range_free(&p->vmas, start, start + len)) {
-			/* a gap with room to align the start */
-			start = find_gap(p, len + align - VMSIM_PAGE_SIZE);
-			start = (start + align - 1) & ~(align - 1);
-		}
+		/* private anonymous areas of whole 2 MiB pages start on a 2 MiB
+		 * boundary (Linux 6.7+), so that THP can back all of them */
+		bool thp_align =
+		    !file && type == VMSIM_MAP_PRIVATE && !hugetlb && !(len & (HPAGE_SIZE - 1));
+		start = get_unmapped_area(p, addr, len, align, thp_align);
 		if (!start)
 			return VMSIM_ENOMEM;
 	}
@@ -278,6 +322,8 @@ int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, in
 			      VMSIM_MAP_NORESERVE),
 	    .advice = VMSIM_MADV_NORMAL,
 	    .name = "",
+	    .anon_pgoff = start >> VMSIM_PAGE_SHIFT,
+	    .locked = (flags & VMSIM_MAP_LOCKED) ? VMA_LOCKED : p->mlock_future,
 	};
 	v.hugetlb = hugetlb; /* hugetlb memory is its own: no page-cache object */
 	if (file) {
@@ -296,7 +342,7 @@ int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, in
 	}
 	vma_merge_around(sys, &p->vmas, vma_index_after(&p->vmas, start));
 	/* Linux's mmap does not fail when the pages cannot all be populated */
-	if (flags & VMSIM_MAP_POPULATE)
+	if ((flags & VMSIM_MAP_POPULATE) || v.locked == VMA_LOCKED)
 		populate(sys, p, start, start + len);
 	*out = start;
 	check_if_debug(sys);
@@ -308,8 +354,8 @@ int vmsim_munmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len)
 	struct process *p = proc_get(sys, pid);
 	if (!p)
 		return VMSIM_ESRCH;
-	if ((addr & PAGE_MASK_LOW) || len == 0 || len > USER_TOP ||
-	    addr > USER_TOP - page_round_up(len))
+	if ((addr & PAGE_MASK_LOW) || len == 0 || len > task_size(p) ||
+	    addr > task_size(p) - page_round_up(len))
 		return VMSIM_EINVAL;
 	if (hugetlb_misaligned(p, addr, addr + page_round_up(len)))
 		return VMSIM_EINVAL;
@@ -320,7 +366,7 @@ int vmsim_munmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len)
 
 /* Merge back the areas of [@start, @end) and its neighbours that became
  * equal, from the end so that indices stay valid. */
-static void merge_range(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+void merge_range(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
 {
 	size_t first = vma_index_after(&p->vmas, start);
 	size_t last = vma_index_after(&p->vmas, end - 1);
@@ -330,7 +376,7 @@ static void merge_range(struct vmsim_system *sys, struct process *p, vaddr_t sta
 }
 
 /* Is [@start, @end) covered by areas without a hole? */
-static bool range_mapped(struct process *p, vaddr_t start, vaddr_t end)
+bool range_mapped(struct process *p, vaddr_t start, vaddr_t end)
 {
 	size_t i = vma_index_after(&p->vmas, start);
 	vaddr_t at = start;
@@ -405,7 +451,7 @@ int vmsim_mprotect(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len
 		return VMSIM_EINVAL;
 	if (len == 0)
 		return 0;
-	if (len > USER_TOP || addr > USER_TOP - page_round_up(len))
+	if (len > task_size(p) || addr > task_size(p) - page_round_up(len))
 		return VMSIM_ENOMEM;
 	vaddr_t end = addr + page_round_up(len);
 	if (!range_mapped(p, addr, end))
@@ -462,11 +508,18 @@ int vmsim_brk(struct vmsim_system *sys, int pid, vaddr_t addr, vaddr_t *out)
 			    .flags = VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS,
 			    .advice = VMSIM_MADV_NORMAL,
 			    .name = "[heap]",
+			    .anon_pgoff = oldend >> VMSIM_PAGE_SHIFT,
+			    .locked = p->mlock_future,
 			};
 			int rc = vma_insert(&p->vmas, &v);
 			if (rc)
 				return rc;
 		}
+	}
+	if (newend > oldend) {
+		const struct vma *h = vma_find(&p->vmas, oldend);
+		if (h && h->locked == VMA_LOCKED)
+			populate(sys, p, oldend, newend); /* mlockall(MCL_FUTURE) */
 	}
 	p->brk = addr;
 	*out = addr;
@@ -487,11 +540,15 @@ int vmsim_madvise(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len,
 		return VMSIM_EINVAL;
 	if (len == 0)
 		return 0;
-	if (len > USER_TOP || addr > USER_TOP - page_round_up(len))
+	if (len > task_size(p) || addr > task_size(p) - page_round_up(len))
 		return VMSIM_EINVAL;
 	vaddr_t end = addr + page_round_up(len);
 	bool holes = !range_mapped(p, addr, end);
 	if (advice == VMSIM_MADV_DONTNEED) {
+		for (size_t i = vma_index_after(&p->vmas, addr);
+		     i < p->vmas.n && p->vmas.v[i].start < end; i++)
+			if (p->vmas.v[i].locked)
+				return VMSIM_EINVAL; /* Linux: locked pages stay */
 		if ((rc = split_range_ends(sys, p, addr, end)))
 			return rc;
 		flush_init(&b, p);
@@ -581,7 +638,7 @@ int vmsim_msync(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, i
 		return VMSIM_EINVAL;
 	if (len == 0)
 		return 0;
-	if (len > USER_TOP || addr > USER_TOP - page_round_up(len))
+	if (len > task_size(p) || addr > task_size(p) - page_round_up(len))
 		return VMSIM_ENOMEM;
 	vaddr_t end = addr + page_round_up(len);
 	bool holes = !range_mapped(p, addr, end);

@@ -67,7 +67,7 @@ void proc_teardown(struct vmsim_system *sys, struct process *p)
 {
 	struct flush_batch b;
 	flush_init(&b, p);
-	zap_range(sys, p, 0, USER_TOP, &b);
+	zap_range(sys, p, 0, task_size(p), &b);
 	flush_finish(sys, &b);
 	if (sys->current == p) {
 		/* the CPU must not keep a CR3 to tables about to be freed */

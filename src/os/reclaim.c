@@ -57,8 +57,23 @@ void rmap_walk(struct vmsim_system *sys, pfn_t pfn, rmap_fn fn, void *arg)
 		if (!p || !p->alive)
 			continue;
 		if (!(f->flags & FRAME_FILE)) {
-			if ((void *)p->anon == f->owner)
+			if ((void *)p->anon != f->owner)
+				continue;
+			if (!p->anon_moved) {
 				rmap_one(sys, p, f->index << VMSIM_PAGE_SHIFT, pfn, fn, arg);
+				continue;
+			}
+			/* mremap moved areas: every area whose anonymous index
+			 * range holds the page (rmap_one checks the frame) */
+			for (size_t i = 0; i < p->vmas.n; i++) {
+				const struct vma *v = &p->vmas.v[i];
+				uint64_t npages = (v->end - v->start) >> VMSIM_PAGE_SHIFT;
+				if (f->index >= v->anon_pgoff && f->index < v->anon_pgoff + npages)
+					rmap_one(sys, p,
+						 v->start + ((f->index - v->anon_pgoff)
+							     << VMSIM_PAGE_SHIFT),
+						 pfn, fn, arg);
+			}
 			continue;
 		}
 		for (size_t i = 0; i < p->vmas.n; i++) {
@@ -194,6 +209,12 @@ void put_user_frame(struct vmsim_system *sys, pfn_t pfn)
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	VMSIM_BUG_ON(f->refcount == 0);
 	f->refcount--;
+	if ((f->flags & FRAME_MLOCKED) && f->refcount) {
+		/* unmapped from a locked area and still alive: evictable
+		 * again, unless reclaim finds another locked mapper */
+		f->flags &= ~FRAME_MLOCKED;
+		lru_add(sys, pfn);
+	}
 	/* only the swap cache holds it and no swap entry needs the copy:
 	 * both can go (Linux's free_swap_and_cache) */
 	if (f->refcount == 1 && (f->flags & FRAME_SWAPCACHE) && f->mapcount == 0 &&
@@ -298,9 +319,10 @@ static int evict_file(struct vmsim_system *sys, pfn_t pfn)
 	return rc;
 }
 
-/* Evict anonymous page @pfn to swap. 0, or VMSIM_ENOMEM (swap full or
- * absent) / VMSIM_EIO (the write failed) / VMSIM_EAGAIN (pinned by a fault
- * in progress): the page stays as it was. */
+/* Evict anonymous page @pfn to swap. 0, 1 (a locked area maps it: taken
+ * off the policy's lists instead), or VMSIM_ENOMEM (swap full or absent) /
+ * VMSIM_EIO (the write failed) / VMSIM_EAGAIN (pinned by a fault in
+ * progress): the page stays as it was. */
 static int evict(struct vmsim_system *sys, pfn_t pfn)
 {
 	struct frame *f = phys_frame(&sys->pm, pfn);
@@ -310,6 +332,13 @@ static int evict(struct vmsim_system *sys, pfn_t pfn)
 	VMSIM_BUG_ON(!(f->flags & FRAME_LRU));
 	if (f->flags & FRAME_LOCKED)
 		return VMSIM_EAGAIN; /* a fault is using it right now */
+	if (page_in_locked_area(sys, pfn)) {
+		/* mlocked: off to the unevictable list */
+		lru_del(sys, pfn);
+		f->flags |= FRAME_MLOCKED;
+		sys->rc.mlock_culled++;
+		return 1;
+	}
 	if (f->flags & FRAME_FILE)
 		return evict_file(sys, pfn);
 	if (f->order) {
@@ -368,6 +397,8 @@ uint64_t reclaim_pages(struct vmsim_system *sys, uint64_t want)
 		int rc = evict(sys, pfn);
 		if (rc == 0) {
 			freed++;
+		} else if (rc == 1) {
+			continue; /* culled: locked in memory */
 		} else if (rc == VMSIM_ENOMEM && sys->swap.used == sys->swap.nslots &&
 			   sys->file_list == NULL) {
 			break; /* swap is full and there are no file pages */

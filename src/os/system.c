@@ -245,6 +245,7 @@ int vmsim_sys_stats(struct vmsim_system *sys, struct vmsim_sys_stats *out)
 	out->kswapd_runs = sys->rc.kswapd_runs;
 	out->direct_reclaims = sys->rc.direct_reclaims;
 	out->oom_kills = sys->rc.oom_kills;
+	out->mlock_culled = sys->rc.mlock_culled;
 	out->file_reads = sys->file_reads;
 	out->file_writes = sys->file_writes;
 	out->writeback_errors = sys->writeback_errors;

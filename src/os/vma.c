@@ -85,6 +85,7 @@ int vma_split_at(struct vma_map *m, vaddr_t va)
 		return 0;
 	struct vma tail = *v;
 	tail.start = va;
+	tail.anon_pgoff = vma_anon_index(v, va);
 	if (tail.file) {
 		tail.pgoff += (va - v->start) >> VMSIM_PAGE_SHIFT;
 		vfile_get(tail.file);
@@ -103,7 +104,8 @@ static bool mergeable(const struct vma *a, const struct vma *b)
 {
 	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
 	    a->advice != b->advice || strcmp(a->name, b->name) != 0 || a->file != b->file ||
-	    a->thp != b->thp || a->hugetlb != b->hugetlb)
+	    a->thp != b->thp || a->hugetlb != b->hugetlb || a->locked != b->locked ||
+	    a->anon_pgoff + ((a->end - a->start) >> VMSIM_PAGE_SHIFT) != b->anon_pgoff)
 		return false;
 	if (a->file)
 		return a->pgoff + ((a->end - a->start) >> VMSIM_PAGE_SHIFT) == b->pgoff;
@@ -114,10 +116,12 @@ void vma_merge_around(struct vmsim_system *sys, struct vma_map *m, size_t i)
 {
 	if (i + 1 < m->n && mergeable(&m->v[i], &m->v[i + 1])) {
 		m->v[i].end = m->v[i + 1].end;
+		m->v[i].anon |= m->v[i + 1].anon;
 		vma_remove(sys, m, i + 1);
 	}
 	if (i > 0 && mergeable(&m->v[i - 1], &m->v[i])) {
 		m->v[i - 1].end = m->v[i].end;
+		m->v[i - 1].anon |= m->v[i].anon;
 		vma_remove(sys, m, i);
 	}
 }

@@ -42,6 +42,7 @@ enum frame_flags {
 	FRAME_SWAPCACHE = 1u << 10, /* in the swap cache: .swap holds its slot (os layer) */
 	FRAME_LRU = 1u << 11,	    /* known to the replacement policy (os layer) */
 	FRAME_HUGETLB = 1u << 12,   /* a page of the hugetlb pool (os layer) */
+	FRAME_MLOCKED = 1u << 13,   /* found in a locked area: off the policy's lists (os layer) */
 };
 
 /*

@@ -604,6 +604,49 @@ static int do_msync(struct runner *r, const struct stmt *st)
 	return 0;
 }
 
+static int do_mremap(struct runner *r, const struct stmt *st)
+{
+	struct rproc *p = live_proc(r, st->proc);
+	if (!p)
+		return VMSIM_ESRCH;
+	struct area *a = runner_area(p, st->place.name);
+	if (!a)
+		return runner_error(r, 0, VMSIM_ENOENT, "mremap: process %s has no area '%s'",
+				    st->proc, st->place.name);
+	vaddr_t at;
+	int rc = vmsim_mremap(r->sys, p->pid, a->start, a->len, st->size, st->flags, st->at, &at);
+	if (rc)
+		return sys_error(r, rc, "mremap");
+	a->start = at;
+	a->len = st->size;
+	return 0;
+}
+
+static int do_mlock(struct runner *r, const struct stmt *st)
+{
+	struct rproc *p;
+	vaddr_t start;
+	uint64_t len;
+	int rc = range_of(r, st, &p, &start, &len);
+	if (rc)
+		return rc;
+	if (st->kind == ST_MLOCK)
+		rc = vmsim_mlock(r->sys, p->pid, start, len, st->flags);
+	else
+		rc = vmsim_munlock(r->sys, p->pid, start, len);
+	return rc ? sys_error(r, rc, st->kind == ST_MLOCK ? "mlock" : "munlock") : 0;
+}
+
+static int do_mlockall(struct runner *r, const struct stmt *st)
+{
+	struct rproc *p = live_proc(r, st->proc);
+	if (!p)
+		return VMSIM_ESRCH;
+	int rc = st->kind == ST_MLOCKALL ? vmsim_mlockall(r->sys, p->pid, st->flags)
+					 : vmsim_munlockall(r->sys, p->pid);
+	return rc ? sys_error(r, rc, st->kind == ST_MLOCKALL ? "mlockall" : "munlockall") : 0;
+}
+
 static int do_brk(struct runner *r, const struct stmt *st)
 {
 	struct rproc *p = live_proc(r, st->proc);
@@ -1072,6 +1115,14 @@ static int run_stmt(struct runner *r, const struct stmt *st)
 		return do_madvise(r, st);
 	case ST_MSYNC:
 		return do_msync(r, st);
+	case ST_MREMAP:
+		return do_mremap(r, st);
+	case ST_MLOCK:
+	case ST_MUNLOCK:
+		return do_mlock(r, st);
+	case ST_MLOCKALL:
+	case ST_MUNLOCKALL:
+		return do_mlockall(r, st);
 	case ST_BRK:
 		return do_brk(r, st);
 	case ST_TOUCH:

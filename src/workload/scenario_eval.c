@@ -349,6 +349,8 @@ static int sys_figure(struct runner *r, const struct snapshot *sn, char **seg, i
 		RET(st->direct_reclaims, U_COUNT);
 	if (IS("oom", "kills"))
 		RET(st->oom_kills, U_COUNT);
+	if (IS("reclaim", "mlock_culled"))
+		RET(st->mlock_culled, U_COUNT);
 	if (IS("files", "reads"))
 		RET(st->file_reads, U_COUNT);
 	if (IS("files", "writes"))
@@ -511,6 +513,8 @@ static int proc_figure(struct runner *r, struct rproc *p, char **seg, int n, str
 		RET(ps.anon_huge, U_BYTES);
 	if (IS("hugetlb", ""))
 		RET(ps.hugetlb, U_BYTES);
+	if (IS("locked", ""))
+		RET(ps.locked, U_BYTES);
 #undef IS
 #undef RET
 	return 1;

@@ -687,6 +687,7 @@ static const char *const proc_fields[] = {
     "pid",	"alive",	  "vms",	"rss",	 "pss",	      "uss",	   "swap",
     "pt",	"vmas",		  "faults",	"cow",	 "zero_maps", "accesses",  "shootdowns",
     "swap_ins", "swapcache_hits", "oom_killed", "segvs", "wss",	      "anon_huge", "hugetlb",
+    "locked",
 };
 
 static bool in_list(const char *const *list, size_t n, const char *w)
@@ -1430,6 +1431,70 @@ static int cmd_msync(struct lex *lx, struct stmt *st)
 	return 0;
 }
 
+static int cmd_mremap(struct lex *lx, struct stmt *st)
+{
+	int rc = need_proc(lx, &st->proc);
+	if (rc || (rc = need_place(lx, st->proc, false, &st->place)))
+		return rc;
+	if (!st->place.name || st->place.point)
+		return fail_at(lx, (size_t)st->place.col - 1,
+			       "mremap takes a whole area by name (it moves with its name)");
+	if ((rc = need_size(lx, "the area's new size, such as 8M", &st->size)))
+		return rc;
+	if (st->size == 0)
+		return fail_at(lx, lx->pos - 1, "an area cannot become empty (use munmap)");
+	while (!at_end(lx)) {
+		if (accept(lx, "maymove")) {
+			st->flags |= VMSIM_MREMAP_MAYMOVE;
+		} else if (accept(lx, "dontunmap")) {
+			st->flags |= VMSIM_MREMAP_DONTUNMAP;
+		} else if (accept(lx, "fixed")) {
+			st->flags |= VMSIM_MREMAP_FIXED;
+		} else if (accept(lx, "at")) {
+			if (!accept_char(lx, '='))
+				return expected(lx, "'='");
+			if ((rc = need_size(lx, "an address", &st->at)))
+				return rc;
+		} else {
+			return expected(lx, "an mremap option (maymove, fixed, at=, dontunmap)");
+		}
+	}
+	if ((st->flags & VMSIM_MREMAP_FIXED) && !st->at)
+		return fail_at(lx, lx->pos, "fixed needs at=ADDRESS");
+	return 0;
+}
+
+static int cmd_mlock(struct lex *lx, struct stmt *st)
+{
+	int rc = need_proc(lx, &st->proc);
+	if (rc || (rc = need_place(lx, st->proc, true, &st->place)))
+		return rc;
+	if (st->kind == ST_MLOCK && accept(lx, "onfault"))
+		st->flags = VMSIM_MLOCK_ONFAULT;
+	return at_end(lx) ? 0
+			  : expected(lx, st->kind == ST_MLOCK ? "onfault or the end" : "the end");
+}
+
+static int cmd_mlockall(struct lex *lx, struct stmt *st)
+{
+	int rc = need_proc(lx, &st->proc);
+	if (rc || st->kind == ST_MUNLOCKALL)
+		return rc ? rc : need_end(lx);
+	while (!at_end(lx)) {
+		if (accept(lx, "current"))
+			st->flags |= VMSIM_MCL_CURRENT;
+		else if (accept(lx, "future"))
+			st->flags |= VMSIM_MCL_FUTURE;
+		else if (accept(lx, "onfault"))
+			st->flags |= VMSIM_MCL_ONFAULT;
+		else
+			return expected(lx, "current, future or onfault");
+	}
+	if (!(st->flags & (VMSIM_MCL_CURRENT | VMSIM_MCL_FUTURE)))
+		return fail_at(lx, lx->pos, "mlockall needs current, future or both");
+	return 0;
+}
+
 static int cmd_brk(struct lex *lx, struct stmt *st)
 {
 	int rc = need_proc(lx, &st->proc);
@@ -1817,6 +1882,11 @@ static const struct {
     {"mprotect", ST_MPROTECT, cmd_mprotect},
     {"madvise", ST_MADVISE, cmd_madvise},
     {"msync", ST_MSYNC, cmd_msync},
+    {"mremap", ST_MREMAP, cmd_mremap},
+    {"mlock", ST_MLOCK, cmd_mlock},
+    {"munlock", ST_MUNLOCK, cmd_mlock},
+    {"mlockall", ST_MLOCKALL, cmd_mlockall},
+    {"munlockall", ST_MUNLOCKALL, cmd_mlockall},
     {"brk", ST_BRK, cmd_brk},
     {"touch", ST_TOUCH, cmd_touch},
     {"store", ST_STORE, cmd_store},

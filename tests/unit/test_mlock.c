@@ -1,0 +1,241 @@
+/*
+ * mlock, mlock2(MLOCK_ONFAULT), munlock, mlockall, munlockall and
+ * MAP_LOCKED through the public API: locking faults the pages in, reclaim
+ * never evicts a locked page (it sets it aside, Linux's unevictable list),
+ * munlock makes it evictable again, VmLck, fork does not inherit locks,
+ * MADV_DONTNEED refuses locked areas, RLIMIT_MEMLOCK. RAM is small (512
+ * KiB, 128 frames) with swap, so that touching more than RAM evicts.
+ */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmsim/error.h"
+#include "vmsim/vm.h"
+
+#define PG   VMSIM_PAGE_SIZE
+#define P(n) ((uint64_t)(n)*PG)
+#define MiB  (1ULL << 20)
+#define RW   (VMSIM_PROT_READ | VMSIM_PROT_WRITE)
+#define PRIV (VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS)
+
+struct fx {
+	struct vmsim_system *sys;
+	int pid;
+};
+
+static int fx_new(void **state, uint64_t memlock)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct vmsim_config cfg;
+	if (!f)
+		return -1;
+	vmsim_config_default(&cfg);
+	cfg.ram_bytes = 512 << 10;
+	cfg.swap_bytes = 4 * MiB;
+	cfg.data_mode = true;
+	cfg.check_every_event = true;
+	cfg.memlock_limit = memlock;
+	if (vmsim_system_new(&cfg, &f->sys) || vmsim_process_create(f->sys, &f->pid)) {
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	return fx_new(state, 0);
+}
+
+static int setup_limit(void **state)
+{
+	return fx_new(state, P(16));
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char why[256] = "";
+	int rc = vmsim_check(f->sys, why, sizeof(why));
+	if (rc)
+		fail_msg("vmsim_check: %s", why);
+	vmsim_system_free(f->sys);
+	free(f);
+	return 0;
+}
+
+static struct vmsim_proc_stats stats(struct fx *f, int pid)
+{
+	struct vmsim_proc_stats ps;
+	assert_ok(vmsim_proc_stats(f->sys, pid, &ps));
+	return ps;
+}
+
+/* Write every page of [va, va + n pages). */
+static void touch(struct fx *f, vaddr_t va, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		assert_ok(vmsim_access(f->sys, f->pid, va + P(i), 8, VMSIM_WRITE, NULL));
+}
+
+/* Pages of [va, va + n pages) that are resident (not swapped, mapped). */
+static unsigned resident(struct fx *f, vaddr_t va, unsigned n)
+{
+	unsigned r = 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct vmsim_walk_info w;
+		assert_ok(vmsim_walk_describe(f->sys, f->pid, va + P(i), &w));
+		r += w.mapped;
+	}
+	return r;
+}
+
+static void mlock_faults_pages_in_and_counts_vmlck(void **state)
+{
+	struct fx *f = *state;
+	vaddr_t a;
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(16), RW, PRIV, -1, 0, &a));
+	assert_ok(vmsim_mlock(f->sys, f->pid, a + P(4) + 100, P(4), 0));
+	/* [a+4p+100, a+8p+100) widens to pages 4..8: five pages */
+	struct vmsim_proc_stats ps = stats(f, f->pid);
+	assert_int_equal(ps.locked, P(5));
+	assert_int_equal(ps.rss_anon, P(5)); /* faulted in, writable: written */
+	assert_int_equal(ps.faults_minor, 5);
+	assert_int_equal(ps.nr_vmas, 3);
+	assert_ok(vmsim_munlock(f->sys, f->pid, a, P(16)));
+	assert_int_equal(stats(f, f->pid).locked, 0);
+	assert_int_equal(stats(f, f->pid).nr_vmas, 1); /* merged back */
+}
+
+static void mlock_onfault_does_not_populate(void **state)
+{
+	struct fx *f = *state;
+	vaddr_t a;
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(8), RW, PRIV, -1, 0, &a));
+	assert_ok(vmsim_mlock(f->sys, f->pid, a, P(8), VMSIM_MLOCK_ONFAULT));
+	assert_int_equal(stats(f, f->pid).rss_anon, 0);
+	assert_int_equal(stats(f, f->pid).locked, P(8));
+	assert_int_equal(vmsim_mlock(f->sys, f->pid, a, P(8), 2), VMSIM_EINVAL);
+}
+
+static void mlock_pages_stay_resident_under_pressure(void **state)
+{
+	struct fx *f = *state;
+	vaddr_t a, big;
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(32), RW, PRIV, -1, 0, &a));
+	assert_ok(vmsim_mlock(f->sys, f->pid, a, P(32), 0));
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(300), RW, PRIV, -1, 0, &big));
+	touch(f, big, 300); /* far more than the 128 frames */
+	struct vmsim_sys_stats st;
+	assert_ok(vmsim_sys_stats(f->sys, &st));
+	assert_true(st.swap_outs > 100);
+	assert_true(st.mlock_culled > 0);
+	assert_int_equal(resident(f, a, 32), 32);
+	assert_int_equal(stats(f, f->pid).locked, P(32));
+	/* unlocked, they go like any other page */
+	assert_ok(vmsim_munlock(f->sys, f->pid, a, P(32)));
+	touch(f, big, 300);
+	assert_true(resident(f, a, 32) < 32);
+}
+
+static void map_locked_populates_and_pins(void **state)
+{
+	struct fx *f = *state;
+	vaddr_t a, big;
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(20), RW, PRIV | VMSIM_MAP_LOCKED, -1, 0, &a));
+	assert_int_equal(stats(f, f->pid).rss_anon, P(20));
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(300), RW, PRIV, -1, 0, &big));
+	touch(f, big, 300);
+	assert_int_equal(resident(f, a, 20), 20);
+}
+
+static void mlockall_future_locks_new_areas(void **state)
+{
+	struct fx *f = *state;
+	vaddr_t a, b;
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(4), RW, PRIV, -1, 0, &a));
+	assert_ok(vmsim_mlockall(f->sys, f->pid, VMSIM_MCL_CURRENT | VMSIM_MCL_FUTURE));
+	assert_int_equal(stats(f, f->pid).rss_anon, P(4));
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(6), RW, PRIV, -1, 0, &b));
+	assert_int_equal(stats(f, f->pid).rss_anon, P(10));
+	assert_int_equal(stats(f, f->pid).locked, P(10));
+	assert_int_equal(vmsim_mlockall(f->sys, f->pid, VMSIM_MCL_ONFAULT), VMSIM_EINVAL);
+	assert_ok(vmsim_munlockall(f->sys, f->pid));
+	assert_int_equal(stats(f, f->pid).locked, 0);
+	vaddr_t c;
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(2), RW, PRIV, -1, 0, &c));
+	assert_int_equal(stats(f, f->pid).rss_anon, P(10));
+}
+
+static void fork_child_does_not_inherit_locks(void **state)
+{
+	struct fx *f = *state;
+	vaddr_t a;
+	int child;
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(4), RW, PRIV | VMSIM_MAP_LOCKED, -1, 0, &a));
+	assert_ok(vmsim_fork(f->sys, f->pid, &child));
+	assert_int_equal(stats(f, child).locked, 0);
+	assert_int_equal(stats(f, f->pid).locked, P(4));
+	/* the child's exit puts nothing back wrongly: the parent's stay locked */
+	assert_ok(vmsim_exit(f->sys, child));
+	vaddr_t big;
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(300), RW, PRIV, -1, 0, &big));
+	touch(f, big, 300);
+	assert_int_equal(resident(f, a, 4), 4);
+}
+
+static void madvise_dontneed_on_locked_area_returns_einval(void **state)
+{
+	struct fx *f = *state;
+	vaddr_t a;
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(4), RW, PRIV | VMSIM_MAP_LOCKED, -1, 0, &a));
+	assert_int_equal(vmsim_madvise(f->sys, f->pid, a, P(4), VMSIM_MADV_DONTNEED), VMSIM_EINVAL);
+	assert_int_equal(stats(f, f->pid).rss_anon, P(4));
+}
+
+static void mlock_hole_returns_enomem_after_locking_the_part_before(void **state)
+{
+	struct fx *f = *state;
+	vaddr_t a, b;
+	assert_ok(
+	    vmsim_mmap(f->sys, f->pid, 0x40000000, P(4), RW, PRIV | VMSIM_MAP_FIXED, -1, 0, &a));
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0x40000000 + P(6), P(4), RW, PRIV | VMSIM_MAP_FIXED,
+			     -1, 0, &b));
+	/* AAAA..BBBB: the lock stops at the hole */
+	assert_int_equal(vmsim_mlock(f->sys, f->pid, a, P(10), 0), VMSIM_ENOMEM);
+	assert_int_equal(stats(f, f->pid).locked, P(4));
+	assert_int_equal(vmsim_munlock(f->sys, f->pid, a, P(10)), VMSIM_ENOMEM);
+	assert_int_equal(stats(f, f->pid).locked, 0);
+}
+
+static void mlock_over_memlock_limit_returns_enomem(void **state)
+{
+	struct fx *f = *state;
+	vaddr_t a;
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(32), RW, PRIV, -1, 0, &a));
+	assert_ok(vmsim_mlock(f->sys, f->pid, a, P(16), 0));
+	assert_ok(vmsim_mlock(f->sys, f->pid, a, P(16), 0)); /* already locked: no more */
+	assert_int_equal(vmsim_mlock(f->sys, f->pid, a, P(17), 0), VMSIM_ENOMEM);
+	assert_int_equal(stats(f, f->pid).locked, P(16));
+}
+
+#define T(name, setup_fn) cmocka_unit_test_setup_teardown(name, setup_fn, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(mlock_faults_pages_in_and_counts_vmlck, setup),
+	    T(mlock_onfault_does_not_populate, setup),
+	    T(mlock_pages_stay_resident_under_pressure, setup),
+	    T(map_locked_populates_and_pins, setup),
+	    T(mlockall_future_locks_new_areas, setup),
+	    T(fork_child_does_not_inherit_locks, setup),
+	    T(madvise_dontneed_on_locked_area_returns_einval, setup),
+	    T(mlock_hole_returns_enomem_after_locking_the_part_before, setup),
+	    T(mlock_over_memlock_limit_returns_enomem, setup_limit),
+	};
+	return cmocka_run_group_tests_name("mlock", tests, NULL, NULL);
+}
