@@ -139,6 +139,17 @@ struct vmsim_policy_ops {
 	 * it, calls on_unmap, and asks again until VMSIM_POLICY_NO_FRAME; in
 	 * reference-string mode before every reference. */
 	pfn_t (*expire)(void *state);
+
+	/* Manage @nframes frames from now on instead of @old (@old < @nframes
+	 * <= VMSIM_POLICY_MAX_FRAMES); frames @old .. @nframes-1 are not
+	 * resident. Everything else stays as it was, so a policy created for
+	 * @old frames and grown behaves exactly as one created for @nframes
+	 * (cfg->tau aside: a caller that grows passes the window it wants).
+	 * Returns 0, or VMSIM_ENOHOSTMEM with the state unchanged. The one
+	 * callback that allocates; it lets a caller hold host memory for the
+	 * frames in use rather than for every frame there could be. NULL: the
+	 * policy cannot grow. */
+	int (*grow)(void *state, size_t old, size_t nframes);
 };
 
 /* The policy named @name (ASCII case ignored), or NULL. */

@@ -269,7 +269,7 @@ static void print_trace_line(const struct paging_event *ev, void *arg)
 	else
 		printf("%*s", wevict, "-");
 	fputs("  [", stdout);
-	for (f = 0; f < ev->nframes; f++) {
+	for (f = 0; f < ev->ncap; f++) {
 		if (f)
 			putchar(' ');
 		if (ev->frame_used[f])
@@ -277,6 +277,8 @@ static void print_trace_line(const struct paging_event *ev, void *arg)
 		else
 			printf("%*s", tf->wpage, "-");
 	}
+	if (ev->nframes > ev->ncap) /* frames never used yet are not listed one by one */
+		printf(" (%zu more empty)", ev->nframes - ev->ncap);
 	putchar(']');
 	if (ev->nexpired) {
 		fputs("  left the working set:", stdout);

@@ -116,6 +116,13 @@ static void clock_on_unmap(void *state, pfn_t pfn)
 	c->nres--;
 }
 
+static int clock_grow(void *state, size_t old, size_t nframes)
+{
+	struct clock *c = state;
+
+	return flinks_grow(&c->lk, old, nframes);
+}
+
 static pfn_t clock_pick_victim(void *state)
 {
 	struct clock *c = state;
@@ -145,6 +152,7 @@ const struct vmsim_policy_ops clock_policy = {
     .on_unmap = clock_on_unmap,
     .pick_victim = clock_pick_victim,
     .expire = NULL,
+    .grow = clock_grow,
 };
 
 const struct vmsim_policy_ops clock_fifo_policy = {
@@ -159,4 +167,5 @@ const struct vmsim_policy_ops clock_fifo_policy = {
     .on_unmap = clock_on_unmap,
     .pick_victim = clock_pick_victim,
     .expire = NULL,
+    .grow = clock_grow,
 };

@@ -70,6 +70,13 @@ static void fifo_on_unmap(void *state, pfn_t pfn)
 	flist_del(&f->q, f->lk, (uint32_t)pfn);
 }
 
+static int fifo_grow(void *state, size_t old, size_t nframes)
+{
+	struct fifo *f = state;
+
+	return flinks_grow(&f->lk, old, nframes);
+}
+
 static pfn_t fifo_pick_victim(void *state)
 {
 	struct fifo *f = state;
@@ -88,4 +95,5 @@ const struct vmsim_policy_ops fifo_policy = {
     .on_unmap = fifo_on_unmap,
     .pick_victim = fifo_pick_victim,
     .expire = NULL,
+    .grow = fifo_grow,
 };

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 
 #include "base/base.h"
+#include "vmsim/error.h"
 
 #define FL_NIL UINT32_MAX	/* end of a list, or an empty ring's hand */
 #define FL_OFF (UINT32_MAX - 1) /* both links of a frame on no list */
@@ -44,6 +45,21 @@ static inline struct flink *flinks_new(size_t n)
 	for (i = 0; i < n; i++)
 		lk[i].prev = lk[i].next = FL_OFF;
 	return lk;
+}
+
+/* Grow *@lk from @old to @n links, the new ones off-list. Returns 0, or
+ * VMSIM_ENOHOSTMEM with *@lk unchanged. */
+static inline int flinks_grow(struct flink **lk, size_t old, size_t n)
+{
+	struct flink *g = realloc(*lk, n * sizeof(*g));
+	size_t i;
+
+	if (!g)
+		return VMSIM_ENOHOSTMEM;
+	for (i = old; i < n; i++)
+		g[i].prev = g[i].next = FL_OFF;
+	*lk = g;
+	return 0;
 }
 
 static inline bool flink_on(const struct flink *lk, uint32_t i)

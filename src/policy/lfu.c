@@ -167,6 +167,32 @@ static void lfu_on_unmap(void *state, pfn_t pfn)
 		bucket_free(s, bi);
 }
 
+/* The new buckets old+1 .. nframes join the free list. */
+static int lfu_grow(void *state, size_t old, size_t nframes)
+{
+	struct lfu *s = state;
+	uint32_t *bucket_of;
+	struct bucket *b;
+	size_t i;
+
+	if (flinks_grow(&s->lk, old, nframes) != 0)
+		return VMSIM_ENOHOSTMEM;
+	bucket_of = realloc(s->bucket_of, nframes * sizeof(*bucket_of));
+	if (!bucket_of)
+		return VMSIM_ENOHOSTMEM; /* the longer links are harmless */
+	s->bucket_of = bucket_of;
+	for (i = old; i < nframes; i++)
+		bucket_of[i] = FL_OFF;
+	b = realloc(s->b, (nframes + 1) * sizeof(*b));
+	if (!b)
+		return VMSIM_ENOHOSTMEM; /* bucket_of[old..] is unused: harmless */
+	for (i = old + 1; i <= nframes; i++)
+		b[i].next = i < nframes ? (uint32_t)(i + 1) : s->free_bucket;
+	s->free_bucket = (uint32_t)(old + 1);
+	s->b = b;
+	return 0;
+}
+
 static pfn_t lfu_pick_victim(void *state)
 {
 	struct lfu *s = state;
@@ -186,4 +212,5 @@ const struct vmsim_policy_ops lfu_policy = {
     .on_unmap = lfu_on_unmap,
     .pick_victim = lfu_pick_victim,
     .expire = NULL,
+    .grow = lfu_grow,
 };

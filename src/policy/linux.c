@@ -40,6 +40,7 @@
  * the inactive:active ratio is fixed at 1:1.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "flist.h"
 #include "policies.h"
@@ -131,6 +132,21 @@ static void deactivate_one(struct lnx *l)
 	l->ninactive++;
 }
 
+static int linux_grow(void *state, size_t old, size_t nframes)
+{
+	struct lnx *l = state;
+	uint8_t *flags;
+
+	if (flinks_grow(&l->lk, old, nframes) != 0)
+		return VMSIM_ENOHOSTMEM;
+	flags = realloc(l->flags, nframes);
+	if (!flags)
+		return VMSIM_ENOHOSTMEM; /* the longer links are harmless */
+	memset(flags + old, 0, nframes - old);
+	l->flags = flags;
+	return 0;
+}
+
 static pfn_t linux_pick_victim(void *state)
 {
 	struct lnx *l = state;
@@ -175,4 +191,5 @@ const struct vmsim_policy_ops linux_policy = {
     .on_unmap = linux_on_unmap,
     .pick_victim = linux_pick_victim,
     .expire = NULL,
+    .grow = linux_grow,
 };

@@ -92,6 +92,13 @@ static void lru_on_unmap(void *state, pfn_t pfn)
 	flist_del(&s->l, s->lk, (uint32_t)pfn);
 }
 
+static int lru_grow(void *state, size_t old, size_t nframes)
+{
+	struct lru *s = state;
+
+	return flinks_grow(&s->lk, old, nframes);
+}
+
 static pfn_t lru_pick_victim(void *state)
 {
 	struct lru *s = state;
@@ -110,6 +117,7 @@ const struct vmsim_policy_ops lru_policy = {
     .on_unmap = lru_on_unmap,
     .pick_victim = lru_pick_victim,
     .expire = NULL,
+    .grow = lru_grow,
 };
 
 static pfn_t mru_pick_victim(void *state)
@@ -130,4 +138,5 @@ const struct vmsim_policy_ops mru_policy = {
     .on_unmap = lru_on_unmap,
     .pick_victim = mru_pick_victim,
     .expire = NULL,
+    .grow = lru_grow,
 };

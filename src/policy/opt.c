@@ -193,6 +193,26 @@ static void opt_on_unmap(void *state, pfn_t pfn)
 	fix(o, i);
 }
 
+static int opt_grow(void *state, size_t old, size_t nframes)
+{
+	struct opt *o = state;
+	struct entry *heap;
+	uint32_t *pos;
+	size_t i;
+
+	heap = realloc(o->heap, nframes * sizeof(*heap));
+	if (!heap)
+		return VMSIM_ENOHOSTMEM;
+	o->heap = heap;
+	pos = realloc(o->pos, nframes * sizeof(*pos));
+	if (!pos)
+		return VMSIM_ENOHOSTMEM; /* the longer heap is harmless */
+	for (i = old; i < nframes; i++)
+		pos[i] = FL_OFF;
+	o->pos = pos;
+	return 0;
+}
+
 static pfn_t opt_pick_victim(void *state)
 {
 	struct opt *o = state;
@@ -213,4 +233,5 @@ const struct vmsim_policy_ops opt_policy = {
     .on_unmap = opt_on_unmap,
     .pick_victim = opt_pick_victim,
     .expire = NULL,
+    .grow = opt_grow,
 };

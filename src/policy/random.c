@@ -86,6 +86,25 @@ static void random_on_unmap(void *state, pfn_t pfn)
 	r->idx[pfn] = FL_OFF;
 }
 
+static int random_grow(void *state, size_t old, size_t nframes)
+{
+	struct rnd *r = state;
+	uint32_t *member, *idx;
+	size_t i;
+
+	member = realloc(r->member, nframes * sizeof(*member));
+	if (!member)
+		return VMSIM_ENOHOSTMEM;
+	r->member = member;
+	idx = realloc(r->idx, nframes * sizeof(*idx));
+	if (!idx)
+		return VMSIM_ENOHOSTMEM; /* the longer member array is harmless */
+	for (i = old; i < nframes; i++)
+		idx[i] = FL_OFF;
+	r->idx = idx;
+	return 0;
+}
+
 static pfn_t random_pick_victim(void *state)
 {
 	struct rnd *r = state;
@@ -106,4 +125,5 @@ const struct vmsim_policy_ops random_policy = {
     .on_unmap = random_on_unmap,
     .pick_victim = random_pick_victim,
     .expire = NULL,
+    .grow = random_grow,
 };

@@ -105,6 +105,20 @@ static void ws_on_unmap(void *state, pfn_t pfn)
 	flist_del(&w->l, w->lk, (uint32_t)pfn);
 }
 
+static int ws_grow(void *state, size_t old, size_t nframes)
+{
+	struct ws *w = state;
+	uint64_t *last;
+
+	if (flinks_grow(&w->lk, old, nframes) != 0)
+		return VMSIM_ENOHOSTMEM;
+	last = realloc(w->last, nframes * sizeof(*last));
+	if (!last)
+		return VMSIM_ENOHOSTMEM; /* the longer links are harmless */
+	w->last = last;
+	return 0;
+}
+
 static pfn_t ws_pick_victim(void *state)
 {
 	struct ws *w = state;
@@ -134,4 +148,5 @@ const struct vmsim_policy_ops ws_policy = {
     .on_unmap = ws_on_unmap,
     .pick_victim = ws_pick_victim,
     .expire = ws_expire,
+    .grow = ws_grow,
 };

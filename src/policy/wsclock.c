@@ -100,6 +100,20 @@ static void wsclock_on_unmap(void *state, pfn_t pfn)
 	w->nres--;
 }
 
+static int wsclock_grow(void *state, size_t old, size_t nframes)
+{
+	struct wsclock *w = state;
+	uint64_t *last;
+
+	if (flinks_grow(&w->lk, old, nframes) != 0)
+		return VMSIM_ENOHOSTMEM;
+	last = realloc(w->last, nframes * sizeof(*last));
+	if (!last)
+		return VMSIM_ENOHOSTMEM; /* the longer links are harmless */
+	w->last = last;
+	return 0;
+}
+
 static pfn_t wsclock_pick_victim(void *state)
 {
 	struct wsclock *w = state;
@@ -137,4 +151,5 @@ const struct vmsim_policy_ops wsclock_policy = {
     .on_unmap = wsclock_on_unmap,
     .pick_victim = wsclock_pick_victim,
     .expire = NULL,
+    .grow = wsclock_grow,
 };

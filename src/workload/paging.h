@@ -20,7 +20,9 @@
  *
  * The page-to-frame map is an open-addressing hash table that also keeps
  * the pages evicted earlier (to tell compulsory misses apart), so its size
- * grows with the number of distinct pages, never per reference.
+ * grows with the number of distinct pages, never per reference. Frames are
+ * allocated as they come into use (policies with a grow callback), so N
+ * larger than the distinct pages costs nothing for the frames never used.
  *
  * Callers: src/cli/cmd_paging.c, bench/bench_paging.c, tests.
  */
@@ -54,8 +56,10 @@ struct paging_event {
 	uint64_t victim;	    /* the evicted page, if evicted */
 	const uint64_t *expired;    /* pages freed by expire before the reference */
 	size_t nexpired;	    /* how many */
-	const uint64_t *frame_page; /* page in each frame, after the reference */
-	const uint8_t *frame_used;  /* whether each frame holds a page */
+	const uint64_t *frame_page; /* page in each frame below ncap, after the reference */
+	const uint8_t *frame_used;  /* whether each frame below ncap holds a page */
+	size_t ncap;		    /* entries of frame_page, frame_used; frames from
+				       ncap to nframes-1 were never used (are empty) */
 	size_t nframes;		    /* frames */
 };
 

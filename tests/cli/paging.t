@@ -150,3 +150,18 @@ same
 $ vmsim paging --frames 2,6 --sample 0.5 ../data/textbook.txt | tail -1
 lru: estimated from a 50% sample of the pages (SHARDS)
 ? 0
+
+# Frames are allocated as they come into use: the documented maximum costs
+# no more than 3 frames on a 5-page string, and behaves as that many frames.
+$ vmsim paging --policy fifo,opt,ws --frames 4294967294 ../data/belady.txt
+policy      frames  references  hits  misses  hit ratio  compulsory  mean resident
+fifo    4294967294          12     7       5     58.33%           5           4.00
+opt     4294967294          12     7       5     58.33%           5           4.00
+ws      4294967294          12     7       5     58.33%           5           4.00
+tau: the number of frames (ws, wsclock; --tau sets it)
+? 0
+
+# --trace lists the frames allocated so far; the others are counted.
+$ vmsim paging --policy fifo --frames 1000000000 --trace ../data/belady.txt | sed -n 3p | sed 's/ - - .* - (/ ... (/'
+  1     1  cold miss        -  [1 ... (999998976 more empty)]
+? 0

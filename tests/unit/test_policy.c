@@ -1133,9 +1133,85 @@ static void paging_new_rejects_zero_frames(void **state)
 	assert_null(sim);
 }
 
+/* ---- frames allocated as they come into use --------------------------- */
+
+/* Run @ops over @refs with @frames frames; the outcome of every reference
+ * goes to @out. */
+static struct paging_stats run_ops(const struct vmsim_policy_ops *ops, size_t frames,
+				   const uint64_t *refs, const uint64_t *next, size_t n,
+				   struct outcome *out)
+{
+	struct vmsim_policy_cfg cfg = {.seed = 3, .tau = 0};
+	struct recorder r = {out, 0};
+	struct paging_sim *sim = NULL;
+	struct paging_stats st;
+
+	assert_ok(
+	    paging_new(&sim, ops, frames, &cfg, (ops->flags & VMSIM_POLICY_NEEDS_FUTURE) != 0));
+	assert_ok(paging_set_trace(sim, record, &r));
+	assert_ok(paging_feed(sim, refs, next, n));
+	st = *paging_stats(sim);
+	paging_free(sim);
+	return st;
+}
+
+/*
+ * Every policy grows: a simulation allocates frames as they come into use
+ * (1024 at first, doubling), and must behave exactly like one that had all
+ * its frames from the start (the same policy with grow taken away):
+ * the same hit, miss and victim at every reference, the same totals, for
+ * counts below, across and far above the distinct pages (5000).
+ */
+static void paging_growing_frames_behave_like_all_frames(void **state)
+{
+	enum { N = 60000, PAGES = 5000 };
+	static const size_t frames[] = {1025, 2048, 3000, 4999, 5000, 6000, 1u << 20};
+	const struct vmsim_policy_ops *const *p;
+	uint64_t *refs = malloc(N * sizeof(*refs)), *next = NULL;
+	struct outcome *a = malloc(N * sizeof(*a)), *b = malloc(N * sizeof(*b));
+	struct rng r;
+	size_t i, k;
+
+	(void)state;
+	assert_non_null(refs);
+	assert_non_null(a);
+	assert_non_null(b);
+	rng_seed(&r, 17);
+	for (i = 0; i < N; i++) /* a hot half and a cold tail, then a scan */
+		refs[i] = i > N - PAGES	     ? i % PAGES
+			  : rng_below(&r, 4) ? rng_below(&r, PAGES / 2)
+					     : rng_below(&r, PAGES);
+	assert_ok(refstring_next_use(refs, N, &next));
+	for (p = vmsim_policy_list(); *p; p++) {
+		struct vmsim_policy_ops fixed = **p;
+
+		assert_non_null((*p)->grow);
+		fixed.grow = NULL;
+		for (k = 0; k < sizeof(frames) / sizeof(frames[0]); k++) {
+			memset(a, 0, N * sizeof(*a)); /* padding too, for memcmp */
+			memset(b, 0, N * sizeof(*b));
+			struct paging_stats sa = run_ops(*p, frames[k], refs, next, N, a);
+			struct paging_stats sb = run_ops(&fixed, frames[k], refs, next, N, b);
+
+			if (memcmp(a, b, N * sizeof(*a)) != 0 || sa.misses != sb.misses ||
+			    sa.evictions != sb.evictions || sa.expirations != sb.expirations ||
+			    sa.resident_sum != sb.resident_sum)
+				fail_msg("%s, %zu frames: growing differs from all frames "
+					 "(misses %llu vs %llu)",
+					 (*p)->name, frames[k], (unsigned long long)sa.misses,
+					 (unsigned long long)sb.misses);
+		}
+	}
+	free(refs);
+	free(next);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(paging_growing_frames_behave_like_all_frames),
 	    cmocka_unit_test(fifo_belady_3_frames_faults_9),
 	    cmocka_unit_test(fifo_belady_4_frames_faults_10),
 	    cmocka_unit_test(opt_belady_3_frames_faults_7),
