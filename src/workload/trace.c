@@ -244,6 +244,7 @@ void trace_close(struct trace *t)
 		return;
 	if (t->ops && t->state)
 		t->ops->close(t->state);
+	trace_files_free(t->files);
 	dec_close(t->dec);
 	free(t);
 }

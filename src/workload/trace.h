@@ -36,6 +36,7 @@ struct trace_error {
 enum trace_rec_type {
 	TRACE_ACCESS = 0, /* a memory access */
 	TRACE_EVENT = 1,  /* a process or address-space event */
+	TRACE_EXT = 2,	  /* more arguments of the event record just before it (below) */
 };
 
 /* Same values as enum vmsim_access_kind, so a kind passes straight to vmsim_access. */
@@ -45,22 +46,83 @@ enum trace_access_kind {
 	TRACE_EXEC = 2,	 /* instruction fetch */
 };
 
+/*
+ * Events. Each line is the contract: which fields a kind sets (all others
+ * are 0). Kinds 0-8 exist in format versions 1 and 2, the others only in
+ * version 2 (written by vmsim's Valgrind tool, src/record/). Addresses and
+ * lengths are those the kernel used (the tool records a call's result, not
+ * only its arguments); a call that failed is one TRACE_EV_FAILED record and
+ * nothing else. Protections are VMSIM_PROT_*, mmap flags VMSIM_MAP_* (the
+ * Linux values), advice VMSIM_MADV_* and msync flags VMSIM_MS_*
+ * (include/vmsim/vm.h; also the Linux values).
+ */
 enum trace_event_kind {
 	TRACE_EV_CREATE = 0,   /* process @pid starts with an empty address space */
-	TRACE_EV_EXIT = 1,     /* process @pid ends */
-	TRACE_EV_FORK = 2,     /* @pid forks; the child's pid is @arg */
-	TRACE_EV_MMAP = 3,     /* @pid maps [@addr, @addr+@len) with @prot and flags @arg */
+	TRACE_EV_EXIT = 1,     /* process @pid ends (all its threads); @arg: its exit status
+				  (0-255), @prot: the signal that killed it (0: it exited);
+				  both 0 in version 1 */
+	TRACE_EV_FORK = 2,     /* @pid forks; the child's pid is @arg (its main thread's tid
+				  is @arg too); the child's address space is a copy-on-write
+				  copy of @pid's */
+	TRACE_EV_MMAP = 3,     /* @pid maps [@addr, @addr+@len) with @prot and flags @arg
+				  (anonymous memory; MAP_FIXED: exactly there) */
 	TRACE_EV_MUNMAP = 4,   /* @pid unmaps [@addr, @addr+@len) */
 	TRACE_EV_MPROTECT = 5, /* @pid sets @prot on [@addr, @addr+@len) */
 	TRACE_EV_BRK = 6,      /* @pid moves its program break to @addr */
 	TRACE_EV_SWITCH = 7,   /* the CPU switches to @pid */
 	TRACE_EV_PHASE = 8,    /* phase marker number @addr (for reports) */
+	/* ---- version 2 ---- */
+	TRACE_EV_FILE = 9,	   /* declares file @arg: trace_file_get(t, @arg) gives its
+				      path, device, inode and size; it comes before any
+				      record naming @arg. The same file (device and inode;
+				      for a pseudo-file its path) always gets the same id,
+				      so this record may repeat an id already declared */
+	TRACE_EV_MMAP_FILE = 10,   /* @pid maps [@addr, @addr+@len) with @prot and flags @arg
+				      from a file; the TRACE_EXT record after it gives the
+				      file id (@arg) and the offset in it (@addr) */
+	TRACE_EV_MREMAP = 11,	   /* @pid moves/resizes [@addr, @addr+@len) with flags @arg
+				      (Linux MREMAP_*); the TRACE_EXT record after it gives
+				      the new area: @addr, @len */
+	TRACE_EV_MADVISE = 12,	   /* @pid gives advice @arg (VMSIM_MADV_*, Linux numbers)
+				      on [@addr, @addr+@len) */
+	TRACE_EV_MSYNC = 13,	   /* @pid syncs [@addr, @addr+@len) with flags @arg
+				      (VMSIM_MS_*) */
+	TRACE_EV_CLONE = 14,	   /* @pid starts thread @arg sharing its address space */
+	TRACE_EV_THREAD_EXIT = 15, /* thread @arg of @pid ends (the process goes on) */
+	TRACE_EV_EXEC = 16,	   /* @pid now runs the program in file @arg: its old address
+				      space and other threads are gone (if @pid is not known
+				      yet, it is created); the new image's areas follow as
+				      mmap records, then its brk */
+	TRACE_EV_READ = 17,	   /* @pid read @len bytes of file @arg at offset @addr
+				      through read(2)-like calls (@prot = 0: the call used and
+				      moved the file position; 1: it named the offset, pread);
+				      the stores the kernel made into the buffer follow as
+				      write accesses */
+	TRACE_EV_WRITE = 18,	   /* @pid wrote @len bytes to file @arg at offset @addr
+				      (@prot as for READ); the kernel's loads from the buffer
+				      follow as read accesses */
+	TRACE_EV_TRUNCATE = 19,	   /* @pid set the size of file @arg to @len (ftruncate) */
+	TRACE_EV_FAILED = 20,	   /* @pid's call that would have been an event of kind @prot
+				      failed with errno @arg (Linux numbers); @addr, @len: its
+				      address and length arguments, if it has them */
 };
-#define TRACE_EV_NKINDS 9
+#define TRACE_EV_NKINDS	  21
+#define TRACE_EV_NKINDS_1 9 /* kinds version 1 knows */
 
 /*
  * One record. Fields a kind does not use are 0, so two records compare
  * with memcmp. 32 bytes: a batch of 1024 fits in a level-1 data cache.
+ *
+ * Accesses carry their thread in @arg: the Linux tid (the main thread's is
+ * the pid), or 0 when the trace does not name threads (version 1, lackey,
+ * ChampSim). A thread switch is simply an access of another tid; the
+ * format stores it as a state change, not as a record.
+ *
+ * TRACE_EXT: the two events with more arguments than one record holds
+ * (TRACE_EV_MMAP_FILE, TRACE_EV_MREMAP) are always followed by exactly one
+ * TRACE_EXT record with the same @kind and @pid, in the same batch (a
+ * reader never splits the pair); no other record is. A consumer that knows
+ * neither kind may skip both.
  */
 struct trace_rec {
 	uint8_t type;  /* enum trace_rec_type */
@@ -68,11 +130,37 @@ struct trace_rec {
 	uint16_t zero; /* always 0 */
 	uint32_t pid;  /* the process as the trace names it (fork: the parent) */
 	uint64_t addr; /* access: first byte; mmap/munmap/mprotect: start;
-			  brk: the new break; phase: the phase number */
+			  brk: the new break; phase: the phase number; see the kinds */
 	uint64_t len;  /* access: size in bytes (>= 1); mmap/munmap/mprotect: length */
-	uint32_t prot; /* mmap, mprotect: VMSIM_PROT_* bits */
-	uint32_t arg;  /* mmap: VM_MAP_* flags; fork: the child's pid */
+	uint32_t prot; /* mmap, mprotect: VMSIM_PROT_* bits; see the kinds */
+	uint32_t arg;  /* access: thread id; mmap: VM_MAP_* flags; fork: the child's
+			  pid; see the kinds */
 };
+
+/* TRACE_EV_READ / TRACE_EV_WRITE @prot: the call named its offset. */
+#define TRACE_IO_POSITIONAL 1u
+
+/* A file a version-2 trace names (TRACE_EV_FILE). Pseudo-files stand for
+ * areas the kernel makes that no file backs ("[vdso]", "[vvar]"): device
+ * and inode 0. */
+struct trace_file {
+	const char *path; /* absolute path as the program saw it; NUL-terminated */
+	uint64_t dev;	  /* st_dev (Linux encoding), 0 for a pseudo-file */
+	uint64_t ino;	  /* st_ino, 0 for a pseudo-file */
+	uint64_t size;	  /* st_size when the file was first seen */
+};
+
+/* Longest path a trace_file may have (bytes, without the NUL). */
+#define TRACE_PATH_MAX 4095
+
+/* Version 2 stores records in blocks (docs/FORMATS.md): a 12-byte header
+ * (payload length, records, pid: u32 little-endian each), then the payload.
+ * A block of length 0 ends the trace (its other 8 bytes: the number of
+ * records in the trace, u64). Every block starts from the same
+ * decoder state, so blocks from several processes may be interleaved, and
+ * a cut-short input reads up to its last whole block. */
+#define TRACE_BLOCK_HDR 12
+#define TRACE_BLOCK_MAX (256u << 10) /* longest payload a reader accepts */
 
 /* Every read returns at least this many free slots' worth of work: callers
  * pass arrays of at least TRACE_MIN_BATCH records (one input record may
@@ -101,6 +189,7 @@ enum trace_source {
 	TRACE_SRC_NATIVE = 0,	/* written directly (generators, tests) */
 	TRACE_SRC_LACKEY = 1,	/* converted from Valgrind lackey text / vmsim record */
 	TRACE_SRC_CHAMPSIM = 2, /* converted from a ChampSim trace */
+	TRACE_SRC_VGTOOL = 3,	/* recorded by vmsim's Valgrind tool (vmsim record) */
 };
 
 struct trace_format_ops {
@@ -147,6 +236,10 @@ struct trace_info {
 	uint32_t page_size;	  /* from a vmsim header; 4096 otherwise */
 	bool has_vmas;		  /* the trace carries its own VMAs (TRACE_F_HAS_VMAS) */
 	enum trace_source source; /* vmsim header: what it was converted from */
+	unsigned version;	  /* vmsim header: format version (1 or 2); 0 otherwise */
+	bool truncated;		  /* set when the reader found the input cut short: every
+				     record before the cut was returned, then an error
+				     saying where the trace ends */
 };
 
 /*
@@ -179,6 +272,13 @@ const struct trace_info *trace_get_info(const struct trace *t);
 /* Close @t (NULL allowed). */
 void trace_close(struct trace *t);
 
+/* The file a TRACE_EV_FILE record of @t declared as @id, or NULL if none
+ * did (yet). Valid until trace_close. */
+const struct trace_file *trace_file_get(const struct trace *t, uint32_t id);
+
+/* Files declared so far: ids run from 0 to this minus 1. */
+uint32_t trace_file_count(const struct trace *t);
+
 /* ---- writing vmsim's format (trace_vmsim.c) ------------------------------ */
 
 struct trace_writer;
@@ -206,6 +306,22 @@ int trace_writer_close(struct trace_writer *w, struct trace_error *err /* out */
 /* Give up: close and free @w without an end record (a reader will call the
  * file truncated). NULL allowed. */
 void trace_writer_discard(struct trace_writer *w);
+
+/* Declare file @f, named by process @pid, and write its TRACE_EV_FILE
+ * record; *@id is the id records refer to it by (the same file declared
+ * twice gets the same id). trace_writer_put rejects TRACE_EV_FILE records:
+ * this is how they are written. VMSIM_EINVAL (path empty or longer than
+ * TRACE_PATH_MAX), VMSIM_EIO, VMSIM_ENOHOSTMEM. */
+int trace_writer_put_file(struct trace_writer *w, uint32_t pid, const struct trace_file *f,
+			  uint32_t *id /* out */, struct trace_error *err /* out */);
+
+/* Append the block @blk of @n bytes as it is: one whole version-2 block
+ * (header and payload, docs/FORMATS.md) made by another encoder, such as
+ * vmsim's Valgrind tool, whose file ids the writer's own must not collide
+ * with (a writer given blocks declares no files itself). Only the block's
+ * header is checked: VMSIM_EINVAL (bad length or count), VMSIM_EIO. */
+int trace_writer_put_block(struct trace_writer *w, const unsigned char *blk, size_t n,
+			   struct trace_error *err /* out */);
 
 /* Records written so far. */
 uint64_t trace_writer_count(const struct trace_writer *w);

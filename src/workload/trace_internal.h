@@ -19,7 +19,21 @@ struct trace {
 	int error;			    /* sticky: the first error returned */
 	struct trace_error error_msg;	    /* its message */
 	bool eof;			    /* the reader said end of trace */
+	struct trace_files *files;	    /* files TRACE_EV_FILE declared, or NULL */
 };
+
+/* Declare file @f (copied) under the writer's key @key, in @t's file table:
+ * *@id is its id, the id of the same file (device and inode; path for a
+ * pseudo-file) when it was declared before under any key. 0 or
+ * VMSIM_ENOHOSTMEM. */
+int trace_file_declare(struct trace *t, uint64_t key, const struct trace_file *f,
+		       uint32_t *id /* out */);
+
+/* The id @key was declared under: true and *@id, or false. */
+bool trace_file_lookup(const struct trace *t, uint64_t key, uint32_t *id /* out */);
+
+/* Free a file table (NULL allowed); trace_close calls it. */
+void trace_files_free(struct trace_files *fs);
 
 /* Fill @err with "<input name>: " + the formatted message; return @rc. */
 int trace_fail(const struct trace *t, struct trace_error *err, int rc, const char *fmt, ...)

@@ -1,12 +1,18 @@
 # vmsim convert: any trace format to vmsim's own, plain or zstd.
 
-# The committed tiny vmsim trace is exactly what convert makes of the text.
-$ vmsim convert ../data/trace-tiny.lackey -o - | cmp - ../data/trace-tiny.vmt && echo identical
+# The committed tiny vmsim trace (format version 2) is exactly what convert
+# makes of the text.
+$ vmsim convert ../data/trace-tiny.lackey -o - | cmp - ../data/trace-tiny-v2.vmt && echo identical
 identical
 ? 0
 
 # vmsim -> vmsim (re-encoding) keeps every byte.
-$ vmsim convert ../data/trace-tiny.vmt -o - | cmp - ../data/trace-tiny.vmt && echo identical
+$ vmsim convert ../data/trace-tiny-v2.vmt -o - | cmp - ../data/trace-tiny-v2.vmt && echo identical
+identical
+? 0
+
+# The same trace in format version 1 still reads: it converts to the same bytes.
+$ vmsim convert ../data/trace-tiny.vmt -o - | cmp - ../data/trace-tiny-v2.vmt && echo identical
 identical
 ? 0
 
@@ -22,7 +28,7 @@ $ d=$(mktemp -d) && $VMSIM convert ../data/trace-tiny.lackey -o $d/t.vmt --zstd 
 ? 0
 
 # A forced format: the text read as lackey from standard input.
-$ cat ../data/trace-tiny.lackey | $VMSIM convert - --format lackey -o - | cmp - ../data/trace-tiny.vmt && echo identical
+$ cat ../data/trace-tiny.lackey | $VMSIM convert - --format lackey -o - | cmp - ../data/trace-tiny-v2.vmt && echo identical
 identical
 ? 0
 

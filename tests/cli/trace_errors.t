@@ -57,9 +57,20 @@ $ (printf 'VMSIMTRX'; tail -c +9 ../data/trace-tiny.vmt) | $VMSIM replay - --for
 vmsim replay: <stdin>: byte 0: bad magic (expected "VMSIMTRC": not a vmsim trace)
 ? 1
 
-$ (head -c 8 ../data/trace-tiny.vmt; printf '\002'; tail -c +10 ../data/trace-tiny.vmt) | $VMSIM replay -
+$ (head -c 8 ../data/trace-tiny.vmt; printf '\003'; tail -c +10 ../data/trace-tiny.vmt) | $VMSIM replay -
 2>
-vmsim replay: <stdin>: byte 8: format version 2 (this vmsim reads version 1)
+vmsim replay: <stdin>: byte 8: format version 3 (this vmsim reads versions 1 to 2)
+? 1
+
+# Format version 2 (blocks) cut short: inside a block, between blocks.
+$ head -c 80 ../data/trace-tiny-v2.vmt | $VMSIM replay -
+2>
+vmsim replay: <stdin>: byte 32: truncated trace: block 1 is cut short (36 of its 46 bytes); the 0 whole blocks before it hold 0 records (was the recording interrupted?)
+? 1
+
+$ head -c 90 ../data/trace-tiny-v2.vmt | $VMSIM replay -
+2>
+vmsim replay: <stdin>: byte 90: truncated trace: it ends right after block 1 (13 records) without the end block (was the recording interrupted?)
 ? 1
 
 # Compressed data cut short.

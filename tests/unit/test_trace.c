@@ -383,8 +383,9 @@ static void vmsim_format_sequential_access_costs_one_byte(void **state)
 	fseek(f, 0, SEEK_END);
 	size = ftell(f);
 	fclose(f);
-	/* header 32, first access 1 + 3-byte delta, 999 one-byte accesses, end 3 */
-	assert_int_equal(size, 32 + 4 + 999 + 3);
+	/* header 32, block header 12, first access 1 + 3-byte delta, 999 one-byte
+	 * accesses, end block 12 */
+	assert_int_equal(size, 32 + 12 + 4 + 999 + 12);
 }
 
 static void vmsim_writer_rejects_bad_records(void **state)
@@ -452,22 +453,31 @@ static void vmsim_bad_records_name_the_byte_offset(void **state)
 	unsigned char over[64];
 
 	(void)state;
-	/* cut inside the last record (the end record: 0xff + varint) */
-	expect_error(put_file(b, len - 1), NULL, "truncated record", "byte");
-	/* cut just before the end record */
-	expect_error(put_file(b, len - 2), NULL, "without the end record", NULL);
-	/* an unknown record type right after the header */
-	b[32] = 0x61;
-	expect_error(put_file(b, len), NULL, "byte 32 (record 1)", "unknown record type 0x61");
-	b[32] = 0x80; /* create pid: restore */
+	/* the sample is one block (header at byte 32, payload from 44), then
+	 * the 12-byte end block */
+	expect_error(put_file(b, len - 1), NULL, "byte", "inside the header of the next block");
+	expect_error(put_file(b, len - 12), NULL, "right after block 1 (96 records)",
+		     "without the end block");
+	expect_error(put_file(b, len - 13), NULL, "byte 32", "block 1 is cut short");
+	/* an unknown record type at the start of the payload */
+	b[44] = 0x61;
+	expect_error(put_file(b, len), NULL, "byte 44 (record 1)", "unknown record type 0x61");
+	b[44] = 0x80; /* create pid: restore */
+	/* the block's count is wrong */
+	b[36] ^= 1;
+	expect_error(put_file(b, len), NULL, "byte 32", "block 1 says it holds 97 records");
+	b[36] ^= 1;
+	/* a block longer than any reader takes */
+	b[34] = 0x10;
+	expect_error(put_file(b, len), NULL, "byte 32", "block 1 is 1048");
 	free(b);
-	/* trailing bytes after the end record */
+	/* trailing bytes after the end block */
 	b = sample_bytes(&len);
 	b[len] = 0x00;
-	expect_error(put_file(b, len + 1), NULL, "data after the end record", NULL);
-	/* an end record with the wrong count (96 records: one varint byte) */
-	b[len - 1] ^= 1;
-	expect_error(put_file(b, len), NULL, "end record counts", NULL);
+	expect_error(put_file(b, len + 1), NULL, "data after the end block", NULL);
+	/* an end block with the wrong count (96 records) */
+	b[len - 8] ^= 1;
+	expect_error(put_file(b, len), NULL, "end block counts 97 records", NULL);
 	free(b);
 	/* a varint longer than 64 bits */
 	memcpy(over, "VMSIMTRC\1\0\x20\0\0\x10\0\0", 16);
