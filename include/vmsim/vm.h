@@ -104,6 +104,13 @@ int vmsim_process_create(struct vmsim_system *sys, int *pid /* out */);
 int vmsim_exec_layout(struct vmsim_system *sys, int pid, uint64_t text, uint64_t data,
 		      uint64_t stack);
 
+/* Where a new image's heap starts, as execve sets it: @pid's break and
+ * the start of its heap become @start (the heap is empty; areas already
+ * mapped stay). For replaying a recorded program, whose kernel chose the
+ * break. VMSIM_ESRCH, VMSIM_EINVAL (@start below the first page or in the
+ * mmap area). */
+int vmsim_brk_reset(struct vmsim_system *sys, int pid, vaddr_t start);
+
 /* fork(): a child with a copy-on-write copy of @ppid's address space. */
 int vmsim_fork(struct vmsim_system *sys, int ppid, int *child /* out */);
 

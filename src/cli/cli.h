@@ -17,6 +17,7 @@
 #define VMSIM_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "vmsim/types.h"
 
@@ -26,6 +27,14 @@
 #define CLI_EXIT_USAGE	 2 /* bad usage: unknown option, missing or bad argument */
 
 /* ---- subcommands (src/cli/cmd_<name>.c) --------------------------------- */
+
+struct replay_stats;
+
+/* What the replay of a recorded program adds to a report (cmd_replay.c):
+ * how the program ended, its threads, files, failed calls, peak memory,
+ * and every divergence from what its kernel did. Prints nothing for a
+ * trace that is not a recorded program. */
+void cli_print_replay_program(FILE *f, const struct replay_stats *st);
 
 int cmd_convert(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);

@@ -124,6 +124,73 @@ static void print_summary(struct vmsim_system *sys, const struct trace_info *inf
 	}
 	printf("page walks  %" PRIu64 " (%" PRIu64 " memory references)\n", ss.mmu.walk.walks,
 	       ss.mmu.walk.mem_refs);
+	cli_print_replay_program(stdout, st);
+}
+
+static const char *signal_name(int sig)
+{
+	static const struct {
+		int sig;
+		const char *name;
+	} names[] = {{1, "SIGHUP"},  {2, "SIGINT"},   {3, "SIGQUIT"},  {4, "SIGILL"},
+		     {5, "SIGTRAP"}, {6, "SIGABRT"},  {7, "SIGBUS"},   {8, "SIGFPE"},
+		     {9, "SIGKILL"}, {11, "SIGSEGV"}, {13, "SIGPIPE"}, {15, "SIGTERM"}};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].sig == sig)
+			return names[i].name;
+	return "a signal";
+}
+
+void cli_print_replay_program(FILE *f, const struct replay_stats *st)
+{
+	char b1[32], b2[32], b3[32];
+
+	if (!st->recorded)
+		return;
+	if (!st->first_exited)
+		fprintf(f, "program     still running where the trace ends\n");
+	else if (st->exit_signal)
+		fprintf(f, "program     killed by signal %d (%s)\n", st->exit_signal,
+			signal_name(st->exit_signal));
+	else
+		fprintf(f, "program     exited with status %d\n", st->exit_status);
+	if (st->exits > 1 || st->killed_by_signal > (st->exit_signal ? 1u : 0u))
+		fprintf(f, "exits       %" PRIu64 " processes ended, %" PRIu64 " by a signal\n",
+			st->exits, st->killed_by_signal);
+	if (st->threads)
+		fprintf(f, "threads     %" PRIu64 " started, each in its process's address space\n",
+			st->threads);
+	if (st->execs)
+		fprintf(f, "execve      %" PRIu64 " images replaced\n", st->execs);
+	fprintf(f,
+		"files       %" PRIu64 " real, %" PRIu64 " virtual, %" PRIu64 " without a file\n",
+		st->files_real, st->files_virtual, st->files_pseudo);
+	for (uint64_t i = 0; i < st->notes && i < REPLAY_NOTES; i++)
+		fprintf(f, "note        %s\n", st->note[i]);
+	if (st->notes > REPLAY_NOTES)
+		fprintf(f, "note        ... and %" PRIu64 " more\n", st->notes - REPLAY_NOTES);
+	if (st->file_reads || st->file_writes)
+		fprintf(f,
+			"file i/o    %" PRIu64 " reads, %" PRIu64 " writes (%" PRIu64
+			" not replayed)\n",
+			st->file_reads, st->file_writes, st->file_io_skipped);
+	if (st->failed_calls)
+		fprintf(f, "failed      %" PRIu64 " calls failed in the program (not replayed)\n",
+			st->failed_calls);
+	fprintf(f, "peak        rss %s (anon %s, file %s), each process's peak, summed\n",
+		human(st->peak_rss, b1, sizeof(b1)), human(st->peak_anon, b2, sizeof(b2)),
+		human(st->peak_file, b3, sizeof(b3)));
+	if (st->divergences) {
+		fprintf(f,
+			"DIVERGED    %" PRIu64 " events the simulator did not do as the "
+			"program's kernel did:\n",
+			st->divergences);
+		for (uint64_t i = 0; i < st->divergences && i < REPLAY_NOTES; i++)
+			fprintf(f, "            %s\n", st->divergence[i]);
+		if (st->divergences > REPLAY_NOTES)
+			fprintf(f, "            ... and %" PRIu64 " more\n",
+				st->divergences - REPLAY_NOTES);
+	}
 }
 
 int cmd_replay(int argc, char **argv)

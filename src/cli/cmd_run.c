@@ -270,6 +270,10 @@ static void print_trace_report(struct vmsim_system *sys, const struct run_args *
 	if (st->inferring)
 		printf("VMAs inferred from the accesses: %llu (the trace carries none)\n\n",
 		       (unsigned long long)st->inferred_vmas);
+	if (st->recorded) {
+		cli_print_replay_program(stdout, st);
+		printf("\n");
+	}
 	report_processes(stdout, sys, NULL);
 	printf("\n");
 	report_faults(stdout, sys, NULL);

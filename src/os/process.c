@@ -183,6 +183,17 @@ int vmsim_exec_layout(struct vmsim_system *sys, int pid, uint64_t text, uint64_t
 	return 0;
 }
 
+int vmsim_brk_reset(struct vmsim_system *sys, int pid, vaddr_t start)
+{
+	struct process *p = proc_get(sys, pid);
+	if (!p)
+		return VMSIM_ESRCH;
+	if (start < VMSIM_PAGE_SIZE || start > MMAP_BASE)
+		return VMSIM_EINVAL;
+	p->brk_start = p->brk = start;
+	return 0;
+}
+
 int vmsim_exit(struct vmsim_system *sys, int pid)
 {
 	struct process *p = proc_get(sys, pid);

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/base.h"
 #include "vmsim/error.h"
@@ -50,6 +51,17 @@ struct rproc {
 	bool killed;		     /* the simulator ended it (SIGSEGV, OOM): skip its accesses */
 	int pid;		     /* pid in the simulator */
 	uint64_t cache[CACHE_SLOTS]; /* chunks known to be covered, by chunk % CACHE_SLOTS */
+	uint64_t peak_anon;	     /* largest RssAnon seen (bytes) */
+	uint64_t peak_file;	     /* largest RssFile + RssShmem seen */
+	uint64_t peak_rss;	     /* largest sum of the two */
+	bool brk_known;		     /* its image's first break was seen (recorded traces) */
+};
+
+/* ---- files of a version-2 trace, by trace file id ----------------------------- */
+
+struct rfile {
+	uint8_t state; /* F_*: not seen yet, real, virtual, pseudo */
+	int fd;	       /* simulator file handle (real, virtual) */
 };
 
 /* ---- chunks known to be covered, per simulated pid ----------------------- */
@@ -80,6 +92,10 @@ struct replay {
 	struct trace_rec *batch; /* TRACE_BATCH records */
 	size_t pos, nbatch;	 /* next record, records in the batch */
 	bool ended;		 /* the trace has no more records */
+	bool recorded;		 /* a recorded program (format version 2): an event the
+				    simulator refuses is a divergence, not an error */
+	struct rfile *files;	 /* by trace file id; nfiles_cap entries */
+	size_t nfiles_cap;	 /* slots */
 	struct replay_stats own; /* the stats a stream owns */
 };
 
@@ -195,6 +211,49 @@ static int proc_get(struct replay *rp, uint32_t tpid, bool create, struct rproc 
 	proc_born(rp, pr, pid);
 	*out = pr;
 	return 0;
+}
+
+/* ---- peak resident memory ------------------------------------------------ */
+
+/*
+ * RSS grows only by faults and shrinks only at unmapping events (munmap,
+ * brk, exit, ...) or by reclaim, so its largest value is the one just
+ * before such an event or at the end: sampling there finds the peak
+ * exactly (reclaim aside) without a look per access.
+ */
+static void peak_sample(struct replay *rp, struct rproc *pr)
+{
+	struct vmsim_proc_stats ps;
+
+	if (vmsim_proc_stats(rp->sys, pr->pid, &ps) || !ps.alive)
+		return;
+	uint64_t file = ps.rss_file + ps.rss_shmem;
+	if (ps.rss_anon > pr->peak_anon)
+		pr->peak_anon = ps.rss_anon;
+	if (file > pr->peak_file)
+		pr->peak_file = file;
+	if (ps.rss_anon + file > pr->peak_rss)
+		pr->peak_rss = ps.rss_anon + file;
+}
+
+/* @pr is leaving the table (exit, or the end of the replay): add its peaks
+ * to the stats. */
+static void peak_retire(struct replay *rp, struct rproc *pr)
+{
+	rp->st->peak_anon += pr->peak_anon;
+	rp->st->peak_file += pr->peak_file;
+	rp->st->peak_rss += pr->peak_rss;
+	pr->peak_anon = pr->peak_file = pr->peak_rss = 0;
+}
+
+/* The end of the replay: the last sample of every live process. */
+static void peak_finish(struct replay *rp)
+{
+	for (size_t i = 0; i < rp->nprocs_cap; i++)
+		if (rp->procs[i].state == P_ALIVE) {
+			peak_sample(rp, &rp->procs[i]);
+			peak_retire(rp, &rp->procs[i]);
+		}
 }
 
 /* ---- chunk set ---------------------------------------------------------- */
@@ -442,10 +501,319 @@ static int do_fork(struct replay *rp, const struct trace_rec *r, struct trace_er
 }
 
 static const char *const event_names[TRACE_EV_NKINDS] = {
-    "create", "exit", "fork", "mmap", "munmap", "mprotect", "brk", "switch", "phase",
+    "create", "exit",	     "fork",   "mmap", "munmap", "mprotect",  "brk",
+    "switch", "phase",	     "file",   "mmap", "mremap", "madvise",   "msync",
+    "clone",  "thread exit", "execve", "read", "write",	 "ftruncate", "failed call",
 };
 
-static int apply_event(struct replay *rp, const struct trace_rec *r, struct trace_error *err)
+static const char *event_name(unsigned kind)
+{
+	return kind < TRACE_EV_NKINDS ? event_names[kind] : "unknown event";
+}
+
+/* ---- files of a version-2 trace ------------------------------------------------ */
+
+/*
+ * Each file id of the trace gets one simulator file the first time a
+ * record needs it: the host file itself when it still exists as recorded
+ * (same device, inode and size: its bytes in data mode, one page cache per
+ * inode, so several traces mapping it share that cache), else a virtual
+ * file of the recorded size, with a note saying why. The host file is
+ * only ever read: the first record that would change a file (a write, a
+ * truncation, a shared writable mapping) moves its id onto a virtual file
+ * of the same size from then on, and says so.
+ */
+static void note(struct replay *rp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note(struct replay *rp, const char *fmt, ...)
+{
+	struct replay_stats *st = rp->st;
+	va_list ap;
+
+	st->notes++;
+	if (st->notes > REPLAY_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(st->note[st->notes - 1], sizeof(st->note[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* The simulator disagrees with the trace: count it, keep the first few. */
+static void diverge(struct replay *rp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void diverge(struct replay *rp, const char *fmt, ...)
+{
+	struct replay_stats *st = rp->st;
+	va_list ap;
+	int k;
+
+	st->divergences++;
+	if (st->divergences > REPLAY_NOTES)
+		return;
+	k = snprintf(st->divergence[st->divergences - 1], sizeof(st->divergence[0]),
+		     "record %llu: ", (unsigned long long)st->records);
+	if (k < 0 || (size_t)k >= sizeof(st->divergence[0]))
+		k = 0;
+	va_start(ap, fmt);
+	vsnprintf(st->divergence[st->divergences - 1] + k, sizeof(st->divergence[0]) - (size_t)k,
+		  fmt, ap);
+	va_end(ap);
+}
+
+enum { F_UNSEEN = 0, F_REAL, F_VIRTUAL, F_PSEUDO };
+
+static int files_grow(struct replay *rp, uint32_t id)
+{
+	size_t cap = rp->nfiles_cap ? rp->nfiles_cap : 16;
+	struct rfile *f;
+
+	while (cap <= id)
+		cap *= 2;
+	if (!(f = realloc(rp->files, cap * sizeof(*f))))
+		return VMSIM_ENOHOSTMEM;
+	memset(f + rp->nfiles_cap, 0, (cap - rp->nfiles_cap) * sizeof(*f));
+	rp->files = f;
+	rp->nfiles_cap = cap;
+	return 0;
+}
+
+/* The simulator file for trace file @id; @changes: the record is about to
+ * change the file. Sets *@fd (-1 for a pseudo-file: map it anonymous). */
+static int file_fd(struct replay *rp, uint32_t id, bool changes, int *fd, struct trace_error *err)
+{
+	const struct trace_file *tf = trace_file_get(rp->t, id);
+	struct rfile *f;
+	struct stat sb;
+	int rc;
+
+	if (!tf)
+		return rfail(rp, err, VMSIM_EPARSE, "file %u was never declared", id);
+	if (id >= rp->nfiles_cap && files_grow(rp, id))
+		return rfail(rp, err, VMSIM_ENOHOSTMEM, "out of memory");
+	f = &rp->files[id];
+	if (f->state == F_UNSEEN) {
+		const char *why = NULL;
+		if (tf->dev == 0 && tf->ino == 0) {
+			f->state = F_PSEUDO;
+			rp->st->files_pseudo++;
+			*fd = -1;
+			return 0;
+		}
+		if (stat(tf->path, &sb) != 0)
+			why = "it no longer exists";
+		else if (!S_ISREG(sb.st_mode))
+			why = "it is no longer a regular file";
+		else if ((uint64_t)sb.st_dev != tf->dev || (uint64_t)sb.st_ino != tf->ino)
+			why = "another file has its name now (device or inode differ)";
+		else if ((uint64_t)sb.st_size != tf->size)
+			why = "its size changed";
+		if (!why && (rc = vmsim_file_open(rp->sys, tf->path, false, &f->fd)))
+			why = "it cannot be opened";
+		if (!why) {
+			f->state = F_REAL;
+			rp->st->files_real++;
+		} else {
+			if ((rc = vmsim_file_create_virtual(rp->sys, tf->size, &f->fd)))
+				return rfail(rp, err, rc, "cannot make a virtual file for %s: %s",
+					     tf->path, vmsim_strerror(rc));
+			f->state = F_VIRTUAL;
+			rp->st->files_virtual++;
+			note(rp, "%s: a virtual file of %llu bytes stands in: %s", tf->path,
+			     (unsigned long long)tf->size, why);
+		}
+	}
+	if (f->state == F_PSEUDO) {
+		*fd = -1;
+		return 0;
+	}
+	if (changes && f->state == F_REAL) {
+		struct vmsim_file_stats fs;
+		int vfd;
+		if ((rc = vmsim_file_stats(rp->sys, f->fd, &fs)) ||
+		    (rc = vmsim_file_create_virtual(rp->sys, fs.size, &vfd)))
+			return rfail(rp, err, rc, "cannot make a virtual file for %s: %s", tf->path,
+				     vmsim_strerror(rc));
+		vmsim_file_close(rp->sys, f->fd); /* its mappings keep it */
+		f->fd = vfd;
+		f->state = F_VIRTUAL;
+		rp->st->files_real--;
+		rp->st->files_virtual++;
+		note(rp,
+		     "%s: the program changes it: a virtual file stands in from here on, so "
+		     "the host file stays as it is",
+		     tf->path);
+	}
+	*fd = f->fd;
+	return 0;
+}
+
+static void files_close(struct replay *rp)
+{
+	for (size_t i = 0; i < rp->nfiles_cap; i++)
+		if (rp->files[i].state == F_REAL || rp->files[i].state == F_VIRTUAL)
+			vmsim_file_close(rp->sys, rp->files[i].fd);
+	free(rp->files);
+	rp->files = NULL;
+	rp->nfiles_cap = 0;
+}
+
+/* ---- events ------------------------------------------------------------------ */
+
+/* An event of @pr the simulator refused with @rc: fatal in a version-1
+ * trace (a test or a generator made a mistake), a divergence in a
+ * recorded program's (the real kernel did it: say so and go on). */
+static int refused(struct replay *rp, const struct trace_rec *r, int rc, struct trace_error *err)
+{
+	if (!rp->recorded)
+		return rfail(rp, err, rc, "%s by process %u (addr 0x%llx, len %llu) failed: %s",
+			     event_name(r->kind), r->pid, (unsigned long long)r->addr,
+			     (unsigned long long)r->len, vmsim_strerror(rc));
+	diverge(rp,
+		"%s by process %u at 0x%llx (%llu bytes) succeeded in the program, the "
+		"simulator refused it: %s",
+		event_name(r->kind), r->pid, (unsigned long long)r->addr,
+		(unsigned long long)r->len, vmsim_strerror(rc));
+	return 0;
+}
+
+static int do_exit(struct replay *rp, const struct trace_rec *r, struct trace_error *err)
+{
+	struct rproc *pr;
+	int rc;
+
+	if ((rc = proc_get(rp, r->pid, false, &pr, err)))
+		return rc;
+	peak_sample(rp, pr);
+	peak_retire(rp, pr);
+	rc = vmsim_exit(rp->sys, pr->pid);
+	if (rc && rc != VMSIM_ESRCH) /* ESRCH: the simulator killed it already */
+		return rfail(rp, err, rc, "exit of process %u failed: %s", r->pid,
+			     vmsim_strerror(rc));
+	chunks_forget(rp, pr, 0, NO_CHUNK);
+	pr->state = P_EXITED;
+	rp->st->exits++;
+	if (r->prot)
+		rp->st->killed_by_signal++;
+	if (pr->pid == rp->st->first_pid) {
+		rp->st->first_exited = true;
+		rp->st->exit_status = (int)r->arg;
+		rp->st->exit_signal = (int)r->prot;
+	}
+	return 0;
+}
+
+/* execve: @pr's old image goes; the new one's areas and break follow. */
+static int do_exec(struct replay *rp, struct rproc *pr, const struct trace_rec *r,
+		   struct trace_error *err)
+{
+	int rc;
+
+	peak_sample(rp, pr);
+	if ((rc = vmsim_munmap(rp->sys, pr->pid, 0, USER_END)))
+		return refused(rp, r, rc, err);
+	chunks_forget(rp, pr, 0, NO_CHUNK);
+	pr->brk_known = false;
+	rp->st->execs++;
+	return 0;
+}
+
+static int do_brk(struct replay *rp, struct rproc *pr, const struct trace_rec *r,
+		  struct trace_error *err)
+{
+	vaddr_t got;
+	int rc;
+
+	peak_sample(rp, pr);
+	if (rp->recorded && !pr->brk_known) {
+		/* the first break of an image is where its heap starts */
+		pr->brk_known = true;
+		if ((rc = vmsim_brk_reset(rp->sys, pr->pid, r->addr)))
+			return refused(rp, r, rc, err);
+		return 0;
+	}
+	if ((rc = vmsim_brk(rp->sys, pr->pid, r->addr, &got)))
+		return refused(rp, r, rc, err);
+	chunks_forget(rp, pr, 0, NO_CHUNK);
+	if (got != r->addr && rp->recorded)
+		diverge(rp,
+			"brk by process %u: the program's break moved to 0x%llx, the "
+			"simulator's stayed at 0x%llx",
+			r->pid, (unsigned long long)r->addr, (unsigned long long)got);
+	return 0;
+}
+
+static int do_mmap_file(struct replay *rp, struct rproc *pr, const struct trace_rec *r,
+			const struct trace_rec *ext, struct trace_error *err)
+{
+	int flags = (int)(r->arg & (VMSIM_MAP_SHARED | VMSIM_MAP_PRIVATE | VMSIM_MAP_NORESERVE |
+				    VMSIM_MAP_POPULATE));
+	bool changes = (flags & VMSIM_MAP_SHARED) && (r->prot & VMSIM_PROT_WRITE);
+	vaddr_t got;
+	int rc, fd;
+
+	if (!ext)
+		return rfail(rp, err, VMSIM_EPARSE, "file mmap without its second record");
+	if ((rc = file_fd(rp, ext->arg, changes, &fd, err)))
+		return rc;
+	if (fd < 0) /* [vdso] and the like: kernel pages, no file */
+		rc = vmsim_mmap(rp->sys, pr->pid, r->addr, r->len, (int)r->prot,
+				VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS | VMSIM_MAP_FIXED, -1, 0,
+				&got);
+	else
+		rc = vmsim_mmap(rp->sys, pr->pid, r->addr, r->len, (int)r->prot,
+				flags | VMSIM_MAP_FIXED, fd, ext->addr, &got);
+	return rc ? refused(rp, r, rc, err) : 0;
+}
+
+static int do_mremap(struct replay *rp, struct rproc *pr, const struct trace_rec *r,
+		     const struct trace_rec *ext, struct trace_error *err)
+{
+	vaddr_t got;
+	int rc;
+
+	if (!ext)
+		return rfail(rp, err, VMSIM_EPARSE, "mremap without its second record");
+	peak_sample(rp, pr);
+	chunks_forget(rp, pr, 0, NO_CHUNK);
+	/* where the program's kernel put it: in place, or moved there */
+	int flags = ext->addr == r->addr ? 0 : VMSIM_MREMAP_MAYMOVE | VMSIM_MREMAP_FIXED;
+	rc = vmsim_mremap(rp->sys, pr->pid, r->addr, r->len, ext->len, flags, ext->addr, &got);
+	if (rc)
+		return refused(rp, r, rc, err);
+	if (got != ext->addr)
+		diverge(rp, "mremap by process %u: the program got 0x%llx, the simulator 0x%llx",
+			r->pid, (unsigned long long)ext->addr, (unsigned long long)got);
+	return 0;
+}
+
+static int do_file_io(struct replay *rp, struct rproc *pr, const struct trace_rec *r,
+		      struct trace_error *err)
+{
+	int rc, fd;
+
+	(void)pr;
+	if (r->kind != TRACE_EV_TRUNCATE) {
+		/* read()/write() need the kernel's file I/O through the page
+		 * cache, which this build does not have yet */
+		if (r->kind == TRACE_EV_READ)
+			rp->st->file_reads++;
+		else
+			rp->st->file_writes++;
+		if (!rp->st->file_io_skipped++)
+			note(rp, "read()/write() of files not replayed (no page-cache file I/O in "
+				 "the simulated kernel yet): their pages are not cached here");
+		return 0;
+	}
+	if ((rc = file_fd(rp, r->arg, true, &fd, err)))
+		return rc;
+	if (fd < 0)
+		return 0; /* a pseudo-file: no page cache */
+	rc = vmsim_file_truncate(rp->sys, fd, r->len);
+	return rc ? refused(rp, r, rc, err) : 0;
+}
+
+static int apply_event(struct replay *rp, const struct trace_rec *r, const struct trace_rec *ext,
+		       struct trace_error *err)
 {
 	struct rproc *pr;
 	vaddr_t got;
@@ -461,18 +829,16 @@ static int apply_event(struct replay *rp, const struct trace_rec *r, struct trac
 	case TRACE_EV_PHASE:
 		rp->st->phases++;
 		return 0;
+	case TRACE_EV_FILE:
+		return 0; /* the reader keeps the table (trace_file_get) */
+	case TRACE_EV_FAILED:
+		/* the program's call failed: nothing changed, nothing to replay */
+		rp->st->failed_calls++;
+		return 0;
 	case TRACE_EV_FORK:
 		return do_fork(rp, r, err);
 	case TRACE_EV_EXIT:
-		if ((rc = proc_get(rp, r->pid, false, &pr, err)))
-			return rc;
-		rc = vmsim_exit(rp->sys, pr->pid);
-		if (rc && rc != VMSIM_ESRCH) /* ESRCH: the simulator killed it already */
-			return rfail(rp, err, rc, "exit of process %u failed: %s", r->pid,
-				     vmsim_strerror(rc));
-		chunks_forget(rp, pr, 0, NO_CHUNK);
-		pr->state = P_EXITED;
-		return 0;
+		return do_exit(rp, r, err);
 	default:
 		break;
 	}
@@ -488,7 +854,10 @@ static int apply_event(struct replay *rp, const struct trace_rec *r, struct trac
 				flags | VMSIM_MAP_ANONYMOUS | VMSIM_MAP_FIXED, -1, 0, &got);
 		break;
 	}
+	case TRACE_EV_MMAP_FILE:
+		return do_mmap_file(rp, pr, r, ext, err);
 	case TRACE_EV_MUNMAP:
+		peak_sample(rp, pr);
 		if (!(rc = vmsim_munmap(rp->sys, pr->pid, r->addr, r->len)) && r->len)
 			chunks_forget(rp, pr, r->addr >> REPLAY_CHUNK_SHIFT,
 				      (r->addr + r->len - 1) >> REPLAY_CHUNK_SHIFT);
@@ -497,20 +866,35 @@ static int apply_event(struct replay *rp, const struct trace_rec *r, struct trac
 		rc = vmsim_mprotect(rp->sys, pr->pid, r->addr, r->len, (int)r->prot);
 		break;
 	case TRACE_EV_BRK:
-		if (!(rc = vmsim_brk(rp->sys, pr->pid, r->addr, &got)))
-			chunks_forget(rp, pr, 0, NO_CHUNK);
-		break;
+		return do_brk(rp, pr, r, err);
 	case TRACE_EV_SWITCH:
 		rc = vmsim_switch(rp->sys, pr->pid);
 		break;
+	case TRACE_EV_MREMAP:
+		return do_mremap(rp, pr, r, ext, err);
+	case TRACE_EV_MADVISE:
+		if (r->arg == VMSIM_MADV_DONTNEED)
+			peak_sample(rp, pr);
+		rc = vmsim_madvise(rp->sys, pr->pid, r->addr, r->len, (int)r->arg);
+		break;
+	case TRACE_EV_MSYNC:
+		rc = vmsim_msync(rp->sys, pr->pid, r->addr, r->len, (int)r->arg);
+		break;
+	case TRACE_EV_CLONE:
+		rp->st->threads++; /* a thread shares @pid's mm: its accesses are @pid's */
+		return 0;
+	case TRACE_EV_THREAD_EXIT:
+		return 0;
+	case TRACE_EV_EXEC:
+		return do_exec(rp, pr, r, err);
+	case TRACE_EV_READ:
+	case TRACE_EV_WRITE:
+	case TRACE_EV_TRUNCATE:
+		return do_file_io(rp, pr, r, err);
 	default:
 		return rfail(rp, err, VMSIM_EINVAL, "unknown event kind %u", r->kind);
 	}
-	if (rc)
-		return rfail(rp, err, rc, "%s by process %u (addr 0x%llx, len %llu) failed: %s",
-			     event_names[r->kind], r->pid, (unsigned long long)r->addr,
-			     (unsigned long long)r->len, vmsim_strerror(rc));
-	return 0;
+	return rc ? refused(rp, r, rc, err) : 0;
 }
 
 /* ---- the loop ---------------------------------------------------------------- */
@@ -542,8 +926,13 @@ static int apply(struct replay *rp, const struct trace_rec *batch, size_t n,
 		const struct trace_rec *r = &batch[i];
 		st->records++;
 		if (unlikely(r->type != TRACE_ACCESS)) {
+			const struct trace_rec *ext = NULL;
 			pr = NULL; /* events may move the process table */
-			if ((rc = apply_event(rp, r, err)))
+			if (r->type == TRACE_EXT)
+				continue; /* taken with its event (a reader never splits them) */
+			if (i + 1 < n && batch[i + 1].type == TRACE_EXT)
+				ext = &batch[i + 1];
+			if ((rc = apply_event(rp, r, ext, err)))
 				return rc;
 			continue;
 		}
@@ -595,6 +984,8 @@ static int setup(struct replay *rp, struct trace_error *err)
 	rp->infer = o->vmas == REPLAY_VMAS_INFER ||
 		    (o->vmas == REPLAY_VMAS_AUTO && !o->maps_path && !info->has_vmas);
 	rp->st->inferring = rp->infer;
+	rp->recorded = info->source == TRACE_SRC_VGTOOL;
+	rp->st->recorded = rp->recorded;
 	rp->next_tick = o->hooks.every && o->hooks.tick ? o->hooks.every : UINT64_MAX;
 	if (!(rp->batch = malloc(TRACE_BATCH * sizeof(*rp->batch))) || procs_grow(rp) ||
 	    chunks_rehash(rp)) {
@@ -613,6 +1004,7 @@ static int setup(struct replay *rp, struct trace_error *err)
 
 static void release(struct replay *rp)
 {
+	files_close(rp);
 	free(rp->chunks);
 	free(rp->procs);
 	free(rp->batch);
@@ -644,6 +1036,7 @@ int replay_trace(struct vmsim_system *sys, struct trace *t, const struct replay_
 			goto out_free;
 	}
 	rc = 0;
+	peak_finish(&rp);
 
 out_free:
 	if (!rc)
@@ -688,8 +1081,13 @@ int replay_stream_next(struct replay *rp, struct replay_access *a, struct trace_
 			uint64_t left =
 			    rp->o->max_records ? rp->o->max_records - st->records : UINT64_MAX;
 			size_t cap = TRACE_BATCH;
-			if (rp->ended || left == 0)
+			if (rp->ended)
 				return 1;
+			if (left == 0) {
+				rp->ended = true;
+				peak_finish(rp);
+				return 1;
+			}
 			if (left < cap)
 				cap = left < TRACE_MIN_BATCH ? TRACE_MIN_BATCH : (size_t)left;
 			rp->pos = rp->nbatch = 0;
@@ -699,6 +1097,7 @@ int replay_stream_next(struct replay *rp, struct replay_access *a, struct trace_
 				rp->nbatch = (size_t)left;
 			if (rp->nbatch == 0) {
 				rp->ended = true;
+				peak_finish(rp);
 				return 1;
 			}
 		}
@@ -706,7 +1105,12 @@ int replay_stream_next(struct replay *rp, struct replay_access *a, struct trace_
 		struct rproc *pr;
 		st->records++;
 		if (r->type != TRACE_ACCESS) {
-			if ((rc = apply_event(rp, r, err)))
+			const struct trace_rec *ext = NULL;
+			if (r->type == TRACE_EXT)
+				continue;
+			if (rp->pos < rp->nbatch && rp->batch[rp->pos].type == TRACE_EXT)
+				ext = &rp->batch[rp->pos];
+			if ((rc = apply_event(rp, r, ext, err)))
 				return rc;
 			continue;
 		}

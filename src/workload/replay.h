@@ -33,6 +33,9 @@
 
 struct vmsim_system;
 
+/* How many notes and divergences a replay keeps the text of. */
+#define REPLAY_NOTES 4
+
 /* The inference granule: 2 MiB, the x86-64 huge-page size. */
 #define REPLAY_CHUNK_SHIFT 21
 
@@ -73,6 +76,33 @@ struct replay_stats {
 	uint64_t infer_failures;  /* chunks that could not be mapped (outside user space) */
 	uint64_t maps_areas;	  /* areas mapped from the maps file */
 	uint64_t maps_skipped;	  /* maps-file areas outside user space ([vsyscall]) */
+	/* peak resident memory: each process's largest RssAnon, RssFile (with
+	   shmem) and their sum, sampled before every event that can shrink it
+	   and at the end, summed over the processes (bytes) */
+	uint64_t peak_anon, peak_file, peak_rss;
+	/* recorded programs (format version 2) */
+	bool recorded;		      /* the trace is one (recorded by vmsim's Valgrind tool):
+					 the fields below apply */
+	uint64_t threads;	      /* threads started (they share their process's mm) */
+	uint64_t execs;		      /* execve: an image replaced */
+	uint64_t exits;		      /* processes that ended */
+	uint64_t killed_by_signal;    /* of which a signal ended */
+	bool first_exited;	      /* the first process ended in the trace, with: */
+	int exit_status;	      /*   its exit status (0-255) */
+	int exit_signal;	      /*   the signal that killed it, or 0 */
+	uint64_t failed_calls;	      /* calls that failed in the program (recorded errno): not
+					 replayed */
+	uint64_t file_reads;	      /* read()/pread() calls through the page cache */
+	uint64_t file_writes;	      /* write()/pwrite() calls */
+	uint64_t file_io_skipped;     /* of those, not replayed (no kernel file I/O) */
+	uint64_t files_real;	      /* files backed by the host file itself */
+	uint64_t files_virtual;	      /* files a virtual file of the recorded size stands in for */
+	uint64_t files_pseudo;	      /* [vdso]-like areas no file backs (mapped anonymous) */
+	uint64_t notes;		      /* things the report should say (virtual files, ...) */
+	char note[REPLAY_NOTES][320]; /* the first REPLAY_NOTES of them */
+	uint64_t divergences;	      /* events the simulator did not do as the program's
+					 kernel did */
+	char divergence[REPLAY_NOTES][320]; /* the first REPLAY_NOTES of them */
 };
 
 /* Defaults: detect the format, no maps file, AUTO inference, all records,
