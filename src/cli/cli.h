@@ -44,6 +44,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_scenarios(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 int cmd_thrash(int argc, char **argv);
 int cmd_translate(int argc, char **argv);
 int cmd_tour(int argc, char **argv);

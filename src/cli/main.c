@@ -37,6 +37,7 @@ static const struct cmd commands[] = {
     {"run", cmd_run, "simulate a trace or a scenario (default: a real trace and the MMU tour)"},
     {"scenarios", cmd_scenarios, "list the built-in scenarios (the seed's sections and exercises)"},
     {"show", cmd_show, "print the source of a built-in scenario"},
+    {"sweep", cmd_sweep, "run a sweep spec's points locally in parallel or on Slurm"},
     {"thrash", cmd_thrash, "the thrashing curve: CPU utilisation against the number of processes"},
     {"translate", cmd_translate, "split a virtual address into page-table indices and offset"},
     {"tour", cmd_tour, "run every built-in scenario and print its headline results"},

@@ -925,3 +925,62 @@ int plot_reach_run(struct vmsim_system *sys, const char *dir, char *why, size_t 
 	}
 	return plot_reach(&r, dir, "tlb_reach", why, whylen);
 }
+
+/* ---- lines over a categorical axis (vmsim sweep --plot) ------------------ */
+
+static void lines_data(FILE *f, const void *arg)
+{
+	const struct plot_lines *p = arg;
+
+	fputs("$lines << EOD\n# x label", f);
+	for (size_t l = 0; l < p->nlines; l++)
+		fprintf(f, " line%zu", l + 1);
+	fputc('\n', f);
+	for (size_t x = 0; x < p->nx; x++) {
+		fprintf(f, "%zu \"", x);
+		for (const char *s = p->xlabels[x]; *s; s++)
+			if (*s != '"' && *s != '\n')
+				fputc(*s, f);
+		fputc('"', f);
+		for (size_t l = 0; l < p->nlines; l++) {
+			double y = p->y[l * p->nx + x];
+			if (isfinite(y))
+				fprintf(f, " %.10g", y);
+			else
+				fputs(" NaN", f);
+		}
+		fputc('\n', f);
+	}
+	fputs("EOD\n", f);
+}
+
+static void lines_body(FILE *f, const void *arg)
+{
+	const struct plot_lines *p = arg;
+
+	fputs("set title ", f);
+	gp_string(f, p->title ? p->title : "vmsim sweep");
+	fputs("\nset grid\nset xlabel ", f);
+	gp_string(f, p->xlabel ? p->xlabel : "");
+	fputs("\nset ylabel ", f);
+	gp_string(f, p->ylabel ? p->ylabel : "");
+	fprintf(f, "\nset yrange [0:*]\nset xrange [-0.3:%zu.3]\n", p->nx ? p->nx - 1 : 0);
+	fputs("set key outside right top title ", f);
+	gp_string(f, p->key_title ? p->key_title : "");
+	fputs("\nplot ", f);
+	for (size_t l = 0; l < p->nlines; l++) {
+		fprintf(f,
+			"%s$lines using 1:%zu:xtic(2) with linespoints lw 2 pt %zu ps 1.2 title ",
+			l ? ", \\\n  " : "", l + 3, 4 + l % 10);
+		gp_string(f, p->line[l]);
+	}
+	fputc('\n', f);
+}
+
+int plot_lines(const struct plot_lines *p, const char *dir, const char *name, char *why,
+	       size_t whylen)
+{
+	if (!p->nx || !p->nlines)
+		return fail(why, whylen, VMSIM_EINVAL, "nothing to plot");
+	return draw_one(dir, name, "lines", lines_data, lines_body, p, why, whylen);
+}

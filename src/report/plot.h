@@ -108,4 +108,21 @@ struct vmsim_system;
  * DIR/tlb_reach.{png,svg,gp}. Returns as plot_reach. */
 int plot_reach_run(struct vmsim_system *sys, const char *dir, char *why, size_t whylen);
 
+/* Lines over a categorical x axis: one value per x label and line. */
+struct plot_lines {
+	const char *title;	     /* plot title; NULL: a default */
+	const char *xlabel, *ylabel; /* axis labels; NULL: none */
+	const char *key_title;	     /* title of the legend; NULL: none */
+	size_t nx;		     /* x positions, drawn evenly spaced */
+	const char *const *xlabels;  /* their labels ("16", "4k") */
+	size_t nlines;		     /* lines */
+	const char *const *line;     /* their names in the legend */
+	const double *y;	     /* y[l * nx + x]; NaN: no point there */
+};
+
+/* Draw @p into DIR/NAME.png, DIR/NAME.svg (script DIR/NAME.gp). Returns as
+ * plot_mrc (VMSIM_EINVAL for nothing to plot). Caller: vmsim sweep --plot. */
+int plot_lines(const struct plot_lines *p, const char *dir, const char *name, char *why,
+	       size_t whylen);
+
 #endif
