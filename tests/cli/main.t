@@ -17,6 +17,7 @@ commands:
   run        simulate a trace or a scenario (default: a real trace and the MMU tour)
   scenarios  list the built-in scenarios (the seed's sections and exercises)
   show       print the source of a built-in scenario
+  sweep      run a sweep spec's points locally in parallel or on Slurm
   thrash     the thrashing curve: CPU utilisation against the number of processes
   translate  split a virtual address into page-table indices and offset
   tour       run every built-in scenario and print its headline results
@@ -37,6 +38,7 @@ commands:
   run        simulate a trace or a scenario (default: a real trace and the MMU tour)
   scenarios  list the built-in scenarios (the seed's sections and exercises)
   show       print the source of a built-in scenario
+  sweep      run a sweep spec's points locally in parallel or on Slurm
   thrash     the thrashing curve: CPU utilisation against the number of processes
   translate  split a virtual address into page-table indices and offset
   tour       run every built-in scenario and print its headline results
@@ -58,6 +60,7 @@ commands:
   run        simulate a trace or a scenario (default: a real trace and the MMU tour)
   scenarios  list the built-in scenarios (the seed's sections and exercises)
   show       print the source of a built-in scenario
+  sweep      run a sweep spec's points locally in parallel or on Slurm
   thrash     the thrashing curve: CPU utilisation against the number of processes
   translate  split a virtual address into page-table indices and offset
   tour       run every built-in scenario and print its headline results
@@ -79,6 +82,7 @@ commands:
   run        simulate a trace or a scenario (default: a real trace and the MMU tour)
   scenarios  list the built-in scenarios (the seed's sections and exercises)
   show       print the source of a built-in scenario
+  sweep      run a sweep spec's points locally in parallel or on Slurm
   thrash     the thrashing curve: CPU utilisation against the number of processes
   translate  split a virtual address into page-table indices and offset
   tour       run every built-in scenario and print its headline results
@@ -99,6 +103,7 @@ commands:
   run        simulate a trace or a scenario (default: a real trace and the MMU tour)
   scenarios  list the built-in scenarios (the seed's sections and exercises)
   show       print the source of a built-in scenario
+  sweep      run a sweep spec's points locally in parallel or on Slurm
   thrash     the thrashing curve: CPU utilisation against the number of processes
   translate  split a virtual address into page-table indices and offset
   tour       run every built-in scenario and print its headline results
@@ -120,6 +125,7 @@ commands:
   run        simulate a trace or a scenario (default: a real trace and the MMU tour)
   scenarios  list the built-in scenarios (the seed's sections and exercises)
   show       print the source of a built-in scenario
+  sweep      run a sweep spec's points locally in parallel or on Slurm
   thrash     the thrashing curve: CPU utilisation against the number of processes
   translate  split a virtual address into page-table indices and offset
   tour       run every built-in scenario and print its headline results
