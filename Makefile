@@ -24,8 +24,9 @@ ifneq ($(DEV),)
 CMAKE_FLAGS += -DVMSIM_WERROR=ON
 endif
 
-# Debian packages the build and the tests need.
-DEPS = cmake pkg-config gcc make libcmocka-dev zlib1g-dev libzstd-dev liblzma-dev
+# Debian packages the build and the tests need (slurm-wlm and munge: the
+# sweep test starts a single-node Slurm).
+DEPS = cmake pkg-config gcc make libcmocka-dev zlib1g-dev libzstd-dev liblzma-dev slurm-wlm munge
 
 FORMAT_FILES = $(shell find include src tests bench validate -name '*.[ch]' 2>/dev/null | sort)
 
