@@ -1,10 +1,6 @@
 /* make validate case: 50 MiB file mmap, one byte read per page, cold cache, default advice. */
 #include "file_common.h"
 
-#define EXPLAINED                                                                                  \
-	"vmsim caches 4 KiB pages only and maps at most fault_around_bytes of them per fault; "    \
-	"Linux caches large folios that readahead allocates and maps a whole folio per fault"
-
 static int native(const struct vhost *h, double *v, char *why, size_t whylen)
 {
 	return vfile_native(h->dir, VFILE_COLD, VMSIM_MADV_NORMAL, v, why, whylen);
@@ -20,7 +16,7 @@ const struct vcase vcase_file_cold_default = {
     .name = "file_cold_default",
     .title = "50 MiB file mmap, one byte read per page, cold cache, default advice",
     .metric = {{"major faults", 0, 1, NULL},
-	       {"minor faults", 2, 2, EXPLAINED},
+	       {"minor faults", 2, 2, NULL},
 	       {"Rss KiB", 0.5, 8, NULL}},
     .native = native,
     .sim = sim,

@@ -56,9 +56,11 @@ struct vmsim_config {
 	bool oom_kill;		/* out of memory and swap: kill a process (else VMSIM_ENOMEM) */
 	uint64_t memlock_limit; /* RLIMIT_MEMLOCK of every process in bytes; 0: unlimited */
 	/* files */
-	uint64_t fault_around_bytes; /* read faults on files also map cached neighbours (Linux: 64
-					KiB) */
-	uint64_t readahead_kb;	     /* file readahead window (Linux's read_ahead_kb: 128) */
+	uint64_t fault_around_bytes;  /* read faults on files also map cached neighbours (Linux: 64
+					 KiB) */
+	uint64_t readahead_kb;	      /* file readahead window (Linux's read_ahead_kb: 128) */
+	uint32_t pagecache_max_order; /* largest page-cache folio, 2^order pages (Linux: 9, PMD
+					 order, where the file system allows it; 0: 4 KiB only) */
 	/* huge pages */
 	int thp;	     /* transparent huge pages: VMSIM_THP_NEVER, _MADVISE, _ALWAYS */
 	uint64_t hugetlb_2m; /* 2 MiB pages reserved for MAP_HUGETLB at start */

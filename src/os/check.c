@@ -291,6 +291,27 @@ int vmsim_check(struct vmsim_system *sys, char *why, size_t whylen)
 			     (unsigned long long)f->swap - 1);
 		}
 		lru += (f->flags & FRAME_LRU) != 0;
+		if ((f->flags & FRAME_FILE) && f->order) {
+			/* a page-cache folio: every page has its own counts */
+			if (f->folio != f->order)
+				fail(&c,
+				     "frame %#llx: a block of order %u holds a folio of order %u",
+				     (unsigned long long)pfn, f->order, f->folio);
+			for (uint64_t i = 1; i < (1ULL << f->order) && !c.rc; i++) {
+				const struct frame *t = phys_frame(&sys->pm, pfn + i);
+				if (t->mapcount != c.maps[pfn + i] ||
+				    t->refcount != c.refs[pfn + i] || t->folio != f->folio ||
+				    (t->flags & FRAME_LRU))
+					fail(&c,
+					     "frame %#llx (folio page %llu): mapcount %u refcount "
+					     "%u, "
+					     "expected %u and %u",
+					     (unsigned long long)(pfn + i), (unsigned long long)i,
+					     t->mapcount, t->refcount, c.maps[pfn + i],
+					     c.refs[pfn + i]);
+			}
+			pfn += (1ULL << f->order) - 1;
+		}
 	}
 	uint64_t pool = 0;
 	for (unsigned ps = 1; ps < VMSIM_NPAGE_SIZES; ps++)

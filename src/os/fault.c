@@ -13,8 +13,11 @@
  *        huge zero page, or VM_FAULT_FALLBACK
  *   PTE holds a swap entry ........................... do_swap_page
  *        (VM_FAULT_MAJOR if read from the swap file, minor from the swap cache)
- *   PTE empty, file or shared anonymous area ......... do_file_fault
- *        (VM_FAULT_MAJOR if the file was read, VM_FAULT_SIGBUS past its end)
+ *   PTE empty, file or shared anonymous area ......... do_file_fault:
+ *        a read maps the cached folios around it first (fault-around); else
+ *        the page from the cache (a readahead mark reads the next window) or,
+ *        after readahead, from the file (VM_FAULT_MAJOR); a read maps the
+ *        page's whole folio; VM_FAULT_SIGBUS past the end of the file
  *   PTE empty, private anonymous, read ............... do_zero_page
  *   PTE empty, private anonymous, write .............. do_anon_fault
  *   PTE read-only, write, shared file or shmem area .. do_shared_write
@@ -207,70 +210,103 @@ static void map_file_page(struct vmsim_system *sys, struct process *p, const str
 	*slot = pte_make(pfn, vma_pte_flags(vma, writable) | (write ? PTE_D : 0));
 }
 
-/* Linux's fault-around: after a read fault, map the cached pages around it
- * in the same aligned window of fault_around_bytes, inside the area and the
- * same page table, read-only and not yet accessed, except the readahead
- * marker. */
-static void fault_around(struct vmsim_system *sys, struct process *p, const struct vma *vma,
-			 vaddr_t va)
+/* Map the cached pages of [@lo, @hi) of @vma that have no PTE yet, skipping
+ * folios with the readahead mark (Linux leaves them for a fault to reach,
+ * which then reads the next window). Neighbours are mapped read-only and not
+ * yet accessed; @va's own page as a fault would map it. Returns the pages
+ * mapped. */
+static uint64_t map_range(struct vmsim_system *sys, struct process *p, const struct vma *vma,
+			  vaddr_t va, vaddr_t lo, vaddr_t hi, bool skip_marked)
 {
-	uint64_t window = sys->cfg.fault_around_bytes & ~(VMSIM_PAGE_SIZE - 1);
-	if (window <= VMSIM_PAGE_SIZE)
-		return;
-	vaddr_t lo = va - (va % window), hi = lo + window;
-	vaddr_t pt_lo = va & ~((2ULL << 20) - 1), pt_hi = pt_lo + (2ULL << 20);
-	lo = lo < vma->start ? vma->start : lo < pt_lo ? pt_lo : lo;
-	hi = hi > vma->end ? vma->end : hi > pt_hi ? pt_hi : hi;
-	uint64_t end = vfile_pages(vma->file);
+	uint64_t end = vfile_pages(vma->file), mapped = 0;
 	for (vaddr_t a = lo; a < hi; a += VMSIM_PAGE_SIZE) {
 		uint64_t pgoff = vma->pgoff + ((a - vma->start) >> VMSIM_PAGE_SHIFT);
-		/* the readahead marker is left for a real fault to reach, which
-		 * then reads the next window (Linux skips PG_readahead pages) */
-		if (a == va || pgoff >= end || (vma->file->ra_size && pgoff == vma->file->ra_async))
-			continue;
+		if (pgoff >= end)
+			break;
 		pfn_t pfn = pcache_lookup(vma->file, pgoff);
+		if (pfn == PFN_NONE ||
+		    (skip_marked &&
+		     (phys_frame(&sys->pm, folio_head(&sys->pm, pfn))->flags & FRAME_READAHEAD)))
+			continue;
 		unsigned level;
-		pte_t *e = pfn == PFN_NONE ? NULL : pt_lookup(&p->pt, a, &level);
+		pte_t *e = pt_lookup(&p->pt, a, &level);
 		if (!e || level != 1 || *e)
 			continue;
 		map_file_page(sys, p, vma, e, pfn, false);
+		mapped++;
+		if (a == va)
+			continue;
 		*e &= ~PTE_RW;
 		sys->fault_around_maps++;
 	}
+	return mapped;
 }
 
-/* Readahead on a file fault at @pgoff (Linux's mmap read-around, much
- * simplified): a fault that had to read the file reads a window of
- * readahead_kb around it (after it with MADV_SEQUENTIAL, nothing more with
- * MADV_RANDOM); a fault that reaches the last quarter of the window reads
- * the next window ahead. */
-static void file_readahead(struct vmsim_system *sys, const struct vma *vma, uint64_t pgoff,
-			   bool major)
+/*
+ * Linux's fault-around (do_fault_around, filemap_map_pages): before a read
+ * fault goes to the file, map the cached pages of the aligned window of
+ * fault_around_bytes around it, inside the area and the page table; a large
+ * folio the window touches is mapped whole, as far as the area and the page
+ * table allow (Linux 6.18). Mapped pages count against the file's mmap_miss.
+ * True if @va itself got mapped (the fault is then resolved).
+ */
+static bool fault_around(struct vmsim_system *sys, struct process *p, const struct vma *vma,
+			 vaddr_t va, pte_t *slot)
 {
-	struct vfile *f = vma->file;
-	uint64_t ra = sys->cfg.readahead_kb / 4;
-	if (f->kind == VF_SHMEM || vma->advice == VMSIM_MADV_RANDOM || ra == 0)
-		return;
-	uint64_t start;
-	if (major) {
-		start = vma->advice == VMSIM_MADV_SEQUENTIAL
-			    ? pgoff
-			    : (pgoff > ra / 2 ? pgoff - ra / 2 : 0);
-	} else if (f->ra_size && pgoff >= f->ra_async && pgoff < f->ra_start + f->ra_size) {
-		start = f->ra_start + f->ra_size;
-	} else {
-		return;
+	uint64_t window = sys->cfg.fault_around_bytes & ~(VMSIM_PAGE_SIZE - 1);
+	if (window <= VMSIM_PAGE_SIZE)
+		return false;
+	vaddr_t lo = va - (va % window), hi = lo + window;
+	vaddr_t pt_lo = va & ~((2ULL << 20) - 1), pt_hi = pt_lo + (2ULL << 20);
+	vaddr_t clip_lo = vma->start > pt_lo ? vma->start : pt_lo;
+	vaddr_t clip_hi = vma->end < pt_hi ? vma->end : pt_hi;
+	lo = lo < clip_lo ? clip_lo : lo;
+	hi = hi > clip_hi ? clip_hi : hi;
+	/* widen to the large folios at either end */
+	for (int side = 0; side < 2; side++) {
+		vaddr_t a = side ? hi - VMSIM_PAGE_SIZE : lo;
+		uint64_t pgoff = vma->pgoff + ((a - vma->start) >> VMSIM_PAGE_SHIFT);
+		pfn_t pfn =
+		    pgoff < vfile_pages(vma->file) ? pcache_lookup(vma->file, pgoff) : PFN_NONE;
+		if (pfn == PFN_NONE)
+			continue;
+		uint64_t nr = folio_nr(&sys->pm, pfn), first = pgoff & ~(nr - 1);
+		vaddr_t flo = a - ((pgoff - first) << VMSIM_PAGE_SHIFT);
+		vaddr_t fhi = flo + (nr << VMSIM_PAGE_SHIFT);
+		if (side == 0 && flo < lo)
+			lo = flo < clip_lo ? clip_lo : flo;
+		if (side == 1 && fhi > hi)
+			hi = fhi > clip_hi ? clip_hi : fhi;
 	}
-	pcache_readahead(sys, f, start, ra);
-	f->ra_start = start;
-	f->ra_size = ra;
-	f->ra_async = start + ra - ra / 4;
+	uint64_t mapped = map_range(sys, p, vma, va, lo, hi, true);
+	struct file_ra *ra = &vma->file->ra;
+	ra->mmap_miss -= mapped < ra->mmap_miss ? (unsigned)mapped : ra->mmap_miss;
+	return *slot != 0;
+}
+
+/* After a read fault mapped @va (cached page @pfn), map the rest of its
+ * large folio if the folio lies inside the area and one page table (Linux
+ * 6.18's finish_fault maps whole folios). */
+static void map_folio(struct vmsim_system *sys, struct process *p, const struct vma *vma,
+		      vaddr_t va, pfn_t pfn)
+{
+	uint64_t nr = folio_nr(&sys->pm, pfn);
+	if (nr == 1)
+		return;
+	uint64_t idx = pfn - folio_head(&sys->pm, pfn);
+	vaddr_t lo = va - (idx << VMSIM_PAGE_SHIFT), hi = lo + (nr << VMSIM_PAGE_SHIFT);
+	if (lo < vma->start || hi > vma->end || (lo >> 21) != ((hi - 1) >> 21))
+		return;
+	map_range(sys, p, vma, va, lo, hi, false);
 }
 
 /* A fault on a page of a file mapping (or shared anonymous memory) with no
- * PTE yet: from the page cache (minor) or from the file (VM_FAULT_MAJOR); a
- * private write copies the page into an anonymous one at once. Past the
- * end of the file: VM_FAULT_SIGBUS. */
+ * PTE yet, as Linux's do_read_fault / do_cow_fault / do_shared_fault over
+ * filemap_fault: a read first tries fault-around; then the page comes from
+ * the cache (minor; a readahead mark reads the next window) or, after
+ * readahead, from the file (VM_FAULT_MAJOR). A private write copies the
+ * page into an anonymous one at once. Past the end of the file:
+ * VM_FAULT_SIGBUS. */
 static vm_fault_t do_file_fault(struct vmsim_system *sys, struct vm_fault *vmf)
 {
 	struct process *p = vmf->p;
@@ -278,13 +314,24 @@ static vm_fault_t do_file_fault(struct vmsim_system *sys, struct vm_fault *vmf)
 	struct vfile *f = vma->file;
 	uint64_t pgoff = vma->pgoff + ((vmf->va - vma->start) >> VMSIM_PAGE_SHIFT);
 	vm_fault_t ret = VM_FAULT_MINOR;
-	bool major = false;
+	bool major = false, read = false;
 	pfn_t pfn;
 	if (pgoff >= vfile_pages(f)) {
 		vmf->reason = VMSIM_SIGBUS_EOF;
 		return VM_FAULT_SIGBUS;
 	}
-	int rc = pcache_get_page(sys, f, pgoff, &pfn, &major);
+	if (!vmf->write && fault_around(sys, p, vma, vmf->va, vmf->pte))
+		return VM_FAULT_MINOR;
+	pfn = pcache_lookup(f, pgoff);
+	if (f->kind != VF_SHMEM) {
+		if (pfn != PFN_NONE) {
+			ra_mmap_async(sys, vma, pgoff, pfn);
+		} else {
+			ra_mmap_sync(sys, vma, pgoff);
+			major = true;
+		}
+	}
+	int rc = pcache_get_page(sys, f, pgoff, &pfn, &read);
 	if (rc)
 		return vmf_error(vmf, rc);
 	if (vmf->write && !(vma->flags & VMSIM_MAP_SHARED)) {
@@ -293,12 +340,9 @@ static vm_fault_t do_file_fault(struct vmsim_system *sys, struct vm_fault *vmf)
 		ret = do_cow_break(sys, vmf);
 	} else {
 		map_file_page(sys, p, vma, vmf->pte, pfn, vmf->write);
+		if (!vmf->write)
+			map_folio(sys, p, vma, vmf->va, pfn);
 	}
-	/* mapped first: what follows allocates, and must not find the page
-	 * unmapped and unpinned */
-	file_readahead(sys, vma, pgoff, major);
-	if (!vmf->write && ret == VM_FAULT_MINOR)
-		fault_around(sys, p, vma, vmf->va);
 	return ret | (major ? VM_FAULT_MAJOR : 0);
 }
 

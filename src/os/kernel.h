@@ -64,11 +64,38 @@ static inline bool pte_is_swap(pte_t e)
  * a virtual file of a given size (only sizes matter: no bytes move, I/O is
  * counted). The page cache maps page offsets to frames through a two-level
  * table of 512-entry leaves, allocated as pages arrive.
+ *
+ * The cache holds folios, as Linux's does: 2^order pages at an offset
+ * aligned to 2^order, in one physically contiguous buddy block of that
+ * order. Every page of a folio has its own slot, refcount (the cache's one
+ * plus one per PTE) and mapcount, and carries the folio's order in
+ * frame.folio; the folio as a whole is one entry of the replacement policy
+ * (its head), is read ahead, reclaimed, written back and truncated together,
+ * and is split into single pages where Linux splits it (truncation inside
+ * it).
  */
+
+/* Linux's struct file_ra_state: the readahead window last read. */
+struct file_ra {
+	uint64_t start;	     /* first page of the window */
+	uint64_t size;	     /* its pages (0: none yet) */
+	uint64_t async_size; /* the last async_size pages; the first of them is marked */
+	unsigned order;	     /* folio order readahead asks for next */
+	unsigned mmap_miss;  /* mmap faults that missed the cache, less those that hit */
+	uint64_t prev_pos;   /* read(): the byte after the last one read (UINT64_MAX: none) */
+};
 enum vfile_kind {
 	VF_SHMEM = 0, /* anonymous shared memory */
 	VF_HOST,      /* a real file on the host */
 	VF_VIRTUAL,   /* a file that exists only as a size */
+};
+
+#define PCACHE_MAX_ORDER 9 /* the largest folio: PMD order (Linux's MAX_PAGECACHE_ORDER) */
+
+/* An open handle's own state (Linux's struct file). */
+struct file_handle {
+	uint64_t pos;	   /* read()/write() position */
+	struct file_ra ra; /* read()'s readahead state */
 };
 
 struct vfile {
@@ -82,9 +109,8 @@ struct vfile {
 	pfn_t **dir;	      /* page cache: dir[pgoff >> 9][pgoff & 511] = pfn + 1 */
 	uint64_t ndir;	      /* entries of dir */
 	uint64_t cached;      /* pages in the cache */
-	uint64_t ra_start;    /* readahead: the window last read, [start, start+size) */
-	uint64_t ra_size;     /*   its length in pages (0: none yet) */
-	uint64_t ra_async;    /*   a fault at or past this offset reads the next window */
+	struct file_ra ra;    /* readahead state of the mappings' faults */
+	uint64_t ra_pages;    /* read_ahead_kb / 4 of this file (its device's setting) */
 	uint64_t reads;	      /* pages read from the file */
 	uint64_t writes;      /* pages written back to it */
 	int wb_error;	      /* a write-back failed since msync or close last said so
@@ -208,13 +234,21 @@ struct vmsim_system {
 	struct process *current;		    /* running on the CPU, or NULL */
 	struct vfile *file_list;		    /* every file and shared memory object */
 	struct vfile **files;			    /* open handles by id (NULL: closed) */
-	int nfiles;				    /* slots in files */
+	struct file_handle *handles;		    /* per handle: position, read() readahead */
+	int nfiles;				    /* slots in files and handles */
 	uint64_t file_reads, file_writes;	    /* pages moved between page cache and files */
 	uint64_t writeback_errors;		    /* write-backs that failed (pages stay dirty) */
 	uint64_t host_file_reads, host_file_writes; /* pread/pwrite calls on mapped files */
 	uint64_t fail_file_read_at, fail_file_write_at; /* test hooks: fail the N-th call */
 	uint64_t fault_around_maps;			/* pages mapped by fault-around */
 	uint64_t readahead_pages;			/* pages read ahead of the faults */
+	uint64_t readahead_sync, readahead_async;	/* readahead windows started by a miss /
+							 * by reaching the mark */
+	uint64_t folio_alloc[PCACHE_MAX_ORDER + 1];	/* page-cache folios added, by order */
+	uint64_t folio_fallback;			/* large folios the buddy allocator could
+							 * not give (readahead used single pages) */
+	uint64_t folio_split;				/* large folios split (truncation) */
+	uint64_t file_read_bytes, file_write_bytes;	/* read()/write() calls' bytes */
 	/* huge pages */
 	pfn_t huge_zero_pfn;	    /* the huge zero page (2 MiB), PFN_NONE until needed */
 	uint64_t (*thp_touched)[8]; /* per 2 MiB of RAM: 4 KiB pieces accessed (bitmap) */
@@ -343,17 +377,48 @@ pfn_t pcache_lookup(const struct vfile *f, uint64_t pgoff);
 int pcache_get_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, pfn_t *pfn /* out */,
 		    bool *major /* out */);
 
-/* Read pages [@start, @start + @n) that are not cached yet into the cache
- * (readahead); stops quietly when memory is short. Returns pages read. */
-uint64_t pcache_readahead(struct vmsim_system *sys, struct vfile *f, uint64_t start, uint64_t n);
-
 /* Write page @pfn (at @pgoff of @f) back to the host file if it is dirty,
  * clearing FRAME_DIRTY. 0 or VMSIM_EIO. */
 int pcache_writeback(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn);
 
-/* Remove the unmapped page at @pgoff from the cache (writing it back if
- * dirty) and free it. The caller has unmapped it everywhere. */
-int pcache_evict(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff);
+/* The head pfn of the folio holding cached page @pfn, and its pages. */
+static inline pfn_t folio_head(const struct phys_mem *pm, pfn_t pfn)
+{
+	return pfn & ~(((pfn_t)1 << pm->frames[pfn].folio) - 1);
+}
+
+static inline uint64_t folio_nr(const struct phys_mem *pm, pfn_t pfn)
+{
+	return 1ULL << pm->frames[pfn].folio;
+}
+
+/* pcache_add_folio flags */
+#define PCACHE_MARK    1u /* set the readahead mark on the folio */
+#define PCACHE_RECLAIM 2u /* a single page that may reclaim (the page a fault or read needs) */
+#define PCACHE_NOREAD  4u /* the caller overwrites every byte: do not read the file */
+
+/*
+ * Add a folio of 2^@order pages at @index (aligned to it) to @f's cache,
+ * read from the file (zeros past its end). Readahead folios never take free
+ * memory below the low watermark and never reclaim; with PCACHE_RECLAIM an
+ * order-0 page reclaims like any allocation. Returns 0 (and the head in
+ * *@head if not NULL), VMSIM_EEXIST (a page of the range is cached),
+ * VMSIM_ENOMEM (no block), VMSIM_EIO, VMSIM_ENOHOSTMEM.
+ */
+int pcache_add_folio(struct vmsim_system *sys, struct vfile *f, uint64_t index, unsigned order,
+		     unsigned flags, pfn_t *head /* out, may be NULL */);
+
+/* The largest folio order the cache of @f uses (0: single pages only). */
+unsigned pcache_max_order(const struct vmsim_system *sys, const struct vfile *f);
+
+/* Remove the folio headed at @index from the cache (every page unmapped;
+ * dirty pages written back first) and free it. 0, or VMSIM_EIO (a write-back
+ * failed: the folio stays, still dirty). */
+int pcache_evict_folio(struct vmsim_system *sys, struct vfile *f, uint64_t index);
+
+/* Split the large folio holding @pgoff into single pages (each its own
+ * policy entry). */
+void pcache_split_folio(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff);
 
 /* Call @fn for every cached page of @f, in offset order. */
 void pcache_for_each(const struct vfile *f, void (*fn)(uint64_t pgoff, pfn_t pfn, void *arg),
@@ -361,6 +426,32 @@ void pcache_for_each(const struct vfile *f, void (*fn)(uint64_t pgoff, pfn_t pfn
 
 /* The file behind open handle @fd, or NULL. */
 struct vfile *vfile_of_fd(struct vmsim_system *sys, int fd);
+
+/* ---- readahead.c -------------------------------------------------------- */
+
+/* A fresh readahead state. */
+void ra_init(struct file_ra *ra);
+
+/* Linux's page_cache_sync_ra: a read of @req pages at @index missed the
+ * cache; read the initial or ramped-up window (or just the request when it
+ * looks random). */
+void ra_sync(struct vmsim_system *sys, struct vfile *f, struct file_ra *ra, uint64_t index,
+	     uint64_t req);
+
+/* Linux's page_cache_async_ra: a read at @index reached the marked folio
+ * headed by @head; clear the mark and read the next window. */
+void ra_async(struct vmsim_system *sys, struct vfile *f, struct file_ra *ra, pfn_t head,
+	      uint64_t index, uint64_t req);
+
+/* Linux's force_page_cache_ra (MADV_WILLNEED, POSIX_FADV_WILLNEED): read
+ * [@index, @index + @n), at most one readahead window, in single pages. */
+void ra_force(struct vmsim_system *sys, struct vfile *f, uint64_t index, uint64_t n);
+
+/* The mmap fault hooks: do_sync_mmap_readahead (the page at @pgoff is not
+ * cached: read-around, or sequential readahead) and do_async_mmap_readahead
+ * (it is: @pfn; reaching a mark reads ahead). */
+void ra_mmap_sync(struct vmsim_system *sys, const struct vma *vma, uint64_t pgoff);
+void ra_mmap_async(struct vmsim_system *sys, const struct vma *vma, uint64_t pgoff, pfn_t pfn);
 
 /* ---- fault.c ------------------------------------------------------------ */
 
@@ -449,6 +540,11 @@ void raise_segv(struct vmsim_system *sys, struct process *p, vaddr_t va, unsigne
  * invalidations in @b. */
 void zap_range(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end,
 	       struct flush_batch *b);
+
+/* Write back every dirty cached page of @f in [@first, @last) and
+ * write-protect its shared mappings (msync, fsync). 0 or VMSIM_EIO (also
+ * for an earlier failed write-back, reported once). */
+int file_sync_range(struct vmsim_system *sys, struct vfile *f, uint64_t first, uint64_t last);
 
 /* Remove the areas and pages of [@start, @end) and free emptied tables. */
 int do_munmap(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end);

@@ -560,7 +560,20 @@ int vmsim_madvise(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len,
 			zap_range(sys, p, s, e, &b);
 		}
 		flush_finish(sys, &b);
-	} else if (advice != VMSIM_MADV_WILLNEED) {
+	} else if (advice == VMSIM_MADV_WILLNEED) {
+		/* a file range is read ahead now (Linux's vfs_fadvise WILLNEED:
+		 * up to one readahead window, in single pages) */
+		for (size_t i = vma_index_after(&p->vmas, addr);
+		     i < p->vmas.n && p->vmas.v[i].start < end; i++) {
+			const struct vma *v = &p->vmas.v[i];
+			if (!v->file || v->file->kind == VF_SHMEM)
+				continue;
+			vaddr_t s = v->start > addr ? v->start : addr;
+			vaddr_t e = v->end < end ? v->end : end;
+			ra_force(sys, v->file, v->pgoff + ((s - v->start) >> VMSIM_PAGE_SHIFT),
+				 (e - s) >> VMSIM_PAGE_SHIFT);
+		}
+	} else {
 		/* the advice is a property of the area: split it off, and the
 		 * huge pages straddling its ends first */
 		if ((rc = split_range_ends(sys, p, addr, end)) ||
@@ -604,7 +617,7 @@ static void mkclean_one(struct vmsim_system *sys, struct process *p, vaddr_t va,
 
 /* Write back every dirty cached page of @f in [@first, @last), whoever
  * dirtied it (Linux's msync is an fsync of the file range). */
-static int sync_file_range(struct vmsim_system *sys, struct vfile *f, uint64_t first, uint64_t last)
+int file_sync_range(struct vmsim_system *sys, struct vfile *f, uint64_t first, uint64_t last)
 {
 	int rc = 0;
 	uint64_t end = vfile_pages(f) < last ? vfile_pages(f) : last;
@@ -651,7 +664,7 @@ int vmsim_msync(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, i
 		vaddr_t hi = v->end < end ? v->end : end;
 		uint64_t first = v->pgoff + ((lo - v->start) >> VMSIM_PAGE_SHIFT);
 		int e =
-		    sync_file_range(sys, v->file, first, first + ((hi - lo) >> VMSIM_PAGE_SHIFT));
+		    file_sync_range(sys, v->file, first, first + ((hi - lo) >> VMSIM_PAGE_SHIFT));
 		if (e && !rc)
 			rc = e;
 	}

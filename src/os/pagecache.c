@@ -90,31 +90,67 @@ static int read_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, 
 	return 0;
 }
 
-/* Put a new page at @pgoff (not cached yet), read if @read. */
-static int add_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, pfn_t *out)
+unsigned pcache_max_order(const struct vmsim_system *sys, const struct vfile *f)
 {
-	pfn_t *slot = slot_of(f, pgoff);
+	/* shared anonymous memory is faulted in page by page (shmem's own
+	 * huge pages are a mount option Linux leaves off by default) */
+	return f->kind == VF_SHMEM ? 0 : sys->cfg.pagecache_max_order;
+}
+
+/* A block of 2^@order frames for a folio: single pages the caller needs
+ * reclaim like any allocation; readahead stops above the low watermark. */
+static int alloc_folio(struct vmsim_system *sys, unsigned order, unsigned flags, pfn_t *pfn)
+{
+	if (order == 0 && (flags & PCACHE_RECLAIM))
+		return alloc_user_frame(sys, FRAME_FILE, pfn);
+	if (sys->pm.nr_free < sys->wmark_low + (1ULL << order) + 1)
+		return VMSIM_ENOMEM;
+	uint32_t data = sys->cfg.data_mode ? FRAME_DATA : 0;
+	return phys_alloc(&sys->pm, order, FRAME_FILE | data, pfn);
+}
+
+int pcache_add_folio(struct vmsim_system *sys, struct vfile *f, uint64_t index, unsigned order,
+		     unsigned flags, pfn_t *head)
+{
+	uint64_t nr = 1ULL << order;
 	pfn_t pfn;
-	if (!slot)
-		return VMSIM_ENOHOSTMEM;
-	int rc = alloc_user_frame(sys, FRAME_FILE, &pfn);
-	if (rc)
-		return rc;
-	if ((rc = read_page(sys, f, pgoff, pfn))) {
-		phys_free(&sys->pm, pfn, 0);
+	VMSIM_BUG_ON(order > PCACHE_MAX_ORDER || (index & (nr - 1)));
+	for (uint64_t i = 0; i < nr; i++)
+		if (pcache_lookup(f, index + i) != PFN_NONE)
+			return VMSIM_EEXIST;
+	for (uint64_t i = 0; i < nr; i++)
+		if (!slot_of(f, index + i))
+			return VMSIM_ENOHOSTMEM;
+	int rc = alloc_folio(sys, order, flags, &pfn);
+	if (rc) {
+		if (order > 0 && rc == VMSIM_ENOMEM)
+			sys->folio_fallback++;
 		return rc;
 	}
-	struct frame *fr = phys_frame(&sys->pm, pfn);
-	fr->refcount = 1; /* the cache's */
-	fr->owner = f;
-	fr->index = pgoff;
-	*slot = pfn + 1;
-	f->cached++;
+	for (uint64_t i = 0; i < nr && !(flags & PCACHE_NOREAD); i++) {
+		if ((rc = read_page(sys, f, index + i, pfn + i))) {
+			phys_free(&sys->pm, pfn, order);
+			return rc;
+		}
+	}
+	for (uint64_t i = 0; i < nr; i++) {
+		struct frame *fr = phys_frame(&sys->pm, pfn + i);
+		fr->refcount = 1; /* the cache's */
+		fr->owner = f;
+		fr->index = index + i;
+		fr->folio = (uint8_t)order;
+		*slot_of(f, index + i) = pfn + i + 1;
+	}
+	if (flags & PCACHE_MARK)
+		phys_frame(&sys->pm, pfn)->flags |= FRAME_READAHEAD;
+	f->cached += nr;
+	sys->folio_alloc[order]++;
 	if (reclaimable(f))
 		lru_add(sys, pfn);
 	else
-		sys->zero_fills++;
-	*out = pfn;
+		sys->zero_fills += nr;
+	if (head)
+		*head = pfn;
 	return 0;
 }
 
@@ -125,28 +161,10 @@ int pcache_get_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, p
 	*pfn = pcache_lookup(f, pgoff);
 	if (*pfn != PFN_NONE)
 		return 0;
-	int rc = add_page(sys, f, pgoff, pfn);
+	int rc = pcache_add_folio(sys, f, pgoff, 0, PCACHE_RECLAIM, pfn);
 	if (rc == 0 && f->kind != VF_SHMEM)
 		*major = true;
 	return rc;
-}
-
-uint64_t pcache_readahead(struct vmsim_system *sys, struct vfile *f, uint64_t start, uint64_t n)
-{
-	uint64_t done = 0, end = vfile_pages(f);
-	pfn_t pfn;
-	if (f->kind == VF_SHMEM)
-		return 0;
-	for (uint64_t i = start; i < start + n && i < end; i++) {
-		if (pcache_lookup(f, i) != PFN_NONE)
-			continue;
-		/* readahead never pushes memory below the low watermark */
-		if (sys->pm.nr_free <= sys->wmark_low || add_page(sys, f, i, &pfn))
-			break;
-		done++;
-	}
-	sys->readahead_pages += done;
-	return done;
 }
 
 int pcache_writeback(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn)
@@ -181,19 +199,49 @@ int pcache_writeback(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, 
 	return 0;
 }
 
-int pcache_evict(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff)
+int pcache_evict_folio(struct vmsim_system *sys, struct vfile *f, uint64_t index)
+{
+	pfn_t head = pcache_lookup(f, index);
+	VMSIM_BUG_ON(head == PFN_NONE || folio_head(&sys->pm, head) != head);
+	uint64_t nr = folio_nr(&sys->pm, head);
+	for (uint64_t i = 0; i < nr; i++) {
+		const struct frame *fr = phys_frame(&sys->pm, head + i);
+		VMSIM_BUG_ON(fr->mapcount != 0 || fr->refcount != 1);
+	}
+	for (uint64_t i = 0; i < nr; i++) {
+		int rc = pcache_writeback(sys, f, index + i, head + i);
+		if (rc)
+			return rc;
+	}
+	for (uint64_t i = 0; i < nr; i++) {
+		*slot_of(f, index + i) = 0;
+		if (i)
+			phys_frame(&sys->pm, head + i)->refcount = 0;
+	}
+	f->cached -= nr;
+	phys_frame(&sys->pm, head)->flags &= ~FRAME_READAHEAD;
+	put_user_frame(sys, head); /* frees the whole block */
+	return 0;
+}
+
+void pcache_split_folio(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff)
 {
 	pfn_t pfn = pcache_lookup(f, pgoff);
 	VMSIM_BUG_ON(pfn == PFN_NONE);
-	struct frame *fr = phys_frame(&sys->pm, pfn);
-	VMSIM_BUG_ON(fr->mapcount != 0 || fr->refcount != 1);
-	int rc = pcache_writeback(sys, f, pgoff, pfn);
-	if (rc)
-		return rc;
-	*slot_of(f, pgoff) = 0;
-	f->cached--;
-	put_user_frame(sys, pfn);
-	return 0;
+	pfn_t head = folio_head(&sys->pm, pfn);
+	unsigned order = phys_frame(&sys->pm, head)->folio;
+	if (order == 0)
+		return;
+	phys_split(&sys->pm, head, order);
+	for (uint64_t i = 0; i < (1ULL << order); i++) {
+		struct frame *fr = phys_frame(&sys->pm, head + i);
+		fr->folio = 0;
+		fr->flags &= ~FRAME_READAHEAD;
+		/* every page is now its own policy entry */
+		if (i && reclaimable(f))
+			lru_add(sys, head + i);
+	}
+	sys->folio_split++;
 }
 
 /* ---- files --------------------------------------------------------------- */
@@ -207,6 +255,8 @@ static struct vfile *vfile_alloc(struct vmsim_system *sys, enum vfile_kind kind,
 	f->refs = 1;
 	f->host_fd = -1;
 	f->size = size;
+	ra_init(&f->ra);
+	f->ra_pages = sys->cfg.readahead_kb / 4;
 	f->next = sys->file_list;
 	if (f->next)
 		f->next->pprev = &f->next;
@@ -225,16 +275,19 @@ void vfile_get(struct vfile *f)
 	f->refs++;
 }
 
+/* Drop the folio headed at @pgoff (its tails were dropped with it). */
 static void drop_page(uint64_t pgoff, pfn_t pfn, void *arg)
 {
 	struct vmsim_system *sys = ((void **)arg)[0];
 	struct vfile *f = ((void **)arg)[1];
-	if (pcache_evict(sys, f, pgoff) != 0) {
+	VMSIM_BUG_ON(folio_head(&sys->pm, pfn) != pfn);
+	if (pcache_evict_folio(sys, f, pgoff) != 0) {
 		/* the last reference is gone and the file refused the page:
 		 * nobody can see it again, so it goes (counted in
 		 * writeback_errors by the failed write-back) */
-		phys_frame(&sys->pm, pfn)->flags &= ~FRAME_DIRTY;
-		pcache_evict(sys, f, pgoff);
+		for (uint64_t i = 0; i < folio_nr(&sys->pm, pfn); i++)
+			phys_frame(&sys->pm, pfn + i)->flags &= ~FRAME_DIRTY;
+		pcache_evict_folio(sys, f, pgoff);
 	}
 }
 
@@ -379,14 +432,19 @@ struct trunc_ctx {
 	uint64_t from; /* first page offset that goes */
 };
 
+/* Drop the folio headed at @pgoff if it lies past the new end (a folio
+ * across the end was split before). */
 static void trunc_page(uint64_t pgoff, pfn_t pfn, void *arg)
 {
 	struct trunc_ctx *c = arg;
 	if (pgoff < c->from)
 		return;
-	file_unmap_page(c->sys, c->f, pgoff, pfn);
-	phys_frame(&c->sys->pm, pfn)->flags &= ~FRAME_DIRTY; /* its data is gone */
-	pcache_evict(c->sys, c->f, pgoff);
+	VMSIM_BUG_ON(folio_head(&c->sys->pm, pfn) != pfn);
+	for (uint64_t i = 0; i < folio_nr(&c->sys->pm, pfn); i++) {
+		file_unmap_page(c->sys, c->f, pgoff + i, pfn + i);
+		phys_frame(&c->sys->pm, pfn + i)->flags &= ~FRAME_DIRTY; /* its data is gone */
+	}
+	pcache_evict_folio(c->sys, c->f, pgoff);
 }
 
 int vmsim_file_truncate(struct vmsim_system *sys, int fd, uint64_t size)
@@ -400,6 +458,11 @@ int vmsim_file_truncate(struct vmsim_system *sys, int fd, uint64_t size)
 		return VMSIM_EIO;
 	struct trunc_ctx c = {sys, f, (size + VMSIM_PAGE_SIZE - 1) >> VMSIM_PAGE_SHIFT};
 	f->size = size;
+	/* a large folio across the new end is split, as Linux's truncation
+	 * splits it: its pages before the end stay cached */
+	pfn_t across = pcache_lookup(f, c.from);
+	if (across != PFN_NONE && folio_head(&sys->pm, across) != across)
+		pcache_split_folio(sys, f, c.from);
 	pcache_for_each(f, trunc_page, &c);
 	/* the private copies of pages now wholly past the end go too, so that
 	 * touching them raises SIGBUS (Linux's unmap_mapping_range with

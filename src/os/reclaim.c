@@ -100,10 +100,16 @@ static void young_one(struct vmsim_system *sys, struct process *p, vaddr_t va, p
 	}
 }
 
+/* Was the page (every page of a page-cache folio) referenced since last
+ * asked? */
 static bool test_clear_referenced(void *ctx, pfn_t pfn)
 {
+	struct vmsim_system *sys = ctx;
 	bool young = false;
-	rmap_walk(ctx, pfn, young_one, &young);
+	const struct frame *f = phys_frame(&sys->pm, pfn);
+	uint64_t nr = (f->flags & FRAME_FILE) ? folio_nr(&sys->pm, pfn) : 1;
+	for (uint64_t i = 0; i < nr; i++)
+		rmap_walk(sys, pfn + i, young_one, &young);
 	return young;
 }
 
@@ -302,20 +308,28 @@ void file_unmap_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, 
 	rmap_walk(sys, pfn, unmap_file_one, NULL);
 }
 
-/* Evict page-cache page @pfn: unmap it everywhere, write it back if dirty,
- * drop it. A failed write leaves it cached (unmapped, still dirty). */
+/* Evict the page-cache folio headed by @pfn: unmap every page of it
+ * everywhere, write the dirty ones back, drop it. A failed write leaves it
+ * cached (unmapped, still dirty). */
 static int evict_file(struct vmsim_system *sys, pfn_t pfn)
 {
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	struct vfile *vf = f->owner;
-	uint64_t pgoff = f->index;
-	bool was_dirty = f->flags & FRAME_DIRTY;
-	rmap_walk(sys, pfn, unmap_file_one, NULL);
-	if (!was_dirty && !(f->flags & FRAME_DIRTY))
-		sys->rc.clean_drops++;
-	int rc = pcache_evict(sys, vf, pgoff);
+	uint64_t pgoff = f->index, nr = folio_nr(&sys->pm, pfn);
+	bool was_dirty = false, dirty = false;
+	for (uint64_t i = 0; i < nr; i++)
+		if (phys_frame(&sys->pm, pfn + i)->flags & FRAME_LOCKED)
+			return VMSIM_EAGAIN; /* a fault is using it right now */
+	for (uint64_t i = 0; i < nr; i++) {
+		was_dirty |= (phys_frame(&sys->pm, pfn + i)->flags & FRAME_DIRTY) != 0;
+		rmap_walk(sys, pfn + i, unmap_file_one, NULL);
+		dirty |= (phys_frame(&sys->pm, pfn + i)->flags & FRAME_DIRTY) != 0;
+	}
+	if (!was_dirty && !dirty)
+		sys->rc.clean_drops += nr;
+	int rc = pcache_evict_folio(sys, vf, pgoff);
 	if (rc == 0)
-		sys->rc.reclaimed++;
+		sys->rc.reclaimed += nr;
 	return rc;
 }
 
@@ -394,9 +408,11 @@ uint64_t reclaim_pages(struct vmsim_system *sys, uint64_t want)
 		if (pfn == VMSIM_POLICY_NO_FRAME)
 			break;
 		sys->rc.scanned++;
+		const struct frame *vf = phys_frame(&sys->pm, pfn);
+		uint64_t nr = (vf->flags & FRAME_FILE) ? folio_nr(&sys->pm, pfn) : 1;
 		int rc = evict(sys, pfn);
 		if (rc == 0) {
-			freed++;
+			freed += nr;
 		} else if (rc == 1) {
 			continue; /* culled: locked in memory */
 		} else if (rc == VMSIM_ENOMEM && sys->swap.used == sys->swap.nslots &&

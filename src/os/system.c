@@ -24,6 +24,7 @@ void vmsim_config_default(struct vmsim_config *cfg)
 	cfg->oom_kill = true;
 	cfg->fault_around_bytes = 64 << 10;
 	cfg->readahead_kb = 128;
+	cfg->pagecache_max_order = 9;
 	cfg->thp = VMSIM_THP_MADVISE;
 	cfg->policy = "clock";
 	/* cycles at 3 GHz; fault costs in the range measured on Linux (a minor
@@ -58,6 +59,8 @@ const char *vmsim_config_problem(const struct vmsim_config *cfg)
 		return "the cost model's clock (ghz) must be above 0";
 	if (cfg->thp < VMSIM_THP_NEVER || cfg->thp > VMSIM_THP_ALWAYS)
 		return "THP must be never, madvise or always";
+	if (cfg->pagecache_max_order > 9)
+		return "the largest page-cache folio order must be at most 9 (2 MiB)";
 	const struct vmsim_policy_ops *pol = vmsim_policy_find(cfg->policy ? cfg->policy : "clock");
 	if (!pol) {
 		snprintf(buf, sizeof(buf), "unknown replacement policy '%s' (vmsim paging --list)",
@@ -163,6 +166,7 @@ void vmsim_system_free(struct vmsim_system *sys)
 		if (sys->files[fd])
 			vmsim_file_close(sys, fd);
 	free(sys->files);
+	free(sys->handles);
 	free(sys->segv);
 	free(sys->oom);
 	swap_close(&sys->swap);

@@ -131,6 +131,7 @@ int phys_alloc(struct phys_mem *pm, unsigned order, uint32_t flags, pfn_t *pfn /
 
 		f->flags = flags;
 		f->order = 0;
+		f->folio = 0;
 		f->refcount = 0;
 		f->mapcount = 0;
 		f->owner = NULL;

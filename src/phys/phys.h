@@ -43,6 +43,8 @@ enum frame_flags {
 	FRAME_LRU = 1u << 11,	    /* known to the replacement policy (os layer) */
 	FRAME_HUGETLB = 1u << 12,   /* a page of the hugetlb pool (os layer) */
 	FRAME_MLOCKED = 1u << 13,   /* found in a locked area: off the policy's lists (os layer) */
+	FRAME_READAHEAD = 1u << 14, /* head of a page-cache folio with the readahead mark
+				     * (Linux's PG_readahead; os layer) */
 };
 
 /*
@@ -52,7 +54,9 @@ enum frame_flags {
 struct frame {
 	uint32_t flags;	   /* enum frame_flags */
 	uint8_t order;	   /* block order, valid on FRAME_BUDDY and FRAME_HEAD frames */
-	uint8_t pad[3];	   /* keeps the struct 8-byte aligned */
+	uint8_t folio;	   /* os: order of the page-cache folio this page belongs to, on
+			    * every page of it (0: a single page) */
+	uint8_t pad[2];	   /* keeps the struct 8-byte aligned */
 	uint32_t refcount; /* references held (mappers, page cache, swap cache, pins) */
 	uint32_t mapcount; /* PTEs that map this frame */
 	void *owner;	   /* reverse map: the anon area / file that owns the page */
