@@ -236,7 +236,12 @@ static int record(char *const argv[], const char *out)
 	int n = 0, st;
 	pid_t pid;
 
-	snprintf(vmsim, sizeof(vmsim), "%s/vmsim", exe_dir());
+	/* VMSIM_VALIDATE_VMSIM: another vmsim binary records (e.g. an installed one) */
+	const char *bin = getenv("VMSIM_VALIDATE_VMSIM");
+	if (bin && *bin)
+		snprintf(vmsim, sizeof(vmsim), "%s", bin);
+	else
+		snprintf(vmsim, sizeof(vmsim), "%s/vmsim", exe_dir());
 	rargv[n++] = vmsim;
 	rargv[n++] = "record";
 	rargv[n++] = "-o";

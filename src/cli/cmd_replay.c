@@ -64,6 +64,8 @@ static const char *source_name(enum trace_source s)
 		return ", from lackey";
 	case TRACE_SRC_CHAMPSIM:
 		return ", from champsim";
+	case TRACE_SRC_VGTOOL:
+		return ", recorded by vmsim's Valgrind tool";
 	default:
 		return "";
 	}
