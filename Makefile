@@ -25,8 +25,9 @@ CMAKE_FLAGS += -DVMSIM_WERROR=ON
 endif
 
 # Debian packages the build and the tests need (slurm-wlm and munge: the
-# sweep test starts a single-node Slurm).
-DEPS = cmake pkg-config gcc make libcmocka-dev zlib1g-dev libzstd-dev liblzma-dev slurm-wlm munge
+# sweep test starts a single-node Slurm; python3: the Python package's tests).
+DEPS = cmake pkg-config gcc make libcmocka-dev zlib1g-dev libzstd-dev liblzma-dev slurm-wlm munge \
+	python3
 
 FORMAT_FILES = $(shell find include src tests bench validate -name '*.[ch]' 2>/dev/null | sort)
 

@@ -2,9 +2,9 @@
 
 The library is found, in this order, at the path in the environment
 variable VMSIM_LIBRARY, in the build directory of the source tree this
-package sits in (../../build), next to an installed package
-(PREFIX/lib/libvmsim.so.0 for PREFIX/lib/python3/dist-packages/vmsim), and
-by the system's library search.  Only functions of the public headers
+package sits in (../../build), at the path an installation recorded in
+_install_paths.py (cmake --install writes it), and by the system's library
+search.  Only functions of the public headers
 (include/vmsim/*.h) are used.
 """
 
@@ -20,9 +20,13 @@ def _candidates():
     if env:
         yield env
         return
-    for rel in ("../../build", "../../../build", "../../../../lib", "../../../lib"):
-        for name in ("libvmsim.so.0", "libvmsim.so"):
-            yield os.path.normpath(os.path.join(_HERE, rel, name))
+    for name in ("libvmsim.so.0", "libvmsim.so"):
+        yield os.path.normpath(os.path.join(_HERE, "..", "..", "build", name))
+    try:
+        from . import _install_paths  # written by cmake --install
+        yield _install_paths.LIBRARY
+    except ImportError:
+        pass
     found = ctypes.util.find_library("vmsim")
     if found:
         yield found
