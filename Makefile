@@ -31,7 +31,7 @@ DEPS = cmake pkg-config gcc make libcmocka-dev zlib1g-dev libzstd-dev liblzma-de
 
 FORMAT_FILES = $(shell find include src tests bench validate -name '*.[ch]' 2>/dev/null | sort)
 
-.PHONY: all build run test deps format format-check bench memcheck soak fuzz clean validate
+.PHONY: all build run test deps format format-check bench bench-check memcheck soak fuzz clean validate
 
 all: build
 
@@ -59,6 +59,11 @@ validate: deps build
 bench: deps
 	$(MAKE) build BUILD_TYPE=Release BUILD=build-bench
 	sh bench/run-all.sh build-bench
+
+# Host instructions per record of the replay hot path under callgrind,
+# against the ceiling in the script (exit 1 above it); not part of make test.
+bench-check: build
+	sh bench/replay_instructions.sh $(BUILD)
 
 # The unit tests under valgrind memcheck (leaks and invalid accesses fail them).
 # unit_phys is left out: one case measures that calloc'd memory stays untouched,

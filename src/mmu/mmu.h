@@ -83,7 +83,8 @@ int mmu_translate_slow(struct mmu *m, vaddr_t va, unsigned acc, struct mmu_xlate
  * a hit that the cached permissions refuse re-walks before faulting (the
  * page tables may have been upgraded), as x86 cores do.
  */
-static inline int mmu_translate(struct mmu *m, vaddr_t va, unsigned acc, struct mmu_xlate *x)
+static inline __attribute__((always_inline)) int mmu_translate(struct mmu *m, vaddr_t va,
+							       unsigned acc, struct mmu_xlate *x)
 {
 	enum vmsim_page_size ps;
 	m->stats.translations++;
@@ -94,7 +95,9 @@ static inline int mmu_translate(struct mmu *m, vaddr_t va, unsigned acc, struct 
 			if (!v)
 				v = tlb_lookup_data_rest(&m->tlb, va, m->pcid, &ps);
 		} else {
-			v = tlb_lookup(&m->tlb, va, m->pcid, true, &ps);
+			v = tlb_lookup_fetch_fast(&m->tlb, va, m->pcid, &ps);
+			if (!v)
+				v = tlb_lookup_fetch_rest(&m->tlb, va, m->pcid, &ps);
 		}
 		if (__builtin_expect(v != NULL, 1)) {
 			uint64_t need = m->need[acc & 31], deny = m->deny[acc & 31];

@@ -109,6 +109,7 @@ static void reset(struct tlb *t)
 	memset(t->lv, 0, sizeof(t->lv));
 	t->l1d4k = (struct tlb_fast){0};
 	t->l1d2m = (struct tlb_fast){0};
+	t->l1i4k = (struct tlb_fast){0};
 	t->fast_first = VMSIM_PAGE_4K;
 	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++)
 		memset(t->lv[l].array_for, -1, sizeof(t->lv[l].array_for));
@@ -204,6 +205,13 @@ int tlb_init(struct tlb *t, const struct vmsim_tlb_cfg *cfg, struct vmsim_tlb_le
 		struct tlb_array *arr = &l1d->arr[a2];
 		if (!arr->ops->fast_view || !arr->ops->fast_view(arr->st, &t->l1d2m))
 			t->l1d2m = (struct tlb_fast){0};
+	}
+	struct tlb_level *l1i = &t->lv[VMSIM_TLB_L1I];
+	int i4 = l1i->narrays ? l1i->array_for[VMSIM_PAGE_4K] : -1;
+	if (i4 >= 0 && l1i->arr[i4].cfg.sizes == 1u << VMSIM_PAGE_4K) {
+		struct tlb_array *arr = &l1i->arr[i4];
+		if (!arr->ops->fast_view || !arr->ops->fast_view(arr->st, &t->l1i4k))
+			t->l1i4k = (struct tlb_fast){0};
 	}
 	return 0;
 
@@ -379,6 +387,14 @@ uint64_t *tlb_lookup(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch,
 		}
 	}
 	return lookup_rest(t, l1, va, pcid, ps);
+}
+
+uint64_t *tlb_lookup_fetch_rest(struct tlb *t, vaddr_t va, pcid_t pcid, enum vmsim_page_size *ps)
+{
+	if (!t->l1i4k.tags)
+		return tlb_lookup(t, va, pcid, true, ps);
+	t->stats[VMSIM_TLB_L1I].lookups++;
+	return lookup_rest(t, VMSIM_TLB_L1I, va, pcid, ps);
 }
 
 uint64_t *tlb_lookup_data_rest(struct tlb *t, vaddr_t va, pcid_t pcid, enum vmsim_page_size *ps)

@@ -79,6 +79,7 @@ struct tlb_fast {
 	uint64_t *clock;   /* the array's stamp source */
 	uint64_t set_mask; /* sets - 1 */
 	uint32_t ways;	   /* ways per set */
+	uint32_t last;	   /* slot of the last hit: probed first (a hint only) */
 };
 
 /*
@@ -164,6 +165,7 @@ struct tlb {
 	struct vmsim_tlb_level_stats *stats;	/* VMSIM_TLB_NLEVELS counters, caller-owned */
 	struct tlb_fast l1d4k;			/* L1D's 4 KiB array, if it allows inlining */
 	struct tlb_fast l1d2m;			/* L1D's 2 MiB array, likewise */
+	struct tlb_fast l1i4k;			/* L1I's 4 KiB array, likewise */
 	enum vmsim_page_size fast_first;	/* the inline probe's first size (4K or 2M) */
 };
 
@@ -192,12 +194,19 @@ uint64_t *tlb_lookup(struct tlb *t, vaddr_t va, pcid_t pcid, bool fetch,
  * means "not found here": finish with tlb_lookup_data_rest, which counts
  * the lookup.
  */
-static inline uint64_t *tlb_probe_fast(const struct tlb_fast *f, vpn_t vpn, uint64_t tag)
+static inline uint64_t *tlb_probe_fast(struct tlb_fast *f, vpn_t vpn, uint64_t tag)
 {
 	size_t base = (size_t)(vpn & f->set_mask) * f->ways;
+	/* a set holds at most one entry matching a tag, so the slot that hit
+	 * last is only a faster first guess: the result is the same */
+	if (__builtin_expect(tlb_tag_match(f->tags[f->last], tag), 1) && f->last - base < f->ways) {
+		f->stamp[f->last] = ++*f->clock;
+		return &f->vals[f->last];
+	}
 	for (uint32_t w = 0; w < f->ways; w++) {
 		if (tlb_tag_match(f->tags[base + w], tag)) {
 			f->stamp[base + w] = ++*f->clock;
+			f->last = (uint32_t)(base + w);
 			return &f->vals[base + w];
 		}
 	}
@@ -251,6 +260,33 @@ static inline uint64_t *tlb_lookup_data_fast(struct tlb *t, vaddr_t va, pcid_t p
  * fast path): as tlb_lookup with fetch false. */
 uint64_t *tlb_lookup_data_rest(struct tlb *t, vaddr_t va, pcid_t pcid,
 			       enum vmsim_page_size *ps /* out */);
+
+/* The inline hit path for instruction fetches: L1I's 4 KiB array (when it
+ * is set associative with LRU and held alone), as tlb_lookup with fetch
+ * true would probe it first, counting the hit. NULL: finish with
+ * tlb_lookup_fetch_rest. */
+static inline uint64_t *tlb_lookup_fetch_fast(struct tlb *t, vaddr_t va, pcid_t pcid,
+					      enum vmsim_page_size *ps /* out */)
+{
+	vpn_t vpn = va >> VMSIM_PAGE_SHIFT;
+	uint64_t *v;
+	if (!t->l1i4k.tags)
+		return NULL;
+	v = tlb_probe_fast(&t->l1i4k, vpn,
+			   (vpn << TLB_TAG_VPN_SHIFT) | TLB_TAG_V |
+			       ((uint64_t)pcid & TLB_TAG_PCID_MASK));
+	if (v) {
+		*ps = VMSIM_PAGE_4K;
+		t->stats[VMSIM_TLB_L1I].lookups++;
+		t->stats[VMSIM_TLB_L1I].hits[VMSIM_PAGE_4K]++;
+	}
+	return v;
+}
+
+/* The rest of a fetch lookup after tlb_lookup_fetch_fast missed (or had no
+ * fast path): as tlb_lookup with fetch true. */
+uint64_t *tlb_lookup_fetch_rest(struct tlb *t, vaddr_t va, pcid_t pcid,
+				enum vmsim_page_size *ps /* out */);
 
 /*
  * Cache the translation of @va found by a walk: a page of size @ps whose val

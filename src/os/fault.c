@@ -552,8 +552,10 @@ static inline void huge_touched(struct vmsim_system *sys, paddr_t pa)
 
 /* Touch one page-contained piece of an access; handles faults and retries.
  * Returns 0, 1 (the process died: SIGSEGV, SIGBUS or OOM kill) or an error. */
-static int access_page(struct vmsim_system *sys, struct process *p, vaddr_t va, unsigned acc,
-		       struct vmsim_access_result *res)
+static inline __attribute__((always_inline)) int access_page(struct vmsim_system *sys,
+							     struct process *p, vaddr_t va,
+							     unsigned acc,
+							     struct vmsim_access_result *res)
 {
 	struct mmu_xlate x;
 	p->c.accesses++;
@@ -615,6 +617,24 @@ static int access_page(struct vmsim_system *sys, struct process *p, vaddr_t va, 
 	}
 }
 
+/* An access that crosses page boundaries: one piece per page, stopping at
+ * the first that faults fatally (out of line: the hot path is one page). */
+__attribute__((noinline)) static int access_split(struct vmsim_system *sys, struct process *p,
+						  vaddr_t va, vaddr_t last, unsigned acc,
+						  struct vmsim_access_result *res)
+{
+	int rc = 0;
+
+	for (vaddr_t a = va; rc == 0;) {
+		rc = access_page(sys, p, a, acc, res);
+		vaddr_t next = (a | (VMSIM_PAGE_SIZE - 1)) + 1;
+		if (next == 0 || next > last)
+			break;
+		a = next;
+	}
+	return rc;
+}
+
 int vmsim_access(struct vmsim_system *sys, int pid, vaddr_t va, uint32_t size,
 		 enum vmsim_access_kind kind, struct vmsim_access_result *res)
 {
@@ -636,19 +656,10 @@ int vmsim_access(struct vmsim_system *sys, int pid, vaddr_t va, uint32_t size,
 	unsigned acc = acc_of[kind];
 	vaddr_t last = va + size - 1;
 	int rc;
-	if (likely((va ^ last) < VMSIM_PAGE_SIZE)) {
+	if (likely((va ^ last) < VMSIM_PAGE_SIZE))
 		rc = access_page(sys, p, va, acc, res);
-	} else {
-		/* split at page boundaries; stop at the first piece that faults */
-		rc = 0;
-		for (vaddr_t a = va; rc == 0;) {
-			rc = access_page(sys, p, a, acc, res);
-			vaddr_t next = (a | (VMSIM_PAGE_SIZE - 1)) + 1;
-			if (next == 0 || next > last)
-				break;
-			a = next;
-		}
-	}
+	else
+		rc = access_split(sys, p, va, last, acc, res);
 	if (unlikely(sys->cfg.wss_window && sys->accesses >= sys->wss_next))
 		wss_sample(sys);
 	if (unlikely(sys->cfg.check_every_event))

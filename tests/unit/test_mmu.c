@@ -514,10 +514,64 @@ static void mmu_init_rejects_bad_configuration(void **state)
 	assert_int_equal(mmu_init(&m, &f->pm, &cfg), VMSIM_EINVAL);
 }
 
+/*
+ * The inline hit paths (L1D and L1I probes with their last-hit slot) give
+ * exactly the results and counters of the general lookup: the same mixed
+ * fetch/load/store sequence over 300 pages on a Skylake hierarchy, once as
+ * built and once with the inline paths switched off.
+ */
+static void inline_probes_count_like_the_general_lookup(void **state)
+{
+	struct vmsim_mmu_stats st[2];
+	uint64_t pa[2][4000];
+	(void)state;
+	for (int run = 0; run < 2; run++) {
+		struct fix f;
+		struct rng r;
+		memset(&f, 0, sizeof(f));
+		assert_ok(vmsim_cpu_preset("skylake", &f.cfg));
+		assert_ok(phys_init(&f.pm, 2ULL << 30, false));
+		assert_ok(pt_init(&f.pt, &f.pm, 4));
+		assert_ok(mmu_init(&f.mmu, &f.pm, &f.cfg));
+		mmu_set_cr3(&f.mmu, f.pt.root, 0, false);
+		assert_non_null(f.mmu.tlb.l1i4k.tags);
+		assert_non_null(f.mmu.tlb.l1d4k.tags);
+		if (run == 1) {
+			f.mmu.tlb.l1i4k.tags = NULL;
+			f.mmu.tlb.l1d4k.tags = NULL;
+		}
+		for (vaddr_t p = 0; p < 300; p++)
+			assert_ok(pt_map(&f.pt, 0x400000 + p * 4096, 0x1000 + p, VMSIM_PAGE_4K,
+					 PTE_RW | PTE_US));
+		rng_seed(&r, 9);
+		for (int i = 0; i < 4000; i++) {
+			static const unsigned acc[3] = {VMSIM_ACC_USER | VMSIM_ACC_FETCH,
+							VMSIM_ACC_USER,
+							VMSIM_ACC_USER | VMSIM_ACC_WRITE};
+			/* runs of fetches on few pages, data over many */
+			unsigned k = (unsigned)rng_below(&r, 3);
+			vaddr_t page = k == 0 ? rng_below(&r, 24) : rng_below(&r, 300);
+			struct mmu_xlate x;
+			assert_int_equal(
+			    mmu_translate(&f.mmu, 0x400000 + page * 4096 + 8, acc[k], &x), MMU_OK);
+			pa[run][i] = x.pa;
+		}
+		st[run] = f.mmu.stats;
+		check_mmu(&f);
+		mmu_release(&f.mmu);
+		pt_release(&f.pt);
+		phys_release(&f.pm);
+	}
+	assert_memory_equal(pa[0], pa[1], sizeof(pa[0]));
+	assert_memory_equal(&st[0], &st[1], sizeof(st[0]));
+	assert_true(st[0].tlb[VMSIM_TLB_L1I].hits[VMSIM_PAGE_4K] > 1000);
+}
+
 int main(void)
 {
 #define T(fn, s) cmocka_unit_test_setup_teardown(fn, s, teardown)
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(inline_probes_count_like_the_general_lookup),
 	    T(walk_seed_address_gives_known_physical_address, setup),
 	    T(walk_sets_accessed_on_every_level_and_dirty_only_on_write, setup),
 	    T(walk_fault_does_not_set_leaf_bits, setup),
