@@ -55,6 +55,9 @@ struct vmsim_config {
 	uint64_t wss_window;	/* working-set sampling period in accesses; 0: off */
 	bool oom_kill;		/* out of memory and swap: kill a process (else VMSIM_ENOMEM) */
 	uint64_t memlock_limit; /* RLIMIT_MEMLOCK of every process in bytes; 0: unlimited */
+	int overcommit_memory;	/* VMSIM_OVERCOMMIT_GUESS (0), _ALWAYS (1) or _NEVER (2) */
+	uint64_t overcommit_ratio;  /* mode 2: percent of RAM in CommitLimit (Linux: 50) */
+	uint64_t overcommit_kbytes; /* mode 2: KiB of RAM in CommitLimit instead; 0: use ratio */
 	/* files */
 	uint64_t fault_around_bytes;  /* read faults on files also map cached neighbours (Linux: 64
 					 KiB) */
@@ -66,6 +69,10 @@ struct vmsim_config {
 	uint64_t hugetlb_2m; /* 2 MiB pages reserved for MAP_HUGETLB at start */
 	uint64_t hugetlb_1g; /* 1 GiB pages reserved for MAP_HUGETLB | MAP_HUGE_1GB */
 };
+
+#define VMSIM_OVERCOMMIT_GUESS	0 /* heuristic: refuse one request larger than RAM + swap */
+#define VMSIM_OVERCOMMIT_ALWAYS 1 /* never refuse */
+#define VMSIM_OVERCOMMIT_NEVER	2 /* strict: Committed_AS stays below CommitLimit */
 
 #define VMSIM_THP_NEVER	  0 /* never: 4 KiB pages only */
 #define VMSIM_THP_MADVISE 1 /* in areas given MADV_HUGEPAGE (Debian's default) */
@@ -426,6 +433,8 @@ struct vmsim_sys_stats {
 	uint64_t direct_reclaims;    /* allocations that had to reclaim first */
 	uint64_t oom_kills;	     /* processes killed for lack of memory */
 	uint64_t mlock_culled;	     /* pages reclaim found in locked areas and set aside */
+	uint64_t committed_as;	     /* bytes promised to accounted mappings (Committed_AS) */
+	uint64_t commit_limit;	     /* CommitLimit: swap + RAM * overcommit_ratio (bytes) */
 	uint64_t faults_minor;	     /* all processes */
 	uint64_t faults_major;	     /* all processes */
 	uint64_t file_reads;	     /* pages read from files into the page cache */

@@ -223,6 +223,19 @@ int vmsim_check(struct vmsim_system *sys, char *why, size_t whylen)
 			pt_for_each_leaf(&p->pt, check_cow, &c);
 		}
 	}
+	/* Committed_AS: the accounted areas and shared-memory objects */
+	uint64_t committed = 0;
+	for (int pid = 1; pid < sys->nprocs; pid++) {
+		const struct process *p = sys->procs[pid];
+		for (size_t i = 0; p && p->alive && i < p->vmas.n; i++)
+			if (p->vmas.v[i].account)
+				committed += vma_pages(&p->vmas.v[i]);
+	}
+	for (const struct vfile *f = sys->file_list; f; f = f->next)
+		committed += f->committed;
+	if (!c.rc && committed != sys->committed)
+		fail(&c, "Committed_AS is %llu pages, the accounted areas hold %llu",
+		     (unsigned long long)sys->committed, (unsigned long long)committed);
 	for (struct vfile *f = sys->file_list; f && !c.rc; f = f->next) {
 		c.vf = f;
 		c.cached = 0;

@@ -94,8 +94,19 @@ int vmsim_fork(struct vmsim_system *sys, int ppid, int *child)
 		proc_teardown(sys, p);
 		return rc;
 	}
-	for (size_t i = 0; i < p->vmas.n; i++)
+	uint64_t charge = 0;
+	for (size_t i = 0; i < p->vmas.n; i++) {
 		p->vmas.v[i].locked = 0; /* memory locks are not inherited */
+		if (p->vmas.v[i].account)
+			charge += vma_pages(&p->vmas.v[i]);
+	}
+	/* the child's private writable areas are promised again (dup_mmap) */
+	if ((rc = vm_enough_memory(sys, p, charge))) {
+		for (size_t i = 0; i < p->vmas.n; i++)
+			p->vmas.v[i].account = false; /* nothing charged to give back */
+		proc_teardown(sys, p);
+		return rc;
+	}
 	p->brk_start = parent->brk_start;
 	p->brk = parent->brk;
 	/* the child joins the parent's family: its anonymous pages are shared */

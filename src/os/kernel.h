@@ -115,6 +115,7 @@ struct vfile {
 	uint64_t writes;      /* pages written back to it */
 	int wb_error;	      /* a write-back failed since msync or close last said so
 			       * (Linux's AS_EIO): reported once, then cleared */
+	uint64_t committed;   /* VF_SHMEM: pages charged to Committed_AS (shmem_acct_size) */
 	struct vfile *next;   /* every file of the system, for checks */
 	struct vfile **pprev; /* link to this file */
 };
@@ -158,6 +159,7 @@ struct vma {
 	bool anon;	     /* has had anonymous pages (Linux's anon_vma): fork copies
 			      * its page tables; other areas the child faults in */
 	uint8_t locked;	     /* mlock: 0, VMA_LOCKED or VMA_LOCKED_ONFAULT (VM_LOCKED) */
+	bool account;	     /* its pages are in Committed_AS (Linux's VM_ACCOUNT) */
 };
 
 #define VMA_LOCKED	   1 /* mlock / MAP_LOCKED: populated, never evicted */
@@ -265,6 +267,7 @@ struct vmsim_system {
 	uint64_t tlb_flushes;			     /* whole-PCID flushes by the kernel */
 	uint64_t zero_fills, cow_copies; /* frames zeroed / copied, for the cost model */
 	uint64_t accesses;		 /* all vmsim_access pages */
+	uint64_t committed;		 /* Committed_AS in pages (commit.c) */
 	/* memory pressure */
 	struct swap_dev swap;			   /* the swap device */
 	const struct vmsim_policy_ops *policy;	   /* replacement policy */
@@ -646,6 +649,26 @@ void file_unmap_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, 
 /* Kill the process the OOM killer picks (largest RSS + swap + page tables);
  * false if there is none. @trigger is the process whose allocation failed. */
 bool oom_kill(struct vmsim_system *sys, struct process *trigger);
+
+/* ---- commit.c ----------------------------------------------------------- */
+
+/* CommitLimit in pages. */
+uint64_t commit_limit(const struct vmsim_system *sys);
+
+/* Charge @pages to Committed_AS for @p (NULL: no process), as Linux's
+ * __vm_enough_memory under overcommit_memory. 0 (charged) or VMSIM_ENOMEM
+ * (nothing charged). */
+int vm_enough_memory(struct vmsim_system *sys, const struct process *p, uint64_t pages);
+
+/* Give back @pages of Committed_AS. */
+void vm_unacct_memory(struct vmsim_system *sys, uint64_t pages);
+
+/* Is a private mapping with these flags and protections accounted
+ * (VM_ACCOUNT)? Shared anonymous memory is charged to its object instead. */
+bool vma_accountable(const struct vmsim_system *sys, int flags, int prot, bool hugetlb);
+
+/* Pages of @v. */
+uint64_t vma_pages(const struct vma *v);
 
 /* ---- mlock.c ------------------------------------------------------------ */
 

@@ -293,6 +293,16 @@ int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, in
 	if (fixed && (addr & (align - 1)))
 		return VMSIM_EINVAL;
 
+	/* what Committed_AS takes: a private writable area, or the object of
+	 * shared anonymous memory (both unless MAP_NORESERVE outside mode 2) */
+	uint64_t charge = 0;
+	bool account = type == VMSIM_MAP_PRIVATE && vma_accountable(sys, flags, prot, hugetlb);
+	bool shm_account = !file && type == VMSIM_MAP_SHARED && !hugetlb &&
+			   (!(flags & VMSIM_MAP_NORESERVE) ||
+			    sys->cfg.overcommit_memory == VMSIM_OVERCOMMIT_NEVER);
+	if (account || shm_account)
+		charge = len >> VMSIM_PAGE_SHIFT;
+
 	vaddr_t start;
 	if (fixed) {
 		if (addr < MMAP_MIN || len > task_size(p) || addr > task_size(p) - len)
@@ -301,8 +311,28 @@ int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, in
 		if (!vma_range_free(&p->vmas, start, start + len)) {
 			if (flags & VMSIM_MAP_FIXED_NOREPLACE)
 				return VMSIM_EEXIST;
-			if ((rc = do_munmap(sys, p, start, start + len)))
+			/* the charge of what is replaced counts against the new
+			 * one (Linux's nr_accounted), checked before unmapping */
+			uint64_t old = 0;
+			for (size_t i = vma_index_after(&p->vmas, start);
+			     i < p->vmas.n && p->vmas.v[i].start < start + len; i++) {
+				const struct vma *o = &p->vmas.v[i];
+				vaddr_t lo = o->start > start ? o->start : start;
+				vaddr_t hi = o->end < start + len ? o->end : start + len;
+				if (o->account)
+					old += (hi - lo) >> VMSIM_PAGE_SHIFT;
+			}
+			if (account) {
+				if ((rc = vm_enough_memory(sys, p, charge - old)))
+					return rc;
+				sys->committed += old; /* do_munmap gives it back */
+				charge = 0;	       /* charged */
+			}
+			if ((rc = do_munmap(sys, p, start, start + len))) {
+				if (account)
+					vm_unacct_memory(sys, len >> VMSIM_PAGE_SHIFT);
 				return rc;
+			}
 		}
 	} else {
 		/* private anonymous areas of whole 2 MiB pages start on a 2 MiB
@@ -326,18 +356,30 @@ int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, in
 	    .locked = (flags & VMSIM_MAP_LOCKED) ? VMA_LOCKED : p->mlock_future,
 	};
 	v.hugetlb = hugetlb; /* hugetlb memory is its own: no page-cache object */
+	if (charge && (rc = vm_enough_memory(sys, p, charge)))
+		return rc;
+	if (account)
+		charge = len >> VMSIM_PAGE_SHIFT; /* now held: by the area or, below, undone */
+	v.account = account;
 	if (file) {
 		v.file = file;
 		v.pgoff = offset >> VMSIM_PAGE_SHIFT;
 		vfile_get(file);
 	} else if (type == VMSIM_MAP_SHARED && !hugetlb) {
 		v.file = vfile_new_shmem(sys, len >> VMSIM_PAGE_SHIFT);
-		if (!v.file)
+		if (!v.file) {
+			if (charge)
+				vm_unacct_memory(sys, charge);
 			return VMSIM_ENOHOSTMEM;
+		}
+		if (shm_account)
+			v.file->committed = charge; /* the object holds it now */
 	}
 	if ((rc = vma_insert(&p->vmas, &v))) {
 		if (v.file)
-			vfile_put(sys, v.file);
+			vfile_put(sys, v.file); /* gives back a shmem charge */
+		if (account)
+			vm_unacct_memory(sys, charge);
 		return rc;
 	}
 	vma_merge_around(sys, &p->vmas, vma_index_after(&p->vmas, start));
@@ -462,12 +504,39 @@ int vmsim_mprotect(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len
 		return rc;
 	if (prot == VMSIM_PROT_NONE && (rc = split_huge_range(sys, p, addr, end)))
 		return rc; /* PROT_NONE entries are kept per 4 KiB page */
-	if ((rc = vma_split_at(&p->vmas, addr)) || (rc = vma_split_at(&p->vmas, end)))
+	/* a private area turning writable is charged to Committed_AS (all
+	 * of the range at once, before anything changes) */
+	uint64_t charge = 0;
+	for (size_t i = vma_index_after(&p->vmas, addr); i < p->vmas.n && p->vmas.v[i].start < end;
+	     i++) {
+		const struct vma *v = &p->vmas.v[i];
+		vaddr_t lo = v->start > addr ? v->start : addr, hi = v->end < end ? v->end : end;
+		if ((prot & VMSIM_PROT_WRITE) && !v->account && !(v->prot & VMSIM_PROT_WRITE) &&
+		    !(v->flags & VMSIM_MAP_SHARED) && !v->hugetlb &&
+		    !(v->flags & VMSIM_MAP_NORESERVE))
+			charge += (hi - lo) >> VMSIM_PAGE_SHIFT;
+	}
+	if (charge && (rc = vm_enough_memory(sys, p, charge)))
 		return rc;
+	if ((rc = vma_split_at(&p->vmas, addr)) || (rc = vma_split_at(&p->vmas, end))) {
+		if (charge)
+			vm_unacct_memory(sys, charge);
+		return rc;
+	}
 	flush_init(&b, p);
 	for (size_t i = vma_index_after(&p->vmas, addr); i < p->vmas.n && p->vmas.v[i].start < end;
 	     i++) {
 		struct vma *v = &p->vmas.v[i];
+		if ((prot & VMSIM_PROT_WRITE) && !v->account && !(v->prot & VMSIM_PROT_WRITE) &&
+		    !(v->flags & VMSIM_MAP_SHARED) && !v->hugetlb &&
+		    !(v->flags & VMSIM_MAP_NORESERVE)) {
+			v->account = true; /* charged above */
+		} else if (!(prot & VMSIM_PROT_WRITE) && v->account && !v->file && !v->anon) {
+			/* read-only anonymous memory never written holds no
+			 * promise (Linux 6.2+ drops VM_ACCOUNT) */
+			v->account = false;
+			vm_unacct_memory(sys, vma_pages(v));
+		}
 		v->prot = prot;
 		struct protect_ctx c = {sys, p, &b, v, v->start, v->end};
 		pt_for_each_leaf_range(&p->pt, v->start, v->end, protect_one, &c);
@@ -494,11 +563,15 @@ int vmsim_brk(struct vmsim_system *sys, int pid, vaddr_t addr, vaddr_t *out)
 	} else if (newend > oldend) {
 		if (!vma_range_free(&p->vmas, oldend, newend))
 			return 0; /* would collide: the break stays */
+		uint64_t grow = (newend - oldend) >> VMSIM_PAGE_SHIFT;
+		if (vm_enough_memory(sys, p, grow))
+			return 0; /* over the commit limit: the break stays */
 		struct vma *heap = oldend > p->brk_start ? vma_find(&p->vmas, oldend - 1) : NULL;
 		if (heap && heap->end == oldend && !heap->file &&
 		    heap->prot == (VMSIM_PROT_READ | VMSIM_PROT_WRITE) &&
 		    heap->flags == (VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS) &&
-		    heap->advice == VMSIM_MADV_NORMAL && !strcmp(heap->name, "[heap]")) {
+		    heap->advice == VMSIM_MADV_NORMAL && !strcmp(heap->name, "[heap]") &&
+		    heap->account && heap->locked == p->mlock_future) {
 			heap->end = newend;
 		} else {
 			struct vma v = {
@@ -510,10 +583,13 @@ int vmsim_brk(struct vmsim_system *sys, int pid, vaddr_t addr, vaddr_t *out)
 			    .name = "[heap]",
 			    .anon_pgoff = oldend >> VMSIM_PAGE_SHIFT,
 			    .locked = p->mlock_future,
+			    .account = true,
 			};
 			int rc = vma_insert(&p->vmas, &v);
-			if (rc)
+			if (rc) {
+				vm_unacct_memory(sys, grow);
 				return rc;
+			}
 		}
 	}
 	if (newend > oldend) {

@@ -89,6 +89,10 @@ static int move_vma(struct vmsim_system *sys, struct process *p, vaddr_t from, u
 			vfile_put(sys, v.file);
 		return rc;
 	}
+	/* the new area holds the old one's charge (the growth was charged by
+	 * the caller); with dontunmap the old area keeps its own too */
+	if (v.account && !dontunmap)
+		sys->committed += len >> VMSIM_PAGE_SHIFT;
 	if (to >> VMSIM_PAGE_SHIFT != v.anon_pgoff)
 		p->anon_moved = true;
 	/* tables left empty at the destination by earlier unmaps would stop
@@ -184,6 +188,7 @@ int vmsim_mremap(struct vmsim_system *sys, int pid, vaddr_t old_addr, uint64_t o
 	if (old_len > vma->end - old_addr)
 		return VMSIM_EFAULT; /* the range leaves the area */
 	uint8_t locked = vma->locked;
+	bool account = vma->account;
 	vaddr_t at;
 	if (flags & VMSIM_MREMAP_FIXED) {
 		if ((rc = do_munmap(sys, p, new_addr, new_addr + new_len)))
@@ -197,6 +202,9 @@ int vmsim_mremap(struct vmsim_system *sys, int pid, vaddr_t old_addr, uint64_t o
 	} else if (!(flags & VMSIM_MREMAP_DONTUNMAP) && old_addr + old_len == vma->end &&
 		   expandable(p, vma, new_len - old_len)) {
 		/* grow in place */
+		if (account &&
+		    (rc = vm_enough_memory(sys, p, (new_len - old_len) >> VMSIM_PAGE_SHIFT)))
+			return rc;
 		vma->end = old_addr + new_len;
 		merge_range(sys, p, old_addr, old_addr + new_len);
 		if (locked == VMA_LOCKED)
@@ -216,8 +224,19 @@ int vmsim_mremap(struct vmsim_system *sys, int pid, vaddr_t old_addr, uint64_t o
 		if (!at)
 			return VMSIM_ENOMEM;
 	}
-	if ((rc = move_vma(sys, p, old_addr, old_len, at, new_len, flags & VMSIM_MREMAP_DONTUNMAP)))
+	/* Committed_AS: the growth, or with dontunmap the whole new area */
+	uint64_t charge = 0;
+	if (account)
+		charge = ((flags & VMSIM_MREMAP_DONTUNMAP) ? new_len : new_len - old_len) >>
+			 VMSIM_PAGE_SHIFT;
+	if (charge && (rc = vm_enough_memory(sys, p, charge)))
 		return rc;
+	if ((rc = move_vma(sys, p, old_addr, old_len, at, new_len,
+			   flags & VMSIM_MREMAP_DONTUNMAP))) {
+		if (charge)
+			vm_unacct_memory(sys, charge);
+		return rc;
+	}
 	if (locked == VMA_LOCKED && new_len > old_len)
 		populate(sys, p, at + old_len, at + new_len);
 	*out = at;

@@ -299,6 +299,8 @@ void vfile_put(struct vmsim_system *sys, struct vfile *f)
 	void *arg[2] = {sys, f};
 	pcache_for_each(f, drop_page, arg);
 	VMSIM_BUG_ON(f->cached != 0);
+	if (f->committed)
+		vm_unacct_memory(sys, f->committed); /* shmem's charge */
 	for (uint64_t d = 0; d < f->ndir; d++)
 		free(f->dir[d]);
 	free(f->dir);

@@ -25,6 +25,7 @@ void vmsim_config_default(struct vmsim_config *cfg)
 	cfg->fault_around_bytes = 64 << 10;
 	cfg->readahead_kb = 128;
 	cfg->pagecache_max_order = 9;
+	cfg->overcommit_ratio = 50;
 	cfg->thp = VMSIM_THP_MADVISE;
 	cfg->policy = "clock";
 	/* cycles at 3 GHz; fault costs in the range measured on Linux (a minor
@@ -57,6 +58,9 @@ const char *vmsim_config_problem(const struct vmsim_config *cfg)
 		return "paging levels must be 4 or 5";
 	if (!(cfg->cost.ghz > 0))
 		return "the cost model's clock (ghz) must be above 0";
+	if (cfg->overcommit_memory < VMSIM_OVERCOMMIT_GUESS ||
+	    cfg->overcommit_memory > VMSIM_OVERCOMMIT_NEVER)
+		return "overcommit_memory must be 0, 1 or 2";
 	if (cfg->thp < VMSIM_THP_NEVER || cfg->thp > VMSIM_THP_ALWAYS)
 		return "THP must be never, madvise or always";
 	if (cfg->pagecache_max_order > 9)
@@ -250,6 +254,8 @@ int vmsim_sys_stats(struct vmsim_system *sys, struct vmsim_sys_stats *out)
 	out->direct_reclaims = sys->rc.direct_reclaims;
 	out->oom_kills = sys->rc.oom_kills;
 	out->mlock_culled = sys->rc.mlock_culled;
+	out->committed_as = sys->committed * VMSIM_PAGE_SIZE;
+	out->commit_limit = commit_limit(sys) * VMSIM_PAGE_SIZE;
 	out->file_reads = sys->file_reads;
 	out->file_writes = sys->file_writes;
 	out->writeback_errors = sys->writeback_errors;

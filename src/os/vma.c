@@ -71,6 +71,8 @@ int vma_insert(struct vma_map *m, const struct vma *v)
 
 void vma_remove(struct vmsim_system *sys, struct vma_map *m, size_t i)
 {
+	if (m->v[i].account)
+		vm_unacct_memory(sys, vma_pages(&m->v[i]));
 	if (m->v[i].file)
 		vfile_put(sys, m->v[i].file);
 	memmove(&m->v[i], &m->v[i + 1], (m->n - i - 1) * sizeof(m->v[0]));
@@ -105,6 +107,7 @@ static bool mergeable(const struct vma *a, const struct vma *b)
 	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
 	    a->advice != b->advice || strcmp(a->name, b->name) != 0 || a->file != b->file ||
 	    a->thp != b->thp || a->hugetlb != b->hugetlb || a->locked != b->locked ||
+	    a->account != b->account ||
 	    a->anon_pgoff + ((a->end - a->start) >> VMSIM_PAGE_SHIFT) != b->anon_pgoff)
 		return false;
 	if (a->file)
@@ -117,11 +120,13 @@ void vma_merge_around(struct vmsim_system *sys, struct vma_map *m, size_t i)
 	if (i + 1 < m->n && mergeable(&m->v[i], &m->v[i + 1])) {
 		m->v[i].end = m->v[i + 1].end;
 		m->v[i].anon |= m->v[i + 1].anon;
+		m->v[i + 1].account = false; /* its charge is the merged area's now */
 		vma_remove(sys, m, i + 1);
 	}
 	if (i > 0 && mergeable(&m->v[i - 1], &m->v[i])) {
 		m->v[i - 1].end = m->v[i].end;
 		m->v[i - 1].anon |= m->v[i].anon;
+		m->v[i].account = false;
 		vma_remove(sys, m, i);
 	}
 }

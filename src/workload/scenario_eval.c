@@ -393,6 +393,10 @@ static int sys_figure(struct runner *r, const struct snapshot *sn, char **seg, i
 		*out = val(st->cpu_utilisation, U_RATIO);
 		return 0;
 	}
+	if (IS("mem", "committed"))
+		RET(st->committed_as, U_BYTES);
+	if (IS("mem", "commit_limit"))
+		RET(st->commit_limit, U_BYTES);
 	if (IS("mem", "total"))
 		RET(st->frames_total * pg, U_BYTES);
 	if (IS("mem", "free"))

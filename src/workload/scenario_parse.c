@@ -208,12 +208,42 @@ int scan_value(const char *s, struct value *out, size_t *used)
 /* ---- machine settings ---------------------------------------------------------- */
 
 static const char *const setting_keys[] = {
-    "ram",	   "swap",	 "cpu",		 "levels",	   "policy",	  "tau",
-    "data",	   "seed",	 "wss",		 "segv",	   "oom",	  "pcid",
-    "pwc",	   "ghz",	 "access",	 "tlb_l1_hit",	   "tlb_l2_hit",  "walk_ref",
-    "minor_fault", "page_zero",	 "page_copy",	 "context_switch", "major_fault", "wmark_min",
-    "wmark_low",   "wmark_high", "fault_around", "readahead",	   "thp",	  "check",
-    "hugetlb_2m",  "hugetlb_1g",
+    "ram",
+    "swap",
+    "cpu",
+    "levels",
+    "policy",
+    "tau",
+    "data",
+    "seed",
+    "wss",
+    "segv",
+    "oom",
+    "pcid",
+    "pwc",
+    "ghz",
+    "access",
+    "tlb_l1_hit",
+    "tlb_l2_hit",
+    "walk_ref",
+    "minor_fault",
+    "page_zero",
+    "page_copy",
+    "context_switch",
+    "major_fault",
+    "wmark_min",
+    "wmark_low",
+    "wmark_high",
+    "fault_around",
+    "readahead",
+    "thp",
+    "check",
+    "hugetlb_2m",
+    "hugetlb_1g",
+    "overcommit",
+    "overcommit_ratio",
+    "overcommit_kbytes",
+    "memlock",
 };
 
 bool setting_known(const char *key)
@@ -397,6 +427,20 @@ int setting_apply(struct vmsim_config *cfg, const char *key, const char *val, ch
 		else
 			return why_fail(why, whylen,
 					"expected never, madvise or always, found '%s'", val);
+	} else if (!strcmp(key, "overcommit")) {
+		if (strcmp(val, "0") && strcmp(val, "1") && strcmp(val, "2"))
+			return why_fail(
+			    why, whylen,
+			    "expected 0 (heuristic), 1 (always) or 2 (never), found '%s'", val);
+		cfg->overcommit_memory = val[0] - '0';
+	} else if (!strcmp(key, "overcommit_ratio")) {
+		return setting_u64(val, false, &cfg->overcommit_ratio, why, whylen);
+	} else if (!strcmp(key, "overcommit_kbytes")) {
+		if ((rc = setting_u64(val, true, &x, why, whylen)))
+			return rc;
+		cfg->overcommit_kbytes = x / 1024;
+	} else if (!strcmp(key, "memlock")) {
+		return setting_u64(val, true, &cfg->memlock_limit, why, whylen);
 	} else if (!strcmp(key, "hugetlb_2m")) {
 		return setting_u64(val, false, &cfg->hugetlb_2m, why, whylen);
 	} else if (!strcmp(key, "hugetlb_1g")) {

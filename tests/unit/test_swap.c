@@ -54,7 +54,10 @@ static int new_proc(struct vmsim_system *sys)
 static vaddr_t map(struct vmsim_system *sys, int pid, uint64_t pages)
 {
 	vaddr_t a;
-	assert_ok(vmsim_mmap(sys, pid, 0, pages * PG, RW, PRIV_ANON, -1, 0, &a));
+	/* MAP_NORESERVE: some cases map more than RAM + swap on purpose, which
+	 * Linux's heuristic overcommit would refuse */
+	assert_ok(
+	    vmsim_mmap(sys, pid, 0, pages * PG, RW, PRIV_ANON | VMSIM_MAP_NORESERVE, -1, 0, &a));
 	return a;
 }
 
