@@ -2,10 +2,6 @@
  * pieces (as cat does). */
 #include "file_common.h"
 
-#define EXPLAINED                                                                                  \
-	"vmsim caches 4 KiB pages only and maps at most fault_around_bytes of them per fault; "    \
-	"Linux caches large folios that readahead allocates and maps a whole folio per fault"
-
 static int native(const struct vhost *h, double *v, char *why, size_t whylen)
 {
 	return vfile_native(h->dir, VFILE_WARM_READ, VMSIM_MADV_NORMAL, v, why, whylen);
@@ -22,7 +18,7 @@ const struct vcase vcase_file_warm_read = {
     .title = "50 MiB file mmap, one byte read per page, cache filled by read() in 128 KiB pieces "
 	     "(as cat does)",
     .metric = {{"major faults", 0, 1, NULL},
-	       {"minor faults", 2, 2, EXPLAINED},
+	       {"minor faults", 2, 2, NULL},
 	       {"Rss KiB", 0.5, 8, NULL}},
     .native = native,
     .sim = sim,

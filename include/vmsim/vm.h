@@ -269,6 +269,55 @@ int vmsim_file_close(struct vmsim_system *sys, int fd);
  * read-only file. */
 int vmsim_file_truncate(struct vmsim_system *sys, int fd, uint64_t size);
 
+/* ---- file I/O through the page cache ------------------------------------ */
+
+/*
+ * read() / pread(): up to @len bytes of @fd's file from the handle's
+ * position (which advances) / from @offset, through the page cache with
+ * Linux's readahead (each handle has its own readahead state, like an open
+ * file description). @buf receives the bytes in data mode; NULL only counts
+ * (no bytes move: the one choice without data mode). *@done (may be NULL):
+ * bytes read, short at the end of the file, 0 past it. VMSIM_EBADF,
+ * VMSIM_ENOTSUP (a buffer without data mode), VMSIM_EIO, VMSIM_ENOMEM.
+ */
+int vmsim_file_read(struct vmsim_system *sys, int fd, void *buf, uint64_t len,
+		    uint64_t *done /* out */);
+int vmsim_file_pread(struct vmsim_system *sys, int fd, void *buf, uint64_t len, uint64_t offset,
+		     uint64_t *done /* out */);
+
+/*
+ * write() / pwrite(): @len bytes from @buf (NULL: counted only, as for
+ * reads) into the page cache at the position / at @offset, growing the file
+ * past its end. The pages become dirty and are the same pages every mapping
+ * of the file maps: a shared mapping sees the bytes at once. fsync,
+ * fdatasync, msync, reclaim or the last close write them back. VMSIM_EBADF
+ * (no such handle, or opened read-only), VMSIM_ENOTSUP, VMSIM_ENOMEM.
+ */
+int vmsim_file_write(struct vmsim_system *sys, int fd, const void *buf, uint64_t len,
+		     uint64_t *done /* out */);
+int vmsim_file_pwrite(struct vmsim_system *sys, int fd, const void *buf, uint64_t len,
+		      uint64_t offset, uint64_t *done /* out */);
+
+#define VMSIM_SEEK_SET 0
+#define VMSIM_SEEK_CUR 1
+#define VMSIM_SEEK_END 2
+
+/* lseek(): the handle's new position in *@pos (may be NULL). VMSIM_EBADF,
+ * VMSIM_EINVAL (bad whence, a negative result). */
+int vmsim_file_seek(struct vmsim_system *sys, int fd, int64_t offset, int whence,
+		    uint64_t *pos /* out */);
+
+/* fsync() / fdatasync(): write every dirty cached page of the file back and
+ * write-protect its shared mappings (the next store faults to dirty the page
+ * again). The two are the same here: no metadata is simulated. VMSIM_EBADF,
+ * VMSIM_EIO (a write-back failed now or since the last report). */
+int vmsim_file_fsync(struct vmsim_system *sys, int fd);
+int vmsim_file_fdatasync(struct vmsim_system *sys, int fd);
+
+/* The file's read_ahead_kb (every file starts with the machine's
+ * readahead_kb, Linux's per-device setting); 0 turns readahead off. */
+int vmsim_file_set_readahead(struct vmsim_system *sys, int fd, uint64_t kb);
+
 struct vmsim_file_stats {
 	uint64_t size;	 /* bytes */
 	uint64_t cached; /* bytes in the page cache */

@@ -325,9 +325,15 @@ static int install(struct vmsim_system *sys, struct vfile *f, int *fd)
 			return VMSIM_ENOHOSTMEM;
 		memset(files + sys->nfiles, 0, (size_t)(n - sys->nfiles) * sizeof(*files));
 		sys->files = files;
+		struct file_handle *h = realloc(sys->handles, (size_t)n * sizeof(*h));
+		if (!h)
+			return VMSIM_ENOHOSTMEM;
+		sys->handles = h;
 		sys->nfiles = n;
 	}
 	sys->files[id] = f;
+	sys->handles[id].pos = 0;
+	ra_init(&sys->handles[id].ra);
 	*fd = id;
 	return 0;
 }
