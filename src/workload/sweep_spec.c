@@ -1127,7 +1127,7 @@ int sweep_spec_load(const char *path, struct sweep_spec **out, char *err, size_t
 	}
 	const char *slash = strrchr(path, '/');
 	if (slash)
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path ? slash - path : 1), path);
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash != path ? slash - path : 1), path);
 	rc = sweep_spec_parse(path, text, slash ? dir : NULL, out, err, errlen);
 	free(text);
 	return rc;
