@@ -60,7 +60,7 @@ results: D/r/results.csv, D/r/results.jsonl
 
 # SIGINT: the run stops, says how many points are done (status 130), and
 # every one of them is in the journal; the rerun does only the rest.
-$ d=$(mktemp -d) && timeout --preserve-status -s INT 1.5 "$VMSIM" sweep ../data/sweep-slow.sweep -o "$d/r" -j 1 >"$d/out"; rc=$?; done=$(sed -n 's/^interrupted: \([0-9]*\) of 30 points are done.*/\1/p' "$d/out"); rows=$(wc -l <"$d/r/journal.jsonl"); "$VMSIM" sweep ../data/sweep-slow.sweep -o "$d/r" >"$d/out2"; [ $rc -eq 130 ] && [ -n "$done" ] && [ "$done" -eq "$rows" ] && [ "$done" -lt 30 ] && grep -q "^30 points: $((30 - done)) run now (0 failed), $done done before" "$d/out2" && [ "$(wc -l <"$d/r/results.jsonl")" -eq 30 ] && echo ok; rm -rf "$d"
+$ d=$(mktemp -d) && { "$VMSIM" sweep ../data/sweep-slow.sweep -o "$d/r" -j 1 >"$d/out" & p=$!; }; for i in $(seq 1 400); do [ -s "$d/r/journal.jsonl" ] && break; sleep 0.05; done; kill -INT $p; wait $p; rc=$?; done=$(sed -n 's/^interrupted: \([0-9]*\) of 30 points are done.*/\1/p' "$d/out"); rows=$(wc -l <"$d/r/journal.jsonl"); "$VMSIM" sweep ../data/sweep-slow.sweep -o "$d/r" >"$d/out2"; [ $rc -eq 130 ] && [ -n "$done" ] && [ "$done" -eq "$rows" ] && [ "$done" -lt 30 ] && grep -q "^30 points: $((30 - done)) run now (0 failed), $done done before" "$d/out2" && [ "$(wc -l <"$d/r/results.jsonl")" -eq 30 ] && echo ok; rm -rf "$d"
 ok
 ? 0
 
@@ -68,9 +68,9 @@ ok
 # A point whose run is killed (here by SIGKILL from outside, as a crash
 # would end it) is recorded as failed with the signal; the others go on.
 # (A child caught while already exiting keeps its result: then try again.)
-$ d=$(mktemp -d) && for attempt in 1 2 3 4 5; do rm -rf "$d/r"; { "$VMSIM" sweep ../data/sweep-slow.sweep -o "$d/r" -j 1 >"$d/out" 2>"$d/err" & p=$!; }; for i in $(seq 1 200); do c=$(pgrep -P $p) && break; sleep 0.05; done; sleep 0.02; kill -KILL $c 2>/dev/null; wait $p; rc=$?; grep -q 'killed by signal' "$d/r/results.jsonl" && break; done; echo "status $rc"; grep -c '"status":"ok"' "$d/r/results.jsonl"; grep -o '"error":"the run was killed by signal 9 ([A-Za-z]*)"' "$d/r/results.jsonl"; grep -c 'failed (workload=random' "$d/err"; rm -rf "$d"
+$ d=$(mktemp -d) && for attempt in 1 2 3 4 5; do rm -rf "$d/r"; { "$VMSIM" sweep ../data/sweep-kill.sweep -o "$d/r" -j 1 >"$d/out" 2>"$d/err" & p=$!; }; for i in $(seq 1 400); do c=$(pgrep -P $p) && break; sleep 0.02; done; kill -KILL $c 2>/dev/null; wait $p; rc=$?; grep -q 'killed by signal' "$d/r/results.jsonl" && break; done; echo "status $rc"; grep -c '"status":"ok"' "$d/r/results.jsonl"; grep -o '"error":"the run was killed by signal 9 ([A-Za-z]*)"' "$d/r/results.jsonl"; grep -c 'failed (workload=random' "$d/err"; rm -rf "$d"
 status 1
-29
+2
 "error":"the run was killed by signal 9 (Killed)"
 1
 ? 0
