@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -1308,6 +1309,10 @@ int cmd_sweep(int argc, char **argv)
 		sweep_spec_free(s);
 		return rc;
 	}
+	/* The checks built and freed a machine per axis value: give that heap
+	 * back, so that each child's machine gets fresh zeroed pages instead of
+	 * copying the parent's freed ones on its first write (copy-on-write). */
+	malloc_trim(0);
 	if (results_init(&r, s) || results_read_dir(&r, a.dir)) {
 		cli_error("sweep", "cannot read the results in %s: %s", a.dir, strerror(errno));
 		results_release(&r);
