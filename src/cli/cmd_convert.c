@@ -121,7 +121,7 @@ int cmd_convert(int argc, char **argv)
 			break;
 		for (size_t i = 0; i < n; i++)
 			accesses += batch[i].type == TRACE_ACCESS;
-		if ((rc = trace_writer_put(w, batch, n, &err)))
+		if ((rc = trace_writer_put_from(w, t, batch, n, &err)))
 			goto out_discard;
 	}
 	uint64_t records = trace_writer_count(w);

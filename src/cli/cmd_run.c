@@ -49,7 +49,7 @@ struct run_args {
 	unsigned nmachine;	       /* used */
 	char storage[16][96];	       /* their text */
 	const char *json, *csv, *plot; /* outputs, or NULL */
-	const char *record_out;	       /* --record -o FILE, or NULL (a temporary file) */
+	const char *record_out;	       /* --record -o FILE, or NULL (streamed only) */
 	const char *gen, *gen_size;    /* --gen PATTERN, --size SIZE, or NULL */
 	char **record_argv;	       /* --record -- PROG ARGS..., or NULL */
 	uint64_t every;		       /* CSV period in accesses */
@@ -95,8 +95,8 @@ static void run_usage(FILE *f)
 	    "                   by the CPU scheduler (round-robin; a major fault blocks)\n"
 	    "  --slice N        time slice in accesses (default 100000)\n"
 	    "recording:\n"
-	    "  --record         run PROG under Valgrind's lackey, record its accesses (into\n"
-	    "                   -o FILE, else a temporary file), then simulate the trace\n",
+	    "  --record         run PROG under Valgrind and simulate what it records as it\n"
+	    "                   runs (streamed: no trace file unless -o FILE is given)\n",
 	    f);
 }
 
@@ -622,40 +622,45 @@ static int run_generated(const struct run_args *a)
 
 /* ---- recording ------------------------------------------------------------------ */
 
-/* Record the program, then simulate its trace (one after the other: the
- * trace is the program's whole run either way). */
+/* Which tool `run --record` records with. Lackey until replay applies
+ * every record kind of format version 2 (file mappings, threads, exec...);
+ * then TRACE_TOOL_AUTO, vmsim's own tool, like `vmsim record`. */
+#define RUN_RECORD_TOOL TRACE_TOOL_LACKEY
+
+/* Record the program and simulate it at once: the recording streams
+ * through a pipe into the replay (and into -o FILE if given), so no trace
+ * file is needed and the simulation keeps pace with the program. */
 static int run_recorded(const struct run_args *a)
 {
-	char tmp[] = "/tmp/vmsim-record-XXXXXX";
-	const char *path = a->record_out;
-	struct trace_record_opts ro = {.zstd_level = 3};
+	struct trace_record_opts ro = {
+	    .out_path = a->record_out, .zstd_level = 3, .tool = RUN_RECORD_TOOL};
+	struct trace_recording *rec;
 	struct trace_record_result res;
 	struct trace_error err;
-	int rc;
+	char path[32];
+	int fd, rc, frc;
 
-	if (!path) {
-		int fd = mkstemp(tmp);
-		if (fd < 0) {
-			cli_error("run", "--record: cannot create a temporary file in /tmp");
-			return CLI_EXIT_FAILURE;
-		}
-		close(fd);
-		path = tmp;
-	}
-	ro.out_path = path;
-	rc = trace_record(a->record_argv, &ro, &res, &err);
-	if (rc) {
+	if ((rc = trace_record_start(a->record_argv, &ro, &rec, &fd, &err))) {
 		cli_error("run", "--record: %s", err.msg[0] ? err.msg : vmsim_strerror(rc));
-		if (!a->record_out)
-			remove(tmp);
-		return rc == VMSIM_ENOTSUP ? CLI_EXIT_FAILURE : CLI_EXIT_FAILURE;
+		return CLI_EXIT_FAILURE;
 	}
-	printf("recorded %s: %llu accesses (exit status %d)%s%s\n\n", a->record_argv[0],
-	       (unsigned long long)res.accesses, res.exit_status, a->record_out ? " into " : "",
-	       a->record_out ? a->record_out : "");
+	snprintf(path, sizeof(path), "/dev/fd/%d", fd);
 	rc = run_trace(path, a, true, NULL, 0);
-	if (!a->record_out)
-		remove(tmp);
+	close(fd); /* a replay that stopped early stops the recording */
+	frc = trace_record_finish(rec, &res, &err);
+	if (frc && rc == CLI_EXIT_OK) {
+		cli_error("run", "--record: %s", err.msg[0] ? err.msg : vmsim_strerror(frc));
+		return CLI_EXIT_FAILURE;
+	}
+	if (!frc) {
+		printf("\nrecorded %s: %llu records", a->record_argv[0],
+		       (unsigned long long)res.records);
+		if (res.term_signal)
+			printf(" (killed by signal %d)", res.term_signal);
+		else
+			printf(" (exit status %d)", res.exit_status);
+		printf("%s%s\n", a->record_out ? " into " : "", a->record_out ? a->record_out : "");
+	}
 	return rc;
 }
 

@@ -294,6 +294,11 @@ struct trace_writer_opts {
 int trace_writer_open(struct trace_writer **out /* out */, const char *path,
 		      const struct trace_writer_opts *o, struct trace_error *err /* out */);
 
+/* As trace_writer_open, onto the open descriptor @fd (a pipe...) named
+ * @name in messages; trace_writer_close closes it. */
+int trace_writer_open_fd(struct trace_writer **out /* out */, int fd, const char *name,
+			 const struct trace_writer_opts *o, struct trace_error *err /* out */);
+
 /* Append @n records. VMSIM_EINVAL (a record no reader would accept: the
  * message gives its index in the stream), VMSIM_EIO. */
 int trace_writer_put(struct trace_writer *w, const struct trace_rec *recs, size_t n,
@@ -323,35 +328,92 @@ int trace_writer_put_file(struct trace_writer *w, uint32_t pid, const struct tra
 int trace_writer_put_block(struct trace_writer *w, const unsigned char *blk, size_t n,
 			   struct trace_error *err /* out */);
 
+/* Append @n records read from @t (its file records become
+ * trace_writer_put_file calls, so the files keep their ids when @w has
+ * declared no other files). As trace_writer_put. */
+int trace_writer_put_from(struct trace_writer *w, const struct trace *t,
+			  const struct trace_rec *recs, size_t n,
+			  struct trace_error *err /* out */);
+
 /* Records written so far. */
 uint64_t trace_writer_count(const struct trace_writer *w);
 
 /* ---- recording a program (trace_record.c) ------------------------------- */
 
+/* Which Valgrind tool records. */
+enum trace_record_tool {
+	TRACE_TOOL_AUTO = 0, /* vmsim's own tool; lackey when it was not built */
+	TRACE_TOOL_VMSIM,    /* vmsim's own tool (src/record/vgtool.c): accesses, threads,
+				the address space, files, fork/exec/exit */
+	TRACE_TOOL_LACKEY,   /* Valgrind's lackey: accesses only, one process */
+};
+
 struct trace_record_opts {
-	const char *out_path; /* the vmsim-format file to write */
-	int zstd_level;	      /* compression of it (0: plain) */
-	const char *valgrind; /* the valgrind program; NULL: "valgrind" from PATH */
+	const char *out_path;	     /* the vmsim-format file to write; NULL: none (only
+					trace_record_start, which streams) */
+	int zstd_level;		     /* compression of it (0: plain) */
+	const char *valgrind;	     /* the valgrind program; NULL: "valgrind" from PATH */
+	enum trace_record_tool tool; /* which tool */
+	bool no_fetch;		     /* vmsim's tool: leave out instruction fetches */
+	const char *tool_path;	     /* vmsim's tool binary; NULL: trace_record_find_tool */
 };
 
 struct trace_record_result {
-	uint64_t records;  /* records written */
-	uint64_t accesses; /* of which memory accesses */
-	int exit_status;   /* the program's exit status, or -1 if killed */
-	int term_signal;   /* the signal that killed it, or 0 */
+	uint64_t records;   /* records written */
+	uint64_t accesses;  /* of which memory accesses (lackey only; 0 with vmsim's tool,
+			       whose blocks are copied without decoding) */
+	uint64_t blocks;    /* blocks vmsim's tool wrote */
+	uint32_t processes; /* processes that wrote records (vmsim's tool) */
+	int exit_status;    /* the program's exit status, or -1 if killed */
+	int term_signal;    /* the signal that killed it, or 0 */
+	bool lackey;	    /* lackey recorded (asked for, or vmsim's tool not built) */
+	bool partial;	    /* a write error stopped the recording: the output holds the
+			       whole blocks written before it */
 };
 
 /*
- * Run @argv[0] with arguments @argv (NULL-terminated) under Valgrind's
- * lackey tool and stream the memory trace it prints through a pipe into
- * @o->out_path in vmsim's format. The program keeps its own standard
- * input, output and error. Returns 0 with *@res filled when a trace was
- * written (whatever the program's exit status), or VMSIM_ENOTSUP (valgrind
- * not found), VMSIM_EIO, VMSIM_EPARSE (valgrind printed something that is
- * not a lackey trace), with @err filled and no output file left behind.
+ * Run @argv[0] with arguments @argv (NULL-terminated) under Valgrind and
+ * stream what it records through a pipe into @o->out_path in vmsim's
+ * format. With vmsim's tool the trace follows fork children and exec, and
+ * ends with each process's exit record (status and signal: a program
+ * killed by a signal gets its exit record from vmsim). The program keeps
+ * its own standard input, output and error. Returns 0 with *@res filled
+ * when a trace was written (whatever the program's exit status), or
+ * VMSIM_EINVAL (@argv[0] not found or not executable), VMSIM_ENOTSUP
+ * (valgrind not found: the message gives the apt-get line), VMSIM_EIO
+ * (the message names the file; after a write error such as a full disk,
+ * res->partial is set and the partial trace is kept, readable up to its
+ * last whole block), VMSIM_EPARSE (valgrind wrote something that is not
+ * a trace), with @err filled; no output file is left otherwise.
  */
 int trace_record(char *const argv[], const struct trace_record_opts *o,
 		 struct trace_record_result *res /* out */, struct trace_error *err /* out */);
+
+/* A recording in progress (trace_record_start). */
+struct trace_recording;
+
+/*
+ * Start recording @argv as trace_record does, streaming: *@fd is the read
+ * end of a pipe that carries the whole trace (header, blocks, end) as it
+ * is recorded, for trace_open_fd; with @o->out_path the trace goes to
+ * that file too. Read @fd to its end (or close it early: the recording is
+ * then stopped), close it, then call trace_record_finish. Errors as for
+ * trace_record, before anything runs.
+ */
+int trace_record_start(char *const argv[], const struct trace_record_opts *o,
+		       struct trace_recording **rec /* out */, int *fd /* out */,
+		       struct trace_error *err /* out */);
+
+/* Wait for the recording @rec to end and free it: 0 and *@res, or the
+ * error that stopped it (as trace_record). */
+int trace_record_finish(struct trace_recording *rec, struct trace_record_result *res /* out */,
+			struct trace_error *err /* out */);
+
+/* Where vmsim's Valgrind tool is: the VMSIM_VGTOOL environment variable,
+ * then next to the running vmsim binary (the build tree), then
+ * <libexecdir>/vmsim/ (installed). Fills @path (@size bytes) and returns
+ * true, or false if it was not built. */
+bool trace_record_find_tool(char *path /* out */, size_t size);
 
 /* Is @prog (e.g. "valgrind") an executable in PATH (or a path that is)? */
 bool trace_find_program(const char *prog);

@@ -1030,8 +1030,9 @@ static inline unsigned char *put_varint(unsigned char *p, uint64_t v)
 	return p;
 }
 
-int trace_writer_open(struct trace_writer **out, const char *path,
-		      const struct trace_writer_opts *o, struct trace_error *err)
+/* The writer for @fd (>= 0: given) or @path (created), named @name. */
+static int writer_open(struct trace_writer **out, const char *path, int fd, const char *name,
+		       const struct trace_writer_opts *o, struct trace_error *err)
 {
 	struct trace_writer *w;
 	unsigned char h[VMT_HDR_LEN] = VMT_MAGIC;
@@ -1039,18 +1040,28 @@ int trace_writer_open(struct trace_writer **out, const char *path,
 
 	if (o->flags & ~VMT_FLAGS_ALL || o->zstd_level < 0 || o->zstd_level > ZSTD_maxCLevel() ||
 	    (unsigned)o->source > TRACE_SRC_VGTOOL) {
-		snprintf(err->msg, sizeof(err->msg), "%s: bad writer options", path);
+		snprintf(err->msg, sizeof(err->msg), "%s: bad writer options", name);
+		if (fd >= 0)
+			close(fd);
 		return VMSIM_EINVAL;
 	}
-	if (!(w = calloc(1, sizeof(*w))) ||
-	    !(w->name = strdup(strcmp(path, "-") ? path : "<stdout>")) ||
+	if (!(w = calloc(1, sizeof(*w))) || !(w->name = strdup(name)) ||
 	    !(w->buf = malloc(TRACE_BLOCK_HDR + WR_BLK + WR_SLACK)) ||
 	    !(w->obuf = malloc(OUT_BUF))) {
-		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", path);
+		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", name);
+		if (fd >= 0 && w) {
+			w->fd = fd;
+			w->close_fd = true;
+		} else if (fd >= 0) {
+			close(fd);
+		}
 		rc = VMSIM_ENOHOSTMEM;
 		goto out_free;
 	}
-	if (!strcmp(path, "-")) {
+	if (fd >= 0) {
+		w->fd = fd;
+		w->close_fd = true;
+	} else if (!strcmp(path, "-")) {
 		w->fd = 1;
 	} else {
 		w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
@@ -1087,6 +1098,18 @@ int trace_writer_open(struct trace_writer **out, const char *path,
 out_free:
 	trace_writer_discard(w);
 	return rc;
+}
+
+int trace_writer_open(struct trace_writer **out, const char *path,
+		      const struct trace_writer_opts *o, struct trace_error *err)
+{
+	return writer_open(out, path, -1, strcmp(path, "-") ? path : "<stdout>", o, err);
+}
+
+int trace_writer_open_fd(struct trace_writer **out, int fd, const char *name,
+			 const struct trace_writer_opts *o, struct trace_error *err)
+{
+	return writer_open(out, NULL, fd, name, o, err);
 }
 
 /* Is the 32-bit argument of @r's kind in range, and are its fields ones
@@ -1316,6 +1339,35 @@ int trace_writer_put_block(struct trace_writer *w, const unsigned char *blk, siz
 	w->raw_blocks = true;
 	w->nrec += trace_le32(blk + 4);
 	return 0;
+}
+
+int trace_writer_put_from(struct trace_writer *w, const struct trace *t,
+			  const struct trace_rec *recs, size_t n, struct trace_error *err)
+{
+	size_t run = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		if (recs[i].type != TRACE_EVENT || recs[i].kind != TRACE_EV_FILE)
+			continue;
+		const struct trace_file *f = trace_file_get(t, recs[i].arg);
+		uint32_t id;
+		if ((rc = trace_writer_put(w, recs + run, i - run, err)))
+			return rc;
+		run = i + 1;
+		if (!f)
+			return wfail(w, err, VMSIM_EINVAL,
+				     "record %llu: file %u was never declared",
+				     (unsigned long long)(w->nrec + 1), recs[i].arg);
+		if ((rc = trace_writer_put_file(w, recs[i].pid, f, &id, err)))
+			return rc;
+		if (id != recs[i].arg)
+			return wfail(w, err, VMSIM_EINVAL,
+				     "record %llu: file %u would become file %u (the writer "
+				     "declared other files first)",
+				     (unsigned long long)w->nrec, recs[i].arg, id);
+	}
+	return trace_writer_put(w, recs + run, n - run, err);
 }
 
 uint64_t trace_writer_count(const struct trace_writer *w)

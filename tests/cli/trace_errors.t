@@ -136,7 +136,7 @@ vmsim convert: '../data/trace-tiny.lackey' is both the input and the output
 $ vmsim record
 2>
 vmsim record: expected a program to record
-usage: vmsim record [-o FILE] -- PROG [ARGS...]
+usage: vmsim record [-o FILE] [--tool vmsim|lackey] -- PROG [ARGS...]
 ? 2
 
 $ vmsim record --bogus -- true
@@ -144,7 +144,17 @@ $ vmsim record --bogus -- true
 vmsim record: unknown option '--bogus' (see 'vmsim record --help')
 ? 2
 
+$ PATH=/nonexistent $VMSIM record -o never.vmt -- /bin/true; s=$?; ls never.vmt 2>/dev/null; exit $s
+2>
+vmsim record: 'valgrind' not found: recording needs Valgrind; install it with: apt-get install -y valgrind
+? 1
+
 $ PATH=/nonexistent $VMSIM record -o never.vmt -- true; s=$?; ls never.vmt 2>/dev/null; exit $s
 2>
-vmsim record: 'valgrind' not found: recording needs Valgrind (Debian: apt-get install valgrind)
+vmsim record: true: no such program in PATH
 ? 1
+
+$ vmsim record --tool cachegrind -- /bin/true
+2>
+vmsim record: --tool: unknown tool 'cachegrind' (expected vmsim or lackey)
+? 2

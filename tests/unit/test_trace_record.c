@@ -60,7 +60,8 @@ static void record_touching_program_faults_every_page(void **state)
 {
 	char pages[16];
 	char *argv[] = {g_self, "--touch", pages, NULL};
-	struct trace_record_opts o = {.out_path = g_out, .zstd_level = 3};
+	struct trace_record_opts o = {
+	    .out_path = g_out, .zstd_level = 3, .tool = TRACE_TOOL_LACKEY};
 	struct trace_record_result res;
 	struct trace_error err;
 	struct trace *t;
