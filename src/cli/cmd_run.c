@@ -622,10 +622,9 @@ static int run_generated(const struct run_args *a)
 
 /* ---- recording ------------------------------------------------------------------ */
 
-/* Which tool `run --record` records with. Lackey until replay applies
- * every record kind of format version 2 (file mappings, threads, exec...);
- * then TRACE_TOOL_AUTO, vmsim's own tool, like `vmsim record`. */
-#define RUN_RECORD_TOOL TRACE_TOOL_LACKEY
+/* `run --record` records like `vmsim record`: vmsim's own tool, lackey
+ * when it was not built. */
+#define RUN_RECORD_TOOL TRACE_TOOL_AUTO
 
 /* Record the program and simulate it at once: the recording streams
  * through a pipe into the replay (and into -o FILE if given), so no trace
