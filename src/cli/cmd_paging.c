@@ -38,8 +38,8 @@
 
 #define USAGE                                                                                      \
 	"usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]\n"              \
-	"                    [--sample RATE] [--format auto|text|u64] [--trace] [--seed S]\n"      \
-	"                    [--tau T] FILE|-\n"                                                   \
+	"                    [--sample RATE] [--format FMT] [--fetch] [--page-size SIZE]\n"        \
+	"                    [--trace] [--seed S] [--tau T] FILE|-\n"                              \
 	"       vmsim paging --list\n"
 
 static const char help_text[] =
@@ -50,7 +50,8 @@ static const char help_text[] =
     "\n"
     "  FILE                  page numbers, decimal or 0x-hex, separated by newlines,\n"
     "                        spaces or commas, '#' comments; or raw little-endian\n"
-    "                        uint64; '-' reads standard input\n"
+    "                        uint64; or a memory-access trace (the pages of its\n"
+    "                        loads and stores); '-' reads standard input\n"
     "  --policy NAME,...     policies to run (default lru); 'all' runs every one\n"
     "  --frames N,...        frame counts (default 3); A-B is every count from A to B\n"
     "  --mrc                 the whole LRU miss-ratio curve in one pass (stack\n"
@@ -60,8 +61,13 @@ static const char help_text[] =
     "  --sample RATE         one-pass LRU curve from a sample of the pages (SHARDS,\n"
     "                        RATE in (0, 1], e.g. 0.01): memory shrinks by RATE and\n"
     "                        the counts become estimates\n"
-    "  --format FMT          auto (default: binary if the first 4096 bytes hold a\n"
-    "                        NUL byte and the size is a multiple of 8), text or u64\n"
+    "  --format FMT          auto (default: a vmsim trace if it is one, else binary\n"
+    "                        if the first 4096 bytes hold a NUL byte and the size\n"
+    "                        is a multiple of 8, else text), text, u64, or the\n"
+    "                        trace formats vmsim, lackey, champsim\n"
+    "  --fetch               traces: instruction fetches are references too\n"
+    "  --page-size SIZE      traces: the page size that turns addresses into page\n"
+    "                        numbers (default 4K; any power of two)\n"
     "  --trace               print every reference: hit or miss, the page evicted\n"
     "                        and the page in each frame afterwards\n"
     "  --seed S              seed of the random policy (default 1)\n"
@@ -309,6 +315,9 @@ struct opts {
 	bool mrc;		     /* --mrc */
 	double sample;		     /* --sample RATE; 1 when not given */
 	enum refstring_format fmt;   /* --format */
+	const char *trace_fmt;	     /* --format vmsim|lackey|champsim, or NULL */
+	unsigned page_shift;	     /* --page-size, log2 */
+	bool fetch;		     /* --fetch */
 	bool trace;		     /* --trace */
 	struct vmsim_policy_cfg cfg; /* --seed, --tau */
 	const char *plot;	     /* --plot DIR, or NULL */
@@ -632,7 +641,11 @@ static int run(struct opts *o)
 		}
 	}
 
-	rc = refstring_open(&rs, o->path, o->fmt, &err);
+	if (o->trace_fmt || (o->fmt == REFSTRING_AUTO && refstring_is_vmsim_trace(o->path)))
+		rc =
+		    refstring_open_trace(&rs, o->path, o->trace_fmt, o->page_shift, o->fetch, &err);
+	else
+		rc = refstring_open(&rs, o->path, o->fmt, &err);
 	if (rc != 0)
 		goto out_err;
 	if (future || o->trace) {
@@ -700,7 +713,7 @@ int cmd_paging(int argc, char **argv)
 {
 	static struct opts o; /* large: keep it off the stack */
 	const char *policy_arg = "lru", *frames_arg = NULL, *format_arg = NULL, *seed_arg = NULL,
-		   *tau_arg = NULL, *sample_arg = NULL;
+		   *tau_arg = NULL, *sample_arg = NULL, *page_size_arg = NULL;
 	struct cli_error err;
 	bool options_done = false;
 	int i, rc;
@@ -729,6 +742,10 @@ int cmd_paging(int argc, char **argv)
 				o.trace = true;
 				continue;
 			}
+			if (strcmp(arg, "--fetch") == 0) {
+				o.fetch = true;
+				continue;
+			}
 			if (strcmp(arg, "--mrc") == 0) {
 				o.mrc = true;
 				continue;
@@ -746,6 +763,8 @@ int cmd_paging(int argc, char **argv)
 				m = cli_opt_value(argc, argv, &i, "--tau", &tau_arg);
 			if (m == 0)
 				m = cli_opt_value(argc, argv, &i, "--sample", &sample_arg);
+			if (m == 0)
+				m = cli_opt_value(argc, argv, &i, "--page-size", &page_size_arg);
 			if (m < 0) {
 				cli_error(NAME, "option '%s' needs a value", arg);
 				return usage_fail();
@@ -801,9 +820,30 @@ int cmd_paging(int argc, char **argv)
 		o.fmt = REFSTRING_TEXT;
 	} else if (strcmp(format_arg, "u64") == 0) {
 		o.fmt = REFSTRING_U64;
+	} else if (strcmp(format_arg, "vmsim") == 0 || strcmp(format_arg, "lackey") == 0 ||
+		   strcmp(format_arg, "champsim") == 0) {
+		o.fmt = REFSTRING_TRACE;
+		o.trace_fmt = format_arg;
 	} else {
-		cli_error(NAME, "--format '%s': expected auto, text or u64", format_arg);
+		cli_error(NAME,
+			  "--format '%s': expected auto, text, u64, vmsim, lackey or champsim",
+			  format_arg);
 		return CLI_EXIT_USAGE;
+	}
+	o.page_shift = 12;
+	if (page_size_arg) {
+		uint64_t ps;
+		if (cli_parse_size("--page-size", page_size_arg, &ps, &err) != 0) {
+			cli_error(NAME, "%s", err.msg);
+			return CLI_EXIT_USAGE;
+		}
+		if (ps == 0 || (ps & (ps - 1)) || ps > (1ULL << 40)) {
+			cli_error(NAME, "--page-size '%s': expected a power of two up to 1T",
+				  page_size_arg);
+			return CLI_EXIT_USAGE;
+		}
+		for (o.page_shift = 0; (1ULL << o.page_shift) < ps; o.page_shift++)
+			;
 	}
 	if (seed_arg && cli_parse_u64("--seed", seed_arg, &o.cfg.seed, &err) != 0) {
 		cli_error(NAME, "%s", err.msg);

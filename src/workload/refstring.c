@@ -24,6 +24,9 @@
 
 #include "vmsim/error.h"
 #include "workload/paging_map.h"
+#include "workload/trace.h"
+
+#define PROC_SHIFT 45 /* process rank bits of a trace's page numbers */
 
 #define BUFSZ	  (64 * 1024) /* bytes read at a time */
 #define PROBE	  4096	      /* bytes auto-detection looks at */
@@ -44,6 +47,17 @@ struct refstring {
 	uint64_t line;	   /* current line, from 1 */
 	uint64_t line_off; /* input offset of the current line's first byte */
 	bool in_comment;   /* inside a '#' comment */
+	/* trace only */
+	struct trace *t;	/* the trace */
+	struct trace_rec *recs; /* TRACE_BATCH records read */
+	size_t nrecs, rec;	/* records in recs, next one to use */
+	uint64_t next_page;	/* an access's next page still to emit */
+	uint64_t last_page;	/* its last page; next_page > last_page: none */
+	uint64_t proc_bits;	/* the process rank of the access, << PROC_SHIFT */
+	unsigned page_shift;	/* log2 of the page size */
+	bool fetch;		/* fetches count too */
+	uint32_t pid[64];	/* processes seen, in order (rank = index) */
+	unsigned npid;		/* entries of pid */
 };
 
 static int fail(struct refstring_error *err, int rc, const char *fmt, ...)
@@ -414,9 +428,104 @@ int refstring_open(struct refstring **out, const char *path, enum refstring_form
 	return rc;
 }
 
+bool refstring_is_vmsim_trace(const char *path)
+{
+	struct trace_error terr;
+	struct trace *t = NULL;
+
+	if (strcmp(path, "-") == 0 || trace_open(&t, path, "vmsim", &terr) != 0)
+		return false;
+	trace_close(t);
+	return true;
+}
+
+int refstring_open_trace(struct refstring **out, const char *path, const char *format,
+			 unsigned page_shift, bool fetch, struct refstring_error *err)
+{
+	struct trace_error terr = {""};
+	struct refstring *rs = calloc(1, sizeof(*rs));
+	int rc;
+
+	if (!rs || !(rs->recs = malloc(TRACE_BATCH * sizeof(*rs->recs))) ||
+	    !(rs->name = strdup(strcmp(path, "-") == 0 ? "<stdin>" : path))) {
+		refstring_close(rs);
+		return fail(err, VMSIM_ENOHOSTMEM, "%s: out of host memory", path);
+	}
+	rc = trace_open(&rs->t, path, format, &terr);
+	if (rc != 0) {
+		refstring_close(rs);
+		snprintf(err->msg, sizeof(err->msg), "%s", terr.msg);
+		return rc;
+	}
+	rs->fmt = REFSTRING_TRACE;
+	rs->page_shift = page_shift;
+	rs->fetch = fetch;
+	rs->next_page = 1;
+	rs->last_page = 0;
+	*out = rs;
+	return 0;
+}
+
+/* The rank of process @pid, << PROC_SHIFT (the 64th and later share one). */
+static uint64_t proc_bits(struct refstring *rs, uint32_t pid)
+{
+	unsigned i;
+
+	for (i = 0; i < rs->npid; i++)
+		if (rs->pid[i] == pid)
+			return (uint64_t)i << PROC_SHIFT;
+	if (rs->npid < 64)
+		rs->pid[rs->npid++] = pid;
+	return (uint64_t)i << PROC_SHIFT;
+}
+
+static int trace_pages_read(struct refstring *rs, uint64_t *pages, size_t cap, size_t *n,
+			    struct refstring_error *err)
+{
+	struct trace_error terr = {""};
+	size_t k = 0;
+	int rc;
+
+	while (k < cap) {
+		const struct trace_rec *r;
+
+		if (rs->next_page <= rs->last_page) {
+			pages[k++] = rs->proc_bits | rs->next_page++;
+			continue;
+		}
+		if (rs->rec == rs->nrecs) {
+			rc = trace_read(rs->t, rs->recs, TRACE_BATCH, &rs->nrecs, &terr);
+			rs->rec = 0;
+			if (rc != 0) {
+				rs->nrecs = 0;
+				*n = k;
+				snprintf(err->msg, sizeof(err->msg), "%s", terr.msg);
+				return rc;
+			}
+			if (rs->nrecs == 0)
+				break;
+		}
+		r = &rs->recs[rs->rec++];
+		if (r->type != TRACE_ACCESS || (r->kind == TRACE_EXEC && !rs->fetch))
+			continue;
+		if (rs->pid[0] != r->pid || rs->npid == 0)
+			rs->proc_bits = proc_bits(rs, r->pid);
+		else
+			rs->proc_bits = 0;
+		rs->next_page = r->addr >> rs->page_shift;
+		rs->last_page = (r->addr + r->len - 1) >> rs->page_shift;
+		if (rs->last_page < rs->next_page) /* wrapped at the top of memory */
+			rs->last_page = rs->next_page;
+	}
+	*n = k;
+	return 0;
+}
+
 int refstring_read(struct refstring *rs, uint64_t *pages, size_t cap, size_t *n,
 		   struct refstring_error *err)
 {
+	if (rs->fmt == REFSTRING_TRACE)
+		return trace_pages_read(rs, pages, cap, n, err);
 	if (rs->fmt == REFSTRING_U64)
 		return u64_read(rs, pages, cap, n, err);
 	return text_read(rs, pages, cap, n, err);
@@ -438,6 +547,8 @@ void refstring_close(struct refstring *rs)
 		return;
 	if (rs->close_it)
 		fclose(rs->f);
+	trace_close(rs->t);
+	free(rs->recs);
 	free(rs->buf);
 	free(rs->name);
 	free(rs);
@@ -449,7 +560,7 @@ int refstring_read_all(struct refstring *rs, uint64_t **pages, size_t *n,
 	size_t cap = 1 << 16, len = 0, got;
 	uint64_t *a, *bigger;
 	struct stat st;
-	int fd = fileno(rs->f), rc;
+	int fd = rs->f ? fileno(rs->f) : -1, rc;
 
 	/* A u64 file's size tells how many numbers it holds. */
 	if (rs->fmt == REFSTRING_U64 && fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&

@@ -26,14 +26,16 @@
 #ifndef VMSIM_WORKLOAD_REFSTRING_H
 #define VMSIM_WORKLOAD_REFSTRING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 enum refstring_format {
-	REFSTRING_AUTO, /* decide from the first bytes (see above) */
-	REFSTRING_TEXT, /* decimal / 0x-hex page numbers */
-	REFSTRING_U64,	/* raw little-endian uint64 */
+	REFSTRING_AUTO,	 /* decide from the first bytes (see above) */
+	REFSTRING_TEXT,	 /* decimal / 0x-hex page numbers */
+	REFSTRING_U64,	 /* raw little-endian uint64 */
+	REFSTRING_TRACE, /* a memory-access trace (trace.h): its pages */
 };
 
 /* Why reading failed: one line, no newline, lowercase, no full stop,
@@ -52,6 +54,25 @@ struct refstring; /* an open input */
  */
 int refstring_open(struct refstring **out /* out */, const char *path, enum refstring_format fmt,
 		   struct refstring_error *err /* out */);
+
+/*
+ * Open the memory-access trace @path ("-": standard input) of trace format
+ * @format (trace_open's names; NULL: detect) as a reference string: the
+ * page numbers (address >> @page_shift) of its loads and stores, and of its
+ * instruction fetches too when @fetch, in trace order; an access that
+ * crosses pages references each page it covers. Events are skipped.
+ * Pages of processes other than the first one the trace names get the
+ * process's rank above bit 45 (pages of different processes differ).
+ * Returns 0 and *@out, or trace_open's errors, with @err filled.
+ */
+int refstring_open_trace(struct refstring **out /* out */, const char *path, const char *format,
+			 unsigned page_shift, bool fetch, struct refstring_error *err /* out */);
+
+/* Whether @path (not "-") is a trace of vmsim's own format, compressed or
+ * not: what REFSTRING_AUTO reads as a trace (lackey text and ChampSim
+ * traces are named with a format, as their first bytes can look like
+ * reference strings). */
+bool refstring_is_vmsim_trace(const char *path);
 
 /* As refstring_open, over the open stream @f named @name in messages; if
  * @close_it, refstring_close() closes @f. */

@@ -114,8 +114,8 @@ wsclock     WSClock: the hand evicts the first unreferenced page idle over tau r
 
 $ vmsim paging --help | sed -n 1,4p
 usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
-                    [--sample RATE] [--format auto|text|u64] [--trace] [--seed S]
-                    [--tau T] FILE|-
+                    [--sample RATE] [--format FMT] [--fetch] [--page-size SIZE]
+                    [--trace] [--seed S] [--tau T] FILE|-
        vmsim paging --list
 ? 0
 
@@ -164,4 +164,22 @@ tau: the number of frames (ws, wsclock; --tau sets it)
 # --trace lists the frames allocated so far; the others are counted.
 $ vmsim paging --policy fifo --frames 1000000000 --trace ../data/belady.txt | sed -n 3p | sed 's/ - - .* - (/ ... (/'
   1     1  cold miss        -  [1 ... (999998976 more empty)]
+? 0
+
+# Any trace is a reference string: the pages of its loads and stores (vmsim
+# traces are recognised; --fetch adds instruction fetches).
+$ vmsim paging --frames 8,64 ../data/trace-tiny.vmt
+policy  frames  references  hits  misses  hit ratio  compulsory
+lru          8           7     2       5     28.57%           5
+lru         64           7     2       5     28.57%           5
+? 0
+
+$ vmsim paging --fetch --frames 8 ../data/trace-tiny.vmt
+policy  frames  references  hits  misses  hit ratio  compulsory
+lru          8          14     7       7     50.00%           7
+? 0
+
+$ vmsim paging --format lackey ../data/trace-tiny.lackey
+policy  frames  references  hits  misses  hit ratio  compulsory
+lru          3           7     2       5     28.57%           5
 ? 0

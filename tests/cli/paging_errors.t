@@ -69,7 +69,7 @@ vmsim paging: --frames '5-3': range 5-3 is empty
 
 $ vmsim paging --format bin ../data/belady.txt
 2>
-vmsim paging: --format 'bin': expected auto, text or u64
+vmsim paging: --format 'bin': expected auto, text, u64, vmsim, lackey or champsim
 ? 2
 
 $ vmsim paging --tau 0 ../data/belady.txt
@@ -86,8 +86,8 @@ $ vmsim paging
 2>
 vmsim paging: missing FILE (a reference string, or - for standard input)
 usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
-                    [--sample RATE] [--format auto|text|u64] [--trace] [--seed S]
-                    [--tau T] FILE|-
+                    [--sample RATE] [--format FMT] [--fetch] [--page-size SIZE]
+                    [--trace] [--seed S] [--tau T] FILE|-
        vmsim paging --list
 ? 2
 
@@ -95,8 +95,8 @@ $ vmsim paging --bogus ../data/belady.txt
 2>
 vmsim paging: unknown option '--bogus'
 usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
-                    [--sample RATE] [--format auto|text|u64] [--trace] [--seed S]
-                    [--tau T] FILE|-
+                    [--sample RATE] [--format FMT] [--fetch] [--page-size SIZE]
+                    [--trace] [--seed S] [--tau T] FILE|-
        vmsim paging --list
 ? 2
 
@@ -104,8 +104,8 @@ $ vmsim paging ../data/belady.txt extra
 2>
 vmsim paging: unexpected argument 'extra'
 usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
-                    [--sample RATE] [--format auto|text|u64] [--trace] [--seed S]
-                    [--tau T] FILE|-
+                    [--sample RATE] [--format FMT] [--fetch] [--page-size SIZE]
+                    [--trace] [--seed S] [--tau T] FILE|-
        vmsim paging --list
 ? 2
 
@@ -139,3 +139,8 @@ vmsim paging: --frames '1-5000': more than 4096 frame counts (one-pass LRU curve
 $ vmsim paging --frames 1-5000 ../data/belady.txt | tail -1
 lru       5000          12     7       5     58.33%           5
 ? 0
+
+$ vmsim paging --page-size 3000 ../data/trace-tiny.vmt
+2>
+vmsim paging: --page-size '3000': expected a power of two up to 1T
+? 2

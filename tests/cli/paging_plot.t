@@ -39,7 +39,7 @@ $ vmsim paging ../data/belady.txt --plot
 2>
 vmsim paging: option '--plot' needs a value
 usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
-                    [--sample RATE] [--format auto|text|u64] [--trace] [--seed S]
-                    [--tau T] FILE|-
+                    [--sample RATE] [--format FMT] [--fetch] [--page-size SIZE]
+                    [--trace] [--seed S] [--tau T] FILE|-
        vmsim paging --list
 ? 2
