@@ -1218,7 +1218,7 @@ static const char *dir_of(const char *path, char *buf, size_t len)
 	const char *slash = strrchr(path, '/');
 	if (!slash)
 		return NULL;
-	snprintf(buf, len, "%.*s", (int)(slash - path ? slash - path : 1), path);
+	snprintf(buf, len, "%.*s", (int)((slash - path) ? (slash - path) : 1), path);
 	return buf;
 }
 

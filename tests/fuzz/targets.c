@@ -80,11 +80,16 @@ static int run_trace(const uint8_t *data, size_t size, const char *format)
 		rc = trace_read(t, recs, TRACE_BATCH, &n, &err);
 		check(n <= TRACE_BATCH, "trace_read: n > cap");
 		for (i = 0; i < n; i++) {
-			check(recs[i].type <= TRACE_EVENT, "record type");
+			check(recs[i].type <= TRACE_EXT, "record type");
 			check(recs[i].type != TRACE_ACCESS || recs[i].kind <= TRACE_EXEC,
 			      "access kind");
-			check(recs[i].type != TRACE_EVENT || recs[i].kind < TRACE_EV_NKINDS,
+			check(recs[i].type == TRACE_ACCESS || recs[i].kind < TRACE_EV_NKINDS,
 			      "event kind");
+			/* an extension record follows its event, in the same batch */
+			check(recs[i].type != TRACE_EXT ||
+				  (i > 0 && recs[i - 1].type == TRACE_EVENT &&
+				   recs[i - 1].kind == recs[i].kind),
+			      "extension record without its event");
 		}
 		total += n;
 	} while (rc == 0 && n > 0 && total < MAX_RECORDS);
