@@ -1,5 +1,5 @@
 """The copy-on-write story of a Python parent and its fork child, for
-vmsim record (docs/USER_GUIDE.md, "Python after fork").
+vmsim record (docs/PYTHON.md, "fork, reference counts and gc.freeze()").
 
     python3 cow_sum.py [freeze] [report]
 
