@@ -489,7 +489,7 @@ static int do_file(struct runner *r, const struct stmt *st)
 	if (!files)
 		return VMSIM_ENOHOSTMEM;
 	r->files = files;
-	r->files[r->nfiles++] = (struct rfile){st->name, fd};
+	r->files[r->nfiles++] = (struct rfile){st->name, fd, 0};
 	return 0;
 }
 
@@ -500,6 +500,132 @@ static struct rfile *file_named(struct runner *r, const char *name)
 			return &r->files[i];
 	runner_error(r, 0, VMSIM_ENOENT, "no file named '%s'", name);
 	return NULL;
+}
+
+/* "read: ..." for a failed file call, with the usual cause of EBADF. */
+static int file_error(struct runner *r, int rc, const char *what, const char *file)
+{
+	if (rc == VMSIM_EBADF && (!strcmp(what, "write") || !strcmp(what, "pwrite")))
+		return runner_error(r, 0, rc,
+				    "%s: file %s is open read-only (add rw to its file line)", what,
+				    file);
+	return runner_error(r, 0, rc, "%s: %s", what, vmsim_strerror(rc));
+}
+
+/* read, pread: through the page cache; in data mode the bytes are copied
+ * out (and compared with `expect`), else only counted. */
+static int do_read(struct runner *r, const struct stmt *st)
+{
+	struct rfile *f = file_named(r, st->file);
+	const char *what = st->kind == ST_PREAD ? "pread" : "read";
+	uint64_t pos = st->offset, done = 0;
+	char *buf = NULL;
+	int rc;
+	if (!f)
+		return VMSIM_ENOENT;
+	if (st->kind == ST_READ)
+		vmsim_file_seek(r->sys, f->fd, 0, VMSIM_SEEK_CUR, &pos);
+	if (r->cfg.data_mode && st->size <= 4096 && !(buf = malloc(st->size ? st->size : 1)))
+		return VMSIM_ENOHOSTMEM;
+	runner_snapshot(r, &r->last_before);
+	if (st->kind == ST_PREAD)
+		rc = vmsim_file_pread(r->sys, f->fd, buf, st->size, st->offset, &done);
+	else
+		rc = vmsim_file_read(r->sys, f->fd, buf, st->size, &done);
+	runner_snapshot(r, &r->last_after);
+	r->have_last = true;
+	f->returned = done;
+	if (rc) {
+		free(buf);
+		return file_error(r, rc, what, f->name);
+	}
+	char q[4096 * 4 + 8], want[4096 * 4 + 8];
+	if (buf)
+		quote(buf, done, q, sizeof(q));
+	if (!st->has_expect) {
+		if (!r->o->headline && buf && done <= 64)
+			fprintf(r->out, "%s reads %s at offset %" PRIu64 "\n", f->name, q, pos);
+		else if (!r->o->headline)
+			fprintf(r->out, "%s reads %" PRIu64 " bytes at offset %" PRIu64 "\n",
+				f->name, done, pos);
+		free(buf);
+		return 0;
+	}
+	r->res->expects++;
+	if (!buf) {
+		r->res->failed++;
+		free(buf);
+		return runner_error(r, 0, VMSIM_ENOTSUP,
+				    "%s ... expect needs data mode: add 'machine data=on'", what);
+	}
+	if (done == st->nbytes && memcmp(buf, st->bytes, done) == 0) {
+		if (!r->o->headline)
+			fprintf(r->out, "ok   %s reads %s\n", f->name, q);
+	} else {
+		r->res->failed++;
+		quote(st->bytes, st->nbytes, want, sizeof(want));
+		runner_error(r, 0, 0, "expect failed: %s read %s, expected %s", f->name, q, want);
+	}
+	free(buf);
+	return 0;
+}
+
+/* write, pwrite: the string's bytes, or st->size zero bytes. */
+static int do_write(struct runner *r, const struct stmt *st)
+{
+	struct rfile *f = file_named(r, st->file);
+	const char *what = st->kind == ST_PWRITE ? "pwrite" : "write";
+	const void *data = NULL;
+	void *zeros = NULL;
+	uint64_t done = 0;
+	int rc;
+	if (!f)
+		return VMSIM_ENOENT;
+	if (r->cfg.data_mode) {
+		if (st->bytes) {
+			data = st->bytes;
+		} else {
+			if (st->size > ((uint64_t)1 << 32))
+				return runner_error(r, 0, VMSIM_EINVAL,
+						    "%s: at most 4G of zeros at once in data mode",
+						    what);
+			if (!(data = zeros = calloc(1, st->size ? st->size : 1)))
+				return VMSIM_ENOHOSTMEM;
+		}
+	}
+	runner_snapshot(r, &r->last_before);
+	if (st->kind == ST_PWRITE)
+		rc = vmsim_file_pwrite(r->sys, f->fd, data, st->size, st->offset, &done);
+	else
+		rc = vmsim_file_write(r->sys, f->fd, data, st->size, &done);
+	runner_snapshot(r, &r->last_after);
+	r->have_last = true;
+	f->returned = done;
+	free(zeros);
+	return rc ? file_error(r, rc, what, f->name) : 0;
+}
+
+static int do_lseek(struct runner *r, const struct stmt *st)
+{
+	struct rfile *f = file_named(r, st->file);
+	int rc;
+	if (!f)
+		return VMSIM_ENOENT;
+	if ((rc = vmsim_file_seek(r->sys, f->fd, st->delta, st->flags, NULL)))
+		return runner_error(r, 0, rc, "lseek: %s (the position would be negative)",
+				    vmsim_strerror(rc));
+	return 0;
+}
+
+static int do_fsync(struct runner *r, const struct stmt *st)
+{
+	struct rfile *f = file_named(r, st->file);
+	int rc;
+	if (!f)
+		return VMSIM_ENOENT;
+	rc = st->kind == ST_FSYNC ? vmsim_file_fsync(r->sys, f->fd)
+				  : vmsim_file_fdatasync(r->sys, f->fd);
+	return rc ? file_error(r, rc, st->kind == ST_FSYNC ? "fsync" : "fdatasync", f->name) : 0;
 }
 
 static int do_mmap(struct runner *r, const struct stmt *st)
@@ -1105,6 +1231,17 @@ static int run_stmt(struct runner *r, const struct stmt *st)
 			   ? sys_error(r, rc, "truncate")
 			   : 0;
 	}
+	case ST_READ:
+	case ST_PREAD:
+		return do_read(r, st);
+	case ST_WRITE:
+	case ST_PWRITE:
+		return do_write(r, st);
+	case ST_LSEEK:
+		return do_lseek(r, st);
+	case ST_FSYNC:
+	case ST_FDATASYNC:
+		return do_fsync(r, st);
 	case ST_MMAP:
 		return do_mmap(r, st);
 	case ST_MUNMAP:

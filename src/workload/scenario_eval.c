@@ -622,10 +622,16 @@ static int file_figure(struct runner *r, struct rfile *fl, char **seg, int n, in
 		*out = val((double)fs.reads, U_COUNT);
 	else if (!strcmp(f, "writes"))
 		*out = val((double)fs.writes, U_COUNT);
-	else
+	else if (!strcmp(f, "returned"))
+		*out = val((double)fl->returned, U_BYTES);
+	else if (!strcmp(f, "pos")) {
+		uint64_t pos = 0;
+		vmsim_file_seek(r->sys, fl->fd, 0, VMSIM_SEEK_CUR, &pos);
+		*out = val((double)pos, U_BYTES);
+	} else
 		return runner_error(r, col, VMSIM_EINVAL,
 				    "unknown figure of file %s (expected size, cached, dirty, "
-				    "reads or writes)",
+				    "reads, writes, pos or returned)",
 				    fl->name);
 	return 0;
 }
@@ -661,8 +667,9 @@ static int eval_path(struct runner *r, const char *path, int col, struct value *
 		return rc;
 	if (!strcmp(seg[0], "last")) {
 		if (!r->have_last)
-			return runner_error(r, col, VMSIM_EINVAL,
-					    "'last.' needs a touch, store or load before it");
+			return runner_error(
+			    r, col, VMSIM_EINVAL,
+			    "'last.' needs a touch, store, load, read or write before it");
 		if (n < 2)
 			return runner_error(r, col, VMSIM_EINVAL,
 					    "'last.' takes a system figure, such as last.faults");

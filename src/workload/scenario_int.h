@@ -114,6 +114,13 @@ enum stmt_kind {
 	ST_SWITCH,
 	ST_FILE,
 	ST_TRUNCATE,
+	ST_READ,
+	ST_PREAD,
+	ST_WRITE,
+	ST_PWRITE,
+	ST_LSEEK,
+	ST_FSYNC,
+	ST_FDATASYNC,
 	ST_MMAP,
 	ST_MUNMAP,
 	ST_MPROTECT,
@@ -185,14 +192,14 @@ struct stmt {
 	uint64_t slice;	    /* touch: accesses per turn when several processes take turns */
 	const char *name;   /* second name: area, child, file */
 	struct place place;
-	uint64_t size;		    /* mmap, truncate, file: bytes; load: count */
-	int64_t delta;		    /* brk +/-SIZE */
+	uint64_t size;		    /* mmap, truncate, file, read, write: bytes; load: count */
+	int64_t delta;		    /* brk +/-SIZE; lseek offset */
 	bool absolute;		    /* brk ADDR */
 	int prot;		    /* mmap, mprotect */
-	int flags;		    /* mmap: VM_MAP_*; msync: VM_MS_* */
+	int flags;		    /* mmap: VM_MAP_*; msync: VM_MS_*; lseek: whence */
 	int advice;		    /* madvise */
 	uint64_t at;		    /* mmap at=ADDR */
-	uint64_t offset;	    /* mmap offset=SIZE (files) */
+	uint64_t offset;	    /* mmap offset=SIZE (files); pread, pwrite offset */
 	const char *file;	    /* mmap file=F; file path="..." */
 	bool writable;		    /* file: opened read-write */
 	uint64_t huge;		    /* mmap huge=2M/1G (not supported yet) */
@@ -201,7 +208,7 @@ struct stmt {
 	enum touch_kind tkind;	    /* touch */
 	struct gen_cfg gen;	    /* touch: the generator */
 	uint32_t access_size;	    /* touch: bytes per access */
-	const char *bytes;	    /* store, load expect: the bytes */
+	const char *bytes;	    /* store, load/read expect, write: the bytes */
 	size_t nbytes;		    /* their count */
 	bool has_expect;	    /* load ... expect */
 	struct setting *settings;   /* machine */
@@ -243,8 +250,9 @@ struct rproc {
 
 /* A file of the script. */
 struct rfile {
-	const char *name; /* as in the script */
-	int fd;		  /* the kernel's handle */
+	const char *name;  /* as in the script */
+	int fd;		   /* the kernel's handle */
+	uint64_t returned; /* bytes the last read or write on it returned (F.returned) */
 };
 
 /* System figures at a point in time, for last.* (the figures of the last

@@ -1318,6 +1318,89 @@ static int cmd_truncate(struct lex *lx, struct stmt *st)
 	return need_end(lx);
 }
 
+/* The data of a write: a quoted string, or a size (that many zero bytes). */
+static int need_write_data(struct lex *lx, struct stmt *st)
+{
+	skip_ws(lx);
+	if (lx->line[lx->pos] == '"') {
+		int rc = need_string(lx, "the bytes to write, as a quoted string", &st->bytes,
+				     &st->nbytes);
+		if (rc)
+			return rc;
+		if (st->nbytes == 0)
+			return fail_at(lx, lx->pos - 2, "nothing to write: the string is empty");
+		st->size = st->nbytes;
+		return 0;
+	}
+	return need_size(lx, "the bytes to write: a quoted string or a size such as 64K",
+			 &st->size);
+}
+
+/* read FILE LEN [expect "BYTES"], pread FILE LEN OFFSET [expect "BYTES"],
+ * write FILE DATA, pwrite FILE DATA OFFSET. */
+static int cmd_file_io(struct lex *lx, struct stmt *st)
+{
+	bool reading = st->kind == ST_READ || st->kind == ST_PREAD;
+	bool positional = st->kind == ST_PREAD || st->kind == ST_PWRITE;
+	int rc = need_file(lx, &st->file);
+	if (rc)
+		return rc;
+	if (reading)
+		rc = need_size(lx, "the number of bytes to read, such as 4K", &st->size);
+	else
+		rc = need_write_data(lx, st);
+	if (rc ||
+	    (positional && (rc = need_size(lx, "the offset in the file, such as 8K", &st->offset))))
+		return rc;
+	if (reading && accept(lx, "expect")) {
+		size_t col = lx->pos - 6;
+		st->has_expect = true;
+		if (st->size > 4096)
+			return fail_at(lx, col, "a read with expect reads at most 4096 bytes");
+		if ((rc = need_string(lx, "the expected bytes, as a quoted string", &st->bytes,
+				      &st->nbytes)))
+			return rc;
+		if (st->nbytes > st->size)
+			return fail_at(
+			    lx, lx->pos - 1,
+			    "the expected string has %zu bytes, the read asks for %" PRIu64,
+			    st->nbytes, st->size);
+	}
+	return need_end(lx);
+}
+
+/* lseek FILE [-]OFFSET [set|cur|end] */
+static int cmd_lseek(struct lex *lx, struct stmt *st)
+{
+	uint64_t off;
+	bool neg;
+	int rc = need_file(lx, &st->file);
+	if (rc)
+		return rc;
+	neg = accept_char(lx, '-');
+	if ((rc = need_size(lx, "the offset, such as 4K or -4K", &off)))
+		return rc;
+	if (off > INT64_MAX)
+		return fail_at(lx, lx->pos - 1, "the offset is too large");
+	st->delta = neg ? -(int64_t)off : (int64_t)off;
+	st->flags = VMSIM_SEEK_SET;
+	if (accept(lx, "set"))
+		st->flags = VMSIM_SEEK_SET;
+	else if (accept(lx, "cur"))
+		st->flags = VMSIM_SEEK_CUR;
+	else if (accept(lx, "end"))
+		st->flags = VMSIM_SEEK_END;
+	if (neg && st->flags == VMSIM_SEEK_SET)
+		return fail_at(lx, lx->pos - 1, "a negative offset needs cur or end");
+	return at_end(lx) ? 0 : expected(lx, "set, cur, end or the end of the line");
+}
+
+static int cmd_one_file(struct lex *lx, struct stmt *st)
+{
+	int rc = need_file(lx, &st->file);
+	return rc ? rc : need_end(lx);
+}
+
 /* rwx, r--, ---: the prot bits. */
 static int need_prot(struct lex *lx, int *prot)
 {
@@ -1921,6 +2004,14 @@ static const struct {
     {"switch", ST_SWITCH, cmd_one_proc},
     {"file", ST_FILE, cmd_file},
     {"truncate", ST_TRUNCATE, cmd_truncate},
+    {"ftruncate", ST_TRUNCATE, cmd_truncate},
+    {"read", ST_READ, cmd_file_io},
+    {"pread", ST_PREAD, cmd_file_io},
+    {"write", ST_WRITE, cmd_file_io},
+    {"pwrite", ST_PWRITE, cmd_file_io},
+    {"lseek", ST_LSEEK, cmd_lseek},
+    {"fsync", ST_FSYNC, cmd_one_file},
+    {"fdatasync", ST_FDATASYNC, cmd_one_file},
     {"mmap", ST_MMAP, cmd_mmap},
     {"munmap", ST_MUNMAP, cmd_munmap},
     {"mprotect", ST_MPROTECT, cmd_mprotect},

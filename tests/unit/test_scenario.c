@@ -138,7 +138,8 @@ static void last_figures_cover_only_the_last_touch(void **state)
 	run_free(&r);
 	run(&r, "expect last.faults == 0\n");
 	assert_int_equal(r.rc, VMSIM_ECHECK);
-	assert_non_null(strstr(r.err, "'last.' needs a touch, store or load before it"));
+	assert_non_null(
+	    strstr(r.err, "'last.' needs a touch, store, load, read or write before it"));
 	run_free(&r);
 }
 
