@@ -7,7 +7,7 @@
 # a known number of pages, and frame sharing after fork.
 
 $ vmsim inspect $$ | sed -E 's/state . \([a-z ]+\)/state X (name)/; s/[0-9][0-9.,]*( [KMGTPE]?i?B)?/N/g' | tr -s ' '
-pid N (sh) state X (name) ppid N uid N threads N
+pid N (bash) state X (name) ppid N uid N threads N
  VMS N peak N, N VMAs
  RSS N anon N, file N, shmem N; peak N
  PSS N anon N, file N, shmem N
@@ -41,11 +41,11 @@ $ vmsim inspect 2147483647
 vmsim inspect: pid 2147483647: no such process
 ? 1
 
-$ vmsim inspect $$ 2147483647 | head -n 1 | sed -E 's/state . \([a-z ]+\)/state X (name)/; s/[0-9]+/N/g'
-pid N (sh)  state X (name)  ppid N  uid N  threads N
+$ vmsim inspect $$ 2147483647 | sed -n 1p | sed -E 's/state . \([a-z ]+\)/state X (name)/; s/[0-9]+/N/g'
+pid N (bash)  state X (name)  ppid N  uid N  threads N
 2>
 vmsim inspect: pid 2147483647: no such process
-? 0
+? 1
 
 $ vmsim inspect --json 2147483647 | grep -A 4 '"errors"'
   "errors": [
@@ -55,7 +55,7 @@ $ vmsim inspect --json 2147483647 | grep -A 4 '"errors"'
       "message": "/proc/2147483647/status: no such process"
 2>
 vmsim inspect: pid 2147483647: no such process
-? 0
+? 1
 
 $ vmsim inspect
 2>
@@ -93,6 +93,6 @@ vmsim inspect: unknown option '--pid' (see 'vmsim inspect --help')
 usage: vmsim inspect [--maps] [--json] [--share PID2] [--wss SECONDS] PID...
 ? 2
 
-$ vmsim inspect --help | head -n 1
+$ vmsim inspect --help | sed -n 1p
 usage: vmsim inspect [--maps] [--json] [--share PID2] [--wss SECONDS] PID...
 ? 0

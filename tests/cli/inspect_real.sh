@@ -14,6 +14,8 @@
 #     shared, and after the child writes every page at least N fewer;
 #   - not as root (or as root, through setpriv to user nobody), the frames
 #     are not measured and a note says why.
+#   - --wss: the working set of the child writing its N pages during the
+#     wait covers them, the idle parent's does not;
 # Prints one line per check; exit status 0 if all pass, 1 if one fails, 77
 # if this system has no /proc to inspect (CTest reports it skipped).
 
@@ -114,9 +116,48 @@ if [ "$(id -u)" -eq 0 ]; then
 		between "$share1" $N 100000000
 	ranges=$("$VMSIM" inspect --share "$hpid" "$child" | grep -c '^    0x')
 	check "the text report lists the shared ranges ($ranges)" between "$ranges" 1 100000
+fi
 
+# --wss: one inspect clears the referenced bits of the child, then of the
+# parent, and waits; once the parent's Referenced has dropped (so the
+# child's bits are clear too) the child writes its N pages. The child's
+# working set must cover them, the idle parent's must not.
+referenced_kb() { sed -n 's/^Referenced: *\([0-9][0-9]*\) kB$/\1/p' "/proc/$1/smaps_rollup"; }
+ref0=$(referenced_kb "$hpid")
+if [ -n "$ref0" ] && [ "$ref0" -ge $((N * PAGE / 1024)) ] && command -v python3 >/dev/null 2>&1; then
+	"$VMSIM" inspect --json --wss 3 "$child" "$hpid" >"$tmp/wss.json" 2>"$tmp/wss.err" &
+	ipid=$!
+	i=0
+	while [ "$(referenced_kb "$hpid")" -ge $((N * PAGE / 1024)) ] && [ $i -lt 200 ]; do
+		i=$((i + 1))
+		sleep 0.02
+	done
 	kill -USR2 "$child"
 	wait_file "$tmp/ready.written"
+	wait "$ipid"
+	st=$?
+	check "inspect --wss exits 0 without notes (status $st)" test "$st" -eq 0 -a ! -s "$tmp/wss.err"
+	wss=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join("%d:%d:%d:%g" % (p["pid"], p["wss"], p["rss"], p["wss_seconds"]) for p in d["processes"]))' "$tmp/wss.json")
+	for w in $wss; do
+		IFS=: read -r wpid wbytes wrss wsec <<-EOF
+			$w
+		EOF
+		if [ "$wpid" = "$child" ]; then
+			check "the child's working set covers the $N pages it wrote ($wbytes bytes in $wsec s)" \
+				between "$wbytes" $((N * PAGE - PAGE)) $((wrss + N * PAGE + SLACK))
+		else
+			check "the idle parent's working set leaves out its $N pages ($wbytes of $wrss bytes)" \
+				between "$wbytes" 0 $((wrss - N * PAGE / 2))
+		fi
+	done
+	check "the JSON has a working set for both processes ($wss)" [ "$(echo $wss | wc -w)" -eq 2 ]
+else
+	echo "note: --wss not checked (the parent's Referenced is ${ref0:-unreadable} kB, or no python3)"
+	kill -USR2 "$child"
+	wait_file "$tmp/ready.written"
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
 	share2=$("$VMSIM" inspect --json --share "$hpid" "$child" | jget frames_anon)
 	check "after the child writes, sharing drops by at least $N ($share1 -> $share2)" \
 		between "$share2" 0 $((share1 - N))

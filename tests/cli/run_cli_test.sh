@@ -15,8 +15,12 @@
 #
 #   - "$ COMMAND" starts a case. A leading word "vmsim" is replaced by the
 #     binary under test; elsewhere in the command write "$VMSIM". The
-#     command runs with sh -c, stdin from /dev/null, in the directory of
-#     the .t file, with LC_ALL=C.
+#     command runs with bash -o pipefail -c, stdin from /dev/null, in the
+#     directory of the .t file, with LC_ALL=C. With pipefail the status of
+#     "vmsim ... | sed -n 2p" is vmsim's when vmsim fails, so a case that
+#     filters vmsim's output still checks its exit status. Filter with sed,
+#     grep or tail, which read all their input: "head" may exit first and
+#     kill a vmsim still writing with SIGPIPE (status 141).
 #   - The lines that follow are the expected standard output, line for line.
 #   - A line "2>" switches to the expected standard error, line for line.
 #     Without it stderr must be empty; to ignore it, end the command with
@@ -28,9 +32,14 @@
 #   - Trailing blank lines of an expected stdout or stderr are dropped, so a
 #     blank line may separate cases; blank lines inside an output count.
 #
+# A comment line "# requires: PROGRAM..." anywhere in the file names
+# programs the cases need: when one is not on PATH, no case runs and the
+# script exits 77, which CTest reports as skipped.
+#
 # Every case runs; each mismatch prints the case's line and command and a
 # unified diff (expected, then actual). Exit status: 0 if all cases pass,
-# 1 if any fails (or the file has no case), 2 on bad usage of this script.
+# 1 if any fails (or the file has no case), 2 on bad usage of this script,
+# 77 if a required program is missing.
 
 if [ $# -ne 2 ]; then
 	echo "usage: sh run_cli_test.sh VMSIM_BINARY FILE.t" >&2
@@ -51,6 +60,12 @@ if [ ! -r "$file" ]; then
 fi
 dir=$(cd "$(dirname "$file")" && pwd)
 name=$(basename "$file")
+for prog in $(sed -n 's/^# requires: //p' "$file"); do
+	if ! command -v "$prog" >/dev/null 2>&1; then
+		echo "$name: skipped: needs $prog, which is not on PATH"
+		exit 77
+	fi
+done
 export VMSIM
 LC_ALL=C
 export LC_ALL
@@ -98,7 +113,7 @@ run_case() {
 	case $run in
 	vmsim | "vmsim "*) run="\"\$VMSIM\"${run#vmsim}" ;;
 	esac
-	(cd "$dir" && sh -c "$run") <"/dev/null" >"$tmp/actual/stdout" 2>"$tmp/actual/stderr"
+	(cd "$dir" && bash -o pipefail -c "$run") <"/dev/null" >"$tmp/actual/stdout" 2>"$tmp/actual/stderr"
 	got=$?
 	failed=0
 	diffs=

@@ -27,7 +27,7 @@ ex11-huge-pages         Exercise 11: huge pages: fewer entries, far-reaching TLB
 ex12-isolation          Exercise 12: isolation: A's page tables cannot reach B's pages
 ? 0
 
-$ vmsim show s06-tlb | head -n 4
+$ vmsim show s06-tlb | sed -n 1,4p
 # §6 The TLB.
 # The TLB caches recent translations. The seed's TLB has 64 entries of
 # 4 KiB pages, so it covers (its "reach") 64 x 4 KiB = 256 KiB. A loop that

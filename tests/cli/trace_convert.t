@@ -17,7 +17,7 @@ identical
 ? 0
 
 # Compressed output reads back the same records.
-$ vmsim convert ../data/trace-tiny.lackey --zstd -o - | $VMSIM replay - | head -2
+$ vmsim convert ../data/trace-tiny.lackey --zstd -o - | $VMSIM replay - | sed -n 1,2p
 trace       <stdin> (vmsim, zstd, from lackey)
 records     13: 13 accesses (6 fetches, 3 loads, 4 stores), 0 events
 ? 0
@@ -34,7 +34,7 @@ identical
 
 # ChampSim records (64 bytes each: ip, branch bytes, registers, 2 stores, 4
 # loads): one instruction at 0x401000 that loads 0x7000 and stores 0x8000.
-$ printf '\000\020\100\000\000\000\000\000\000\000\000\000\000\000\000\000\000\200\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\160\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000' | $VMSIM convert - --format champsim -o - | $VMSIM replay - | head -2
+$ printf '\000\020\100\000\000\000\000\000\000\000\000\000\000\000\000\000\000\200\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\160\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000' | $VMSIM convert - --format champsim -o - | $VMSIM replay - | sed -n 1,2p
 trace       <stdin> (vmsim, plain, from champsim)
 records     3: 3 accesses (1 fetches, 1 loads, 1 stores), 0 events
 ? 0

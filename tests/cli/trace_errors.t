@@ -103,9 +103,9 @@ $ vmsim replay ../data/trace-tiny.lackey --format text
 vmsim replay: --format 'text': expected lackey, champsim or vmsim
 ? 2
 
-$ vmsim replay ../data/trace-tiny.lackey --cpu pentium 2>&1 | head -1
+$ vmsim replay ../data/trace-tiny.lackey --cpu pentium 2>&1 | sed -n 1p
 vmsim replay: --cpu 'pentium': unknown CPU preset; expected one of:
-? 0
+? 2
 
 $ vmsim replay ../data/trace-tiny.lackey --ram lots
 2>

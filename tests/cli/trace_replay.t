@@ -50,7 +50,7 @@ tlb L2      0 hits, 16 misses (100.00% miss)
 page walks  18 (35 memory references)
 ? 0
 
-$ xz -c ../data/trace-tiny.lackey | $VMSIM replay - | head -2
+$ xz -c ../data/trace-tiny.lackey | $VMSIM replay - | sed -n 1,2p
 trace       <stdin> (lackey, xz)
 records     13: 13 accesses (6 fetches, 3 loads, 4 stores), 0 events
 ? 0
@@ -84,7 +84,7 @@ page walks  18 (65 memory references)
 ? 0
 
 # Stop early.
-$ vmsim replay ../data/trace-tiny.lackey --max-records 4 | head -2
+$ vmsim replay ../data/trace-tiny.lackey --max-records 4 | sed -n 1,2p
 trace       ../data/trace-tiny.lackey (lackey, plain)
 records     4: 4 accesses (2 fetches, 1 loads, 1 stores), 0 events
 ? 0

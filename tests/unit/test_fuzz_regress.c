@@ -10,7 +10,9 @@
  *
  * <target> is a name of targets.h without "fuzz_" (lackey, scenario, ...).
  * A crash, a sanitizer report or a broken contract (targets.c aborts)
- * fails the test with the file's name on stderr.
+ * fails the test with the file's name on stderr; so do an empty regress/
+ * folder, an empty target folder and a file outside the target folders
+ * (none of them would replay anything).
  */
 #include "testutil.h"
 
@@ -61,7 +63,7 @@ static unsigned replay_tree(const char *root, int want_error)
 	char tdir[2048], path[2048 + 1 + 256]; /* directory + '/' + d_name */
 	struct dirent *te, *fe;
 	DIR *top, *d;
-	unsigned files = 0;
+	unsigned files = 0, in_dir;
 
 	top = opendir(root);
 	if (!top)
@@ -73,11 +75,17 @@ static unsigned replay_tree(const char *root, int want_error)
 			continue;
 		snprintf(tdir, sizeof(tdir), "%s/%s", root, te->d_name);
 		d = opendir(tdir);
-		if (!d)
-			continue; /* a file such as README.md */
+		if (!d) {
+			/* only the README may sit beside the targets' folders: any
+			 * other file would never be replayed */
+			if (strcmp(te->d_name, "README.md") != 0)
+				fail_msg("%s: not a target's folder, so never replayed", tdir);
+			continue;
+		}
 		fn = fuzz_target_find(te->d_name);
 		if (!fn)
 			fail_msg("%s: no fuzz target of that name", tdir);
+		in_dir = 0;
 		while ((fe = readdir(d)) != NULL) {
 			uint8_t *data;
 			size_t size;
@@ -95,8 +103,11 @@ static unsigned replay_tree(const char *root, int want_error)
 			if (want_error && !ends_with(fe->d_name, ".ok") && rc == 0)
 				fail_msg("%s: accepted; rename it to *.ok if it is valid", path);
 			files++;
+			in_dir++;
 		}
 		closedir(d);
+		if (in_dir == 0)
+			fail_msg("%s: an empty folder (remove it, or keep an input in it)", tdir);
 	}
 	closedir(top);
 	return files;
@@ -105,7 +116,11 @@ static unsigned replay_tree(const char *root, int want_error)
 static void fuzz_regress_inputs_return_an_error_not_a_signal(void **state)
 {
 	(void)state;
-	replay_tree(VMSIM_FUZZ_DIR "/regress", 1);
+	unsigned n = replay_tree(VMSIM_FUZZ_DIR "/regress", 1);
+	/* a folder emptied by mistake must not pass as "nothing failed" */
+	if (n == 0)
+		fail_msg("%s/regress holds no input", VMSIM_FUZZ_DIR);
+	print_message("%u saved inputs replayed, each rejected with an error\n", n);
 }
 
 static void fuzz_corpus_inputs_parse_without_crashing(void **state)

@@ -350,6 +350,68 @@ static void hugetlb_pools_map_2m_and_1g_pages(void **state)
 	vmsim_system_free(sys);
 }
 
+/* A private hugetlb page after fork: the first write of a process that
+ * shares it copies the whole 2 MiB from the pool (the bytes come along),
+ * the last mapper's write reuses the page in place, and a copy the pool
+ * cannot give raises SIGBUS and leaves the shared page as it was. */
+static void hugetlb_write_after_fork_copies_then_reuses(void **state)
+{
+	(void)state;
+	struct vmsim_config cfg;
+	struct vmsim_system *sys;
+	vmsim_config_default(&cfg);
+	cfg.ram_bytes = 32 * MiB;
+	cfg.hugetlb_2m = 2;
+	cfg.data_mode = true;
+	cfg.segv_kills = false;
+	assert_ok(vmsim_system_new(&cfg, &sys));
+	int parent = new_proc(sys), child, child2;
+	vaddr_t a;
+	uint64_t v = 0x1111, got;
+	assert_ok(vmsim_mmap(sys, parent, 0, HP, RW, PA | VMSIM_MAP_HUGETLB, -1, 0, &a));
+	assert_ok(vmsim_store(sys, parent, a + HP - 8, &v, sizeof(v)));
+	assert_ok(vmsim_fork(sys, parent, &child));
+	assert_int_equal(sst(sys).hugetlb_free, HP);
+	check_sys(sys);
+
+	/* the child writes: a copy, with the parent's bytes in it */
+	v = 0x2222;
+	assert_ok(vmsim_store(sys, child, a, &v, sizeof(v)));
+	assert_int_equal(pst(sys, child).cow_copies, 1);
+	assert_int_equal(sst(sys).hugetlb_free, 0);
+	assert_ok(vmsim_load(sys, child, a + HP - 8, &got, sizeof(got)));
+	assert_int_equal(got, 0x1111);
+	assert_ok(vmsim_load(sys, parent, a, &got, sizeof(got)));
+	assert_int_equal(got, 0);
+	check_sys(sys);
+
+	/* the parent is now the page's only mapper: it writes in place */
+	v = 0x3333;
+	assert_ok(vmsim_store(sys, parent, a, &v, sizeof(v)));
+	assert_int_equal(pst(sys, parent).cow_reuses, 1);
+	assert_int_equal(pst(sys, parent).cow_copies, 0);
+	assert_int_equal(sst(sys).hugetlb_free, 0);
+	check_sys(sys);
+
+	/* a second child shares the parent's page; the pool is empty, so its
+	 * write cannot copy: SIGBUS, and both still read the parent's bytes */
+	assert_ok(vmsim_fork(sys, parent, &child2));
+	struct vmsim_access_result r;
+	assert_ok(vmsim_access(sys, child2, a, 8, VMSIM_WRITE, &r));
+	assert_true(r.segv);
+	assert_int_equal(r.reason, VMSIM_SIGBUS_HUGETLB);
+	assert_ok(vmsim_load(sys, child2, a, &got, sizeof(got)));
+	assert_int_equal(got, 0x3333);
+	assert_ok(vmsim_load(sys, child, a, &got, sizeof(got)));
+	assert_int_equal(got, 0x2222);
+	check_sys(sys);
+	/* when the child exits, its copy goes back to the pool */
+	assert_ok(vmsim_exit(sys, child));
+	assert_int_equal(sst(sys).hugetlb_free, HP);
+	check_sys(sys);
+	vmsim_system_free(sys);
+}
+
 /* Exercise 11: a 10 GiB array needs 2,621,440 4 KiB PTEs or 5,120 2 MiB
  * entries; streaming through it misses the TLB once per 4 KiB page with
  * small pages and once per 2 MiB with huge pages. */
@@ -394,6 +456,7 @@ int main(void)
 	    cmocka_unit_test(fork_then_write_splits_and_copies_one_small_page),
 	    cmocka_unit_test(huge_page_is_split_then_swapped_under_pressure),
 	    cmocka_unit_test(hugetlb_pools_map_2m_and_1g_pages),
+	    cmocka_unit_test(hugetlb_write_after_fork_copies_then_reuses),
 	    cmocka_unit_test(exercise11_10gib_array_ptes_and_tlb_misses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

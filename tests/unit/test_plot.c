@@ -312,5 +312,5 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(missing_gnuplot_is_reported_not_fatal, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return testutil_result(cmocka_run_group_tests(tests, NULL, NULL));
 }

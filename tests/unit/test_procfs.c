@@ -366,5 +366,5 @@ int main(void)
 	    cmocka_unit_test(share_pairs_frames_and_merges_runs),
 	    cmocka_unit_test(share_of_a_process_with_itself_is_all_its_pages),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return testutil_result(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -383,5 +383,5 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(fork_reclaims_for_page_tables),
 	    cmocka_unit_test(fork_of_process_without_areas),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return testutil_result(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -180,5 +180,5 @@ int main(int argc, char **argv)
 		return touch(atol(argv[2]));
 	if (!realpath(argv[0], g_self))
 		snprintf(g_self, sizeof(g_self), "%s", argv[0]);
-	return cmocka_run_group_tests_name("trace record", tests, NULL, NULL) ? 1 : 0;
+	return testutil_result(cmocka_run_group_tests_name("trace record", tests, NULL, NULL));
 }

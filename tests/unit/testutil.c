@@ -1,6 +1,44 @@
 #include "testutil.h"
 
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "vmsim/error.h"
+
+unsigned testutil_skips;
+static bool result_taken;
+
+static void check_skips_reported(void)
+{
+	if (testutil_skips && !result_taken) {
+		fprintf(stderr,
+			"testutil: %u case(s) skipped, but main does not return "
+			"testutil_result(): reporting a failure\n",
+			testutil_skips);
+		fflush(stdout);
+		_exit(1);
+	}
+}
+
+void testutil_note_skip(void)
+{
+	if (testutil_skips++ == 0)
+		atexit(check_skips_reported);
+}
+
+int testutil_result(int failed)
+{
+	result_taken = true;
+	if (failed)
+		return 1;
+	if (testutil_skips) {
+		printf("%u case(s) skipped: reported to CTest as skipped\n", testutil_skips);
+		return TESTUTIL_SKIPPED;
+	}
+	return 0;
+}
 
 const char *testutil_strerror(int rc)
 {
