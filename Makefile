@@ -25,9 +25,10 @@ CMAKE_FLAGS += -DVMSIM_WERROR=ON
 endif
 
 # Debian packages the build and the tests need (slurm-wlm and munge: the
-# sweep test starts a single-node Slurm; python3: the Python package's tests).
+# sweep test starts a single-node Slurm; python3: the Python package's tests;
+# gnuplot-nox: --plot, a main feature, and its tests).
 DEPS = cmake pkg-config gcc make libcmocka-dev zlib1g-dev libzstd-dev liblzma-dev slurm-wlm munge \
-	python3
+	python3 gnuplot-nox
 
 FORMAT_FILES = $(shell find include src tests bench validate -name '*.[ch]' 2>/dev/null | sort)
 

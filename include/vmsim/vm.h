@@ -46,7 +46,7 @@ struct vmsim_config {
 	uint64_t seed;		/* for anything random; printed in reports */
 	/* memory pressure */
 	uint64_t swap_bytes;	/* swap device size; 0: no swap */
-	const char *swap_path;	/* swap file; NULL: a temporary file, removed when freed */
+	const char *swap_path;	/* swap file; NULL: an unnamed temporary file in $TMPDIR */
 	const char *policy;	/* replacement policy (see vmsim paging --list) */
 	uint64_t policy_tau;	/* working-set window of ws/wsclock, in accesses; 0: RAM frames */
 	uint64_t wmark_min;	/* free-frame watermarks in frames; 0: derived from RAM */
@@ -92,7 +92,8 @@ void vmsim_config_default(struct vmsim_config *cfg /* out */);
 const char *vmsim_config_problem(const struct vmsim_config *cfg);
 
 /* Build a machine from @cfg. Returns 0 and *@out, or VMSIM_EINVAL (bad
- * configuration), VMSIM_ENOHOSTMEM. */
+ * configuration), VMSIM_ENOHOSTMEM, or VMSIM_EIO when the swap file cannot
+ * be created at its size (errno says why: EFBIG, ENOSPC, EACCES, ...). */
 int vmsim_system_new(const struct vmsim_config *cfg, struct vmsim_system **out /* out */);
 void vmsim_system_free(struct vmsim_system *sys);
 

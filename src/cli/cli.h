@@ -55,6 +55,13 @@ int cmd_tour(int argc, char **argv);
  * "vmsim: ...". */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+struct vmsim_config;
+
+/* vmsim_system_new(@cfg) failed with @rc: print "vmsim @cmd: cannot build
+ * the machine: " and what is wrong (the setting at fault, or why the swap
+ * file could not be made, from errno). */
+void cli_machine_error(const char *cmd, const struct vmsim_config *cfg, int rc);
+
 /* ---- argument parsing (src/cli/parse.c) --------------------------------- */
 
 /*

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outputs.h"
 #include "report/plot.h"
 #include "vmsim/error.h"
 #include "vmsim/policy.h"
@@ -321,6 +322,7 @@ struct opts {
 	bool trace;		     /* --trace */
 	struct vmsim_policy_cfg cfg; /* --seed, --tau */
 	const char *plot;	     /* --plot DIR, or NULL */
+	struct cli_outputs *files;   /* the plot directory, checked before the run */
 	const char *path;	     /* FILE */
 };
 
@@ -510,6 +512,10 @@ static int plot_curves(struct runs *r)
 	size_t i, j, n = 0;
 	int status = CLI_EXIT_FAILURE;
 
+	if (o->files->plot_missing) {
+		status = cli_outputs_plot_missing(o->files);
+		goto out;
+	}
 	if (!names || !frames || !misses || !order) {
 		cli_error(NAME, "out of host memory");
 		goto out;
@@ -875,7 +881,14 @@ int cmd_paging(int argc, char **argv)
 			return rc;
 		}
 	}
+	static struct cli_outputs files; /* --plot DIR checked before the run */
+	if ((rc = cli_outputs_open(&files, NAME, NULL, NULL, o.plot))) {
+		free(o.frames);
+		return rc;
+	}
+	o.files = &files;
 	rc = run(&o);
+	cli_outputs_abandon(&files);
 	free(o.frames);
 	return rc;
 }

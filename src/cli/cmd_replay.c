@@ -271,9 +271,7 @@ int cmd_replay(int argc, char **argv)
 		cfg.policy = policy;
 	}
 	if ((rc = vmsim_system_new(&cfg, &sys))) {
-		cli_error(NAME, "cannot build the machine: %s",
-			  vmsim_config_problem(&cfg) ? vmsim_config_problem(&cfg)
-						     : vmsim_strerror(rc));
+		cli_machine_error(NAME, &cfg, rc);
 		return rc == VMSIM_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
 	}
 	if ((rc = trace_open(&t, path, o.format, &err))) {

@@ -12,6 +12,7 @@
  * and the MMU tour. Options set the machine, and ask for JSON, CSV time
  * series and plots.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 
 #include "base/base.h"
 #include "cli.h"
+#include "outputs.h"
 #include "report/plot.h"
 #include "report/progress.h"
 #include "report/report.h"
@@ -54,6 +56,10 @@ struct run_args {
 	char **record_argv;	       /* --record -- PROG ARGS..., or NULL */
 	uint64_t every;		       /* CSV period in accesses */
 	bool smaps, quiet, check;
+	struct cli_outputs *files; /* the outputs, opened before the run */
+	FILE *text;		   /* the human report: stdout, or stderr when
+				      stdout carries --json - or --csv - (nowhere
+				      with --quiet then) */
 };
 
 static void run_usage(FILE *f)
@@ -83,7 +89,8 @@ static void run_usage(FILE *f)
 	    "  --plot DIR       PNG and SVG plots of the time series (needs gnuplot)\n"
 	    "  --smaps          per-area tables in the report\n"
 	    "  --check          check every invariant at the end (vmsim_check)\n"
-	    "  --quiet          no progress bar\n"
+	    "  --quiet          no progress bar; with --json - or --csv -, no text report\n"
+	    "                   either (without --quiet it goes to standard error)\n"
 	    "generated workloads:\n"
 	    "  --gen PATTERN    one process touching an area of --size bytes (default 64M)\n"
 	    "                   with a generator: 'seq', 'random count=100000', 'zipf alpha=0.9',\n"
@@ -177,8 +184,19 @@ struct outputs {
 	struct tick_fanout fan;
 	struct run_hooks hooks;
 	const char *workload;
+	bool scenario;	  /* the scenario engine checked at every reset too */
+	bool quiet_check; /* --check without its line (the default's summary runs) */
 	int rc;
 };
+
+/* The progress bar's period: a multiple of the CSV period near 65,536, so
+ * that the fan-out ticks exactly on every multiple of --every. */
+static uint64_t progress_period(uint64_t every)
+{
+	if (!every || every >= 65536)
+		return every ? every : 65536;
+	return every * (65536 / every);
+}
 
 static void outputs_init(struct outputs *o, const struct run_args *a, const char *workload)
 {
@@ -186,7 +204,7 @@ static void outputs_init(struct outputs *o, const struct run_args *a, const char
 	o->a = a;
 	o->workload = workload;
 	tick_fanout_init(&o->fan);
-	if (a->csv || a->plot) {
+	if (a->csv || (a->plot && !a->files->plot_missing)) {
 		o->series = series_new();
 		if (o->series) {
 			struct run_hooks h = series_hooks(o->series, a->every);
@@ -195,64 +213,107 @@ static void outputs_init(struct outputs *o, const struct run_args *a, const char
 	}
 	struct progress_opts po = {.mode = a->quiet ? PROGRESS_NEVER : PROGRESS_AUTO};
 	progress_init(&o->progress, &po);
-	struct run_hooks ph = progress_hooks(&o->progress, 65536);
+	struct run_hooks ph =
+	    progress_hooks(&o->progress, o->series ? progress_period(a->every) : 0);
 	tick_fanout_add(&o->fan, &ph);
 	o->hooks = tick_fanout_hooks(&o->fan);
+}
+
+/* Draw the plots of the series (already in the CSV file, if one was
+ * asked for and is a real file; else in a temporary one). */
+static int draw_plots(struct outputs *o, struct vmsim_system *sys)
+{
+	const struct run_args *a = o->a;
+	char tmp[4096], why[512];
+	const char *csv = a->csv;
+	int rc;
+
+	if (!csv || !strcmp(csv, "-")) {
+		const char *dir = getenv("TMPDIR");
+		snprintf(tmp, sizeof(tmp), "%s/vmsim-series-XXXXXX", dir && *dir ? dir : "/tmp");
+		int fd = mkstemp(tmp);
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!f) {
+			cli_error("run", "--plot %s: cannot write the temporary time series in %s",
+				  a->plot, dir && *dir ? dir : "/tmp");
+			if (fd >= 0) {
+				close(fd);
+				remove(tmp);
+			}
+			return CLI_EXIT_FAILURE;
+		}
+		rc = report_csv_write(f, o->series);
+		if (fclose(f) != 0 || rc) {
+			cli_error("run", "--plot %s: cannot write the temporary time series %s",
+				  a->plot, tmp);
+			remove(tmp);
+			return CLI_EXIT_FAILURE;
+		}
+		csv = tmp;
+	}
+	rc = plot_series(csv, a->plot, why, sizeof(why));
+	if (rc == 0)
+		rc = plot_reach_run(sys, a->plot, why, sizeof(why));
+	if (csv == tmp)
+		remove(tmp);
+	if (rc) {
+		cli_error("run", "--plot %s: %s", a->plot, why);
+		return CLI_EXIT_FAILURE;
+	}
+	fprintf(a->text, "plots written to %s/\n", a->plot);
+	return 0;
+}
+
+/* What --check checked, in the words of vmsim_check's contract. */
+static void say_checked(FILE *f, bool scenario)
+{
+	fprintf(f,
+		"check: every invariant held %s: frames conserved (free + page tables + "
+		"user + kernel = total), each frame's map and reference counts equal to the "
+		"PTEs that map it, every present PTE inside a VMA and within its rights, no TLB "
+		"or paging-structure cache entry without its PTE\n",
+		scenario ? "at every reset and at the end" : "at the end of the run");
 }
 
 /* The end of a run: JSON, CSV, plots, invariants. Sets o->rc on failure. */
 static void outputs_finish(struct outputs *o, struct vmsim_system *sys)
 {
 	const struct run_args *a = o->a;
+	struct cli_outputs *files = a->files;
 	progress_finish(&o->progress);
 	if (a->check) {
 		char why[256];
 		if (vmsim_check(sys, why, sizeof(why))) {
 			cli_error("run", "invariant broken: %s", why);
 			o->rc = CLI_EXIT_FAILURE;
+		} else if (!o->quiet_check) {
+			say_checked(a->text, o->scenario);
 		}
 	}
-	if (a->json) {
+	if (files->json) {
 		struct report_json_opts jo = {.indent = 2,
 					      .smaps = a->smaps,
 					      .generator = "vmsim 0.1.0",
 					      .workload = o->workload};
-		int rc = report_json_write_path(a->json, sys, &jo);
-		if (rc) {
-			cli_error("run", "--json %s: %s", a->json, vmsim_strerror(rc));
+		errno = 0;
+		int rc = report_json_write(files->json, sys, &jo);
+		if (cli_output_close(files, &files->json, "--json", a->json, rc))
 			o->rc = CLI_EXIT_FAILURE;
-		}
 	}
-	if (o->series) {
-		char tmp[] = "/tmp/vmsim-series-XXXXXX";
-		const char *csv = a->csv;
-		if (!csv) { /* plots only: a temporary CSV */
-			int fd = mkstemp(tmp);
-			if (fd >= 0) {
-				fclose(fdopen(fd, "w"));
-				csv = tmp;
-			}
-		}
-		int rc = csv ? report_csv_write_path(csv, o->series) : VMSIM_EIO;
-		if (rc) {
-			cli_error("run", "--csv %s: %s", csv ? csv : "(temporary)",
-				  vmsim_strerror(rc));
+	if (o->series && series_error(o->series)) {
+		cli_error("run", "time series: %s", vmsim_strerror(series_error(o->series)));
+		o->rc = CLI_EXIT_FAILURE;
+	}
+	if (o->series && files->csv) {
+		errno = 0;
+		int rc = report_csv_write(files->csv, o->series);
+		if (cli_output_close(files, &files->csv, "--csv", a->csv, rc))
 			o->rc = CLI_EXIT_FAILURE;
-		} else if (a->plot) {
-			char why[512];
-			rc = plot_series(csv, a->plot, why, sizeof(why));
-			if (rc == 0)
-				rc = plot_reach_run(sys, a->plot, why, sizeof(why));
-			if (rc) {
-				cli_error("run", "--plot %s: %s", a->plot, why);
-				o->rc = CLI_EXIT_FAILURE;
-			} else {
-				printf("plots written to %s/\n", a->plot);
-			}
-		}
-		if (!a->csv)
-			remove(tmp);
 	}
+	if (o->series && a->plot && !files->plot_missing && draw_plots(o, sys))
+		o->rc = CLI_EXIT_FAILURE;
+	if (cli_outputs_plot_missing(files) && o->rc == 0)
+		o->rc = CLI_EXIT_FAILURE;
 }
 
 static void outputs_release(struct outputs *o)
@@ -265,31 +326,32 @@ static void outputs_release(struct outputs *o)
 static void print_trace_report(struct vmsim_system *sys, const struct run_args *a,
 			       const struct replay_stats *st)
 {
-	report_machine(stdout, vmsim_system_config(sys));
-	printf("\n");
+	FILE *out = a->text;
+	report_machine(out, vmsim_system_config(sys));
+	fprintf(out, "\n");
 	if (st->inferring)
-		printf("VMAs inferred from the accesses: %llu (the trace carries none)\n\n",
-		       (unsigned long long)st->inferred_vmas);
+		fprintf(out, "VMAs inferred from the accesses: %llu (the trace carries none)\n\n",
+			(unsigned long long)st->inferred_vmas);
 	if (st->recorded) {
-		cli_print_replay_program(stdout, st);
-		printf("\n");
+		cli_print_replay_program(out, st);
+		fprintf(out, "\n");
 	}
-	report_processes(stdout, sys, NULL);
-	printf("\n");
-	report_faults(stdout, sys, NULL);
-	printf("\n");
-	report_tlb(stdout, sys);
-	printf("\n");
-	report_walks(stdout, sys);
-	printf("\n");
-	report_reclaim(stdout, sys);
-	printf("\n");
-	report_time(stdout, sys);
+	report_processes(out, sys, NULL);
+	fprintf(out, "\n");
+	report_faults(out, sys, NULL);
+	fprintf(out, "\n");
+	report_tlb(out, sys);
+	fprintf(out, "\n");
+	report_walks(out, sys);
+	fprintf(out, "\n");
+	report_reclaim(out, sys);
+	fprintf(out, "\n");
+	report_time(out, sys);
 	if (a->smaps)
 		for (int pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid))
 			if (vmsim_process_alive(sys, pid)) {
-				printf("\n");
-				report_smaps(stdout, sys, pid, NULL);
+				fprintf(out, "\n");
+				report_smaps(out, sys, pid, NULL);
 			}
 }
 
@@ -311,12 +373,11 @@ static int run_trace(const char *path, const struct run_args *a, bool full, char
 	if (apply_settings(&cfg, a))
 		return CLI_EXIT_USAGE;
 	if ((rc = vmsim_system_new(&cfg, &sys))) {
-		cli_error("run", "cannot build the machine: %s",
-			  vmsim_config_problem(&cfg) ? vmsim_config_problem(&cfg)
-						     : vmsim_strerror(rc));
+		cli_machine_error("run", &cfg, rc);
 		return CLI_EXIT_FAILURE;
 	}
 	outputs_init(&out, a, path);
+	out.quiet_check = !full;
 	replay_opts_default(&ro);
 	ro.hooks = out.hooks;
 	rc = replay_file(sys, path, &ro, &st, &terr);
@@ -325,7 +386,7 @@ static int run_trace(const char *path, const struct run_args *a, bool full, char
 		cli_error("run", "%s", terr.msg[0] ? terr.msg : vmsim_strerror(rc));
 		outputs_release(&out);
 		vmsim_system_free(sys);
-		return rc == VMSIM_EPARSE || rc == VMSIM_EIO ? CLI_EXIT_FAILURE : CLI_EXIT_FAILURE;
+		return CLI_EXIT_FAILURE;
 	}
 	if (full) {
 		print_trace_report(sys, a, &st);
@@ -424,9 +485,7 @@ static int run_many(const struct run_args *a)
 	if (apply_settings(&cfg, a))
 		return CLI_EXIT_USAGE;
 	if ((rc = vmsim_system_new(&cfg, &sys))) {
-		cli_error("run", "cannot build the machine: %s",
-			  vmsim_config_problem(&cfg) ? vmsim_config_problem(&cfg)
-						     : vmsim_strerror(rc));
+		cli_machine_error("run", &cfg, rc);
 		return CLI_EXIT_FAILURE;
 	}
 	memset(&tn, 0, sizeof(tn));
@@ -449,12 +508,13 @@ static int run_many(const struct run_args *a)
 		return CLI_EXIT_FAILURE;
 	}
 	struct report_names names = {.proc = name_of_pid, .arg = &tn};
-	report_machine(stdout, vmsim_system_config(sys));
-	printf("\n%u traces at once: round-robin slices of %s accesses, a major fault blocks "
-	       "its trace\n",
-	       a->ntraces, report_count(a->slice).s);
-	printf("%-18s %6s %10s %10s %10s %10s %6s  %s\n", "trace", "procs", "accesses", "cpu",
-	       "paging", "waiting", "events", "vmas");
+	report_machine(a->text, vmsim_system_config(sys));
+	fprintf(a->text,
+		"\n%u traces at once: round-robin slices of %s accesses, a major fault blocks "
+		"its trace\n",
+		a->ntraces, report_count(a->slice).s);
+	fprintf(a->text, "%-18s %6s %10s %10s %10s %10s %6s  %s\n", "trace", "procs", "accesses",
+		"cpu", "paging", "waiting", "events", "vmas");
 	double ghz = vmsim_system_config(sys)->cost.ghz;
 	for (unsigned i = 0; i < a->ntraces; i++) {
 		const struct replay_stats *st = &per[i].stats;
@@ -465,34 +525,35 @@ static int run_many(const struct run_args *a)
 				 (unsigned long long)st->inferred_vmas);
 		else
 			snprintf(vmas, sizeof(vmas), "from the trace");
-		printf("%-18s %6llu %10s %10s %10s %10s %6s  %s\n", label[i],
-		       (unsigned long long)st->processes, report_count(st->accesses).s,
-		       report_seconds((double)p->cpu_cycles / (ghz * 1e9)).s,
-		       report_seconds((double)p->paging_cycles / (ghz * 1e9)).s,
-		       report_seconds((double)p->ready_cycles / (ghz * 1e9)).s,
-		       report_count(st->events).s, vmas);
+		fprintf(a->text, "%-18s %6llu %10s %10s %10s %10s %6s  %s\n", label[i],
+			(unsigned long long)st->processes, report_count(st->accesses).s,
+			report_seconds((double)p->cpu_cycles / (ghz * 1e9)).s,
+			report_seconds((double)p->paging_cycles / (ghz * 1e9)).s,
+			report_seconds((double)p->ready_cycles / (ghz * 1e9)).s,
+			report_count(st->events).s, vmas);
 	}
-	printf("%-18s wall %s, CPU busy %s, %s major faults, paging device busy %s, %s context "
-	       "switches\n\n",
-	       "scheduler", report_seconds(res.wall_seconds).s, report_ratio(res.utilisation).s,
-	       report_count(res.faults_major).s, report_ratio(res.dev.busy).s,
-	       report_count(res.context_switches).s);
-	report_processes(stdout, sys, &names);
-	printf("\n");
-	report_faults(stdout, sys, &names);
-	printf("\n");
-	report_tlb(stdout, sys);
-	printf("\n");
-	report_walks(stdout, sys);
-	printf("\n");
-	report_reclaim(stdout, sys);
-	printf("\n");
-	report_time(stdout, sys);
+	fprintf(a->text,
+		"%-18s wall %s, CPU busy %s, %s major faults, paging device busy %s, %s context "
+		"switches\n\n",
+		"scheduler", report_seconds(res.wall_seconds).s, report_ratio(res.utilisation).s,
+		report_count(res.faults_major).s, report_ratio(res.dev.busy).s,
+		report_count(res.context_switches).s);
+	report_processes(a->text, sys, &names);
+	fprintf(a->text, "\n");
+	report_faults(a->text, sys, &names);
+	fprintf(a->text, "\n");
+	report_tlb(a->text, sys);
+	fprintf(a->text, "\n");
+	report_walks(a->text, sys);
+	fprintf(a->text, "\n");
+	report_reclaim(a->text, sys);
+	fprintf(a->text, "\n");
+	report_time(a->text, sys);
 	if (a->smaps)
 		for (int pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid))
 			if (vmsim_process_alive(sys, pid)) {
-				printf("\n");
-				report_smaps(stdout, sys, pid, &names);
+				fprintf(a->text, "\n");
+				report_smaps(a->text, sys, pid, &names);
 			}
 	vmsim_sched_result_release(&res);
 	outputs_finish(&out, sys);
@@ -515,7 +576,9 @@ static int run_scenario(const char *what, bool builtin, const struct run_args *a
 	struct scenario_result res;
 	struct outputs out;
 	outputs_init(&out, a, what);
+	out.scenario = true;
 	struct scenario_opts so = {
+	    .out = a->text,
 	    .machine = a->machine,
 	    .hooks = &out.hooks,
 	    .check = a->check,
@@ -530,7 +593,7 @@ static int run_scenario(const char *what, bool builtin, const struct run_args *a
 	if (rc)
 		return CLI_EXIT_FAILURE;
 	if (res.expects)
-		printf("\n%s: %u checks, %u failed\n", what, res.expects, res.failed);
+		fprintf(a->text, "\n%s: %u checks, %u failed\n", what, res.expects, res.failed);
 	return out.rc;
 }
 
@@ -542,7 +605,7 @@ static int run_tour(const struct run_args *a)
 	vmsim_config_default(&cfg);
 	if (apply_settings(&cfg, a))
 		return CLI_EXIT_USAGE;
-	int rc = tour_run(stdout, &cfg.mmu);
+	int rc = tour_run(a->text, &cfg.mmu);
 	if (rc) {
 		cli_error("run", "%s", vmsim_strerror(rc));
 		return CLI_EXIT_FAILURE;
@@ -558,29 +621,32 @@ static int run_default(const struct run_args *a)
 	char path[4096], line[160];
 	int rc;
 
-	printf("vmsim run: the built-in default ('vmsim run --help' for other workloads)\n\n");
-	printf("A. A real program: C = A x B (8x128 by 128x512 doubles, data/README.md),\n"
-	       "   recorded with 'vmsim record' (Valgrind lackey) and replayed through the\n"
-	       "   simulated machine twice: the same arithmetic in two loop orders. The full\n"
-	       "   report of the first, then both side by side.\n\n");
+	fprintf(a->text,
+		"vmsim run: the built-in default ('vmsim run --help' for other workloads)\n\n");
+	fprintf(a->text,
+		"A. A real program: C = A x B (8x128 by 128x512 doubles, data/README.md),\n"
+		"   recorded with 'vmsim record' (Valgrind lackey) and replayed through the\n"
+		"   simulated machine twice: the same arithmetic in two loop orders. The full\n"
+		"   report of the first, then both side by side.\n\n");
 	snprintf(path, sizeof(path), "%s/%s.vmt", VMSIM_DATA_DIR, traces[0]);
 	struct stat sb;
 	if (stat(path, &sb) != 0) {
-		printf("   (the bundled traces are not at %s; skipped)\n\n", VMSIM_DATA_DIR);
+		fprintf(a->text, "   (the bundled traces are not at %s; skipped)\n\n",
+			VMSIM_DATA_DIR);
 	} else {
 		if ((rc = run_trace(path, a, true, NULL, 0)))
 			return rc;
-		printf("\n   %-44s %10s %8s %8s %9s %9s %10s\n", "loop order", "accesses", "faults",
-		       "L1D miss", "walks", "refs/walk", "est. time");
+		fprintf(a->text, "\n   %-44s %10s %8s %8s %9s %9s %10s\n", "loop order", "accesses",
+			"faults", "L1D miss", "walks", "refs/walk", "est. time");
 		for (unsigned i = 0; i < ARRAY_SIZE(traces); i++) {
 			snprintf(path, sizeof(path), "%s/%s.vmt", VMSIM_DATA_DIR, traces[i]);
 			if ((rc = run_trace(path, a, false, line, sizeof(line))))
 				return rc;
-			printf("   %-44s %s\n", what[i], line);
+			fprintf(a->text, "   %-44s %s\n", what[i], line);
 		}
-		printf("\n");
+		fprintf(a->text, "\n");
 	}
-	printf("B. ");
+	fprintf(a->text, "B. ");
 	return run_tour(a);
 }
 
@@ -607,6 +673,7 @@ static int run_generated(const struct run_args *a)
 	struct outputs out;
 	outputs_init(&out, a, a->gen);
 	struct scenario_opts so = {
+	    .out = a->text,
 	    .machine = a->machine,
 	    .hooks = &out.hooks,
 	    .check = a->check,
@@ -652,13 +719,14 @@ static int run_recorded(const struct run_args *a)
 		return CLI_EXIT_FAILURE;
 	}
 	if (!frc) {
-		printf("\nrecorded %s: %llu records", a->record_argv[0],
-		       (unsigned long long)res.records);
+		fprintf(a->text, "\nrecorded %s: %llu records", a->record_argv[0],
+			(unsigned long long)res.records);
 		if (res.term_signal)
-			printf(" (killed by signal %d)", res.term_signal);
+			fprintf(a->text, " (killed by signal %d)", res.term_signal);
 		else
-			printf(" (exit status %d)", res.exit_status);
-		printf("%s%s\n", a->record_out ? " into " : "", a->record_out ? a->record_out : "");
+			fprintf(a->text, " (exit status %d)", res.exit_status);
+		fprintf(a->text, "%s%s\n", a->record_out ? " into " : "",
+			a->record_out ? a->record_out : "");
 	}
 	return rc;
 }
@@ -690,6 +758,111 @@ static int string_option(struct run_args *a, int argc, char **argv, int *i)
 			*opts[k].dst = value;
 		if (rc)
 			return rc;
+	}
+	return 0;
+}
+
+/* What a command line runs. */
+enum run_kind {
+	RUN_DEFAULT,	   /* no WHAT: two traces and the MMU tour */
+	RUN_TOUR,	   /* the MMU tour */
+	RUN_BUILTIN,	   /* a built-in scenario */
+	RUN_SCENARIO_FILE, /* a .vms file */
+	RUN_TRACE,	   /* one trace */
+	RUN_MANY,	   /* several traces at once */
+	RUN_GENERATED,	   /* --gen */
+	RUN_RECORDED,	   /* --record */
+};
+
+/* Decide what @a runs, or print why it cannot (returns the exit status). */
+static int classify(const struct run_args *a, enum run_kind *kind)
+{
+	struct stat sb;
+
+	if (a->record_argv) {
+		if (a->what) {
+			cli_error("run",
+				  "--record runs the recorded program: no other workload ('%s')",
+				  a->what);
+			return CLI_EXIT_USAGE;
+		}
+		*kind = RUN_RECORDED;
+		return 0;
+	}
+	if (a->gen) {
+		if (a->what) {
+			cli_error("run", "--gen makes the workload: no other one ('%s')", a->what);
+			return CLI_EXIT_USAGE;
+		}
+		*kind = RUN_GENERATED;
+		return 0;
+	}
+	if (a->ntraces > 1) {
+		/* several workloads: each must be a trace file */
+		for (unsigned k = 0; k < a->ntraces; k++) {
+			if (!strcmp(a->traces[k], "tour") || scenario_builtin_find(a->traces[k]) ||
+			    ends_with(a->traces[k], ".vms")) {
+				cli_error("run",
+					  "several workloads must all be traces: '%s' is not one",
+					  a->traces[k]);
+				return CLI_EXIT_USAGE;
+			}
+			if (!strcmp(a->traces[k], "-")) {
+				cli_error("run",
+					  "several traces: standard input is not one of them");
+				return CLI_EXIT_USAGE;
+			}
+			if (stat(a->traces[k], &sb) != 0) {
+				cli_error("run", "'%s': no such trace file", a->traces[k]);
+				return CLI_EXIT_USAGE;
+			}
+		}
+		*kind = RUN_MANY;
+		return 0;
+	}
+	if (!a->what)
+		*kind = RUN_DEFAULT;
+	else if (!strcmp(a->what, "tour"))
+		*kind = RUN_TOUR;
+	else if (scenario_builtin_find(a->what))
+		*kind = RUN_BUILTIN;
+	else if (ends_with(a->what, ".vms"))
+		*kind = RUN_SCENARIO_FILE;
+	else if (strcmp(a->what, "-") && stat(a->what, &sb) != 0) {
+		cli_error("run", "'%s': no such built-in scenario or file (see 'vmsim scenarios')",
+			  a->what);
+		return CLI_EXIT_USAGE;
+	} else
+		*kind = RUN_TRACE;
+	return 0;
+}
+
+/* Every output option covers the whole run: refuse those that could not
+ * (returns the exit status, 0 when all are fine). */
+static int refuse_outputs(const struct run_args *a, enum run_kind kind)
+{
+	const char *opt = a->json ? "--json" : a->csv ? "--csv" : a->plot ? "--plot" : NULL;
+
+	if (kind == RUN_TOUR && (opt || a->check)) {
+		cli_error("run",
+			  "%s: the MMU tour builds several small machines of its own and has "
+			  "no one report; give a scenario, a trace or --gen instead",
+			  opt ? opt : "--check");
+		return CLI_EXIT_USAGE;
+	}
+	if (kind == RUN_DEFAULT && opt) {
+		cli_error("run",
+			  "%s: the built-in default is several runs (two traces and the MMU "
+			  "tour); name one workload: a trace, a scenario or --gen",
+			  opt);
+		return CLI_EXIT_USAGE;
+	}
+	if (kind == RUN_MANY && (a->csv || a->plot)) {
+		cli_error("run",
+			  "%s: several traces at once are not sampled as a time series (the "
+			  "scheduler runs them); --json covers the whole run",
+			  a->csv ? "--csv" : "--plot");
+		return CLI_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -777,66 +950,49 @@ int cmd_run(int argc, char **argv)
 			a.traces[a.ntraces++] = arg;
 		}
 	}
-	if (a.plot && !plot_available(NULL, 0)) {
-		char why[256];
-		plot_available(why, sizeof(why));
-		cli_error("run", "--plot: %s", why);
-		return CLI_EXIT_FAILURE;
+	enum run_kind kind;
+	if ((rc = classify(&a, &kind)))
+		return rc;
+	if ((rc = refuse_outputs(&a, kind)))
+		return rc;
+	static struct cli_outputs files;
+	if ((rc = cli_outputs_open(&files, "run", a.json, a.csv, a.plot)))
+		return rc;
+	a.files = &files;
+	a.text = cli_outputs_text(&files);
+	static FILE *discard; /* --quiet with data on stdout: no text report at all */
+	if (a.quiet && cli_outputs_stdout_is_data(&files) && (discard = fopen("/dev/null", "w")))
+		a.text = discard;
+	switch (kind) {
+	case RUN_RECORDED:
+		rc = run_recorded(&a);
+		break;
+	case RUN_GENERATED:
+		rc = run_generated(&a);
+		break;
+	case RUN_MANY:
+		rc = run_many(&a);
+		break;
+	case RUN_DEFAULT:
+		rc = run_default(&a);
+		break;
+	case RUN_TOUR:
+		rc = run_tour(&a);
+		break;
+	case RUN_BUILTIN:
+		rc = run_scenario(a.what, true, &a);
+		break;
+	case RUN_SCENARIO_FILE:
+		rc = run_scenario(a.what, false, &a);
+		break;
+	case RUN_TRACE:
+		rc = run_trace(a.what, &a, true, NULL, 0);
+		break;
 	}
-	if (a.record_argv) {
-		if (a.what) {
-			cli_error("run",
-				  "--record runs the recorded program: no other workload ('%s')",
-				  a.what);
-			return CLI_EXIT_USAGE;
-		}
-		return run_recorded(&a);
-	}
-	if (a.gen) {
-		if (a.what) {
-			cli_error("run", "--gen makes the workload: no other one ('%s')", a.what);
-			return CLI_EXIT_USAGE;
-		}
-		return run_generated(&a);
-	}
-	if (a.ntraces > 1 && !a.gen && !a.record_argv) {
-		/* several workloads: each must be a trace file */
-		for (unsigned k = 0; k < a.ntraces; k++) {
-			struct stat sb;
-			if (!strcmp(a.traces[k], "tour") || scenario_builtin_find(a.traces[k]) ||
-			    ends_with(a.traces[k], ".vms")) {
-				cli_error("run",
-					  "several workloads must all be traces: '%s' is not one",
-					  a.traces[k]);
-				return CLI_EXIT_USAGE;
-			}
-			if (!strcmp(a.traces[k], "-")) {
-				cli_error("run",
-					  "several traces: standard input is not one of them");
-				return CLI_EXIT_USAGE;
-			}
-			if (stat(a.traces[k], &sb) != 0) {
-				cli_error("run", "'%s': no such trace file", a.traces[k]);
-				return CLI_EXIT_USAGE;
-			}
-		}
-		return run_many(&a);
-	}
-	if (!a.what)
-		return run_default(&a);
-	if (!strcmp(a.what, "tour"))
-		return run_tour(&a);
-	if (scenario_builtin_find(a.what))
-		return run_scenario(a.what, true, &a);
-	if (ends_with(a.what, ".vms"))
-		return run_scenario(a.what, false, &a);
-	struct stat sb;
-	if (strcmp(a.what, "-") && stat(a.what, &sb) != 0) {
-		cli_error("run", "'%s': no such built-in scenario or file (see 'vmsim scenarios')",
-			  a.what);
-		return CLI_EXIT_USAGE;
-	}
-	return run_trace(a.what, &a, true, NULL, 0);
+	cli_outputs_abandon(&files); /* what a failed run did not write */
+	if (discard)
+		fclose(discard);
+	return rc;
 
 missing:
 	cli_error("run", "option '%s' needs a value (see 'vmsim run --help')", argv[argc - 1]);

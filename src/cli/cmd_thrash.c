@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outputs.h"
 #include "report/plot.h"
 #include "vmsim/error.h"
 #include "vmsim/policy.h"
@@ -151,13 +152,18 @@ static void print_csv(const struct vmsim_curve_cfg *cfg, const struct vmsim_curv
 
 /* --plot: utilisation and fault rate against N, N*W = M marked. */
 static int plot_curve(const struct vmsim_curve_cfg *cfg, const char *device,
-		      const struct vmsim_curve_point *p, const char *dir)
+		      const struct vmsim_curve_point *p, const struct cli_outputs *files, bool csv)
 {
+	const char *dir = files->plot_dir;
 	struct plot_thrash_point *pts = calloc(cfg->nmax, sizeof(*pts));
 	struct plot_thrash t = {0};
 	char sub[256], lat[32], why[512];
 	int rc;
 
+	if (files->plot_missing) {
+		free(pts);
+		return cli_outputs_plot_missing(files);
+	}
 	if (!pts) {
 		cli_error(NAME, "out of memory");
 		return CLI_EXIT_FAILURE;
@@ -183,7 +189,9 @@ static int plot_curve(const struct vmsim_curve_cfg *cfg, const char *device,
 		cli_error(NAME, "--plot %s: %s", dir, why);
 		return CLI_EXIT_FAILURE;
 	}
-	printf("plots written to %s/: thrash.png thrash.svg (script thrash.gp)\n", dir);
+	/* with --csv standard output carries data: the notice goes to stderr */
+	fprintf(csv ? stderr : stdout,
+		"plots written to %s/: thrash.png thrash.svg (script thrash.gp)\n", dir);
 	return CLI_EXIT_OK;
 }
 
@@ -293,6 +301,9 @@ int cmd_thrash(int argc, char **argv)
 	}
 	cfg.policy = policy;
 
+	static struct cli_outputs files; /* --plot DIR checked before the run */
+	if ((rc = cli_outputs_open(&files, NAME, NULL, NULL, plot_dir)))
+		return rc;
 	points = calloc(cfg.nmax, sizeof(*points));
 	if (!points) {
 		cli_error(NAME, "out of memory");
@@ -316,7 +327,8 @@ int cmd_thrash(int argc, char **argv)
 		print_csv(&cfg, points);
 	else
 		print_table(&cfg, device, cfg.major_fault_ns, points);
-	rc = plot_dir ? plot_curve(&cfg, device, points, plot_dir) : CLI_EXIT_OK;
+	rc = plot_dir ? plot_curve(&cfg, device, points, &files, csv) : CLI_EXIT_OK;
 	free(points);
+	cli_outputs_abandon(&files);
 	return rc;
 }

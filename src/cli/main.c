@@ -9,12 +9,17 @@
  *
  *	vmsim [--version] [--help] COMMAND [ARGS...]
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
 #include "cli.h"
+#include "report/report.h"
+#include "vmsim/error.h"
+#include "vmsim/vm.h"
 
 #define VMSIM_VERSION "0.1.0" /* keep in step with project() in CMakeLists.txt */
 
@@ -55,6 +60,26 @@ void cli_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void cli_machine_error(const char *cmd, const struct vmsim_config *cfg, int rc)
+{
+	const char *problem = vmsim_config_problem(cfg);
+	int saved = errno;
+
+	if (problem) {
+		cli_error(cmd, "cannot build the machine: %s", problem);
+	} else if (rc == VMSIM_EIO && cfg->swap_bytes) {
+		const char *dir = getenv("TMPDIR");
+		cli_error(cmd, "cannot build the machine: the swap file of %s in '%s': %s",
+			  report_bytes(cfg->swap_bytes).s,
+			  cfg->swap_path ? cfg->swap_path
+			  : dir && *dir	 ? dir
+					 : "/tmp",
+			  strerror(saved ? saved : EIO));
+	} else {
+		cli_error(cmd, "cannot build the machine: %s", vmsim_strerror(rc));
+	}
 }
 
 static const struct cmd *find_cmd(const char *name)

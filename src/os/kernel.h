@@ -131,7 +131,6 @@ struct anon_root {
 struct swap_dev {
 	int fd;		      /* the file; -1: no swap */
 	char *path;	      /* its name (malloc'd) */
-	bool remove;	      /* a temporary file: unlink when closed */
 	uint64_t nslots;      /* slots */
 	uint64_t used;	      /* slots in use */
 	uint32_t *refs;	      /* per slot: swap PTEs + 1 if in the swap cache; 0 = free */

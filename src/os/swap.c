@@ -5,6 +5,10 @@
  * the swap cache), and the I/O. In data mode the page's bytes go to the file
  * with a checksum and come back verified; without data mode the transfers
  * are counted but no bytes move. Only src/os/ calls this.
+ *
+ * Without a swap_path the file is unlinked the moment mkstemp has made it:
+ * only the descriptor holds it, so a run that is killed or crashes leaves
+ * nothing on disk.
  */
 #define _DEFAULT_SOURCE /* mkstemp, pread, pwrite */
 
@@ -50,10 +54,13 @@ int swap_open(struct vmsim_system *sys)
 			return VMSIM_ENOHOSTMEM;
 		snprintf(sw->path, n, "%s/vmsim-swap-XXXXXX", dir ? dir : "/tmp");
 		sw->fd = mkstemp(sw->path);
-		sw->remove = true;
+		if (sw->fd >= 0)
+			unlink(sw->path);
 	}
 	if (sw->fd < 0 || ftruncate(sw->fd, (off_t)(sw->nslots << VMSIM_PAGE_SHIFT)) != 0) {
+		int saved = errno; /* the caller reports why */
 		swap_close(sw);
+		errno = saved;
 		return VMSIM_EIO;
 	}
 	sw->refs = calloc(sw->nslots, sizeof(*sw->refs));
@@ -71,8 +78,6 @@ void swap_close(struct swap_dev *sw)
 {
 	if (sw->fd >= 0)
 		close(sw->fd);
-	if (sw->remove && sw->path)
-		unlink(sw->path);
 	free(sw->path);
 	free(sw->refs);
 	free(sw->cache);

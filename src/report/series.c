@@ -204,12 +204,23 @@ static void fanout_tick(void *ctx, struct vmsim_system *sys, uint64_t accesses, 
 	}
 }
 
+static uint64_t gcd(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
 struct run_hooks tick_fanout_hooks(struct tick_fanout *f)
 {
 	uint64_t every = 0;
 
+	/* the greatest common divisor: every multiple of every period is a tick */
 	for (size_t i = 0; i < f->n; i++)
-		if (f->sub[i].every && (!every || f->sub[i].every < every))
-			every = f->sub[i].every;
+		if (f->sub[i].every)
+			every = gcd(every, f->sub[i].every);
 	return (struct run_hooks){.tick = fanout_tick, .ctx = f, .every = every};
 }

@@ -105,10 +105,11 @@ void tick_fanout_init(struct tick_fanout *f);
 int tick_fanout_add(struct tick_fanout *f, const struct run_hooks *h);
 
 /*
- * The hooks to give the driver: they tick every min(every) of the
- * consumers, and each consumer is called at the first tick at or past each
- * multiple of its own period (exactly on it when the periods divide each
- * other), and all of them at the final tick. @f must outlive the run.
+ * The hooks to give the driver: they tick every gcd(every) of the
+ * consumers, so each consumer is called exactly on each multiple of its
+ * own period (choose periods with a large common divisor: 65,536 and
+ * 100,000 would tick every 32 accesses), and all of them at the final
+ * tick. @f must outlive the run.
  */
 struct run_hooks tick_fanout_hooks(struct tick_fanout *f);
 

@@ -416,7 +416,7 @@ static void tick(struct runner *r, bool final)
 	}
 	if (h->every && r->accesses >= r->next_tick) {
 		h->tick(h->ctx, r->sys, r->accesses, 0);
-		r->next_tick = r->accesses + h->every;
+		r->next_tick = (r->accesses / h->every + 1) * h->every; /* on the multiples */
 	}
 }
 
@@ -830,6 +830,7 @@ static int touch_some(struct runner *r, const struct stmt *st, struct toucher *t
 		int rc = vmsim_access(r->sys, t->p->pid, va, (uint32_t)size, k, &res);
 		r->accesses++;
 		if (!rc && st->tkind == TK_RMW && !res.killed && !res.segv) {
+			tick(r, false); /* a sample may fall between the two */
 			rc = vmsim_access(r->sys, t->p->pid, va, (uint32_t)size, VMSIM_WRITE, &res);
 			r->accesses++;
 		}

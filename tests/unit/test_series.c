@@ -237,6 +237,8 @@ static void series_final_tick_after_more_accesses_appends(void **state)
 /* A sampler every 3 and a second consumer every 5 behind one hooks. */
 struct counter {
 	uint64_t calls, last, finals;
+	uint64_t period;     /* expected period */
+	uint64_t off_period; /* non-final calls not on a multiple of it */
 };
 
 static void count_tick(void *ctx, struct vmsim_system *sys, uint64_t accesses, int final)
@@ -246,11 +248,12 @@ static void count_tick(void *ctx, struct vmsim_system *sys, uint64_t accesses, i
 	c->calls++;
 	c->last = accesses;
 	c->finals += final != 0;
+	c->off_period += !final && accesses % c->period != 0;
 }
 
 static void fanout_calls_each_consumer_on_its_own_period(void **state)
 {
-	struct counter c3 = {0}, c5 = {0};
+	struct counter c3 = {.period = 3}, c5 = {.period = 5};
 	struct run_hooks h3 = {count_tick, &c3, 3}, h5 = {count_tick, &c5, 5}, none = {0}, h;
 	struct tick_fanout f;
 	(void)state;
@@ -261,19 +264,39 @@ static void fanout_calls_each_consumer_on_its_own_period(void **state)
 	assert_ok(tick_fanout_add(&f, &none)); /* no tick: ignored */
 	assert_int_equal(f.n, 2);
 	h = tick_fanout_hooks(&f);
-	assert_int_equal(h.every, 3);
-	for (uint64_t n = 3; n <= 30; n += 3)
+	assert_int_equal(h.every, 1); /* gcd(3, 5) */
+	for (uint64_t n = 1; n <= 30; n++)
 		h.tick(h.ctx, NULL, n, 0);
 	h.tick(h.ctx, NULL, 31, 1);
 	assert_int_equal(c3.calls, 11); /* 3, 6, ... 30 and the final */
-	/* 5 is first reached at 6, 10 at 12, 15 at 15, 20 at 21, 25 at 27, 30 at 30 */
-	assert_int_equal(c5.calls, 7);
+	assert_int_equal(c5.calls, 7);	/* 5, 10, ... 30 and the final */
+	assert_int_equal(c3.off_period, 0);
+	assert_int_equal(c5.off_period, 0);
 	assert_int_equal(c3.finals, 1);
 	assert_int_equal(c5.finals, 1);
 	assert_int_equal(c5.last, 31);
 	for (int i = 0; i < TICK_FANOUT_MAX - 2; i++)
 		assert_ok(tick_fanout_add(&f, &h3));
 	assert_int_equal(tick_fanout_add(&f, &h3), VMSIM_ERANGE);
+}
+
+/* The CSV period and the progress bar's 65,536 used to meet only at the
+ * first tick past each multiple: rows 131,072 and 65,536 apart. */
+static void fanout_samples_exactly_every_period(void **state)
+{
+	struct counter cs = {.period = 100000}, cp = {.period = 100000};
+	struct run_hooks hs = {count_tick, &cs, 100000}, hp = {count_tick, &cp, 100000}, h;
+	struct tick_fanout f;
+	(void)state;
+
+	tick_fanout_init(&f);
+	assert_ok(tick_fanout_add(&f, &hs));
+	assert_ok(tick_fanout_add(&f, &hp));
+	h = tick_fanout_hooks(&f);
+	for (uint64_t n = h.every; n <= 1000000; n += h.every)
+		h.tick(h.ctx, NULL, n, 0);
+	assert_int_equal(cs.calls, 10);
+	assert_int_equal(cs.off_period, 0);
 }
 
 static void csv_field_quotes_only_when_needed(void **state)
@@ -316,6 +339,7 @@ int main(void)
 	    cmocka_unit_test(series_adds_columns_for_late_processes_and_labels_rows),
 	    cmocka_unit_test(series_final_tick_after_more_accesses_appends),
 	    cmocka_unit_test(fanout_calls_each_consumer_on_its_own_period),
+	    cmocka_unit_test(fanout_samples_exactly_every_period),
 	    cmocka_unit_test(csv_field_quotes_only_when_needed),
 	    cmocka_unit_test(csv_write_path_fails_on_a_missing_directory),
 	};
