@@ -1,10 +1,14 @@
 /*
- * Error strings, bug reports and the seeded RNG shared by the library.
+ * Error strings, bug reports, lazily backed host tables and the seeded RNG
+ * shared by the library.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE */
 #include "base/base.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 static const char *const err_msg[] = {
 #define MSG(name, msg) msg,
@@ -56,4 +60,58 @@ void rng_seed(struct rng *r, uint64_t seed)
 	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
 	z ^= z >> 31;
 	r->s = z ? z : 0x9E3779B97F4A7C15ULL;
+}
+
+/* Requests from this size up are mappings of their own. Each block starts
+ * with a header holding its whole size, HOST_ZALLOC_HDR bytes long so that
+ * the caller's part stays aligned to a cache line. */
+#define HOST_ZALLOC_MAP (1u << 20)
+#define HOST_ZALLOC_HDR 64u
+
+void *host_zalloc(size_t bytes)
+{
+	size_t total = bytes + HOST_ZALLOC_HDR;
+	uint8_t *p;
+
+	if (total < bytes)
+		return NULL;
+	if (total < HOST_ZALLOC_MAP) {
+		p = calloc(total, 1);
+	} else {
+		p = mmap(NULL, total, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED)
+			p = NULL;
+	}
+	if (p == NULL)
+		return NULL;
+	*(size_t *)(void *)p = total;
+	return p + HOST_ZALLOC_HDR;
+}
+
+void *host_zrealloc(void *p, size_t old, size_t bytes)
+{
+	void *q = host_zalloc(bytes);
+
+	if (q == NULL)
+		return NULL;
+	if (p != NULL)
+		memcpy(q, p, old < bytes ? old : bytes);
+	host_zfree(p);
+	return q;
+}
+
+void host_zfree(void *q)
+{
+	uint8_t *p;
+	size_t total;
+
+	if (q == NULL)
+		return;
+	p = (uint8_t *)q - HOST_ZALLOC_HDR;
+	total = *(size_t *)(void *)p;
+	if (total < HOST_ZALLOC_MAP)
+		free(p);
+	else
+		munmap(p, total);
 }

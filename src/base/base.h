@@ -25,6 +25,20 @@
 
 _Noreturn void vmsim_bug(const char *func, const char *file, int line, const char *cond);
 
+/*
+ * Zeroed host memory whose pages cost nothing until first written: large
+ * requests are anonymous mappings reserved without swap accounting (the
+ * host supplies each page on first touch), small ones come from calloc.
+ * For tables sized by the simulated machine (per-frame arrays) whose use is
+ * sparse. host_zalloc returns NULL when out of host memory; host_zfree
+ * (NULL is harmless) frees what host_zalloc gave.
+ */
+void *host_zalloc(size_t bytes);
+void host_zfree(void *p);
+/* A host_zalloc block of @bytes holding the first @old bytes of @p (which
+ * it frees), the rest zeroed; NULL (and @p untouched) when out of memory. */
+void *host_zrealloc(void *p, size_t old, size_t bytes);
+
 /* xorshift64* generator: deterministic for a given seed, never returns 0 state. */
 struct rng {
 	uint64_t s; /* state, never 0 */

@@ -27,7 +27,7 @@ struct pagetable {
 /* The entries of table frame @pfn (which must hold a page table). */
 static inline pte_t *pt_table(const struct phys_mem *pm, pfn_t pfn)
 {
-	return (pte_t *)(void *)pm->bytes[pfn];
+	return (pte_t *)(void *)phys_bytes_if_present(pm, pfn);
 }
 
 /* Allocate an empty root table. Returns 0, VMSIM_EINVAL (levels not 4/5),

@@ -91,6 +91,11 @@ static int check_leaf(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *ar
 		     (unsigned long long)pfn);
 		return 1;
 	}
+	if (!phys_frame_present(&sys->pm, pfn)) {
+		fail(c, "pid %d: page %#llx maps frame %#llx, never allocated", p->pid, a,
+		     (unsigned long long)pfn);
+		return 1;
+	}
 	if (pte_present(e)) {
 		if (v->prot == VMSIM_PROT_NONE)
 			fail(c, "pid %d: page %#llx present in a PROT_NONE area", p->pid, a);
@@ -140,10 +145,14 @@ static bool evictable(const struct frame *f)
 static void count_cached(uint64_t pgoff, pfn_t pfn, void *arg)
 {
 	struct check *c = arg;
-	const struct frame *f = phys_frame(&c->sys->pm, pfn);
 	c->cached++;
-	if (pfn >= c->sys->pm.nframes || !(f->flags & FRAME_FILE) || f->owner != (void *)c->vf ||
-	    f->index != pgoff) {
+	if (pfn >= c->sys->pm.nframes || !phys_frame_present(&c->sys->pm, pfn)) {
+		fail(c, "page cache: offset %llu holds frame %#llx, beyond what was allocated",
+		     (unsigned long long)pgoff, (unsigned long long)pfn);
+		return;
+	}
+	const struct frame *f = phys_frame(&c->sys->pm, pfn);
+	if (!(f->flags & FRAME_FILE) || f->owner != (void *)c->vf || f->index != pgoff) {
 		fail(c, "page cache: offset %llu holds frame %#llx, which does not belong there",
 		     (unsigned long long)pgoff, (unsigned long long)pfn);
 		return;
@@ -251,8 +260,10 @@ int vmsim_check(struct vmsim_system *sys, char *why, size_t whylen)
 	for (uint64_t s = 0; s < sw->nslots && !c.rc; s++) {
 		if (sw->cache[s]) {
 			pfn_t pfn = sw->cache[s] - 1;
-			const struct frame *f = phys_frame(&sys->pm, pfn);
-			if (pfn >= n || !(f->flags & FRAME_SWAPCACHE) || f->swap != s + 1)
+			const struct frame *f = pfn < n && phys_frame_present(&sys->pm, pfn)
+						    ? phys_frame(&sys->pm, pfn)
+						    : NULL;
+			if (!f || !(f->flags & FRAME_SWAPCACHE) || f->swap != s + 1)
 				fail(&c,
 				     "swap slot %llu caches frame %#llx, which does not name it",
 				     (unsigned long long)s, (unsigned long long)pfn);
@@ -272,6 +283,10 @@ int vmsim_check(struct vmsim_system *sys, char *why, size_t whylen)
 	/* every frame: free, or accounted for */
 	uint64_t used = 0, pt_frames = 0, lru = 0;
 	for (pfn_t pfn = 0; pfn < n && !c.rc; pfn++) {
+		if (!phys_frame_present(&sys->pm, pfn)) { /* a gigabyte never used: free */
+			pfn |= PHYS_CHUNK_MASK;
+			continue;
+		}
 		const struct frame *f = phys_frame(&sys->pm, pfn);
 		if (!(f->flags & FRAME_HEAD)) {
 			if (c.maps[pfn] || c.refs[pfn])

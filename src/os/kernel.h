@@ -386,12 +386,12 @@ int pcache_writeback(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, 
 /* The head pfn of the folio holding cached page @pfn, and its pages. */
 static inline pfn_t folio_head(const struct phys_mem *pm, pfn_t pfn)
 {
-	return pfn & ~(((pfn_t)1 << pm->frames[pfn].folio) - 1);
+	return pfn & ~(((pfn_t)1 << phys_frame(pm, pfn)->folio) - 1);
 }
 
 static inline uint64_t folio_nr(const struct phys_mem *pm, pfn_t pfn)
 {
-	return 1ULL << pm->frames[pfn].folio;
+	return 1ULL << phys_frame(pm, pfn)->folio;
 }
 
 /* pcache_add_folio flags */

@@ -133,9 +133,15 @@ int reclaim_init(struct vmsim_system *sys)
 	struct vmsim_policy_env env = {
 	    .ctx = sys, .test_clear_referenced = test_clear_referenced, .now = now};
 	struct vmsim_policy_cfg pc = {.seed = cfg->seed, .tau = cfg->policy_tau};
-	if (vmsim_policy_check(sys->policy, n, &env))
+	/* A machine of 2^32 - 1 frames (16 TiB - 4 KiB) has one frame more than
+	 * a policy can name; that last frame is the zero page, which no policy
+	 * ever sees (vmsim_system_new allocates it first, and the lone order-0
+	 * block at the top is what the buddy allocator hands out first). */
+	size_t npol = n > VMSIM_POLICY_MAX_FRAMES ? VMSIM_POLICY_MAX_FRAMES : (size_t)n;
+	VMSIM_BUG_ON(npol < n && sys->zero_pfn != n - 1);
+	if (vmsim_policy_check(sys->policy, npol, &env))
 		return VMSIM_EINVAL; /* e.g. OPT: the kernel cannot see the future */
-	sys->policy_state = sys->policy->create(&pc, n, &env);
+	sys->policy_state = sys->policy->create(&pc, npol, &env);
 	if (!sys->policy_state)
 		return VMSIM_ENOHOSTMEM;
 	sys->policy_on_access = sys->policy->on_access != NULL;

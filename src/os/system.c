@@ -54,6 +54,16 @@ const char *vmsim_config_problem(const struct vmsim_config *cfg)
 		return "RAM must be below 16 TiB (2^32 frames)";
 	if (cfg->swap_bytes >> VMSIM_PAGE_SHIFT > (1ULL << 32))
 		return "swap must be at most 16 TiB (2^32 slots)";
+	if (cfg->mmu.maxphyaddr >= 32 && cfg->mmu.maxphyaddr < 64 &&
+	    cfg->ram_bytes > (1ULL << cfg->mmu.maxphyaddr)) {
+		snprintf(buf, sizeof(buf),
+			 "RAM must fit the CPU's %u-bit physical addresses (at most %llu GiB with "
+			 "--cpu %s; zen4 has 48 bits)",
+			 cfg->mmu.maxphyaddr,
+			 (unsigned long long)(1ULL << cfg->mmu.maxphyaddr >> 30),
+			 cfg->mmu.cpu ? cfg->mmu.cpu : "custom");
+		return buf;
+	}
 	if (cfg->mmu.levels != 4 && cfg->mmu.levels != 5)
 		return "paging levels must be 4 or 5";
 	if (!(cfg->cost.ghz > 0))
@@ -109,6 +119,11 @@ int vmsim_system_new(const struct vmsim_config *cfg, struct vmsim_system **out)
 	int rc;
 	if (cfg->ram_bytes < 64 * VMSIM_PAGE_SIZE || cfg->ram_bytes > (1ULL << 52) ||
 	    !(cfg->cost.ghz > 0))
+		return VMSIM_EINVAL;
+	/* frames above MAXPHYADDR could not be mapped (their PTEs would have
+	 * reserved bits set) */
+	if (cfg->mmu.maxphyaddr >= 32 && cfg->mmu.maxphyaddr < 64 &&
+	    cfg->ram_bytes > (1ULL << cfg->mmu.maxphyaddr))
 		return VMSIM_EINVAL;
 	sys = calloc(1, sizeof(*sys));
 	if (!sys)
@@ -219,6 +234,10 @@ int vmsim_sys_stats(struct vmsim_system *sys, struct vmsim_sys_stats *out)
 	}
 	/* transparent huge pages in use, and their bytes never accessed */
 	for (pfn_t pfn = 0; pfn + 512 <= sys->pm.nframes; pfn += 512) {
+		if (!phys_frame_present(&sys->pm, pfn)) { /* a gigabyte never used */
+			pfn = (pfn | PHYS_CHUNK_MASK) + 1 - 512;
+			continue;
+		}
 		const struct frame *f = phys_frame(&sys->pm, pfn);
 		if ((f->flags & (FRAME_HEAD | FRAME_ANON)) == (FRAME_HEAD | FRAME_ANON) &&
 		    f->order == 9 && !(f->flags & (FRAME_ZERO | FRAME_HUGETLB))) {

@@ -24,7 +24,7 @@
 /* Push @pfn as a free block of @order on the head of its list. */
 static void list_push(struct phys_mem *pm, unsigned order, pfn_t pfn)
 {
-	struct frame *f = &pm->frames[pfn];
+	struct frame *f = phys_frame(pm, pfn);
 	uint32_t head = pm->free_head[order];
 
 	f->flags = FRAME_BUDDY;
@@ -32,7 +32,7 @@ static void list_push(struct phys_mem *pm, unsigned order, pfn_t pfn)
 	f->prev = FRAME_NIL;
 	f->next = head;
 	if (head != FRAME_NIL)
-		pm->frames[head].prev = (uint32_t)pfn;
+		phys_frame(pm, head)->prev = (uint32_t)pfn;
 	pm->free_head[order] = (uint32_t)pfn;
 	pm->nr_free_blocks[order]++;
 }
@@ -40,18 +40,40 @@ static void list_push(struct phys_mem *pm, unsigned order, pfn_t pfn)
 /* Unlink the free block at @pfn from list @order and drop its FRAME_BUDDY. */
 static void list_del(struct phys_mem *pm, unsigned order, pfn_t pfn)
 {
-	struct frame *f = &pm->frames[pfn];
+	struct frame *f = phys_frame(pm, pfn);
 
 	if (f->prev != FRAME_NIL)
-		pm->frames[f->prev].next = f->next;
+		phys_frame(pm, f->prev)->next = f->next;
 	else
 		pm->free_head[order] = f->next;
 	if (f->next != FRAME_NIL)
-		pm->frames[f->next].prev = f->prev;
+		phys_frame(pm, f->next)->prev = f->prev;
 	f->flags &= ~(uint32_t)FRAME_BUDDY;
 	f->prev = FRAME_NIL;
 	f->next = FRAME_NIL;
 	pm->nr_free_blocks[order]--;
+}
+
+/* Carve the lowest never-carved gigabyte onto the (empty) list of the
+ * largest order, allocating its chunk's frame table; it is already counted
+ * in nr_free and nr_free_blocks. Returns 0 or VMSIM_ENOHOSTMEM (nothing
+ * changed). */
+static int carve_lazy(struct phys_mem *pm)
+{
+	pfn_t pfn = pm->lazy_next;
+	struct frame *f;
+
+	VMSIM_BUG_ON(pm->free_head[PHYS_MAX_ORDER] != FRAME_NIL);
+	if (phys_chunk_use(pm, pfn >> PHYS_CHUNK_SHIFT) != 0)
+		return VMSIM_ENOHOSTMEM;
+	f = phys_frame(pm, pfn);
+	f->flags = FRAME_BUDDY;
+	f->order = PHYS_MAX_ORDER;
+	f->prev = FRAME_NIL;
+	f->next = FRAME_NIL;
+	pm->free_head[PHYS_MAX_ORDER] = (uint32_t)pfn;
+	pm->lazy_next += PHYS_CHUNK_FRAMES;
+	return 0;
 }
 
 /* Whether frames allocated with @flags get their bytes at allocation. */
@@ -68,9 +90,9 @@ static int give_bytes(struct phys_mem *pm, pfn_t pfn, unsigned order)
 	uint64_t i;
 
 	for (i = 0; i < n; i++) {
-		VMSIM_BUG_ON(pm->bytes[pfn + i] != NULL);
-		pm->bytes[pfn + i] = pool_get(&pm->pool);
-		if (pm->bytes[pfn + i] == NULL)
+		VMSIM_BUG_ON(*phys_bytes_slot(pm, pfn + i) != NULL);
+		*phys_bytes_slot(pm, pfn + i) = pool_get(&pm->pool);
+		if (*phys_bytes_slot(pm, pfn + i) == NULL)
 			goto out_free_bytes;
 	}
 	pm->stats.bytes_frames += n;
@@ -78,8 +100,8 @@ static int give_bytes(struct phys_mem *pm, pfn_t pfn, unsigned order)
 
 out_free_bytes:
 	while (i-- > 0) {
-		pool_put(&pm->pool, pm->bytes[pfn + i]);
-		pm->bytes[pfn + i] = NULL;
+		pool_put(&pm->pool, *phys_bytes_slot(pm, pfn + i));
+		*phys_bytes_slot(pm, pfn + i) = NULL;
 	}
 	return VMSIM_ENOHOSTMEM;
 }
@@ -107,6 +129,11 @@ int phys_alloc(struct phys_mem *pm, unsigned order, uint32_t flags, pfn_t *pfn /
 
 	while (k <= PHYS_MAX_ORDER && pm->free_head[k] == FRAME_NIL)
 		k++;
+	if (k > PHYS_MAX_ORDER && pm->lazy_next < pm->lazy_end) {
+		if (carve_lazy(pm) != 0)
+			return VMSIM_ENOHOSTMEM;
+		k = PHYS_MAX_ORDER;
+	}
 	if (k > PHYS_MAX_ORDER) {
 		pm->stats.failures++;
 		return VMSIM_ENOMEM;
@@ -127,7 +154,7 @@ int phys_alloc(struct phys_mem *pm, unsigned order, uint32_t flags, pfn_t *pfn /
 
 	n = 1ULL << order;
 	for (uint64_t i = 0; i < n; i++) {
-		struct frame *f = &pm->frames[head + i];
+		struct frame *f = phys_frame(pm, head + i);
 
 		f->flags = flags;
 		f->order = 0;
@@ -140,8 +167,8 @@ int phys_alloc(struct phys_mem *pm, unsigned order, uint32_t flags, pfn_t *pfn /
 		f->prev = FRAME_NIL;
 		f->next = FRAME_NIL;
 	}
-	pm->frames[head].flags |= FRAME_HEAD;
-	pm->frames[head].order = (uint8_t)order;
+	phys_frame(pm, head)->flags |= FRAME_HEAD;
+	phys_frame(pm, head)->order = (uint8_t)order;
 	pm->nr_free -= n;
 	pm->stats.allocs[order]++;
 	*pfn = head;
@@ -159,18 +186,18 @@ void phys_free(struct phys_mem *pm, pfn_t pfn, unsigned order)
 	uint64_t n;
 
 	VMSIM_BUG_ON(pfn >= pm->nframes || order > PHYS_MAX_ORDER);
-	f = &pm->frames[pfn];
+	f = phys_frame(pm, pfn);
 	n = 1ULL << order;
 	VMSIM_BUG_ON(!(f->flags & FRAME_HEAD) || (f->flags & FRAME_BUDDY));
 	VMSIM_BUG_ON(f->order != order || pfn + n > pm->nframes);
 
 	for (uint64_t i = 0; i < n; i++) {
-		if (pm->bytes[pfn + i] != NULL) {
-			pool_put(&pm->pool, pm->bytes[pfn + i]);
-			pm->bytes[pfn + i] = NULL;
+		if (*phys_bytes_slot(pm, pfn + i) != NULL) {
+			pool_put(&pm->pool, *phys_bytes_slot(pm, pfn + i));
+			*phys_bytes_slot(pm, pfn + i) = NULL;
 			pm->stats.bytes_frames--;
 		}
-		pm->frames[pfn + i].flags = 0;
+		phys_frame(pm, pfn + i)->flags = 0;
 	}
 	pm->nr_free += n;
 	pm->stats.frees[order]++;
@@ -181,7 +208,7 @@ void phys_free(struct phys_mem *pm, pfn_t pfn, unsigned order)
 
 		if (buddy >= pm->nframes)
 			break;
-		b = &pm->frames[buddy];
+		b = phys_frame(pm, buddy);
 		if (!(b->flags & FRAME_BUDDY) || b->order != order)
 			break;
 		list_del(pm, order, buddy);
@@ -272,7 +299,7 @@ static int check_free_block(const struct phys_mem *pm, uint64_t *bm, unsigned o,
 		return check_fail(why, whylen,
 				  "free_list[%u]: pfn %u beyond ram (%" PRIu64 " frames)", o, pfn,
 				  pm->nframes);
-	f = &pm->frames[pfn];
+	f = phys_frame(pm, pfn);
 	if (f->prev != prev)
 		return check_fail(why, whylen, "free_list[%u]: pfn %u has prev %u, expected %u", o,
 				  pfn, f->prev, prev);
@@ -288,6 +315,10 @@ static int check_free_block(const struct phys_mem *pm, uint64_t *bm, unsigned o,
 	if (pfn + (1ULL << o) > pm->nframes)
 		return check_fail(why, whylen, "free_list[%u]: block at pfn %u ends beyond ram", o,
 				  pfn);
+	if (pfn >= pm->lazy_next && pfn < pm->lazy_end)
+		return check_fail(
+		    why, whylen,
+		    "free_list[%u]: block at pfn %u lies in the gigabytes never carved", o, pfn);
 	if (bits_any(bm, pfn, o))
 		return check_fail(why, whylen,
 				  "free_list[%u]: block at pfn %u overlaps another free block", o,
@@ -308,7 +339,7 @@ static int check_free_lists(const struct phys_mem *pm, uint64_t *bm, char *why, 
 		uint32_t prev = FRAME_NIL;
 
 		for (uint32_t pfn = pm->free_head[o]; pfn != FRAME_NIL;
-		     pfn = pm->frames[pfn].next) {
+		     pfn = phys_frame(pm, pfn)->next) {
 			int err = check_free_block(pm, bm, o, pfn, prev, why, whylen);
 
 			if (err)
@@ -316,6 +347,10 @@ static int check_free_lists(const struct phys_mem *pm, uint64_t *bm, char *why, 
 			count++;
 			nr_free += 1ULL << o;
 			prev = pfn;
+		}
+		if (o == PHYS_MAX_ORDER) { /* the gigabytes never carved */
+			count += (pm->lazy_end - pm->lazy_next) >> PHYS_MAX_ORDER;
+			nr_free += pm->lazy_end - pm->lazy_next;
 		}
 		if (count != pm->nr_free_blocks[o])
 			return check_fail(why, whylen,
@@ -336,7 +371,7 @@ static int check_block_frames(const struct phys_mem *pm, pfn_t pfn, unsigned ord
 			      char *why, size_t whylen)
 {
 	for (uint64_t i = 0; i < (1ULL << order); i++) {
-		uint32_t flags = pm->frames[pfn + i].flags;
+		uint32_t flags = phys_frame(pm, pfn + i)->flags;
 
 		if (i > 0 && (flags & (FRAME_BUDDY | FRAME_HEAD)))
 			return check_fail(why, whylen,
@@ -344,7 +379,7 @@ static int check_block_frames(const struct phys_mem *pm, pfn_t pfn, unsigned ord
 					  " order %u has flags %#x",
 					  pfn + i, is_free ? "free" : "allocated", pfn, order,
 					  flags);
-		if (is_free && pm->bytes[pfn + i] != NULL)
+		if (is_free && *phys_bytes_slot(pm, pfn + i) != NULL)
 			return check_fail(why, whylen,
 					  "free pfn %" PRIu64 " (block at pfn %" PRIu64
 					  " order %u) has bytes",
@@ -363,10 +398,25 @@ static int check_tiling(const struct phys_mem *pm, const uint64_t *bm, char *why
 	pfn_t pfn = 0;
 
 	while (pfn < pm->nframes) {
-		const struct frame *f = &pm->frames[pfn];
-		bool is_free = (bm[pfn / 64] >> (pfn % 64)) & 1;
+		const struct frame *f;
+		bool is_free;
 		uint64_t n;
 		int err;
+
+		if (pfn >= pm->lazy_next && pfn < pm->lazy_end) {
+			if (phys_frame_present(pm, pfn))
+				return check_fail(
+				    why, whylen,
+				    "pfn %" PRIu64 " was never carved but has a frame table", pfn);
+			free_frames += PHYS_CHUNK_FRAMES;
+			pfn += PHYS_CHUNK_FRAMES;
+			continue;
+		}
+		if (!phys_frame_present(pm, pfn))
+			return check_fail(why, whylen,
+					  "pfn %" PRIu64 " was carved but has no frame table", pfn);
+		f = phys_frame(pm, pfn);
+		is_free = (bm[pfn / 64] >> (pfn % 64)) & 1;
 
 		if (f->flags & FRAME_BUDDY) {
 			if (!is_free)
@@ -445,11 +495,11 @@ int phys_check(const struct phys_mem *pm, char *why, size_t whylen)
  */
 void phys_split(struct phys_mem *pm, pfn_t pfn, unsigned order)
 {
-	struct frame *f = &pm->frames[pfn];
+	struct frame *f = phys_frame(pm, pfn);
 	VMSIM_BUG_ON(pfn >= pm->nframes || !(f->flags & FRAME_HEAD) || f->order != order);
 	for (uint64_t i = 0; i < (1ULL << order); i++) {
-		pm->frames[pfn + i].flags |= FRAME_HEAD;
-		pm->frames[pfn + i].order = 0;
+		phys_frame(pm, pfn + i)->flags |= FRAME_HEAD;
+		phys_frame(pm, pfn + i)->order = 0;
 	}
 	pm->stats.splits++;
 }

@@ -10,9 +10,11 @@
  *   - frame bytes exist only for frames that are allocated and either hold a
  *     page table (always) or data (data mode), and are zero when first given.
  *
- * Host memory is spent lazily: the frame table and the contents table are
- * calloc'd (untouched pages cost nothing), and a frame gets its 4 KiB of
- * bytes only when first asked for them.
+ * Host memory is spent lazily. The frame table and the contents table are
+ * split into chunks of 2^PHYS_CHUNK_SHIFT frames (one largest buddy block,
+ * 1 GiB of RAM); a chunk is allocated when the allocator first hands out a
+ * frame of it, so a 16 TiB machine that uses 1 GiB pays for one chunk. A
+ * frame gets its 4 KiB of bytes only when first asked for them.
  */
 #ifndef VMSIM_PHYS_H
 #define VMSIM_PHYS_H
@@ -75,6 +77,17 @@ struct phys_stats {
 	uint64_t bytes_frames;	       /* frames that currently hold host bytes */
 };
 
+/* Frames per chunk of the frame table: one block of the largest order. */
+#define PHYS_CHUNK_SHIFT  PHYS_MAX_ORDER
+#define PHYS_CHUNK_FRAMES (1ULL << PHYS_CHUNK_SHIFT)
+#define PHYS_CHUNK_MASK	  (PHYS_CHUNK_FRAMES - 1)
+
+/* The metadata of one chunk of RAM; both arrays are NULL until it is used. */
+struct phys_chunk {
+	struct frame *frames; /* frame table of the chunk's frames */
+	uint8_t **bytes;      /* their contents (NULL until used) */
+};
+
 /* Host memory for frame contents (bytepool.c): 4 KiB blocks from 2 MiB chunks. */
 struct byte_pool {
 	struct pool_chunk *chunks; /* every chunk, newest first */
@@ -92,8 +105,11 @@ void pool_release(struct byte_pool *bp);
 struct phys_mem {
 	uint64_t nframes;		       /* frames of simulated RAM */
 	uint64_t nr_free;		       /* frames in free blocks */
-	struct frame *frames;		       /* frame table, nframes entries */
-	uint8_t **bytes;		       /* per-frame contents (NULL until used) */
+	struct phys_chunk *chunk;	       /* frame table by chunk, nchunks entries */
+	uint64_t nchunks;		       /* chunks covering nframes */
+	uint64_t chunks_used;		       /* chunks with their arrays allocated */
+	uint64_t lazy_next;		       /* first largest-order block never carved */
+	uint64_t lazy_end;		       /* end of the largest-order blocks */
 	uint32_t free_head[PHYS_NORDERS];      /* free list heads per order */
 	uint64_t nr_free_blocks[PHYS_NORDERS]; /* blocks on each free list */
 	bool data_mode;			       /* data frames hold real bytes */
@@ -130,10 +146,26 @@ void phys_free(struct phys_mem *pm, pfn_t pfn, unsigned order);
  * one frame each (flags, bytes and fields kept), to be freed one by one. */
 void phys_split(struct phys_mem *pm, pfn_t pfn, unsigned order);
 
-/* The frame-table entry of @pfn (< nframes). */
-static inline struct frame *phys_frame(struct phys_mem *pm, pfn_t pfn)
+/* The frame-table entry of @pfn (< nframes), which must lie in a chunk in use
+ * (any frame allocated or freed since phys_init, or near one: see
+ * phys_frame_present). */
+static inline struct frame *phys_frame(const struct phys_mem *pm, pfn_t pfn)
 {
-	return &pm->frames[pfn];
+	return &pm->chunk[pfn >> PHYS_CHUNK_SHIFT].frames[pfn & PHYS_CHUNK_MASK];
+}
+
+/* Whether the chunk of @pfn (< nframes) has its frame table: false for the
+ * frames of largest-order blocks that were never allocated, which are free
+ * and carry no metadata. Scans over all of RAM skip the rest of the chunk. */
+static inline bool phys_frame_present(const struct phys_mem *pm, pfn_t pfn)
+{
+	return pm->chunk[pfn >> PHYS_CHUNK_SHIFT].frames != NULL;
+}
+
+/* Where the bytes pointer of @pfn lives (its chunk must be in use). */
+static inline uint8_t **phys_bytes_slot(const struct phys_mem *pm, pfn_t pfn)
+{
+	return &pm->chunk[pfn >> PHYS_CHUNK_SHIFT].bytes[pfn & PHYS_CHUNK_MASK];
 }
 
 /* The 4096 bytes of frame @pfn, allocating zeroed bytes on first use.
@@ -143,8 +175,15 @@ uint8_t *phys_bytes(struct phys_mem *pm, pfn_t pfn);
 /* The bytes of @pfn if it already has them, else NULL (no allocation). */
 static inline uint8_t *phys_bytes_if_present(const struct phys_mem *pm, pfn_t pfn)
 {
-	return pm->bytes[pfn];
+	return *phys_bytes_slot(pm, pfn);
 }
+
+/* Allocate the frame table of chunk @c if it has none (phys internal: the
+ * allocator calls it when it carves a block). Returns 0 or VMSIM_ENOHOSTMEM. */
+int phys_chunk_use(struct phys_mem *pm, uint64_t c);
+
+/* Host bytes of frame metadata in use (the chunks' tables and directory). */
+uint64_t phys_meta_bytes(const struct phys_mem *pm);
 
 /* Number of free blocks of exactly @order. */
 uint64_t phys_free_blocks(const struct phys_mem *pm, unsigned order);

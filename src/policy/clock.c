@@ -94,7 +94,7 @@ static void clock_destroy(void *state)
 	struct clock *c = state;
 
 	if (c)
-		free(c->lk);
+		flinks_free(c->lk);
 	free(c);
 }
 
@@ -135,7 +135,7 @@ static pfn_t clock_pick_victim(void *state)
 	for (steps = 0; steps < 2 * c->nres; steps++) {
 		if (!c->env.test_clear_referenced(c->env.ctx, c->hand))
 			break;
-		c->hand = c->lk[c->hand].next;
+		c->hand = flink_next(c->lk, c->hand);
 	}
 	return c->hand;
 }

@@ -52,7 +52,7 @@ static void fifo_destroy(void *state)
 	struct fifo *f = state;
 
 	if (f)
-		free(f->lk);
+		flinks_free(f->lk);
 	free(f);
 }
 

@@ -62,7 +62,7 @@ static void *lfu_create(const struct vmsim_policy_cfg *cfg, size_t nframes,
 	s->bucket_of = malloc(nframes * sizeof(*s->bucket_of));
 	s->b = malloc((nframes + 1) * sizeof(*s->b));
 	if (!s->lk || !s->bucket_of || !s->b) {
-		free(s->lk);
+		flinks_free(s->lk);
 		free(s->bucket_of);
 		free(s->b);
 		free(s);
@@ -82,7 +82,7 @@ static void lfu_destroy(void *state)
 	struct lfu *s = state;
 
 	if (s) {
-		free(s->lk);
+		flinks_free(s->lk);
 		free(s->bucket_of);
 		free(s->b);
 	}

@@ -71,10 +71,10 @@ static void *linux_create(const struct vmsim_policy_cfg *cfg, size_t nframes,
 	if (!l)
 		return NULL;
 	l->lk = flinks_new(nframes);
-	l->flags = calloc(nframes, 1);
+	l->flags = host_zalloc(nframes);
 	if (!l->lk || !l->flags) {
-		free(l->lk);
-		free(l->flags);
+		flinks_free(l->lk);
+		host_zfree(l->flags);
 		free(l);
 		return NULL;
 	}
@@ -90,8 +90,8 @@ static void linux_destroy(void *state)
 	struct lnx *l = state;
 
 	if (l) {
-		free(l->lk);
-		free(l->flags);
+		flinks_free(l->lk);
+		host_zfree(l->flags);
 	}
 	free(l);
 }
@@ -139,10 +139,9 @@ static int linux_grow(void *state, size_t old, size_t nframes)
 
 	if (flinks_grow(&l->lk, old, nframes) != 0)
 		return VMSIM_ENOHOSTMEM;
-	flags = realloc(l->flags, nframes);
+	flags = host_zrealloc(l->flags, old, nframes);
 	if (!flags)
 		return VMSIM_ENOHOSTMEM; /* the longer links are harmless */
-	memset(flags + old, 0, nframes - old);
 	l->flags = flags;
 	return 0;
 }

@@ -66,7 +66,7 @@ static void lru_destroy(void *state)
 	struct lru *s = state;
 
 	if (s)
-		free(s->lk);
+		flinks_free(s->lk);
 	free(s);
 }
 

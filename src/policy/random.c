@@ -24,31 +24,39 @@
 struct rnd {
 	struct rng rng;	  /* seeded generator */
 	uint32_t *member; /* member[0 .. n-1]: the resident frames */
-	uint32_t *idx;	  /* idx[frame]: its index in member, FL_OFF if not resident */
+	uint32_t *idx;	  /* idx[frame]: its index in member, FL_OFF if not resident,
+			   * stored XOR FL_OFF (zeroed memory: not resident) */
 	uint32_t n;	  /* resident frames */
 };
+
+static uint32_t idx_get(const struct rnd *r, pfn_t pfn)
+{
+	return r->idx[pfn] ^ FL_OFF;
+}
+
+static void idx_set(struct rnd *r, pfn_t pfn, uint32_t i)
+{
+	r->idx[pfn] = i ^ FL_OFF;
+}
 
 static void *random_create(const struct vmsim_policy_cfg *cfg, size_t nframes,
 			   const struct vmsim_policy_env *env)
 {
 	struct rnd *r;
-	size_t i;
 
 	if (vmsim_policy_check(&random_policy, nframes, env) != 0)
 		return NULL;
 	r = malloc(sizeof(*r));
 	if (!r)
 		return NULL;
-	r->member = malloc(nframes * sizeof(*r->member));
-	r->idx = malloc(nframes * sizeof(*r->idx));
+	r->member = host_zalloc(nframes * sizeof(*r->member));
+	r->idx = host_zalloc(nframes * sizeof(*r->idx));
 	if (!r->member || !r->idx) {
-		free(r->member);
-		free(r->idx);
+		host_zfree(r->member);
+		host_zfree(r->idx);
 		free(r);
 		return NULL;
 	}
-	for (i = 0; i < nframes; i++)
-		r->idx[i] = FL_OFF;
 	rng_seed(&r->rng, cfg->seed);
 	r->n = 0;
 	return r;
@@ -59,8 +67,8 @@ static void random_destroy(void *state)
 	struct rnd *r = state;
 
 	if (r) {
-		free(r->member);
-		free(r->idx);
+		host_zfree(r->member);
+		host_zfree(r->idx);
 	}
 	free(r);
 }
@@ -69,38 +77,35 @@ static void random_on_map(void *state, pfn_t pfn)
 {
 	struct rnd *r = state;
 
-	VMSIM_BUG_ON(r->idx[pfn] != FL_OFF);
-	r->idx[pfn] = r->n;
+	VMSIM_BUG_ON(idx_get(r, pfn) != FL_OFF);
+	idx_set(r, pfn, r->n);
 	r->member[r->n++] = (uint32_t)pfn;
 }
 
 static void random_on_unmap(void *state, pfn_t pfn)
 {
 	struct rnd *r = state;
-	uint32_t i = r->idx[pfn], last;
+	uint32_t i = idx_get(r, pfn), last;
 
 	VMSIM_BUG_ON(i == FL_OFF);
 	last = r->member[--r->n];
 	r->member[i] = last;
-	r->idx[last] = i;
-	r->idx[pfn] = FL_OFF;
+	idx_set(r, last, i);
+	idx_set(r, pfn, FL_OFF);
 }
 
 static int random_grow(void *state, size_t old, size_t nframes)
 {
 	struct rnd *r = state;
 	uint32_t *member, *idx;
-	size_t i;
 
-	member = realloc(r->member, nframes * sizeof(*member));
+	member = host_zrealloc(r->member, old * sizeof(*member), nframes * sizeof(*member));
 	if (!member)
 		return VMSIM_ENOHOSTMEM;
 	r->member = member;
-	idx = realloc(r->idx, nframes * sizeof(*idx));
+	idx = host_zrealloc(r->idx, old * sizeof(*idx), nframes * sizeof(*idx));
 	if (!idx)
 		return VMSIM_ENOHOSTMEM; /* the longer member array is harmless */
-	for (i = old; i < nframes; i++)
-		idx[i] = FL_OFF;
 	r->idx = idx;
 	return 0;
 }

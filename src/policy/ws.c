@@ -57,10 +57,10 @@ static void *ws_create(const struct vmsim_policy_cfg *cfg, size_t nframes,
 	if (!w)
 		return NULL;
 	w->lk = flinks_new(nframes);
-	w->last = malloc(nframes * sizeof(*w->last));
+	w->last = host_zalloc(nframes * sizeof(*w->last));
 	if (!w->lk || !w->last) {
-		free(w->lk);
-		free(w->last);
+		flinks_free(w->lk);
+		host_zfree(w->last);
 		free(w);
 		return NULL;
 	}
@@ -75,8 +75,8 @@ static void ws_destroy(void *state)
 	struct ws *w = state;
 
 	if (w) {
-		free(w->lk);
-		free(w->last);
+		flinks_free(w->lk);
+		host_zfree(w->last);
 	}
 	free(w);
 }
@@ -112,7 +112,7 @@ static int ws_grow(void *state, size_t old, size_t nframes)
 
 	if (flinks_grow(&w->lk, old, nframes) != 0)
 		return VMSIM_ENOHOSTMEM;
-	last = realloc(w->last, nframes * sizeof(*last));
+	last = host_zrealloc(w->last, old * sizeof(*last), nframes * sizeof(*last));
 	if (!last)
 		return VMSIM_ENOHOSTMEM; /* the longer links are harmless */
 	w->last = last;

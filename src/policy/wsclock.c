@@ -58,10 +58,10 @@ static void *wsclock_create(const struct vmsim_policy_cfg *cfg, size_t nframes,
 	if (!w)
 		return NULL;
 	w->lk = flinks_new(nframes);
-	w->last = malloc(nframes * sizeof(*w->last));
+	w->last = host_zalloc(nframes * sizeof(*w->last));
 	if (!w->lk || !w->last) {
-		free(w->lk);
-		free(w->last);
+		flinks_free(w->lk);
+		host_zfree(w->last);
 		free(w);
 		return NULL;
 	}
@@ -77,8 +77,8 @@ static void wsclock_destroy(void *state)
 	struct wsclock *w = state;
 
 	if (w) {
-		free(w->lk);
-		free(w->last);
+		flinks_free(w->lk);
+		host_zfree(w->last);
 	}
 	free(w);
 }
@@ -107,7 +107,7 @@ static int wsclock_grow(void *state, size_t old, size_t nframes)
 
 	if (flinks_grow(&w->lk, old, nframes) != 0)
 		return VMSIM_ENOHOSTMEM;
-	last = realloc(w->last, nframes * sizeof(*last));
+	last = host_zrealloc(w->last, old * sizeof(*last), nframes * sizeof(*last));
 	if (!last)
 		return VMSIM_ENOHOSTMEM; /* the longer links are harmless */
 	w->last = last;
@@ -134,7 +134,7 @@ static pfn_t wsclock_pick_victim(void *state)
 		}
 		if (oldest == FL_NIL || w->last[f] < w->last[oldest])
 			oldest = f;
-		f = w->lk[f].next;
+		f = flink_next(w->lk, f);
 	}
 	return oldest;
 }

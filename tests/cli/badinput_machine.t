@@ -40,6 +40,16 @@ $ vmsim run ../data/trace-tiny.lackey --quiet --ram 512T
 vmsim run: cannot build the machine: RAM must be below 16 TiB (2^32 frames)
 ? 1
 
+$ vmsim run ../data/trace-tiny.lackey --quiet --ram 1T
+2>
+vmsim run: cannot build the machine: RAM must fit the CPU's 39-bit physical addresses (at most 512 GiB with --cpu skylake; zen4 has 48 bits)
+? 1
+
+$ vmsim run ../data/trace-tiny.lackey --quiet --ram 16T --cpu zen4
+2>
+vmsim run: cannot build the machine: RAM must be below 16 TiB (2^32 frames)
+? 1
+
 $ vmsim run ../data/trace-tiny.lackey --quiet --swap 0x1000000000000000
 2>
 vmsim run: cannot build the machine: swap must be at most 16 TiB (2^32 slots)

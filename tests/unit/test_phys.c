@@ -22,8 +22,11 @@
 #define MiB	  (1024 * KiB)
 #define GiB	  (1024 * MiB)
 #define FRAMES(n) ((uint64_t)(n)*VMSIM_PAGE_SIZE)
+#define FR(pfn)	  (*phys_frame(pm, (pfn))) /* the frame-table entry of @pfn */
 
 static struct phys_mem test_pm;
+
+static uint64_t rss_bytes(void);
 
 static int setup(void **state)
 {
@@ -47,32 +50,43 @@ static pfn_t alloc_ok(struct phys_mem *pm, unsigned order, uint32_t flags)
 	return pfn;
 }
 
-/* Number of blocks on free list @order, by walking it. */
+/* Number of free blocks of @order, by walking its list (and, for the
+ * largest order, adding the gigabytes never carved). */
 static uint64_t list_len(const struct phys_mem *pm, unsigned order)
 {
 	uint64_t n = 0;
 
-	for (uint32_t pfn = pm->free_head[order]; pfn != FRAME_NIL; pfn = pm->frames[pfn].next)
+	for (uint32_t pfn = pm->free_head[order]; pfn != FRAME_NIL; pfn = FR(pfn).next)
 		n++;
+	if (order == PHYS_MAX_ORDER)
+		n += (pm->lazy_end - pm->lazy_next) >> PHYS_MAX_ORDER;
 	return n;
 }
 
 /* A copy of the whole state, to prove that a failed call changed nothing. */
 struct snapshot {
 	struct phys_mem pm;   /* the struct itself */
-	struct frame *frames; /* copy of the frame table */
+	struct frame *frames; /* copy of the frame table (zeros where absent) */
 	uint8_t **bytes;      /* copy of the bytes-pointer table */
+	bool *present;	      /* which chunks had a frame table */
 };
 
 static void snap_take(struct snapshot *s, const struct phys_mem *pm)
 {
 	s->pm = *pm;
-	s->frames = malloc(pm->nframes * sizeof(*s->frames));
-	s->bytes = malloc(pm->nframes * sizeof(*s->bytes));
+	s->frames = calloc(pm->nframes, sizeof(*s->frames));
+	s->bytes = calloc(pm->nframes, sizeof(*s->bytes));
+	s->present = calloc(pm->nchunks, sizeof(*s->present));
 	assert_non_null(s->frames);
 	assert_non_null(s->bytes);
-	memcpy(s->frames, pm->frames, pm->nframes * sizeof(*s->frames));
-	memcpy(s->bytes, pm->bytes, pm->nframes * sizeof(*s->bytes));
+	assert_non_null(s->present);
+	for (pfn_t pfn = 0; pfn < pm->nframes; pfn++) {
+		s->present[pfn >> PHYS_CHUNK_SHIFT] = phys_frame_present(pm, pfn);
+		if (phys_frame_present(pm, pfn)) {
+			s->frames[pfn] = FR(pfn);
+			s->bytes[pfn] = *phys_bytes_slot(pm, pfn);
+		}
+	}
 }
 
 /* Fail unless @pm equals the snapshot except for @dallocs more attempts in
@@ -87,16 +101,23 @@ static void snap_expect_same(struct snapshot *s, const struct phys_mem *pm, uint
 	assert_memory_equal(&pm->stats, &stats, sizeof(stats));
 	assert_int_equal(pm->nframes, s->pm.nframes);
 	assert_int_equal(pm->nr_free, s->pm.nr_free);
-	assert_ptr_equal(pm->frames, s->pm.frames);
-	assert_ptr_equal(pm->bytes, s->pm.bytes);
+	assert_ptr_equal(pm->chunk, s->pm.chunk);
+	assert_int_equal(pm->chunks_used, s->pm.chunks_used);
+	assert_int_equal(pm->lazy_next, s->pm.lazy_next);
 	assert_memory_equal(pm->free_head, s->pm.free_head, sizeof(pm->free_head));
 	assert_memory_equal(pm->nr_free_blocks, s->pm.nr_free_blocks, sizeof(pm->nr_free_blocks));
 	assert_int_equal(pm->data_mode, s->pm.data_mode);
 	assert_int_equal(pm->fail_alloc_at, s->pm.fail_alloc_at);
-	assert_memory_equal(s->frames, pm->frames, pm->nframes * sizeof(*s->frames));
-	assert_memory_equal(s->bytes, pm->bytes, pm->nframes * sizeof(*s->bytes));
+	for (pfn_t pfn = 0; pfn < pm->nframes; pfn++) {
+		assert_int_equal(phys_frame_present(pm, pfn), s->present[pfn >> PHYS_CHUNK_SHIFT]);
+		if (!phys_frame_present(pm, pfn))
+			continue;
+		assert_memory_equal(&s->frames[pfn], phys_frame(pm, pfn), sizeof(struct frame));
+		assert_ptr_equal(s->bytes[pfn], *phys_bytes_slot(pm, pfn));
+	}
 	free(s->frames);
 	free(s->bytes);
+	free(s->present);
 }
 
 static bool all_zero(const uint8_t *p, size_t n)
@@ -157,12 +178,94 @@ static void phys_init_1g_plus_3_frames_carves_maximal_blocks(void **state)
 		assert_int_equal(phys_free_blocks(pm, o), want);
 		assert_int_equal(list_len(pm, o), want);
 	}
-	assert_int_equal(pm->free_head[18], 0);
+	/* the whole gigabyte is counted, not carved: no frame table for it yet */
+	assert_int_equal(pm->free_head[18], FRAME_NIL);
+	assert_int_equal(pm->lazy_next, 0);
+	assert_int_equal(pm->lazy_end, o18);
+	assert_false(phys_frame_present(pm, 0));
+	assert_true(phys_frame_present(pm, o18));
+	assert_int_equal(pm->chunks_used, 1);
 	assert_int_equal(pm->free_head[1], o18);
 	assert_int_equal(pm->free_head[0], o18 + 2);
-	assert_int_equal(pm->frames[0].flags, FRAME_BUDDY);
-	assert_int_equal(pm->frames[0].order, 18);
-	assert_int_equal(pm->frames[1].flags, 0); /* inside a free block: untouched */
+	testutil_check_phys(pm);
+	/* the first order-18 request carves it */
+	assert_int_equal(alloc_ok(pm, 18, 0), 0);
+	assert_true(phys_frame_present(pm, 0));
+	assert_int_equal(pm->chunks_used, 2);
+	phys_free(pm, 0, 18);
+	assert_int_equal(pm->free_head[18], 0);
+	assert_int_equal(FR(0).flags, FRAME_BUDDY);
+	assert_int_equal(FR(0).order, 18);
+	assert_int_equal(FR(1).flags, 0); /* inside a free block: untouched */
+	testutil_check_phys(pm);
+}
+
+/* The gigabytes are carved one at a time, lowest first, when no list has a
+ * block big enough, and a freed gigabyte is reused before a new one: the
+ * order a free list of every gigabyte in ascending order gave. */
+static void phys_lazy_gigabytes_keep_the_allocation_order(void **state)
+{
+	struct phys_mem *pm = *state;
+	const uint64_t o18 = 1ULL << 18;
+
+	assert_ok(phys_init(pm, 4 * GiB + FRAMES(1), false));
+	assert_int_equal(pm->chunks_used, 1); /* the partial last gigabyte */
+	assert_int_equal(phys_free_blocks(pm, 18), 4);
+	/* the single tail frame is the smallest block that fits */
+	assert_int_equal(alloc_ok(pm, 0, 0), 4 * o18);
+	assert_int_equal(alloc_ok(pm, 0, 0), 0); /* carves gigabyte 0 and splits it */
+	assert_int_equal(pm->chunks_used, 2);
+	assert_int_equal(alloc_ok(pm, 17, 0), o18 / 2);
+	assert_int_equal(alloc_ok(pm, 18, 0), o18); /* gigabyte 1, carved */
+	assert_int_equal(alloc_ok(pm, 18, 0), 2 * o18);
+	assert_int_equal(pm->chunks_used, 4);
+	testutil_check_phys(pm);
+	phys_free(pm, o18, 18);
+	assert_int_equal(alloc_ok(pm, 18, 0), o18); /* the freed one first */
+	assert_int_equal(alloc_ok(pm, 18, 0), 3 * o18);
+	assert_int_equal(pm->lazy_next, pm->lazy_end);
+	testutil_check_phys(pm);
+}
+
+/* The largest machine documented, 16 TiB - 4 KiB: built with a chunk
+ * directory and the last partial gigabyte's table only; a small allocation
+ * adds one gigabyte's table, and the host's resident memory stays small. */
+static void phys_init_16t_costs_only_the_chunks_used(void **state)
+{
+	struct phys_mem *pm = *state;
+	uint64_t before = rss_bytes();
+	uint64_t after;
+	pfn_t pfn[1000], big;
+
+	assert_ok(phys_init(pm, (1ULL << 44) - 4096, false));
+	assert_int_equal(pm->nframes, (1ULL << 32) - 1);
+	assert_int_equal(pm->nchunks, 16384);
+	assert_int_equal(pm->chunks_used, 1);
+	assert_int_equal(phys_free_blocks(pm, 18), 16383);
+	/* small blocks come from the partial last gigabyte first */
+	for (int i = 0; i < 1000; i++) {
+		assert_ok(phys_alloc(pm, 0, FRAME_PAGETABLE, &pfn[i]));
+		assert_true(pfn[i] >= pm->lazy_end);
+	}
+	assert_int_equal(pm->chunks_used, 1);
+	/* a gigabyte block is the first one carved */
+	assert_ok(phys_alloc(pm, 18, FRAME_ANON, &big));
+	assert_int_equal(big, 0);
+	assert_int_equal(pm->chunks_used, 2);
+	after = rss_bytes();
+	/* 1000 frames' bytes (4 MiB) plus a few pages of two tables */
+	if (before != 0 && after > before + 32 * MiB)
+		fail_msg("16 TiB with 1000 frames used grew the RSS by %llu KiB",
+			 (unsigned long long)((after - before) / KiB));
+	/* the tables of two gigabytes (14 MiB each, mostly never touched) */
+	assert_int_equal(phys_meta_bytes(pm), 16384 * sizeof(struct phys_chunk) +
+						  ((1ULL << 19) - 1) * (sizeof(struct frame) + 8));
+	assert_int_equal(pm->nr_free, pm->nframes - 1000 - (1ULL << 18));
+	testutil_check_phys(pm);
+	for (int i = 0; i < 1000; i++)
+		phys_free(pm, pfn[i], 0);
+	phys_free(pm, big, 18);
+	assert_int_equal(pm->nr_free, pm->nframes);
 	testutil_check_phys(pm);
 }
 
@@ -185,7 +288,7 @@ static void phys_init_64g_touches_only_block_heads(void **state)
 	struct phys_mem *pm = *state;
 	uint64_t before = rss_bytes();
 	uint64_t after;
-	uint32_t pfn;
+	pfn_t pfn;
 	unsigned n = 0;
 
 	assert_ok(phys_init(pm, 64 * GiB, false));
@@ -195,9 +298,16 @@ static void phys_init_64g_touches_only_block_heads(void **state)
 	if (before != 0 && after > before + 32 * MiB)
 		fail_msg("phys_init(64 GiB) grew the RSS by %llu KiB",
 			 (unsigned long long)((after - before) / KiB));
-	for (pfn = pm->free_head[18]; pfn != FRAME_NIL; pfn = pm->frames[pfn].next, n++)
+	/* no gigabyte carved yet; they come lowest first (each allocation of a
+	 * whole gigabyte writes its 2^18 frame-table entries: two are enough) */
+	assert_int_equal(pm->chunks_used, 0);
+	for (n = 0; n < 2; n++) {
+		assert_ok(phys_alloc(pm, 18, 0, &pfn));
 		assert_int_equal(pfn, (uint64_t)n << 18);
-	assert_int_equal(n, 64);
+	}
+	assert_int_equal(pm->chunks_used, 2);
+	for (n = 0; n < 2; n++)
+		phys_free(pm, (pfn_t)n << 18, 18);
 	assert_int_equal(phys_free_blocks(pm, 18), 64);
 	testutil_check_phys(pm);
 }
@@ -212,7 +322,7 @@ static void phys_init_bad_sizes_return_einval(void **state)
 	assert_int_equal(phys_init(pm, UINT64_MAX, false), VMSIM_EINVAL);
 	/* 2^32 frames: one more than a 32-bit free-list link can name */
 	assert_int_equal(phys_init(pm, 1ULL << 44, false), VMSIM_EINVAL);
-	assert_null(pm->frames);
+	assert_null(pm->chunk);
 	assert_int_equal(pm->nframes, 0);
 	phys_release(pm); /* harmless after a failed init */
 	testutil_check_phys(pm);
@@ -233,13 +343,12 @@ static void buddy_alloc_each_order_returns_aligned_head(void **state)
 		pfn[o] = alloc_ok(pm, o, flags);
 		assert_int_equal(pfn[o], o == 0 ? 0 : 1ULL << o);
 		assert_int_equal(pfn[o] & ((1ULL << o) - 1), 0);
-		assert_int_equal(pm->frames[pfn[o]].flags, flags | FRAME_HEAD);
-		assert_int_equal(pm->frames[pfn[o]].order, o);
+		assert_int_equal(FR(pfn[o]).flags, flags | FRAME_HEAD);
+		assert_int_equal(FR(pfn[o]).order, o);
 		for (uint64_t i = 1; i < (1ULL << o); i++)
-			if (pm->frames[pfn[o] + i].flags != flags)
+			if (FR(pfn[o] + i).flags != flags)
 				fail_msg("pfn %llu of the order-%u block has flags %#x",
-					 (unsigned long long)(pfn[o] + i), o,
-					 pm->frames[pfn[o] + i].flags);
+					 (unsigned long long)(pfn[o] + i), o, FR(pfn[o] + i).flags);
 		assert_int_equal(pm->stats.allocs[o], 1);
 		testutil_check_phys(pm);
 	}
@@ -263,15 +372,15 @@ static void buddy_alloc_clears_os_fields_of_every_frame(void **state)
 	assert_ok(phys_init(pm, FRAMES(8), false));
 	pfn = alloc_ok(pm, 2, FRAME_FILE);
 	for (unsigned i = 0; i < 4; i++) {
-		pm->frames[pfn + i].refcount = 3;
-		pm->frames[pfn + i].mapcount = 2;
-		pm->frames[pfn + i].owner = pm;
-		pm->frames[pfn + i].index = 77;
+		FR(pfn + i).refcount = 3;
+		FR(pfn + i).mapcount = 2;
+		FR(pfn + i).owner = pm;
+		FR(pfn + i).index = 77;
 	}
 	phys_free(pm, pfn, 2);
 	pfn = alloc_ok(pm, 2, FRAME_ANON);
 	for (unsigned i = 0; i < 4; i++) {
-		const struct frame *f = &pm->frames[pfn + i];
+		const struct frame *f = phys_frame(pm, pfn + i);
 
 		assert_int_equal(f->refcount, 0);
 		assert_int_equal(f->mapcount, 0);
@@ -334,7 +443,7 @@ static void buddy_alloc_prefers_low_pfns_and_reuses_last_freed(void **state)
 	assert_int_equal(alloc_ok(pm, 0, 0), 2); /* splits C, keeps its low half */
 	phys_free(pm, 1, 0);
 	assert_int_equal(pm->free_head[0], 1);
-	assert_int_equal(pm->frames[1].next, 3);
+	assert_int_equal(FR(1).next, 3);
 	assert_int_equal(alloc_ok(pm, 0, 0), 1);
 	assert_int_equal(alloc_ok(pm, 0, 0), 3);
 	testutil_check_phys(pm);
@@ -614,32 +723,32 @@ static void phys_check_corrupted_state_returns_echeck(void **state)
 	testutil_check_phys(pm);
 	assert_ok(phys_check(pm, NULL, 0));
 
-	saved = pm->frames[3].prev; /* broken back link */
-	pm->frames[3].prev = 7;
+	saved = FR(3).prev; /* broken back link */
+	FR(3).prev = 7;
 	expect_check_fails(pm, "pfn 3 has prev 7");
-	pm->frames[3].prev = saved;
+	FR(3).prev = saved;
 	testutil_check_phys(pm);
 
-	saved = pm->frames[1].next; /* link beyond RAM */
-	pm->frames[1].next = 100;
+	saved = FR(1).next; /* link beyond RAM */
+	FR(1).next = 100;
 	expect_check_fails(pm, "pfn 100 beyond ram");
-	pm->frames[1].next = saved;
+	FR(1).next = saved;
 	testutil_check_phys(pm);
 
-	pm->frames[3].next = 5; /* free_list[0]: 1 -> 3 -> 5, but 5 is inside 4..7 */
-	pm->frames[5] = (struct frame){.flags = FRAME_BUDDY, .prev = 3, .next = FRAME_NIL};
+	FR(3).next = 5; /* free_list[0]: 1 -> 3 -> 5, but 5 is inside 4..7 */
+	FR(5) = (struct frame){.flags = FRAME_BUDDY, .prev = 3, .next = FRAME_NIL};
 	pm->nr_free_blocks[0]++;
 	pm->nr_free++;
 	expect_check_fails(pm, "free_list[2]: block at pfn 4 overlaps another free block");
-	pm->frames[3].next = FRAME_NIL;
-	pm->frames[5].flags = 0;
+	FR(3).next = FRAME_NIL;
+	FR(5).flags = 0;
 	pm->nr_free_blocks[0]--;
 	pm->nr_free--;
 	testutil_check_phys(pm);
 
-	pm->frames[4].order = 1; /* head with the wrong order */
+	FR(4).order = 1; /* head with the wrong order */
 	expect_check_fails(pm, "free_list[2]: pfn 4 has order 1");
-	pm->frames[4].order = 2;
+	FR(4).order = 2;
 	testutil_check_phys(pm);
 
 	pm->nr_free_blocks[0]++;
@@ -650,30 +759,30 @@ static void phys_check_corrupted_state_returns_echeck(void **state)
 	pm->nr_free++;
 	testutil_check_phys(pm);
 
-	pm->frames[5].flags |= FRAME_HEAD; /* allocated head inside a free block */
+	FR(5).flags |= FRAME_HEAD; /* allocated head inside a free block */
 	expect_check_fails(pm, "pfn 5 inside the free block at pfn 4 order 2");
-	pm->frames[5].flags = 0;
+	FR(5).flags = 0;
 	testutil_check_phys(pm);
 
-	pm->frames[12].flags = FRAME_BUDDY; /* stale free head inside a free block */
-	pm->frames[12].order = 2;
+	FR(12).flags = FRAME_BUDDY; /* stale free head inside a free block */
+	FR(12).order = 2;
 	expect_check_fails(pm, "pfn 12 inside the free block at pfn 8 order 3");
-	pm->frames[12].flags = 0;
+	FR(12).flags = 0;
 	testutil_check_phys(pm);
 
-	pm->bytes[9] = page; /* bytes on a free frame */
+	*phys_bytes_slot(pm, 9) = page; /* bytes on a free frame */
 	expect_check_fails(pm, "free pfn 9");
-	pm->bytes[9] = NULL;
+	*phys_bytes_slot(pm, 9) = NULL;
 	testutil_check_phys(pm);
 
-	pm->frames[2].flags &= ~(uint32_t)FRAME_HEAD; /* allocated block lost its head */
+	FR(2).flags &= ~(uint32_t)FRAME_HEAD; /* allocated block lost its head */
 	expect_check_fails(pm, "pfn 2 starts no block");
-	pm->frames[2].flags |= FRAME_HEAD;
+	FR(2).flags |= FRAME_HEAD;
 	testutil_check_phys(pm);
 
-	pm->frames[2].order = 1; /* allocated block grown over free pfn 3 */
+	FR(2).order = 1; /* allocated block grown over free pfn 3 */
 	expect_check_fails(pm, "pfn 2 order 1 overlaps a free block");
-	pm->frames[2].order = 0;
+	FR(2).order = 0;
 	testutil_check_phys(pm);
 }
 
@@ -752,6 +861,8 @@ int main(void)
 	    T(phys_init_partial_frame_rounds_down),
 	    T(phys_init_1g_plus_3_frames_carves_maximal_blocks),
 	    T(phys_init_64g_touches_only_block_heads),
+	    T(phys_lazy_gigabytes_keep_the_allocation_order),
+	    T(phys_init_16t_costs_only_the_chunks_used),
 	    T(phys_init_bad_sizes_return_einval),
 	    T(buddy_alloc_each_order_returns_aligned_head),
 	    T(buddy_alloc_clears_os_fields_of_every_frame),
