@@ -5,4 +5,4 @@
 VREC_CASE(rec_hashtable,
 	  "hashtable 200000 (tools/traceprogs/hashtable.c): natively and replayed from its "
 	  "recording",
-	  NULL, NULL, NULL, NULL, "@PROG:hashtable", "200000");
+	  NULL, NULL, NULL, VREC_WHY_PLACEMENT, "@PROG:hashtable", "200000");

@@ -5,4 +5,4 @@
 VREC_CASE(rec_matmul,
 	  "matmul ijk (tools/traceprogs/matmul.c): natively and replayed from its "
 	  "recording",
-	  NULL, NULL, NULL, NULL, "@PROG:matmul", "ijk");
+	  NULL, NULL, NULL, VREC_WHY_PLACEMENT, "@PROG:matmul", "ijk");

@@ -4,4 +4,4 @@
 #include "recorded.h"
 
 VREC_CASE(rec_python, "/usr/bin/python3 -c pass: natively and replayed from its recording", NULL,
-	  NULL, NULL, NULL, "/usr/bin/python3", "-c", "pass");
+	  NULL, NULL, VREC_WHY_PLACEMENT, "/usr/bin/python3", "-c", "pass");

@@ -5,4 +5,4 @@
 VREC_CASE(rec_sort,
 	  "sort 1000000 (tools/traceprogs/sort.c): natively and replayed from its "
 	  "recording",
-	  NULL, NULL, NULL, NULL, "@PROG:sort", "1000000");
+	  NULL, NULL, NULL, VREC_WHY_PLACEMENT, "@PROG:sort", "1000000");

@@ -5,7 +5,9 @@
  * madvise, execve and exit (no reclaim on this host's test sizes), so the
  * largest RssAnon and RssFile read at those stops are the peaks, exactly.
  * The replay side finds its peaks the same way (replay.c samples before
- * every such event and at the end).
+ * every such event and at the end). Faults count from the program's exec
+ * on: those the forked child of this runner took before it (copying the
+ * runner's pages) are not the program's.
  */
 #define _GNU_SOURCE
 
@@ -141,6 +143,27 @@ static void sample(struct peaks *pk, int tid)
 		pk->proc[i].file = file + shmem;
 }
 
+/* The minor and major faults process @pid has taken so far (/proc/PID/stat). */
+static struct vrusage proc_faults(int pid)
+{
+	struct vrusage r = {0, 0};
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return r;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')'); /* the command may hold spaces */
+	unsigned long minflt = 0, majflt = 0;
+	if (p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %lu %*u %lu", &minflt, &majflt) == 2) {
+		r.minor = (long)minflt;
+		r.major = (long)majflt;
+	}
+	return r;
+}
+
 static bool shrinks(long nr)
 {
 	return nr == SYS_munmap || nr == SYS_brk || nr == SYS_mremap || nr == SYS_madvise ||
@@ -155,6 +178,7 @@ int vrec_native(const struct vhost *h, const struct vrec_prog *p, double *v, cha
 	struct rusage ru = {0};
 	bool first_exec = true;
 	int top, st, status = -1;
+	struct vrusage pre = {0, 0};
 
 	memset(&pk, 0, sizeof(pk));
 	resolve(h, p, buf, argv);
@@ -196,9 +220,10 @@ int vrec_native(const struct vhost *h, const struct vrec_prog *p, double *v, cha
 				struct user_regs_struct regs;
 				ptrace(PTRACE_GETREGS, pid, 0, &regs);
 				long nr = (long)regs.orig_rax;
-				if (pid == top && nr == SYS_execve && first_exec)
+				if (pid == top && nr == SYS_execve && first_exec) {
 					first_exec = false; /* our copy becomes the program */
-				else if (shrinks(nr))
+					pre = proc_faults(top);
+				} else if (shrinks(nr))
 					sample(&pk, pid);
 			}
 			if (in)
@@ -218,8 +243,8 @@ int vrec_native(const struct vhost *h, const struct vrec_prog *p, double *v, cha
 		anon += (double)pk.proc[i].anon;
 		file += (double)pk.proc[i].file;
 	}
-	v[VREC_FAULTS] = (double)(ru.ru_minflt + ru.ru_majflt);
-	v[VREC_MAJOR] = (double)ru.ru_majflt;
+	v[VREC_FAULTS] = (double)(ru.ru_minflt + ru.ru_majflt - pre.minor - pre.major);
+	v[VREC_MAJOR] = (double)(ru.ru_majflt - pre.major);
 	v[VREC_PEAK_ANON] = anon;
 	v[VREC_PEAK_FILE] = file;
 	v[VREC_PROCESSES] = pk.nprocs;

@@ -47,6 +47,22 @@ int vrec_sim(const struct vhost *h, const char *name, const struct vrec_prog *p,
 #endif
 
 /*
+ * Why a recorded program's peak RssFile differs from the native run's: the
+ * placement of its libraries (measured on the build host, see
+ * docs/VALIDATION.md).
+ */
+#define VREC_WHY_PLACEMENT                                                                         \
+	"placement. Fault-around maps the cached pages of a 64 KiB window aligned in the "         \
+	"address space (fault_around_bytes), so how much of a library one fault maps depends "     \
+	"on where the library lies modulo 64 KiB. Linux puts each library at a random page "       \
+	"(ASLR), so natively this figure changes from run to run: RssFile at exit over 8 runs "    \
+	"on this host, sort 1316-1532 KiB, hashtable 1348-1532, ls 2028-2104; matmul "             \
+	"1340-1572 over 13 runs, and 1536 in each of 6 runs with ASLR off. The recording has "     \
+	"Valgrind's own placement, one more layout, and vmsim replays exactly that one (plus "     \
+	"Valgrind's preload library vgpreload_core, 16 KiB, which the native run does not "        \
+	"map). The anonymous peak and the faults do not hang on it this way and match"
+
+/*
  * Define the case vcase_ID for the program given as the remaining
  * arguments (strings, as struct vrec_prog), with the explanation of each
  * metric that does not match (NULL: stated as matching, within 5 %).

@@ -329,6 +329,22 @@ struct vmsim_file_stats {
 
 int vmsim_file_stats(struct vmsim_system *sys, int fd, struct vmsim_file_stats *out /* out */);
 
+/*
+ * Put bytes [@offset, @offset + @len) of @fd's file (@len past the end: up
+ * to the end) into the page cache as an earlier user of the file left them:
+ * clean, on the LRU, without a readahead mark, in folios of up to 2^@order
+ * pages (aligned, wholly inside the range; capped by the machine's
+ * pagecache_max_order; smaller where a larger one does not fit or finds no
+ * free block). Pages already cached stay as they are. No fault and no file
+ * read is counted (in data mode the bytes are read from the host file).
+ * For starting a simulation with the cache a recorded program found.
+ * *@added (may be NULL): bytes added. VMSIM_EBADF, VMSIM_EINVAL (shared
+ * anonymous memory), VMSIM_ENOMEM (memory ran out: what was added stays),
+ * VMSIM_EIO, VMSIM_ENOHOSTMEM.
+ */
+int vmsim_file_cache(struct vmsim_system *sys, int fd, uint64_t offset, uint64_t len,
+		     unsigned order, uint64_t *added /* out */);
+
 /* ---- memory accesses ---------------------------------------------------- */
 
 enum vmsim_access_kind {

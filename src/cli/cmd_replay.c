@@ -167,6 +167,11 @@ void cli_print_replay_program(FILE *f, const struct replay_stats *st)
 	fprintf(f,
 		"files       %" PRIu64 " real, %" PRIu64 " virtual, %" PRIu64 " without a file\n",
 		st->files_real, st->files_virtual, st->files_pseudo);
+	if (st->cached_bytes)
+		fprintf(f,
+			"page cache  %" PRIu64 " KiB of them cached at the start, as the host's "
+			"cache held them when the program met them\n",
+			st->cached_bytes >> 10);
 	for (uint64_t i = 0; i < st->notes && i < REPLAY_NOTES; i++)
 		fprintf(f, "note        %s\n", st->note[i]);
 	if (st->notes > REPLAY_NOTES)

@@ -398,6 +398,7 @@ static inline uint64_t folio_nr(const struct phys_mem *pm, pfn_t pfn)
 #define PCACHE_MARK    1u /* set the readahead mark on the folio */
 #define PCACHE_RECLAIM 2u /* a single page that may reclaim (the page a fault or read needs) */
 #define PCACHE_NOREAD  4u /* the caller overwrites every byte: do not read the file */
+#define PCACHE_QUIET   8u /* left by an earlier user (vmsim_file_cache): read, not counted */
 
 /*
  * Add a folio of 2^@order pages at @index (aligned to it) to @f's cache,

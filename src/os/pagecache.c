@@ -69,19 +69,23 @@ static bool reclaimable(const struct vfile *f)
 }
 
 /* Fill frame @pfn with page @pgoff of @f. */
-static int read_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn)
+static int read_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn,
+		     bool quiet)
 {
 	if (f->kind == VF_SHMEM)
 		return 0; /* zeroed by the allocator */
-	f->reads++;
-	sys->file_reads++;
+	if (!quiet) {
+		f->reads++;
+		sys->file_reads++;
+	}
 	if (f->kind != VF_HOST || !sys->cfg.data_mode)
 		return 0; /* counted; no bytes to move */
 	uint8_t *bytes = phys_bytes(&sys->pm, pfn);
 	if (!bytes)
 		return VMSIM_ENOHOSTMEM;
-	sys->host_file_reads++;
-	if (sys->fail_file_read_at && sys->host_file_reads == sys->fail_file_read_at)
+	if (!quiet)
+		sys->host_file_reads++;
+	if (!quiet && sys->fail_file_read_at && sys->host_file_reads == sys->fail_file_read_at)
 		return VMSIM_EIO;
 	ssize_t n = pread(f->host_fd, bytes, VMSIM_PAGE_SIZE, (off_t)(pgoff << VMSIM_PAGE_SHIFT));
 	if (n < 0)
@@ -128,7 +132,7 @@ int pcache_add_folio(struct vmsim_system *sys, struct vfile *f, uint64_t index, 
 		return rc;
 	}
 	for (uint64_t i = 0; i < nr && !(flags & PCACHE_NOREAD); i++) {
-		if ((rc = read_page(sys, f, index + i, pfn + i))) {
+		if ((rc = read_page(sys, f, index + i, pfn + i, flags & PCACHE_QUIET))) {
 			phys_free(&sys->pm, pfn, order);
 			return rc;
 		}
@@ -432,6 +436,48 @@ int vmsim_file_stats(struct vmsim_system *sys, int fd, struct vmsim_file_stats *
 			    (phys_frame(&sys->pm, f->dir[d][i] - 1)->flags & FRAME_DIRTY))
 				out->dirty += VMSIM_PAGE_SIZE;
 	return 0;
+}
+
+int vmsim_file_cache(struct vmsim_system *sys, int fd, uint64_t offset, uint64_t len,
+		     unsigned order, uint64_t *added)
+{
+	struct vfile *f = vfile_of_fd(sys, fd);
+	uint64_t n = 0;
+	int rc = 0;
+	if (added)
+		*added = 0;
+	if (!f)
+		return VMSIM_EBADF;
+	if (f->kind == VF_SHMEM)
+		return VMSIM_EINVAL;
+	unsigned max = pcache_max_order(sys, f);
+	if (order > max)
+		order = max;
+	uint64_t npages = (f->size + VMSIM_PAGE_SIZE - 1) >> VMSIM_PAGE_SHIFT;
+	uint64_t index = offset >> VMSIM_PAGE_SHIFT;
+	uint64_t end = npages;
+	if (offset < f->size && len < f->size - offset)
+		end = (offset + len + VMSIM_PAGE_SIZE - 1) >> VMSIM_PAGE_SHIFT;
+	while (index < end) {
+		if (pcache_lookup(f, index) != PFN_NONE) {
+			index++;
+			continue;
+		}
+		/* the largest aligned folio inside the range that nothing of is cached */
+		unsigned o = order;
+		while (o > 0 && ((index & ((1ULL << o) - 1)) || index + (1ULL << o) > end))
+			o--;
+		for (; o > 0; o--)
+			if (pcache_add_folio(sys, f, index, o, PCACHE_QUIET, NULL) == 0)
+				break;
+		if (o == 0 && (rc = pcache_add_folio(sys, f, index, 0, PCACHE_QUIET, NULL)))
+			break;
+		n += 1ULL << o;
+		index += 1ULL << o;
+	}
+	if (added)
+		*added = n * VMSIM_PAGE_SIZE;
+	return rc;
 }
 
 struct trunc_ctx {

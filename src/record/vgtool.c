@@ -44,6 +44,13 @@
 #include "pub_tool_vki.h"
 #include "pub_tool_vkiscnums.h"
 
+/* Two functions of Valgrind's core that its tool headers do not declare:
+ * a read-only mapping of a file in Valgrind's own part of the address
+ * space, and a raw system call (mincore has no wrapper). */
+extern SysRes VG_(am_mmap_file_float_valgrind)(SizeT length, UInt prot, Int fd, Off64T offset);
+extern SysRes VG_(do_syscall)(UWord sysno, RegWord a1, RegWord a2, RegWord a3, RegWord a4,
+			      RegWord a5, RegWord a6, RegWord a7, RegWord a8);
+
 /* ---- the format (docs/FORMATS.md): the few constants this encoder needs ---- */
 
 #define BLOCK_HDR   12	 /* length, records, pid: u32 each */
@@ -70,6 +77,7 @@ enum ev_kind { /* enum trace_event_kind of src/workload/trace.h */
 	       EV_WRITE = 18,
 	       EV_TRUNCATE = 19,
 	       EV_FAILED = 20,
+	       EV_CACHED = 21,
 };
 
 #define K_READ	0
@@ -291,6 +299,62 @@ static void ev_failed(UInt kind, Int err, ULong addr, ULong len)
 	ev_args(EV_FAILED, 4, v);
 }
 
+/* One cached record: bytes [@off, @off + @len) of file @key were in the
+ * host's page cache. */
+static void ev_cached(ULong key, ULong off, ULong len)
+{
+	ULong v[4] = {key, off, len, 0}; /* folio order: not known here */
+
+	ev_args(EV_CACHED, 4, v);
+}
+
+#define CACHE_WINDOW (64ull << 20) /* bytes of a file mincore looks at at once */
+
+static UChar cache_vec[CACHE_WINDOW / PAGE];
+
+/* The host's page cache of the file @path (@size bytes) as the program
+ * finds it: mincore over a read-only mapping of it, one window at a time,
+ * each run of cached pages one record. Nothing when the file cannot be
+ * opened or mapped (the replay then starts with it cold). */
+static void file_cached(ULong key, const HChar *path, ULong size)
+{
+	SysRes r = VG_(open)(path, VKI_O_RDONLY, 0);
+	ULong run = 0, run_len = 0;
+	Int fd;
+
+	if (sr_isError(r))
+		return;
+	fd = (Int)sr_Res(r);
+	for (ULong off = 0; off < size; off += CACHE_WINDOW) {
+		ULong len = size - off < CACHE_WINDOW ? size - off : CACHE_WINDOW;
+		ULong npages = PAGE_UP(len) / PAGE;
+		SysRes m =
+		    VG_(am_mmap_file_float_valgrind)(PAGE_UP(len), VKI_PROT_READ, fd, (Off64T)off);
+		if (sr_isError(m))
+			break;
+		SysRes mc = VG_(do_syscall)(__NR_mincore, sr_Res(m), PAGE_UP(len),
+					    (RegWord)cache_vec, 0, 0, 0, 0, 0);
+		(void)VG_(am_munmap_valgrind)(sr_Res(m), PAGE_UP(len));
+		if (sr_isError(mc))
+			break;
+		for (ULong i = 0; i < npages; i++) {
+			ULong at = off + i * PAGE;
+			if (!(cache_vec[i] & 1)) {
+				if (run_len)
+					ev_cached(key, run, run_len);
+				run_len = 0;
+				continue;
+			}
+			if (!run_len)
+				run = at;
+			run_len += PAGE;
+		}
+	}
+	if (run_len)
+		ev_cached(key, run, run_len);
+	VG_(close)(fd);
+}
+
 /* The key of file (@dev, @ino) named @path, of @size bytes: writes its file
  * record the first time this process sees it. */
 static ULong file_key(ULong dev, ULong ino, ULong size, const HChar *path)
@@ -321,6 +385,8 @@ static ULong file_key(ULong dev, ULong ino, ULong size, const HChar *path)
 	p = put_varint(p, (ULong)plen);
 	VG_(memcpy)(p, path, (SizeT)plen);
 	ev_end(p + plen);
+	if (dev || ino)
+		file_cached(key, path, size);
 	return key;
 }
 

@@ -501,9 +501,9 @@ static int do_fork(struct replay *rp, const struct trace_rec *r, struct trace_er
 }
 
 static const char *const event_names[TRACE_EV_NKINDS] = {
-    "create", "exit",	     "fork",   "mmap", "munmap", "mprotect",  "brk",
-    "switch", "phase",	     "file",   "mmap", "mremap", "madvise",   "msync",
-    "clone",  "thread exit", "execve", "read", "write",	 "ftruncate", "failed call",
+    "create", "exit", "fork",  "mmap",	    "munmap",	   "mprotect", "brk",	"switch",
+    "phase",  "file", "mmap",  "mremap",    "madvise",	   "msync",    "clone", "thread exit",
+    "execve", "read", "write", "ftruncate", "failed call", "cached",
 };
 
 static const char *event_name(unsigned kind)
@@ -812,6 +812,29 @@ static int do_file_io(struct replay *rp, struct rproc *pr, const struct trace_re
 	return rc ? refused(rp, r, rc, err) : 0;
 }
 
+/* The host had part of a file in its page cache when the program first
+ * met it: start the simulated cache the same way (never by reclaiming
+ * what the simulation holds: memory short is a note, not an error). */
+static int do_cached(struct replay *rp, const struct trace_rec *r, struct trace_error *err)
+{
+	uint64_t added = 0;
+	int rc, fd;
+
+	if ((rc = file_fd(rp, r->arg, false, &fd, err)))
+		return rc;
+	if (fd < 0)
+		return 0; /* a pseudo-file: no page cache */
+	rc = vmsim_file_cache(rp->sys, fd, r->addr, r->len, r->prot, &added);
+	rp->st->cached_bytes += added;
+	if (rc == VMSIM_ENOMEM && !rp->st->cache_short++)
+		note(rp, "the simulated RAM is too small for the page cache the program found: "
+			 "its files start partly cold");
+	else if (rc && rc != VMSIM_ENOMEM)
+		return rfail(rp, err, rc, "cannot fill the page cache of %s: %s",
+			     trace_file_get(rp->t, r->arg)->path, vmsim_strerror(rc));
+	return 0;
+}
+
 static int apply_event(struct replay *rp, const struct trace_rec *r, const struct trace_rec *ext,
 		       struct trace_error *err)
 {
@@ -835,6 +858,8 @@ static int apply_event(struct replay *rp, const struct trace_rec *r, const struc
 		/* the program's call failed: nothing changed, nothing to replay */
 		rp->st->failed_calls++;
 		return 0;
+	case TRACE_EV_CACHED:
+		return do_cached(rp, r, err);
 	case TRACE_EV_FORK:
 		return do_fork(rp, r, err);
 	case TRACE_EV_EXIT:

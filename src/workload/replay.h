@@ -98,6 +98,9 @@ struct replay_stats {
 	uint64_t files_real;	      /* files backed by the host file itself */
 	uint64_t files_virtual;	      /* files a virtual file of the recorded size stands in for */
 	uint64_t files_pseudo;	      /* [vdso]-like areas no file backs (mapped anonymous) */
+	uint64_t cached_bytes;	      /* file bytes put in the page cache at the start, as the
+					 host's cache held them when the program met the file */
+	uint64_t cache_short;	      /* cached records the simulated RAM had no room for */
 	uint64_t notes;		      /* things the report should say (virtual files, ...) */
 	char note[REPLAY_NOTES][320]; /* the first REPLAY_NOTES of them */
 	uint64_t divergences;	      /* events the simulator did not do as the program's

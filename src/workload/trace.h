@@ -105,8 +105,13 @@ enum trace_event_kind {
 	TRACE_EV_FAILED = 20,	   /* @pid's call that would have been an event of kind @prot
 				      failed with errno @arg (Linux numbers); @addr, @len: its
 				      address and length arguments, if it has them */
+	TRACE_EV_CACHED = 21,	   /* when the recording first saw file @arg (it follows the
+				      file's TRACE_EV_FILE record), the host's page cache
+				      held bytes [@addr, @addr+@len) of it: one record per
+				      run of cached pages; @prot: their folio order, 0 when
+				      not known. Replay starts the file's cache so */
 };
-#define TRACE_EV_NKINDS	  21
+#define TRACE_EV_NKINDS	  22
 #define TRACE_EV_NKINDS_1 9 /* kinds version 1 knows */
 
 /*
@@ -139,6 +144,9 @@ struct trace_rec {
 
 /* TRACE_EV_READ / TRACE_EV_WRITE @prot: the call named its offset. */
 #define TRACE_IO_POSITIONAL 1u
+
+/* TRACE_EV_CACHED @prot: the largest folio order a record may give (a PMD). */
+#define TRACE_CACHED_MAX_ORDER 9u
 
 /* A file a version-2 trace names (TRACE_EV_FILE). Pseudo-files stand for
  * areas the kernel makes that no file backs ("[vdso]", "[vvar]"): device

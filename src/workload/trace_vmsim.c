@@ -81,6 +81,7 @@ static const unsigned char event_nargs[TRACE_EV_NKINDS] = {
     [TRACE_EV_MADVISE] = 3,	[TRACE_EV_MSYNC] = 3,	  [TRACE_EV_CLONE] = 1,
     [TRACE_EV_THREAD_EXIT] = 1, [TRACE_EV_EXEC] = 1,	  [TRACE_EV_READ] = 4,
     [TRACE_EV_WRITE] = 4,	[TRACE_EV_TRUNCATE] = 2,  [TRACE_EV_FAILED] = 4,
+    [TRACE_EV_CACHED] = 4,
 };
 #define MAX_NARGS 6
 
@@ -328,6 +329,15 @@ static int decode_event(struct vmr *r, struct trace *t, unsigned op, const unsig
 	case TRACE_EV_WRITE:
 		if (!file_id(r, t, v[0], &id) ||
 		    !in_range(r, "positional flag", v[3], TRACE_IO_POSITIONAL))
+			return -1;
+		rec->arg = id;
+		rec->addr = v[1];
+		rec->len = v[2];
+		rec->prot = (uint32_t)v[3];
+		break;
+	case TRACE_EV_CACHED:
+		if (!file_id(r, t, v[0], &id) ||
+		    !in_range(r, "folio order", v[3], TRACE_CACHED_MAX_ORDER))
 			return -1;
 		rec->arg = id;
 		rec->addr = v[1];
@@ -1131,6 +1141,8 @@ static bool event_ok(const struct trace_writer *w, const struct trace_rec *r)
 	case TRACE_EV_READ:
 	case TRACE_EV_WRITE:
 		return r->arg < w->nfiles && r->prot <= TRACE_IO_POSITIONAL;
+	case TRACE_EV_CACHED:
+		return r->arg < w->nfiles && r->prot <= TRACE_CACHED_MAX_ORDER;
 	case TRACE_EV_FAILED:
 		return r->prot < TRACE_EV_NKINDS && r->arg <= 4095;
 	default:
@@ -1243,6 +1255,7 @@ int trace_writer_put(struct trace_writer *w, const struct trace_rec *recs, size_
 			break;
 		case TRACE_EV_READ:
 		case TRACE_EV_WRITE:
+		case TRACE_EV_CACHED:
 			p = put_varint(put_varint(p, r->arg), r->addr);
 			p = put_varint(put_varint(p, r->len), r->prot);
 			break;

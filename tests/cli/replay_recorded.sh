@@ -74,6 +74,20 @@ expect exec "program     exited with status 0"
 head -c 65536 /dev/urandom >"$dir/data.bin"
 record file file "$dir/data.bin"
 grep -q '^files       [0-9]* real, 0 virtual' "$dir/file.out" || { echo "file: expected only real files"; cat "$dir/file.out"; fail=1; }
+# the host's page cache as the program found it: the file just written is
+# cached, so the replay starts with it cached; dropped from the host's cache
+# before the recording, its pages are read in (major faults) in the replay too
+major() {
+	sed -n 's/^faults  *[0-9]* minor, \([0-9]*\) major.*/\1/p' "$dir/$1.out"
+}
+grep -q '^page cache  [0-9]* KiB of them cached at the start' "$dir/file.out" ||
+	{ echo "file: no page cache at the start"; cat "$dir/file.out"; fail=1; }
+warm=$(major file)
+sync "$dir/data.bin" && dd if="$dir/data.bin" iflag=nocache count=0 status=none
+record cold file "$dir/data.bin"
+cold=$(major cold)
+[ -n "$warm" ] && [ -n "$cold" ] && [ "$cold" -gt "$warm" ] ||
+	{ echo "file: major faults cold '$cold', warm '$warm': expected more cold"; fail=1; }
 # ...a virtual file of the recorded size once it has changed
 head -c 4096 /dev/urandom >"$dir/data.bin"
 "$vmsim" replay "$dir/file.vmt" >"$dir/file2.out" 2>&1

@@ -82,6 +82,8 @@ if rec filemap "$d/data.bin"; then
 	id=$(sed -n "s|^file pid=[0-9]* addr=0x0 len=0 prot=0 arg=\([0-9]*\) path=$d/data.bin dev=[0-9]* ino=[0-9]* size=65536\$|\1|p" "$d/filemap.dump")
 	[ -n "$id" ] || fail "filemap: no file record for $d/data.bin of 65536 bytes"
 	expect "$d/filemap.dump" "^write pid=[0-9]+ addr=0x0 len=65536 prot=0 arg=$id\$"
+	# just written, the whole file is in the host's page cache when the program meets it
+	expect "$d/filemap.dump" "^cached pid=[0-9]+ addr=0x0 len=65536 prot=0 arg=$id\$"
 	grep -A1 -E "^mmap-file pid=[0-9]+ addr=$base len=65536 prot=1 arg=1\$" "$d/filemap.dump" |
 		grep -Eq "^  ext addr=0x0 len=0 arg=$id\$" || fail "filemap: no mapping of file $id at $base"
 	expect "$d/filemap.dump" "^munmap pid=[0-9]+ addr=$base len=65536 "

@@ -17,9 +17,9 @@
 #include "workload/trace.h"
 
 static const char *const kind_names[TRACE_EV_NKINDS] = {
-    "create", "exit",	     "fork", "mmap",	  "munmap", "mprotect", "brk",
-    "switch", "phase",	     "file", "mmap-file", "mremap", "madvise",	"msync",
-    "clone",  "thread-exit", "exec", "read",	  "write",  "truncate", "failed",
+    "create", "exit", "fork",	   "mmap",     "munmap",  "mprotect", "brk",   "switch",
+    "phase",  "file", "mmap-file", "mremap",   "madvise", "msync",    "clone", "thread-exit",
+    "exec",   "read", "write",	   "truncate", "failed",  "cached",
 };
 
 struct count {

@@ -343,6 +343,57 @@ static void read_write_positions_and_errors(void **state)
 }
 
 /* A host file opened read-only refuses write() (EBADF, as Linux). */
+/* vmsim_file_cache: the pages of the range cached in folios of the order
+ * asked (smaller at unaligned edges), pages already cached kept, no file
+ * read counted; a mapping then faults them in as minor faults (fault-around
+ * maps what is cached); data mode reads the bytes. */
+static void file_cache_starts_warm(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/vmsim-test-cache-XXXXXX";
+	int hfd = mkstemp(path);
+	static char buf[64 * 4096];
+	memset(buf, 'q', sizeof(buf));
+	assert_true(hfd >= 0 && write(hfd, buf, sizeof(buf)) == (ssize_t)sizeof(buf));
+	close(hfd);
+	struct vmsim_system *sys = machine(64 * MiB, true);
+	int fd, pid = new_proc(sys);
+	uint64_t added;
+	vaddr_t a;
+	struct vmsim_file_stats fs;
+	assert_ok(vmsim_file_open(sys, path, false, &fd));
+	/* pages 2 .. 9: 2-3 (order 1), 4-7 (order 2), 8-9 (order 1) */
+	assert_ok(vmsim_file_cache(sys, fd, 2 * PG, 8 * PG, 2, &added));
+	assert_int_equal(added, 8 * PG);
+	struct vfile *f = vfile_of_fd(sys, fd);
+	assert_int_equal(folio_nr(&sys->pm, pcache_lookup(f, 4)), 4);
+	assert_int_equal(folio_nr(&sys->pm, pcache_lookup(f, 2)), 2);
+	assert_int_equal(folio_nr(&sys->pm, pcache_lookup(f, 9)), 2);
+	assert_false(cached(sys, fd, 1));
+	assert_false(cached(sys, fd, 10));
+	/* again, wider, order 0: only the pages not cached yet; past the end: up to it */
+	assert_ok(vmsim_file_cache(sys, fd, 0, UINT64_MAX, 0, &added));
+	assert_int_equal(added, 56 * PG);
+	assert_ok(vmsim_file_stats(sys, fd, &fs));
+	assert_int_equal(fs.cached, 64 * PG);
+	assert_int_equal(fs.reads, 0);
+	assert_int_equal(sys->file_reads, 0);
+	/* a mapping finds them: one minor fault maps a fault-around window */
+	assert_ok(vmsim_mmap(sys, pid, 0, 64 * PG, VMSIM_PROT_READ, VMSIM_MAP_PRIVATE, fd, 0, &a));
+	assert_ok(vmsim_access(sys, pid, a + 20 * PG, 1, VMSIM_READ, NULL));
+	struct vmsim_proc_stats s = pst(sys, pid);
+	assert_int_equal(s.faults_major, 0);
+	assert_int_equal(s.faults_minor, 1);
+	assert_int_equal(s.rss_file, sys->cfg.fault_around_bytes);
+	unsigned char c = 0;
+	assert_ok(vmsim_load(sys, pid, a + 20 * PG, &c, 1));
+	assert_int_equal(c, 'q');
+	assert_int_equal(vmsim_file_cache(sys, 999, 0, PG, 0, NULL), VMSIM_EBADF);
+	check_sys(sys);
+	vmsim_system_free(sys);
+	unlink(path);
+}
+
 static void write_to_read_only_handle_is_ebadf(void **state)
 {
 	(void)state;
@@ -371,6 +422,7 @@ int main(void)
 	    cmocka_unit_test(write_and_mappings_share_pages),
 	    cmocka_unit_test(read_write_positions_and_errors),
 	    cmocka_unit_test(write_to_read_only_handle_is_ebadf),
+	    cmocka_unit_test(file_cache_starts_warm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

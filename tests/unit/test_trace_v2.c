@@ -181,6 +181,8 @@ static void v2_every_new_event_round_trips_with_its_file_table(void **state)
 	in[n++] = EV(TRACE_EV_READ, 100, 65536, 100, TRACE_IO_POSITIONAL, id_data);
 	in[n++] = EV(TRACE_EV_WRITE, 100, 1 << 20, 10, 0, id_data);
 	in[n++] = EV(TRACE_EV_TRUNCATE, 100, 0, 12345, 0, id_data);
+	in[n++] = EV(TRACE_EV_CACHED, 100, 8192, 3 << 12, 0, id_data);
+	in[n++] = EV(TRACE_EV_CACHED, 100, 1 << 21, 1 << 21, 9, id_libc);
 	in[n++] = EV(TRACE_EV_FAILED, 100, 0x1000, 1ull << 46, TRACE_EV_MMAP, 12 /* ENOMEM */);
 	in[n++] =
 	    EV(TRACE_EV_MMAP_FILE, 100, 0x7fff00000000, 8192, VMSIM_PROT_READ, VMSIM_MAP_PRIVATE);
@@ -266,6 +268,12 @@ static void v2_writer_rejects_bad_records(void **state)
 	assert_int_equal(trace_writer_put(w, bad, 1, &err), VMSIM_EINVAL);
 	/* an exit status above 255 */
 	bad[0] = EV(TRACE_EV_EXIT, 1, 0, 0, 0, 256);
+	assert_int_equal(trace_writer_put(w, bad, 1, &err), VMSIM_EINVAL);
+	/* a cached record of an undeclared file, or with a folio order above a PMD's */
+	bad[0] = EV(TRACE_EV_CACHED, 1, 0, 4096, 0, 0);
+	assert_int_equal(trace_writer_put(w, bad, 1, &err), VMSIM_EINVAL);
+	assert_ok(trace_writer_put_file(w, 1, &(struct trace_file){"/x", 1, 2, 3}, &id, &err));
+	bad[0] = EV(TRACE_EV_CACHED, 1, 0, 4096, TRACE_CACHED_MAX_ORDER + 1, id);
 	assert_int_equal(trace_writer_put(w, bad, 1, &err), VMSIM_EINVAL);
 	assert_int_equal(trace_writer_put_file(w, 1, &nameless, &id, &err), VMSIM_EINVAL);
 	assert_non_null(strstr(err.msg, "file path of 0 bytes"));
