@@ -617,6 +617,27 @@ static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 		have_status = True;
 		exit_status = (Int)(args[0] & 0xff);
 		break;
+	case __NR_read:
+	case __NR_pread64:
+	case __NR_readv:
+	case __NR_write:
+	case __NR_pwrite64:
+	case __NR_writev:
+	case __NR_ftruncate: {
+		/* a file met for the first time is declared (with what the host's
+		 * cache holds of it) before the call changes that */
+		ULong key;
+		start();
+		(void)fd_key((Int)args[0], &key);
+		break;
+	}
+	case __NR_mmap:
+		if (!(args[3] & VKI_MAP_ANONYMOUS)) {
+			ULong key;
+			start();
+			(void)fd_key((Int)args[4], &key);
+		}
+		break;
 	default:
 		break;
 	}

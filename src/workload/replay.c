@@ -789,26 +789,31 @@ static int do_mremap(struct replay *rp, struct rproc *pr, const struct trace_rec
 static int do_file_io(struct replay *rp, struct rproc *pr, const struct trace_rec *r,
 		      struct trace_error *err)
 {
+	uint64_t done;
 	int rc, fd;
 
 	(void)pr;
-	if (r->kind != TRACE_EV_TRUNCATE) {
-		/* read()/write() need the kernel's file I/O through the page
-		 * cache, which this build does not have yet */
-		if (r->kind == TRACE_EV_READ)
-			rp->st->file_reads++;
-		else
-			rp->st->file_writes++;
-		if (!rp->st->file_io_skipped++)
-			note(rp, "read()/write() of files not replayed (no page-cache file I/O in "
-				 "the simulated kernel yet): their pages are not cached here");
-		return 0;
-	}
-	if ((rc = file_fd(rp, r->arg, true, &fd, err)))
+	if ((rc = file_fd(rp, r->arg, r->kind != TRACE_EV_READ, &fd, err)))
 		return rc;
 	if (fd < 0)
 		return 0; /* a pseudo-file: no page cache */
-	rc = vmsim_file_truncate(rp->sys, fd, r->len);
+	switch (r->kind) {
+	case TRACE_EV_READ:
+		/* through the page cache with the handle's readahead, at the
+		 * offset the program's kernel used (no bytes move) */
+		rp->st->file_reads++;
+		rc = vmsim_file_pread(rp->sys, fd, NULL, r->len, r->addr, &done);
+		break;
+	case TRACE_EV_WRITE:
+		rp->st->file_writes++;
+		rc = vmsim_file_pwrite(rp->sys, fd, NULL, r->len, r->addr, &done);
+		break;
+	default:
+		rc = vmsim_file_truncate(rp->sys, fd, r->len);
+		break;
+	}
+	if (rc && r->kind != TRACE_EV_TRUNCATE)
+		rp->st->file_io_skipped++;
 	return rc ? refused(rp, r, rc, err) : 0;
 }
 

@@ -92,9 +92,9 @@ struct replay_stats {
 	int exit_signal;	      /*   the signal that killed it, or 0 */
 	uint64_t failed_calls;	      /* calls that failed in the program (recorded errno): not
 					 replayed */
-	uint64_t file_reads;	      /* read()/pread() calls through the page cache */
+	uint64_t file_reads;	      /* read()/pread() calls, replayed through the page cache */
 	uint64_t file_writes;	      /* write()/pwrite() calls */
-	uint64_t file_io_skipped;     /* of those, not replayed (no kernel file I/O) */
+	uint64_t file_io_skipped;     /* of those, refused by the simulator (divergences) */
 	uint64_t files_real;	      /* files backed by the host file itself */
 	uint64_t files_virtual;	      /* files a virtual file of the recorded size stands in for */
 	uint64_t files_pseudo;	      /* [vdso]-like areas no file backs (mapped anonymous) */

@@ -88,6 +88,15 @@ record cold file "$dir/data.bin"
 cold=$(major cold)
 [ -n "$warm" ] && [ -n "$cold" ] && [ "$cold" -gt "$warm" ] ||
 	{ echo "file: major faults cold '$cold', warm '$warm': expected more cold"; fail=1; }
+# read() goes through the simulated page cache: the file, cold on the host,
+# read whole with read() and then mapped, faults no page in from the file
+sync "$dir/data.bin" && dd if="$dir/data.bin" iflag=nocache count=0 status=none
+record readmap readmap "$dir/data.bin"
+grep -q '^file i/o    [0-9]* reads, 0 writes (0 not replayed)$' "$dir/readmap.out" ||
+	{ echo "readmap: file reads not replayed"; cat "$dir/readmap.out"; fail=1; }
+rm_major=$(major readmap)
+[ -n "$rm_major" ] && [ "$rm_major" -lt "$cold" ] ||
+	{ echo "readmap: $rm_major major faults, expected fewer than the cold mapping's $cold"; fail=1; }
 # ...a virtual file of the recorded size once it has changed
 head -c 4096 /dev/urandom >"$dir/data.bin"
 "$vmsim" replay "$dir/file.vmt" >"$dir/file2.out" 2>&1

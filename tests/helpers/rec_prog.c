@@ -10,6 +10,8 @@
  *	                                   waits
  *	vmsim-rec-prog file PATH          map PATH private read-only, read a byte
  *	                                   of every page
+ *	vmsim-rec-prog readmap PATH       read PATH with read() in 64 KiB pieces,
+ *	                                   then map it and read a byte of every page
  *	vmsim-rec-prog threads            two threads write 1 MiB each, of one
  *	                                   area the main thread mapped
  *	vmsim-rec-prog exec PROG          execv PROG (no arguments)
@@ -89,6 +91,23 @@ int main(int argc, char **argv)
 		for (off_t i = 0; i < sb.st_size; i += 4096)
 			sum += p[i];
 		return sum == 0 ? 0 : 0;
+	}
+	if (!strcmp(mode, "readmap") && argc == 3) {
+		static char buf[65536];
+		struct stat sb;
+		volatile unsigned sum = 0;
+		int fd = open(argv[2], O_RDONLY);
+		if (fd < 0 || fstat(fd, &sb) != 0)
+			return 1;
+		while (read(fd, buf, sizeof(buf)) > 0)
+			sum += (unsigned char)buf[0];
+		const unsigned char *p =
+		    mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED)
+			return 1;
+		for (off_t i = 0; i < sb.st_size; i += 4096)
+			sum += p[i];
+		return 0;
 	}
 	if (!strcmp(mode, "threads")) {
 		pthread_t t[2];

@@ -1,8 +1,9 @@
 /*
  * vmsim-rec-filemap FILE: writes 64 KiB to FILE with one write(2), maps it
  * shared read-only, reads one byte of each of its 16 pages, unmaps it and
- * removes it. The recording test expects the file's identity (path, size
- * 65536), the write of 65536 bytes at offset 0 and the file mapping.
+ * removes it. The recording test expects the file's identity (path, and
+ * size 0: it is declared when the write first uses it, before the bytes
+ * land), the write of 65536 bytes at offset 0 and the file mapping.
  */
 #define _DEFAULT_SOURCE
 #include <fcntl.h>
