@@ -14,7 +14,7 @@ $ vmsim run ../data/trace-tiny.lackey --json - 2>/dev/null | python3 -c 'import 
 vmsim-report
 ? 0
 
-$ vmsim run ../data/trace-tiny.lackey --json - 2>&1 >/dev/null | head -1
+$ vmsim run ../data/trace-tiny.lackey --json - 2>&1 >/dev/null | sed -n 1p
 machine: RAM 1 GiB, swap 1 GiB, cpu skylake, 4-level paging, THP madvise, policy clock, data mode off, seed 1
 ? 0
 
