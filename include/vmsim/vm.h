@@ -193,7 +193,9 @@ int vmsim_brk(struct vmsim_system *sys, int pid, vaddr_t addr, vaddr_t *out /* o
 /* madvise(): MADV_DONTNEED drops the pages of a range (a private anonymous
  * page's next touch sees zeros, a file page comes back from the file);
  * MADV_HUGEPAGE / MADV_NOHUGEPAGE allow or forbid transparent huge pages;
- * the others record the access pattern (readahead). EINVAL, ENOMEM. */
+ * the others record the access pattern (readahead). EINVAL (bad advice,
+ * unaligned; MADV_DONTNEED meeting a locked area, after dropping the pages
+ * of the areas before it, as Linux), ENOMEM (holes in the range). */
 int vmsim_madvise(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int advice);
 
 #define VMSIM_MREMAP_MAYMOVE   1 /* the area may move if it cannot grow in place */
@@ -221,7 +223,10 @@ int vmsim_mremap(struct vmsim_system *sys, int pid, vaddr_t old_addr, uint64_t o
  * they are faulted in now (unless MLOCK_ONFAULT) and reclaim never evicts
  * them (Linux's unevictable list). The range is widened to whole pages.
  * EINVAL (unknown flags), ENOMEM (part of the range unmapped: the mapped
- * part before the hole is locked, as on Linux, or over memlock_limit). */
+ * part before the hole is locked, as on Linux, or over memlock_limit; or,
+ * as Linux 6.x, the range is locked but a PROT_NONE area or a page past the
+ * end of its file stopped the faulting in, the pages before it faulted),
+ * EAGAIN (no frame for a page). */
 int vmsim_mlock(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int flags);
 
 /* munlock(): the pages of the range become evictable again. ENOMEM (part

@@ -565,6 +565,11 @@ vaddr_t get_unmapped_area(struct process *p, vaddr_t hint, uint64_t len, uint64_
  * skipped). Returns 0 or the first fault error (pages before it stay). */
 int populate(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end);
 
+/* mlock()'s population (Linux's __mm_populate without ignore_errors): the
+ * same, but a PROT_NONE area or a page that cannot be faulted in (past the
+ * end of its file, an empty hugetlb pool) stops it with VMSIM_EFAULT. */
+int populate_strict(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end);
+
 /* Is [@start, @end) covered by areas without a hole? */
 bool range_mapped(struct process *p, vaddr_t start, vaddr_t end);
 

@@ -141,8 +141,13 @@ int vmsim_mlock(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, i
 		return VMSIM_ENOMEM;
 	rc = apply_lock(sys, p, start, end,
 			(flags & VMSIM_MLOCK_ONFAULT) ? VMA_LOCKED_ONFAULT : VMA_LOCKED);
-	if (rc == 0 && !(flags & VMSIM_MLOCK_ONFAULT))
-		populate(sys, p, start, end);
+	if (rc == 0 && !(flags & VMSIM_MLOCK_ONFAULT)) {
+		/* as Linux's mlock: the areas stay locked, the pages up to the
+		 * first that cannot be had are faulted in, and the error is
+		 * mlock's own (EFAULT becomes ENOMEM, ENOMEM EAGAIN) */
+		rc = populate_strict(sys, p, start, end);
+		rc = rc == VMSIM_EFAULT ? VMSIM_ENOMEM : rc == VMSIM_ENOMEM ? VMSIM_EAGAIN : rc;
+	}
 	check_if_debug(sys);
 	return rc;
 }

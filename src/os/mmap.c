@@ -211,12 +211,17 @@ vaddr_t get_unmapped_area(struct process *p, vaddr_t hint, uint64_t len, uint64_
 	return start ? (start + align - 1) & ~(align - 1) : 0;
 }
 
-/* Fault in every page of [@start, @end) inside one area. */
-static int populate_area(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+/* Fault in every page of [@start, @end) inside one area. With @strict, a
+ * PROT_NONE area or a page that cannot be had (SIGBUS, SIGSEGV) stops it
+ * with VMSIM_EFAULT. */
+static int populate_area(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end,
+			 bool strict)
 {
 	struct vma *vma = vma_find(&p->vmas, start);
-	if (!vma || vma->prot == VMSIM_PROT_NONE)
+	if (!vma)
 		return 0;
+	if (vma->prot == VMSIM_PROT_NONE)
+		return strict ? VMSIM_EFAULT : 0;
 	unsigned acc = VMSIM_ACC_USER;
 	if ((vma->prot & VMSIM_PROT_WRITE) && !(vma->flags & VMSIM_MAP_SHARED))
 		acc |= VMSIM_ACC_WRITE;
@@ -226,7 +231,26 @@ static int populate_area(struct vmsim_system *sys, struct process *p, vaddr_t st
 		pte_t *e = pt_lookup(&p->pt, va, &level);
 		if (e && pte_present(*e) && (!(acc & VMSIM_ACC_WRITE) || (*e & PTE_RW)))
 			continue; /* already there (a 4 KiB page or a huge one) */
-		int rc = vmf_errno(&vmf, os_handle_fault(sys, p, va, acc, &vmf));
+		vm_fault_t r = os_handle_fault(sys, p, va, acc, &vmf);
+		int rc = vmf_errno(&vmf, r);
+		if (rc)
+			return rc;
+		if (strict && (r & (VM_FAULT_SIGSEGV | VM_FAULT_SIGBUS)))
+			return VMSIM_EFAULT;
+	}
+	return 0;
+}
+
+static int populate_areas(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end,
+			  bool strict)
+{
+	for (size_t i = vma_index_after(&p->vmas, start); i < p->vmas.n && p->alive; i++) {
+		const struct vma *v = &p->vmas.v[i];
+		if (v->start >= end)
+			break;
+		vaddr_t lo = v->start > start ? v->start : start;
+		vaddr_t hi = v->end < end ? v->end : end;
+		int rc = populate_area(sys, p, lo, hi, strict);
 		if (rc)
 			return rc;
 	}
@@ -235,17 +259,12 @@ static int populate_area(struct vmsim_system *sys, struct process *p, vaddr_t st
 
 int populate(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
 {
-	for (size_t i = vma_index_after(&p->vmas, start); i < p->vmas.n && p->alive; i++) {
-		const struct vma *v = &p->vmas.v[i];
-		if (v->start >= end)
-			break;
-		vaddr_t lo = v->start > start ? v->start : start;
-		vaddr_t hi = v->end < end ? v->end : end;
-		int rc = populate_area(sys, p, lo, hi);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return populate_areas(sys, p, start, end, false);
+}
+
+int populate_strict(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end)
+{
+	return populate_areas(sys, p, start, end, true);
 }
 
 int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int prot, int flags,
@@ -621,21 +640,31 @@ int vmsim_madvise(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len,
 	vaddr_t end = addr + page_round_up(len);
 	bool holes = !range_mapped(p, addr, end);
 	if (advice == VMSIM_MADV_DONTNEED) {
+		/* Linux walks the areas in order and stops with EINVAL at the
+		 * first locked one: the areas before it are zapped, locked
+		 * pages and everything after them stay */
+		vaddr_t stop = end;
 		for (size_t i = vma_index_after(&p->vmas, addr);
 		     i < p->vmas.n && p->vmas.v[i].start < end; i++)
-			if (p->vmas.v[i].locked)
-				return VMSIM_EINVAL; /* Linux: locked pages stay */
-		if ((rc = split_range_ends(sys, p, addr, end)))
+			if (p->vmas.v[i].locked) {
+				stop = p->vmas.v[i].start > addr ? p->vmas.v[i].start : addr;
+				break;
+			}
+		if (stop > addr && (rc = split_range_ends(sys, p, addr, stop)))
 			return rc;
 		flush_init(&b, p);
 		for (size_t i = vma_index_after(&p->vmas, addr);
-		     i < p->vmas.n && p->vmas.v[i].start < end; i++) {
+		     i < p->vmas.n && p->vmas.v[i].start < stop; i++) {
 			const struct vma *v = &p->vmas.v[i];
 			vaddr_t s = v->start > addr ? v->start : addr;
-			vaddr_t e = v->end < end ? v->end : end;
+			vaddr_t e = v->end < stop ? v->end : stop;
 			zap_range(sys, p, s, e, &b);
 		}
 		flush_finish(sys, &b);
+		if (stop < end) {
+			check_if_debug(sys);
+			return VMSIM_EINVAL;
+		}
 	} else if (advice == VMSIM_MADV_WILLNEED) {
 		/* a file range is read ahead now (Linux's vfs_fadvise WILLNEED:
 		 * up to one readahead window, in single pages) */

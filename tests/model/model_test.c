@@ -14,6 +14,13 @@
  *   load / store of random bytes at random addresses, in and out of
  *               mappings, crossing pages, wild and non-canonical addresses
  *   truncate    of a host file, shrinking or growing
+ *   mremap      shrink, grow in place, move (MREMAP_FIXED) and
+ *               MREMAP_DONTUNMAP of ranges inside one VMA (vmsim's VMA list
+ *               says where they are), and the invalid calls
+ *   mlock / mlock2(MLOCK_ONFAULT) / munlock, with MADV_DONTNEED refusing
+ *               locked pages
+ *   pread / pwrite / read / write / lseek / fsync / fdatasync of the host
+ *               files through the page cache, coherent with their mappings
  * Checked:
  *   every load returns the model's bytes; SIGSEGV / SIGBUS happen exactly
  *   where the model says (pid, address, kind, reason), nowhere else; a
@@ -22,7 +29,9 @@
  *   operation; after msync the host file holds the model's bytes for the
  *   synced pages; after munmap / exit / truncate every file page no live
  *   process maps shared holds the model's bytes on the host and the file
- *   has the model's size; every --sweep operations every mapped page of
+ *   has the model's size (pages written by write() and not yet synced,
+ *   and a size a write grew, are left out until fsync); after fsync the
+ *   whole host file holds the model's bytes; every --sweep operations every mapped page of
  *   every process is read back; at the end every process exits, the files
  *   must match entirely, and closing them must leave no user frame and no
  *   swap slot.
@@ -100,16 +109,22 @@ struct mproc {
 	struct rm_space sp;
 };
 
+#define FILE_SLOTS (FILE_PAGES * 2 + 64) /* file pages the checks follow */
+
 struct mfile {
 	char path[PATH_MAX + 16];
-	int vfd;	    /* vmsim's handle */
-	int hostfd;	    /* our own read-only descriptor, to compare */
-	struct rm_obj *obj; /* the model's file */
+	int vfd;		     /* vmsim's handle */
+	int hostfd;		     /* our own read-only descriptor, to compare */
+	struct rm_obj *obj;	     /* the model's file */
+	uint64_t pos;		     /* the handle's position (read, write) */
+	bool wdirty[FILE_SLOTS];     /* written by write() since the last fsync */
+	bool size_pending;	     /* a write grew the file since the last fsync */
 };
 
 struct counters {
 	uint64_t loads, stores, segv, sigbus, forks, exits, oom, mmaps, munmaps, mprotects;
 	uint64_t madvises, msyncs, truncates, sweeps, file_checks, tolerated;
+	uint64_t mremaps, mlocks, munlocks, freads, fwrites, fsyncs;
 };
 
 struct run {
@@ -220,6 +235,9 @@ static void model_exit(struct run *r, struct mproc *p)
 static void check_file_page(struct run *r, struct mfile *f, uint64_t pg, const char *when)
 {
 	uint64_t off = pg * PG, size = f->obj->size;
+	struct stat st;
+	if (f->size_pending && fstat(f->hostfd, &st) == 0 && (uint64_t)st.st_size < size)
+		size = (uint64_t)st.st_size; /* a write grew the file: not all of it is back yet */
 	if (off >= size)
 		return;
 	size_t len = size - off < PG ? (size_t)(size - off) : (size_t)PG;
@@ -245,18 +263,19 @@ static void check_file_page(struct run *r, struct mfile *f, uint64_t pg, const c
  * shared mapping goes), and the host file must have the model's size. */
 static void check_files(struct run *r, const char *when)
 {
-	static bool mapped[FILE_PAGES * 2 + 64];
+	static bool mapped[FILE_SLOTS];
 	r->c.file_checks++;
 	for (int k = 0; k < NFILES && !r->failed; k++) {
 		struct mfile *f = &r->files[k];
 		struct stat st;
 		uint64_t pages = rm_obj_pages(f->obj);
-		if (fstat(f->hostfd, &st) != 0 || (uint64_t)st.st_size != f->obj->size) {
+		if (fstat(f->hostfd, &st) != 0 ||
+		    (!f->size_pending && (uint64_t)st.st_size != f->obj->size)) {
 			fail(r, "%s: host file %s has %lld bytes, the model says %" PRIu64, when,
 			     f->path, (long long)st.st_size, f->obj->size);
 			return;
 		}
-		memset(mapped, 0, sizeof(mapped));
+		memcpy(mapped, f->wdirty, sizeof(mapped)); /* write()'s pages wait for fsync */
 		for (int i = 0; i < r->nprocs; i++) {
 			const struct rm_space *s = &r->procs[i].sp;
 			for (uint64_t j = 0; j < s->npages; j++)
@@ -574,8 +593,7 @@ static void sweep(struct run *r)
 		for (uint64_t j = 0; j < r->window && !r->failed; j++) {
 			const struct rm_page *e = &p->sp.pg[j];
 			if (e->kind == RM_UNMAPPED || e->prot == 0 ||
-			    (e->kind != RM_ANON && e->obj->file && !e->priv &&
-			     e->pgoff >= rm_obj_pages(e->obj)))
+			    (e->kind != RM_ANON && !e->priv && e->pgoff >= rm_obj_pages(e->obj)))
 				continue;
 			do_access(r, p, WIN_BASE + j * PG, PG, false);
 			if (proc_of(r, pid) != p || p->pid != pid)
@@ -851,6 +869,13 @@ static void op_madvise(struct run *r)
 		n = (end - va) / PG;
 	}
 	int want = all_mapped(&p->sp, va, n) ? 0 : VMSIM_ENOMEM;
+	for (uint64_t i = 0; i < n && advice == VMSIM_MADV_DONTNEED; i++) {
+		const struct rm_page *e = rm_lookup(&p->sp, va + i * PG);
+		if (e && e->kind != RM_UNMAPPED && e->locked) {
+			want = VMSIM_EINVAL; /* locked pages stay, and the walk stops */
+			break;
+		}
+	}
 	note(r, "madvise pid %d va %#" PRIx64 " len %#" PRIx64 " advice %d -> want %s", p->pid, va,
 	     n * PG, advice, err(want));
 	r->c.madvises++;
@@ -865,14 +890,13 @@ static void op_madvise(struct run *r)
 
 /* How many (process, address) pairs map each page of each file shared:
  * @n[file][page]. */
-static void shared_mappers(struct run *r, int (*n)[FILE_PAGES * 2 + 64])
+static void shared_mappers(struct run *r, int (*n)[FILE_SLOTS])
 {
-	memset(n, 0, sizeof(int) * NFILES * (FILE_PAGES * 2 + 64));
+	memset(n, 0, sizeof(int) * NFILES * FILE_SLOTS);
 	for (int i = 0; i < r->nprocs; i++)
 		for (uint64_t j = 0; j < r->window; j++) {
 			const struct rm_page *e = &r->procs[i].sp.pg[j];
-			if (e->kind != RM_SHARED || !e->obj->file ||
-			    e->pgoff >= FILE_PAGES * 2 + 64)
+			if (e->kind != RM_SHARED || !e->obj->file || e->pgoff >= FILE_SLOTS)
 				continue;
 			n[file_of(r, e->obj) - r->files][e->pgoff]++;
 		}
@@ -906,17 +930,344 @@ static void op_msync(struct run *r)
 	 * every dirty page there reaches the file, whoever dirtied it. vmsim
 	 * promises the same now for MS_ASYNC too. (--avoid 3: only pages this
 	 * one mapping alone maps shared, and not PROT_NONE, are checked.) */
-	static int mappers[NFILES][FILE_PAGES * 2 + 64];
+	static int mappers[NFILES][FILE_SLOTS];
 	shared_mappers(r, mappers);
 	for (uint64_t i = 0; i < n && !r->failed; i++) {
 		const struct rm_page *e = rm_lookup(&p->sp, va + i * PG);
 		if (!e || e->kind != RM_SHARED || !e->obj->file)
 			continue;
 		struct mfile *f = file_of(r, e->obj);
-		if (avoid(r, 3) && (e->prot == 0 || (e->pgoff < FILE_PAGES * 2 + 64 &&
+		if (avoid(r, 3) && (e->prot == 0 || (e->pgoff < FILE_SLOTS &&
 						     mappers[f - r->files][e->pgoff] > 1)))
 			continue;
 		check_file_page(r, f, e->pgoff, "after msync");
+	}
+}
+
+/* ---- mremap, mlock ---------------------------------------------------------- */
+
+struct vma_list {
+	uint64_t start[1024], end[1024];
+	unsigned n;
+};
+
+static int collect_vma(const struct vmsim_smaps_entry *e, void *arg)
+{
+	struct vma_list *l = arg;
+	if (l->n < 1024) {
+		l->start[l->n] = e->start;
+		l->end[l->n] = e->end;
+		l->n++;
+	}
+	return 0;
+}
+
+/* Is [va, va + n pages) inside the window? */
+static bool in_window(const struct run *r, uint64_t va, uint64_t n)
+{
+	return va >= WIN_BASE && va + n * PG <= WIN_BASE + r->window * PG;
+}
+
+static bool all_unmapped(const struct rm_space *s, uint64_t va, uint64_t n)
+{
+	return !any_mapped(s, va, n);
+}
+
+/* Pages the model's processes lock (the budget keeps RAM for the rest). */
+static uint64_t locked_pages(const struct run *r)
+{
+	uint64_t n = 0;
+	for (int i = 0; i < r->nprocs; i++)
+		for (uint64_t j = 0; j < r->window; j++)
+			n += r->procs[i].sp.pg[j].kind != RM_UNMAPPED && r->procs[i].sp.pg[j].locked;
+	return n;
+}
+
+/*
+ * mremap of a range inside one of the process's VMAs (vmsim's list says
+ * where they are; the model must agree that the range is mapped):
+ * shrink, grow in place (the model says whether the pages after it are
+ * free), move with MREMAP_FIXED to a place in the window, DONTUNMAP, and
+ * the invalid calls. Moves without MREMAP_FIXED would leave the window,
+ * so MAYMOVE alone is used only where growing in place works.
+ */
+static void op_mremap(struct run *r)
+{
+	static struct vma_list l;
+	struct mproc *p = pick_proc(r);
+	l.n = 0;
+	vmsim_smaps(r->sys, p->pid, collect_vma, &l);
+	if (l.n == 0)
+		return;
+	unsigned k = (unsigned)rnd(r, l.n);
+	uint64_t vpages = (l.end[k] - l.start[k]) / PG;
+	uint64_t skip = chance(r, 60) ? 0 : rnd(r, vpages);
+	uint64_t va = l.start[k] + skip * PG;
+	uint64_t old_n = chance(r, 70) ? vpages - skip : 1 + rnd(r, vpages - skip);
+	if (!in_window(r, va, old_n) || !all_mapped(&p->sp, va, old_n)) {
+		fail(r, "vmsim has a VMA [%#" PRIx64 ", %#" PRIx64 ") the model does not map whole",
+		     l.start[k], l.end[k]);
+		return;
+	}
+	uint64_t u = rnd(r, 100), new_n = old_n, to = 0;
+	int flags = 0, want = 0;
+	bool at_end = va + old_n * PG == l.end[k];
+	enum { SHRINK, GROW, MOVE, DONTUNMAP, BAD } what;
+	if (u < 20) {
+		what = SHRINK;
+		new_n = 1 + rnd(r, old_n);
+		flags = chance(r, 50) ? VMSIM_MREMAP_MAYMOVE : 0;
+	} else if (u < 50) {
+		what = GROW;
+		new_n = old_n + 1 + rnd(r, 16);
+		if (vpages - skip + (new_n - old_n) > 64)
+			new_n = old_n; /* keep areas small */
+		if (!in_window(r, va, new_n))
+			new_n = (WIN_BASE + r->window * PG - va) / PG; /* the model ends there */
+		bool fits = at_end && in_window(r, va, new_n) &&
+			    all_unmapped(&p->sp, va + old_n * PG, new_n - old_n);
+		if (fits && chance(r, 50))
+			flags = VMSIM_MREMAP_MAYMOVE; /* grows in place all the same */
+		want = new_n == old_n || fits ? 0 : VMSIM_ENOMEM;
+	} else if (u < 85) {
+		what = MOVE;
+		new_n = chance(r, 50) ? old_n : 1 + rnd(r, old_n + 16);
+		to = WIN_BASE + rnd(r, r->window - new_n + 1) * PG;
+		if (r->cfg.thp != VMSIM_THP_NEVER && chance(r, 30))
+			to = (to & ~((2ULL << 20) - 1)) + (va & ((2ULL << 20) - 1));
+		if (!in_window(r, to, new_n))
+			to = WIN_BASE;
+		flags = VMSIM_MREMAP_MAYMOVE | VMSIM_MREMAP_FIXED;
+		if (to < va + old_n * PG && va < to + new_n * PG)
+			want = VMSIM_EINVAL; /* the ranges overlap */
+	} else if (u < 97) {
+		what = DONTUNMAP;
+		to = WIN_BASE + rnd(r, r->window - old_n + 1) * PG;
+		flags = VMSIM_MREMAP_MAYMOVE | VMSIM_MREMAP_FIXED | VMSIM_MREMAP_DONTUNMAP;
+		if (to < va + old_n * PG && va < to + old_n * PG)
+			want = VMSIM_EINVAL;
+	} else {
+		what = BAD;
+		switch (rnd(r, 4)) {
+		case 0: /* MREMAP_FIXED without MAYMOVE */
+			flags = VMSIM_MREMAP_FIXED;
+			to = WIN_BASE;
+			new_n = old_n + 1;
+			break;
+		case 1: /* DONTUNMAP with another size */
+			flags = VMSIM_MREMAP_MAYMOVE | VMSIM_MREMAP_DONTUNMAP;
+			new_n = old_n + 1;
+			break;
+		case 2: /* an unaligned address */
+			va += 1 + rnd(r, PG - 1);
+			new_n = old_n + 1;
+			break;
+		default: /* a new size of 0 */
+			new_n = 0;
+			break;
+		}
+		want = VMSIM_EINVAL;
+	}
+	if ((what == MOVE || what == DONTUNMAP) && !want &&
+	    locked_pages(r) + new_n > r->cfg.ram_bytes / PG / 8) {
+		bool locked = false;
+		for (uint64_t i = 0; i < old_n; i++)
+			locked |= rm_lookup(&p->sp, va + i * PG)->locked != RM_UNLOCKED;
+		if (locked)
+			return; /* a locked area would grow past the budget */
+	}
+	if (what == GROW && !want && rm_lookup(&p->sp, va)->locked &&
+	    locked_pages(r) + new_n - old_n > r->cfg.ram_bytes / PG / 8)
+		return;
+	note(r,
+	     "mremap pid %d va %#" PRIx64 " pages %" PRIu64 " -> %" PRIu64 " flags %d to %#" PRIx64
+	     " -> want %s",
+	     p->pid, va, old_n, new_n, flags, to, err(want));
+	r->c.mremaps++;
+	vaddr_t out = 0;
+	int rc = vmsim_mremap(r->sys, p->pid, va, old_n * PG, new_n * PG, flags, to, &out);
+	if (rc != want) {
+		fail(r, "mremap returned %s, the model wants %s", err(rc), err(want));
+		return;
+	}
+	if (rc)
+		return;
+	uint64_t expect = what == MOVE || what == DONTUNMAP ? to : va;
+	if (out != expect) {
+		fail(r, "mremap put the area at %#" PRIx64 ", the model at %#" PRIx64,
+		     (uint64_t)out, expect);
+		return;
+	}
+	if (new_n < old_n && what != MOVE)
+		rm_remap_shrink(&p->sp, va, old_n, new_n);
+	else if (new_n > old_n && what == GROW)
+		rm_remap_grow(&p->sp, va, old_n, new_n);
+	else if (what == MOVE || what == DONTUNMAP)
+		rm_remap_move(&p->sp, va, old_n, to, new_n, what == DONTUNMAP);
+	check_files(r, "after mremap");
+}
+
+static void op_mlock(struct run *r)
+{
+	struct mproc *p = pick_proc(r);
+	uint64_t va, n;
+	pick_range(r, p, &va, &n);
+	if (n > 32)
+		n = 1 + rnd(r, 32);
+	if (locked_pages(r) + n > r->cfg.ram_bytes / PG / 8)
+		return; /* locked pages cannot be evicted: keep them few */
+	bool onfault = chance(r, 25);
+	/* the answer, before anything changes: a hole, or a page that cannot
+	 * be faulted in (in address order) */
+	int want = 0;
+	for (uint64_t i = 0; i < n && !want; i++) {
+		const struct rm_page *e = rm_lookup(&p->sp, va + i * PG);
+		if (!e || e->kind == RM_UNMAPPED)
+			want = VMSIM_ENOMEM;
+	}
+	note(r, "mlock pid %d va %#" PRIx64 " len %#" PRIx64 "%s", p->pid, va, n * PG,
+	     onfault ? " onfault" : "");
+	r->c.mlocks++;
+	int rc = vmsim_mlock(r->sys, p->pid, va, n * PG, onfault ? VMSIM_MLOCK_ONFAULT : 0);
+	if (!vmsim_process_alive(r->sys, p->pid))
+		return; /* OOM-killed while faulting in: after_op exits it in the model */
+	bool stopped;
+	if (rm_mlock(&p->sp, va, n, onfault, &stopped) != (want == 0)) {
+		fail(r, "the model's mlock disagrees with its own check");
+		return;
+	}
+	if (stopped)
+		want = VMSIM_ENOMEM; /* PROT_NONE or past the end of a file */
+	if (rc != want)
+		fail(r, "mlock returned %s, the model wants %s", err(rc), err(want));
+}
+
+static void op_munlock(struct run *r)
+{
+	struct mproc *p = pick_proc(r);
+	uint64_t va, n;
+	pick_range(r, p, &va, &n);
+	int want = all_mapped(&p->sp, va, n) ? 0 : VMSIM_ENOMEM;
+	note(r, "munlock pid %d va %#" PRIx64 " len %#" PRIx64 " -> want %s", p->pid, va, n * PG,
+	     err(want));
+	r->c.munlocks++;
+	int rc = vmsim_munlock(r->sys, p->pid, va, n * PG);
+	if (rc != want) {
+		fail(r, "munlock returned %s, the model wants %s", err(rc), err(want));
+		return;
+	}
+	rm_munlock(&p->sp, va, n);
+}
+
+/* ---- file I/O ----------------------------------------------------------------- */
+
+/* After fsync: the whole host file holds the model's bytes and size. */
+static void check_whole_file(struct run *r, struct mfile *f, const char *when)
+{
+	struct stat st;
+	if (fstat(f->hostfd, &st) != 0 || (uint64_t)st.st_size != f->obj->size) {
+		fail(r, "%s: host file %s has %lld bytes, the model says %" PRIu64, when, f->path,
+		     (long long)st.st_size, f->obj->size);
+		return;
+	}
+	for (uint64_t pg = 0; pg < rm_obj_pages(f->obj) && !r->failed; pg++)
+		check_file_page(r, f, pg, when);
+}
+
+static void mark_written(struct mfile *f, uint64_t off, size_t n, uint64_t old_size)
+{
+	for (uint64_t pg = off / PG; pg <= (off + n - 1) / PG && pg < FILE_SLOTS; pg++)
+		f->wdirty[pg] = true;
+	if (off + n > old_size)
+		f->size_pending = true;
+}
+
+/* pread / read / pwrite / write / lseek / fsync / fdatasync of a host file. */
+static void op_fileio(struct run *r)
+{
+	struct mfile *f = &r->files[rnd(r, NFILES)];
+	const char *name = strrchr(f->path, '/') + 1;
+	uint64_t u = rnd(r, 100), done = 0, size = f->obj->size;
+	size_t n = pick_len(r);
+	int rc;
+	if (u < 30 || (u >= 45 && u < 55)) {
+		/* a read: positioned, or at the handle's position */
+		bool positioned = u < 30;
+		uint64_t off = positioned ? rnd(r, size + 2 * PG) : f->pos;
+		note(r, "%s %s off %#" PRIx64 " len %zu", positioned ? "pread" : "read", name, off,
+		     n);
+		r->c.freads++;
+		memset(r->vbuf, 0xa5, n);
+		rc = positioned ? vmsim_file_pread(r->sys, f->vfd, r->vbuf, n, off, &done)
+				: vmsim_file_read(r->sys, f->vfd, r->vbuf, n, &done);
+		size_t want = rm_file_read(f->obj, off, r->mbuf, n);
+		if (rc || done != want) {
+			fail(r, "%s returned %s with %" PRIu64 " bytes, the model reads %zu",
+			     positioned ? "pread" : "read", err(rc), done, want);
+			return;
+		}
+		if (memcmp(r->vbuf, r->mbuf, want) != 0) {
+			size_t i = 0;
+			while (r->vbuf[i] == r->mbuf[i])
+				i++;
+			fail(r, "%s of %s: byte %#" PRIx64 " is %#x in vmsim, %#x in the model",
+			     positioned ? "pread" : "read", name, off + i, r->vbuf[i], r->mbuf[i]);
+			return;
+		}
+		if (!positioned)
+			f->pos += done;
+	} else if (u < 70) {
+		/* a write: positioned (within the files' usual sizes, some past
+		 * the end), or at the handle's position */
+		bool positioned = u < 65;
+		uint64_t off = positioned ? rnd(r, (FILE_PAGES + 4) * PG) : f->pos;
+		if (off + n > (FILE_PAGES + 8) * PG) {
+			off = rnd(r, FILE_PAGES * PG); /* keep the file within the checks */
+			f->pos = positioned ? f->pos : off;
+			if (!positioned &&
+			    vmsim_file_seek(r->sys, f->vfd, (int64_t)off, VMSIM_SEEK_SET, NULL)) {
+				fail(r, "lseek failed");
+				return;
+			}
+		}
+		for (size_t i = 0; i < n; i++)
+			r->mbuf[i] = (uint8_t)next_rand(&r->rng);
+		note(r, "%s %s off %#" PRIx64 " len %zu", positioned ? "pwrite" : "write", name,
+		     off, n);
+		r->c.fwrites++;
+		rc = positioned ? vmsim_file_pwrite(r->sys, f->vfd, r->mbuf, n, off, &done)
+				: vmsim_file_write(r->sys, f->vfd, r->mbuf, n, &done);
+		if (rc || done != n) {
+			fail(r, "%s returned %s with %" PRIu64 " of %zu bytes",
+			     positioned ? "pwrite" : "write", err(rc), done, n);
+			return;
+		}
+		mark_written(f, off, n, size);
+		rm_file_write(f->obj, off, r->mbuf, n);
+		if (!positioned)
+			f->pos += n;
+	} else if (u < 80) {
+		/* lseek: anywhere in or a little past the file */
+		uint64_t to = rnd(r, size + PG + 1), got = 0;
+		note(r, "lseek %s to %#" PRIx64, name, to);
+		if ((rc = vmsim_file_seek(r->sys, f->vfd, (int64_t)to, VMSIM_SEEK_SET, &got)) ||
+		    got != to) {
+			fail(r, "lseek returned %s at %#" PRIx64, err(rc), got);
+			return;
+		}
+		f->pos = to;
+	} else {
+		bool data = chance(r, 40);
+		note(r, "%s %s", data ? "fdatasync" : "fsync", name);
+		r->c.fsyncs++;
+		rc = data ? vmsim_file_fdatasync(r->sys, f->vfd) : vmsim_file_fsync(r->sys, f->vfd);
+		if (rc) {
+			fail(r, "%s returned %s", data ? "fdatasync" : "fsync", err(rc));
+			return;
+		}
+		memset(f->wdirty, 0, sizeof(f->wdirty));
+		f->size_pending = false;
+		check_whole_file(r, f, data ? "after fdatasync" : "after fsync");
 	}
 }
 
@@ -1008,6 +1359,10 @@ static void op_truncate(struct run *r)
 	for (int i = 0; i < r->nprocs; i++)
 		spaces[i] = &r->procs[i].sp;
 	rm_truncate(spaces, (size_t)r->nprocs, f->obj, size);
+	/* the host file has its new size at once; written pages past it are gone */
+	f->size_pending = false;
+	for (uint64_t pg = (size + PG - 1) / PG; pg < FILE_SLOTS; pg++)
+		f->wdirty[pg] = false;
 	check_files(r, "after truncate");
 }
 
@@ -1018,20 +1373,28 @@ static void one_op(struct run *r)
 		return;
 	}
 	uint64_t u = rnd(r, 1000);
-	if (u < 300)
+	if (u < 270)
 		op_access(r, false);
-	else if (u < 580)
+	else if (u < 520)
 		op_access(r, true);
-	else if (u < 690)
+	else if (u < 620)
 		op_mmap(r, pick_proc(r));
-	else if (u < 740)
+	else if (u < 670)
 		op_munmap(r);
-	else if (u < 790)
+	else if (u < 720)
 		op_mprotect(r);
-	else if (u < 830)
+	else if (u < 755)
 		op_madvise(r);
-	else if (u < 870)
+	else if (u < 785)
 		op_msync(r);
+	else if (u < 815)
+		op_mremap(r);
+	else if (u < 825)
+		op_mlock(r);
+	else if (u < 830)
+		op_munlock(r);
+	else if (u < 870)
+		op_fileio(r);
 	else if (u < 905)
 		op_fork(r);
 	else if (u < 925)
@@ -1156,6 +1519,9 @@ static void finish(struct run *r)
 		if (vmsim_file_close(r->sys, r->files[k].vfd) != 0)
 			fail(r, "vmsim_file_close failed");
 		r->files[k].vfd = -1;
+		/* the last close wrote everything back */
+		memset(r->files[k].wdirty, 0, sizeof(r->files[k].wdirty));
+		r->files[k].size_pending = false;
 	}
 	if (r->failed)
 		return;
@@ -1381,6 +1747,7 @@ int main(int argc, char **argv)
 	double t0 = now();
 	uint64_t total = 0, failures = 0, runs = 0;
 	struct counters sum = {0};
+	uint64_t sum_swap_outs = 0, sum_swap_ins = 0, sum_file_writes = 0, sum_thp = 0;
 	for (uint64_t k = 0; k < o.runs; k++) {
 		if (o.time_limit && now() - t0 > o.time_limit)
 			break;
@@ -1399,20 +1766,42 @@ int main(int argc, char **argv)
 		       " stores, %" PRIu64 " SIGSEGV, %" PRIu64 " SIGBUS, %" PRIu64
 		       " forks, %" PRIu64 " OOM kills, %" PRIu64 " swap-outs, %" PRIu64
 		       " swap-ins, %" PRIu64 " file writes, %" PRIu64 " THP, %" PRIu64
-		       " tolerated ENOMEM)\n",
+		       " mremaps, %" PRIu64 " mlocks, %" PRIu64 " reads, %" PRIu64
+		       " writes, %" PRIu64 " fsyncs, %" PRIu64 " tolerated ENOMEM)\n",
 		       out->config, o.ops, now() - t, c->loads, c->stores, c->segv, c->sigbus,
 		       c->forks, c->oom, out->st.swap_outs, out->st.swap_ins, out->st.file_writes,
-		       out->st.thp_fault_alloc, c->tolerated);
+		       out->st.thp_fault_alloc, c->mremaps, c->mlocks, c->freads, c->fwrites,
+		       c->fsyncs, c->tolerated);
 		fflush(stdout);
 		sum.loads += c->loads;
 		sum.stores += c->stores;
 		sum.oom += c->oom;
 		sum.tolerated += c->tolerated;
+		sum.mremaps += c->mremaps;
+		sum.mlocks += c->mlocks + c->munlocks;
+		sum.freads += c->freads;
+		sum.fwrites += c->fwrites;
+		sum.fsyncs += c->fsyncs;
+		sum.segv += c->segv;
+		sum.sigbus += c->sigbus;
+		sum.forks += c->forks;
+		sum_swap_outs += out->st.swap_outs;
+		sum_swap_ins += out->st.swap_ins;
+		sum_file_writes += out->st.file_writes;
+		sum_thp += out->st.thp_fault_alloc;
 	}
 	printf("%s: %" PRIu64 " runs, %" PRIu64 " failed, %" PRIu64 " operations passed (%" PRIu64
 	       " loads, %" PRIu64 " stores compared) in %.1f s\n",
 	       failures ? "FAILED" : "PASSED", runs, failures, total, sum.loads, sum.stores,
 	       now() - t0);
+	printf("totals: %" PRIu64 " SIGSEGV, %" PRIu64 " SIGBUS, %" PRIu64 " forks, %" PRIu64
+	       " OOM kills, %" PRIu64 " swap-outs, %" PRIu64 " swap-ins, %" PRIu64
+	       " file write-backs, %" PRIu64 " THP, %" PRIu64 " mremaps, %" PRIu64
+	       " mlock/munlock, %" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64 " fsyncs, %" PRIu64
+	       " tolerated ENOMEM\n",
+	       sum.segv, sum.sigbus, sum.forks, sum.oom, sum_swap_outs, sum_swap_ins,
+	       sum_file_writes, sum_thp, sum.mremaps, sum.mlocks, sum.freads, sum.fwrites,
+	       sum.fsyncs, sum.tolerated);
 	free(out);
 	return failures ? 1 : 0;
 }

@@ -112,6 +112,7 @@ bool rm_space_fork(struct rm_space *child, const struct rm_space *parent)
 		const struct rm_page *p = &parent->pg[i];
 		struct rm_page *c = &child->pg[i];
 		*c = *p;
+		c->locked = RM_UNLOCKED; /* locks are not inherited */
 		if (c->obj)
 			c->obj->refs++;
 		if (p->priv) {
@@ -175,7 +176,7 @@ bool rm_protect(struct rm_space *s, uint64_t va, uint64_t n, int prot)
 	return true;
 }
 
-bool rm_dontneed(struct rm_space *s, uint64_t va, uint64_t n)
+enum rm_dontneed_result rm_dontneed(struct rm_space *s, uint64_t va, uint64_t n)
 {
 	bool whole = true;
 	for (uint64_t i = 0; i < n; i++) {
@@ -184,10 +185,12 @@ bool rm_dontneed(struct rm_space *s, uint64_t va, uint64_t n)
 			whole = false;
 			continue;
 		}
+		if (p->locked)
+			return RM_DN_LOCKED;
 		free(p->priv); /* anonymous: zeros; file: the file again */
 		p->priv = NULL;
 	}
-	return whole;
+	return whole ? RM_DN_OK : RM_DN_HOLES;
 }
 
 /* Give private page @p its own bytes (a copy of what it shows now). */
@@ -213,6 +216,134 @@ void rm_populate_write(struct rm_space *s, uint64_t va, uint64_t n)
 	}
 }
 
+/* Fault page @p in as population does: a private writable file page
+ * inside its file gets its own copy (a write fault). False when it cannot
+ * be faulted: PROT_NONE, or past the end of its object. */
+static bool populate_page(struct rm_page *p)
+{
+	if (p->prot == 0)
+		return false;
+	if (p->kind != RM_ANON && !p->priv && p->pgoff >= rm_obj_pages(p->obj))
+		return false;
+	if (p->kind == RM_FILE_PRIVATE && (p->prot & RM_WRITE) && !make_private(p))
+		abort();
+	return true;
+}
+
+bool rm_mlock(struct rm_space *s, uint64_t va, uint64_t n, bool onfault, bool *stopped)
+{
+	*stopped = false;
+	for (uint64_t i = 0; i < n; i++) {
+		struct rm_page *p = rm_lookup(s, va + i * RM_PAGE);
+		if (!p || p->kind == RM_UNMAPPED)
+			return false;
+		p->locked = onfault ? RM_LOCKED_ONFAULT : RM_LOCKED;
+	}
+	for (uint64_t i = 0; i < n && !onfault; i++)
+		if (!populate_page(rm_lookup(s, va + i * RM_PAGE))) {
+			*stopped = true;
+			break;
+		}
+	return true;
+}
+
+bool rm_munlock(struct rm_space *s, uint64_t va, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		struct rm_page *p = rm_lookup(s, va + i * RM_PAGE);
+		if (!p || p->kind == RM_UNMAPPED)
+			return false;
+		p->locked = RM_UNLOCKED;
+	}
+	return true;
+}
+
+void rm_remap_shrink(struct rm_space *s, uint64_t va, uint64_t old_n, uint64_t new_n)
+{
+	if (new_n < old_n)
+		rm_unmap(s, va + new_n * RM_PAGE, old_n - new_n);
+}
+
+/* Pages [@from, @n) of the area whose page 0 is @first: the same kind,
+ * protection, lock and object, the object's next pages, no bytes of their
+ * own; faulted in (errors ignored) when the area is locked. */
+static void extend(struct rm_space *s, const struct rm_page *first, uint64_t va, uint64_t from,
+		   uint64_t n)
+{
+	struct rm_page model = *first;
+	for (uint64_t i = from; i < n; i++) {
+		struct rm_page *p = rm_lookup(s, va + i * RM_PAGE);
+		if (!p)
+			continue;
+		page_clear(p);
+		p->kind = model.kind;
+		p->prot = model.prot;
+		p->locked = model.locked;
+		if (model.obj) {
+			p->obj = model.obj;
+			p->obj->refs++;
+			p->pgoff = model.pgoff + i;
+		}
+		if (p->locked == RM_LOCKED)
+			populate_page(p);
+	}
+}
+
+void rm_remap_grow(struct rm_space *s, uint64_t va, uint64_t old_n, uint64_t new_n)
+{
+	extend(s, rm_lookup(s, va), va, old_n, new_n);
+}
+
+void rm_remap_move(struct rm_space *s, uint64_t va, uint64_t old_n, uint64_t to, uint64_t new_n,
+		   bool dontunmap)
+{
+	uint64_t n = old_n < new_n ? old_n : new_n;
+	struct rm_page *moved = calloc(n, sizeof(*moved));
+	if (!moved)
+		abort();
+	rm_unmap(s, to, new_n);
+	for (uint64_t i = 0; i < n; i++) {
+		struct rm_page *p = rm_lookup(s, va + i * RM_PAGE);
+		moved[i] = *p;
+		if (dontunmap) {
+			/* the old page stays mapped, empty and unlocked */
+			if (p->obj)
+				p->obj->refs++;
+			p->priv = NULL;
+			p->locked = RM_UNLOCKED;
+		} else {
+			memset(p, 0, sizeof(*p)); /* its references went to moved[i] */
+		}
+	}
+	if (!dontunmap)
+		rm_unmap(s, va + n * RM_PAGE, old_n - n);
+	for (uint64_t i = 0; i < n; i++)
+		*rm_lookup(s, to + i * RM_PAGE) = moved[i];
+	struct rm_page first = moved[0];
+	free(moved);
+	/* pgoff of page 0 of the new area */
+	extend(s, &first, to, n, new_n);
+}
+
+size_t rm_file_read(const struct rm_obj *o, uint64_t off, uint8_t *buf, size_t n)
+{
+	if (off >= o->size)
+		return 0;
+	if (n > o->size - off)
+		n = (size_t)(o->size - off);
+	memcpy(buf, o->data + off, n);
+	return n;
+}
+
+void rm_file_write(struct rm_obj *o, uint64_t off, const uint8_t *buf, size_t n)
+{
+	if (!obj_reserve(o, (off + n + RM_PAGE - 1) / RM_PAGE))
+		abort();
+	memcpy(o->data + off, buf, n);
+	if (off + n > o->size)
+		o->size = off + n;
+}
+
 /* May the access touch page @p? */
 static enum rm_fault page_check(const struct rm_page *p, bool write)
 {
@@ -221,9 +352,10 @@ static enum rm_fault page_check(const struct rm_page *p, bool write)
 	/* x86: any accessible mapping can be read; writes need PROT_WRITE */
 	if (p->prot == 0 || (write && !(p->prot & RM_WRITE)))
 		return RM_ACCERR;
-	/* a file page wholly past the end, unless this space has its own copy
-	 * (copies past the end are dropped by truncate) */
-	if (p->kind != RM_ANON && p->obj->file && !p->priv && p->pgoff >= rm_obj_pages(p->obj))
+	/* a page wholly past the end of its file or shared memory object (an
+	 * area grown by mremap), unless this space has its own copy (copies
+	 * past the end are dropped by truncate) */
+	if (p->kind != RM_ANON && !p->priv && p->pgoff >= rm_obj_pages(p->obj))
 		return RM_BUS_EOF;
 	return RM_OK;
 }

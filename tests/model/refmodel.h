@@ -14,10 +14,19 @@
  *   per object: its bytes (a file: also its size; pages wholly past the
  *       size raise SIGBUS)
  *
- * fork copies every private page (own bytes) and shares every object.
+ * fork copies every private page (own bytes) and shares every object; the
+ * child's pages are not locked.
  * truncate drops the private copies of file pages wholly past the new end
  * too (Linux's truncate_pagecache unmaps "even COWed" pages), zeroes the
  * file's bytes past the end, and leaves the partial last page's copies.
+ *
+ * mlock marks pages locked and faults them in: a private writable file
+ * page gets its own copy (a write fault breaks copy-on-write); it stops
+ * at the first page that cannot be faulted (PROT_NONE, past the end of
+ * its object). MADV_DONTNEED stops at the first locked page. mremap moves
+ * page entries (own bytes, lock and all); growth extends the area's kind.
+ * read()/write() copy to and from a file's bytes (a write past the end
+ * grows it).
  *
  * Every function is total: a range may cover unmapped pages and may reach
  * outside the window (such pages are unmapped).
@@ -57,6 +66,13 @@ struct rm_page {
 	struct rm_obj *obj; /* RM_SHARED, RM_FILE_PRIVATE */
 	uint64_t pgoff;	    /* page index in obj */
 	uint8_t *priv;	    /* RM_ANON, RM_FILE_PRIVATE: own bytes, or NULL */
+	uint8_t locked;	    /* enum rm_lock */
+};
+
+enum rm_lock {
+	RM_UNLOCKED = 0,
+	RM_LOCKED,	   /* mlock(): faulted in when locked, and when the area grows */
+	RM_LOCKED_ONFAULT, /* mlock2(MLOCK_ONFAULT): locked as faulted */
 };
 
 /* One address space: pages [base, base + npages * RM_PAGE). */
@@ -110,12 +126,46 @@ bool rm_protect(struct rm_space *s, uint64_t va, uint64_t n, int prot);
  * copies of file pages are dropped (the file shows through again), shared
  * pages keep their contents. Returns false when the range has holes (the
  * mapped pages are still done). */
-bool rm_dontneed(struct rm_space *s, uint64_t va, uint64_t n);
+enum rm_dontneed_result {
+	RM_DN_OK = 0, /* every page done */
+	RM_DN_HOLES,  /* done, but the range has holes (ENOMEM) */
+	RM_DN_LOCKED, /* stopped at a locked page, the pages before it done (EINVAL) */
+};
+enum rm_dontneed_result rm_dontneed(struct rm_space *s, uint64_t va, uint64_t n);
 
 /* MAP_POPULATE of a private writable mapping: Linux breaks copy-on-write
  * at once (a write fault per page), so private file pages inside the file
  * get their own copy now. */
 void rm_populate_write(struct rm_space *s, uint64_t va, uint64_t n);
+
+/* mlock() / mlock2(): lock the pages of the range up to the first hole
+ * (false: there is one, ENOMEM). Unless @onfault, then fault them in, in
+ * address order: *@stopped becomes true when a page cannot be faulted
+ * (PROT_NONE, past the end of its object), which ends the faulting in
+ * (ENOMEM too). */
+bool rm_mlock(struct rm_space *s, uint64_t va, uint64_t n, bool onfault, bool *stopped);
+
+/* munlock(): up to the first hole (false: there is one). */
+bool rm_munlock(struct rm_space *s, uint64_t va, uint64_t n);
+
+/* mremap() of [@va, @va + @old_n pages), which lies in one area: shrink to
+ * @new_n pages in place / grow in place to @new_n pages (the pages after
+ * it are free) / move to @to as an area of @new_n pages, unmapping what
+ * was there and, with @dontunmap, leaving the old range mapped and empty
+ * (private pages lose their own bytes, shared ones show their object,
+ * nothing locked). Grown pages continue the area: same kind, protection
+ * and lock, the next pages of its object, zeros for anonymous memory; a
+ * locked area faults them in. */
+void rm_remap_shrink(struct rm_space *s, uint64_t va, uint64_t old_n, uint64_t new_n);
+void rm_remap_grow(struct rm_space *s, uint64_t va, uint64_t old_n, uint64_t new_n);
+void rm_remap_move(struct rm_space *s, uint64_t va, uint64_t old_n, uint64_t to, uint64_t new_n,
+		   bool dontunmap);
+
+/* pread() of @n bytes at @off of file @o into @buf: the bytes read. */
+size_t rm_file_read(const struct rm_obj *o, uint64_t off, uint8_t *buf, size_t n);
+
+/* pwrite() of @n bytes of @buf at @off of file @o (it grows past its end). */
+void rm_file_write(struct rm_obj *o, uint64_t off, const uint8_t *buf, size_t n);
 
 /* What an access of one byte at @va would raise (RM_OK: nothing). */
 enum rm_fault rm_check(const struct rm_space *s, uint64_t va, bool write);

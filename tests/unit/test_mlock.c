@@ -196,6 +196,62 @@ static void madvise_dontneed_on_locked_area_returns_einval(void **state)
 	assert_int_equal(stats(f, f->pid).rss_anon, P(4));
 }
 
+static void madvise_dontneed_stops_at_the_first_locked_area(void **state)
+{
+	struct fx *f = *state;
+	vaddr_t a;
+	uint8_t b[1];
+	/* AALAA: DONTNEED over all five drops the first two, keeps the rest
+	 * (measured on Linux 6.18: the walk stops with EINVAL at L) */
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(5), RW, PRIV, -1, 0, &a));
+	for (unsigned i = 0; i < 5; i++)
+		assert_ok(vmsim_store(f->sys, f->pid, a + P(i), "x", 1));
+	assert_ok(vmsim_mlock(f->sys, f->pid, a + P(2), P(1), 0));
+	assert_int_equal(vmsim_madvise(f->sys, f->pid, a, P(5), VMSIM_MADV_DONTNEED),
+			 VMSIM_EINVAL);
+	assert_int_equal(stats(f, f->pid).rss_anon, P(3));
+	assert_ok(vmsim_load(f->sys, f->pid, a + P(1), b, 1));
+	assert_int_equal(b[0], 0);
+	assert_ok(vmsim_load(f->sys, f->pid, a + P(4), b, 1));
+	assert_int_equal(b[0], 'x');
+}
+
+static void mlock_prot_none_area_locks_it_but_returns_enomem(void **state)
+{
+	struct fx *f = *state;
+	vaddr_t a;
+	/* RNR: page 0 is faulted in, the PROT_NONE area stops the rest; all
+	 * three stay locked (VmLck 12 kB on Linux 6.18) */
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(3), RW, PRIV, -1, 0, &a));
+	assert_ok(vmsim_mprotect(f->sys, f->pid, a + P(1), P(1), VMSIM_PROT_NONE));
+	assert_int_equal(vmsim_mlock(f->sys, f->pid, a, P(3), 0), VMSIM_ENOMEM);
+	assert_int_equal(stats(f, f->pid).locked, P(3));
+	assert_int_equal(resident(f, a, 1), 1);
+	assert_int_equal(resident(f, a + P(2), 1), 0);
+	/* with MLOCK_ONFAULT nothing is faulted: no error */
+	assert_ok(vmsim_munlock(f->sys, f->pid, a, P(3)));
+	assert_ok(vmsim_mlock(f->sys, f->pid, a, P(3), VMSIM_MLOCK_ONFAULT));
+}
+
+static void mlock_past_end_of_file_returns_enomem_after_copying_the_pages_before(void **state)
+{
+	struct fx *f = *state;
+	vaddr_t a;
+	int fd;
+	uint8_t b[1];
+	assert_ok(vmsim_file_create_virtual(f->sys, P(1), &fd));
+	assert_ok(vmsim_mmap(f->sys, f->pid, 0, P(4), RW, VMSIM_MAP_PRIVATE, fd, 0, &a));
+	assert_int_equal(vmsim_mlock(f->sys, f->pid, a, P(4), 0), VMSIM_ENOMEM);
+	/* page 0 was faulted for writing: a private copy, so a later write
+	 * to the file does not show through (measured on Linux 6.18) */
+	assert_int_equal(stats(f, f->pid).rss_anon, P(1));
+	assert_ok(vmsim_file_pwrite(f->sys, fd, "X", 1, 0, NULL));
+	assert_ok(vmsim_load(f->sys, f->pid, a, b, 1));
+	assert_int_equal(b[0], 0);
+	assert_int_equal(stats(f, f->pid).locked, P(4));
+	assert_ok(vmsim_file_close(f->sys, fd));
+}
+
 static void mlock_hole_returns_enomem_after_locking_the_part_before(void **state)
 {
 	struct fx *f = *state;
@@ -235,6 +291,9 @@ int main(void)
 	    T(fork_child_does_not_inherit_locks, setup),
 	    T(madvise_dontneed_on_locked_area_returns_einval, setup),
 	    T(mlock_hole_returns_enomem_after_locking_the_part_before, setup),
+	    T(madvise_dontneed_stops_at_the_first_locked_area, setup),
+	    T(mlock_prot_none_area_locks_it_but_returns_enomem, setup),
+	    T(mlock_past_end_of_file_returns_enomem_after_copying_the_pages_before, setup),
 	    T(mlock_over_memlock_limit_returns_enomem, setup_limit),
 	};
 	return cmocka_run_group_tests_name("mlock", tests, NULL, NULL);
