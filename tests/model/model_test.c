@@ -113,12 +113,12 @@ struct mproc {
 
 struct mfile {
 	char path[PATH_MAX + 16];
-	int vfd;		     /* vmsim's handle */
-	int hostfd;		     /* our own read-only descriptor, to compare */
-	struct rm_obj *obj;	     /* the model's file */
-	uint64_t pos;		     /* the handle's position (read, write) */
-	bool wdirty[FILE_SLOTS];     /* written by write() since the last fsync */
-	bool size_pending;	     /* a write grew the file since the last fsync */
+	int vfd;		 /* vmsim's handle */
+	int hostfd;		 /* our own read-only descriptor, to compare */
+	struct rm_obj *obj;	 /* the model's file */
+	uint64_t pos;		 /* the handle's position (read, write) */
+	bool wdirty[FILE_SLOTS]; /* written by write() since the last fsync */
+	bool size_pending;	 /* a write grew the file since the last fsync */
 };
 
 struct counters {
@@ -937,8 +937,8 @@ static void op_msync(struct run *r)
 		if (!e || e->kind != RM_SHARED || !e->obj->file)
 			continue;
 		struct mfile *f = file_of(r, e->obj);
-		if (avoid(r, 3) && (e->prot == 0 || (e->pgoff < FILE_SLOTS &&
-						     mappers[f - r->files][e->pgoff] > 1)))
+		if (avoid(r, 3) && (e->prot == 0 ||
+				    (e->pgoff < FILE_SLOTS && mappers[f - r->files][e->pgoff] > 1)))
 			continue;
 		check_file_page(r, f, e->pgoff, "after msync");
 	}
@@ -979,7 +979,8 @@ static uint64_t locked_pages(const struct run *r)
 	uint64_t n = 0;
 	for (int i = 0; i < r->nprocs; i++)
 		for (uint64_t j = 0; j < r->window; j++)
-			n += r->procs[i].sp.pg[j].kind != RM_UNMAPPED && r->procs[i].sp.pg[j].locked;
+			n +=
+			    r->procs[i].sp.pg[j].kind != RM_UNMAPPED && r->procs[i].sp.pg[j].locked;
 	return n;
 }
 

@@ -207,8 +207,7 @@ static void madvise_dontneed_stops_at_the_first_locked_area(void **state)
 	for (unsigned i = 0; i < 5; i++)
 		assert_ok(vmsim_store(f->sys, f->pid, a + P(i), "x", 1));
 	assert_ok(vmsim_mlock(f->sys, f->pid, a + P(2), P(1), 0));
-	assert_int_equal(vmsim_madvise(f->sys, f->pid, a, P(5), VMSIM_MADV_DONTNEED),
-			 VMSIM_EINVAL);
+	assert_int_equal(vmsim_madvise(f->sys, f->pid, a, P(5), VMSIM_MADV_DONTNEED), VMSIM_EINVAL);
 	assert_int_equal(stats(f, f->pid).rss_anon, P(3));
 	assert_ok(vmsim_load(f->sys, f->pid, a + P(1), b, 1));
 	assert_int_equal(b[0], 0);
