@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "vmsim/mmu.h"
+#include "vmsim/stats_table.h"
 #include "vmsim/types.h"
 
 struct vmsim_system; /* opaque: one machine (RAM, one CPU with its MMU) and its kernel */
@@ -429,35 +430,13 @@ const char *vmsim_pte_flags_str(uint64_t entry, char *buf, size_t len);
 
 /* ---- accounting --------------------------------------------------------- */
 
-/* One process, in /proc's terms (bytes unless said otherwise). */
+/* One process, in /proc's terms (bytes unless said otherwise): one member
+ * per row of VMSIM_PROC_STATS (stats_table.h, which says what each counts). */
 struct vmsim_proc_stats {
-	int pid;
-	bool alive;
-	uint64_t vm_size;	 /* VmSize: sum of VMA lengths */
-	uint64_t rss;		 /* VmRSS = anon + file + shmem */
-	uint64_t rss_anon;	 /* RssAnon */
-	uint64_t rss_file;	 /* RssFile */
-	uint64_t rss_shmem;	 /* RssShmem */
-	uint64_t pss;		 /* Pss: each page divided by its mappers */
-	uint64_t uss;		 /* pages mapped by this process only */
-	uint64_t swap;		 /* VmSwap */
-	uint64_t pte_bytes;	 /* VmPTE: this process's page-table frames */
-	uint64_t nr_vmas;	 /* number of VMAs */
-	uint64_t faults_minor;	 /* min_flt */
-	uint64_t faults_major;	 /* maj_flt */
-	uint64_t faults_invalid; /* accesses that raised SIGSEGV */
-	uint64_t cow_copies;	 /* copy-on-write faults that copied a page */
-	uint64_t cow_reuses;	 /* copy-on-write faults that reused the page in place */
-	uint64_t zero_maps;	 /* read faults answered with the shared zero page */
-	uint64_t accesses;	 /* vmsim_access calls (after splitting at pages) */
-	uint64_t tlb_shootdowns; /* TLB entries of this process invalidated by the kernel */
-	uint64_t swap_ins;	 /* pages read back from swap (major faults) */
-	uint64_t swapcache_hits; /* swap faults served from the swap cache (minor) */
-	bool oom_killed;	 /* ended by the out-of-memory killer */
-	uint64_t wss;		 /* working-set size at the last sample (bytes), if sampling */
-	uint64_t anon_huge;	 /* AnonHugePages: bytes of transparent huge pages mapped */
-	uint64_t hugetlb;	 /* HugetlbPages: bytes of hugetlb pages mapped (not in RSS) */
-	uint64_t locked;	 /* VmLck: bytes of its locked areas (mlock, MAP_LOCKED) */
+#define VMSIM__PROC_MEMBER(field, type, unit, kind, scope, json, figure, csv, sec, label, doc)     \
+	VMSIM_STAT_CTYPE_##type field;
+	VMSIM_PROC_STATS(VMSIM__PROC_MEMBER)
+#undef VMSIM__PROC_MEMBER
 };
 
 int vmsim_proc_stats(struct vmsim_system *sys, int pid, struct vmsim_proc_stats *out /* out */);
@@ -480,56 +459,14 @@ struct vmsim_smaps_entry {
 int vmsim_smaps(struct vmsim_system *sys, int pid,
 		int (*fn)(const struct vmsim_smaps_entry *e, void *arg), void *arg);
 
+/* The whole machine: one member per row of VMSIM_SYS_STATS (stats_table.h,
+ * which says what each counts), then the MMU's counters. */
 struct vmsim_sys_stats {
-	uint64_t frames_total;	     /* RAM in 4 KiB frames */
-	uint64_t frames_free;	     /* in the buddy allocator */
-	uint64_t frames_pagetable;   /* holding page tables (kernel memory) */
-	uint64_t frames_user;	     /* holding user pages (zero page excluded) */
-	uint64_t frames_kernel;	     /* other kernel frames (the zero page) */
-	uint64_t processes;	     /* live processes */
-	uint64_t segvs;		     /* SIGSEGVs raised */
-	uint64_t context_switches;   /* process switches on the CPU */
-	uint64_t tlb_shootdowns;     /* kernel-initiated TLB invalidations (pages) */
-	uint64_t tlb_flushes;	     /* kernel-initiated whole-PCID flushes */
-	uint64_t swap_total;	     /* swap slots */
-	uint64_t swap_used;	     /* swap slots in use */
-	uint64_t swap_outs;	     /* pages written to swap */
-	uint64_t swap_ins;	     /* pages read from swap */
-	uint64_t swapcache_hits;     /* swap faults that found the page still in memory */
-	uint64_t pages_scanned;	     /* candidates the reclaimer looked at */
-	uint64_t pages_reclaimed;    /* frames freed by reclaim */
-	uint64_t clean_drops;	     /* reclaimed pages whose swap copy was still valid: no write */
-	uint64_t refaults;	     /* swap-ins of pages evicted recently (refault distance) */
-	uint64_t kswapd_runs;	     /* background reclaim passes (free below low) */
-	uint64_t direct_reclaims;    /* allocations that had to reclaim first */
-	uint64_t oom_kills;	     /* processes killed for lack of memory */
-	uint64_t mlock_culled;	     /* pages reclaim found in locked areas and set aside */
-	uint64_t committed_as;	     /* bytes promised to accounted mappings (Committed_AS) */
-	uint64_t commit_limit;	     /* CommitLimit: swap + RAM * overcommit_ratio (bytes) */
-	uint64_t faults_minor;	     /* all processes */
-	uint64_t faults_major;	     /* all processes */
-	uint64_t file_reads;	     /* pages read from files into the page cache */
-	uint64_t file_writes;	     /* dirty file pages written back */
-	uint64_t writeback_errors;   /* write-backs the host file refused (the page stays dirty) */
-	uint64_t readahead_pages;    /* of the reads, pages read ahead of the faults */
-	uint64_t fault_around_maps;  /* pages mapped by fault-around without a fault */
-	uint64_t page_cache;	     /* bytes in the page cache now (shared memory included) */
-	uint64_t thp_fault_alloc;    /* faults that got a transparent huge page */
-	uint64_t thp_fault_fallback; /* eligible faults that fell back to 4 KiB (no 2 MiB block) */
-	uint64_t thp_split;	     /* huge pages split into 4 KiB pages */
-	uint64_t anon_huge;	     /* bytes mapped by transparent huge pages now */
-	uint64_t thp_untouched;	     /* bytes of those never accessed (internal fragmentation) */
-	uint64_t hugetlb_total;	     /* bytes in the hugetlb pools */
-	uint64_t hugetlb_free;	     /* of which not mapped */
-	uint64_t wss_total;	     /* bytes: the working sets together at the last sample */
-	uint64_t wss_samples;	     /* working-set samples taken (wss_window) */
-	bool thrashing;		     /* the last sample: working sets exceed RAM, faults climb */
-	uint64_t cycles;	     /* estimated cycles of the run (cost model) */
-	uint64_t cycles_compute;     /* of which the accesses themselves */
-	uint64_t cycles_busy; /* of all cycles, those the CPU works (major-fault waits excluded) */
-	double seconds;	      /* cycles at the configured clock */
-	double cpu_utilisation;	    /* compute cycles / all cycles (fault waits included) */
-	struct vmsim_mmu_stats mmu; /* the CPU's MMU counters */
+#define VMSIM__SYS_MEMBER(field, type, unit, kind, json, figure, csv, sec, label, doc)             \
+	VMSIM_STAT_CTYPE_##type field;
+	VMSIM_SYS_STATS(VMSIM__SYS_MEMBER)
+#undef VMSIM__SYS_MEMBER
+	struct vmsim_mmu_stats mmu; /* the CPU's MMU counters (rows of VMSIM_SYS_MMU_STATS) */
 };
 
 int vmsim_sys_stats(struct vmsim_system *sys, struct vmsim_sys_stats *out /* out */);

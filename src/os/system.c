@@ -280,6 +280,17 @@ int vmsim_sys_stats(struct vmsim_system *sys, struct vmsim_sys_stats *out)
 	out->writeback_errors = sys->writeback_errors;
 	out->readahead_pages = sys->readahead_pages;
 	out->fault_around_maps = sys->fault_around_maps;
+	out->readahead_sync = sys->readahead_sync;
+	out->readahead_async = sys->readahead_async;
+	out->file_read_bytes = sys->file_read_bytes;
+	out->file_write_bytes = sys->file_write_bytes;
+	for (unsigned o = 0; o <= PCACHE_MAX_ORDER; o++) {
+		out->folios_added += sys->folio_alloc[o];
+		if (o)
+			out->folios_large += sys->folio_alloc[o];
+	}
+	out->folio_fallbacks = sys->folio_fallback;
+	out->folio_splits = sys->folio_split;
 	for (const struct vfile *f = sys->file_list; f; f = f->next)
 		out->page_cache += f->cached * VMSIM_PAGE_SIZE;
 	out->wss_total = sys->wss_total * VMSIM_PAGE_SIZE;

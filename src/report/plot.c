@@ -280,16 +280,25 @@ static char *next_field(char **s)
 	return tok;
 }
 
+/* The columns the plots read: all are written by report_csv.c (its header
+ * comes from the counter table; tests/unit/test_stats_table.c checks it). */
+static const char *const needed[] = {
+    "accesses",		 "d_accesses",	     "d_faults_minor",	  "d_faults_major",
+    "d_faults_invalid",	 "d_translations",   "d_tlb_l1i_lookups", "d_tlb_l1i_misses",
+    "d_tlb_l1d_lookups", "d_tlb_l1d_misses", "d_tlb_l2_lookups",  "d_tlb_l2_misses",
+    "d_walks",		 "frames_total",     "frames_free",	  "frames_user",
+    "wss_total",	 "rss_total",
+};
+
+const char *const *plot_csv_columns(size_t *n)
+{
+	*n = sizeof(needed) / sizeof(needed[0]);
+	return needed;
+}
+
 /* Read the header and scan the rows of @path. */
 static int read_csv(const char *path, struct csv_info *ci, char *why, size_t whylen)
 {
-	static const char *const needed[] = {
-	    "accesses",		 "d_accesses",	     "d_faults_minor",	  "d_faults_major",
-	    "d_faults_invalid",	 "d_translations",   "d_tlb_l1i_lookups", "d_tlb_l1i_misses",
-	    "d_tlb_l1d_lookups", "d_tlb_l1d_misses", "d_tlb_l2_lookups",  "d_tlb_l2_misses",
-	    "d_walks",		 "frames_total",     "frames_free",	  "frames_user",
-	    "wss_total",	 "rss_total",
-	};
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;

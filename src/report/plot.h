@@ -125,4 +125,8 @@ struct plot_lines {
 int plot_lines(const struct plot_lines *p, const char *dir, const char *name, char *why,
 	       size_t whylen);
 
+/* The CSV columns (report_csv.c) a time-series plot needs; *@n gets their
+ * number. */
+const char *const *plot_csv_columns(size_t *n /* out */);
+
 #endif

@@ -37,18 +37,22 @@ void csv_field(FILE *f, const char *s)
 
 static void header(FILE *f, const struct series *s)
 {
-	fputs(REPORT_CSV_FIRST_COLUMNS "faults_minor,faults_major,faults_invalid,"
-				       "d_faults_minor,d_faults_major,d_faults_invalid,"
-				       "translations,d_translations",
-	      f);
+	size_t n;
+	const struct vmsim_stat_desc *t = vmsim_sys_stat_table(&n);
+
+	fputs(REPORT_CSV_FIRST_COLUMNS, f);
+	for (size_t i = 0; i < n; i++) {
+		if (!t[i].csv)
+			continue;
+		fprintf(f, ",%s", t[i].csv);
+		if (t[i].kind == VMSIM_STAT_CUM)
+			fprintf(f, ",d_%s", t[i].csv);
+	}
 	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++)
 		fprintf(f, ",tlb_%s_lookups,tlb_%s_misses", level_key[l], level_key[l]);
 	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++)
 		fprintf(f, ",d_tlb_%s_lookups,d_tlb_%s_misses", level_key[l], level_key[l]);
-	fputs(",walks,d_walks,walk_refs,d_walk_refs"
-	      ",frames_total,frames_free,frames_user,frames_pagetable"
-	      ",swap_used,wss_total,rss_total,utilisation,utilisation_total",
-	      f);
+	fputs(",rss_total,utilisation,utilisation_total", f);
 	for (size_t c = 0; c < s->npids; c++)
 		fprintf(f, ",rss_%d", s->pid[c]);
 	fputs(",label\n", f);
@@ -76,46 +80,49 @@ static void ratio(FILE *f, uint64_t num, uint64_t den)
 		fputc(',', f);
 }
 
+/* Row @d of @st (and its difference from @prev for a cumulative row). */
+static void stat_cells(FILE *f, const struct vmsim_stat_desc *d, const struct vmsim_sys_stats *st,
+		       const struct vmsim_sys_stats *prev)
+{
+	if (d->type == VMSIM_STAT_DBL) {
+		double v = vmsim_stat_value(d, st);
+		fprintf(f, ",%.9g", v);
+		if (d->kind == VMSIM_STAT_CUM)
+			fprintf(f, ",%.9g", v - vmsim_stat_value(d, prev));
+		return;
+	}
+	cum(f, vmsim_stat_u64(d, st));
+	if (d->kind == VMSIM_STAT_CUM)
+		delta(f, vmsim_stat_u64(d, st), vmsim_stat_u64(d, prev));
+}
+
 static void row(FILE *f, const struct series *s, size_t i)
 {
 	static const struct series_row zero;
 	const struct series_row *r = &s->row[i], *p = i ? &s->row[i - 1] : &zero;
+	const struct vmsim_mmu_stats *m = &r->st.mmu, *pm = &p->st.mmu;
 	uint64_t rss_total = 0;
+	size_t n;
+	const struct vmsim_stat_desc *t = vmsim_sys_stat_table(&n);
 
 	for (size_t c = 0; c < r->nrss; c++)
 		rss_total += s->rss[r->rss_off + c];
 	fprintf(f, "%zu,%" PRIu64, i, r->accesses);
 	delta(f, r->accesses, p->accesses);
-	fprintf(f, ",%.9g", r->seconds);
-	cum(f, r->faults_minor);
-	cum(f, r->faults_major);
-	cum(f, r->faults_invalid);
-	delta(f, r->faults_minor, p->faults_minor);
-	delta(f, r->faults_major, p->faults_major);
-	delta(f, r->faults_invalid, p->faults_invalid);
-	cum(f, r->translations);
-	delta(f, r->translations, p->translations);
+	for (size_t k = 0; k < n; k++)
+		if (t[k].csv)
+			stat_cells(f, &t[k], &r->st, &p->st);
 	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++) {
-		cum(f, r->tlb_lookups[l]);
-		cum(f, r->tlb_misses[l]);
+		cum(f, m->tlb[l].lookups);
+		cum(f, m->tlb[l].misses);
 	}
 	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++) {
-		delta(f, r->tlb_lookups[l], p->tlb_lookups[l]);
-		delta(f, r->tlb_misses[l], p->tlb_misses[l]);
+		delta(f, m->tlb[l].lookups, pm->tlb[l].lookups);
+		delta(f, m->tlb[l].misses, pm->tlb[l].misses);
 	}
-	cum(f, r->walks);
-	delta(f, r->walks, p->walks);
-	cum(f, r->walk_refs);
-	delta(f, r->walk_refs, p->walk_refs);
-	cum(f, r->frames_total);
-	cum(f, r->frames_free);
-	cum(f, r->frames_user);
-	cum(f, r->frames_pagetable);
-	cum(f, r->swap_used);
-	cum(f, r->wss_total);
 	cum(f, rss_total);
-	ratio(f, r->cycles_compute - p->cycles_compute, r->cycles - p->cycles);
-	ratio(f, r->cycles_compute, r->cycles);
+	ratio(f, r->st.cycles_compute - p->st.cycles_compute, r->st.cycles - p->st.cycles);
+	ratio(f, r->st.cycles_compute, r->st.cycles);
 	for (size_t c = 0; c < s->npids; c++)
 		cum(f, series_rss(s, i, c));
 	fputc(',', f);

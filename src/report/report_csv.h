@@ -15,7 +15,7 @@
 #include "report/series.h"
 
 /* How every series starts: its first columns, fixed. */
-#define REPORT_CSV_FIRST_COLUMNS "sample,accesses,d_accesses,seconds,"
+#define REPORT_CSV_FIRST_COLUMNS "sample,accesses,d_accesses"
 
 /* Write @s onto @f. Returns 0 or VMSIM_EIO (a write failed). */
 int report_csv_write(FILE *f, const struct series *s);

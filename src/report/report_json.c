@@ -537,16 +537,15 @@ static void tlb_stats(struct json_writer *w, const struct vmsim_mmu_stats *m,
 	json_array_end(w);
 }
 
-static void walk_stats(struct json_writer *w, const struct vmsim_walk_stats *k)
+/* The parts of the walk counters that are no rows of the counter table:
+ * after mem_refs their ratio, at the end the histogram and the caches. */
+static void walk_refs_per_walk(struct json_writer *w, const struct vmsim_walk_stats *k)
 {
-	json_object_begin(w);
-	json_kv_u64(w, "walks", k->walks);
-	json_kv_u64(w, "mem_refs", k->mem_refs);
 	json_kv_double(w, "refs_per_walk", ratio(k->mem_refs, k->walks));
-	json_kv_u64(w, "faults", k->faults);
-	json_kv_u64(w, "a_sets", k->a_sets);
-	json_kv_u64(w, "d_sets", k->d_sets);
-	json_kv_u64(w, "dirty_assists", k->dirty_assists);
+}
+
+static void walk_arrays(struct json_writer *w, const struct vmsim_walk_stats *k)
+{
 	json_key(w, "refs_hist");
 	json_array_begin(w);
 	for (unsigned i = 0; i <= VMSIM_MAX_LEVELS; i++)
@@ -564,129 +563,164 @@ static void walk_stats(struct json_writer *w, const struct vmsim_walk_stats *k)
 		json_object_end(w);
 	}
 	json_array_end(w);
-	json_object_end(w);
+}
+
+/* One counter-table row as "key": value (the last part of its path). */
+static void stat_leaf(struct json_writer *w, const struct vmsim_stat_desc *d, const char *key,
+		      const void *st)
+{
+	switch (d->type) {
+	case VMSIM_STAT_BOOL:
+		json_kv_bool(w, key, vmsim_stat_value(d, st) != 0);
+		break;
+	case VMSIM_STAT_DBL:
+		json_kv_double(w, key, vmsim_stat_value(d, st));
+		break;
+	case VMSIM_STAT_INT:
+		json_kv_i64(w, key, (int64_t)vmsim_stat_value(d, st));
+		break;
+	case VMSIM_STAT_U64:
+		json_kv_u64(w, key, vmsim_stat_u64(d, st));
+		break;
+	}
+}
+
+/*
+ * What the system object holds beyond the table's rows, by place: @after
+ * names the row (JSON path) it follows, or the object ("mmu.walk/") it
+ * ends.
+ */
+struct json_extra {
+	const char *after;
+	void (*emit)(struct json_writer *w, const struct vmsim_sys_stats *st,
+		     const struct vmsim_config *cfg);
+};
+
+static void extra_invalid(struct json_writer *w, const struct vmsim_sys_stats *st,
+			  const struct vmsim_config *cfg)
+{
+	(void)cfg;
+	json_kv_u64(w, "invalid", st->segvs);
+}
+
+static void extra_tlb(struct json_writer *w, const struct vmsim_sys_stats *st,
+		      const struct vmsim_config *cfg)
+{
+	json_key(w, "tlb");
+	tlb_stats(w, &st->mmu, cfg);
+}
+
+static void extra_refs_per_walk(struct json_writer *w, const struct vmsim_sys_stats *st,
+				const struct vmsim_config *cfg)
+{
+	(void)cfg;
+	walk_refs_per_walk(w, &st->mmu.walk);
+}
+
+static void extra_walk_arrays(struct json_writer *w, const struct vmsim_sys_stats *st,
+			      const struct vmsim_config *cfg)
+{
+	(void)cfg;
+	walk_arrays(w, &st->mmu.walk);
+}
+
+static const struct json_extra sys_extras[] = {
+    {"faults.major", extra_invalid},
+    {"mmu.noncanonical", extra_tlb},
+    {"mmu.walk.mem_refs", extra_refs_per_walk},
+    {"mmu.walk/", extra_walk_arrays},
+};
+
+static void sys_extra(struct json_writer *w, const char *after, size_t len,
+		      const struct vmsim_sys_stats *st, const struct vmsim_config *cfg)
+{
+	for (size_t i = 0; i < sizeof(sys_extras) / sizeof(sys_extras[0]); i++)
+		if (strlen(sys_extras[i].after) == len && !strncmp(sys_extras[i].after, after, len))
+			sys_extras[i].emit(w, st, cfg);
+}
+
+/* Length of the first @k dot-separated parts of @path (without the dot). */
+static size_t path_prefix(const char *path, unsigned k)
+{
+	size_t i = 0;
+	for (unsigned n = 0; path[i]; i++)
+		if (path[i] == '.' && ++n == k)
+			break;
+	return i;
+}
+
+static unsigned path_depth(const char *path)
+{
+	unsigned n = 0;
+	for (; *path; path++)
+		n += *path == '.';
+	return n;
 }
 
 void report_json_system(struct json_writer *w, const struct vmsim_sys_stats *st,
 			const struct vmsim_config *cfg)
 {
-	const struct vmsim_mmu_stats *m = &st->mmu;
+	size_t n;
+	const struct vmsim_stat_desc *t = vmsim_sys_stat_table(&n);
+	const char *open = ""; /* path of the innermost open object ("" the system) */
+	unsigned depth = 0;    /* objects open inside the system object */
+	char end[64];
 
 	json_object_begin(w);
-	json_key(w, "frames");
-	json_object_begin(w);
-	json_kv_u64(w, "total", st->frames_total);
-	json_kv_u64(w, "free", st->frames_free);
-	json_kv_u64(w, "pagetable", st->frames_pagetable);
-	json_kv_u64(w, "user", st->frames_user);
-	json_kv_u64(w, "kernel", st->frames_kernel);
-	json_object_end(w);
-	json_kv_u64(w, "processes", st->processes);
-	json_kv_u64(w, "segvs", st->segvs);
-	json_kv_u64(w, "context_switches", st->context_switches);
-	json_kv_u64(w, "tlb_shootdowns", st->tlb_shootdowns);
-	json_kv_u64(w, "tlb_flushes", st->tlb_flushes);
-	json_key(w, "faults");
-	json_object_begin(w);
-	json_kv_u64(w, "minor", st->faults_minor);
-	json_kv_u64(w, "major", st->faults_major);
-	json_kv_u64(w, "invalid", st->segvs);
-	json_object_end(w);
-
-	json_key(w, "swap");
-	json_object_begin(w);
-	json_kv_u64(w, "slots", st->swap_total);
-	json_kv_u64(w, "used", st->swap_used);
-	json_kv_u64(w, "outs", st->swap_outs);
-	json_kv_u64(w, "ins", st->swap_ins);
-	json_kv_u64(w, "cache_hits", st->swapcache_hits);
-	json_object_end(w);
-
-	json_key(w, "reclaim");
-	json_object_begin(w);
-	json_kv_u64(w, "pages_scanned", st->pages_scanned);
-	json_kv_u64(w, "pages_reclaimed", st->pages_reclaimed);
-	json_kv_u64(w, "clean_drops", st->clean_drops);
-	json_kv_u64(w, "refaults", st->refaults);
-	json_kv_u64(w, "kswapd_runs", st->kswapd_runs);
-	json_kv_u64(w, "direct_reclaims", st->direct_reclaims);
-	json_kv_u64(w, "oom_kills", st->oom_kills);
-	json_object_end(w);
-
-	json_key(w, "files");
-	json_object_begin(w);
-	json_kv_u64(w, "reads", st->file_reads);
-	json_kv_u64(w, "writes", st->file_writes);
-	json_kv_u64(w, "writeback_errors", st->writeback_errors);
-	json_kv_u64(w, "readahead_pages", st->readahead_pages);
-	json_kv_u64(w, "fault_around_maps", st->fault_around_maps);
-	json_kv_u64(w, "page_cache", st->page_cache);
-	json_object_end(w);
-
-	json_key(w, "huge_pages");
-	json_object_begin(w);
-	json_kv_u64(w, "thp_fault_alloc", st->thp_fault_alloc);
-	json_kv_u64(w, "thp_fault_fallback", st->thp_fault_fallback);
-	json_kv_u64(w, "thp_split", st->thp_split);
-	json_kv_u64(w, "anon_huge", st->anon_huge);
-	json_kv_u64(w, "thp_untouched", st->thp_untouched);
-	json_kv_u64(w, "hugetlb_total", st->hugetlb_total);
-	json_kv_u64(w, "hugetlb_free", st->hugetlb_free);
-	json_object_end(w);
-
-	json_key(w, "working_set");
-	json_object_begin(w);
-	json_kv_u64(w, "total", st->wss_total);
-	json_kv_u64(w, "samples", st->wss_samples);
-	json_kv_bool(w, "thrashing", st->thrashing);
-	json_object_end(w);
-
-	json_key(w, "time");
-	json_object_begin(w);
-	json_kv_u64(w, "cycles", st->cycles);
-	json_kv_u64(w, "cycles_compute", st->cycles_compute);
-	json_kv_double(w, "seconds", st->seconds);
-	json_kv_double(w, "cpu_utilisation", st->cpu_utilisation);
-	json_object_end(w);
-
-	json_key(w, "mmu");
-	json_object_begin(w);
-	json_kv_u64(w, "translations", m->translations);
-	json_kv_u64(w, "faults", m->faults);
-	json_kv_u64(w, "noncanonical", m->noncanonical);
-	json_key(w, "tlb");
-	tlb_stats(w, m, cfg);
-	json_key(w, "walk");
-	walk_stats(w, &m->walk);
-	json_kv_u64(w, "cr3_writes", m->cr3_writes);
-	json_kv_u64(w, "invlpg", m->invlpg);
-	json_kv_u64(w, "flush_all", m->flush_all);
-	json_kv_u64(w, "flush_nonglobal", m->flush_nonglobal);
-	json_kv_u64(w, "flush_pcid", m->flush_pcid);
-	json_object_end(w);
+	for (size_t i = 0; i < n; i++) {
+		const char *p = t[i].json;
+		unsigned pd = path_depth(p), common = 0;
+		/* the objects @p shares with the open ones */
+		while (common < depth && common < pd &&
+		       path_prefix(p, common + 1) == path_prefix(open, common + 1) &&
+		       !strncmp(p, open, path_prefix(p, common + 1)))
+			common++;
+		while (depth > common) {
+			size_t len = path_prefix(open, depth);
+			snprintf(end, sizeof(end), "%.*s/", (int)len, open);
+			sys_extra(w, end, strlen(end), st, cfg);
+			json_object_end(w);
+			depth--;
+		}
+		open = p;
+		while (depth < pd) {
+			size_t from = depth ? path_prefix(p, depth) + 1 : 0;
+			size_t to = path_prefix(p, depth + 1);
+			char key[32];
+			snprintf(key, sizeof(key), "%.*s", (int)(to - from), p + from);
+			json_key(w, key);
+			json_object_begin(w);
+			depth++;
+		}
+		stat_leaf(w, &t[i], p + (pd ? path_prefix(p, pd) + 1 : 0), st);
+		sys_extra(w, p, strlen(p), st, cfg);
+	}
+	while (depth > 0) {
+		size_t len = path_prefix(open, depth);
+		snprintf(end, sizeof(end), "%.*s/", (int)len, open);
+		sys_extra(w, end, strlen(end), st, cfg);
+		json_object_end(w);
+		depth--;
+	}
 	json_object_end(w);
 }
 
 /* ---- processes ---------------------------------------------------------- */
 
+/* The process rows with common == @common, flat keys. */
+static void proc_rows(struct json_writer *w, const struct vmsim_proc_stats *st, bool common)
+{
+	size_t n;
+	const struct vmsim_stat_desc *t = vmsim_proc_stat_table(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (t[i].common == common)
+			stat_leaf(w, &t[i], t[i].json, st);
+}
+
 void report_json_proc_common(struct json_writer *w, const struct vmsim_proc_stats *st)
 {
-	json_kv_i64(w, "pid", st->pid);
-	json_kv_bool(w, "alive", st->alive);
-	json_kv_u64(w, "vm_size", st->vm_size);
-	json_kv_u64(w, "rss", st->rss);
-	json_kv_u64(w, "rss_anon", st->rss_anon);
-	json_kv_u64(w, "rss_file", st->rss_file);
-	json_kv_u64(w, "rss_shmem", st->rss_shmem);
-	json_kv_u64(w, "pss", st->pss);
-	json_kv_u64(w, "uss", st->uss);
-	json_kv_u64(w, "swap", st->swap);
-	json_kv_u64(w, "pte_bytes", st->pte_bytes);
-	json_kv_u64(w, "nr_vmas", st->nr_vmas);
-	json_kv_u64(w, "faults_minor", st->faults_minor);
-	json_kv_u64(w, "faults_major", st->faults_major);
-	json_kv_u64(w, "anon_huge", st->anon_huge);
-	json_kv_u64(w, "hugetlb", st->hugetlb);
+	proc_rows(w, st, true);
 }
 
 void report_json_smaps_entry(struct json_writer *w, const struct vmsim_smaps_entry *e)
@@ -731,16 +765,7 @@ int report_json_sim_process(struct json_writer *w, struct vmsim_system *sys, int
 		return rc;
 	json_object_begin(w);
 	report_json_proc_common(w, &st);
-	json_kv_u64(w, "wss", st.wss);
-	json_kv_u64(w, "faults_invalid", st.faults_invalid);
-	json_kv_u64(w, "cow_copies", st.cow_copies);
-	json_kv_u64(w, "cow_reuses", st.cow_reuses);
-	json_kv_u64(w, "zero_maps", st.zero_maps);
-	json_kv_u64(w, "accesses", st.accesses);
-	json_kv_u64(w, "tlb_shootdowns", st.tlb_shootdowns);
-	json_kv_u64(w, "swap_ins", st.swap_ins);
-	json_kv_u64(w, "swapcache_hits", st.swapcache_hits);
-	json_kv_bool(w, "oom_killed", st.oom_killed);
+	proc_rows(w, &st, false);
 	if (smaps) {
 		json_key(w, "smaps");
 		json_array_begin(w);

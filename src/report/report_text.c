@@ -151,6 +151,68 @@ static const char *const tlb_level_names[VMSIM_TLB_NLEVELS] = {"L1I", "L1D", "L2
 static const char *const pwc_names[VMSIM_MAX_LEVELS + 1] = {"",	     "",      "PDE",
 							    "PDPTE", "PML4E", "PML5E"};
 
+/* ---- counter-table rows (include/vmsim/stats_table.h) ------------------- */
+
+/* Row @d of @stats in its unit: sizes in bytes, counts grouped, yes/no. */
+static struct report_num stat_text(const struct vmsim_stat_desc *d, const void *stats)
+{
+	struct report_num r;
+
+	switch (d->unit) {
+	case VMSIM_STAT_PAGES:
+	case VMSIM_STAT_BYTES:
+		return report_bytes((uint64_t)vmsim_stat_scaled(d, stats));
+	case VMSIM_STAT_FLAG:
+		snprintf(r.s, sizeof(r.s), "%s", vmsim_stat_value(d, stats) != 0 ? "yes" : "no");
+		return r;
+	case VMSIM_STAT_SECONDS:
+		return report_seconds(vmsim_stat_value(d, stats));
+	case VMSIM_STAT_RATIO:
+		return report_ratio(vmsim_stat_value(d, stats));
+	case VMSIM_STAT_COUNT:
+		break;
+	}
+	return report_count(vmsim_stat_u64(d, stats));
+}
+
+/* @label with its "%s" replaced by @value. */
+static void put_label(FILE *f, const char *label, const char *value)
+{
+	const char *at = strstr(label, "%s");
+
+	if (!at) {
+		fprintf(f, "%s %s", label, value);
+		return;
+	}
+	fprintf(f, "%.*s%s%s", (int)(at - label), label, value, at + 2);
+}
+
+/* The system rows of @sec as one sentence: "1,702 pages out, 256 pages in". */
+static void stat_sentence(FILE *f, enum vmsim_stat_section sec, const struct vmsim_sys_stats *st)
+{
+	size_t n;
+	const struct vmsim_stat_desc *t = vmsim_sys_stat_table(&n);
+	bool first = true;
+
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].section != sec)
+			continue;
+		if (!first && !strchr(" :;(", t[i].label[0]))
+			fputs(", ", f);
+		put_label(f, t[i].label, stat_text(&t[i], st).s);
+		first = false;
+	}
+}
+
+/* One line of the system report: "swap         " and its sentence. */
+static void stat_line(FILE *f, const char *name, enum vmsim_stat_section sec,
+		      const struct vmsim_sys_stats *st)
+{
+	fprintf(f, "%-12s ", name);
+	stat_sentence(f, sec, st);
+	fputc('\n', f);
+}
+
 /* ---- the machine and its memory ----------------------------------------- */
 
 void report_machine(FILE *f, const struct vmsim_config *cfg)
@@ -172,12 +234,9 @@ void report_memory(FILE *f, struct vmsim_system *sys)
 {
 	struct vmsim_sys_stats st;
 	vmsim_sys_stats(sys, &st);
-	fprintf(f, "memory: %s of RAM: %s free, %s user pages, %s page tables, %s kernel\n",
-		report_bytes(st.frames_total * VMSIM_PAGE_SIZE).s,
-		report_bytes(st.frames_free * VMSIM_PAGE_SIZE).s,
-		report_bytes(st.frames_user * VMSIM_PAGE_SIZE).s,
-		report_bytes(st.frames_pagetable * VMSIM_PAGE_SIZE).s,
-		report_bytes(st.frames_kernel * VMSIM_PAGE_SIZE).s);
+	fputs("memory: ", f);
+	stat_sentence(f, VMSIM_STAT_SEC_MEM, &st);
+	fputc('\n', f);
 }
 
 /* ---- processes ------------------------------------------------------------ */
@@ -193,23 +252,44 @@ static void proc_row_head(FILE *f, const struct vmsim_proc_stats *ps,
 	fprintf(f, "%5d %-10s %-8s", ps->pid, nb, state_of(ps));
 }
 
+/* The header of the process table of @sec: the labels of its rows. */
+static void proc_table_head(FILE *f, enum vmsim_stat_section sec, const char *extra)
+{
+	size_t n;
+	const struct vmsim_stat_desc *t = vmsim_proc_stat_table(&n);
+
+	fprintf(f, PROC_HDR, "pid", "process", "state");
+	for (size_t i = 0; i < n; i++)
+		if (t[i].section == sec)
+			fprintf(f, t[i].unit == VMSIM_STAT_FLAG ? " %4s" : " %10s", t[i].label);
+	if (extra)
+		fprintf(f, " %10s", extra);
+	fputc('\n', f);
+}
+
+/* One process's row of the table of @sec (without the extra column). */
+static void proc_table_row(FILE *f, enum vmsim_stat_section sec, const struct vmsim_proc_stats *ps)
+{
+	size_t n;
+	const struct vmsim_stat_desc *t = vmsim_proc_stat_table(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (t[i].section == sec)
+			fprintf(f, t[i].unit == VMSIM_STAT_FLAG ? " %4s" : " %10s",
+				stat_text(&t[i], ps).s);
+}
+
 void report_processes(FILE *f, struct vmsim_system *sys, const struct report_names *names)
 {
 	struct vmsim_proc_stats ps;
 
-	fprintf(f, PROC_HDR " %10s %10s %10s %10s %10s %10s %10s %10s %10s %10s\n", "pid",
-		"process", "state", "VMS", "RSS", "anon", "file", "shmem", "PSS", "USS", "swap",
-		"pgtables", "huge");
+	proc_table_head(f, VMSIM_STAT_SEC_PMEM, NULL);
 	for (int pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid)) {
 		if (vmsim_proc_stats(sys, pid, &ps))
 			continue;
 		proc_row_head(f, &ps, names);
-		fprintf(f, " %10s %10s %10s %10s %10s %10s %10s %10s %10s %10s\n",
-			report_bytes(ps.vm_size).s, report_bytes(ps.rss).s,
-			report_bytes(ps.rss_anon).s, report_bytes(ps.rss_file).s,
-			report_bytes(ps.rss_shmem).s, report_bytes(ps.pss).s,
-			report_bytes(ps.uss).s, report_bytes(ps.swap).s,
-			report_bytes(ps.pte_bytes).s, report_bytes(ps.anon_huge + ps.hugetlb).s);
+		proc_table_row(f, VMSIM_STAT_SEC_PMEM, &ps);
+		fputc('\n', f);
 	}
 }
 
@@ -229,19 +309,13 @@ void report_faults(FILE *f, struct vmsim_system *sys, const struct report_names 
 {
 	struct vmsim_proc_stats ps;
 
-	fprintf(f, PROC_HDR " %10s %9s %9s %9s %9s %9s %9s %9s %8s %4s\n", "pid", "process",
-		"state", "accesses", "minor", "major", "invalid", "zero-page", "COW copy",
-		"COW reuse", "swap-in", "SIGSEGV", "OOM");
+	proc_table_head(f, VMSIM_STAT_SEC_PFAULT, "SIGSEGV");
 	for (int pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid)) {
 		if (vmsim_proc_stats(sys, pid, &ps))
 			continue;
 		proc_row_head(f, &ps, names);
-		fprintf(f, " %10s %9s %9s %9s %9s %9s %9s %9s %8s %4s\n",
-			report_count(ps.accesses).s, report_count(ps.faults_minor).s,
-			report_count(ps.faults_major).s, report_count(ps.faults_invalid).s,
-			report_count(ps.zero_maps).s, report_count(ps.cow_copies).s,
-			report_count(ps.cow_reuses).s, report_count(ps.swap_ins).s,
-			report_count(segvs_of(sys, pid)).s, ps.oom_killed ? "yes" : "no");
+		proc_table_row(f, VMSIM_STAT_SEC_PFAULT, &ps);
+		fprintf(f, " %10s\n", report_count(segvs_of(sys, pid)).s);
 	}
 }
 
@@ -250,17 +324,20 @@ int report_process(FILE *f, struct vmsim_system *sys, int pid, const struct repo
 	struct vmsim_proc_stats ps;
 	char nb[64];
 	int rc = vmsim_proc_stats(sys, pid, &ps);
+	size_t n;
+	const struct vmsim_stat_desc *t = vmsim_proc_stat_table(&n);
+	bool first = true;
 
 	if (rc)
 		return rc;
-	fprintf(f,
-		"%s (pid %d, %s): VMS %s, RSS %s (anon %s, file %s, shmem %s), PSS %s, "
-		"USS %s, swap %s, page tables %s, huge pages %s\n",
-		who(names, pid, nb, sizeof(nb)), pid, state_of(&ps), report_bytes(ps.vm_size).s,
-		report_bytes(ps.rss).s, report_bytes(ps.rss_anon).s, report_bytes(ps.rss_file).s,
-		report_bytes(ps.rss_shmem).s, report_bytes(ps.pss).s, report_bytes(ps.uss).s,
-		report_bytes(ps.swap).s, report_bytes(ps.pte_bytes).s,
-		report_bytes(ps.anon_huge + ps.hugetlb).s);
+	fprintf(f, "%s (pid %d, %s): ", who(names, pid, nb, sizeof(nb)), pid, state_of(&ps));
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].section != VMSIM_STAT_SEC_PMEM)
+			continue;
+		fprintf(f, "%s%s %s", first ? "" : ", ", t[i].label, stat_text(&t[i], &ps).s);
+		first = false;
+	}
+	fputc('\n', f);
 	return 0;
 }
 
@@ -333,15 +410,22 @@ void report_walks(FILE *f, struct vmsim_system *sys)
 	const struct vmsim_walk_stats *w = &st.mmu.walk;
 	bool any = false;
 	char per[24] = "-";
+	size_t n;
+	const struct vmsim_stat_desc *t = vmsim_sys_stat_table(&n);
 
 	vmsim_sys_stats(sys, &st);
 	if (w->walks)
 		snprintf(per, sizeof(per), "%.2f", (double)w->mem_refs / (double)w->walks);
-	fprintf(f, "%-6s %12s %12s %9s %10s %12s %12s\n", "walks", "count", "entries read",
-		"per walk", "faulted", "A bits set", "D bits set");
-	fprintf(f, "%-6s %12s %12s %9s %10s %12s %12s\n", "", report_count(w->walks).s,
-		report_count(w->mem_refs).s, per, report_count(w->faults).s,
-		report_count(w->a_sets).s, report_count(w->d_sets).s);
+	fprintf(f, "%-6s", "walks");
+	for (size_t i = 0; i < n; i++)
+		if (t[i].section == VMSIM_STAT_SEC_WALK)
+			fprintf(f, " %12s", t[i].label);
+	fprintf(f, " %9s\n%-6s", "per walk", "");
+	for (size_t i = 0; i < n; i++)
+		if (t[i].section == VMSIM_STAT_SEC_WALK)
+			fprintf(f, " %12s", stat_text(&t[i], &st).s);
+	fprintf(f, " %9s\n", per);
+	stat_line(f, "mmu", VMSIM_STAT_SEC_MMU, &st);
 	for (unsigned l = 2; l <= VMSIM_MAX_LEVELS; l++)
 		any |= cfg->mmu.pwc && cfg->mmu.pwc_cfg.entries[l];
 	if (!any) {
@@ -366,36 +450,14 @@ void report_reclaim(FILE *f, struct vmsim_system *sys)
 	struct vmsim_sys_stats st;
 
 	vmsim_sys_stats(sys, &st);
-	fprintf(
-	    f, "%-12s used %s of %s, %s pages out, %s pages in (%s refaults), %s swap-cache hits\n",
-	    "swap", report_bytes(st.swap_used * VMSIM_PAGE_SIZE).s,
-	    report_bytes(st.swap_total * VMSIM_PAGE_SIZE).s, report_count(st.swap_outs).s,
-	    report_count(st.swap_ins).s, report_count(st.refaults).s,
-	    report_count(st.swapcache_hits).s);
-	fprintf(f,
-		"%-12s %s pages scanned, %s reclaimed (%s clean drops), %s kswapd runs, %s direct, "
-		"%s OOM kills\n",
-		"reclaim", report_count(st.pages_scanned).s, report_count(st.pages_reclaimed).s,
-		report_count(st.clean_drops).s, report_count(st.kswapd_runs).s,
-		report_count(st.direct_reclaims).s, report_count(st.oom_kills).s);
-	fprintf(f,
-		"%-12s page cache %s, %s pages read (%s read ahead), %s written back, %s mapped by "
-		"fault-around\n",
-		"files", report_bytes(st.page_cache).s, report_count(st.file_reads).s,
-		report_count(st.readahead_pages).s, report_count(st.file_writes).s,
-		report_count(st.fault_around_maps).s);
-	fprintf(f,
-		"%-12s THP %s mapped (%s untouched), %s faults got one, %s fell back, %s split; "
-		"hugetlb %s of %s free\n",
-		"huge pages", report_bytes(st.anon_huge).s, report_bytes(st.thp_untouched).s,
-		report_count(st.thp_fault_alloc).s, report_count(st.thp_fault_fallback).s,
-		report_count(st.thp_split).s, report_bytes(st.hugetlb_free).s,
-		report_bytes(st.hugetlb_total).s);
+	stat_line(f, "kernel", VMSIM_STAT_SEC_KERNEL, &st);
+	stat_line(f, "swap", VMSIM_STAT_SEC_SWAP, &st);
+	stat_line(f, "reclaim", VMSIM_STAT_SEC_RECLAIM, &st);
+	stat_line(f, "files", VMSIM_STAT_SEC_FILES, &st);
+	stat_line(f, "page cache", VMSIM_STAT_SEC_PCACHE, &st);
+	stat_line(f, "huge pages", VMSIM_STAT_SEC_HUGE, &st);
 	if (st.wss_samples)
-		fprintf(f, "%-12s %s at the last of %s samples, RAM %s: thrashing %s\n",
-			"working set", report_bytes(st.wss_total).s, report_count(st.wss_samples).s,
-			report_bytes(st.frames_total * VMSIM_PAGE_SIZE).s,
-			st.thrashing ? "yes" : "no");
+		stat_line(f, "working set", VMSIM_STAT_SEC_WSS, &st);
 	else
 		fprintf(f, "%-12s not sampled (wss window off)\n", "working set");
 }
@@ -406,11 +468,9 @@ void report_time(FILE *f, struct vmsim_system *sys)
 	struct vmsim_sys_stats st;
 
 	vmsim_sys_stats(sys, &st);
-	fprintf(f,
-		"time: %s estimated (%s cycles at %.1f GHz, %s of them the accesses), CPU "
-		"utilisation %s\n",
-		report_seconds(st.seconds).s, report_count(st.cycles).s, cfg->cost.ghz,
-		report_count(st.cycles_compute).s, report_ratio(st.cpu_utilisation).s);
+	fputs("time: ", f);
+	stat_sentence(f, VMSIM_STAT_SEC_TIME, &st);
+	fprintf(f, ", clock %.1f GHz\n", cfg->cost.ghz);
 }
 
 static const char *kind_name(enum vmsim_access_kind k)

@@ -66,25 +66,7 @@ static void fill_row(struct series_row *r, const struct vmsim_sys_stats *st, uin
 {
 	memset(r, 0, sizeof(*r));
 	r->accesses = accesses;
-	r->faults_minor = st->faults_minor;
-	r->faults_major = st->faults_major;
-	r->faults_invalid = st->segvs;
-	r->translations = st->mmu.translations;
-	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS; l++) {
-		r->tlb_lookups[l] = st->mmu.tlb[l].lookups;
-		r->tlb_misses[l] = st->mmu.tlb[l].misses;
-	}
-	r->walks = st->mmu.walk.walks;
-	r->walk_refs = st->mmu.walk.mem_refs;
-	r->frames_total = st->frames_total;
-	r->frames_free = st->frames_free;
-	r->frames_user = st->frames_user;
-	r->frames_pagetable = st->frames_pagetable;
-	r->swap_used = st->swap_used;
-	r->wss_total = st->wss_total;
-	r->cycles = st->cycles;
-	r->cycles_compute = st->cycles_compute;
-	r->seconds = st->seconds;
+	r->st = *st;
 }
 
 int series_sample(struct series *s, struct vmsim_system *sys, uint64_t accesses, const char *label)

@@ -8,7 +8,8 @@
  * differences between consecutive samples, taken when the series is
  * written. Processes get an RSS column each, in the order they are first
  * seen, so the number of columns is known only at the end: rows are kept in
- * memory (about 300 bytes per row plus 8 per process column).
+ * memory (a struct vmsim_sys_stats, about 1 KiB, per row plus 8 bytes per
+ * process column).
  *
  * Also here: tick_fanout, which lets several tick consumers (a sampler and
  * a progress bar) share the one struct run_hooks a driver takes.
@@ -26,27 +27,11 @@
 
 /* One sample: the counters at that moment, all cumulative since the start. */
 struct series_row {
-	uint64_t accesses;			 /* the driver's access count */
-	uint64_t faults_minor;			 /* all processes */
-	uint64_t faults_major;			 /* all processes */
-	uint64_t faults_invalid;		 /* SIGSEGVs raised */
-	uint64_t translations;			 /* MMU translations */
-	uint64_t tlb_lookups[VMSIM_TLB_NLEVELS]; /* L1I, L1D, L2 */
-	uint64_t tlb_misses[VMSIM_TLB_NLEVELS];	 /* L1I, L1D, L2 */
-	uint64_t walks;				 /* page walks */
-	uint64_t walk_refs;			 /* paging entries read by walks */
-	uint64_t frames_total;			 /* RAM frames */
-	uint64_t frames_free;			 /* free frames now */
-	uint64_t frames_user;			 /* frames holding user pages now */
-	uint64_t frames_pagetable;		 /* frames holding page tables now */
-	uint64_t swap_used;			 /* swap slots in use now (pages) */
-	uint64_t wss_total;			 /* bytes: working sets at the last wss sample */
-	uint64_t cycles;			 /* estimated cycles so far */
-	uint64_t cycles_compute;		 /* of which the accesses themselves */
-	double seconds;				 /* cycles at the configured clock */
-	size_t rss_off;				 /* first RSS value of this row in series.rss */
-	size_t nrss;				 /* RSS values it has: columns 0 .. nrss-1 */
-	char *label; /* owned; the caller's name for the sample, or NULL */
+	uint64_t accesses;	   /* the driver's access count */
+	struct vmsim_sys_stats st; /* the system counters then (stats_table.h) */
+	size_t rss_off;		   /* first RSS value of this row in series.rss */
+	size_t nrss;		   /* RSS values it has: columns 0 .. nrss-1 */
+	char *label;		   /* owned; the caller's name for the sample, or NULL */
 };
 
 struct series {

@@ -132,43 +132,27 @@ static void snap_delta(const struct snapshot *a, const struct snapshot *b, struc
 	_Static_assert(sizeof(x->mmu) % sizeof(uint64_t) == 0, "MMU counters are 64-bit words");
 	*d = *b;
 	d->accesses = sub(b->accesses, a->accesses);
-#define D(f) o->f = sub(y->f, x->f)
-	D(segvs);
-	D(context_switches);
-	D(tlb_shootdowns);
-	D(tlb_flushes);
-	D(swap_outs);
-	D(swap_ins);
-	D(swapcache_hits);
-	D(pages_scanned);
-	D(pages_reclaimed);
-	D(clean_drops);
-	D(refaults);
-	D(kswapd_runs);
-	D(direct_reclaims);
-	D(oom_kills);
-	D(faults_minor);
-	D(faults_major);
-	D(file_reads);
-	D(file_writes);
-	D(readahead_pages);
-	D(fault_around_maps);
-	D(thp_fault_alloc);
-	D(thp_fault_fallback);
-	D(thp_split);
-	D(wss_samples);
-	D(cycles);
-	D(cycles_compute);
-#undef D
-	o->seconds = y->seconds - x->seconds;
-	double busy =
-	    (double)y->cycles * y->cpu_utilisation - (double)x->cycles * x->cpu_utilisation;
-	o->cpu_utilisation = o->cycles ? busy / (double)o->cycles : 0.0;
 	memcpy(mx, &x->mmu, sizeof(mx));
 	memcpy(my, &y->mmu, sizeof(my));
 	for (size_t i = 0; i < ARRAY_SIZE(mx); i++)
 		my[i] = sub(my[i], mx[i]);
 	memcpy(&o->mmu, my, sizeof(my));
+	/* every cumulative row of the counter table; the levels stay as in @b */
+	size_t nrows;
+	const struct vmsim_stat_desc *t = vmsim_sys_stat_table(&nrows);
+	for (size_t i = 0; i < nrows; i++) {
+		if (t[i].kind != VMSIM_STAT_CUM)
+			continue;
+		char *dst = (char *)o + t[i].offset;
+		if (t[i].type == VMSIM_STAT_DBL) {
+			double v = vmsim_stat_value(&t[i], y) - vmsim_stat_value(&t[i], x);
+			memcpy(dst, &v, sizeof(v));
+		} else if (t[i].type == VMSIM_STAT_U64) {
+			uint64_t v = sub(vmsim_stat_u64(&t[i], y), vmsim_stat_u64(&t[i], x));
+			memcpy(dst, &v, sizeof(v));
+		}
+	}
+	o->cpu_utilisation = o->cycles ? (double)o->cycles_busy / (double)o->cycles : 0.0;
 }
 
 static int level_of(const char *w)
@@ -284,6 +268,46 @@ static int pwc_level(const char *w)
 	return -1;
 }
 
+/* The output unit of a counter-table row. */
+static enum unit stat_unit(const struct vmsim_stat_desc *d)
+{
+	switch (d->unit) {
+	case VMSIM_STAT_PAGES:
+	case VMSIM_STAT_BYTES:
+		return U_BYTES;
+	case VMSIM_STAT_FLAG:
+		return U_BOOL;
+	case VMSIM_STAT_SECONDS:
+		return U_SECONDS;
+	case VMSIM_STAT_RATIO:
+		return U_RATIO;
+	case VMSIM_STAT_COUNT:
+		break;
+	}
+	return U_COUNT;
+}
+
+/* The row of the counter table of @scope named by @seg[0..n) joined with
+ * dots, read from @stats; 1 if no row has that figure name. */
+static int table_figure(enum vmsim_stat_scope scope, const void *stats, char **seg, int n,
+			struct value *out)
+{
+	char name[96];
+	size_t len = 0;
+
+	for (int i = 0; i < n; i++) {
+		int k = snprintf(name + len, sizeof(name) - len, "%s%s", i ? "." : "", seg[i]);
+		if (k < 0 || (size_t)k >= sizeof(name) - len)
+			return 1;
+		len += (size_t)k;
+	}
+	const struct vmsim_stat_desc *d = vmsim_stat_by_figure(scope, name);
+	if (!d)
+		return 1;
+	*out = val(vmsim_stat_scaled(d, stats), stat_unit(d));
+	return 0;
+}
+
 /* A figure of the whole system; 1 if @seg names none. */
 static int sys_figure(struct runner *r, const struct snapshot *sn, char **seg, int n,
 		      struct value *out)
@@ -291,7 +315,6 @@ static int sys_figure(struct runner *r, const struct snapshot *sn, char **seg, i
 	const struct vmsim_sys_stats *st = &sn->st;
 	const struct vmsim_walk_stats *w = &st->mmu.walk;
 	const char *a = seg[0], *b = n > 1 ? seg[1] : "";
-	const uint64_t pg = VMSIM_PAGE_SIZE;
 
 #define IS(x, y) (!strcmp(a, x) && !strcmp(b, y) && n == (*(y) ? 2 : 1))
 #define RET(v, u)                                                                                  \
@@ -313,127 +336,19 @@ static int sys_figure(struct runner *r, const struct snapshot *sn, char **seg, i
 	}
 	if (IS("faults", ""))
 		RET(st->faults_minor + st->faults_major, U_COUNT);
-	if (IS("faults", "minor"))
-		RET(st->faults_minor, U_COUNT);
-	if (IS("faults", "major"))
-		RET(st->faults_major, U_COUNT);
-	if (IS("segvs", ""))
-		RET(st->segvs, U_COUNT);
-	if (IS("context_switches", ""))
-		RET(st->context_switches, U_COUNT);
-	if (IS("processes", ""))
-		RET(st->processes, U_COUNT);
 	if (IS("accesses", ""))
 		RET(sn->accesses, U_COUNT);
-	if (IS("swap", "outs"))
-		RET(st->swap_outs, U_COUNT);
-	if (IS("swap", "ins"))
-		RET(st->swap_ins, U_COUNT);
-	if (IS("swap", "used"))
-		RET(st->swap_used * pg, U_BYTES);
-	if (IS("swap", "total"))
-		RET(st->swap_total * pg, U_BYTES);
-	if (IS("swap", "cache_hits"))
-		RET(st->swapcache_hits, U_COUNT);
-	if (IS("reclaim", "scanned"))
-		RET(st->pages_scanned, U_COUNT);
-	if (IS("reclaim", "reclaimed"))
-		RET(st->pages_reclaimed, U_COUNT);
-	if (IS("reclaim", "clean_drops"))
-		RET(st->clean_drops, U_COUNT);
-	if (IS("reclaim", "refaults"))
-		RET(st->refaults, U_COUNT);
-	if (IS("reclaim", "kswapd_runs"))
-		RET(st->kswapd_runs, U_COUNT);
-	if (IS("reclaim", "direct"))
-		RET(st->direct_reclaims, U_COUNT);
-	if (IS("oom", "kills"))
-		RET(st->oom_kills, U_COUNT);
-	if (IS("reclaim", "mlock_culled"))
-		RET(st->mlock_culled, U_COUNT);
-	if (IS("files", "reads"))
-		RET(st->file_reads, U_COUNT);
-	if (IS("files", "writes"))
-		RET(st->file_writes, U_COUNT);
-	if (IS("files", "readahead"))
-		RET(st->readahead_pages, U_COUNT);
-	if (IS("files", "fault_around"))
-		RET(st->fault_around_maps, U_COUNT);
-	if (IS("thp", "alloc"))
-		RET(st->thp_fault_alloc, U_COUNT);
-	if (IS("thp", "fallback"))
-		RET(st->thp_fault_fallback, U_COUNT);
-	if (IS("thp", "split"))
-		RET(st->thp_split, U_COUNT);
-	if (IS("thp", "mapped"))
-		RET(st->anon_huge, U_BYTES);
-	if (IS("thp", "untouched"))
-		RET(st->thp_untouched, U_BYTES);
-	if (IS("hugetlb", "total"))
-		RET(st->hugetlb_total, U_BYTES);
-	if (IS("hugetlb", "free"))
-		RET(st->hugetlb_free, U_BYTES);
-	if (IS("page_cache", ""))
-		RET(st->page_cache, U_BYTES);
-	if (IS("wss", "total"))
-		RET(st->wss_total, U_BYTES);
-	if (IS("wss", "samples"))
-		RET(st->wss_samples, U_COUNT);
-	if (IS("thrashing", ""))
-		RET(st->thrashing ? 1 : 0, U_BOOL);
-	if (IS("time", "cycles"))
-		RET(st->cycles, U_COUNT);
-	if (IS("time", "compute_cycles"))
-		RET(st->cycles_compute, U_COUNT);
-	if (IS("time", "seconds")) {
-		*out = val(st->seconds, U_SECONDS);
-		return 0;
-	}
-	if (IS("cpu", "utilisation") || IS("cpu", "utilization")) {
-		*out = val(st->cpu_utilisation, U_RATIO);
-		return 0;
-	}
-	if (IS("mem", "committed"))
-		RET(st->committed_as, U_BYTES);
-	if (IS("mem", "commit_limit"))
-		RET(st->commit_limit, U_BYTES);
-	if (IS("mem", "total"))
-		RET(st->frames_total * pg, U_BYTES);
-	if (IS("mem", "free"))
-		RET(st->frames_free * pg, U_BYTES);
-	if (IS("mem", "user"))
-		RET(st->frames_user * pg, U_BYTES);
-	if (IS("mem", "pagetables"))
-		RET(st->frames_pagetable * pg, U_BYTES);
-	if (IS("mem", "kernel"))
-		RET(st->frames_kernel * pg, U_BYTES);
-	if (IS("mmu", "translations"))
-		RET(st->mmu.translations, U_COUNT);
-	if (IS("mmu", "faults"))
-		RET(st->mmu.faults, U_COUNT);
-	if (IS("mmu", "noncanonical"))
-		RET(st->mmu.noncanonical, U_COUNT);
-	if (IS("mmu", "cr3_writes"))
-		RET(st->mmu.cr3_writes, U_COUNT);
-	if (IS("mmu", "invlpg"))
-		RET(st->mmu.invlpg, U_COUNT);
-	if (IS("walk", "count"))
-		RET(w->walks, U_COUNT);
-	if (IS("walk", "refs"))
-		RET(w->mem_refs, U_COUNT);
 	if (IS("walk", "refs_per_walk")) {
 		*out = val(ratio(w->mem_refs, w->walks), U_COUNT);
 		return 0;
 	}
-	if (IS("walk", "faults"))
-		RET(w->faults, U_COUNT);
-	if (IS("walk", "a_sets"))
-		RET(w->a_sets, U_COUNT);
-	if (IS("walk", "d_sets"))
-		RET(w->d_sets, U_COUNT);
+	if (IS("cpu", "utilization")) {
+		*out = val(st->cpu_utilisation, U_RATIO);
+		return 0;
+	}
 #undef IS
 #undef RET
-	return 1;
+	return table_figure(VMSIM_STAT_SYS, st, seg, n, out);
 }
 
 /* ---- process, area and file figures ----------------------------------------------------- */
@@ -461,67 +376,13 @@ static int proc_figure(struct runner *r, struct rproc *p, char **seg, int n, str
 		*out = val((double)(v), u);                                                        \
 		return 0;                                                                          \
 	} while (0)
-	if (IS("pid", ""))
-		RET(p->pid, U_COUNT);
-	if (IS("alive", ""))
-		RET(ps.alive ? 1 : 0, U_BOOL);
-	if (IS("vms", ""))
-		RET(ps.vm_size, U_BYTES);
-	if (IS("rss", ""))
-		RET(ps.rss, U_BYTES);
-	if (IS("rss", "anon"))
-		RET(ps.rss_anon, U_BYTES);
-	if (IS("rss", "file"))
-		RET(ps.rss_file, U_BYTES);
-	if (IS("rss", "shmem"))
-		RET(ps.rss_shmem, U_BYTES);
-	if (IS("pss", ""))
-		RET(ps.pss, U_BYTES);
-	if (IS("uss", ""))
-		RET(ps.uss, U_BYTES);
-	if (IS("swap", ""))
-		RET(ps.swap, U_BYTES);
-	if (IS("pt", ""))
-		RET(ps.pte_bytes, U_BYTES);
-	if (IS("vmas", ""))
-		RET(ps.nr_vmas, U_COUNT);
 	if (IS("faults", ""))
 		RET(ps.faults_minor + ps.faults_major, U_COUNT);
-	if (IS("faults", "minor"))
-		RET(ps.faults_minor, U_COUNT);
-	if (IS("faults", "major"))
-		RET(ps.faults_major, U_COUNT);
-	if (IS("faults", "invalid"))
-		RET(ps.faults_invalid, U_COUNT);
-	if (IS("cow", "copies"))
-		RET(ps.cow_copies, U_COUNT);
-	if (IS("cow", "reuses"))
-		RET(ps.cow_reuses, U_COUNT);
-	if (IS("zero_maps", ""))
-		RET(ps.zero_maps, U_COUNT);
-	if (IS("accesses", ""))
-		RET(ps.accesses, U_COUNT);
-	if (IS("shootdowns", ""))
-		RET(ps.tlb_shootdowns, U_COUNT);
-	if (IS("swap_ins", ""))
-		RET(ps.swap_ins, U_COUNT);
-	if (IS("swapcache_hits", ""))
-		RET(ps.swapcache_hits, U_COUNT);
-	if (IS("oom_killed", ""))
-		RET(ps.oom_killed ? 1 : 0, U_BOOL);
 	if (IS("segvs", ""))
 		RET(segvs_of(r, p->pid), U_COUNT);
-	if (IS("wss", ""))
-		RET(ps.wss, U_BYTES);
-	if (IS("anon_huge", ""))
-		RET(ps.anon_huge, U_BYTES);
-	if (IS("hugetlb", ""))
-		RET(ps.hugetlb, U_BYTES);
-	if (IS("locked", ""))
-		RET(ps.locked, U_BYTES);
 #undef IS
 #undef RET
-	return 1;
+	return table_figure(VMSIM_STAT_PROC, &ps, seg + 1, n - 1, out);
 }
 
 struct area_sum {

@@ -99,7 +99,7 @@ x.vms:2: mmap: out of memory
 # Overlapping fixed mappings: MAP_FIXED replaces what it overlaps, as on
 # Linux (not an error); MAP_FIXED_NOREPLACE refuses.
 $ d=$(mktemp -d); cd "$d" && printf 'process A\nmmap A d 8K at=0x10000 fixed\nmmap A e 8K at=0x11000 fixed\nshow rss A\n' > x.vms && $VMSIM run x.vms --quiet; s=$?; rm -rf "$d"; exit $s
-A (pid 1, alive): VMS 12 KiB, RSS 0 B (anon 0 B, file 0 B, shmem 0 B), PSS 0 B, USS 0 B, swap 0 B, page tables 4 KiB, huge pages 0 B
+A (pid 1, alive): VMS 12 KiB, RSS 0 B, anon 0 B, file 0 B, shmem 0 B, PSS 0 B, USS 0 B, swap 0 B, pgtables 4 KiB, VMAs 1, THP 0 B, hugetlb 0 B, locked 0 B, WSS 0 B
 ? 0
 
 $ d=$(mktemp -d); cd "$d" && printf 'process A\nmmap A d 8K at=0x10000 fixed\nmmap A e 8K at=0x11000 noreplace\n' > x.vms && $VMSIM run x.vms --quiet; s=$?; rm -rf "$d"; exit $s

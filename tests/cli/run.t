@@ -55,7 +55,7 @@ vmsim run: --record: expected [-o FILE] -- PROG [ARGS...]
 ? 2
 
 $ vmsim run --gen "write seq" --size 1M --quiet | sed -n 2p
-    1 P          alive         1 MiB      1 MiB      1 MiB        0 B        0 B      1 MiB      1 MiB        0 B     16 KiB        0 B
+    1 P          alive         1 MiB      1 MiB      1 MiB        0 B        0 B      1 MiB      1 MiB        0 B     16 KiB          1        0 B        0 B        0 B        0 B
 ? 0
 
 $ vmsim run --gen "bogus"

@@ -17,10 +17,10 @@ $ vmsim run ../data/trace-tiny.lackey ../data/trace-tiny.lackey --quiet | grep -
 4
 ? 0
 
-$ vmsim run ../data/trace-tiny.lackey ../data/trace-tiny.vmt --quiet | grep -A2 '^  pid process    state      accesses'
-  pid process    state      accesses     minor     major   invalid zero-page  COW copy COW reuse   swap-in  SIGSEGV  OOM
-    1 trace-tiny.lackey alive            14         9         0         0         5         0         0         0        0   no
-    2 trace-tiny.vmt alive            14         9         0         0         5         0         0         0        0   no
+$ vmsim run ../data/trace-tiny.lackey ../data/trace-tiny.vmt --quiet | grep -A2 '^  pid process    state         minor'
+  pid process    state         minor      major   accesses    invalid  zero-page   COW copy  COW reuse    swap-in  swapcache shootdowns  OOM    SIGSEGV
+    1 trace-tiny.lackey alive             9          0         14          0          5          0          0          0          0          2   no          0
+    2 trace-tiny.vmt alive             9          0         14          0          5          0          0          0          0          2   no          0
 
 ? 0
 

@@ -202,12 +202,16 @@ static void processes_table_has_one_row_per_process(void **state)
 	report_processes(capture_start(&c), f->sys, &names);
 	char *t = capture_end(&c);
 	assert_int_equal(count_lines(t), 2);
-	assert_string_equal(line(t, 0, l, sizeof(l)),
-			    "  pid process    state           VMS        RSS       anon       file "
-			    "     shmem        PSS        USS       swap   pgtables       huge");
-	assert_string_equal(line(t, 1, l, sizeof(l)),
-			    "    1 A          alive        64 KiB     64 KiB     64 KiB        0 B "
-			    "       0 B     64 KiB     64 KiB        0 B     16 KiB        0 B");
+	assert_string_equal(
+	    line(t, 0, l, sizeof(l)),
+	    "  pid process    state           VMS        RSS       anon       file "
+	    "     shmem        PSS        USS       swap   pgtables       VMAs        THP "
+	    "   hugetlb     locked        WSS");
+	assert_string_equal(
+	    line(t, 1, l, sizeof(l)),
+	    "    1 A          alive        64 KiB     64 KiB     64 KiB        0 B "
+	    "       0 B     64 KiB     64 KiB        0 B     16 KiB          1        0 B "
+	    "       0 B        0 B        0 B");
 	free(t);
 }
 
@@ -218,12 +222,16 @@ static void faults_table_counts_each_kind(void **state)
 	char l[512];
 	report_faults(capture_start(&c), f->sys, NULL);
 	char *t = capture_end(&c);
-	assert_string_equal(line(t, 0, l, sizeof(l)),
-			    "  pid process    state      accesses     minor     major   invalid "
-			    "zero-page  COW copy COW reuse   swap-in  SIGSEGV  OOM");
-	assert_string_equal(line(t, 1, l, sizeof(l)),
-			    "    1 -          alive            20        16         0         0 "
-			    "        0         0         0         0        0   no");
+	assert_string_equal(
+	    line(t, 0, l, sizeof(l)),
+	    "  pid process    state         minor      major   accesses    invalid "
+	    " zero-page   COW copy  COW reuse    swap-in  swapcache shootdowns  OOM "
+	    "   SIGSEGV");
+	assert_string_equal(
+	    line(t, 1, l, sizeof(l)),
+	    "    1 -          alive            16          0         20          0 "
+	    "         0          0          0          0          0          0   no "
+	    "         0");
 	free(t);
 }
 
@@ -261,11 +269,13 @@ static void walks_table_without_paging_structure_caches(void **state)
 	report_walks(capture_start(&c), f->sys);
 	char *t = capture_end(&c);
 	snprintf(per, sizeof(per), "%.2f", (double)w->mem_refs / (double)w->walks);
-	snprintf(want, sizeof(want), "%-6s %12s %12s %9s %10s %12s %12s", "",
-		 report_count(w->walks).s, report_count(w->mem_refs).s, per,
-		 report_count(w->faults).s, report_count(w->a_sets).s, report_count(w->d_sets).s);
+	snprintf(want, sizeof(want), "%-6s %12s %12s %12s %12s %12s %12s %9s", "",
+		 report_count(w->walks).s, report_count(w->mem_refs).s, report_count(w->faults).s,
+		 report_count(w->a_sets).s, report_count(w->d_sets).s,
+		 report_count(w->dirty_assists).s, per);
 	assert_string_equal(line(t, 1, l, sizeof(l)), want);
-	assert_string_equal(line(t, 2, l, sizeof(l)), "paging-structure caches: none");
+	assert_non_null(strstr(line(t, 2, l, sizeof(l)), "translations"));
+	assert_string_equal(line(t, 3, l, sizeof(l)), "paging-structure caches: none");
 	free(t);
 }
 
@@ -381,9 +391,11 @@ static void signals_none_then_one_line_each(void **state)
 	free(t);
 	report_processes(capture_start(&c), f->sys, &names);
 	t = capture_end(&c);
-	assert_string_equal(line(t, 1, l, sizeof(l)),
-			    "    1 A          killed          0 B        0 B        0 B        0 B "
-			    "       0 B        0 B        0 B        0 B        0 B        0 B");
+	assert_string_equal(
+	    line(t, 1, l, sizeof(l)),
+	    "    1 A          killed          0 B        0 B        0 B        0 B "
+	    "       0 B        0 B        0 B        0 B        0 B          0        0 B "
+	    "       0 B        0 B        0 B");
 	free(t);
 }
 
@@ -422,9 +434,9 @@ static void process_line_names_everything(void **state)
 	char *t = capture_end(&c);
 	assert_string_equal(
 	    line(t, 0, l, sizeof(l)),
-	    "A (pid 1, alive): VMS 64 KiB, RSS 64 KiB (anon 64 KiB, file 0 B, shmem "
-	    "0 B), PSS 64 KiB, USS 64 KiB, swap 0 B, page tables 16 KiB, huge pages "
-	    "0 B");
+	    "A (pid 1, alive): VMS 64 KiB, RSS 64 KiB, anon 64 KiB, file 0 B, shmem 0 B, "
+	    "PSS 64 KiB, USS 64 KiB, swap 0 B, pgtables 16 KiB, VMAs 1, THP 0 B, "
+	    "hugetlb 0 B, locked 0 B, WSS 0 B");
 	free(t);
 	assert_int_equal(report_process(capture_start(&c), f->sys, 42, &names), VMSIM_ESRCH);
 	free(capture_end(&c));
