@@ -13,6 +13,7 @@
  * series and plots.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,10 +57,11 @@ struct run_args {
 	char **record_argv;	       /* --record -- PROG ARGS..., or NULL */
 	uint64_t every;		       /* CSV period in accesses */
 	bool smaps, quiet, check;
-	struct cli_outputs *files; /* the outputs, opened before the run */
-	FILE *text;		   /* the human report: stdout, or stderr when
-				      stdout carries --json - or --csv - (nowhere
-				      with --quiet then) */
+	struct cli_outputs *files;	   /* the outputs, opened before the run */
+	const volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM: end the run */
+	FILE *text;			   /* the human report: stdout, or stderr when
+					      stdout carries --json - or --csv - (nowhere
+					      with --quiet then) */
 };
 
 static void run_usage(FILE *f)
@@ -217,6 +219,7 @@ static void outputs_init(struct outputs *o, const struct run_args *a, const char
 	    progress_hooks(&o->progress, o->series ? progress_period(a->every) : 0);
 	tick_fanout_add(&o->fan, &ph);
 	o->hooks = tick_fanout_hooks(&o->fan);
+	o->hooks.stop = a->stop;
 }
 
 /* Draw the plots of the series (already in the CSV file, if one was
@@ -294,7 +297,8 @@ static void outputs_finish(struct outputs *o, struct vmsim_system *sys)
 		struct report_json_opts jo = {.indent = 2,
 					      .smaps = a->smaps,
 					      .generator = "vmsim 0.1.0",
-					      .workload = o->workload};
+					      .workload = o->workload,
+					      .interrupted = cli_interrupted() != 0};
 		errno = 0;
 		int rc = report_json_write(files->json, sys, &jo);
 		if (cli_output_close(files, &files->json, "--json", a->json, rc))
@@ -327,6 +331,11 @@ static void print_trace_report(struct vmsim_system *sys, const struct run_args *
 			       const struct replay_stats *st)
 {
 	FILE *out = a->text;
+	if (st->interrupted)
+		fprintf(out,
+			"interrupted: the run was stopped by a signal after %s accesses; the "
+			"figures below are those of the partial run\n\n",
+			report_count(st->accesses).s);
 	report_machine(out, vmsim_system_config(sys));
 	fprintf(out, "\n");
 	if (st->inferring)
@@ -492,6 +501,7 @@ static int run_many(const struct run_args *a)
 	trace_labels(a, labels, label);
 	tn.label = label;
 	replay_opts_default(&ro);
+	ro.hooks.stop = a->stop;
 	ro.born = name_born;
 	ro.born_arg = &tn;
 	vmsim_sched_cfg_default(&sc);
@@ -567,7 +577,19 @@ static int run_many(const struct run_args *a)
 static void scenario_end(void *ctx, struct vmsim_system *sys, const struct report_names *names)
 {
 	struct outputs *o = ctx;
-	(void)names;
+	if (cli_interrupted()) {
+		/* the script's own reports may not have run: the machine as it is */
+		FILE *out = o->a->text;
+		fprintf(out, "\ninterrupted: the run was stopped by a signal; the machine as it is "
+			     "now:\n\n");
+		report_processes(out, sys, names);
+		fprintf(out, "\n");
+		report_faults(out, sys, names);
+		fprintf(out, "\n");
+		report_tlb(out, sys);
+		fprintf(out, "\n");
+		report_time(out, sys);
+	}
 	outputs_finish(o, sys);
 }
 
@@ -593,7 +615,8 @@ static int run_scenario(const char *what, bool builtin, const struct run_args *a
 	if (rc)
 		return CLI_EXIT_FAILURE;
 	if (res.expects)
-		fprintf(a->text, "\n%s: %u checks, %u failed\n", what, res.expects, res.failed);
+		fprintf(a->text, "\n%s: %u checks, %u failed%s\n", what, res.expects, res.failed,
+			res.interrupted ? " (interrupted: the rest did not run)" : "");
 	return out.rc;
 }
 
@@ -960,6 +983,7 @@ int cmd_run(int argc, char **argv)
 		return rc;
 	a.files = &files;
 	a.text = cli_outputs_text(&files);
+	a.stop = cli_catch_interrupts();
 	static FILE *discard; /* --quiet with data on stdout: no text report at all */
 	if (a.quiet && cli_outputs_stdout_is_data(&files) && (discard = fopen("/dev/null", "w")))
 		a.text = discard;
@@ -990,6 +1014,14 @@ int cmd_run(int argc, char **argv)
 		break;
 	}
 	cli_outputs_abandon(&files); /* what a failed run did not write */
+	int sig = cli_interrupted();
+	if (sig) {
+		cli_error("run",
+			  "interrupted by %s: the report and the outputs cover the run up to "
+			  "that point",
+			  sig == SIGINT ? "SIGINT" : "SIGTERM");
+		rc = 128 + sig;
+	}
 	if (discard)
 		fclose(discard);
 	return rc;

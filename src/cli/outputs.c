@@ -172,6 +172,31 @@ void cli_outputs_abandon(struct cli_outputs *o)
 	o->plot_dir_made = false;
 }
 
+static volatile sig_atomic_t interrupted; /* the signal number, or 0 */
+
+static void on_interrupt(int sig)
+{
+	interrupted = sig;
+}
+
+const volatile sig_atomic_t *cli_catch_interrupts(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sa.sa_flags = SA_RESETHAND; /* the second one kills */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	return &interrupted;
+}
+
+int cli_interrupted(void)
+{
+	return interrupted;
+}
+
 int cli_outputs_plot_missing(const struct cli_outputs *o)
 {
 	if (!o->plot_dir || !o->plot_missing)

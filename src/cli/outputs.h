@@ -20,6 +20,7 @@
 #ifndef VMSIM_CLI_OUTPUTS_H
 #define VMSIM_CLI_OUTPUTS_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -67,5 +68,19 @@ void cli_outputs_abandon(struct cli_outputs *o);
 /* If --plot was asked for without gnuplot: print the notice once on
  * stderr and return CLI_EXIT_FAILURE; else 0. */
 int cli_outputs_plot_missing(const struct cli_outputs *o);
+
+/* ---- interruption ------------------------------------------------------- */
+
+/*
+ * Catch SIGINT and SIGTERM for the run: the handler only records the
+ * signal in the flag returned, which the drivers read between accesses
+ * (struct run_hooks stop), so the run ends at its next access and the
+ * partial report and outputs are written. A second signal of the same
+ * kind kills at once (the handler is reset after the first).
+ */
+const volatile sig_atomic_t *cli_catch_interrupts(void);
+
+/* The signal that interrupted the run, or 0. */
+int cli_interrupted(void);
 
 #endif

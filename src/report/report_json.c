@@ -858,6 +858,8 @@ int report_json_write(FILE *f, struct vmsim_system *sys, const struct report_jso
 	report_json_header(&w, "simulation", opts->generator);
 	if (opts->workload)
 		json_kv_str(&w, "workload", opts->workload);
+	if (opts->interrupted)
+		json_kv_bool(&w, "interrupted", true);
 	json_key(&w, "config");
 	report_json_config(&w, cfg);
 	json_key(&w, "system");

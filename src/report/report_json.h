@@ -86,6 +86,7 @@ struct report_json_opts {
 	bool smaps;	       /* add each process's per-VMA "smaps" records */
 	const char *generator; /* "vmsim 0.1.0"; NULL: "libvmsim" */
 	const char *workload;  /* what ran (file, scenario, "tour"); NULL: key omitted */
+	bool interrupted;      /* the run was stopped early: "interrupted": true */
 };
 
 /*

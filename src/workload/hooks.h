@@ -6,6 +6,7 @@
 #ifndef VMSIM_HOOKS_H
 #define VMSIM_HOOKS_H
 
+#include <signal.h>
 #include <stdint.h>
 
 struct vmsim_system;
@@ -16,6 +17,12 @@ struct run_hooks {
 	void (*tick)(void *ctx, struct vmsim_system *sys, uint64_t accesses, int final);
 	void *ctx;	/* passed back */
 	uint64_t every; /* accesses between ticks; 0: only the final one */
+	/* Non-NULL: the driver reads *stop between accesses (a trace replay
+	 * between batches of TRACE_BATCH records) and, once it is nonzero,
+	 * ends the run there as if the workload had ended: the final tick
+	 * comes, the result says interrupted. The caller sets it, typically
+	 * from its own SIGINT handler; the library installs no handler. */
+	const volatile sig_atomic_t *stop;
 };
 
 #endif

@@ -1054,6 +1054,10 @@ int replay_trace(struct vmsim_system *sys, struct trace *t, const struct replay_
 		uint64_t left = o->max_records ? o->max_records - st->records : UINT64_MAX;
 		if (left == 0)
 			break;
+		if (o->hooks.stop && *o->hooks.stop) {
+			st->interrupted = true;
+			break;
+		}
 		if (left < cap) /* read little past the limit: an error there does not count */
 			cap = left < TRACE_MIN_BATCH ? TRACE_MIN_BATCH : (size_t)left;
 		if ((rc = trace_read(t, rp.batch, cap, &n, err)))
@@ -1113,6 +1117,10 @@ int replay_stream_next(struct replay *rp, struct replay_access *a, struct trace_
 			size_t cap = TRACE_BATCH;
 			if (rp->ended)
 				return 1;
+			if (rp->o->hooks.stop && *rp->o->hooks.stop) {
+				st->interrupted = true;
+				left = 0;
+			}
 			if (left == 0) {
 				rp->ended = true;
 				peak_finish(rp);

@@ -61,6 +61,7 @@ struct replay_opts {
 
 struct replay_stats {
 	uint64_t records;	  /* records read and applied */
+	bool interrupted;	  /* hooks.stop ended the replay before the trace's end */
 	uint64_t accesses;	  /* vmsim_access calls made */
 	uint64_t by_kind[3];	  /* of which reads, writes, instruction fetches */
 	uint64_t skipped;	  /* accesses of processes already killed (SIGSEGV, OOM) */

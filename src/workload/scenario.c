@@ -405,6 +405,13 @@ static uint64_t count_ooms(struct runner *r)
 	return n;
 }
 
+/* Has the caller asked the run to stop (hooks->stop)? */
+static bool stop_asked(const struct runner *r)
+{
+	const struct run_hooks *h = r->o->hooks;
+	return h && h->stop && *h->stop;
+}
+
 static void tick(struct runner *r, bool final)
 {
 	const struct run_hooks *h = r->o->hooks;
@@ -817,6 +824,10 @@ static int touch_some(struct runner *r, const struct stmt *st, struct toucher *t
 	uint64_t off;
 	bool write;
 	while (n-- && !t->done) {
+		if (stop_asked(r)) {
+			t->done = true; /* the statement loop then ends the run */
+			break;
+		}
 		if (!gen_next(&t->g, &off, &write)) {
 			t->done = true;
 			break;
@@ -1325,6 +1336,10 @@ int scenario_run_text(const char *name, const char *text, const char *dir,
 		goto out;
 	}
 	for (const struct stmt *st = s.first; st; st = st->next) {
+		if (stop_asked(&r)) {
+			res->interrupted = true;
+			break;
+		}
 		if ((rc = run_stmt(&r, st)))
 			break;
 	}

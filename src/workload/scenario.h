@@ -47,6 +47,7 @@ struct scenario_result {
 	unsigned expects;  /* checks made (expect lines and load ... expect) */
 	unsigned failed;   /* of which failed */
 	uint64_t accesses; /* vmsim_access calls made by touch lines (rmw: two each) */
+	bool interrupted;  /* hooks->stop ended the run early (at_end still called) */
 	char title[128];   /* its title line, or "" */
 };
 

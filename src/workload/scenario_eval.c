@@ -17,6 +17,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
@@ -687,29 +688,15 @@ static enum unit combine(enum expr_kind k, enum unit a, enum unit b)
 	return a == U_COUNT ? b : a;
 }
 
-int eval_expr(struct runner *r, const struct expr *e, struct value *out)
+static bool is_binary(const struct expr *e)
 {
-	struct value a, b;
-	int rc;
+	return e->kind == EX_ADD || e->kind == EX_SUB || e->kind == EX_MUL || e->kind == EX_DIV;
+}
 
-	switch (e->kind) {
-	case EX_NUM:
-		*out = e->num;
-		return 0;
-	case EX_PATH:
-		return eval_path(r, e->path, e->col, out);
-	case EX_CALL:
-		return eval_call(r, e, out);
-	case EX_NEG:
-		if ((rc = eval_expr(r, e->a, &a)))
-			return rc;
-		*out = val(-a.v, a.u);
-		return 0;
-	default:
-		break;
-	}
-	if ((rc = eval_expr(r, e->a, &a)) || (rc = eval_expr(r, e->b, &b)))
-		return rc;
+/* @a op @b for the binary node @e into *@out. */
+static int apply_binary(struct runner *r, const struct expr *e, struct value a, struct value b,
+			struct value *out)
+{
 	out->u = combine(e->kind, a.u, b.u);
 	switch (e->kind) {
 	case EX_ADD:
@@ -730,4 +717,72 @@ int eval_expr(struct runner *r, const struct expr *e, struct value *out)
 		break;
 	}
 	return 0;
+}
+
+/*
+ * A chain of binary operators (1+2+3+... parses as a tree that leans left,
+ * as deep as the chain is long): its left spine is gathered in a loop and
+ * evaluated bottom up, so only the right operands recurse, and their
+ * nesting is bounded by the parser (SCENARIO_EXPR_MAX_DEPTH).
+ */
+static int eval_chain(struct runner *r, const struct expr *e, struct value *out)
+{
+	const struct expr *local[64], **spine = local;
+	size_t n = 0, cap = ARRAY_SIZE(local);
+	struct value acc, b;
+	int rc = 0;
+
+	for (; is_binary(e); e = e->a) {
+		if (n == cap) {
+			const struct expr **grown =
+			    malloc(2 * cap * sizeof(*grown)); /* long chains only */
+			if (!grown) {
+				rc =
+				    runner_error(r, e->col, VMSIM_ENOHOSTMEM, "out of host memory");
+				goto out;
+			}
+			memcpy(grown, spine, n * sizeof(*grown));
+			if (spine != local)
+				free(spine);
+			spine = grown;
+			cap *= 2;
+		}
+		spine[n++] = e;
+	}
+	if ((rc = eval_expr(r, e, &acc)))
+		goto out;
+	while (n--) {
+		if ((rc = eval_expr(r, spine[n]->b, &b)) ||
+		    (rc = apply_binary(r, spine[n], acc, b, &acc)))
+			goto out;
+	}
+	*out = acc;
+out:
+	if (spine != local)
+		free(spine);
+	return rc;
+}
+
+int eval_expr(struct runner *r, const struct expr *e, struct value *out)
+{
+	struct value a;
+	int rc;
+
+	switch (e->kind) {
+	case EX_NUM:
+		*out = e->num;
+		return 0;
+	case EX_PATH:
+		return eval_path(r, e->path, e->col, out);
+	case EX_CALL:
+		return eval_call(r, e, out);
+	case EX_NEG:
+		if ((rc = eval_expr(r, e->a, &a)))
+			return rc;
+		*out = val(-a.v, a.u);
+		return 0;
+	default:
+		break;
+	}
+	return eval_chain(r, e, out);
 }

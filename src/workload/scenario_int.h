@@ -79,6 +79,10 @@ enum expr_kind {
 	EX_CALL, /* a function: pages(x), pa(P, place), pte(P, place, FLAG), ... */
 };
 
+/* The deepest nesting of parentheses, unary minus and function calls an
+ * expression may have (a file:line:col error beyond). */
+#define SCENARIO_EXPR_MAX_DEPTH 200
+
 struct expr {
 	enum expr_kind kind;
 	int col;	    /* column where it starts */

@@ -477,6 +477,7 @@ struct lex {
 	struct known_proc *procs;
 	struct known_file *files;
 	bool title_seen;
+	unsigned depth; /* expression nesting: parentheses, unary minus, calls */
 };
 
 static int fail_at(struct lex *lx, size_t col, const char *fmt, ...)
@@ -999,9 +1000,32 @@ static struct expr *parse_call(struct lex *lx, const char *fn, size_t col)
 	return e;
 }
 
+static struct expr *parse_primary_nested(struct lex *lx);
+
+/*
+ * A primary: a number, a name, a call, (sum) or -primary. The nesting of
+ * the last three is bounded, so that no input can exhaust the stack (of
+ * the parser, or of eval_expr later); chains of + - * / are loops, not
+ * nesting, and may be as long as a line.
+ */
 static struct expr *parse_primary(struct lex *lx)
 {
 	skip_ws(lx);
+	if (lx->depth > SCENARIO_EXPR_MAX_DEPTH) { /* the innermost value itself is not nesting */
+		fail_at(lx, lx->pos,
+			"expression nested too deeply: at most %d levels of parentheses, unary "
+			"minus and function calls",
+			SCENARIO_EXPR_MAX_DEPTH);
+		return NULL;
+	}
+	lx->depth++;
+	struct expr *e = parse_primary_nested(lx);
+	lx->depth--;
+	return e;
+}
+
+static struct expr *parse_primary_nested(struct lex *lx)
+{
 	size_t col = lx->pos;
 	char c = lx->line[col];
 	struct expr *e;

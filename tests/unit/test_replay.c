@@ -3,6 +3,7 @@
  * under the CPU scheduler (replay_many, vmsim_sched_run_traces), the
  * processes a trace forks running within its task.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +305,55 @@ static void many_traces_thrash_when_together_they_exceed_ram(void **state)
 	assert_true(two.utilisation < 0.2);
 	vmsim_sched_result_release(&alone);
 	vmsim_sched_result_release(&two);
+}
+
+/* A stop flag set (as a caller's SIGINT handler would) ends the replay at
+ * the next batch, as a normal end: the final tick comes, the stats say
+ * interrupted. The library installs no signal handler of its own. */
+static int g_final_ticks;
+
+static void final_tick(void *ctx, struct vmsim_system *sys, uint64_t accesses, int final)
+{
+	(void)ctx;
+	(void)sys;
+	(void)accesses;
+	g_final_ticks += final != 0;
+}
+
+static void replay_stop_flag_ends_the_run_as_interrupted(void **state)
+{
+	enum { NREC = 5000 };
+	static struct trace_rec r[NREC];
+	volatile sig_atomic_t stop = 0;
+	struct sigaction before, after;
+	struct replay_opts o;
+	struct replay_stats st;
+	struct trace_error err;
+	(void)state;
+
+	for (size_t i = 0; i < NREC; i++)
+		r[i] = acc(TRACE_WRITE, 1, 0x10000000 + 4096 * (i % 64), 8);
+	const char *path = write_trace(r, NREC, 0);
+	struct vmsim_system *sys = machine(64 << 20);
+	sigaction(SIGINT, NULL, &before);
+	replay_opts_default(&o);
+	o.hooks = (struct run_hooks){.tick = final_tick, .every = 0, .stop = &stop};
+	g_final_ticks = 0;
+	assert_ok(replay_file(sys, path, &o, &st, &err));
+	assert_false(st.interrupted);
+	assert_int_equal(st.accesses, NREC);
+	vmsim_system_free(sys);
+
+	sys = machine(64 << 20);
+	stop = SIGINT;
+	assert_ok(replay_file(sys, path, &o, &st, &err));
+	assert_true(st.interrupted);
+	assert_int_equal(st.accesses, 0);
+	assert_int_equal(g_final_ticks, 2);
+	sigaction(SIGINT, NULL, &after);
+	assert_true(after.sa_handler == before.sa_handler);
+	check(sys);
+	vmsim_system_free(sys);
 }
 
 static void many_traces_missing_trace_is_an_error_naming_it(void **state)
@@ -842,6 +892,7 @@ int main(void)
 	    cmocka_unit_test(recorded_peaks_are_found_before_unmapping),
 	    cmocka_unit_test(recorded_mremap_moves_the_pages_where_the_program_had_them),
 	    cmocka_unit_test(many_recorded_traces_share_the_page_cache_of_a_real_file),
+	    cmocka_unit_test(replay_stop_flag_ends_the_run_as_interrupted),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }

@@ -286,6 +286,42 @@ static void builtins_come_in_tour_order_with_titles(void **state)
 	assert_null(scenario_builtin_find("no-such-scenario"));
 }
 
+/* hooks.stop set: the run ends before the next statement (and inside a
+ * touch, at the next access), the result says interrupted, at_end runs. */
+static int g_at_end;
+
+static void count_end(void *ctx, struct vmsim_system *sys, const struct report_names *names)
+{
+	(void)ctx;
+	(void)sys;
+	(void)names;
+	g_at_end++;
+}
+
+static void stop_flag_ends_the_run_as_interrupted(void **state)
+{
+	volatile sig_atomic_t stop = SIGTERM;
+	struct run_hooks h = {.stop = &stop};
+	struct scenario_opts o = {.hooks = &h, .at_end = count_end};
+	struct run r;
+	(void)state;
+
+	g_at_end = 0;
+	run_opts(&r, "process A\nmmap A work 1M\ntouch A work write seq\nexpect 1 == 2\n", &o);
+	assert_int_equal(r.rc, 0);
+	assert_true(r.res.interrupted);
+	assert_int_equal(r.res.failed, 0); /* the expect never ran */
+	run_free(&r);
+
+	stop = 0;
+	run_opts(&r, "process A\nmmap A work 1M\ntouch A work write seq\n", &o);
+	assert_int_equal(r.rc, 0);
+	assert_false(r.res.interrupted);
+	assert_int_equal(r.res.accesses, 256);
+	assert_int_equal(g_at_end, 1);
+	run_free(&r);
+}
+
 static void title_is_read_without_running(void **state)
 {
 	(void)state;
@@ -326,6 +362,7 @@ int main(void)
 	    cmocka_unit_test(data_mode_load_checks_bytes),
 	    cmocka_unit_test(builtins_come_in_tour_order_with_titles),
 	    cmocka_unit_test(title_is_read_without_running),
+	    cmocka_unit_test(stop_flag_ends_the_run_as_interrupted),
 	    cmocka_unit_test(unknown_builtin_is_an_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -254,7 +254,8 @@ static void count_tick(void *ctx, struct vmsim_system *sys, uint64_t accesses, i
 static void fanout_calls_each_consumer_on_its_own_period(void **state)
 {
 	struct counter c3 = {.period = 3}, c5 = {.period = 5};
-	struct run_hooks h3 = {count_tick, &c3, 3}, h5 = {count_tick, &c5, 5}, none = {0}, h;
+	struct run_hooks h3 = {.tick = count_tick, .ctx = &c3, .every = 3},
+			 h5 = {.tick = count_tick, .ctx = &c5, .every = 5}, none = {0}, h;
 	struct tick_fanout f;
 	(void)state;
 
@@ -285,7 +286,8 @@ static void fanout_calls_each_consumer_on_its_own_period(void **state)
 static void fanout_samples_exactly_every_period(void **state)
 {
 	struct counter cs = {.period = 100000}, cp = {.period = 100000};
-	struct run_hooks hs = {count_tick, &cs, 100000}, hp = {count_tick, &cp, 100000}, h;
+	struct run_hooks hs = {.tick = count_tick, .ctx = &cs, .every = 100000},
+			 hp = {.tick = count_tick, .ctx = &cp, .every = 100000}, h;
 	struct tick_fanout f;
 	(void)state;
 

@@ -37,6 +37,31 @@ static struct vmsim_system *machine(uint64_t frames, uint64_t swap_pages, const 
 	return sys;
 }
 
+/* The temporary swap file has no name: a run killed or crashed leaves
+ * nothing in $TMPDIR. */
+static void temporary_swap_file_is_unlinked_at_once(void **state)
+{
+	char dir[] = "/tmp/vmsim-swap-test.XXXXXX", *old = getenv("TMPDIR");
+	char *saved = old ? strdup(old) : NULL;
+	struct vmsim_config cfg;
+	struct vmsim_system *sys;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	setenv("TMPDIR", dir, 1);
+	vmsim_config_default(&cfg);
+	cfg.swap_bytes = 1 << 20;
+	assert_ok(vmsim_system_new(&cfg, &sys));
+	assert_true(sys->swap.fd >= 0);
+	assert_int_equal(rmdir(dir), 0); /* empty while the machine lives */
+	vmsim_system_free(sys);
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+}
+
 static void check_sys(struct vmsim_system *sys)
 {
 	char why[256] = "";
@@ -400,6 +425,7 @@ static void no_swap_means_oom_kill(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(temporary_swap_file_is_unlinked_at_once),
 	    cmocka_unit_test(swap_round_trips_keep_every_byte_under_heavy_pressure),
 	    cmocka_unit_test(clean_page_with_swap_copy_is_dropped_without_io),
 	    cmocka_unit_test(shared_cow_page_is_evicted_from_every_mapper_and_found_in_swap_cache),
