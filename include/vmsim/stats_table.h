@@ -68,6 +68,7 @@
 	X(direct_reclaims,    U64,  COUNT,   CUM, "reclaim.direct_reclaims",       "reclaim.direct",        "direct_reclaims",    RECLAIM, "%s direct",                 "allocations that had to reclaim first") \
 	X(oom_kills,          U64,  COUNT,   CUM, "reclaim.oom_kills",             "oom.kills",             "oom_kills",          RECLAIM, "%s OOM kills",              "processes killed for lack of memory") \
 	X(mlock_culled,       U64,  COUNT,   CUM, "reclaim.mlock_culled",          "reclaim.mlock_culled",  "mlock_culled",       RECLAIM, "%s locked pages set aside", "pages reclaim found in locked areas and set aside") \
+	X(unevictable,        U64,  PAGES,   NOW, "reclaim.unevictable",           "reclaim.unevictable",   "unevictable",        RECLAIM, " (%s unevictable now)",     "pages set aside so and still kept off the policy's lists (Unevictable)") \
 	X(file_reads,         U64,  COUNT,   CUM, "files.reads",                   "files.reads",           "file_reads",         FILES,   "%s pages read",             "pages read from files into the page cache") \
 	X(readahead_pages,    U64,  COUNT,   CUM, "files.readahead_pages",         "files.readahead",       "readahead_pages",    FILES,   " (%s read ahead)",          "of the reads, pages read ahead of the faults") \
 	X(readahead_sync,     U64,  COUNT,   CUM, "files.readahead_sync",          "files.readahead_sync",  "readahead_sync",     FILES,   "%s sync",                   "readahead windows started by a cache miss") \

@@ -281,7 +281,7 @@ int vmsim_check(struct vmsim_system *sys, char *why, size_t whylen)
 		     (unsigned long long)sw->used);
 
 	/* every frame: free, or accounted for */
-	uint64_t used = 0, pt_frames = 0, lru = 0;
+	uint64_t used = 0, pt_frames = 0, lru = 0, unevictable = 0;
 	for (pfn_t pfn = 0; pfn < n && !c.rc; pfn++) {
 		if (!phys_frame_present(&sys->pm, pfn)) { /* a gigabyte never used: free */
 			pfn |= PHYS_CHUNK_MASK;
@@ -319,6 +319,8 @@ int vmsim_check(struct vmsim_system *sys, char *why, size_t whylen)
 			     (unsigned long long)f->swap - 1);
 		}
 		lru += (f->flags & FRAME_LRU) != 0;
+		if (f->flags & FRAME_MLOCKED)
+			unevictable += 1ULL << f->order;
 		if ((f->flags & FRAME_FILE) && f->order) {
 			/* a page-cache folio: every page has its own counts */
 			if (f->folio != f->order)
@@ -350,6 +352,9 @@ int vmsim_check(struct vmsim_system *sys, char *why, size_t whylen)
 	if (!c.rc && lru != sys->lru_pages)
 		fail(&c, "the policy tracks %llu frames, counted %llu",
 		     (unsigned long long)sys->lru_pages, (unsigned long long)lru);
+	if (!c.rc && unevictable != sys->rc.unevictable)
+		fail(&c, "%llu unevictable pages counted, %llu culled frames found",
+		     (unsigned long long)sys->rc.unevictable, (unsigned long long)unevictable);
 	if (!c.rc && used + sys->pm.nr_free != n)
 		fail(&c, "frames: %llu used + %llu free != %llu", (unsigned long long)used,
 		     (unsigned long long)sys->pm.nr_free, (unsigned long long)n);

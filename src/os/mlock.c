@@ -55,6 +55,7 @@ static int putback_one(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *a
 	struct frame *f = phys_frame(&c->sys->pm, pfn);
 	if (f->flags & FRAME_MLOCKED) {
 		f->flags &= ~FRAME_MLOCKED;
+		c->sys->rc.unevictable -= 1ULL << f->order;
 		lru_add(c->sys, pfn);
 	}
 	return 0;

@@ -236,6 +236,10 @@ void pcache_split_folio(struct vmsim_system *sys, struct vfile *f, uint64_t pgof
 	unsigned order = phys_frame(&sys->pm, head)->folio;
 	if (order == 0)
 		return;
+	/* a culled folio: its head stays culled, the other pages are counted
+	 * apart and go back to the policy below */
+	if (phys_frame(&sys->pm, head)->flags & FRAME_MLOCKED)
+		sys->rc.unevictable -= (1ULL << order) - 1;
 	phys_split(&sys->pm, head, order);
 	for (uint64_t i = 0; i < (1ULL << order); i++) {
 		struct frame *fr = phys_frame(&sys->pm, head + i);

@@ -213,6 +213,8 @@ static void free_user_frame(struct vmsim_system *sys, pfn_t pfn)
 	VMSIM_BUG_ON(f->refcount || f->mapcount);
 	if (f->flags & FRAME_LRU)
 		lru_del(sys, pfn);
+	if (f->flags & FRAME_MLOCKED)
+		sys->rc.unevictable -= 1ULL << f->order;
 	phys_free(&sys->pm, pfn, f->order);
 }
 
@@ -225,6 +227,7 @@ void put_user_frame(struct vmsim_system *sys, pfn_t pfn)
 		/* unmapped from a locked area and still alive: evictable
 		 * again, unless reclaim finds another locked mapper */
 		f->flags &= ~FRAME_MLOCKED;
+		sys->rc.unevictable -= 1ULL << f->order;
 		lru_add(sys, pfn);
 	}
 	/* only the swap cache holds it and no swap entry needs the copy:
@@ -357,6 +360,7 @@ static int evict(struct vmsim_system *sys, pfn_t pfn)
 		lru_del(sys, pfn);
 		f->flags |= FRAME_MLOCKED;
 		sys->rc.mlock_culled++;
+		sys->rc.unevictable += 1ULL << f->order;
 		return 1;
 	}
 	if (f->flags & FRAME_FILE)

@@ -133,10 +133,14 @@ static void mlock_pages_stay_resident_under_pressure(void **state)
 	assert_ok(vmsim_sys_stats(f->sys, &st));
 	assert_true(st.swap_outs > 100);
 	assert_true(st.mlock_culled > 0);
+	/* culled pages stay set aside: no more than the 32 locked ones */
+	assert_true(st.unevictable > 0 && st.unevictable <= 32);
 	assert_int_equal(resident(f, a, 32), 32);
 	assert_int_equal(stats(f, f->pid).locked, P(32));
 	/* unlocked, they go like any other page */
 	assert_ok(vmsim_munlock(f->sys, f->pid, a, P(32)));
+	assert_ok(vmsim_sys_stats(f->sys, &st));
+	assert_int_equal(st.unevictable, 0);
 	touch(f, big, 300);
 	assert_true(resident(f, a, 32) < 32);
 }
