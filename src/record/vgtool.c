@@ -10,12 +10,19 @@
  * of the format (the tests check that vmsim's reader reads what it writes).
  *
  * Hot path: the instrumentation appends one 64-bit word per access to a
- * raw buffer with inline IR (a load of the buffer pointer, a store of the
- * word, a store of the pointer: no call), and checks once per superblock
- * whether the buffer is nearly full:
+ * raw buffer with inline IR, no call: a superblock loads the buffer pointer
+ * once, stores each access's word at a fixed offset from it, and stores the
+ * pointer back before each of its exits (and where it calls the encoder).
+ * It checks whether the buffer is nearly full at its start and every
+ * RAW_CHECK accesses:
  *
  *	63 62 | 61 ... 48 | 47 ... 0
  *	 kind |   size    | address (bit 47 sign-extends: canonical addresses)
+ *
+ * A word is never 0 and the buffer past the last word is kept zeroed (the
+ * encoder clears what it reads), so the encoder reads up to the first zero
+ * word: the words of a superblock that a fault left before it stored the
+ * pointer back (the faulting access's own among them) are not lost.
  *
  * The raw words are encoded into blocks of at most 4096 bytes when the
  * buffer fills, before every recorded event (so the order is kept), on a
@@ -99,8 +106,9 @@ static Bool clo_fetch = True; /* --fetch=no / --no-fetch: drop instruction fetch
 #define RAW_SLACK 2048 /* words a superblock may append between two checks */
 #define RAW_CHECK 512  /* events between two checks inside one superblock */
 
-static ULong raw[RAW_WORDS];
-static ULong *raw_ptr = raw; /* next free word; the generated code loads and stores it */
+static ULong raw[RAW_WORDS + 1]; /* the last word stays 0: the encoder's sentinel */
+static ULong *raw_ptr = raw;	 /* next free word at a superblock's start; the generated
+				    code loads it once and stores it back at each exit */
 
 /* ---- the encoder's state (a block's decoder state, as a reader keeps it) ---- */
 
@@ -224,16 +232,29 @@ static inline void encode_access(UInt kind, ULong addr, ULong size)
 	bcount++;
 }
 
-/* Encode the raw words appended so far. Called by the generated code when
- * the buffer is nearly full, and before anything else is encoded. */
+/* Encode the raw words appended so far (up to the first zero word, which
+ * may lie past raw_ptr after a fault) and clear them. Called by the
+ * generated code when the buffer is nearly full, and before anything else
+ * is encoded. */
 static void encode_raw(void)
 {
-	for (ULong *w = raw; w < raw_ptr; w++) {
+	for (ULong *w = raw; *w; w++) {
 		ULong x = *w;
 		ULong addr = (ULong)((Long)(x << 16) >> 16);
+		*w = 0;
 		encode_access((UInt)(x >> 62), addr, (x >> 48) & 0x3fff);
 	}
 	raw_ptr = raw;
+}
+
+/* A signal interrupts the client (a fault in the middle of a superblock):
+ * the words that superblock stored are kept. */
+static void signal_comes(ThreadId tid, Int sig, Bool alt_stack)
+{
+	(void)tid;
+	(void)sig;
+	(void)alt_stack;
+	encode_raw();
 }
 
 static VG_REGPARM(0) void flush_raw(void)
@@ -800,23 +821,67 @@ static IRExpr *u64(ULong v)
 	return IRExpr_Const(IRConst_U64(v));
 }
 
-/* Append the word @w to the raw buffer; with @guard, only when it holds. */
-static void add_word(IRSB *sb, IRExpr *w, IRExpr *guard)
+/* The buffer pointer of the superblock being instrumented: a temporary
+ * holding raw_ptr as loaded at its start (or after the last call that may
+ * move it), and the words stored at fixed offsets from it since. */
+struct sbptr {
+	IRTemp base;
+	Int k;
+};
+
+/* Load the buffer pointer (at the start, or after a call that moved it). */
+static void ptr_load(IRSB *sb, struct sbptr *bp)
 {
+	bp->base = newIRTemp(sb->tyenv, Ity_I64);
+	addStmtToIRSB(sb,
+		      IRStmt_WrTmp(bp->base, IRExpr_Load(Iend_LE, Ity_I64, u64((ULong)&raw_ptr))));
+	bp->k = 0;
+}
+
+/* base + @off bytes, as an atom. */
+static IRExpr *ptr_at(IRSB *sb, const struct sbptr *bp, ULong off)
+{
+	IRTemp t;
+
+	if (off == 0)
+		return IRExpr_RdTmp(bp->base);
+	t = newIRTemp(sb->tyenv, Ity_I64);
+	addStmtToIRSB(sb,
+		      IRStmt_WrTmp(t, IRExpr_Binop(Iop_Add64, IRExpr_RdTmp(bp->base), u64(off))));
+	return IRExpr_RdTmp(t);
+}
+
+/* Store the pointer back: raw_ptr = base + the words stored. */
+static void ptr_store(IRSB *sb, const struct sbptr *bp)
+{
+	if (bp->k > 0)
+		addStmtToIRSB(sb, IRStmt_Store(Iend_LE, u64((ULong)&raw_ptr),
+					       ptr_at(sb, bp, (ULong)bp->k * 8)));
+}
+
+/* Append the word @w (an atom) to the raw buffer; with @guard, only when it
+ * holds (then through raw_ptr itself, with a step of 8 or 0: rare). */
+static void add_word(IRSB *sb, struct sbptr *bp, IRExpr *w, IRExpr *guard)
+{
+	if (!guard) {
+		addStmtToIRSB(sb, IRStmt_Store(Iend_LE, ptr_at(sb, bp, (ULong)bp->k * 8), w));
+		bp->k++;
+		return;
+	}
+	IRTemp g = newIRTemp(sb->tyenv, Ity_I64);
 	IRTemp p = newIRTemp(sb->tyenv, Ity_I64);
 	IRTemp q = newIRTemp(sb->tyenv, Ity_I64);
-
-	IRExpr *step = u64(8);
-
-	if (guard) { /* flat IR: the step is a temporary */
-		IRTemp g = newIRTemp(sb->tyenv, Ity_I64);
-		addStmtToIRSB(sb, IRStmt_WrTmp(g, IRExpr_ITE(guard, u64(8), u64(0))));
-		step = IRExpr_RdTmp(g);
-	}
+	ptr_store(sb, bp);
+	addStmtToIRSB(sb, IRStmt_WrTmp(g, IRExpr_ITE(guard, u64(8), u64(0))));
 	addStmtToIRSB(sb, IRStmt_WrTmp(p, IRExpr_Load(Iend_LE, Ity_I64, u64((ULong)&raw_ptr))));
-	addStmtToIRSB(sb, IRStmt_Store(Iend_LE, IRExpr_RdTmp(p), w));
-	addStmtToIRSB(sb, IRStmt_WrTmp(q, IRExpr_Binop(Iop_Add64, IRExpr_RdTmp(p), step)));
+	/* an untaken guard stores 0 at the free word, which keeps it free */
+	IRTemp v = newIRTemp(sb->tyenv, Ity_I64);
+	addStmtToIRSB(sb, IRStmt_WrTmp(v, IRExpr_ITE(guard, w, u64(0))));
+	addStmtToIRSB(sb, IRStmt_Store(Iend_LE, IRExpr_RdTmp(p), IRExpr_RdTmp(v)));
+	addStmtToIRSB(sb,
+		      IRStmt_WrTmp(q, IRExpr_Binop(Iop_Add64, IRExpr_RdTmp(p), IRExpr_RdTmp(g))));
 	addStmtToIRSB(sb, IRStmt_Store(Iend_LE, u64((ULong)&raw_ptr), IRExpr_RdTmp(q)));
+	ptr_load(sb, bp);
 }
 
 static ULong word_bits(UInt kind, ULong size)
@@ -827,7 +892,7 @@ static ULong word_bits(UInt kind, ULong size)
 }
 
 /* A data access of @size bytes at @addr (an I64 atom). */
-static void add_data(IRSB *sb, IRExpr *addr, ULong size, UInt kind, IRExpr *guard)
+static void add_data(IRSB *sb, struct sbptr *bp, IRExpr *addr, ULong size, UInt kind, IRExpr *guard)
 {
 	IRTemp a = newIRTemp(sb->tyenv, Ity_I64);
 	IRTemp w = newIRTemp(sb->tyenv, Ity_I64);
@@ -837,11 +902,12 @@ static void add_data(IRSB *sb, IRExpr *addr, ULong size, UInt kind, IRExpr *guar
 	addStmtToIRSB(sb, IRStmt_WrTmp(a, IRExpr_Binop(Iop_And64, addr, u64(0xffffffffffffull))));
 	addStmtToIRSB(sb, IRStmt_WrTmp(w, IRExpr_Binop(Iop_Or64, IRExpr_RdTmp(a),
 						       u64(word_bits(kind, size)))));
-	add_word(sb, IRExpr_RdTmp(w), guard);
+	add_word(sb, bp, IRExpr_RdTmp(w), guard);
 }
 
-/* If the raw buffer is nearly full, encode it (a guarded call). */
-static void add_check(IRSB *sb)
+/* If the raw buffer is nearly full, encode it (a guarded call); the
+ * pointer is stored before and loaded again after. */
+static void add_check(IRSB *sb, struct sbptr *bp)
 {
 	IRTemp p = newIRTemp(sb->tyenv, Ity_I64);
 	IRTemp full = newIRTemp(sb->tyenv, Ity_I1);
@@ -855,6 +921,7 @@ static void add_check(IRSB *sb)
 			      mkIRExprVec_0());
 	d->guard = IRExpr_RdTmp(full);
 	addStmtToIRSB(sb, IRStmt_Dirty(d));
+	ptr_load(sb, bp);
 }
 
 static IRSB *instrument(VgCallbackClosure *closure, IRSB *in, const VexGuestLayout *layout,
@@ -862,6 +929,7 @@ static IRSB *instrument(VgCallbackClosure *closure, IRSB *in, const VexGuestLayo
 {
 	IRSB *out;
 	Int i = 0, events = 0;
+	struct sbptr bp = {IRTemp_INVALID, 0};
 
 	(void)closure;
 	(void)layout;
@@ -872,19 +940,20 @@ static IRSB *instrument(VgCallbackClosure *closure, IRSB *in, const VexGuestLayo
 	out = deepCopyIRSBExceptStmts(in);
 	while (i < in->stmts_used && in->stmts[i]->tag != Ist_IMark)
 		addStmtToIRSB(out, in->stmts[i++]);
-	add_check(out);
+	add_check(out, &bp);
 	for (; i < in->stmts_used; i++) {
 		IRStmt *st = in->stmts[i];
 		if (!st || st->tag == Ist_NoOp)
 			continue;
 		if (events >= RAW_CHECK) {
-			add_check(out);
+			ptr_store(out, &bp);
+			add_check(out, &bp);
 			events = 0;
 		}
 		switch (st->tag) {
 		case Ist_IMark:
 			if (clo_fetch && st->Ist.IMark.len > 0) {
-				add_word(out,
+				add_word(out, &bp,
 					 u64(((ULong)st->Ist.IMark.addr & 0xffffffffffffull) |
 					     word_bits(K_FETCH, st->Ist.IMark.len)),
 					 NULL);
@@ -894,20 +963,20 @@ static IRSB *instrument(VgCallbackClosure *closure, IRSB *in, const VexGuestLayo
 		case Ist_WrTmp:
 			if (st->Ist.WrTmp.data->tag == Iex_Load) {
 				IRExpr *ld = st->Ist.WrTmp.data;
-				add_data(out, ld->Iex.Load.addr,
+				add_data(out, &bp, ld->Iex.Load.addr,
 					 (ULong)sizeofIRType(ld->Iex.Load.ty), K_READ, NULL);
 				events++;
 			}
 			break;
 		case Ist_Store:
-			add_data(out, st->Ist.Store.addr,
+			add_data(out, &bp, st->Ist.Store.addr,
 				 (ULong)sizeofIRType(typeOfIRExpr(in->tyenv, st->Ist.Store.data)),
 				 K_WRITE, NULL);
 			events++;
 			break;
 		case Ist_StoreG: {
 			IRStoreG *g = st->Ist.StoreG.details;
-			add_data(out, g->addr,
+			add_data(out, &bp, g->addr,
 				 (ULong)sizeofIRType(typeOfIRExpr(in->tyenv, g->data)), K_WRITE,
 				 g->guard);
 			events++;
@@ -917,7 +986,7 @@ static IRSB *instrument(VgCallbackClosure *closure, IRSB *in, const VexGuestLayo
 			IRLoadG *g = st->Ist.LoadG.details;
 			IRType wide, loaded;
 			typeOfIRLoadGOp(g->cvt, &wide, &loaded);
-			add_data(out, g->addr, (ULong)sizeofIRType(loaded), K_READ, g->guard);
+			add_data(out, &bp, g->addr, (ULong)sizeofIRType(loaded), K_READ, g->guard);
 			events++;
 			break;
 		}
@@ -926,19 +995,19 @@ static IRSB *instrument(VgCallbackClosure *closure, IRSB *in, const VexGuestLayo
 			ULong size = (ULong)sizeofIRType(typeOfIRExpr(in->tyenv, c->dataLo));
 			if (c->dataHi)
 				size *= 2;
-			add_data(out, c->addr, size, K_READ, NULL);
-			add_data(out, c->addr, size, K_WRITE, NULL);
+			add_data(out, &bp, c->addr, size, K_READ, NULL);
+			add_data(out, &bp, c->addr, size, K_WRITE, NULL);
 			events += 2;
 			break;
 		}
 		case Ist_LLSC:
 			if (!st->Ist.LLSC.storedata)
-				add_data(out, st->Ist.LLSC.addr,
+				add_data(out, &bp, st->Ist.LLSC.addr,
 					 (ULong)sizeofIRType(
 					     typeOfIRTemp(in->tyenv, st->Ist.LLSC.result)),
 					 K_READ, NULL);
 			else
-				add_data(out, st->Ist.LLSC.addr,
+				add_data(out, &bp, st->Ist.LLSC.addr,
 					 (ULong)sizeofIRType(
 					     typeOfIRExpr(in->tyenv, st->Ist.LLSC.storedata)),
 					 K_WRITE, NULL);
@@ -947,17 +1016,21 @@ static IRSB *instrument(VgCallbackClosure *closure, IRSB *in, const VexGuestLayo
 		case Ist_Dirty: {
 			IRDirty *d = st->Ist.Dirty.details;
 			if (d->mFx == Ifx_Read || d->mFx == Ifx_Modify)
-				add_data(out, d->mAddr, (ULong)d->mSize, K_READ, NULL);
+				add_data(out, &bp, d->mAddr, (ULong)d->mSize, K_READ, NULL);
 			if (d->mFx == Ifx_Write || d->mFx == Ifx_Modify)
-				add_data(out, d->mAddr, (ULong)d->mSize, K_WRITE, NULL);
+				add_data(out, &bp, d->mAddr, (ULong)d->mSize, K_WRITE, NULL);
 			events += 2;
 			break;
 		}
+		case Ist_Exit:
+			ptr_store(out, &bp); /* the side exit may be taken */
+			break;
 		default:
 			break;
 		}
 		addStmtToIRSB(out, st);
 	}
+	ptr_store(out, &bp);
 	return out;
 }
 
@@ -1022,6 +1095,7 @@ static void pre_clo_init(void)
 	VG_(needs_syscall_wrapper)(pre_syscall, post_syscall);
 	VG_(track_new_mem_startup)(startup_area);
 	VG_(track_start_client_code)(thread_runs);
+	VG_(track_pre_deliver_signal)(signal_comes);
 	VG_(track_pre_thread_ll_exit)(thread_ends);
 	VG_(atfork)(fork_pre, fork_parent, fork_child);
 }

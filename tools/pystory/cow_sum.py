@@ -1,5 +1,6 @@
 """The copy-on-write story of a Python parent and its fork child, for
-vmsim record (docs/PYTHON.md, "fork, reference counts and gc.freeze()").
+vmsim record (docs/USER_GUIDE.md, "The Python fork story, on the real
+interpreter"; tests/record/pystory.sh compares it with the native run).
 
     python3 cow_sum.py [freeze] [report]
 
