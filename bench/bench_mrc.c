@@ -8,9 +8,11 @@
  *   - one LRU run with 10 % of the distinct pages as frames;
  *   - the exact curve for every frame count (one pass), and the ratio of
  *     the two times (target: at most 2);
- *   - SHARDS at 1 % and 10 %: time and the largest absolute miss-ratio
- *     error against the exact curve over 100 frame counts spread over the
- *     working set (target at 1 %: at most 0.01).
+ *   - one OPT run and the one-pass OPT curve (next uses computed first, not
+ *     timed), and their ratio;
+ *   - SHARDS at 1 % and 10 %: time and the mean and largest absolute
+ *     miss-ratio error against the exact curve over 100 frame counts spread
+ *     over the working set (target at 1 %: a mean of at most 0.01).
  *
  * usage: bench_mrc [--quick] [--refs N] [--ranks N]
  */
@@ -25,6 +27,7 @@
 #include "workload/gen.h"
 #include "workload/mrc.h"
 #include "workload/paging.h"
+#include "workload/refstring.h"
 
 #define REPEATS 3
 #define POINTS	100
@@ -63,6 +66,52 @@ static double time_lru(const uint64_t *refs, size_t n, size_t frames, uint64_t *
 	return best;
 }
 
+/* Best time of one OPT run with @frames frames (the next uses given). */
+static double time_opt(const uint64_t *refs, const uint64_t *next, size_t n, size_t frames,
+		       uint64_t *misses)
+{
+	const struct vmsim_policy_cfg cfg = {.seed = 1, .tau = 0};
+	double best = 1e30;
+	int r;
+
+	for (r = 0; r < REPEATS; r++) {
+		struct paging_sim *sim = NULL;
+		double t0 = now();
+		if (paging_new(&sim, vmsim_policy_find("opt"), frames, &cfg, true) != 0 ||
+		    paging_feed(sim, refs, next, n) != 0)
+			die("opt run failed");
+		t0 = now() - t0;
+		*misses = paging_stats(sim)->misses;
+		paging_free(sim);
+		if (t0 < best)
+			best = t0;
+	}
+	return best;
+}
+
+/* Best time of the one-pass OPT curve; the last one in *@out. */
+static double time_opt_curve(const uint64_t *refs, const uint64_t *next, size_t n, struct mrc **out)
+{
+	double best = 1e30;
+	int r;
+
+	*out = NULL;
+	for (r = 0; r < REPEATS; r++) {
+		struct mrc *m = NULL;
+		uint64_t misses;
+		double t0 = now();
+		if (mrc_new_opt(&m) != 0 || mrc_feed_opt(m, refs, next, n) != 0 ||
+		    mrc_misses(m, 1, &misses) != 0)
+			die("opt curve failed");
+		t0 = now() - t0;
+		if (t0 < best)
+			best = t0;
+		mrc_free(*out);
+		*out = m;
+	}
+	return best;
+}
+
 /* Time a curve at @rate; the last one is kept in *@out. */
 static double time_curve(const uint64_t *refs, size_t n, double rate, struct mrc **out)
 {
@@ -86,10 +135,11 @@ static double time_curve(const uint64_t *refs, size_t n, double rate, struct mrc
 	return best;
 }
 
-/* The largest |exact - sampled| miss ratio over POINTS counts up to @d. */
-static double max_error(struct mrc *exact, struct mrc *sampled, uint64_t d, size_t n)
+/* The largest |exact - sampled| miss ratio over POINTS counts up to @d;
+ * the mean of them in *@mean. */
+static double max_error(struct mrc *exact, struct mrc *sampled, uint64_t d, size_t n, double *mean)
 {
-	double worst = 0;
+	double worst = 0, sum = 0;
 	int k;
 
 	for (k = 1; k <= POINTS; k++) {
@@ -98,9 +148,11 @@ static double max_error(struct mrc *exact, struct mrc *sampled, uint64_t d, size
 			f = 1;
 		if (mrc_misses(exact, f, &me) != 0 || mrc_misses(sampled, f, &ms) != 0)
 			die("curve lookup failed");
+		sum += fabs((double)me - (double)ms) / (double)n;
 		if (fabs((double)me - (double)ms) / (double)n > worst)
 			worst = fabs((double)me - (double)ms) / (double)n;
 	}
+	*mean = sum / POINTS;
 	return worst;
 }
 
@@ -159,10 +211,36 @@ int main(int argc, char **argv)
 	       t_curve, (double)nrefs / t_curve / 1e6, curve_miss, frames);
 	printf("curve / one run: %.2fx (target: at most 2x)%s\n", t_curve / t_lru,
 	       curve_miss == lru_miss ? "" : "  COUNTS DIFFER");
-	printf("SHARDS 1%%:  %.3f s, max abs miss-ratio error %.4f over %d sizes (target 0.01)\n",
-	       t_s1, max_error(exact, s1, mrc_distinct(exact), nrefs), POINTS);
-	printf("SHARDS 10%%: %.3f s, max abs miss-ratio error %.4f over %d sizes\n", t_s10,
-	       max_error(exact, s10, mrc_distinct(exact), nrefs), POINTS);
+	double e1, e10, m1, m10;
+	e1 = max_error(exact, s1, mrc_distinct(exact), nrefs, &m1);
+	e10 = max_error(exact, s10, mrc_distinct(exact), nrefs, &m10);
+	printf("SHARDS 1%%:  %.3f s, miss-ratio error over %d sizes: mean %.4f (target 0.01), "
+	       "largest %.4f\n",
+	       t_s1, POINTS, m1, e1);
+	printf("SHARDS 10%%: %.3f s, miss-ratio error over %d sizes: mean %.4f, largest %.4f\n",
+	       t_s10, POINTS, m10, e10);
+	{
+		uint64_t *next = NULL, om, cm;
+		struct mrc *oc;
+		double t_opt, t_oc;
+
+		if (refstring_next_use(refs, nrefs, &next) != 0)
+			die("out of host memory");
+		t_opt = time_opt(refs, next, nrefs, frames, &om);
+		t_oc = time_opt_curve(refs, next, nrefs, &oc);
+		if (mrc_misses(oc, frames, &cm) != 0)
+			die("curve lookup failed");
+		printf("one OPT run, %zu frames:        %.3f s  (%" PRIu64
+		       " misses; next uses given)\n",
+		       frames, t_opt, om);
+		printf("OPT curve, every frame count:   %.3f s  (%" PRIu64
+		       " misses at %zu frames); curve / one run: %.2fx%s\n",
+		       t_oc, cm, frames, t_oc / t_opt, cm == om ? "" : "  COUNTS DIFFER");
+		if (cm != om)
+			curve_miss = lru_miss + 1; /* fail */
+		mrc_free(oc);
+		free(next);
+	}
 	mrc_free(exact);
 	mrc_free(s1);
 	mrc_free(s10);

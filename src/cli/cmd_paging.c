@@ -8,10 +8,12 @@
  *	             [--plot DIR] FILE|-
  *	vmsim paging --list
  *
- * Every policy runs with every frame count. LRU, a stack algorithm, gets
- * every frame count from one pass over the references (src/workload/mrc.c)
- * whenever more than one count is asked for (or --mrc), optionally sampled
- * (--sample); the other policies simulate each count. Without OPT and --trace the
+ * Every policy runs with every frame count. LRU and OPT, stack algorithms,
+ * get every frame count from one pass over the references
+ * (src/workload/mrc.c): LRU whenever more than one count is asked for,
+ * optionally sampled (--sample), OPT for more than 100 counts (its pass
+ * costs about 100 single runs); both with --mrc. The other policies
+ * simulate each count. Without OPT and --trace the
  * input is read once, in batches, and each batch goes to every simulation,
  * so a file of any length (or a pipe) is read exactly once in constant
  * memory; OPT needs the future and --trace shows runs one after the other,
@@ -55,10 +57,10 @@ static const char help_text[] =
     "                        loads and stores); '-' reads standard input\n"
     "  --policy NAME,...     policies to run (default lru); 'all' runs every one\n"
     "  --frames N,...        frame counts (default 3); A-B is every count from A to B\n"
-    "  --mrc                 the whole LRU miss-ratio curve in one pass (stack\n"
-    "                        distances); without --frames, every count from 1 to\n"
-    "                        the number of distinct pages. LRU uses the one-pass\n"
-    "                        method anyway when several counts are asked for\n"
+    "  --mrc                 the whole LRU or OPT miss-ratio curve in one pass\n"
+    "                        (stack distances); without --frames, every count from\n"
+    "                        1 to the number of distinct pages. LRU uses the one-pass\n"
+    "                        method anyway for several counts, OPT for more than 100\n"
     "  --sample RATE         one-pass LRU curve from a sample of the pages (SHARDS,\n"
     "                        RATE in (0, 1], e.g. 0.01): memory shrinks by RATE and\n"
     "                        the counts become estimates\n"
@@ -332,14 +334,29 @@ struct runs {
 	const struct opts *o;
 	struct paging_sim **sims;
 	struct mrc *curve; /* one-pass LRU curve, or NULL */
+	struct mrc *opt;   /* one-pass OPT curve, or NULL */
 };
 
-/* Whether policy @ops is answered by the one-pass curve: LRU (a stack
- * algorithm) without --trace, when several counts or --mrc/--sample ask. */
+/* Whether @ops has a one-pass curve (a stack algorithm: LRU, OPT). */
+static bool is_stack(const struct vmsim_policy_ops *ops)
+{
+	return strcmp(ops->name, "lru") == 0 || strcmp(ops->name, "opt") == 0;
+}
+
+/* OPT's one pass costs about as much as this many single OPT runs on a
+ * skewed string (docs/PERFORMANCE.md), so fewer counts are run one by one. */
+#define OPT_CURVE_MIN_COUNTS 100
+
+/* Whether policy @ops is answered by a one-pass curve: LRU without
+ * --trace, when several counts or --mrc/--sample ask; OPT with --mrc or
+ * more than OPT_CURVE_MIN_COUNTS counts. */
 static bool uses_curve(const struct opts *o, const struct vmsim_policy_ops *ops)
 {
-	return strcmp(ops->name, "lru") == 0 && !o->trace &&
-	       (o->nframes > 1 || o->mrc || o->sample < 1.0);
+	if (!is_stack(ops) || o->trace)
+		return false;
+	if (strcmp(ops->name, "opt") == 0)
+		return o->mrc || o->nframes > OPT_CURVE_MIN_COUNTS;
+	return o->nframes > 1 || o->mrc || o->sample < 1.0;
 }
 
 /* The totals of policy @i with frames[@j] frames. */
@@ -349,17 +366,19 @@ static int row_stats(struct runs *r, size_t i, size_t j, struct paging_stats *st
 	struct paging_sim *sim = r->sims[i * o->nframes + j];
 	uint64_t misses;
 
+	struct mrc *curve = strcmp(o->ops[i]->name, "opt") == 0 ? r->opt : r->curve;
+
 	if (sim) {
 		*st = *paging_stats(sim);
 		return 0;
 	}
-	if (mrc_misses(r->curve, o->frames[j], &misses) != 0)
+	if (mrc_misses(curve, o->frames[j], &misses) != 0)
 		return VMSIM_ENOHOSTMEM;
 	memset(st, 0, sizeof(*st));
-	st->refs = mrc_refs(r->curve);
+	st->refs = mrc_refs(curve);
 	st->misses = misses;
 	st->hits = st->refs - misses;
-	st->compulsory = mrc_distinct(r->curve);
+	st->compulsory = mrc_distinct(curve);
 	return 0;
 }
 
@@ -449,6 +468,8 @@ static int run_loaded(struct runs *r, const uint64_t *pages, const uint64_t *nex
 		if (digits(pages[i]) > tf.wpage)
 			tf.wpage = digits(pages[i]);
 	if (r->curve && (rc = mrc_feed(r->curve, pages, n)) != 0)
+		return rc;
+	if (r->opt && (rc = mrc_feed_opt(r->opt, pages, next, n)) != 0)
 		return rc;
 	for (i = 0; i < nsims; i++) {
 		struct paging_sim *sim = r->sims[i];
@@ -620,11 +641,14 @@ static int run(struct opts *o)
 
 	for (i = 0; i < o->nops; i++) {
 		bool curve = uses_curve(o, o->ops[i]);
-		future |= !curve && (o->ops[i]->flags & VMSIM_POLICY_NEEDS_FUTURE) != 0;
+		bool opt = strcmp(o->ops[i]->name, "opt") == 0;
+		future |= (o->ops[i]->flags & VMSIM_POLICY_NEEDS_FUTURE) != 0;
 		seeded |= (o->ops[i]->flags & VMSIM_POLICY_USES_SEED) != 0;
 		windowed |= (o->ops[i]->flags & VMSIM_POLICY_USES_TAU) != 0;
 		variable |= o->ops[i]->expire != NULL;
-		if (curve && !r.curve && mrc_new(&r.curve, o->sample) != 0)
+		if (curve && !opt && !r.curve && mrc_new(&r.curve, o->sample) != 0)
+			goto out_nomem;
+		if (curve && opt && !r.opt && mrc_new_opt(&r.opt) != 0)
 			goto out_nomem;
 	}
 	r.sims = calloc(nsims ? nsims : 1, sizeof(*r.sims));
@@ -671,7 +695,7 @@ static int run(struct opts *o)
 
 	if (o->mrc && !o->frames_given) {
 		/* only curve policies run then (cmd_paging checks) */
-		if ((status = frames_to_distinct(o, r.curve)) != 0)
+		if ((status = frames_to_distinct(o, r.curve ? r.curve : r.opt)) != 0)
 			goto out;
 		status = CLI_EXIT_FAILURE;
 		free(r.sims);
@@ -709,6 +733,7 @@ out:
 			paging_free(r.sims[i]);
 	free(r.sims);
 	mrc_free(r.curve);
+	mrc_free(r.opt);
 	free(pages);
 	free(next);
 	refstring_close(rs);
@@ -807,11 +832,16 @@ int cmd_paging(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < (int)o.nops && (o.mrc || sample_arg); i++) {
-		if (strcmp(o.ops[i]->name, "lru") != 0) {
+		if (sample_arg && strcmp(o.ops[i]->name, "lru") != 0) {
+			cli_error(NAME, "--sample: policy '%s' has no sampled curve (only lru)",
+				  o.ops[i]->name);
+			return CLI_EXIT_USAGE;
+		}
+		if (!is_stack(o.ops[i])) {
 			cli_error(NAME,
-				  "%s: policy '%s' is not a stack algorithm (only lru has a "
-				  "one-pass curve)",
-				  o.mrc ? "--mrc" : "--sample", o.ops[i]->name);
+				  "--mrc: policy '%s' is not a stack algorithm (only lru and opt "
+				  "have a one-pass curve)",
+				  o.ops[i]->name);
 			return CLI_EXIT_USAGE;
 		}
 	}
@@ -873,7 +903,7 @@ int cmd_paging(int argc, char **argv)
 		bool all_curve = !o.trace;
 		size_t k;
 		for (k = 0; k < o.nops; k++)
-			all_curve &= strcmp(o.ops[k]->name, "lru") == 0;
+			all_curve &= is_stack(o.ops[k]);
 		rc = parse_frames(frames_arg, all_curve ? MAX_POINTS : MAX_FRAMES, &o.frames,
 				  &o.nframes);
 		if (rc != 0) {

@@ -47,6 +47,13 @@ struct mrc {
 	uint64_t cold;	  /* first references to tracked pages */
 	uint32_t thresh;  /* pages with hash < thresh are tracked */
 	double rate;	  /* thresh / MRC_RATE_SCALE, or 1 */
+	/* OPT curves only (map values are stack slots then, 1-based) */
+	int opt;	 /* built by mrc_new_opt */
+	uint64_t *spage; /* spage[s]: the page in stack slot s, s = 1 .. depth */
+	uint64_t *seg;	 /* max-tree of the slots' next uses: seg[1] the root,
+			  * slot s at leaf seg[scap + s - 1] */
+	size_t scap;	 /* leaves of seg (a power of two) */
+	size_t depth;	 /* slots in use: distinct pages so far */
 };
 
 /* The sampling hash: a 64-bit mixer (so it is unrelated to the map's
@@ -98,6 +105,8 @@ void mrc_free(struct mrc *m)
 {
 	if (!m)
 		return;
+	free(m->spage);
+	free(m->seg);
 	pmap_release(&m->map);
 	free(m->tree);
 	free(m->owner);
@@ -247,6 +256,166 @@ int mrc_feed(struct mrc *m, const uint64_t *pages, size_t n)
 	if (rc != 0)
 		return rc;
 	return 0;
+}
+
+/* ---- OPT ------------------------------------------------------------------ */
+
+#define NEVER UINT64_MAX /* next use of a page not referenced again */
+
+int mrc_new_opt(struct mrc **out)
+{
+	struct mrc *m;
+	int rc = mrc_new(&m, 1.0);
+
+	if (rc != 0)
+		return rc;
+	m->opt = 1;
+	m->scap = 1024;
+	m->spage = malloc((m->scap + 1) * sizeof(*m->spage));
+	m->seg = calloc(2 * m->scap, sizeof(*m->seg));
+	if (!m->spage || !m->seg) {
+		mrc_free(m);
+		return VMSIM_ENOHOSTMEM;
+	}
+	*out = m;
+	return 0;
+}
+
+/* Set slot @s's next use to @v and fix the maxima above it. */
+static inline void seg_set(uint64_t *seg, size_t scap, size_t s, uint64_t v)
+{
+	size_t i = scap + s - 1;
+
+	seg[i] = v;
+	for (i >>= 1; i >= 1; i >>= 1) {
+		uint64_t mx = seg[2 * i] > seg[2 * i + 1] ? seg[2 * i] : seg[2 * i + 1];
+		if (seg[i] == mx)
+			break;
+		seg[i] = mx;
+	}
+}
+
+/* The first slot in [@lo, @hi] whose next use is above @v, or 0: from leaf
+ * @lo, climb until a right sibling's subtree holds a value above @v, then
+ * descend to its leftmost such leaf. O(log scap). */
+static size_t seg_first_above(const uint64_t *seg, size_t scap, size_t lo, size_t hi, uint64_t v)
+{
+	size_t i = scap + lo - 1;
+
+	if (lo > hi)
+		return 0;
+	if (seg[i] > v)
+		return lo;
+	for (;;) {
+		while (i & 1) { /* a right child: its parent's right part is done */
+			i >>= 1;
+			if (i == 0)
+				return 0;
+		}
+		i++; /* the right sibling: the slots that follow */
+		if (seg[i] > v)
+			break;
+	}
+	while (i < scap)
+		i = seg[2 * i] > v ? 2 * i : 2 * i + 1;
+	return i - scap + 1 <= hi ? i - scap + 1 : 0;
+}
+
+/* Double the slots (the tree is rebuilt). 0 or VMSIM_ENOHOSTMEM. */
+static int opt_grow(struct mrc *m)
+{
+	size_t n = 2 * m->scap, i;
+	uint64_t *sp = realloc(m->spage, (n + 1) * sizeof(*sp));
+	uint64_t *seg;
+
+	if (!sp)
+		return VMSIM_ENOHOSTMEM;
+	m->spage = sp;
+	seg = calloc(2 * n, sizeof(*seg));
+	if (!seg)
+		return VMSIM_ENOHOSTMEM;
+	memcpy(seg + n, m->seg + m->scap, m->scap * sizeof(*seg));
+	for (i = n - 1; i >= 1; i--)
+		seg[i] = seg[2 * i] > seg[2 * i + 1] ? seg[2 * i] : seg[2 * i + 1];
+	free(m->seg);
+	m->seg = seg;
+	m->scap = n;
+	return 0;
+}
+
+/* Put @page, next used at @nu, in slot @s. */
+static inline void opt_place(struct mrc *m, size_t s, uint64_t page, uint64_t nu)
+{
+	m->spage[s] = page;
+	seg_set(m->seg, m->scap, s, nu);
+	m->map.s[pmap_probe(&m->map, page)].val = s;
+}
+
+int mrc_feed_opt(struct mrc *m, const uint64_t *pages, const uint64_t *next, size_t n)
+{
+	size_t i;
+	int rc = 0;
+
+	m->dirty = 1;
+	for (i = 0; i < n; i++) {
+		uint64_t x = pages[i], nx = next[i], y, ny;
+		size_t slot = pmap_probe(&m->map, x), d, end, at;
+
+		d = m->map.s[slot].val == PMAP_EMPTY ? 0 : (size_t)m->map.s[slot].val;
+		if (d == 1) { /* already on top */
+			m->hist[1]++;
+			seg_set(m->seg, m->scap, 1, nx);
+			continue;
+		}
+		if (d == 0) {
+			int grew;
+			if (m->depth + 1 >= m->scap && (rc = opt_grow(m)) != 0)
+				break;
+			if ((rc = pmap_reserve(&m->map, &grew)) != 0)
+				break;
+			if (grew)
+				slot = pmap_probe(&m->map, x);
+			m->map.s[slot].key = x;
+			m->map.s[slot].val = 1;
+			m->map.count++;
+			m->cold++;
+			if (m->depth == 0) {
+				m->depth = 1;
+				m->spage[1] = x;
+				seg_set(m->seg, m->scap, 1, nx);
+				continue;
+			}
+		} else if ((rc = count_distance(m, d)) != 0) {
+			break;
+		}
+		/* x to the top; the old top sinks towards x's old slot */
+		y = m->spage[1];
+		ny = m->seg[m->scap];
+		m->spage[1] = x;
+		seg_set(m->seg, m->scap, 1, nx);
+		m->map.s[slot].val = 1;
+		end = d ? d : m->depth + 1;
+		at = 2;
+		while (ny != NEVER) {
+			size_t j = seg_first_above(m->seg, m->scap, at, end - 1, ny);
+			uint64_t z, nz;
+
+			if (j == 0)
+				break;
+			z = m->spage[j]; /* used later than y: y stays here, z sinks */
+			nz = m->seg[m->scap + j - 1];
+			opt_place(m, j, y, ny);
+			y = z;
+			ny = nz;
+			at = j + 1;
+		}
+		if (!d)
+			m->depth++;
+		opt_place(m, end, y, ny);
+	}
+	m->refs += i;
+	m->sampled += i;
+	return rc;
 }
 
 uint64_t mrc_refs(const struct mrc *m)

@@ -26,6 +26,17 @@
  * distance 1, SHARDS_adj) to all of them. It is an estimate (docs/PERFORMANCE.md gives its measured
  *error); memory is O(rate * distinct pages).
  *
+ * OPT (Belady's MIN) is a stack algorithm too, with the priority of a page
+ * its next use (sooner = higher). mrc_new_opt builds its curve with
+ * Mattson's priority-stack update: the referenced page goes to slot 1 and
+ * the page displaced from there sinks, at each slot keeping the page used
+ * sooner, until it reaches the referenced page's old slot (or the bottom
+ * for a new page); a reference hits with F frames exactly when its page
+ * was in slot F or above. The sinking page is only exchanged at slots
+ * holding a page used later than it, found with a max-tree over the slots'
+ * next uses, and stops at once when it is never used again: O((1 + swaps)
+ * log M) per reference. It needs the next-use times (refstring_next_use).
+ *
  * Callers: src/cli/cmd_paging.c, bench/, tests.
  */
 #ifndef VMSIM_WORKLOAD_MRC_H
@@ -46,6 +57,16 @@ struct mrc;
  */
 int mrc_new(struct mrc **out /* out */, double rate);
 
+/* A new, empty exact OPT curve (feed it with mrc_feed_opt only). Returns 0
+ * and sets *@out, or VMSIM_ENOHOSTMEM. */
+int mrc_new_opt(struct mrc **out /* out */);
+
+/* Account the next @n references @pages to an OPT curve, @next[i] being the
+ * time of the next reference to pages[i] (times count from 1 over the whole
+ * string, UINT64_MAX for none: refstring_next_use). Returns 0, or
+ * VMSIM_ENOHOSTMEM (the references before the failing one are accounted). */
+int mrc_feed_opt(struct mrc *m, const uint64_t *pages, const uint64_t *next, size_t n);
+
 /* Account the next @n references @pages. Returns 0, or VMSIM_ENOHOSTMEM
  * (the references before the failing one are accounted). */
 int mrc_feed(struct mrc *m, const uint64_t *pages, size_t n);
@@ -56,7 +77,7 @@ uint64_t mrc_refs(const struct mrc *m);
 /* Distinct pages so far (estimated from the sample when sampled). */
 uint64_t mrc_distinct(const struct mrc *m);
 
-/* Misses of LRU with @frames frames (>= 1) over the references so far:
+/* Misses of LRU (or OPT, for an OPT curve) with @frames frames (>= 1) over the references so far:
  * exact when the rate is 1, else the SHARDS estimate, rounded. Returns 0
  * or VMSIM_ENOHOSTMEM. */
 int mrc_misses(struct mrc *m, uint64_t frames, uint64_t *misses /* out */);

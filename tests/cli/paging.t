@@ -146,6 +146,22 @@ $ awk 'BEGIN { s = 1; for (i = 0; i < 20000; i++) { s = (s * 1103515245 + 12345)
 same
 ? 0
 
+# OPT is a stack algorithm too (priority: the next use): --mrc and several
+# counts come from one pass, equal to single OPT runs at every count.
+$ vmsim paging --mrc --policy opt ../data/textbook.txt
+policy  frames  references  hits  misses  hit ratio  compulsory
+opt          1          20     0      20      0.00%           6
+opt          2          20     7      13     35.00%           6
+opt          3          20    11       9     55.00%           6
+opt          4          20    12       8     60.00%           6
+opt          5          20    13       7     65.00%           6
+opt          6          20    14       6     70.00%           6
+? 0
+
+$ awk 'BEGIN { s = 5; for (i = 0; i < 20000; i++) { s = (s * 1103515245 + 12345) % 2147483648; print int(s / 65536) % (i % 5 == 0 ? 500 : 80) } }' >/tmp/vmsim-opt-$$.txt && "$VMSIM" paging --policy opt --frames 1-250 /tmp/vmsim-opt-$$.txt | sed 1d | tr -s ' ' >/tmp/vmsim-opt-$$.curve && for f in $(seq 1 250); do "$VMSIM" paging --policy opt,fifo --frames $f /tmp/vmsim-opt-$$.txt | sed -n 2p | tr -s ' '; done >/tmp/vmsim-opt-$$.runs && cmp /tmp/vmsim-opt-$$.curve /tmp/vmsim-opt-$$.runs && echo same; rm -f /tmp/vmsim-opt-$$.*
+same
+? 0
+
 # --sample: a SHARDS estimate from a fraction of the pages, marked as such.
 $ vmsim paging --frames 2,6 --sample 0.5 ../data/textbook.txt | tail -1
 lru: estimated from a 50% sample of the pages (SHARDS)

@@ -112,7 +112,12 @@ usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
 # One-pass curves exist only for stack algorithms; --sample needs a fraction.
 $ vmsim paging --mrc --policy lru,fifo ../data/belady.txt
 2>
-vmsim paging: --mrc: policy 'fifo' is not a stack algorithm (only lru has a one-pass curve)
+vmsim paging: --mrc: policy 'fifo' is not a stack algorithm (only lru and opt have a one-pass curve)
+? 2
+
+$ vmsim paging --sample 0.5 --policy opt ../data/belady.txt
+2>
+vmsim paging: --sample: policy 'opt' has no sampled curve (only lru)
 ? 2
 
 $ vmsim paging --sample 0 ../data/belady.txt

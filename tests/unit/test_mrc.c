@@ -4,8 +4,9 @@
  * src/workload/paging.c with that many frames, on several kinds of
  * reference string (uniform, skewed, loops, scans, one page), including
  * strings long enough to compact the time axis and grow every table many
- * times, fed in odd-sized pieces. The sampled (SHARDS) mode is held to its
- * stated error on a skewed string.
+ * times, fed in odd-sized pieces. The OPT curve is held to single OPT
+ * runs the same way. The sampled (SHARDS) mode is held to its stated error
+ * on a skewed string.
  */
 #include "testutil.h"
 
@@ -17,6 +18,7 @@
 #include "vmsim/policy.h"
 #include "workload/mrc.h"
 #include "workload/paging.h"
+#include "workload/refstring.h"
 
 /* Misses of one LRU run with @frames frames. */
 static uint64_t lru_misses(const uint64_t *refs, size_t n, size_t frames)
@@ -169,6 +171,115 @@ static void mrc_long_string_matches_lru_runs(void **state)
 	free(refs);
 }
 
+/* ---- OPT ------------------------------------------------------------------ */
+
+/* Misses of one OPT run with @frames frames (next uses @next). */
+static uint64_t opt_misses(const uint64_t *refs, const uint64_t *next, size_t n, size_t frames)
+{
+	const struct vmsim_policy_cfg cfg = {.seed = 1, .tau = 0};
+	struct paging_sim *sim = NULL;
+	uint64_t misses;
+
+	assert_ok(paging_new(&sim, vmsim_policy_find("opt"), frames, &cfg, true));
+	assert_ok(paging_feed(sim, refs, next, n));
+	misses = paging_stats(sim)->misses;
+	paging_free(sim);
+	return misses;
+}
+
+/* The OPT curve of @refs against single OPT runs at every count from 1 to
+ * @hi and at @extra[0 .. nextra-1]; fed in pieces like curve_of. */
+static void check_opt(const uint64_t *refs, size_t n, size_t hi, const size_t *extra, size_t nextra)
+{
+	static const size_t piece[] = {1, 7, 1000, 3, 65536};
+	uint64_t *next = NULL;
+	struct mrc *m = NULL;
+	size_t done = 0, k = 0, f;
+
+	assert_ok(refstring_next_use(refs, n, &next));
+	assert_ok(mrc_new_opt(&m));
+	while (done < n) {
+		size_t len = piece[k++ % 5];
+		if (len > n - done)
+			len = n - done;
+		assert_ok(mrc_feed_opt(m, refs + done, next + done, len));
+		done += len;
+	}
+	assert_int_equal(mrc_refs(m), n);
+	for (f = 1; f <= hi + nextra; f++) {
+		size_t frames = f <= hi ? f : extra[f - hi - 1];
+		uint64_t got, want = opt_misses(refs, next, n, frames);
+		assert_ok(mrc_misses(m, frames, &got));
+		if (got != want)
+			fail_msg("%zu frames: OPT curve says %llu misses, OPT run %llu", frames,
+				 (unsigned long long)got, (unsigned long long)want);
+	}
+	mrc_free(m);
+	free(next);
+}
+
+static void mrc_opt_uniform_matches_opt_runs(void **state)
+{
+	enum { N = 20000, PAGES = 300 };
+	uint64_t *refs = malloc(N * sizeof(*refs));
+	struct rng r;
+	size_t i;
+
+	(void)state;
+	assert_non_null(refs);
+	rng_seed(&r, 7);
+	for (i = 0; i < N; i++)
+		refs[i] = rng_below(&r, PAGES) * 4096;
+	check_opt(refs, N, PAGES + 3, NULL, 0);
+	free(refs);
+}
+
+static void mrc_opt_skewed_and_loops_match_opt_runs(void **state)
+{
+	enum { N = 30000, PAGES = 2000 };
+	uint64_t *refs = malloc(N * sizeof(*refs));
+	const size_t f[] = {150, 333, 700, 1024, 1999, 2000, 5000};
+	struct rng r;
+	size_t i, k = 0;
+
+	(void)state;
+	assert_non_null(refs);
+	rng_seed(&r, 11);
+	for (i = 0; i < N; i++)
+		refs[i] = skewed(&r, PAGES);
+	check_opt(refs, N, 120, f, 7);
+	/* loops of growing length, scans of new pages, repeats */
+	while (k < N) {
+		size_t len = 5 + (k / 1000) * 7;
+		for (i = 0; i < 3 * len && k < N; i++)
+			refs[k++] = i % len;
+		for (i = 0; i < 50 && k < N; i++, k++)
+			refs[k] = 100000 + k;
+		for (i = 0; i < 20 && k < N; i++)
+			refs[k++] = 42;
+	}
+	check_opt(refs, N, 90, f, 3);
+	free(refs);
+}
+
+/* 200 k references over 40 k pages: the slots and the map grow many times. */
+static void mrc_opt_long_string_matches_opt_runs(void **state)
+{
+	enum { N = 200000, PAGES = 40000 };
+	uint64_t *refs = malloc(N * sizeof(*refs));
+	const size_t f[] = {100, 1000, 5000, 20000, 39999, 40000, 1u << 20};
+	struct rng r;
+	size_t i;
+
+	(void)state;
+	assert_non_null(refs);
+	rng_seed(&r, 3);
+	for (i = 0; i < N; i++)
+		refs[i] = i < PAGES ? (uint64_t)i : skewed(&r, PAGES);
+	check_opt(refs, N, 10, f, sizeof(f) / sizeof(f[0]));
+	free(refs);
+}
+
 static void mrc_single_page_has_one_miss(void **state)
 {
 	uint64_t refs[100], misses;
@@ -251,6 +362,9 @@ int main(void)
 	    cmocka_unit_test(mrc_skewed_matches_lru_runs),
 	    cmocka_unit_test(mrc_loops_and_scans_match_lru_runs),
 	    cmocka_unit_test(mrc_long_string_matches_lru_runs),
+	    cmocka_unit_test(mrc_opt_uniform_matches_opt_runs),
+	    cmocka_unit_test(mrc_opt_skewed_and_loops_match_opt_runs),
+	    cmocka_unit_test(mrc_opt_long_string_matches_opt_runs),
 	    cmocka_unit_test(mrc_single_page_has_one_miss),
 	    cmocka_unit_test(mrc_empty_string_has_no_misses),
 	    cmocka_unit_test(mrc_rejects_bad_rates),
