@@ -128,6 +128,25 @@ class SystemTest(unittest.TestCase):
         self.assertIn("smaps", doc["processes"][0])
         self.assertEqual(self.sys.stats()["faults"]["minor"], 1)
 
+    def test_counters_by_name_follow_the_table(self):
+        p = self.sys.process()
+        a = p.mmap(16 * 4096)
+        p.touch(a, 16 * 4096, write=True)
+        c = p.fork()
+        c.touch(a, 4 * 4096, write=True)
+        names = [r["figure"] for r in vmsim.counters()]
+        self.assertIn("files.writeback_errors", names)
+        self.assertIn("reclaim.unevictable", names)
+        self.assertEqual(self.sys.counter("faults.minor"), self.sys.stats()["faults"]["minor"])
+        self.assertEqual(self.sys.counter("mem.free"), self.sys.stats()["frames"]["free"])
+        self.assertEqual(c.counter("cow.copies"), 4)
+        self.assertEqual(c.counter("cow_copies"), 4)
+        self.assertEqual([r["json"] for r in vmsim.counters("process")][:2], ["pid", "alive"])
+        with self.assertRaises(KeyError):
+            self.sys.counter("no.such")
+        with self.assertRaises(ValueError):
+            vmsim.counters("cpu")
+
 
 class ErrorTest(unittest.TestCase):
     def test_bad_setting_is_invalid_argument_and_value_error(self):

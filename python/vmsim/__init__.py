@@ -18,10 +18,10 @@ from .errors import (CODES, AlreadyMapped, BadAddress, BadFile, CheckFailed, Err
 from .runs import inspect, paging, run, run_scenario, run_trace, translate
 from .system import (MADV, MAP_ANONYMOUS, MAP_FIXED, MAP_HUGETLB, MAP_POPULATE, MAP_PRIVATE,
                      MAP_SHARED, PAGE_SIZE, PROT_EXEC, PROT_NONE, PROT_READ, PROT_WRITE, Config,
-                     File, Process, System)
+                     File, Process, System, counters)
 
 __all__ = [
-    "System", "Process", "File", "Config", "run", "run_trace", "run_scenario", "translate",
+    "System", "Process", "File", "Config", "counters", "run", "run_trace", "run_scenario", "translate",
     "paging", "inspect", "Error", "OutOfMemory", "HostMemoryError", "InvalidArgument",
     "OutOfRange", "NonCanonical", "AlreadyMapped", "NotMapped", "Misaligned", "ParseError",
     "InputOutputError", "NotSupported", "CheckFailed", "NoSuchProcess", "BadFile",

@@ -109,6 +109,24 @@ class VaSplit(ctypes.Structure):
     ]
 
 
+class StatDesc(ctypes.Structure):
+    """struct vmsim_stat_desc (include/vmsim/stats_table.h): one counter."""
+    _fields_ = [
+        ("field", c_char_p),
+        ("offset", c_size),
+        ("type", c_int),
+        ("unit", c_int),
+        ("kind", c_int),
+        ("common", c_bool),
+        ("json", c_char_p),
+        ("figure", c_char_p),
+        ("csv", c_char_p),
+        ("section", c_int),
+        ("label", c_char_p),
+        ("doc", c_char_p),
+    ]
+
+
 def _fn(name, restype, *argtypes):
     f = getattr(lib, name)
     f.restype = restype
@@ -158,6 +176,8 @@ vmsim_va_split = _fn("vmsim_va_split", c_int, c_u64, ctypes.c_uint, c_int, P(VaS
 
 # JSON documents and whole runs (script.h)
 vmsim_string_free = _fn("vmsim_string_free", None, c_void_p)
+vmsim_sys_stat_table = _fn("vmsim_sys_stat_table", P(StatDesc), P(c_size))
+vmsim_proc_stat_table = _fn("vmsim_proc_stat_table", P(StatDesc), P(c_size))
 vmsim_report_json = _fn("vmsim_report_json", c_int, c_void_p, c_bool, c_char_p, P(c_void_p))
 vmsim_run_trace_json = _fn("vmsim_run_trace_json", c_int, c_void_p, c_char_p, P(c_void_p),
                            c_char_p, c_size)

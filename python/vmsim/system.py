@@ -71,6 +71,47 @@ def _setting_text(key, value):
                     % (key, type(value).__name__))
 
 
+
+_UNITS = ("count", "pages", "bytes", "flag", "seconds", "ratio")
+
+
+def counters(scope="system"):
+    """The counter table (include/vmsim/stats_table.h) of @scope, "system"
+    or "process": one dict per counter, in the report's order, with its
+    field, unit, kind ("cumulative" or "now"), JSON path (in the report's
+    "system" object or process object), scenario figure name, CSV column
+    (or None) and description."""
+    if scope not in ("system", "process"):
+        raise ValueError("scope must be 'system' or 'process', not %r" % (scope,))
+    n = ctypes.c_size_t()
+    fn = _lib.vmsim_sys_stat_table if scope == "system" else _lib.vmsim_proc_stat_table
+    rows = fn(ctypes.byref(n))
+    out = []
+    for i in range(n.value):
+        d = rows[i]
+        out.append({
+            "field": d.field.decode(),
+            "unit": _UNITS[d.unit],
+            "kind": "cumulative" if d.kind == 0 else "now",
+            "json": d.json.decode(),
+            "figure": d.figure.decode(),
+            "csv": d.csv.decode() if d.csv else None,
+            "doc": d.doc.decode(),
+        })
+    return out
+
+
+def _counter(obj, scope, figure):
+    """The value of the counter named @figure (its scenario figure name, or
+    its JSON path) in the report object @obj."""
+    for c in counters(scope):
+        if figure in (c["figure"], c["json"]):
+            v = obj
+            for part in c["json"].split("."):
+                v = v[part]
+            return v
+    raise KeyError("no %s counter named %r" % (scope, figure))
+
 class Config:
     """A machine configuration built from settings by name (the keys of a
     scenario's ``machine`` line: ram, swap, cpu, levels, policy, thp, data,
@@ -247,6 +288,11 @@ class Process:
                 return p
         raise error_for(CODES["SRCH"], "no process %d" % self.pid)
 
+    def counter(self, name):
+        """One of its counters by scenario figure name ("cow.copies",
+        "rss.anon") or JSON name ("cow_copies"); KeyError if there is none."""
+        return _counter(self.stats(), "process", name)
+
     def memory_info(self):
         """psutil's memory_info() in simulation: rss and vms in bytes, shared
         (file and shared-memory pages); text/lib/data/dirty are not modelled
@@ -343,6 +389,12 @@ class System:
     def stats(self):
         """The system counters: the JSON report's "system" object."""
         return self.report()["system"]
+
+    def counter(self, name):
+        """One system counter by its scenario figure name ("swap.outs",
+        "mem.free") or JSON path ("frames.free"), as the JSON report has it
+        (pages stay pages); KeyError if there is none."""
+        return _counter(self.stats(), "system", name)
 
     def check(self):
         """Check every invariant of the machine; CheckFailed if one is broken."""
