@@ -4,8 +4,8 @@
  * results come back as JSON text.
  *
  * This file sits above the workload and report layers (like the command
- * line does) and only composes them: the settings parser is the scenario
- * language's, the JSON documents are report_json's, the one-pass curve is
+ * line does) and only composes them: the settings are the library table's
+ * (vmsim/settings.h), the JSON documents are report_json's, the one-pass curve is
  * mrc.c's and the per-size loop is paging.c's. Callers: language bindings
  * (python/vmsim/), tests.
  */
@@ -20,6 +20,7 @@
 #include "vmsim/error.h"
 #include "vmsim/policy.h"
 #include "vmsim/script.h"
+#include "vmsim/settings.h"
 #include "workload/mrc.h"
 #include "workload/paging.h"
 #include "workload/refstring.h"
@@ -62,7 +63,7 @@ int vmsim_config_set(struct vmsim_config *cfg, const char *key, const char *valu
 		return VMSIM_EINVAL;
 	}
 	struct vmsim_config scratch = *cfg;
-	if (setting_apply(&scratch, key, value, buf, sizeof(buf))) {
+	if (vmsim_setting_apply(&scratch, key, value, buf, sizeof(buf))) {
 		say(why, whylen, "%s", buf);
 		return VMSIM_EINVAL;
 	}

@@ -21,6 +21,8 @@
 
 #include "vmsim/types.h"
 
+struct vmsim_config;
+
 /* Exit statuses of every subcommand. */
 #define CLI_EXIT_OK	 0 /* success */
 #define CLI_EXIT_FAILURE 1 /* the command ran and failed */
@@ -84,8 +86,9 @@ struct cli_error {
 int cli_parse_u64(const char *what, const char *s, uint64_t *out /* out */,
 		  struct cli_error *err /* out */);
 
-/* A size in bytes: a number as cli_parse_u64 reads it, optionally followed
- * by one binary-unit suffix K, M, G or T (any case): "64K" = 65536. */
+/* A size in bytes by the library's unit rules (vmsim_parse_size): a number,
+ * optionally with a unit: K M G T and KiB MiB GiB TiB binary, KB MB GB TB
+ * decimal, B bytes, any case ("64K" = 65536, "64KB" = 64000). */
 int cli_parse_size(const char *what, const char *s, uint64_t *out /* out */,
 		   struct cli_error *err /* out */);
 
@@ -103,5 +106,34 @@ int cli_parse_page_size(const char *what, const char *s, enum vmsim_page_size *o
  */
 int cli_opt_value(int argc, char **argv, int *i /* in, out */, const char *name,
 		  const char **value /* out */);
+
+/* ---- machine options (src/cli/machine.c) ------------------------------- */
+
+/* The machine settings given on a command line, as "key=value" strings in
+ * the order given (the scenario engine takes the list as it is). */
+struct cli_machine {
+	const char *kv[48]; /* NULL-terminated */
+	char text[48][128]; /* their text */
+	unsigned n;	    /* used */
+};
+
+/*
+ * Match argv[*i] against the machine options, one per setting of
+ * include/vmsim/settings.h: "--KEY VALUE", "--KEY=VALUE", and "--KEY" /
+ * "--no-KEY" for on/off settings. Returns 1 taken (*i moved past a
+ * separate value), 0 not a machine option, -1 a missing or bad value
+ * (printed as "vmsim @cmd: ...").
+ */
+int cli_machine_option(struct cli_machine *m, const char *cmd, int argc, char **argv,
+		       int *i /* in, out */);
+
+/* Add setting @key = @value after checking it; 0, or -1 with the error printed. */
+int cli_machine_add(struct cli_machine *m, const char *cmd, const char *key, const char *value);
+
+/* Apply the settings to @cfg (cpu first); 0, or -1 with the error printed. */
+int cli_machine_apply(const char *cmd, const struct cli_machine *m, struct vmsim_config *cfg);
+
+/* The machine options for a --help text, one line each, from the table. */
+void cli_machine_help(FILE *f);
 
 #endif

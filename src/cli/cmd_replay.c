@@ -4,8 +4,8 @@
  * memory, TLB hits and misses per level. (The report layer will replace
  * this printing; the replay itself is src/workload/replay.c.)
  *
- *	vmsim replay TRACE [--maps FILE] [--format F] [--cpu NAME] [--ram SIZE]
- *	                   [--swap SIZE] [--policy NAME] [--max-records N]
+ *	vmsim replay TRACE [--maps FILE] [--format F] [--max-records N]
+ *	                   [machine options: one per setting of vmsim/settings.h]
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,8 +21,8 @@
 
 static void replay_usage(FILE *f)
 {
-	fputs("usage: vmsim replay TRACE [--maps FILE] [--format F] [--cpu NAME] [--ram SIZE]\n"
-	      "                    [--swap SIZE] [--policy NAME] [--max-records N]\n\n"
+	fputs("usage: vmsim replay TRACE [--maps FILE] [--format F] [--max-records N]\n"
+	      "                    [machine options]\n\n"
 	      "Replays TRACE ('-': standard input; gzip, zstd or xz compressed or not) on a\n"
 	      "simulated machine and prints what it did to faults, memory and the TLBs.\n"
 	      "Lackey and ChampSim traces carry no VMAs: each first touch of a 2 MiB chunk\n"
@@ -31,12 +31,10 @@ static void replay_usage(FILE *f)
 	      "the process keeps running.\n\n"
 	      "  --maps FILE      VMAs of the traced process, in /proc/PID/maps format\n"
 	      "  --format F       read TRACE as lackey, champsim or vmsim (default: detect)\n"
-	      "  --cpu NAME       CPU preset: TLBs and paging-structure caches (default skylake)\n"
-	      "  --ram SIZE       simulated RAM, e.g. 512M (default 1G)\n"
-	      "  --swap SIZE      swap device size, 0 for none (default 1G)\n"
-	      "  --policy NAME    page replacement policy (default clock; vmsim paging --list)\n"
-	      "  --max-records N  stop after N records\n",
+	      "  --max-records N  stop after N records\n"
+	      "machine (the settings of a scenario's machine line, docs/SCENARIOS.md):\n",
 	      f);
+	cli_machine_help(f);
 }
 
 /* "1.5 MiB"-style size. */
@@ -202,7 +200,8 @@ void cli_print_replay_program(FILE *f, const struct replay_stats *st)
 
 int cmd_replay(int argc, char **argv)
 {
-	const char *path = NULL, *cpu = "skylake", *ram = NULL, *swap = NULL, *policy = NULL;
+	static struct cli_machine machine;
+	const char *path = NULL;
 	const char *max = NULL;
 	struct replay_opts o;
 	struct replay_stats st;
@@ -214,16 +213,18 @@ int cmd_replay(int argc, char **argv)
 	int rc, m;
 
 	replay_opts_default(&o);
+	memset(&machine, 0, sizeof(machine));
 	for (int i = 1; i < argc; i++) {
+		int mrc = cli_machine_option(&machine, NAME, argc, argv, &i);
+		if (mrc < 0)
+			return CLI_EXIT_USAGE;
+		if (mrc > 0)
+			continue;
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			replay_usage(stdout);
 			return CLI_EXIT_OK;
 		} else if ((m = cli_opt_value(argc, argv, &i, "--maps", &o.maps_path)) ||
 			   (m = cli_opt_value(argc, argv, &i, "--format", &o.format)) ||
-			   (m = cli_opt_value(argc, argv, &i, "--cpu", &cpu)) ||
-			   (m = cli_opt_value(argc, argv, &i, "--ram", &ram)) ||
-			   (m = cli_opt_value(argc, argv, &i, "--swap", &swap)) ||
-			   (m = cli_opt_value(argc, argv, &i, "--policy", &policy)) ||
 			   (m = cli_opt_value(argc, argv, &i, "--max-records", &max))) {
 			if (m < 0) {
 				cli_error(NAME,
@@ -253,27 +254,11 @@ int cmd_replay(int argc, char **argv)
 		cli_error(NAME, "--format '%s': expected lackey, champsim or vmsim", o.format);
 		return CLI_EXIT_USAGE;
 	}
-	if (vmsim_cpu_preset(cpu, &cfg.mmu)) {
-		cli_error(NAME, "--cpu '%s': unknown CPU preset; expected one of:", cpu);
-		for (const char *const *n = vmsim_cpu_preset_names(); *n; n++)
-			fprintf(stderr, "  %s\n", *n);
+	if (cli_machine_apply(NAME, &machine, &cfg))
 		return CLI_EXIT_USAGE;
-	}
-	if ((ram && cli_parse_size("--ram", ram, &cfg.ram_bytes, &cerr)) ||
-	    (swap && cli_parse_size("--swap", swap, &cfg.swap_bytes, &cerr)) ||
-	    (max && cli_parse_u64("--max-records", max, &o.max_records, &cerr))) {
+	if (max && cli_parse_u64("--max-records", max, &o.max_records, &cerr)) {
 		cli_error(NAME, "%s", cerr.msg);
 		return CLI_EXIT_USAGE;
-	}
-	if (policy) {
-		if (!vmsim_policy_find(policy)) {
-			cli_error(NAME,
-				  "--policy '%s': unknown policy (vmsim paging --list shows "
-				  "them)",
-				  policy);
-			return CLI_EXIT_USAGE;
-		}
-		cfg.policy = policy;
 	}
 	if ((rc = vmsim_system_new(&cfg, &sys))) {
 		cli_machine_error(NAME, &cfg, rc);

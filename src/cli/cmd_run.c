@@ -48,9 +48,7 @@ struct run_args {
 	const char *traces[64];	       /* every WHAT given (several: traces at once) */
 	unsigned ntraces;	       /* used */
 	uint64_t slice;		       /* --slice: accesses per time slice of several traces */
-	const char *machine[16];       /* key=value settings, NULL-terminated */
-	unsigned nmachine;	       /* used */
-	char storage[16][96];	       /* their text */
+	struct cli_machine machine;    /* the machine options, as key=value */
 	const char *json, *csv, *plot; /* outputs, or NULL */
 	const char *record_out;	       /* --record -o FILE, or NULL (streamed only) */
 	const char *gen, *gen_size;    /* --gen PATTERN, --size SIZE, or NULL */
@@ -74,16 +72,6 @@ static void run_usage(FILE *f)
 	    "a trace (lackey text, ChampSim, vmsim format; gzip/zstd/xz), or 'tour'.\n"
 	    "Without WHAT: a bundled real trace (matrix multiply, two loop orders) and\n"
 	    "the MMU tour.\n\n"
-	    "machine:\n"
-	    "  --cpu NAME       CPU preset: seed, skylake, zen4 (default: skylake)\n"
-	    "  --levels 4|5     paging levels\n"
-	    "  --ram SIZE       simulated RAM (default 1G)\n"
-	    "  --swap SIZE      swap file size, 0 for none (default 1G)\n"
-	    "  --policy NAME    replacement policy (see 'vmsim paging --list')\n"
-	    "  --thp MODE       transparent huge pages: never, madvise, always\n"
-	    "  --data           data mode: frames hold real bytes\n"
-	    "  --no-pwc         no paging-structure caches\n"
-	    "  --seed N         seed of everything random\n"
 	    "output:\n"
 	    "  --json FILE      the report as JSON ('-': standard output)\n"
 	    "  --csv FILE       a time series, one row every --every accesses\n"
@@ -105,76 +93,11 @@ static void run_usage(FILE *f)
 	    "  --slice N        time slice in accesses (default 100000)\n"
 	    "recording:\n"
 	    "  --record         run PROG under Valgrind and simulate what it records as it\n"
-	    "                   runs (streamed: no trace file unless -o FILE is given)\n",
+	    "                   runs (streamed: no trace file unless -o FILE is given)\n"
+	    "machine (the settings of a scenario's machine line, docs/SCENARIOS.md; sizes\n"
+	    "take K M G T or KiB..TiB (binary) and KB MB GB TB (decimal)):\n",
 	    f);
-}
-
-static int add_setting(struct run_args *a, const char *key, const char *value)
-{
-	if (a->nmachine + 1 >= ARRAY_SIZE(a->machine))
-		return -1;
-	snprintf(a->storage[a->nmachine], sizeof(a->storage[0]), "%s=%s", key, value);
-	a->machine[a->nmachine] = a->storage[a->nmachine];
-	a->machine[++a->nmachine] = NULL;
-	return 0;
-}
-
-/* ---- building a machine for traces -------------------------------------- */
-
-/* Apply the settings to @cfg (the scenario language reads the same keys). */
-static int apply_settings(struct vmsim_config *cfg, const struct run_args *a)
-{
-	struct cli_error err;
-	for (unsigned i = 0; i < a->nmachine; i++) {
-		char key[32];
-		const char *eq = strchr(a->machine[i], '=');
-		size_t klen = (size_t)(eq - a->machine[i]);
-		const char *v = eq + 1;
-		uint64_t n;
-		snprintf(key, sizeof(key), "%.*s", (int)klen, a->machine[i]);
-		if (!strcmp(key, "cpu")) {
-			if (vmsim_cpu_preset(v, &cfg->mmu)) {
-				cli_error("run",
-					  "--cpu '%s': unknown CPU preset (seed, skylake, zen4)",
-					  v);
-				return -1;
-			}
-		} else if (!strcmp(key, "levels")) {
-			if (strcmp(v, "4") && strcmp(v, "5")) {
-				cli_error("run", "--levels '%s': expected 4 or 5", v);
-				return -1;
-			}
-			cfg->mmu.levels = (unsigned)(v[0] - '0');
-		} else if (!strcmp(key, "ram") || !strcmp(key, "swap")) {
-			if (cli_parse_size(key, v, &n, &err)) {
-				cli_error("run", "%s", err.msg);
-				return -1;
-			}
-			*(!strcmp(key, "ram") ? &cfg->ram_bytes : &cfg->swap_bytes) = n;
-		} else if (!strcmp(key, "policy")) {
-			cfg->policy = v;
-		} else if (!strcmp(key, "thp")) {
-			cfg->thp = !strcmp(v, "never")	   ? VMSIM_THP_NEVER
-				   : !strcmp(v, "always")  ? VMSIM_THP_ALWAYS
-				   : !strcmp(v, "madvise") ? VMSIM_THP_MADVISE
-							   : -1;
-			if (cfg->thp < 0) {
-				cli_error("run", "--thp '%s': expected never, madvise or always",
-					  v);
-				return -1;
-			}
-		} else if (!strcmp(key, "data")) {
-			cfg->data_mode = true;
-		} else if (!strcmp(key, "pwc")) {
-			cfg->mmu.pwc = false;
-		} else if (!strcmp(key, "seed")) {
-			if (cli_parse_u64("--seed", v, &cfg->seed, &err)) {
-				cli_error("run", "%s", err.msg);
-				return -1;
-			}
-		}
-	}
-	return 0;
+	cli_machine_help(f);
 }
 
 /* ---- outputs -------------------------------------------------------------- */
@@ -379,7 +302,7 @@ static int run_trace(const char *path, const struct run_args *a, bool full, char
 
 	vmsim_config_default(&cfg);
 	cfg.segv_kills = false; /* a stray access is counted, the run goes on */
-	if (apply_settings(&cfg, a))
+	if (cli_machine_apply("run", &a->machine, &cfg))
 		return CLI_EXIT_USAGE;
 	if ((rc = vmsim_system_new(&cfg, &sys))) {
 		cli_machine_error("run", &cfg, rc);
@@ -491,7 +414,7 @@ static int run_many(const struct run_args *a)
 
 	vmsim_config_default(&cfg);
 	cfg.segv_kills = false;
-	if (apply_settings(&cfg, a))
+	if (cli_machine_apply("run", &a->machine, &cfg))
 		return CLI_EXIT_USAGE;
 	if ((rc = vmsim_system_new(&cfg, &sys))) {
 		cli_machine_error("run", &cfg, rc);
@@ -601,7 +524,7 @@ static int run_scenario(const char *what, bool builtin, const struct run_args *a
 	out.scenario = true;
 	struct scenario_opts so = {
 	    .out = a->text,
-	    .machine = a->machine,
+	    .machine = a->machine.kv,
 	    .hooks = &out.hooks,
 	    .check = a->check,
 	    .at_end = scenario_end,
@@ -626,7 +549,7 @@ static int run_tour(const struct run_args *a)
 {
 	struct vmsim_config cfg;
 	vmsim_config_default(&cfg);
-	if (apply_settings(&cfg, a))
+	if (cli_machine_apply("run", &a->machine, &cfg))
 		return CLI_EXIT_USAGE;
 	int rc = tour_run(a->text, &cfg.mmu);
 	if (rc) {
@@ -697,7 +620,7 @@ static int run_generated(const struct run_args *a)
 	outputs_init(&out, a, a->gen);
 	struct scenario_opts so = {
 	    .out = a->text,
-	    .machine = a->machine,
+	    .machine = a->machine.kv,
 	    .hooks = &out.hooks,
 	    .check = a->check,
 	    .at_end = scenario_end,
@@ -900,25 +823,16 @@ int cmd_run(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	a.every = 100000;
 	a.slice = 100000;
-	static const char *const valued[] = {"--cpu",	 "--levels", "--ram", "--swap",
-					     "--policy", "--thp",    "--seed"};
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
-		bool matched = false;
 		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
 			run_usage(stdout);
 			return CLI_EXIT_OK;
 		}
-		for (unsigned k = 0; k < ARRAY_SIZE(valued) && !matched; k++) {
-			rc = cli_opt_value(argc, argv, &i, valued[k], &value);
-			if (rc < 0)
-				goto missing;
-			if (rc > 0) {
-				add_setting(&a, valued[k] + 2, value);
-				matched = true;
-			}
-		}
-		if (matched)
+		rc = cli_machine_option(&a.machine, "run", argc, argv, &i);
+		if (rc < 0)
+			return CLI_EXIT_USAGE;
+		if (rc > 0)
 			continue;
 		if (!strcmp(arg, "--record")) {
 			/* --record [-o FILE] -- PROG ARGS... ends the options */
@@ -932,10 +846,6 @@ int cmd_run(int argc, char **argv)
 			}
 			a.record_argv = &argv[i + 2];
 			break;
-		} else if (!strcmp(arg, "--data")) {
-			add_setting(&a, "data", "on");
-		} else if (!strcmp(arg, "--no-pwc")) {
-			add_setting(&a, "pwc", "off");
 		} else if (!strcmp(arg, "--smaps")) {
 			a.smaps = true;
 		} else if (!strcmp(arg, "--quiet")) {

@@ -9,8 +9,9 @@
  *	argument 1 '0x7ffz': column 6: expected a hexadecimal digit
  *	             ^ column 1 is the '0'
  *
- * Pure functions: no I/O, so tests/unit/test_cliparse.c can compile this
- * file in as it is.
+ * Sizes follow the library's unit rules (include/vmsim/settings.h). Pure
+ * functions: no I/O, so tests/unit/test_cliparse.c can compile this file in
+ * as it is.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 
 #include "cli.h"
 #include "vmsim/error.h"
+#include "vmsim/settings.h"
 
 static int hex_value(char c)
 {
@@ -107,53 +109,17 @@ int cli_parse_u64(const char *what, const char *s, uint64_t *out, struct cli_err
 	return 0;
 }
 
-/* log2 of the unit of size suffix @c, or 0 if @c is not one. */
-static unsigned suffix_shift(char c)
-{
-	switch (c) {
-	case 'k':
-	case 'K':
-		return 10;
-	case 'm':
-	case 'M':
-		return 20;
-	case 'g':
-	case 'G':
-		return 30;
-	case 't':
-	case 'T':
-		return 40;
-	default:
-		return 0;
-	}
-}
-
+/* The unit rules are the library's (vmsim_parse_size), so a size reads the
+ * same here, in a scenario and in a sweep spec. */
 int cli_parse_size(const char *what, const char *s, uint64_t *out, struct cli_error *err)
 {
+	char why[160];
+	size_t col;
 	uint64_t v;
-	size_t end;
-	unsigned shift;
-	bool hex;
+	int rc = vmsim_parse_size(s, &v, &col, why, sizeof(why));
 
-	if (s[0] == '\0')
-		return reject(err, VMSIM_EPARSE, what, s, 0, "expected a size");
-	if (scan_number(s, &v, &hex, &end) != 0)
-		return reject(err, VMSIM_ERANGE, what, s, 0, "does not fit in 64 bits");
-	if (end == (hex ? 2u : 0u))
-		return reject(err, VMSIM_EPARSE, what, s, end + 1,
-			      expected_digit(s, end, hex, false));
-	shift = suffix_shift(s[end]);
-	if (s[end] != '\0' && shift == 0)
-		return reject(err, VMSIM_EPARSE, what, s, end + 1,
-			      expected_digit(s, end, hex, true));
-	if (shift) {
-		if (s[end + 1] != '\0')
-			return reject(err, VMSIM_EPARSE, what, s, end + 2,
-				      "expected the end of the size after its suffix");
-		if (v > UINT64_MAX >> shift)
-			return reject(err, VMSIM_ERANGE, what, s, 0, "does not fit in 64 bits");
-		v <<= shift;
-	}
+	if (rc)
+		return reject(err, rc, what, s, col, why);
 	*out = v;
 	return 0;
 }

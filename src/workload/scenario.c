@@ -24,6 +24,7 @@
 
 #include "base/base.h"
 #include "vmsim/error.h"
+#include "vmsim/settings.h"
 #include "workload/scenario_int.h"
 
 /* ---- messages ---------------------------------------------------------------------- */
@@ -195,7 +196,7 @@ static int configure(struct runner *r, struct vmsim_config *cfg)
 			const struct setting *s = r->set[i];
 			if ((pass == 0) != !strcmp(s->key, "cpu"))
 				continue;
-			if (setting_apply(cfg, s->key, s->val, why, sizeof(why)))
+			if (vmsim_setting_apply(cfg, s->key, s->val, why, sizeof(why)))
 				return runner_error(r, s->col, VMSIM_EINVAL, "%s: %s", s->key, why);
 		}
 		for (const char *const *kv = r->o->machine; kv && *kv; kv++) {
@@ -210,9 +211,9 @@ static int configure(struct runner *r, struct vmsim_config *cfg)
 			key[eq - *kv] = '\0';
 			if ((pass == 0) != !strcmp(key, "cpu"))
 				continue;
-			if (!setting_known(key) ||
-			    setting_apply(cfg, key, eq + 1, why, sizeof(why))) {
-				if (!setting_known(key))
+			if (!vmsim_setting_find(key) ||
+			    vmsim_setting_apply(cfg, key, eq + 1, why, sizeof(why))) {
+				if (!vmsim_setting_find(key))
 					snprintf(why, sizeof(why), "unknown machine setting '%s'",
 						 key);
 				fprintf(r->err, "%s: machine setting '%s': %s\n", r->s->name, *kv,

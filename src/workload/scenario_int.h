@@ -331,14 +331,6 @@ void value_format(const struct value *v, const char *format, char *buf /* out */
  */
 int script_parse(struct script *s, const char *text, char *err /* out */, size_t errlen);
 
-/* Apply one machine setting to @cfg; 0 or VMSIM_EINVAL with the reason in @why.
- * Callers keep cpu= first (see the runner). */
-int setting_apply(struct vmsim_config *cfg, const char *key, const char *val, char *why /* out */,
-		  size_t whylen);
-
-/* Is @key a machine setting? */
-bool setting_known(const char *key);
-
 /* Parse a number with an optional unit ("4K", "100MB", "8ms", "90%",
  * "0x1000", "24_415"). Returns 0, or VMSIM_EPARSE; *@used gets the
  * characters read. */

@@ -26,9 +26,11 @@
 #include <strings.h>
 
 #include "base/base.h"
+#include "base/units.h"
 #include "vmsim/error.h"
 #include "vmsim/policy.h"
 #include "vmsim/sched.h"
+#include "vmsim/settings.h"
 #include "workload/scenario_int.h"
 
 /* ---- arena ------------------------------------------------------------------- */
@@ -82,120 +84,19 @@ void arena_release(struct arena *a)
 
 /* ---- numbers with units ------------------------------------------------------ */
 
-struct unit_suffix {
-	const char *name; /* compared ignoring case */
-	double scale;	  /* multiplies the number */
-	enum unit unit;
-};
-
-static const struct unit_suffix suffixes[] = {
-    {"B", 1, U_BYTES},
-    {"K", 1024.0, U_BYTES},
-    {"KiB", 1024.0, U_BYTES},
-    {"M", 1048576.0, U_BYTES},
-    {"MiB", 1048576.0, U_BYTES},
-    {"G", 1073741824.0, U_BYTES},
-    {"GiB", 1073741824.0, U_BYTES},
-    {"T", 1099511627776.0, U_BYTES},
-    {"TiB", 1099511627776.0, U_BYTES},
-    {"KB", 1e3, U_BYTES},
-    {"MB", 1e6, U_BYTES},
-    {"GB", 1e9, U_BYTES},
-    {"TB", 1e12, U_BYTES},
-    {"ns", 1e-9, U_SECONDS},
-    {"us", 1e-6, U_SECONDS},
-    {"ms", 1e-3, U_SECONDS},
-    {"s", 1, U_SECONDS},
-};
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Like scan_value, with the reason of a failure in *@why and its index in *@used. */
+/* Like scan_value, with the reason of a failure in *@why and its index in
+ * *@used. The unit rules are base/units.c's, shared with the command line. */
 static int scan_value_why(const char *s, struct value *out, size_t *used, const char **why)
 {
-	size_t i = 0;
-	double v = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		uint64_t x = 0;
-		for (i = 2; hexval((unsigned char)s[i]) >= 0 || s[i] == '_'; i++) {
-			if (s[i] == '_')
-				continue;
-			if (x >> 60) {
-				*used = i;
-				*why = "number too large for 64 bits";
-				return VMSIM_EPARSE;
-			}
-			x = x << 4 | (uint64_t)hexval((unsigned char)s[i]);
-		}
-		if (i == 2) {
-			*used = i;
-			*why = "expected a hexadecimal digit";
-			return VMSIM_EPARSE;
-		}
-		out->v = (double)x;
-		out->u = U_ADDR;
-		*used = i;
-		return 0;
-	}
-	if (!isdigit((unsigned char)s[0])) {
-		*used = 0;
-		*why = "expected a number";
+	static const enum unit kinds[] = {
+	    [UNIT_NONE] = U_COUNT,    [UNIT_BYTES] = U_BYTES, [UNIT_SECONDS] = U_SECONDS,
+	    [UNIT_PERCENT] = U_RATIO, [UNIT_HEX] = U_ADDR,
+	};
+	struct unit_number n;
+	if (unit_scan(s, &n, used, why))
 		return VMSIM_EPARSE;
-	}
-	for (; isdigit((unsigned char)s[i]) || (s[i] == '_' && isdigit((unsigned char)s[i + 1]));
-	     i++)
-		if (s[i] != '_')
-			v = v * 10 + (s[i] - '0');
-	if (s[i] == '.' && isdigit((unsigned char)s[i + 1])) {
-		double scale = 0.1;
-		for (i++; isdigit((unsigned char)s[i]); i++, scale /= 10)
-			v += (s[i] - '0') * scale;
-	}
-	out->v = v;
-	out->u = U_COUNT;
-	size_t start = i;
-	while (isalpha((unsigned char)s[i]))
-		i++;
-	if (i > start) {
-		size_t n = i - start;
-		const struct unit_suffix *hit = NULL;
-		for (size_t k = 0; k < ARRAY_SIZE(suffixes); k++)
-			if (strlen(suffixes[k].name) == n &&
-			    strncasecmp(suffixes[k].name, s + start, n) == 0) {
-				hit = &suffixes[k];
-				break;
-			}
-		/* "m" alone is mebibytes, but "ms"/"MS" are milliseconds: case
-		 * matters only to tell KB (decimal) from Kb: keep it simple and
-		 * accept any case, as the table has no clashes */
-		if (!hit) {
-			*used = start;
-			*why = "unknown unit";
-			return VMSIM_EPARSE;
-		}
-		out->v = v * hit->scale;
-		out->u = hit->unit;
-	} else if (s[i] == '%') {
-		i++;
-		out->v = v / 100.0;
-		out->u = U_RATIO;
-	}
-	if (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '.') {
-		*used = i;
-		*why = "unexpected character in a number";
-		return VMSIM_EPARSE;
-	}
-	*used = i;
+	out->v = n.v;
+	out->u = kinds[n.kind];
 	return 0;
 }
 
@@ -203,252 +104,6 @@ int scan_value(const char *s, struct value *out, size_t *used)
 {
 	const char *why;
 	return scan_value_why(s, out, used, &why);
-}
-
-/* ---- machine settings ---------------------------------------------------------- */
-
-static const char *const setting_keys[] = {
-    "ram",
-    "swap",
-    "cpu",
-    "levels",
-    "policy",
-    "tau",
-    "data",
-    "seed",
-    "wss",
-    "segv",
-    "oom",
-    "pcid",
-    "pwc",
-    "ghz",
-    "access",
-    "tlb_l1_hit",
-    "tlb_l2_hit",
-    "walk_ref",
-    "minor_fault",
-    "page_zero",
-    "page_copy",
-    "context_switch",
-    "major_fault",
-    "wmark_min",
-    "wmark_low",
-    "wmark_high",
-    "fault_around",
-    "readahead",
-    "thp",
-    "check",
-    "hugetlb_2m",
-    "hugetlb_1g",
-    "overcommit",
-    "overcommit_ratio",
-    "overcommit_kbytes",
-    "memlock",
-};
-
-bool setting_known(const char *key)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(setting_keys); i++)
-		if (strcmp(setting_keys[i], key) == 0)
-			return true;
-	return false;
-}
-
-static int why_fail(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int why_fail(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return VMSIM_EINVAL;
-}
-
-/* A whole value with the unit kinds @units allows (bit per enum unit). */
-static int whole_value(const char *val, unsigned units, struct value *v, char *why, size_t whylen,
-		       const char *what)
-{
-	size_t used;
-	const char *reason;
-	if (scan_value_why(val, v, &used, &reason) || val[used] != '\0')
-		return why_fail(why, whylen, "expected %s, found '%s'", what, val);
-	if (!(units & (1u << v->u)))
-		return why_fail(why, whylen, "expected %s, found '%s'", what, val);
-	return 0;
-}
-
-static int setting_u64(const char *val, bool size, uint64_t *out, char *why, size_t whylen)
-{
-	struct value v;
-	unsigned units = (1u << U_COUNT) | (1u << U_ADDR) | (size ? 1u << U_BYTES : 0);
-	const char *what = size ? "a size such as 64M or 1G" : "a whole number";
-	int rc = whole_value(val, units, &v, why, whylen, what);
-	if (rc)
-		return rc;
-	if (v.v != floor(v.v) || v.v >= 18446744073709551616.0)
-		return why_fail(why, whylen, "expected %s, found '%s'", what, val);
-	*out = (uint64_t)v.v;
-	return 0;
-}
-
-static int setting_u32(const char *val, uint32_t *out, char *why, size_t whylen)
-{
-	uint64_t x = 0;
-	int rc = setting_u64(val, false, &x, why, whylen);
-	if (rc)
-		return rc;
-	if (x > UINT32_MAX)
-		return why_fail(why, whylen, "'%s' is too large", val);
-	*out = (uint32_t)x;
-	return 0;
-}
-
-static int setting_bool(const char *val, const char *yes, const char *no, bool *out, char *why,
-			size_t whylen)
-{
-	if (strcmp(val, yes) == 0)
-		*out = true;
-	else if (strcmp(val, no) == 0)
-		*out = false;
-	else
-		return why_fail(why, whylen, "expected %s or %s, found '%s'", yes, no, val);
-	return 0;
-}
-
-int setting_apply(struct vmsim_config *cfg, const char *key, const char *val, char *why,
-		  size_t whylen)
-{
-	uint64_t x;
-	struct value v;
-	int rc;
-
-	if (!strcmp(key, "ram")) {
-		if ((rc = setting_u64(val, true, &x, why, whylen)))
-			return rc;
-		if (x < 64 * VMSIM_PAGE_SIZE)
-			return why_fail(why, whylen, "RAM must be at least 256K, found '%s'", val);
-		cfg->ram_bytes = x;
-	} else if (!strcmp(key, "swap")) {
-		return setting_u64(val, true, &cfg->swap_bytes, why, whylen);
-	} else if (!strcmp(key, "cpu")) {
-		if (vmsim_cpu_preset(val, &cfg->mmu)) {
-			char names[128] = "";
-			for (const char *const *n = vmsim_cpu_preset_names(); *n; n++) {
-				strncat(names, *n, sizeof(names) - strlen(names) - 1);
-				if (n[1])
-					strncat(names, ", ", sizeof(names) - strlen(names) - 1);
-			}
-			return why_fail(why, whylen, "unknown CPU preset '%s' (expected %s)", val,
-					names);
-		}
-	} else if (!strcmp(key, "levels")) {
-		if (strcmp(val, "4") && strcmp(val, "5"))
-			return why_fail(why, whylen, "expected 4 or 5, found '%s'", val);
-		cfg->mmu.levels = (unsigned)(val[0] - '0');
-	} else if (!strcmp(key, "policy")) {
-		const struct vmsim_policy_ops *p = vmsim_policy_find(val);
-		if (!p)
-			return why_fail(why, whylen,
-					"unknown replacement policy '%s' (see vmsim paging --list)",
-					val);
-		cfg->policy = p->name;
-	} else if (!strcmp(key, "tau")) {
-		return setting_u64(val, false, &cfg->policy_tau, why, whylen);
-	} else if (!strcmp(key, "data")) {
-		return setting_bool(val, "on", "off", &cfg->data_mode, why, whylen);
-	} else if (!strcmp(key, "seed")) {
-		return setting_u64(val, false, &cfg->seed, why, whylen);
-	} else if (!strcmp(key, "wss")) {
-		return setting_u64(val, false, &cfg->wss_window, why, whylen);
-	} else if (!strcmp(key, "segv")) {
-		return setting_bool(val, "kill", "record", &cfg->segv_kills, why, whylen);
-	} else if (!strcmp(key, "oom")) {
-		return setting_bool(val, "kill", "off", &cfg->oom_kill, why, whylen);
-	} else if (!strcmp(key, "pcid")) {
-		return setting_bool(val, "on", "off", &cfg->mmu.pcid, why, whylen);
-	} else if (!strcmp(key, "pwc")) {
-		return setting_bool(val, "on", "off", &cfg->mmu.pwc, why, whylen);
-	} else if (!strcmp(key, "check")) {
-		return setting_bool(val, "on", "off", &cfg->check_every_event, why, whylen);
-	} else if (!strcmp(key, "ghz")) {
-		if ((rc = whole_value(val, 1u << U_COUNT, &v, why, whylen, "a clock in GHz")))
-			return rc;
-		if (v.v <= 0)
-			return why_fail(why, whylen, "the clock must be above 0, found '%s'", val);
-		cfg->cost.ghz = v.v;
-	} else if (!strcmp(key, "access")) {
-		return setting_u32(val, &cfg->cost.access, why, whylen);
-	} else if (!strcmp(key, "tlb_l1_hit")) {
-		return setting_u32(val, &cfg->cost.tlb_l1_hit, why, whylen);
-	} else if (!strcmp(key, "tlb_l2_hit")) {
-		return setting_u32(val, &cfg->cost.tlb_l2_hit, why, whylen);
-	} else if (!strcmp(key, "walk_ref")) {
-		return setting_u32(val, &cfg->cost.walk_ref, why, whylen);
-	} else if (!strcmp(key, "minor_fault")) {
-		return setting_u32(val, &cfg->cost.minor_fault, why, whylen);
-	} else if (!strcmp(key, "page_zero")) {
-		return setting_u32(val, &cfg->cost.page_zero, why, whylen);
-	} else if (!strcmp(key, "page_copy")) {
-		return setting_u32(val, &cfg->cost.page_copy, why, whylen);
-	} else if (!strcmp(key, "context_switch")) {
-		return setting_u32(val, &cfg->cost.context_switch, why, whylen);
-	} else if (!strcmp(key, "major_fault")) {
-		if (vmsim_device_preset(val, &x) == 0) {
-			cfg->cost.major_fault_ns = x;
-			return 0;
-		}
-		if (whole_value(val, 1u << U_SECONDS, &v, why, whylen, "") || v.v < 0)
-			return why_fail(why, whylen,
-					"expected a latency such as 100us or 8ms, or a device "
-					"(nvme, ssd, hdd), found '%s'",
-					val);
-		cfg->cost.major_fault_ns = (uint64_t)llround(v.v * 1e9);
-	} else if (!strcmp(key, "wmark_min")) {
-		return setting_u64(val, false, &cfg->wmark_min, why, whylen);
-	} else if (!strcmp(key, "wmark_low")) {
-		return setting_u64(val, false, &cfg->wmark_low, why, whylen);
-	} else if (!strcmp(key, "wmark_high")) {
-		return setting_u64(val, false, &cfg->wmark_high, why, whylen);
-	} else if (!strcmp(key, "fault_around")) {
-		return setting_u64(val, true, &cfg->fault_around_bytes, why, whylen);
-	} else if (!strcmp(key, "readahead")) {
-		if ((rc = setting_u64(val, true, &x, why, whylen)))
-			return rc;
-		cfg->readahead_kb = x / 1024;
-	} else if (!strcmp(key, "thp")) {
-		if (!strcmp(val, "never"))
-			cfg->thp = VMSIM_THP_NEVER;
-		else if (!strcmp(val, "madvise"))
-			cfg->thp = VMSIM_THP_MADVISE;
-		else if (!strcmp(val, "always"))
-			cfg->thp = VMSIM_THP_ALWAYS;
-		else
-			return why_fail(why, whylen,
-					"expected never, madvise or always, found '%s'", val);
-	} else if (!strcmp(key, "overcommit")) {
-		if (strcmp(val, "0") && strcmp(val, "1") && strcmp(val, "2"))
-			return why_fail(
-			    why, whylen,
-			    "expected 0 (heuristic), 1 (always) or 2 (never), found '%s'", val);
-		cfg->overcommit_memory = val[0] - '0';
-	} else if (!strcmp(key, "overcommit_ratio")) {
-		return setting_u64(val, false, &cfg->overcommit_ratio, why, whylen);
-	} else if (!strcmp(key, "overcommit_kbytes")) {
-		if ((rc = setting_u64(val, true, &x, why, whylen)))
-			return rc;
-		cfg->overcommit_kbytes = x / 1024;
-	} else if (!strcmp(key, "memlock")) {
-		return setting_u64(val, true, &cfg->memlock_limit, why, whylen);
-	} else if (!strcmp(key, "hugetlb_2m")) {
-		return setting_u64(val, false, &cfg->hugetlb_2m, why, whylen);
-	} else if (!strcmp(key, "hugetlb_1g")) {
-		return setting_u64(val, false, &cfg->hugetlb_1g, why, whylen);
-	} else {
-		return why_fail(why, whylen, "unknown machine setting '%s'", key);
-	}
-	return 0;
 }
 
 /* ---- the cursor ------------------------------------------------------------------- */
@@ -697,8 +352,8 @@ static int need_string(struct lex *lx, const char *what, const char **out, size_
 			buf[len++] = e;
 			break;
 		case 'x': {
-			int hi = hexval((unsigned char)lx->line[lx->pos]);
-			int lo = hi < 0 ? -1 : hexval((unsigned char)lx->line[lx->pos + 1]);
+			int hi = unit_hexval((unsigned char)lx->line[lx->pos]);
+			int lo = hi < 0 ? -1 : unit_hexval((unsigned char)lx->line[lx->pos + 1]);
 			if (lo < 0)
 				return fail_at(lx, lx->pos,
 					       "expected two hexadecimal digits after \\x");
@@ -1173,11 +828,11 @@ static int cmd_machine(struct lex *lx, struct stmt *st)
 		int rc = key_value(lx, &key, &val, &kcol, &vcol);
 		if (rc)
 			return rc;
-		if (!setting_known(key))
+		if (!vmsim_setting_find(key))
 			return fail_at(lx, kcol,
 				       "unknown machine setting '%s' (see docs/SCENARIOS.md)", key);
 		vmsim_config_default(&scratch);
-		if (setting_apply(&scratch, key, val, why, sizeof(why)))
+		if (vmsim_setting_apply(&scratch, key, val, why, sizeof(why)))
 			return fail_at(lx, vcol, "%s: %s", key, why);
 		struct setting *s = arena_alloc(&lx->s->arena, sizeof(*s));
 		if (!s)

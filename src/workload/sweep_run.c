@@ -10,8 +10,8 @@
  * over it, so a metric path means exactly what it means in `--json`.
  *
  * The settings adapter below is the one place that knows which settings
- * an axis may name: the scenario language's machine settings
- * (setting_apply) and a few of the sweep's own.
+ * an axis may name: the machine settings (vmsim_setting_apply, the one
+ * table of include/vmsim/settings.h) and a few of the sweep's own.
  */
 #include <errno.h>
 #include <math.h>
@@ -24,6 +24,7 @@
 #include "report/report_json.h"
 #include "vmsim/error.h"
 #include "vmsim/mmu.h"
+#include "vmsim/settings.h"
 #include "vmsim/vm.h"
 #include "workload/replay.h"
 #include "workload/scenario.h"
@@ -49,7 +50,7 @@ bool sweep_setting_known(const char *key)
 	for (size_t i = 0; i < sizeof(own_settings) / sizeof(own_settings[0]); i++)
 		if (!strcmp(own_settings[i].key, key))
 			return true;
-	return setting_known(key) && strcmp(key, "check");
+	return vmsim_setting_find(key) && strcmp(key, "check");
 }
 
 void sweep_setting_names(char *buf, size_t len)
@@ -135,13 +136,13 @@ int sweep_setting_apply(struct vmsim_config *cfg, const char *key, const char *v
 			return VMSIM_EINVAL;
 		}
 		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)(n * 4096));
-		return setting_apply(cfg, "ram", buf, why, whylen);
+		return vmsim_setting_apply(cfg, "ram", buf, why, whylen);
 	}
 	if (!strcmp(key, "page_size")) {
 		if (!strcmp(val, "4k") || !strcmp(val, "4K"))
-			return setting_apply(cfg, "thp", "never", why, whylen);
+			return vmsim_setting_apply(cfg, "thp", "never", why, whylen);
 		if (!strcmp(val, "2m") || !strcmp(val, "2M"))
-			return setting_apply(cfg, "thp", "always", why, whylen);
+			return vmsim_setting_apply(cfg, "thp", "always", why, whylen);
 		snprintf(why, whylen,
 			 "expected 4k (THP never) or 2m (THP always: 2 MiB pages where they fit), "
 			 "found '%s'",
@@ -169,7 +170,7 @@ int sweep_setting_apply(struct vmsim_config *cfg, const char *key, const char *v
 		snprintf(why, whylen, "unknown machine setting '%s'", key);
 		return VMSIM_EINVAL;
 	}
-	return setting_apply(cfg, key, val, why, whylen);
+	return vmsim_setting_apply(cfg, key, val, why, whylen);
 }
 
 bool sweep_setting_for_scenario(const char *key, const char *val, char *buf, size_t len)

@@ -4,22 +4,22 @@
 
 $ vmsim run ../data/trace-tiny.lackey --quiet --ram 1P
 2>
-vmsim run: ram '1P': column 2: expected a decimal digit or a suffix K, M, G or T
+vmsim run: --ram: unknown unit 'P' in '1P' (K M G T and KiB MiB GiB TiB are binary, KB MB GB TB decimal, B bytes)
 ? 2
 
 $ vmsim run ../data/trace-tiny.lackey --quiet --ram 16777216T
 2>
-vmsim run: ram '16777216T': does not fit in 64 bits
+vmsim run: --ram: '16777216T' does not fit in 64 bits
 ? 2
 
 $ vmsim run ../data/trace-tiny.lackey --quiet --swap 0x1ffffffffffffffff
 2>
-vmsim run: swap '0x1ffffffffffffffff': does not fit in 64 bits
+vmsim run: --swap: '0x1ffffffffffffffff' does not fit in 64 bits
 ? 2
 
 $ vmsim replay ../data/trace-tiny.lackey --ram 16777216T
 2>
-vmsim replay: --ram '16777216T': does not fit in 64 bits
+vmsim replay: --ram: '16777216T' does not fit in 64 bits
 ? 2
 
 
@@ -27,13 +27,13 @@ vmsim replay: --ram '16777216T': does not fit in 64 bits
 # machine refuses to build.
 $ vmsim run ../data/trace-tiny.lackey --quiet --ram 0
 2>
-vmsim run: cannot build the machine: RAM must be at least 256 KiB (64 frames)
-? 1
+vmsim run: --ram: expected a size of at least 256K, found '0'
+? 2
 
 $ vmsim run ../data/trace-tiny.lackey --quiet --ram 4097
 2>
-vmsim run: cannot build the machine: RAM must be at least 256 KiB (64 frames)
-? 1
+vmsim run: --ram: expected a size of at least 256K, found '4097'
+? 2
 
 $ vmsim run ../data/trace-tiny.lackey --quiet --ram 512T
 2>
@@ -57,7 +57,7 @@ vmsim run: cannot build the machine: swap must be at most 16 TiB (2^32 slots)
 
 $ vmsim replay ../data/trace-tiny.lackey --ram 0
 2>
-vmsim replay: cannot build the machine: RAM must be at least 256 KiB (64 frames)
+vmsim replay: --ram: expected a size of at least 256K, found '0'
 ? 2
 
 

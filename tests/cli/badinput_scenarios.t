@@ -111,12 +111,12 @@ x.vms:3: mmap: address already mapped
 # Machine settings: a bad unit, 0, > 2^48 of RAM or swap.
 $ d=$(mktemp -d); cd "$d" && printf 'machine ram=64Q\n' > x.vms && $VMSIM run x.vms --quiet; s=$?; rm -rf "$d"; exit $s
 2>
-x.vms:1:13: ram: expected a size such as 64M or 1G, found '64Q'
+x.vms:1:13: ram: unknown unit 'Q' in '64Q' (K M G T and KiB MiB GiB TiB are binary, KB MB GB TB decimal, B bytes)
 ? 2
 
 $ d=$(mktemp -d); cd "$d" && printf 'machine ram=0\nprocess A\n' > x.vms && $VMSIM run x.vms --quiet; s=$?; rm -rf "$d"; exit $s
 2>
-x.vms:1:13: ram: RAM must be at least 256K, found '0'
+x.vms:1:13: ram: expected a size of at least 256K, found '0'
 ? 2
 
 $ d=$(mktemp -d); cd "$d" && printf 'machine ram=512T\nprocess A\n' > x.vms && $VMSIM run x.vms --quiet; s=$?; rm -rf "$d"; exit $s

@@ -26,7 +26,7 @@ $ vmsim run ../data/trace-tiny.lackey --quiet --json - | grep -c '"schema": "vms
 
 $ vmsim run --cpu nope tour
 2>
-vmsim run: --cpu 'nope': unknown CPU preset (seed, skylake, zen4)
+vmsim run: --cpu: unknown CPU preset 'nope' (expected seed, skylake, zen4)
 ? 2
 
 $ vmsim run nosuch

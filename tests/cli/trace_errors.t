@@ -104,17 +104,17 @@ vmsim replay: --format 'text': expected lackey, champsim or vmsim
 ? 2
 
 $ vmsim replay ../data/trace-tiny.lackey --cpu pentium 2>&1 | sed -n 1p
-vmsim replay: --cpu 'pentium': unknown CPU preset; expected one of:
+vmsim replay: --cpu: unknown CPU preset 'pentium' (expected seed, skylake, zen4)
 ? 2
 
 $ vmsim replay ../data/trace-tiny.lackey --ram lots
 2>
-vmsim replay: --ram 'lots': column 1: expected a decimal digit
+vmsim replay: --ram: expected a size such as 64M or 1G, found 'lots'
 ? 2
 
 $ vmsim replay ../data/trace-tiny.lackey --policy lur
 2>
-vmsim replay: --policy 'lur': unknown policy (vmsim paging --list shows them)
+vmsim replay: --policy: unknown replacement policy 'lur' (see vmsim paging --list)
 ? 2
 
 $ vmsim replay ../data/trace-tiny.lackey --bogus

@@ -107,8 +107,17 @@ static void size_reads_binary_suffixes(void **state)
 	    {"2m", 2ULL << 20},
 	    {"1G", 1ULL << 30},
 	    {"3t", 3ULL << 40},
-	    {"0x10K", 16ULL << 10},
+	    {"0x10", 16},
 	    {"16777215T", 16777215ULL << 40},
+	    {"4KiB", 4096},
+	    {"4KB", 4000},
+	    {"64mb", 64000000},
+	    {"64MB", 64000000},
+	    {"64MiB", 64ULL << 20},
+	    {"1.5K", 1536},
+	    {"1_024", 1024},
+	    {"512B", 512},
+	    {"1TB", 1000000000000ULL},
 	};
 	struct cli_error err;
 	uint64_t v;
@@ -134,15 +143,20 @@ static void check_size_error(const char *s, int rc, const char *msg)
 static void size_errors_name_column_and_expectation(void **state)
 {
 	(void)state;
-	check_size_error(
-	    "12Q", VMSIM_EPARSE,
-	    "--mem '12Q': column 3: expected a decimal digit or a suffix K, M, G or T");
-	check_size_error(
-	    "0x1fz", VMSIM_EPARSE,
-	    "--mem '0x1fz': column 5: expected a hexadecimal digit or a suffix K, M, G "
-	    "or T");
-	check_size_error("4KB", VMSIM_EPARSE,
-			 "--mem '4KB': column 3: expected the end of the size after its suffix");
+	check_size_error("12Q", VMSIM_EPARSE,
+			 "--mem '12Q': column 3: unknown unit (K M G T and KiB MiB GiB TiB are "
+			 "binary, KB MB GB TB decimal, B bytes)");
+	check_size_error("0x1fz", VMSIM_EPARSE,
+			 "--mem '0x1fz': column 5: expected a hexadecimal digit (a "
+			 "hexadecimal size takes no unit)");
+	check_size_error("0x10K", VMSIM_EPARSE,
+			 "--mem '0x10K': column 5: expected a hexadecimal digit (a "
+			 "hexadecimal size takes no unit)");
+	check_size_error("4KB!", VMSIM_EPARSE,
+			 "--mem '4KB!': column 4: expected a digit or a unit");
+	check_size_error("1.3K", VMSIM_EPARSE, "--mem '1.3K': not a whole number of bytes");
+	check_size_error("8ms", VMSIM_EPARSE,
+			 "--mem '8ms': expected a size in bytes, not a time or a percentage");
 	check_size_error("K", VMSIM_EPARSE, "--mem 'K': column 1: expected a decimal digit");
 	check_size_error("", VMSIM_EPARSE, "--mem '': expected a size");
 	check_size_error("16777216T", VMSIM_ERANGE, "--mem '16777216T': does not fit in 64 bits");

@@ -171,7 +171,7 @@ static void spec_check_reports_bad_values_before_running(void **state)
 		const char *text, *msg;
 	} cases[] = {
 	    {"axis ram = 64M 1K\nworkload gen 1M seq\nmetric system.faults.minor\n",
-	     "t.sweep:1:16: axis ram: value '1K' rejected: RAM must be at least 256K"},
+	     "t.sweep:1:16: axis ram: value '1K' rejected: expected a size of at least 256K"},
 	    {"axis policy = lru nope\nworkload gen 1M seq\nmetric system.faults.minor\n",
 	     "t.sweep:1:19: axis policy: value 'nope' rejected: unknown replacement policy"},
 	    {"axis page_size = 4k 1g\nworkload gen 1M seq\nmetric system.faults.minor\n",
