@@ -20,8 +20,9 @@ $ d=$(mktemp -d); printf 'machine ram=64MB data=on\nshow machine\n' > $d/m.vms; 
 machine: RAM 64 MiB, swap 1 GiB, cpu skylake, 4-level paging, THP madvise, policy clock, data mode off, seed 1
 ? 0
 
-$ vmsim run --gen seq --size 64KB --ram 1MB --quiet | sed -n 2p
-    1 P          alive        64 KiB        0 B        0 B        0 B        0 B        0 B        0 B        0 B     16 KiB        0 B
+# (the area of 64KB = 64,000 bytes is rounded up to pages: 64 KiB)
+$ vmsim run --gen seq --size 64KB --ram 1MB --quiet | awk 'NR == 2 { print $2, $4, $5 }'
+P 64 KiB
 ? 0
 
 # On/off settings: a flag, --no-FLAG, or a value after '='; the value is
