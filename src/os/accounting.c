@@ -78,6 +78,14 @@ static void fill_smaps(struct vmsim_system *sys, struct process *p, const struct
 	e->size = v->end - v->start;
 	pt_for_each_leaf_range(&p->pt, v->start, v->end, smaps_one, &c);
 	e->pss = c.pss_frac >> 12;
+	if (v->file && v->file->kind == VF_SHMEM && v->file->swapped) {
+		/* shared memory in swap has no swap PTE: its object says (Linux's
+		 * shmem_swap_usage of the area's range) */
+		uint64_t first = v->pgoff, n = (v->end - v->start) >> VMSIM_PAGE_SHIFT;
+		for (uint64_t i = 0; i < n; i++)
+			if (pcache_swapped(v->file, first + i, NULL))
+				e->swap += VMSIM_PAGE_SIZE;
+	}
 }
 
 int vmsim_smaps(struct vmsim_system *sys, int pid,

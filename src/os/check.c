@@ -14,9 +14,11 @@
  *      references (nothing leaks);
  *   6. each process's RSS counters equal what its page tables map;
  *   7. swap: every slot's reference count equals the swap entries naming it
- *      plus one if a page caches it; a swap-cache page and its slot name
- *      each other; the slots in use are counted right;
- *   8. the replacement policy knows exactly the private anonymous pages.
+ *      plus one if a page caches it plus one if shared memory keeps its
+ *      page there; a swap-cache page and its slot name each other; the
+ *      slots in use are counted right;
+ *   8. the replacement policy knows exactly the private anonymous pages
+ *      and the page-cache pages (shared memory included).
  * Public API; tests call it after every case.
  */
 #include <stdarg.h>
@@ -131,14 +133,27 @@ static int check_leaf(vaddr_t va, pte_t *leaf, enum vmsim_page_size ps, void *ar
 }
 
 /* Should the replacement policy know frame @f? Private anonymous pages and
- * page-cache pages of real or virtual files; not shared memory. */
+ * page-cache pages (files and shared memory). */
 static bool evictable(const struct frame *f)
 {
 	if (f->flags & FRAME_MLOCKED)
 		return false; /* culled: in a locked area */
 	if (f->flags & FRAME_FILE)
-		return ((const struct vfile *)f->owner)->kind != VF_SHMEM;
+		return true;
 	return (f->flags & FRAME_ANON) != 0;
+}
+
+/* Each shared-memory page in swap holds a reference on its slot. */
+static void count_swapped(uint64_t pgoff, uint64_t slot, void *arg)
+{
+	struct check *c = arg;
+	c->cached++;
+	if (slot >= c->sys->swap.nslots) {
+		fail(c, "shared memory: offset %llu names swap slot %llu, past the device",
+		     (unsigned long long)pgoff, (unsigned long long)slot);
+		return;
+	}
+	c->slots[slot]++;
 }
 
 /* Each cached page: the cache's reference, and it names its file and offset. */
@@ -252,6 +267,11 @@ int vmsim_check(struct vmsim_system *sys, char *why, size_t whylen)
 		if (c.cached != f->cached)
 			fail(&c, "a file's page cache holds %llu pages, counted %llu",
 			     (unsigned long long)f->cached, (unsigned long long)c.cached);
+		c.cached = 0;
+		pcache_for_each_swapped(f, count_swapped, &c);
+		if (!c.rc && c.cached != f->swapped)
+			fail(&c, "shared memory has %llu pages in swap, counted %llu",
+			     (unsigned long long)f->swapped, (unsigned long long)c.cached);
 	}
 
 	/* the swap cache: each cached page and its slot name each other */

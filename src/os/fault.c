@@ -334,6 +334,11 @@ static vm_fault_t do_file_fault(struct vmsim_system *sys, struct vm_fault *vmf)
 	int rc = pcache_get_page(sys, f, pgoff, &pfn, &read);
 	if (rc)
 		return vmf_error(vmf, rc);
+	if (f->kind == VF_SHMEM && read) {
+		/* shared memory read back from swap: a major fault, as shmem_fault's */
+		major = true;
+		p->c.swap_ins++;
+	}
 	if (vmf->write && !(vma->flags & VMSIM_MAP_SHARED)) {
 		/* map the cached page, then break the copy at once */
 		map_file_page(sys, p, vma, vmf->pte, pfn, false);

@@ -59,7 +59,8 @@ static inline bool pte_is_swap(pte_t e)
 /*
  * A file as the kernel sees it: an inode with a page cache. Three kinds:
  * shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, like Linux's shmem:
- * pages start zeroed, are never written anywhere and are not reclaimed), a
+ * pages start zeroed; reclaim writes them to swap and leaves the slot in
+ * the cache, where a fault finds it and reads the page back), a
  * real host file (pages read from it, dirty pages written back to it), and
  * a virtual file of a given size (only sizes matter: no bytes move, I/O is
  * counted). The page cache maps page offsets to frames through a two-level
@@ -109,6 +110,7 @@ struct vfile {
 	pfn_t **dir;	      /* page cache: dir[pgoff >> 9][pgoff & 511] = pfn + 1 */
 	uint64_t ndir;	      /* entries of dir */
 	uint64_t cached;      /* pages in the cache */
+	uint64_t swapped;     /* VF_SHMEM: pages in swap (their slots are in dir) */
 	struct file_ra ra;    /* readahead state of the mappings' faults */
 	uint64_t ra_pages;    /* read_ahead_kb / 4 of this file (its device's setting) */
 	uint64_t reads;	      /* pages read from the file */
@@ -369,6 +371,19 @@ static inline uint64_t vfile_pages(const struct vfile *f)
 /* The cached page at @pgoff: its pfn, or PFN_NONE. */
 #define PFN_NONE ((pfn_t)UINT64_MAX)
 pfn_t pcache_lookup(const struct vfile *f, uint64_t pgoff);
+
+/* Is shared-memory page @pgoff of @f in swap? Its slot in *@slot. */
+bool pcache_swapped(const struct vfile *f, uint64_t pgoff, uint64_t *slot /* out */);
+
+/* Call @fn for each page of @f in swap. */
+void pcache_for_each_swapped(const struct vfile *f,
+			     void (*fn)(uint64_t pgoff, uint64_t slot, void *arg), void *arg);
+
+/* Write unmapped shared-memory page @pgoff of @f to swap slot @slot (which
+ * the caller allocated and passes on) and free its frame; the cache keeps
+ * the slot. 0, or the write's error (nothing changed: the caller gives the
+ * slot back). */
+int pcache_swap_out(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, uint64_t slot);
 
 /*
  * The page at @pgoff of @f, bringing it into the cache if needed: zeroed

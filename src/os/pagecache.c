@@ -2,9 +2,11 @@
  * Files and the page cache (see struct vfile in kernel.h). One cache per
  * file, shared by every process that maps it: a page is read from the file
  * once, and every mapper's PTE points at the same frame. The cache holds
- * one reference on each of its pages; each PTE holds another. Host-file
- * pages and virtual-file pages are reclaimable (clean ones are dropped,
- * dirty ones written back first); shared anonymous memory is not.
+ * one reference on each of its pages; each PTE holds another. Every page
+ * is reclaimable: host-file and virtual-file pages are dropped (dirty ones
+ * written back first); shared anonymous memory goes to swap, its slot left
+ * in the cache's place (Linux's shmem swap entries in the mapping), and a
+ * fault reads it back.
  * Public file API and src/os/ internals.
  */
 #define _DEFAULT_SOURCE /* pread, pwrite, ftruncate, strdup */
@@ -23,12 +25,46 @@
 
 /* ---- the cache ----------------------------------------------------------- */
 
-pfn_t pcache_lookup(const struct vfile *f, uint64_t pgoff)
+/* A cache slot holds 0 (nothing), pfn + 1 (a page), or, for shared
+ * memory, SWAP_TAG | swap slot (the page is in swap). */
+#define SWAP_TAG (1ULL << 63)
+
+static pfn_t entry_of(const struct vfile *f, uint64_t pgoff)
 {
 	uint64_t d = pgoff >> LEAF_SHIFT;
-	if (d >= f->ndir || !f->dir[d] || !f->dir[d][pgoff & (LEAF_SIZE - 1)])
+	if (d >= f->ndir || !f->dir[d])
+		return 0;
+	return f->dir[d][pgoff & (LEAF_SIZE - 1)];
+}
+
+pfn_t pcache_lookup(const struct vfile *f, uint64_t pgoff)
+{
+	pfn_t e = entry_of(f, pgoff);
+	if (!e || (e & SWAP_TAG))
 		return PFN_NONE;
-	return f->dir[d][pgoff & (LEAF_SIZE - 1)] - 1;
+	return e - 1;
+}
+
+bool pcache_swapped(const struct vfile *f, uint64_t pgoff, uint64_t *slot)
+{
+	pfn_t e = entry_of(f, pgoff);
+	if (!(e & SWAP_TAG))
+		return false;
+	if (slot)
+		*slot = e & ~SWAP_TAG;
+	return true;
+}
+
+void pcache_for_each_swapped(const struct vfile *f,
+			     void (*fn)(uint64_t pgoff, uint64_t slot, void *arg), void *arg)
+{
+	for (uint64_t d = 0; d < f->ndir && f->swapped; d++) {
+		if (!f->dir[d])
+			continue;
+		for (unsigned i = 0; i < LEAF_SIZE; i++)
+			if (f->dir[d][i] & SWAP_TAG)
+				fn((d << LEAF_SHIFT) | i, f->dir[d][i] & ~SWAP_TAG, arg);
+	}
 }
 
 /* The slot for @pgoff, growing the directory as needed; NULL on host OOM. */
@@ -58,22 +94,25 @@ void pcache_for_each(const struct vfile *f, void (*fn)(uint64_t pgoff, pfn_t pfn
 		if (!f->dir[d])
 			continue;
 		for (unsigned i = 0; i < LEAF_SIZE; i++)
-			if (f->dir[d][i])
+			if (f->dir[d][i] && !(f->dir[d][i] & SWAP_TAG))
 				fn((d << LEAF_SHIFT) | i, f->dir[d][i] - 1, arg);
 	}
-}
-
-static bool reclaimable(const struct vfile *f)
-{
-	return f->kind != VF_SHMEM;
 }
 
 /* Fill frame @pfn with page @pgoff of @f. */
 static int read_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, pfn_t pfn,
 		     bool quiet)
 {
-	if (f->kind == VF_SHMEM)
+	uint64_t slot;
+	if (f->kind == VF_SHMEM && pcache_swapped(f, pgoff, &slot)) {
+		/* back from swap; the slot goes once the page is in the cache
+		 * (Linux's shmem_swapin_folio frees it: the page is dirty) */
+		return swap_read(sys, slot, pfn);
+	}
+	if (f->kind == VF_SHMEM) {
+		sys->zero_fills++;
 		return 0; /* zeroed by the allocator */
+	}
 	if (!quiet) {
 		f->reads++;
 		sys->file_reads++;
@@ -139,20 +178,22 @@ int pcache_add_folio(struct vmsim_system *sys, struct vfile *f, uint64_t index, 
 	}
 	for (uint64_t i = 0; i < nr; i++) {
 		struct frame *fr = phys_frame(&sys->pm, pfn + i);
+		pfn_t *e = slot_of(f, index + i);
 		fr->refcount = 1; /* the cache's */
 		fr->owner = f;
 		fr->index = index + i;
 		fr->folio = (uint8_t)order;
-		*slot_of(f, index + i) = pfn + i + 1;
+		if (*e & SWAP_TAG) {
+			swap_put(&sys->swap, *e & ~SWAP_TAG);
+			f->swapped--;
+		}
+		*e = pfn + i + 1;
 	}
 	if (flags & PCACHE_MARK)
 		phys_frame(&sys->pm, pfn)->flags |= FRAME_READAHEAD;
 	f->cached += nr;
 	sys->folio_alloc[order]++;
-	if (reclaimable(f))
-		lru_add(sys, pfn);
-	else
-		sys->zero_fills += nr;
+	lru_add(sys, pfn);
 	if (head)
 		*head = pfn;
 	return 0;
@@ -165,8 +206,9 @@ int pcache_get_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, p
 	*pfn = pcache_lookup(f, pgoff);
 	if (*pfn != PFN_NONE)
 		return 0;
+	bool swapped = pcache_swapped(f, pgoff, NULL);
 	int rc = pcache_add_folio(sys, f, pgoff, 0, PCACHE_RECLAIM, pfn);
-	if (rc == 0 && f->kind != VF_SHMEM)
+	if (rc == 0 && (f->kind != VF_SHMEM || swapped))
 		*major = true;
 	return rc;
 }
@@ -228,6 +270,22 @@ int pcache_evict_folio(struct vmsim_system *sys, struct vfile *f, uint64_t index
 	return 0;
 }
 
+int pcache_swap_out(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, uint64_t slot)
+{
+	pfn_t pfn = pcache_lookup(f, pgoff);
+	struct frame *fr = phys_frame(&sys->pm, pfn);
+	VMSIM_BUG_ON(f->kind != VF_SHMEM || fr->folio || fr->mapcount || fr->refcount != 1);
+	int rc = swap_write(sys, slot, pfn);
+	if (rc)
+		return rc;
+	*slot_of(f, pgoff) = SWAP_TAG | slot;
+	f->cached--;
+	f->swapped++;
+	fr->flags &= ~FRAME_DIRTY;
+	put_user_frame(sys, pfn);
+	return 0;
+}
+
 void pcache_split_folio(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff)
 {
 	pfn_t pfn = pcache_lookup(f, pgoff);
@@ -246,7 +304,7 @@ void pcache_split_folio(struct vmsim_system *sys, struct vfile *f, uint64_t pgof
 		fr->folio = 0;
 		fr->flags &= ~FRAME_READAHEAD;
 		/* every page is now its own policy entry */
-		if (i && reclaimable(f))
+		if (i)
 			lru_add(sys, head + i);
 	}
 	sys->folio_split++;
@@ -299,6 +357,14 @@ static void drop_page(uint64_t pgoff, pfn_t pfn, void *arg)
 	}
 }
 
+/* Give back the swap slot of a shared-memory page nobody can map again. */
+static void drop_swapped(uint64_t pgoff, uint64_t slot, void *arg)
+{
+	struct vmsim_system *sys = arg;
+	(void)pgoff;
+	swap_put(&sys->swap, slot);
+}
+
 void vfile_put(struct vmsim_system *sys, struct vfile *f)
 {
 	VMSIM_BUG_ON(f->refs == 0);
@@ -306,6 +372,8 @@ void vfile_put(struct vmsim_system *sys, struct vfile *f)
 		return;
 	void *arg[2] = {sys, f};
 	pcache_for_each(f, drop_page, arg);
+	pcache_for_each_swapped(f, drop_swapped, sys);
+	f->swapped = 0;
 	VMSIM_BUG_ON(f->cached != 0);
 	if (f->committed)
 		vm_unacct_memory(sys, f->committed); /* shmem's charge */
@@ -436,7 +504,7 @@ int vmsim_file_stats(struct vmsim_system *sys, int fd, struct vmsim_file_stats *
 	out->writes = f->writes;
 	for (uint64_t d = 0; d < f->ndir; d++)
 		for (unsigned i = 0; f->dir[d] && i < LEAF_SIZE; i++)
-			if (f->dir[d][i] &&
+			if (f->dir[d][i] && !(f->dir[d][i] & SWAP_TAG) &&
 			    (phys_frame(&sys->pm, f->dir[d][i] - 1)->flags & FRAME_DIRTY))
 				out->dirty += VMSIM_PAGE_SIZE;
 	return 0;

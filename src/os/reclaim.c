@@ -13,7 +13,8 @@
  * valid is dropped without I/O), unmap it from every process that maps it
  * (their PTEs become swap entries and their TLB entries are invalidated),
  * free the frame. Policies only choose. Evictable pages are the private
- * anonymous ones (shared memory and page tables are not reclaimed).
+ * anonymous ones, page-cache folios and shared memory (to swap, as
+ * Linux's shmem_writeout); page tables are not reclaimed.
  *
  * Referenced bits are the PTE accessed bits the MMU sets. Clearing one does
  * not flush the TLB, as on Linux x86 (ptep_clear_flush_young): a page that
@@ -317,6 +318,28 @@ void file_unmap_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, 
 	rmap_walk(sys, pfn, unmap_file_one, NULL);
 }
 
+/* Send shared-memory page @pfn to swap: a slot, the write, then every
+ * mapper's PTE is cleared (the next touch faults and finds the slot in
+ * the object, as Linux's shmem_fault does) and the frame freed. */
+static int evict_shmem(struct vmsim_system *sys, pfn_t pfn)
+{
+	struct frame *f = phys_frame(&sys->pm, pfn);
+	uint64_t slot;
+	int rc;
+	if (sys->swap.nslots == 0)
+		return VMSIM_ENOMEM;
+	if ((rc = swap_alloc(&sys->swap, &slot)))
+		return rc;
+	rmap_walk(sys, pfn, unmap_file_one, NULL);
+	if ((rc = pcache_swap_out(sys, f->owner, f->index, slot))) {
+		swap_put(&sys->swap, slot); /* the page stays cached, unmapped */
+		return rc;
+	}
+	sys->swap.evicted_at[slot] = ++sys->evictions;
+	sys->rc.reclaimed++;
+	return 0;
+}
+
 /* Evict the page-cache folio headed by @pfn: unmap every page of it
  * everywhere, write the dirty ones back, drop it. A failed write leaves it
  * cached (unmapped, still dirty). */
@@ -329,6 +352,8 @@ static int evict_file(struct vmsim_system *sys, pfn_t pfn)
 	for (uint64_t i = 0; i < nr; i++)
 		if (phys_frame(&sys->pm, pfn + i)->flags & FRAME_LOCKED)
 			return VMSIM_EAGAIN; /* a fault is using it right now */
+	if (vf->kind == VF_SHMEM)
+		return evict_shmem(sys, pfn);
 	for (uint64_t i = 0; i < nr; i++) {
 		was_dirty |= (phys_frame(&sys->pm, pfn + i)->flags & FRAME_DIRTY) != 0;
 		rmap_walk(sys, pfn + i, unmap_file_one, NULL);

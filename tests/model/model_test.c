@@ -644,7 +644,7 @@ static bool all_mapped(const struct rm_space *s, uint64_t va, uint64_t n)
 }
 
 /* Pages of shared anonymous memory alive (each object counted once, all
- * of its pages: vmsim never reclaims them). */
+ * of its pages). */
 static uint64_t shmem_pages(struct run *r)
 {
 	const struct rm_obj *seen[256];
@@ -717,8 +717,8 @@ static void op_mmap(struct run *r, struct mproc *p)
 	} else {
 		start = rnd(r, r->window - n + 1);
 	}
-	if (!f && kind == RM_SHARED && shmem_pages(r) + n > r->cfg.ram_bytes / PG / 8)
-		kind = RM_ANON; /* shared memory is never reclaimed: keep it small */
+	if (!f && kind == RM_SHARED && shmem_pages(r) + n > r->cfg.ram_bytes / PG / 4)
+		kind = RM_ANON; /* shared memory goes to swap too, but keep most memory private */
 	uint64_t va = WIN_BASE + start * PG;
 	int prot = pick_prot(r);
 	uint64_t pgoff = f ? rnd(r, chance(r, 80) ? rm_obj_pages(f->obj) + 1 : FILE_PAGES + 4) : 0;

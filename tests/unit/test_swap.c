@@ -422,6 +422,118 @@ static void no_swap_means_oom_kill(void **state)
 	vmsim_system_free(sys);
 }
 
+struct smaps_find {
+	vaddr_t va;
+	uint64_t swap;
+};
+
+static int find_swap(const struct vmsim_smaps_entry *e, void *arg)
+{
+	struct smaps_find *f = arg;
+	if (f->va >= e->start && f->va < e->end)
+		f->swap = e->swap;
+	return 0;
+}
+
+static uint64_t smaps_swap_at(struct vmsim_system *sys, int pid, vaddr_t va)
+{
+	struct smaps_find f = {va, 0};
+	assert_ok(vmsim_smaps(sys, pid, find_swap, &f));
+	return f.swap;
+}
+
+/* Shared anonymous memory under pressure goes to swap and comes back with
+ * every byte, for both processes that share it; a write after the round
+ * trip is seen by the other; exits give every slot back. */
+static void shmem_swap_round_trip_keeps_data_for_every_sharer(void **state)
+{
+	(void)state;
+	struct vmsim_system *sys = machine(128, 1024, NULL, false);
+	int pid = new_proc(sys), child;
+	vaddr_t shm, big;
+	const uint64_t n = 96;
+	assert_ok(vmsim_mmap(sys, pid, 0, n * PG, RW, VMSIM_MAP_SHARED | VMSIM_MAP_ANONYMOUS, -1, 0,
+			     &shm));
+	write_pages(sys, pid, shm, n, 1);
+	assert_ok(vmsim_fork(sys, pid, &child));
+	expect_pages_of(sys, child, pid, shm, n, 1);
+	/* private memory twice the RAM pushes the shared pages out */
+	big = map(sys, pid, 256);
+	write_pages(sys, pid, big, 256, 1);
+	struct vmsim_proc_stats ps = pst(sys, pid);
+	assert_true(ps.rss_shmem < n * PG);
+	uint64_t swapped = smaps_swap_at(sys, pid, shm);
+	assert_true(swapped > 0);
+	assert_int_equal(smaps_swap_at(sys, child, shm), swapped); /* the object's, in both */
+	assert_int_equal(ps.swap, 256 * PG - ps.rss_anon);	   /* VmSwap: private pages only */
+	check_sys(sys);
+	/* back from swap: major faults, the bytes intact in both */
+	uint64_t majors = pst(sys, child).faults_major;
+	expect_pages_of(sys, child, pid, shm, n, 1);
+	assert_true(pst(sys, child).faults_major - majors >= swapped / PG / 2);
+	assert_true(pst(sys, child).swap_ins > 0);
+	expect_pages_of(sys, pid, pid, shm, n, 1);
+	/* the child's write after the round trip reaches the parent */
+	write_pages(sys, child, shm, n, 2);
+	write_pages(sys, pid, big, 256, 2);
+	expect_pages_of(sys, pid, child, shm, n, 2);
+	check_sys(sys);
+	assert_ok(vmsim_exit(sys, child));
+	assert_ok(vmsim_exit(sys, pid));
+	assert_int_equal(sst(sys).swap_used, 0);
+	assert_int_equal(sst(sys).frames_user, 0);
+	check_sys(sys);
+	vmsim_system_free(sys);
+}
+
+/* Without swap, shared memory stays resident under pressure (the
+ * private pages have nowhere to go either: the OOM killer ends it). */
+static void shmem_without_swap_stays_resident(void **state)
+{
+	(void)state;
+	struct vmsim_system *sys = machine(128, 0, NULL, false);
+	int pid = new_proc(sys);
+	vaddr_t shm;
+	assert_ok(vmsim_mmap(sys, pid, 0, 32 * PG, RW, VMSIM_MAP_SHARED | VMSIM_MAP_ANONYMOUS, -1,
+			     0, &shm));
+	write_pages(sys, pid, shm, 32, 1);
+	int other = new_proc(sys);
+	vaddr_t big = map(sys, other, 64);
+	write_pages(sys, other, big, 64, 1);
+	assert_int_equal(pst(sys, pid).rss_shmem, 32 * PG);
+	assert_int_equal(sst(sys).swap_outs, 0);
+	expect_pages(sys, pid, shm, 32, 1);
+	check_sys(sys);
+	vmsim_system_free(sys);
+}
+
+/* A shared page whose swap copy is corrupted raises SIGBUS, never bad data. */
+static void shmem_corrupted_swap_slot_raises_sigbus(void **state)
+{
+	(void)state;
+	struct vmsim_system *sys = machine(128, 1024, NULL, false);
+	int pid = new_proc(sys), other = new_proc(sys);
+	vaddr_t shm;
+	assert_ok(vmsim_mmap(sys, pid, 0, 64 * PG, RW, VMSIM_MAP_SHARED | VMSIM_MAP_ANONYMOUS, -1,
+			     0, &shm));
+	write_pages(sys, pid, shm, 64, 1);
+	vaddr_t big = map(sys, other, 256);
+	write_pages(sys, other, big, 256, 1);
+	assert_true(smaps_swap_at(sys, pid, shm) > 0);
+	sys->swap.fail_read_at = sys->swap.nreads + 1; /* the next swap read fails */
+	uint64_t v;
+	int rc = 0;
+	for (uint64_t i = 0; i < 64 && rc == 0; i++)
+		rc = vmsim_load(sys, pid, shm + i * PG + (i % 511) * 8, &v, sizeof(v));
+	assert_int_equal(rc, VMSIM_EFAULT);
+	assert_false(vmsim_process_alive(sys, pid));
+	struct vmsim_segv_record r;
+	assert_ok(vmsim_segv_get(sys, 0, &r));
+	assert_int_equal(r.reason, VMSIM_SIGBUS_IO);
+	check_sys(sys);
+	vmsim_system_free(sys);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +548,9 @@ int main(void)
 	    cmocka_unit_test(exit_frees_swap_slots_and_swap_cache),
 	    cmocka_unit_test(munmap_of_swapped_pages_frees_slots),
 	    cmocka_unit_test(no_swap_means_oom_kill),
+	    cmocka_unit_test(shmem_swap_round_trip_keeps_data_for_every_sharer),
+	    cmocka_unit_test(shmem_without_swap_stays_resident),
+	    cmocka_unit_test(shmem_corrupted_swap_slot_raises_sigbus),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
