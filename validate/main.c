@@ -204,6 +204,20 @@ static const char *verdict(const struct vmetric *m, double lin, double sim)
 	return within(m, lin, sim) ? "matches" : "DRIFTED";
 }
 
+/* Does the host have a swap device (a line after /proc/swaps' header)? */
+static bool host_has_swap(void)
+{
+	FILE *f = fopen("/proc/swaps", "r");
+	char line[512];
+	int n = 0;
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n > 1;
+}
+
 static void write_doc(FILE *f, const struct vhost *h, int runs, const struct vresult *res,
 		      const bool *selected)
 {
@@ -233,6 +247,19 @@ static void write_doc(FILE *f, const struct vhost *h, int runs, const struct vre
 	fprintf(f, "| fault_around_bytes | %llu |\n", (unsigned long long)h->fault_around_bytes);
 	fprintf(f, "| read_ahead_kb 128 directory | %s |\n\n",
 		h->dir_ra128 ? h->dir_ra128 : "none (VMSIM_VALIDATE_RA128_DIR unset)");
+	fprintf(f, "## Not measured here\n\n");
+	fprintf(f,
+		"- **Shared anonymous memory under pressure** (MAP_SHARED|MAP_ANONYMOUS pages "
+		"written to swap and read back).\n  %s vmsim's side is tested by `unit_swap` "
+		"(`shmem_swap_round_trip_keeps_data_for_every_sharer`: the bytes survive the "
+		"round trip for both sharers, the faults back are major, smaps counts the "
+		"pages as Swap, VmSwap does not) and by the differential test.\n\n",
+		host_has_swap()
+		    ? "This host has swap, but no case measures it yet (it would need "
+		      "a memory cgroup limit to push one process's pages out)."
+		    : "This host has no swap (`/proc/swaps` lists no device), so Linux "
+		      "cannot push these pages anywhere and its behaviour cannot be "
+		      "measured; a swap device would change a machine other work shares.");
 	fprintf(f, "## Results\n\n| case | metric | Linux | vmsim | diff %% | tolerance | verdict "
 		   "|\n| --- | --- | ---: | ---: | ---: | --- | --- |\n");
 	for (size_t i = 0; i < NCASES; i++) {

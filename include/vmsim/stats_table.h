@@ -58,8 +58,10 @@
 	X(swap_used,          U64,  PAGES,   NOW, "swap.used",                     "swap.used",             "swap_used",          SWAP,    "used %s",                   "swap slots in use") \
 	X(swap_total,         U64,  PAGES,   NOW, "swap.slots",                    "swap.total",            "swap_total",         SWAP,    " of %s",                    "swap slots") \
 	X(swap_outs,          U64,  COUNT,   CUM, "swap.outs",                     "swap.outs",             "swap_outs",          SWAP,    "%s pages out",              "pages written to swap") \
+	X(shmem_swap_outs,    U64,  COUNT,   CUM, "swap.shmem_outs",               "swap.shmem_outs",       "shmem_swap_outs",    SWAP,    " (%s of shared memory)",    "of the pages out, pages of shared anonymous memory (shmem)") \
 	X(swap_ins,           U64,  COUNT,   CUM, "swap.ins",                      "swap.ins",              "swap_ins",           SWAP,    "%s pages in",               "pages read from swap") \
 	X(swapcache_hits,     U64,  COUNT,   CUM, "swap.cache_hits",               "swap.cache_hits",       "swapcache_hits",     SWAP,    "%s swap-cache hits",        "swap faults that found the page still in memory") \
+	X(shmem_swapped,      U64,  PAGES,   NOW, "swap.shmem_swapped",            "swap.shmem",            "shmem_swapped",      SWAP,    "%s of shared memory in swap", "pages of shared anonymous memory in swap now (their PTEs are empty: not in VmSwap)") \
 	X(pages_scanned,      U64,  COUNT,   CUM, "reclaim.pages_scanned",         "reclaim.scanned",       "pages_scanned",      RECLAIM, "%s pages scanned",          "candidates the reclaimer looked at") \
 	X(pages_reclaimed,    U64,  COUNT,   CUM, "reclaim.pages_reclaimed",       "reclaim.reclaimed",     "pages_reclaimed",    RECLAIM, "%s reclaimed",              "frames freed by reclaim") \
 	X(clean_drops,        U64,  COUNT,   CUM, "reclaim.clean_drops",           "reclaim.clean_drops",   "clean_drops",        RECLAIM, " (%s clean drops)",         "reclaimed pages whose swap copy was still valid: no write") \

@@ -260,6 +260,7 @@ int vmsim_check(struct vmsim_system *sys, char *why, size_t whylen)
 	if (!c.rc && committed != sys->committed)
 		fail(&c, "Committed_AS is %llu pages, the accounted areas hold %llu",
 		     (unsigned long long)sys->committed, (unsigned long long)committed);
+	uint64_t shmem_swapped = 0;
 	for (struct vfile *f = sys->file_list; f && !c.rc; f = f->next) {
 		c.vf = f;
 		c.cached = 0;
@@ -267,12 +268,17 @@ int vmsim_check(struct vmsim_system *sys, char *why, size_t whylen)
 		if (c.cached != f->cached)
 			fail(&c, "a file's page cache holds %llu pages, counted %llu",
 			     (unsigned long long)f->cached, (unsigned long long)c.cached);
+		shmem_swapped += f->swapped;
 		c.cached = 0;
 		pcache_for_each_swapped(f, count_swapped, &c);
 		if (!c.rc && c.cached != f->swapped)
 			fail(&c, "shared memory has %llu pages in swap, counted %llu",
 			     (unsigned long long)f->swapped, (unsigned long long)c.cached);
 	}
+
+	if (!c.rc && shmem_swapped != sys->rc.shmem_swapped)
+		fail(&c, "%llu shared-memory pages counted in swap, the objects hold %llu",
+		     (unsigned long long)sys->rc.shmem_swapped, (unsigned long long)shmem_swapped);
 
 	/* the swap cache: each cached page and its slot name each other */
 	const struct swap_dev *sw = &sys->swap;

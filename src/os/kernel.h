@@ -221,8 +221,10 @@ struct flush_batch {
 struct reclaim_counters {
 	uint64_t swap_outs, swap_ins, swapcache_hits, scanned, reclaimed, clean_drops, refaults;
 	uint64_t kswapd_runs, direct_reclaims, oom_kills;
-	uint64_t mlock_culled; /* pages reclaim found locked (unevictable_pgs_culled) */
-	uint64_t unevictable;  /* pages with FRAME_MLOCKED now (their blocks' sizes) */
+	uint64_t mlock_culled;	  /* pages reclaim found locked (unevictable_pgs_culled) */
+	uint64_t unevictable;	  /* pages with FRAME_MLOCKED now (their blocks' sizes) */
+	uint64_t shmem_swap_outs; /* shared-memory pages written to swap */
+	uint64_t shmem_swapped;	  /* shared-memory pages in swap now */
 };
 
 struct vmsim_system {

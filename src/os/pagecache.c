@@ -186,6 +186,7 @@ int pcache_add_folio(struct vmsim_system *sys, struct vfile *f, uint64_t index, 
 		if (*e & SWAP_TAG) {
 			swap_put(&sys->swap, *e & ~SWAP_TAG);
 			f->swapped--;
+			sys->rc.shmem_swapped--;
 		}
 		*e = pfn + i + 1;
 	}
@@ -281,6 +282,8 @@ int pcache_swap_out(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, u
 	*slot_of(f, pgoff) = SWAP_TAG | slot;
 	f->cached--;
 	f->swapped++;
+	sys->rc.shmem_swap_outs++;
+	sys->rc.shmem_swapped++;
 	fr->flags &= ~FRAME_DIRTY;
 	put_user_frame(sys, pfn);
 	return 0;
@@ -373,6 +376,7 @@ void vfile_put(struct vmsim_system *sys, struct vfile *f)
 	void *arg[2] = {sys, f};
 	pcache_for_each(f, drop_page, arg);
 	pcache_for_each_swapped(f, drop_swapped, sys);
+	sys->rc.shmem_swapped -= f->swapped;
 	f->swapped = 0;
 	VMSIM_BUG_ON(f->cached != 0);
 	if (f->committed)

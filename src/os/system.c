@@ -274,6 +274,8 @@ int vmsim_sys_stats(struct vmsim_system *sys, struct vmsim_sys_stats *out)
 	out->oom_kills = sys->rc.oom_kills;
 	out->mlock_culled = sys->rc.mlock_culled;
 	out->unevictable = sys->rc.unevictable;
+	out->shmem_swap_outs = sys->rc.shmem_swap_outs;
+	out->shmem_swapped = sys->rc.shmem_swapped;
 	out->committed_as = sys->committed * VMSIM_PAGE_SIZE;
 	out->commit_limit = commit_limit(sys) * VMSIM_PAGE_SIZE;
 	out->file_reads = sys->file_reads;

@@ -1749,6 +1749,7 @@ int main(int argc, char **argv)
 	uint64_t total = 0, failures = 0, runs = 0;
 	struct counters sum = {0};
 	uint64_t sum_swap_outs = 0, sum_swap_ins = 0, sum_file_writes = 0, sum_thp = 0;
+	uint64_t sum_shmem_outs = 0;
 	for (uint64_t k = 0; k < o.runs; k++) {
 		if (o.time_limit && now() - t0 > o.time_limit)
 			break;
@@ -1790,19 +1791,20 @@ int main(int argc, char **argv)
 		sum_swap_ins += out->st.swap_ins;
 		sum_file_writes += out->st.file_writes;
 		sum_thp += out->st.thp_fault_alloc;
+		sum_shmem_outs += out->st.shmem_swap_outs;
 	}
 	printf("%s: %" PRIu64 " runs, %" PRIu64 " failed, %" PRIu64 " operations passed (%" PRIu64
 	       " loads, %" PRIu64 " stores compared) in %.1f s\n",
 	       failures ? "FAILED" : "PASSED", runs, failures, total, sum.loads, sum.stores,
 	       now() - t0);
 	printf("totals: %" PRIu64 " SIGSEGV, %" PRIu64 " SIGBUS, %" PRIu64 " forks, %" PRIu64
-	       " OOM kills, %" PRIu64 " swap-outs, %" PRIu64 " swap-ins, %" PRIu64
-	       " file write-backs, %" PRIu64 " THP, %" PRIu64 " mremaps, %" PRIu64
-	       " mlock/munlock, %" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64 " fsyncs, %" PRIu64
-	       " tolerated ENOMEM\n",
-	       sum.segv, sum.sigbus, sum.forks, sum.oom, sum_swap_outs, sum_swap_ins,
-	       sum_file_writes, sum_thp, sum.mremaps, sum.mlocks, sum.freads, sum.fwrites,
-	       sum.fsyncs, sum.tolerated);
+	       " OOM kills, %" PRIu64 " swap-outs (%" PRIu64 " of shared memory), %" PRIu64
+	       " swap-ins, %" PRIu64 " file write-backs, %" PRIu64 " THP, %" PRIu64
+	       " mremaps, %" PRIu64 " mlock/munlock, %" PRIu64 " reads, %" PRIu64
+	       " writes, %" PRIu64 " fsyncs, %" PRIu64 " tolerated ENOMEM\n",
+	       sum.segv, sum.sigbus, sum.forks, sum.oom, sum_swap_outs, sum_shmem_outs,
+	       sum_swap_ins, sum_file_writes, sum_thp, sum.mremaps, sum.mlocks, sum.freads,
+	       sum.fwrites, sum.fsyncs, sum.tolerated);
 	free(out);
 	return failures ? 1 : 0;
 }
