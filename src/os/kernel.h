@@ -573,10 +573,13 @@ int do_munmap(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_
 /* Where a new area of @len bytes goes (Linux's get_unmapped_area): at
  * @hint rounded down to @align if that range is free, else the highest gap
  * below MMAP_BASE (below the 56-bit top when @hint lies above 47 bits),
- * aligned to @align; @thp_align without a hint: on a 2 MiB boundary as
- * Linux 6.7+ places anonymous areas of whole 2 MiB pages. 0 if none. */
+ * aligned to @align; @thp_align without a hint: at an address congruent
+ * to the file offset @off modulo 2 MiB (0 for anonymous memory: a 2 MiB
+ * boundary), as Linux's thp_get_unmapped_area places anonymous areas of
+ * whole 2 MiB pages (6.7+) and file mappings covering an aligned 2 MiB of
+ * the file. 0 if none. */
 vaddr_t get_unmapped_area(struct process *p, vaddr_t hint, uint64_t len, uint64_t align,
-			  bool thp_align);
+			  bool thp_align, uint64_t off);
 
 /* Fault in every page of [@start, @end) as MAP_POPULATE does (writes for
  * private writable areas, reads otherwise; PROT_NONE areas and holes

@@ -181,7 +181,7 @@ static vaddr_t find_gap(struct process *p, vaddr_t top, uint64_t len)
 }
 
 vaddr_t get_unmapped_area(struct process *p, vaddr_t hint, uint64_t len, uint64_t align,
-			  bool thp_align)
+			  bool thp_align, uint64_t off)
 {
 	const vaddr_t limit = task_size(p);
 	if (len > limit)
@@ -198,12 +198,12 @@ vaddr_t get_unmapped_area(struct process *p, vaddr_t hint, uint64_t len, uint64_
 	if (hint > USER_TOP && limit > USER_TOP)
 		top += limit - USER_TOP;
 	if (thp_align && !hint) {
-		/* Linux 6.7+'s __thp_get_unmapped_area: a gap 2 MiB longer,
-		 * then the lowest 2 MiB boundary in it, or the top one when the
-		 * gap starts aligned (top-down) */
+		/* Linux's __thp_get_unmapped_area: a gap 2 MiB longer, then
+		 * the lowest address in it congruent to @off modulo 2 MiB, or
+		 * one 2 MiB higher when the gap's start already is (top-down) */
 		vaddr_t r = find_gap(p, top, len + HPAGE_SIZE);
 		if (r) {
-			uint64_t sub = (0 - r) & (HPAGE_SIZE - 1);
+			uint64_t sub = (off - r) & (HPAGE_SIZE - 1);
 			return sub ? r + sub : r + HPAGE_SIZE;
 		}
 	}
@@ -355,10 +355,19 @@ int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, in
 		}
 	} else {
 		/* private anonymous areas of whole 2 MiB pages start on a 2 MiB
-		 * boundary (Linux 6.7+), so that THP can back all of them */
+		 * boundary (Linux 6.7+), so that THP can back all of them; a
+		 * file mapping that covers a whole 2 MiB-aligned stretch of the
+		 * file is placed so that such stretches fall on 2 MiB in memory
+		 * too, where PMD-sized folios can be mapped (the file systems'
+		 * thp_get_unmapped_area: ext4, xfs; whatever its length) */
 		bool thp_align =
 		    !file && type == VMSIM_MAP_PRIVATE && !hugetlb && !(len & (HPAGE_SIZE - 1));
-		start = get_unmapped_area(p, addr, len, align, thp_align);
+		if (file && file->kind != VF_SHMEM) {
+			uint64_t off_align = (offset + HPAGE_SIZE - 1) & ~(HPAGE_SIZE - 1);
+			uint64_t off_end = (offset + len) & ~(HPAGE_SIZE - 1);
+			thp_align = off_end > off_align && off_end - off_align >= HPAGE_SIZE;
+		}
+		start = get_unmapped_area(p, addr, len, align, thp_align, file ? offset : 0);
 		if (!start)
 			return VMSIM_ENOMEM;
 	}

@@ -220,7 +220,7 @@ int vmsim_mremap(struct vmsim_system *sys, int pid, vaddr_t old_addr, uint64_t o
 		uint64_t align = VMSIM_PAGE_SIZE;
 		if (vma->hugetlb)
 			align = 1ULL << vmsim_page_shift((enum vmsim_page_size)(vma->hugetlb - 1));
-		at = get_unmapped_area(p, 0, new_len, align, thp_align);
+		at = get_unmapped_area(p, 0, new_len, align, thp_align, 0);
 		if (!at)
 			return VMSIM_ENOMEM;
 	}

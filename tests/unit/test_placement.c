@@ -147,6 +147,44 @@ static void four_level_fixed_mapping_at_high_address_is_enomem(void **state)
 	a = map(f, HIGH_VA, MiB, PRIV);
 	assert_true(a + MiB <= LOW_TOP);
 }
+/* A file mapping of @len bytes from @off of a fresh 8 MiB virtual file. */
+static vaddr_t map_file(struct fx *f, uint64_t off, uint64_t len)
+{
+	vaddr_t a = 0;
+	int fd;
+	assert_ok(vmsim_file_create_virtual(f->sys, 8 * MiB, &fd));
+	assert_ok(
+	    vmsim_mmap(f->sys, f->pid, 0, len, VMSIM_PROT_READ, VMSIM_MAP_PRIVATE, fd, off, &a));
+	assert_ok(vmsim_file_close(f->sys, fd));
+	return a;
+}
+
+/* As measured on this host's Linux 6.18 (ext4), one fresh process per case:
+ * a file mapping lands congruent to its offset modulo 2 MiB exactly when
+ * its file range holds a whole 2 MiB-aligned stretch, whatever its length
+ * (off 0 len 2M, 0 len 2M+4K, 4K len 4M, 1M len 3M aligned; 0 len 1M,
+ * 4K len 2M, 1M len 2M not). */
+static void file_mapping_covering_an_aligned_2m_is_placed_congruent_to_its_offset(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		uint64_t off, len;
+		bool aligned;
+	} c[] = {
+	    {0, 2 * MiB, true},	   {0, 2 * MiB + PG, true},  {PG, 4 * MiB, true},
+	    {MiB, 3 * MiB, true},  {0, MiB, false},	     {PG, 2 * MiB, false},
+	    {MiB, 2 * MiB, false}, {3 * PG, 2 * MiB, false}, {MiB, 2 * MiB - PG, false},
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		assert_ok(vmsim_process_create(f->sys, &f->pid)); /* a fresh address space */
+		vaddr_t below = map(f, 0, 5 * PG, PRIV);	  /* unaligned neighbour */
+		vaddr_t a = map_file(f, c[i].off, c[i].len);
+		if (c[i].aligned)
+			assert_int_equal(a & (2 * MiB - 1), c[i].off & (2 * MiB - 1));
+		else
+			assert_int_equal(a + c[i].len, below); /* packed, no padding */
+	}
+}
 
 #define T(name, s) cmocka_unit_test_setup_teardown(name, s, teardown)
 
@@ -155,6 +193,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(thp_align_places_whole_2m_areas_on_2m_boundaries, setup4),
 	    T(thp_align_leaves_other_lengths_and_hints_alone, setup4),
+	    T(file_mapping_covering_an_aligned_2m_is_placed_congruent_to_its_offset, setup4),
 	    T(five_level_without_hint_stays_below_47_bits, setup5),
 	    T(five_level_high_hint_maps_above_47_bits, setup5),
 	    T(five_level_fixed_mapping_at_high_address_works, setup5),
