@@ -8,6 +8,8 @@
 #ifndef VMSIM_ERROR_H
 #define VMSIM_ERROR_H
 
+#include "vmsim/types.h"
+
 #define VMSIM_ERRNO_MAP(X)                                                                         \
 	X(NOMEM, "out of memory")                                                                  \
 	X(NOHOSTMEM, "out of host memory")                                                         \
@@ -42,9 +44,9 @@ enum vmsim_err {
 };
 
 /* A short lowercase message for @err (0 or a VMSIM_E* code); never NULL. */
-const char *vmsim_strerror(int err);
+VMSIM_API const char *vmsim_strerror(int err);
 
 /* The code's name without prefix, "NOMEM" for VMSIM_ENOMEM; never NULL. */
-const char *vmsim_errname(int err);
+VMSIM_API const char *vmsim_errname(int err);
 
 #endif

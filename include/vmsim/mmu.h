@@ -39,12 +39,12 @@ struct vmsim_va_split {
 
 /* True if @va is canonical for @levels-level paging (bits above the top
  * translated bit all equal to it). */
-bool vmsim_va_is_canonical(vaddr_t va, unsigned levels);
+VMSIM_API bool vmsim_va_is_canonical(vaddr_t va, unsigned levels);
 
 /* Split @va for @levels (4 or 5) paging with pages of size @ps.
  * Returns 0, VMSIM_EINVAL (bad levels/ps) or VMSIM_ENONCANON. */
-int vmsim_va_split(vaddr_t va, unsigned levels, enum vmsim_page_size ps,
-		   struct vmsim_va_split *out /* out */);
+VMSIM_API int vmsim_va_split(vaddr_t va, unsigned levels, enum vmsim_page_size ps,
+			     struct vmsim_va_split *out /* out */);
 
 /* ---- TLB configuration -------------------------------------------------- */
 
@@ -103,13 +103,13 @@ struct vmsim_mmu_cfg {
 
 /* Fill @cfg from the CPU preset @name ("seed", "skylake", "zen4").
  * Returns 0 or VMSIM_EINVAL for an unknown name (cfg untouched). */
-int vmsim_cpu_preset(const char *name, struct vmsim_mmu_cfg *cfg /* out */);
+VMSIM_API int vmsim_cpu_preset(const char *name, struct vmsim_mmu_cfg *cfg /* out */);
 
 /* NULL-terminated list of preset names, in a stable order. */
-const char *const *vmsim_cpu_preset_names(void);
+VMSIM_API const char *const *vmsim_cpu_preset_names(void);
 
 /* One-line description of a preset ("Intel Skylake client core ..."), or NULL. */
-const char *vmsim_cpu_preset_describe(const char *name);
+VMSIM_API const char *vmsim_cpu_preset_describe(const char *name);
 
 /* ---- counters ----------------------------------------------------------- */
 

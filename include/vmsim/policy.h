@@ -153,11 +153,11 @@ struct vmsim_policy_ops {
 };
 
 /* The policy named @name (ASCII case ignored), or NULL. */
-const struct vmsim_policy_ops *vmsim_policy_find(const char *name);
+VMSIM_API const struct vmsim_policy_ops *vmsim_policy_find(const char *name);
 
 /* Every policy, in the order `vmsim paging --list` shows them; the array
  * ends with NULL. */
-const struct vmsim_policy_ops *const *vmsim_policy_list(void);
+VMSIM_API const struct vmsim_policy_ops *const *vmsim_policy_list(void);
 
 /*
  * Whether @ops can run with @nframes frames in @env: 0, or VMSIM_ENOTSUP
@@ -165,11 +165,11 @@ const struct vmsim_policy_ops *const *vmsim_policy_list(void);
  * VMSIM_ERANGE if @nframes is 0 or above VMSIM_POLICY_MAX_FRAMES. When this
  * returns 0, create() fails only for lack of host memory.
  */
-int vmsim_policy_check(const struct vmsim_policy_ops *ops, size_t nframes,
-		       const struct vmsim_policy_env *env);
+VMSIM_API int vmsim_policy_check(const struct vmsim_policy_ops *ops, size_t nframes,
+				 const struct vmsim_policy_env *env);
 
 /* The window a policy created with @cfg and @nframes uses: cfg->tau, or
  * @nframes when cfg->tau is 0. */
-uint64_t vmsim_policy_tau(const struct vmsim_policy_cfg *cfg, size_t nframes);
+VMSIM_API uint64_t vmsim_policy_tau(const struct vmsim_policy_cfg *cfg, size_t nframes);
 
 #endif

@@ -37,10 +37,10 @@
  * disk: seek plus half a turn, 10 ms). Returns 0, or VMSIM_EINVAL for any
  * other name (*@ns untouched).
  */
-int vmsim_device_preset(const char *name, uint64_t *ns /* out */);
+VMSIM_API int vmsim_device_preset(const char *name, uint64_t *ns /* out */);
 
 /* The preset names in the order above, NULL-terminated (for usage texts). */
-const char *const *vmsim_device_preset_names(void);
+VMSIM_API const char *const *vmsim_device_preset_names(void);
 
 /* ---- workloads ------------------------------------------------------------ */
 
@@ -113,7 +113,7 @@ struct vmsim_sched_cfg {
 /* Defaults: no tasks, quantum 1000 accesses, 100 ms measured after 10 ms of
  * warm-up, tau 10000, write-back not on the device (as vmsim_sys_stats, which
  * charges a swap-out only its page copy), seed 1. */
-void vmsim_sched_cfg_default(struct vmsim_sched_cfg *cfg /* out */);
+VMSIM_API void vmsim_sched_cfg_default(struct vmsim_sched_cfg *cfg /* out */);
 
 /* ---- results ------------------------------------------------------------- */
 
@@ -191,8 +191,8 @@ struct vmsim_sched_result {
  * vmsim_process_create, vmsim_mmap, vmsim_access or a generator: then *@out holds
  * nothing to release, and the processes created so far stay in @sys.
  */
-int vmsim_sched_run(struct vmsim_system *sys, const struct vmsim_sched_cfg *cfg,
-		    struct vmsim_sched_result *out /* out */);
+VMSIM_API int vmsim_sched_run(struct vmsim_system *sys, const struct vmsim_sched_cfg *cfg,
+			      struct vmsim_sched_result *out /* out */);
 
 /*
  * Several recorded programs at once: replay the @n traces @paths (any
@@ -203,13 +203,13 @@ int vmsim_sched_run(struct vmsim_system *sys, const struct vmsim_sched_cfg *cfg,
  * its end. Returns 0 with *@out filled (one entry per trace that has an
  * access, in order), or an error with a message in @why (may be NULL).
  */
-int vmsim_sched_run_traces(struct vmsim_system *sys, const char *const *paths, unsigned n,
-			   const struct vmsim_sched_cfg *cfg,
-			   struct vmsim_sched_result *out /* out */, char *why /* out */,
-			   size_t whylen);
+VMSIM_API int vmsim_sched_run_traces(struct vmsim_system *sys, const char *const *paths, unsigned n,
+				     const struct vmsim_sched_cfg *cfg,
+				     struct vmsim_sched_result *out /* out */, char *why /* out */,
+				     size_t whylen);
 
 /* Free what vmsim_sched_run put in @res (the per-process array). */
-void vmsim_sched_result_release(struct vmsim_sched_result *res);
+VMSIM_API void vmsim_sched_result_release(struct vmsim_sched_result *res);
 
 /* ---- the classic curve ---------------------------------------------------- */
 
@@ -247,7 +247,7 @@ struct vmsim_curve_cfg {
  * keeps the CPU about 17% busy; clock, ssd, 10 ms slices (2000 accesses),
  * 1 s measured per point after 200 ms of warm-up, tau 10000, write-back
  * not on the device, seed 1. */
-void vmsim_curve_cfg_default(struct vmsim_curve_cfg *cfg /* out */);
+VMSIM_API void vmsim_curve_cfg_default(struct vmsim_curve_cfg *cfg /* out */);
 
 /* One point of the curve. */
 struct vmsim_curve_point {
@@ -270,7 +270,7 @@ struct vmsim_curve_point {
  * Returns 0, VMSIM_EINVAL (nmax 0, W 0, M too small, bad policy), or an
  * error of vmsim_system_new / vmsim_sched_run (points before it are filled).
  */
-int vmsim_thrashing_curve(const struct vmsim_curve_cfg *cfg,
-			  struct vmsim_curve_point *out /* out */);
+VMSIM_API int vmsim_thrashing_curve(const struct vmsim_curve_cfg *cfg,
+				    struct vmsim_curve_point *out /* out */);
 
 #endif

@@ -24,17 +24,17 @@
 
 /* A configuration on the heap holding vmsim_config_default's values, or
  * NULL when host memory is short. */
-struct vmsim_config *vmsim_config_new(void);
+VMSIM_API struct vmsim_config *vmsim_config_new(void);
 
 /* Free a configuration from vmsim_config_new (NULL allowed). */
-void vmsim_config_free(struct vmsim_config *cfg);
+VMSIM_API void vmsim_config_free(struct vmsim_config *cfg);
 
 /* Set the machine setting @key to @value, both as written in a scenario's
  * `machine` command or on the command line ("ram", "1G"; docs/SCENARIOS.md
  * lists the keys). Returns 0, or VMSIM_EINVAL (unknown key or bad value)
  * with the reason in @why. @cfg is unchanged on failure. */
-int vmsim_config_set(struct vmsim_config *cfg, const char *key, const char *value, char *why,
-		     size_t whylen);
+VMSIM_API int vmsim_config_set(struct vmsim_config *cfg, const char *key, const char *value,
+			       char *why, size_t whylen);
 
 /* ---- range operations --------------------------------------------------- */
 
@@ -54,21 +54,21 @@ struct vmsim_range_result {
  * Returns 0 or vmsim_access's errors (the accesses before the failing one
  * were made and are counted in @res).
  */
-int vmsim_access_range(struct vmsim_system *sys, int pid, vaddr_t va, uint64_t len, uint64_t stride,
-		       uint32_t size, enum vmsim_access_kind kind,
-		       struct vmsim_range_result *res /* out, may be NULL */);
+VMSIM_API int vmsim_access_range(struct vmsim_system *sys, int pid, vaddr_t va, uint64_t len,
+				 uint64_t stride, uint32_t size, enum vmsim_access_kind kind,
+				 struct vmsim_range_result *res /* out, may be NULL */);
 
 /* ---- reports as JSON ---------------------------------------------------- */
 
 /* Free a string returned by this header (NULL allowed). */
-void vmsim_string_free(char *s);
+VMSIM_API void vmsim_string_free(char *s);
 
 /* The JSON report of @sys as `vmsim run --json` writes it (schema in
  * docs/FORMATS.md), with per-VMA smaps records when @smaps. @workload names
  * what ran (NULL: omitted). Returns 0 and *@json, or VMSIM_ENOHOSTMEM or an
  * error of vmsim_sys_stats / vmsim_proc_stats. */
-int vmsim_report_json(struct vmsim_system *sys, bool smaps, const char *workload,
-		      char **json /* out */);
+VMSIM_API int vmsim_report_json(struct vmsim_system *sys, bool smaps, const char *workload,
+				char **json /* out */);
 
 /*
  * Build a machine from @cfg (NULL: the defaults), replay the trace file
@@ -76,8 +76,8 @@ int vmsim_report_json(struct vmsim_system *sys, bool smaps, const char *workload
  * JSON report in *@json. Returns 0, VMSIM_EINVAL (bad configuration),
  * VMSIM_EPARSE (bad trace: @why names the file and position), VMSIM_EIO.
  */
-int vmsim_run_trace_json(const struct vmsim_config *cfg, const char *path, char **json /* out */,
-			 char *why, size_t whylen);
+VMSIM_API int vmsim_run_trace_json(const struct vmsim_config *cfg, const char *path,
+				   char **json /* out */, char *why, size_t whylen);
 
 /*
  * Run the scenario @what (a built-in name, see `vmsim scenarios`, or a
@@ -88,9 +88,9 @@ int vmsim_run_trace_json(const struct vmsim_config *cfg, const char *path, char 
  * scenario's own text output is discarded. Returns 0 or VMSIM_EPARSE,
  * VMSIM_EINVAL, VMSIM_EIO with @why filled.
  */
-int vmsim_run_scenario_json(const char *what, const char *const *settings, char **json /* out */,
-			    unsigned *expects /* out */, unsigned *failed /* out */, char *why,
-			    size_t whylen);
+VMSIM_API int vmsim_run_scenario_json(const char *what, const char *const *settings,
+				      char **json /* out */, unsigned *expects /* out */,
+				      unsigned *failed /* out */, char *why, size_t whylen);
 
 /*
  * The real Linux process @pid read from /proc as `vmsim inspect --json`
@@ -98,7 +98,8 @@ int vmsim_run_scenario_json(const char *what, const char *const *settings, char 
  * Returns 0 and *@json, or VMSIM_ESRCH (no such process), VMSIM_EACCES
  * (not allowed to read it), VMSIM_EIO with @why filled.
  */
-int vmsim_inspect_json(int pid, bool maps, char **json /* out */, char *why, size_t whylen);
+VMSIM_API int vmsim_inspect_json(int pid, bool maps, char **json /* out */, char *why,
+				 size_t whylen);
 
 /* ---- reference-string mode ---------------------------------------------- */
 
@@ -109,7 +110,8 @@ int vmsim_inspect_json(int pid, bool maps, char **json /* out */, char *why, siz
  * one pass (stack distances); other policies run once per size. Returns 0,
  * VMSIM_EINVAL (unknown policy, a frame count of 0) or VMSIM_ENOHOSTMEM.
  */
-int vmsim_paging_misses(const uint64_t *refs, size_t n, const char *policy, const uint64_t *frames,
-			size_t nsizes, uint64_t *misses /* out */, char *why, size_t whylen);
+VMSIM_API int vmsim_paging_misses(const uint64_t *refs, size_t n, const char *policy,
+				  const uint64_t *frames, size_t nsizes, uint64_t *misses /* out */,
+				  char *why, size_t whylen);
 
 #endif

@@ -213,25 +213,27 @@ struct vmsim_stat_desc {
 
 /* The rows of struct vmsim_sys_stats (VMSIM_SYS_STATS then VMSIM_SYS_MMU_STATS),
  * in order; *@n gets their number. Never NULL. */
-const struct vmsim_stat_desc *vmsim_sys_stat_table(size_t *n /* out */);
+VMSIM_API const struct vmsim_stat_desc *vmsim_sys_stat_table(size_t *n /* out */);
 
 /* The rows of struct vmsim_proc_stats, in order; *@n gets their number. */
-const struct vmsim_stat_desc *vmsim_proc_stat_table(size_t *n /* out */);
+VMSIM_API const struct vmsim_stat_desc *vmsim_proc_stat_table(size_t *n /* out */);
 
 /* The row of @scope whose figure name is @name ("swap.outs"), or NULL. */
-const struct vmsim_stat_desc *vmsim_stat_by_figure(enum vmsim_stat_scope scope, const char *name);
+VMSIM_API const struct vmsim_stat_desc *vmsim_stat_by_figure(enum vmsim_stat_scope scope,
+							     const char *name);
 
 /* The row of @scope whose JSON path is @path ("swap.outs"), or NULL. */
-const struct vmsim_stat_desc *vmsim_stat_by_json(enum vmsim_stat_scope scope, const char *path);
+VMSIM_API const struct vmsim_stat_desc *vmsim_stat_by_json(enum vmsim_stat_scope scope,
+							   const char *path);
 
 /* The value of row @d in @stats (a struct vmsim_sys_stats or vmsim_proc_stats,
  * as @d's table says), as stored: PAGES rows count pages. */
-double vmsim_stat_value(const struct vmsim_stat_desc *d, const void *stats);
+VMSIM_API double vmsim_stat_value(const struct vmsim_stat_desc *d, const void *stats);
 
 /* The same as an integer (doubles truncated, booleans 0/1). */
-uint64_t vmsim_stat_u64(const struct vmsim_stat_desc *d, const void *stats);
+VMSIM_API uint64_t vmsim_stat_u64(const struct vmsim_stat_desc *d, const void *stats);
 
 /* The value in its output unit: PAGES rows in bytes, the rest as stored. */
-double vmsim_stat_scaled(const struct vmsim_stat_desc *d, const void *stats);
+VMSIM_API double vmsim_stat_scaled(const struct vmsim_stat_desc *d, const void *stats);
 
 #endif

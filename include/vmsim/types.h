@@ -11,6 +11,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* VMSIM_API marks a function of the public API: the library is built with
+ * -fvisibility=hidden, so libvmsim.so exports exactly the declarations
+ * carrying it. Every function declared under include/vmsim/ has it; nothing
+ * else does. */
+#if defined(__GNUC__) || defined(__clang__)
+#define VMSIM_API __attribute__((visibility("default")))
+#else
+#define VMSIM_API
+#endif
+
 typedef uint64_t vaddr_t; /* virtual (linear) address */
 typedef uint64_t paddr_t; /* simulated physical address */
 typedef uint64_t vpn_t;	  /* virtual page number */
@@ -37,7 +47,7 @@ static inline unsigned vmsim_page_shift(enum vmsim_page_size ps)
 }
 
 /* Short human name: "4K", "2M", "1G". */
-const char *vmsim_page_size_name(enum vmsim_page_size ps);
+VMSIM_API const char *vmsim_page_size_name(enum vmsim_page_size ps);
 
 /*
  * How memory is touched. The bit values are those of the x86 page-fault

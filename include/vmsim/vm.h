@@ -83,61 +83,61 @@ struct vmsim_config {
  * mode, SIGSEGV kills, a 3 GHz cost model with an SSD-like major fault,
  * 1 GiB of swap in a temporary file, the clock replacement policy,
  * watermarks derived from RAM as Linux derives them. */
-void vmsim_config_default(struct vmsim_config *cfg /* out */);
+VMSIM_API void vmsim_config_default(struct vmsim_config *cfg /* out */);
 
 /* ---- the system --------------------------------------------------------- */
 
 /* What is wrong with @cfg, in words ("RAM must be at least 256 KiB"), or
  * NULL if vmsim_system_new should accept it: for error messages that name the
  * setting. The text is static or stays valid until the next call. */
-const char *vmsim_config_problem(const struct vmsim_config *cfg);
+VMSIM_API const char *vmsim_config_problem(const struct vmsim_config *cfg);
 
 /* Build a machine from @cfg. Returns 0 and *@out, or VMSIM_EINVAL (bad
  * configuration), VMSIM_ENOHOSTMEM, or VMSIM_EIO when the swap file cannot
  * be created at its size (errno says why: EFBIG, ENOSPC, EACCES, ...). */
-int vmsim_system_new(const struct vmsim_config *cfg, struct vmsim_system **out /* out */);
-void vmsim_system_free(struct vmsim_system *sys);
+VMSIM_API int vmsim_system_new(const struct vmsim_config *cfg, struct vmsim_system **out /* out */);
+VMSIM_API void vmsim_system_free(struct vmsim_system *sys);
 
 /* The configuration the system runs with. */
-const struct vmsim_config *vmsim_system_config(const struct vmsim_system *sys);
+VMSIM_API const struct vmsim_config *vmsim_system_config(const struct vmsim_system *sys);
 
 /* ---- processes ---------------------------------------------------------- */
 
 /* Create a process with an empty address space; its pid in *@pid. Returns
  * 0, VMSIM_ENOMEM (no frame for its page tables) or VMSIM_EAGAIN-like
  * VMSIM_ERANGE (pid table full). */
-int vmsim_process_create(struct vmsim_system *sys, int *pid /* out */);
+VMSIM_API int vmsim_process_create(struct vmsim_system *sys, int *pid /* out */);
 
 /* Lay out @pid's address space like a freshly executed program: text
  * (r-x) at 0x400000, data (rw-) after it, the heap (brk) start after data,
  * a stack (rw-) of @stack bytes ending at the top of user space. Sizes are
  * rounded up to pages. Returns 0 or a vmsim_mmap error. */
-int vmsim_exec_layout(struct vmsim_system *sys, int pid, uint64_t text, uint64_t data,
-		      uint64_t stack);
+VMSIM_API int vmsim_exec_layout(struct vmsim_system *sys, int pid, uint64_t text, uint64_t data,
+				uint64_t stack);
 
 /* Where a new image's heap starts, as execve sets it: @pid's break and
  * the start of its heap become @start (the heap is empty; areas already
  * mapped stay). For replaying a recorded program, whose kernel chose the
  * break. VMSIM_ESRCH, VMSIM_EINVAL (@start below the first page or in the
  * mmap area). */
-int vmsim_brk_reset(struct vmsim_system *sys, int pid, vaddr_t start);
+VMSIM_API int vmsim_brk_reset(struct vmsim_system *sys, int pid, vaddr_t start);
 
 /* fork(): a child with a copy-on-write copy of @ppid's address space. */
-int vmsim_fork(struct vmsim_system *sys, int ppid, int *child /* out */);
+VMSIM_API int vmsim_fork(struct vmsim_system *sys, int ppid, int *child /* out */);
 
 /* exit(): free every page, page table and VMA of @pid. */
-int vmsim_exit(struct vmsim_system *sys, int pid);
+VMSIM_API int vmsim_exit(struct vmsim_system *sys, int pid);
 
 /* Make @pid the process running on the CPU (a CR3 write). */
-int vmsim_switch(struct vmsim_system *sys, int pid);
+VMSIM_API int vmsim_switch(struct vmsim_system *sys, int pid);
 
 /* Is @pid alive? */
-bool vmsim_process_alive(const struct vmsim_system *sys, int pid);
+VMSIM_API bool vmsim_process_alive(const struct vmsim_system *sys, int pid);
 
 /* The smallest pid above @after that exists or existed (its counters stay
  * readable after exit), or 0 when there is none: for (pid = vmsim_pid_next(sys,
  * 0); pid; pid = vmsim_pid_next(sys, pid)). */
-int vmsim_pid_next(const struct vmsim_system *sys, int after);
+VMSIM_API int vmsim_pid_next(const struct vmsim_system *sys, int after);
 
 /* ---- system calls ------------------------------------------------------- */
 
@@ -176,20 +176,21 @@ int vmsim_pid_next(const struct vmsim_system *sys, int after);
  * (no such file), EACCES (a shared writable mapping of a file opened
  * read-only), ENOMEM (no room), EEXIST (MAP_FIXED_NOREPLACE over a
  * mapping). */
-int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int prot, int flags,
-	       int fd, uint64_t offset, vaddr_t *out /* out */);
+VMSIM_API int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int prot,
+			 int flags, int fd, uint64_t offset, vaddr_t *out /* out */);
 
 /* munmap(): unmap [@addr, @addr+@len); unmapped parts are fine. EINVAL for
  * an unaligned @addr or @len 0. */
-int vmsim_munmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len);
+VMSIM_API int vmsim_munmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len);
 
 /* mprotect(): EINVAL (unaligned, bad prot bits), ENOMEM (part of the range
  * unmapped: nothing changed then). */
-int vmsim_mprotect(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int prot);
+VMSIM_API int vmsim_mprotect(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len,
+			     int prot);
 
 /* brk(): ask for the program break @addr; *@out gets the break in effect
  * afterwards (the old one if the request cannot be met, as Linux does). */
-int vmsim_brk(struct vmsim_system *sys, int pid, vaddr_t addr, vaddr_t *out /* out */);
+VMSIM_API int vmsim_brk(struct vmsim_system *sys, int pid, vaddr_t addr, vaddr_t *out /* out */);
 
 /* madvise(): MADV_DONTNEED drops the pages of a range (a private anonymous
  * page's next touch sees zeros, a file page comes back from the file);
@@ -197,7 +198,8 @@ int vmsim_brk(struct vmsim_system *sys, int pid, vaddr_t addr, vaddr_t *out /* o
  * the others record the access pattern (readahead). EINVAL (bad advice,
  * unaligned; MADV_DONTNEED meeting a locked area, after dropping the pages
  * of the areas before it, as Linux), ENOMEM (holes in the range). */
-int vmsim_madvise(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int advice);
+VMSIM_API int vmsim_madvise(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len,
+			    int advice);
 
 #define VMSIM_MREMAP_MAYMOVE   1 /* the area may move if it cannot grow in place */
 #define VMSIM_MREMAP_FIXED     2 /* move it to @new_addr (needs MAYMOVE) */
@@ -215,8 +217,8 @@ int vmsim_madvise(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len,
  * area grown or cut off its pages), EFAULT (no area at @old_addr, or the
  * range leaves it), ENOMEM (cannot grow in place and may not move, or no
  * room, or the commit limit). */
-int vmsim_mremap(struct vmsim_system *sys, int pid, vaddr_t old_addr, uint64_t old_len,
-		 uint64_t new_len, int flags, vaddr_t new_addr, vaddr_t *out /* out */);
+VMSIM_API int vmsim_mremap(struct vmsim_system *sys, int pid, vaddr_t old_addr, uint64_t old_len,
+			   uint64_t new_len, int flags, vaddr_t new_addr, vaddr_t *out /* out */);
 
 #define VMSIM_MLOCK_ONFAULT 1 /* mlock2: lock pages as they are faulted, not now */
 
@@ -228,11 +230,11 @@ int vmsim_mremap(struct vmsim_system *sys, int pid, vaddr_t old_addr, uint64_t o
  * as Linux 6.x, the range is locked but a PROT_NONE area or a page past the
  * end of its file stopped the faulting in, the pages before it faulted),
  * EAGAIN (no frame for a page). */
-int vmsim_mlock(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int flags);
+VMSIM_API int vmsim_mlock(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int flags);
 
 /* munlock(): the pages of the range become evictable again. ENOMEM (part
  * of the range unmapped). */
-int vmsim_munlock(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len);
+VMSIM_API int vmsim_munlock(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len);
 
 #define VMSIM_MCL_CURRENT 1 /* mlockall: every area mapped now */
 #define VMSIM_MCL_FUTURE  2 /* and every area mapped later (mmap, brk, mremap growth) */
@@ -240,8 +242,8 @@ int vmsim_munlock(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len)
 
 /* mlockall() / munlockall(). EINVAL (no CURRENT or FUTURE, unknown bits),
  * ENOMEM (over memlock_limit). */
-int vmsim_mlockall(struct vmsim_system *sys, int pid, int flags);
-int vmsim_munlockall(struct vmsim_system *sys, int pid);
+VMSIM_API int vmsim_mlockall(struct vmsim_system *sys, int pid, int flags);
+VMSIM_API int vmsim_munlockall(struct vmsim_system *sys, int pid);
 
 #define VMSIM_MS_ASYNC	    1
 #define VMSIM_MS_INVALIDATE 2
@@ -253,28 +255,29 @@ int vmsim_munlockall(struct vmsim_system *sys, int pid);
  * the next write faults to dirty them again. EINVAL (unaligned, both SYNC
  * and ASYNC, unknown flags), ENOMEM (part of the range unmapped), EIO (a
  * write-back failed now, or earlier at munmap or reclaim: reported once). */
-int vmsim_msync(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int flags);
+VMSIM_API int vmsim_msync(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int flags);
 
 /* ---- files -------------------------------------------------------------- */
 
 /* Open the host file @path (read-write if @writable) for mapping; its
  * handle in *@fd. The handle is the system's, not a process's: any process
  * may map it. VMSIM_EIO (cannot open), VMSIM_EINVAL (not a regular file). */
-int vmsim_file_open(struct vmsim_system *sys, const char *path, bool writable, int *fd /* out */);
+VMSIM_API int vmsim_file_open(struct vmsim_system *sys, const char *path, bool writable,
+			      int *fd /* out */);
 
 /* A file of @size bytes that exists only in the simulation (contents zero,
  * I/O counted but no bytes move): for trace studies where sizes matter. */
-int vmsim_file_create_virtual(struct vmsim_system *sys, uint64_t size, int *fd /* out */);
+VMSIM_API int vmsim_file_create_virtual(struct vmsim_system *sys, uint64_t size, int *fd /* out */);
 
 /* Close a handle; mappings of the file keep it (and its page cache) alive.
  * VMSIM_EIO (the handle is closed anyway) if a write-back of the file failed
  * since msync or close last reported it. */
-int vmsim_file_close(struct vmsim_system *sys, int fd);
+VMSIM_API int vmsim_file_close(struct vmsim_system *sys, int fd);
 
 /* truncate(): the file's new size; pages past it leave every mapping and
  * the page cache (an access there then raises SIGBUS). VMSIM_EACCES for a
  * read-only file. */
-int vmsim_file_truncate(struct vmsim_system *sys, int fd, uint64_t size);
+VMSIM_API int vmsim_file_truncate(struct vmsim_system *sys, int fd, uint64_t size);
 
 /* ---- file I/O through the page cache ------------------------------------ */
 
@@ -287,10 +290,10 @@ int vmsim_file_truncate(struct vmsim_system *sys, int fd, uint64_t size);
  * bytes read, short at the end of the file, 0 past it. VMSIM_EBADF,
  * VMSIM_ENOTSUP (a buffer without data mode), VMSIM_EIO, VMSIM_ENOMEM.
  */
-int vmsim_file_read(struct vmsim_system *sys, int fd, void *buf, uint64_t len,
-		    uint64_t *done /* out */);
-int vmsim_file_pread(struct vmsim_system *sys, int fd, void *buf, uint64_t len, uint64_t offset,
-		     uint64_t *done /* out */);
+VMSIM_API int vmsim_file_read(struct vmsim_system *sys, int fd, void *buf, uint64_t len,
+			      uint64_t *done /* out */);
+VMSIM_API int vmsim_file_pread(struct vmsim_system *sys, int fd, void *buf, uint64_t len,
+			       uint64_t offset, uint64_t *done /* out */);
 
 /*
  * write() / pwrite(): @len bytes from @buf (NULL: counted only, as for
@@ -300,10 +303,10 @@ int vmsim_file_pread(struct vmsim_system *sys, int fd, void *buf, uint64_t len, 
  * fdatasync, msync, reclaim or the last close write them back. VMSIM_EBADF
  * (no such handle, or opened read-only), VMSIM_ENOTSUP, VMSIM_ENOMEM.
  */
-int vmsim_file_write(struct vmsim_system *sys, int fd, const void *buf, uint64_t len,
-		     uint64_t *done /* out */);
-int vmsim_file_pwrite(struct vmsim_system *sys, int fd, const void *buf, uint64_t len,
-		      uint64_t offset, uint64_t *done /* out */);
+VMSIM_API int vmsim_file_write(struct vmsim_system *sys, int fd, const void *buf, uint64_t len,
+			       uint64_t *done /* out */);
+VMSIM_API int vmsim_file_pwrite(struct vmsim_system *sys, int fd, const void *buf, uint64_t len,
+				uint64_t offset, uint64_t *done /* out */);
 
 #define VMSIM_SEEK_SET 0
 #define VMSIM_SEEK_CUR 1
@@ -311,19 +314,19 @@ int vmsim_file_pwrite(struct vmsim_system *sys, int fd, const void *buf, uint64_
 
 /* lseek(): the handle's new position in *@pos (may be NULL). VMSIM_EBADF,
  * VMSIM_EINVAL (bad whence, a negative result). */
-int vmsim_file_seek(struct vmsim_system *sys, int fd, int64_t offset, int whence,
-		    uint64_t *pos /* out */);
+VMSIM_API int vmsim_file_seek(struct vmsim_system *sys, int fd, int64_t offset, int whence,
+			      uint64_t *pos /* out */);
 
 /* fsync() / fdatasync(): write every dirty cached page of the file back and
  * write-protect its shared mappings (the next store faults to dirty the page
  * again). The two are the same here: no metadata is simulated. VMSIM_EBADF,
  * VMSIM_EIO (a write-back failed now or since the last report). */
-int vmsim_file_fsync(struct vmsim_system *sys, int fd);
-int vmsim_file_fdatasync(struct vmsim_system *sys, int fd);
+VMSIM_API int vmsim_file_fsync(struct vmsim_system *sys, int fd);
+VMSIM_API int vmsim_file_fdatasync(struct vmsim_system *sys, int fd);
 
 /* The file's read_ahead_kb (every file starts with the machine's
  * readahead_kb, Linux's per-device setting); 0 turns readahead off. */
-int vmsim_file_set_readahead(struct vmsim_system *sys, int fd, uint64_t kb);
+VMSIM_API int vmsim_file_set_readahead(struct vmsim_system *sys, int fd, uint64_t kb);
 
 struct vmsim_file_stats {
 	uint64_t size;	 /* bytes */
@@ -333,7 +336,8 @@ struct vmsim_file_stats {
 	uint64_t writes; /* pages written back to it */
 };
 
-int vmsim_file_stats(struct vmsim_system *sys, int fd, struct vmsim_file_stats *out /* out */);
+VMSIM_API int vmsim_file_stats(struct vmsim_system *sys, int fd,
+			       struct vmsim_file_stats *out /* out */);
 
 /*
  * Put bytes [@offset, @offset + @len) of @fd's file (@len past the end: up
@@ -348,8 +352,8 @@ int vmsim_file_stats(struct vmsim_system *sys, int fd, struct vmsim_file_stats *
  * anonymous memory), VMSIM_ENOMEM (memory ran out: what was added stays),
  * VMSIM_EIO, VMSIM_ENOHOSTMEM.
  */
-int vmsim_file_cache(struct vmsim_system *sys, int fd, uint64_t offset, uint64_t len,
-		     unsigned order, uint64_t *added /* out */);
+VMSIM_API int vmsim_file_cache(struct vmsim_system *sys, int fd, uint64_t offset, uint64_t len,
+			       unsigned order, uint64_t *added /* out */);
 
 /* ---- memory accesses ---------------------------------------------------- */
 
@@ -368,7 +372,7 @@ enum vmsim_segv_reason {
 };
 
 /* A reason in words: "SIGSEGV: nothing is mapped there", ... (never NULL). */
-const char *vmsim_segv_reason_str(enum vmsim_segv_reason reason);
+VMSIM_API const char *vmsim_segv_reason_str(enum vmsim_segv_reason reason);
 
 /* What one access did. */
 struct vmsim_access_result {
@@ -390,15 +394,15 @@ struct vmsim_access_result {
  * live process), VMSIM_EINVAL (size 0 or above 1 MiB), VMSIM_ENOMEM (no
  * frame to resolve a fault).
  */
-int vmsim_access(struct vmsim_system *sys, int pid, vaddr_t va, uint32_t size,
-		 enum vmsim_access_kind kind,
-		 struct vmsim_access_result *res /* out, may be NULL */);
+VMSIM_API int vmsim_access(struct vmsim_system *sys, int pid, vaddr_t va, uint32_t size,
+			   enum vmsim_access_kind kind,
+			   struct vmsim_access_result *res /* out, may be NULL */);
 
 /* Data mode: copy @n bytes from @pid's memory at @va into @buf, or from
  * @buf into it, through the MMU. VMSIM_EFAULT if some byte raised SIGSEGV
  * (bytes before it were moved), VMSIM_ENOTSUP without data mode. */
-int vmsim_load(struct vmsim_system *sys, int pid, vaddr_t va, void *buf, size_t n);
-int vmsim_store(struct vmsim_system *sys, int pid, vaddr_t va, const void *buf, size_t n);
+VMSIM_API int vmsim_load(struct vmsim_system *sys, int pid, vaddr_t va, void *buf, size_t n);
+VMSIM_API int vmsim_store(struct vmsim_system *sys, int pid, vaddr_t va, const void *buf, size_t n);
 
 /* What the page walk for one address of a process finds, level by level,
  * without side effects (no accessed bits, no TLB). */
@@ -422,11 +426,11 @@ struct vmsim_walk_info {
 };
 
 /* Describe the walk of @va in @pid's page tables. VMSIM_ESRCH, VMSIM_ENONCANON. */
-int vmsim_walk_describe(struct vmsim_system *sys, int pid, vaddr_t va,
-			struct vmsim_walk_info *out /* out */);
+VMSIM_API int vmsim_walk_describe(struct vmsim_system *sys, int pid, vaddr_t va,
+				  struct vmsim_walk_info *out /* out */);
 
 /* Which page-table flags an entry has, as text ("P RW US A D NX ..."). */
-const char *vmsim_pte_flags_str(uint64_t entry, char *buf, size_t len);
+VMSIM_API const char *vmsim_pte_flags_str(uint64_t entry, char *buf, size_t len);
 
 /* ---- accounting --------------------------------------------------------- */
 
@@ -439,7 +443,8 @@ struct vmsim_proc_stats {
 #undef VMSIM__PROC_MEMBER
 };
 
-int vmsim_proc_stats(struct vmsim_system *sys, int pid, struct vmsim_proc_stats *out /* out */);
+VMSIM_API int vmsim_proc_stats(struct vmsim_system *sys, int pid,
+			       struct vmsim_proc_stats *out /* out */);
 
 /* One VMA, as /proc/PID/smaps shows it (bytes). */
 struct vmsim_smaps_entry {
@@ -456,8 +461,8 @@ struct vmsim_smaps_entry {
 };
 
 /* Call @fn for each VMA of @pid in address order; stops at a non-zero return. */
-int vmsim_smaps(struct vmsim_system *sys, int pid,
-		int (*fn)(const struct vmsim_smaps_entry *e, void *arg), void *arg);
+VMSIM_API int vmsim_smaps(struct vmsim_system *sys, int pid,
+			  int (*fn)(const struct vmsim_smaps_entry *e, void *arg), void *arg);
 
 /* The whole machine: one member per row of VMSIM_SYS_STATS (stats_table.h,
  * which says what each counts), then the MMU's counters. */
@@ -469,7 +474,7 @@ struct vmsim_sys_stats {
 	struct vmsim_mmu_stats mmu; /* the CPU's MMU counters (rows of VMSIM_SYS_MMU_STATS) */
 };
 
-int vmsim_sys_stats(struct vmsim_system *sys, struct vmsim_sys_stats *out /* out */);
+VMSIM_API int vmsim_sys_stats(struct vmsim_system *sys, struct vmsim_sys_stats *out /* out */);
 
 /* A recorded SIGSEGV. */
 struct vmsim_segv_record {
@@ -480,8 +485,8 @@ struct vmsim_segv_record {
 };
 
 /* The @i-th SIGSEGV raised (0-based); VMSIM_ERANGE past the last. */
-int vmsim_segv_get(const struct vmsim_system *sys, uint64_t i,
-		   struct vmsim_segv_record *out /* out */);
+VMSIM_API int vmsim_segv_get(const struct vmsim_system *sys, uint64_t i,
+			     struct vmsim_segv_record *out /* out */);
 
 /* A recorded out-of-memory kill. */
 struct vmsim_oom_record {
@@ -492,8 +497,8 @@ struct vmsim_oom_record {
 };
 
 /* The @i-th OOM kill (0-based); VMSIM_ERANGE past the last. */
-int vmsim_oom_get(const struct vmsim_system *sys, uint64_t i,
-		  struct vmsim_oom_record *out /* out */);
+VMSIM_API int vmsim_oom_get(const struct vmsim_system *sys, uint64_t i,
+			    struct vmsim_oom_record *out /* out */);
 
 /*
  * Check every invariant of the machine: frames conserved (free + page
@@ -503,6 +508,6 @@ int vmsim_oom_get(const struct vmsim_system *sys, uint64_t i,
  * cache entry without a matching PTE. Returns 0 or VMSIM_ECHECK with the
  * first violation in @why.
  */
-int vmsim_check(struct vmsim_system *sys, char *why, size_t whylen);
+VMSIM_API int vmsim_check(struct vmsim_system *sys, char *why, size_t whylen);
 
 #endif
