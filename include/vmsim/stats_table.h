@@ -39,6 +39,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vmsim/types.h"
+
 /* clang-format off */
 #define VMSIM_SYS_STATS(X) \
 	X(frames_total,       U64,  PAGES,   NOW, "frames.total",                  "mem.total",             "frames_total",       MEM,     "%s of RAM",                 "RAM in 4 KiB frames") \
