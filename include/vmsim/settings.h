@@ -57,13 +57,13 @@ struct vmsim_setting {
 };
 
 /* The settings in documentation order; *@n gets their number. */
-const struct vmsim_setting *vmsim_settings(size_t *n /* out */);
+VMSIM_API const struct vmsim_setting *vmsim_settings(size_t *n /* out */);
 
 /* The setting named @key, or NULL. */
-const struct vmsim_setting *vmsim_setting_find(const char *key);
+VMSIM_API const struct vmsim_setting *vmsim_setting_find(const char *key);
 
 /* The setting whose command-line option is @option ("--ram"), or NULL. */
-const struct vmsim_setting *vmsim_setting_by_option(const char *option);
+VMSIM_API const struct vmsim_setting *vmsim_setting_by_option(const char *option);
 
 /*
  * Set @key to @val in @cfg. Returns 0, or VMSIM_EINVAL with the reason in
@@ -71,16 +71,16 @@ const struct vmsim_setting *vmsim_setting_by_option(const char *option);
  * 1G, found 'lots'") and @cfg unchanged. `cpu` replaces the whole MMU
  * configuration: apply it before levels, pcid and pwc.
  */
-int vmsim_setting_apply(struct vmsim_config *cfg, const char *key, const char *val,
-			char *why /* out */, size_t whylen);
+VMSIM_API int vmsim_setting_apply(struct vmsim_config *cfg, const char *key, const char *val,
+				  char *why /* out */, size_t whylen);
 
 /*
  * Apply a NULL-terminated list of "KEY=VALUE" strings to @cfg, every cpu=
  * first and then the others in order. Returns 0, or VMSIM_EINVAL with
  * "KEY=VALUE: reason" in @why (@cfg then partly set).
  */
-int vmsim_settings_apply_list(struct vmsim_config *cfg, const char *const *kv, char *why /* out */,
-			      size_t whylen);
+VMSIM_API int vmsim_settings_apply_list(struct vmsim_config *cfg, const char *const *kv,
+					char *why /* out */, size_t whylen);
 
 /*
  * Read the whole of @s as a size in bytes by the rules above. Returns 0 and
@@ -88,7 +88,7 @@ int vmsim_settings_apply_list(struct vmsim_config *cfg, const char *const *kv, c
  * with the reason in @why and in *@col the 1-based column of the bad
  * character (0: the value as a whole). @col may be NULL.
  */
-int vmsim_parse_size(const char *s, uint64_t *bytes /* out */, size_t *col /* out */,
-		     char *why /* out */, size_t whylen);
+VMSIM_API int vmsim_parse_size(const char *s, uint64_t *bytes /* out */, size_t *col /* out */,
+			       char *why /* out */, size_t whylen);
 
 #endif
