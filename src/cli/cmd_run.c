@@ -41,6 +41,30 @@
 #ifndef VMSIM_DATA_DIR
 #define VMSIM_DATA_DIR "data"
 #endif
+#ifndef VMSIM_REL_DATA_DIR
+#define VMSIM_REL_DATA_DIR "../share/vmsim"
+#endif
+
+/* Where the bundled traces are: next to an installed vmsim (its own
+ * directory, then VMSIM_REL_DATA_DIR), else the source tree's data/. */
+static const char *data_dir(void)
+{
+	static char dir[4200];
+	char exe[4000], probe[4300];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(dir, sizeof(dir), "%s/%s", exe, VMSIM_REL_DATA_DIR);
+			snprintf(probe, sizeof(probe), "%s/matmul-ijk.vmt", dir);
+			if (access(probe, R_OK) == 0)
+				return dir;
+		}
+	}
+	return VMSIM_DATA_DIR;
+}
 
 /* What the command line asked for. */
 struct run_args {
@@ -564,7 +588,8 @@ static int run_default(const struct run_args *a)
 	static const char *const traces[] = {"matmul-ijk", "matmul-ikj"};
 	static const char *const what[] = {"i-j-k: inner loop down a column of B",
 					   "i-k-j: inner loop along rows"};
-	char path[4096], line[160];
+	char path[4300], line[160];
+	const char *data = data_dir();
 	int rc;
 
 	fprintf(a->text,
@@ -574,18 +599,17 @@ static int run_default(const struct run_args *a)
 		"   recorded with 'vmsim record' (Valgrind lackey) and replayed through the\n"
 		"   simulated machine twice: the same arithmetic in two loop orders. The full\n"
 		"   report of the first, then both side by side.\n\n");
-	snprintf(path, sizeof(path), "%s/%s.vmt", VMSIM_DATA_DIR, traces[0]);
+	snprintf(path, sizeof(path), "%s/%s.vmt", data, traces[0]);
 	struct stat sb;
 	if (stat(path, &sb) != 0) {
-		fprintf(a->text, "   (the bundled traces are not at %s; skipped)\n\n",
-			VMSIM_DATA_DIR);
+		fprintf(a->text, "   (the bundled traces are not at %s; skipped)\n\n", data);
 	} else {
 		if ((rc = run_trace(path, a, true, NULL, 0)))
 			return rc;
 		fprintf(a->text, "\n   %-44s %10s %8s %8s %9s %9s %10s\n", "loop order", "accesses",
 			"faults", "L1D miss", "walks", "refs/walk", "est. time");
 		for (unsigned i = 0; i < ARRAY_SIZE(traces); i++) {
-			snprintf(path, sizeof(path), "%s/%s.vmt", VMSIM_DATA_DIR, traces[i]);
+			snprintf(path, sizeof(path), "%s/%s.vmt", data, traces[i]);
 			if ((rc = run_trace(path, a, false, line, sizeof(line))))
 				return rc;
 			fprintf(a->text, "   %-44s %s\n", what[i], line);

@@ -29,9 +29,9 @@ struct preset {
 
 static const struct preset presets[] = {
     {
-	.name = "seed",
-	.desc = "the seed document's TLB: one 64-entry 4 KiB data TLB",
-	.cfg.cpu = "seed",
+	.name = "textbook",
+	.desc = "the reference tutorial's TLB: one 64-entry 4 KiB data TLB",
+	.cfg.cpu = "textbook",
 	.cfg.levels = 4,
 	.cfg.maxphyaddr = 46,
 	.cfg.pcid = false,
@@ -71,7 +71,7 @@ static const struct preset presets[] = {
     },
 };
 
-static const char *const preset_names[] = {"seed", "skylake", "zen4", NULL};
+static const char *const preset_names[] = {"textbook", "skylake", "zen4", NULL};
 
 _Static_assert(sizeof(preset_names) / sizeof(preset_names[0]) ==
 		   sizeof(presets) / sizeof(presets[0]) + 1,
@@ -81,6 +81,8 @@ static const struct preset *find(const char *name)
 {
 	if (!name)
 		return NULL;
+	if (strcmp(name, "seed") == 0) /* the textbook preset's first name, kept working */
+		name = "textbook";
 	for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
 		if (strcmp(presets[i].name, name) == 0)
 			return &presets[i];

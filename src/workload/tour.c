@@ -227,7 +227,7 @@ static int part_reach(struct tour *t)
 
 	fprintf(t->out,
 		"3. TLB reach: the seed's 64-entry fully associative LRU TLB covers 256 KiB\n");
-	if ((rc = vmsim_cpu_preset("seed", &seed)))
+	if ((rc = vmsim_cpu_preset("textbook", &seed)))
 		return rc;
 	m = malloc(sizeof(*m));
 	if (!m)

@@ -26,7 +26,7 @@ $ vmsim run ../data/trace-tiny.lackey --quiet --json - | grep -c '"schema": "vms
 
 $ vmsim run --cpu nope tour
 2>
-vmsim run: --cpu: unknown CPU preset 'nope' (expected seed, skylake, zen4)
+vmsim run: --cpu: unknown CPU preset 'nope' (expected textbook, skylake, zen4)
 ? 2
 
 $ vmsim run nosuch
@@ -62,3 +62,9 @@ $ vmsim run --gen "bogus"
 2>
 --gen:4:14: unknown word 'bogus' (expected read, write, exec, rw, rmw, a pattern: seq, loop, random, zipf, hotcold, phases, or KEY=VALUE)
 ? 2
+
+# The reference tutorial's one-TLB CPU is --cpu textbook; its first name,
+# seed, still works.
+$ vmsim run ../data/trace-tiny.lackey --cpu seed --quiet | sed -n 1p | cut -d, -f3
+ cpu textbook
+? 0

@@ -104,7 +104,7 @@ vmsim replay: --format 'text': expected lackey, champsim or vmsim
 ? 2
 
 $ vmsim replay ../data/trace-tiny.lackey --cpu pentium 2>&1 | sed -n 1p
-vmsim replay: --cpu: unknown CPU preset 'pentium' (expected seed, skylake, zen4)
+vmsim replay: --cpu: unknown CPU preset 'pentium' (expected textbook, skylake, zen4)
 ? 2
 
 $ vmsim replay ../data/trace-tiny.lackey --ram lots

@@ -188,9 +188,10 @@ static void machine_fits_one_line(void **state)
 	report_machine(capture_start(&c), vmsim_system_config(f->sys));
 	char *t = capture_end(&c);
 	assert_int_equal(count_lines(t), 1);
-	assert_string_equal(line(t, 0, l, sizeof(l)),
-			    "machine: RAM 4 MiB, swap 0 B, cpu seed, 4-level paging, THP madvise, "
-			    "policy clock, data mode off, seed 7");
+	assert_string_equal(
+	    line(t, 0, l, sizeof(l)),
+	    "machine: RAM 4 MiB, swap 0 B, cpu textbook, 4-level paging, THP madvise, "
+	    "policy clock, data mode off, seed 7");
 	free(t);
 }
 
