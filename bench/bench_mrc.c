@@ -45,7 +45,10 @@ __attribute__((noreturn)) static void die(const char *what)
 	exit(1);
 }
 
-static double time_lru(const uint64_t *refs, size_t n, size_t frames, uint64_t *misses)
+/* Best time of one run of @policy with @frames frames; @next: the next
+ * uses OPT needs (NULL for the others). */
+static double time_run(const char *policy, const uint64_t *refs, const uint64_t *next, size_t n,
+		       size_t frames, uint64_t *misses)
 {
 	const struct vmsim_policy_cfg cfg = {.seed = 1, .tau = 0};
 	double best = 1e30;
@@ -54,32 +57,9 @@ static double time_lru(const uint64_t *refs, size_t n, size_t frames, uint64_t *
 	for (r = 0; r < REPEATS; r++) {
 		struct paging_sim *sim = NULL;
 		double t0 = now();
-		if (paging_new(&sim, vmsim_policy_find("lru"), frames, &cfg, false) != 0 ||
-		    paging_feed(sim, refs, NULL, n) != 0)
-			die("lru run failed");
-		t0 = now() - t0;
-		*misses = paging_stats(sim)->misses;
-		paging_free(sim);
-		if (t0 < best)
-			best = t0;
-	}
-	return best;
-}
-
-/* Best time of one OPT run with @frames frames (the next uses given). */
-static double time_opt(const uint64_t *refs, const uint64_t *next, size_t n, size_t frames,
-		       uint64_t *misses)
-{
-	const struct vmsim_policy_cfg cfg = {.seed = 1, .tau = 0};
-	double best = 1e30;
-	int r;
-
-	for (r = 0; r < REPEATS; r++) {
-		struct paging_sim *sim = NULL;
-		double t0 = now();
-		if (paging_new(&sim, vmsim_policy_find("opt"), frames, &cfg, true) != 0 ||
+		if (paging_new(&sim, vmsim_policy_find(policy), frames, &cfg, next != NULL) != 0 ||
 		    paging_feed(sim, refs, next, n) != 0)
-			die("opt run failed");
+			die("policy run failed");
 		t0 = now() - t0;
 		*misses = paging_stats(sim)->misses;
 		paging_free(sim);
@@ -195,7 +175,7 @@ int main(int argc, char **argv)
 	frames = (size_t)(mrc_distinct(exact) / 10);
 	if (frames == 0)
 		frames = 1;
-	t_lru = time_lru(refs, nrefs, frames, &lru_miss);
+	t_lru = time_run("lru", refs, NULL, nrefs, frames, &lru_miss);
 	if (mrc_misses(exact, frames, &curve_miss) != 0)
 		die("curve lookup failed");
 	t_s1 = time_curve(refs, nrefs, 0.01, &s1);
@@ -226,7 +206,7 @@ int main(int argc, char **argv)
 
 		if (refstring_next_use(refs, nrefs, &next) != 0)
 			die("out of host memory");
-		t_opt = time_opt(refs, next, nrefs, frames, &om);
+		t_opt = time_run("opt", refs, next, nrefs, frames, &om);
 		t_oc = time_opt_curve(refs, next, nrefs, &oc);
 		if (mrc_misses(oc, frames, &cm) != 0)
 			die("curve lookup failed");

@@ -13,6 +13,7 @@
  * functions: no I/O, so tests/unit/test_cliparse.c can compile this file in
  * as it is.
  */
+#include "base/units.h"
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,17 +21,6 @@
 #include "cli.h"
 #include "vmsim/error.h"
 #include "vmsim/settings.h"
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Fill @err with "@what '@s': column @col: expected @expected" (col 0: no column). */
 static int reject(struct cli_error *err, int rc, const char *what, const char *s, size_t col,
@@ -59,10 +49,10 @@ static int scan_number(const char *s, uint64_t *value /* out */, bool *hex /* ou
 
 	*hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
 	if (*hex) {
-		for (i = 2; hex_value(s[i]) >= 0; i++) {
+		for (i = 2; unit_hexval(s[i]) >= 0; i++) {
 			if (v > UINT64_MAX >> 4)
 				return VMSIM_ERANGE;
-			v = v << 4 | (uint64_t)hex_value(s[i]);
+			v = v << 4 | (uint64_t)unit_hexval(s[i]);
 		}
 	} else {
 		for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
@@ -86,7 +76,7 @@ static const char *expected_digit(const char *s, size_t i, bool hex, bool suffix
 		return first || !suffix_ok
 			   ? "expected a hexadecimal digit"
 			   : "expected a hexadecimal digit or a suffix K, M, G or T";
-	if (hex_value(s[i]) >= 0 || s[i] == 'x' || s[i] == 'X')
+	if (unit_hexval(s[i]) >= 0 || s[i] == 'x' || s[i] == 'X')
 		return "expected a decimal digit (hexadecimal needs the prefix 0x)";
 	return first || !suffix_ok ? "expected a decimal digit"
 				   : "expected a decimal digit or a suffix K, M, G or T";

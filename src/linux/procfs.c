@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/units.h"
 #include "vmsim/error.h"
 
 #define KB 1024ULL
@@ -84,14 +85,8 @@ static bool read_hex(const char **s, uint64_t *out)
 	int n = 0;
 
 	for (;; p++, n++) {
-		int d;
-		if (*p >= '0' && *p <= '9')
-			d = *p - '0';
-		else if (*p >= 'a' && *p <= 'f')
-			d = *p - 'a' + 10;
-		else if (*p >= 'A' && *p <= 'F')
-			d = *p - 'A' + 10;
-		else
+		int d = unit_hexval((unsigned char)*p);
+		if (d < 0)
 			break;
 		if (v >> 60)
 			return false;

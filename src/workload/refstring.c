@@ -13,6 +13,7 @@
  *	       ^ input offset off_base
  */
 #include "workload/refstring.h"
+#include "base/units.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -98,17 +99,6 @@ static int fill(struct refstring *rs, struct refstring_error *err)
 
 /* ---- text ---------------------------------------------------------------- */
 
-static int hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool is_separator(unsigned char c)
 {
 	return c == '\n' || c == ' ' || c == '\t' || c == '\r' || c == ',' || c == '#';
@@ -166,7 +156,7 @@ static int scan_number(struct refstring *rs, size_t p, uint64_t *v /* out */, si
 		size_t first = i;
 		int h;
 
-		for (; i < end && (h = hex_value(b[i])) >= 0; i++) {
+		for (; i < end && (h = unit_hexval(b[i])) >= 0; i++) {
 			if (x >> 60)
 				overflow = true;
 			x = x << 4 | (uint64_t)h;
@@ -198,7 +188,7 @@ static int scan_number(struct refstring *rs, size_t p, uint64_t *v /* out */, si
 			    rs, i, err, VMSIM_EPARSE,
 			    "expected a hexadecimal digit or the end of the page number",
 			    show(b[i], tmp));
-		if (hex_value(b[i]) >= 0 || b[i] == 'x' || b[i] == 'X')
+		if (unit_hexval(b[i]) >= 0 || b[i] == 'x' || b[i] == 'X')
 			return text_fail(
 			    rs, i, err, VMSIM_EPARSE,
 			    "expected a decimal digit (hexadecimal needs the prefix 0x)",

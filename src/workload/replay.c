@@ -21,6 +21,7 @@
  * the trace touches, never with its length.
  */
 #include "workload/replay.h"
+#include "base/units.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -1205,17 +1206,6 @@ int replay_file(struct vmsim_system *sys, const char *path, const struct replay_
 
 /* ---- /proc/PID/maps files ------------------------------------------------------ */
 
-static int hexdig(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 struct mline {
 	const char *path; /* file name */
 	unsigned long long line;
@@ -1240,7 +1230,7 @@ static int mhex(struct mline *m, uint64_t *v, const char *what)
 	uint64_t x = 0;
 	int d;
 
-	while ((d = hexdig(m->s[m->i])) >= 0) {
+	while ((d = unit_hexval(m->s[m->i])) >= 0) {
 		if (m->i - start >= 16)
 			return mbad(m, "at most 16 hexadecimal digits");
 		x = x << 4 | (uint64_t)d;

@@ -327,23 +327,20 @@ static int decode_event(struct vmr *r, struct trace *t, unsigned op, const unsig
 		break;
 	case TRACE_EV_READ:
 	case TRACE_EV_WRITE:
+	case TRACE_EV_CACHED: {
+		/* file, offset, length, then a flag word: read()/write()'s
+		 * positional flag or the cached run's folio order */
+		bool cached = kind == TRACE_EV_CACHED;
 		if (!file_id(r, t, v[0], &id) ||
-		    !in_range(r, "positional flag", v[3], TRACE_IO_POSITIONAL))
+		    !in_range(r, cached ? "folio order" : "positional flag", v[3],
+			      cached ? TRACE_CACHED_MAX_ORDER : TRACE_IO_POSITIONAL))
 			return -1;
 		rec->arg = id;
 		rec->addr = v[1];
 		rec->len = v[2];
 		rec->prot = (uint32_t)v[3];
 		break;
-	case TRACE_EV_CACHED:
-		if (!file_id(r, t, v[0], &id) ||
-		    !in_range(r, "folio order", v[3], TRACE_CACHED_MAX_ORDER))
-			return -1;
-		rec->arg = id;
-		rec->addr = v[1];
-		rec->len = v[2];
-		rec->prot = (uint32_t)v[3];
-		break;
+	}
 	case TRACE_EV_TRUNCATE:
 		if (!file_id(r, t, v[0], &id))
 			return -1;

@@ -73,28 +73,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Capture what @fn prints. */
-struct capture {
-	char *text;
-	size_t len;
-	FILE *f;
-};
-
-static FILE *capture_start(struct capture *c)
-{
-	c->text = NULL;
-	c->len = 0;
-	c->f = open_memstream(&c->text, &c->len);
-	assert_non_null(c->f);
-	return c->f;
-}
-
-static char *capture_end(struct capture *c)
-{
-	fclose(c->f);
-	return c->text;
-}
-
 /* Line @n (0-based) of @text into @buf, without its newline. */
 static const char *line(const char *text, int n, char *buf, size_t len)
 {

@@ -432,28 +432,6 @@ static const char *jstr(const struct jval *root, const char *path)
 	return v->text;
 }
 
-/* ---- capturing the writer's output --------------------------------------- */
-
-struct capture {
-	char *buf;
-	size_t len;
-	FILE *f;
-};
-
-static void cap_open(struct capture *c)
-{
-	c->buf = NULL;
-	c->len = 0;
-	c->f = open_memstream(&c->buf, &c->len);
-	assert_non_null(c->f);
-}
-
-static char *cap_close(struct capture *c)
-{
-	fclose(c->f);
-	return c->buf;
-}
-
 /* ---- the parser itself must reject what is not JSON ---------------------- */
 
 static void test_parser_rejects_malformed_documents(void **state)
@@ -479,7 +457,7 @@ static void json_escapes_quotes_backslashes_and_control_characters(void **state)
 	struct jval *v;
 	(void)state;
 
-	cap_open(&c);
+	(void)capture_start(&c);
 	json_init(&w, c.f, 0);
 	json_object_begin(&w);
 	json_kv_str(&w, "k\"ey", nasty);
@@ -487,18 +465,18 @@ static void json_escapes_quotes_backslashes_and_control_characters(void **state)
 	json_strn(&w, "a\0b", 3);
 	json_object_end(&w);
 	assert_int_equal(json_finish(&w), 0);
-	cap_close(&c);
+	capture_end(&c);
 
-	assert_non_null(strstr(c.buf, "\\u0001"));
-	assert_non_null(strstr(c.buf, "\\u001f"));
-	assert_non_null(strstr(c.buf, "\\n"));
-	assert_null(strchr(c.buf, '\t')); /* compact output has no raw tab */
-	v = jparse(c.buf);
+	assert_non_null(strstr(c.text, "\\u0001"));
+	assert_non_null(strstr(c.text, "\\u001f"));
+	assert_non_null(strstr(c.text, "\\n"));
+	assert_null(strchr(c.text, '\t')); /* compact output has no raw tab */
+	v = jparse(c.text);
 	assert_string_equal(jstr(v, "k\"ey"), nasty);
 	assert_int_equal(jget(v, "nul")->len, 3);
 	assert_memory_equal(jget(v, "nul")->text, "a\0b", 3);
 	jfree(v);
-	free(c.buf);
+	free(c.text);
 }
 
 static void json_keeps_valid_utf8_and_replaces_invalid_bytes(void **state)
@@ -512,22 +490,22 @@ static void json_keeps_valid_utf8_and_replaces_invalid_bytes(void **state)
 	struct jval *v;
 	(void)state;
 
-	cap_open(&c);
+	(void)capture_start(&c);
 	json_init(&w, c.f, 2);
 	json_array_begin(&w);
 	json_str(&w, in);
 	json_array_end(&w);
 	assert_int_equal(json_finish(&w), 0);
-	cap_close(&c);
+	capture_end(&c);
 
-	v = jparse(c.buf);
+	v = jparse(c.text);
 	/* every stray byte became U+FFFD (EF BF BD) */
 	assert_string_equal(jstr(v, "0"),
 			    "\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xef\xbf\xbd "
 			    "\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd "
 			    "\xef\xbf\xbd\xef\xbf\xbd");
 	jfree(v);
-	free(c.buf);
+	free(c.text);
 }
 
 static void json_numbers_are_exact_and_nan_is_null(void **state)
@@ -537,7 +515,7 @@ static void json_numbers_are_exact_and_nan_is_null(void **state)
 	struct jval *v;
 	(void)state;
 
-	cap_open(&c);
+	(void)capture_start(&c);
 	json_init(&w, c.f, 2);
 	json_object_begin(&w);
 	json_kv_u64(&w, "max", UINT64_MAX);
@@ -551,9 +529,9 @@ static void json_numbers_are_exact_and_nan_is_null(void **state)
 	json_str(&w, NULL);
 	json_object_end(&w);
 	assert_int_equal(json_finish(&w), 0);
-	cap_close(&c);
+	capture_end(&c);
 
-	v = jparse(c.buf);
+	v = jparse(c.text);
 	assert_string_equal(jget(v, "max")->text, "18446744073709551615");
 	assert_string_equal(jget(v, "min")->text, "-9223372036854775808");
 	assert_true(fabs(strtod(jget(v, "third")->text, NULL) - 1.0 / 3.0) < 1e-14);
@@ -563,7 +541,7 @@ static void json_numbers_are_exact_and_nan_is_null(void **state)
 	assert_true(jget(v, "yes")->b);
 	assert_int_equal(jget(v, "none")->t, J_NULL);
 	jfree(v);
-	free(c.buf);
+	free(c.text);
 }
 
 static void json_indented_and_compact_output_parse_alike(void **state)
@@ -573,7 +551,7 @@ static void json_indented_and_compact_output_parse_alike(void **state)
 
 	for (int i = 0; i < 2; i++) {
 		struct json_writer w;
-		cap_open(&c[i]);
+		(void)capture_start(&c[i]);
 		json_init(&w, c[i].f, i ? 4 : 0);
 		json_object_begin(&w);
 		json_key(&w, "empty_obj");
@@ -593,16 +571,16 @@ static void json_indented_and_compact_output_parse_alike(void **state)
 		json_array_end(&w);
 		json_object_end(&w);
 		assert_int_equal(json_finish(&w), 0);
-		cap_close(&c[i]);
+		capture_end(&c[i]);
 	}
-	assert_string_equal(c[0].buf,
+	assert_string_equal(c[0].text,
 			    "{\"empty_obj\":{},\"empty_arr\":[],\"nested\":[[1],{\"x\":2}]}\n");
-	assert_non_null(strstr(c[1].buf, "\n    \"nested\": [\n        [\n            1\n"));
+	assert_non_null(strstr(c[1].text, "\n    \"nested\": [\n        [\n            1\n"));
 	for (int i = 0; i < 2; i++) {
-		struct jval *v = jparse(c[i].buf);
+		struct jval *v = jparse(c[i].text);
 		assert_int_equal(jnum(v, "nested.1.x"), 2);
 		jfree(v);
-		free(c[i].buf);
+		free(c[i].text);
 	}
 }
 
@@ -613,35 +591,35 @@ static void json_finish_reports_misuse(void **state)
 	(void)state;
 
 	/* a value inside an object without its key */
-	cap_open(&c);
+	(void)capture_start(&c);
 	json_init(&w, c.f, 0);
 	json_object_begin(&w);
 	json_u64(&w, 1);
 	json_object_end(&w);
 	assert_int_equal(json_finish(&w), VMSIM_EINVAL);
-	free(cap_close(&c));
+	free(capture_end(&c));
 
 	/* a key in an array, then an unclosed container */
-	cap_open(&c);
+	(void)capture_start(&c);
 	json_init(&w, c.f, 0);
 	json_array_begin(&w);
 	json_key(&w, "k");
 	assert_int_equal(json_finish(&w), VMSIM_EINVAL);
-	free(cap_close(&c));
+	free(capture_end(&c));
 
 	/* closing what is not open */
-	cap_open(&c);
+	(void)capture_start(&c);
 	json_init(&w, c.f, 0);
 	json_array_begin(&w);
 	json_object_end(&w);
 	assert_int_equal(json_finish(&w), VMSIM_EINVAL);
-	free(cap_close(&c));
+	free(capture_end(&c));
 
 	/* nothing at all */
-	cap_open(&c);
+	(void)capture_start(&c);
 	json_init(&w, c.f, 0);
 	assert_int_equal(json_finish(&w), VMSIM_EINVAL);
-	free(cap_close(&c));
+	free(capture_end(&c));
 }
 
 /* ---- the report document ------------------------------------------------- */
@@ -691,10 +669,10 @@ static void report_parses_back_with_the_counters_of_the_run(void **state)
 	struct vmsim_system *sys = small_run(&parent, &child);
 	(void)state;
 
-	cap_open(&c);
+	(void)capture_start(&c);
 	assert_ok(report_json_write(c.f, sys, &opts));
-	cap_close(&c);
-	v = jparse(c.buf);
+	capture_end(&c);
+	v = jparse(c.text);
 
 	assert_string_equal(jstr(v, "schema"), "vmsim-report");
 	assert_int_equal(jnum(v, "version"), 1);
@@ -758,7 +736,7 @@ static void report_parses_back_with_the_counters_of_the_run(void **state)
 	assert_int_equal(jnum(v, "segv_records.0.pid"), child);
 
 	jfree(v);
-	free(c.buf);
+	free(c.text);
 	vmsim_system_free(sys);
 }
 
@@ -771,16 +749,16 @@ static void report_without_smaps_and_compact_is_one_line(void **state)
 	struct vmsim_system *sys = small_run(&parent, &child);
 	(void)state;
 
-	cap_open(&c);
+	(void)capture_start(&c);
 	assert_ok(report_json_write(c.f, sys, &opts));
-	cap_close(&c);
-	assert_int_equal(strchr(c.buf, '\n') - c.buf, (long)strlen(c.buf) - 1);
-	v = jparse(c.buf);
+	capture_end(&c);
+	assert_int_equal(strchr(c.text, '\n') - c.text, (long)strlen(c.text) - 1);
+	v = jparse(c.text);
 	assert_null(jget(v, "processes.0.smaps"));
 	assert_null(jget(v, "workload"));
 	assert_string_equal(jstr(v, "generator"), "libvmsim");
 	jfree(v);
-	free(c.buf);
+	free(c.text);
 	vmsim_system_free(sys);
 }
 
@@ -821,13 +799,13 @@ static void linux_process_object_shares_the_common_members(void **state)
 	assert_ok(procfs_parse_smaps("00400000-00401000 r-xp 00000000 08:01 42 /bin/x\nRss: 4 kB\n",
 				     &maps, NULL, 0));
 
-	cap_open(&c[0]);
+	(void)capture_start(&c[0]);
 	json_init(&w, c[0].f, 2);
 	assert_ok(report_json_sim_process(&w, sys, parent, false));
 	assert_ok(json_finish(&w));
-	cap_close(&c[0]);
+	capture_end(&c[0]);
 
-	cap_open(&c[1]);
+	(void)capture_start(&c[1]);
 	json_init(&w, c[1].f, 2);
 	json_object_begin(&w);
 	report_json_linux_process(&w, &p, &maps);
@@ -835,10 +813,10 @@ static void linux_process_object_shares_the_common_members(void **state)
 	report_json_share(&w, &share, 7);
 	json_object_end(&w);
 	assert_ok(json_finish(&w));
-	cap_close(&c[1]);
+	capture_end(&c[1]);
 
-	sim = jparse(c[0].buf);
-	real = jparse(c[1].buf);
+	sim = jparse(c[0].text);
+	real = jparse(c[1].text);
 	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
 		const struct jval *a = jget(sim, common[i]), *b = jget(real, common[i]);
 		if (!a || !b || a->t != b->t)
@@ -852,8 +830,8 @@ static void linux_process_object_shares_the_common_members(void **state)
 	assert_int_equal(jnum(real, "share.with"), 7);
 	jfree(sim);
 	jfree(real);
-	free(c[0].buf);
-	free(c[1].buf);
+	free(c[0].text);
+	free(c[1].text);
 	procfs_maps_release(&maps);
 	vmsim_system_free(sys);
 }

@@ -74,28 +74,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* What @fn wrote into memory. */
-struct capture {
-	char *text;
-	size_t len;
-	FILE *f;
-};
-
-static FILE *capture_start(struct capture *c)
-{
-	c->text = NULL;
-	c->len = 0;
-	c->f = open_memstream(&c->text, &c->len);
-	assert_non_null(c->f);
-	return c->f;
-}
-
-static char *capture_end(struct capture *c)
-{
-	fclose(c->f);
-	return c->text;
-}
-
 /* ---- the tables themselves ---------------------------------------------- */
 
 /* Names must be unique in a table, or a lookup would find the wrong row. */

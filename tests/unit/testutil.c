@@ -51,3 +51,18 @@ void testutil_check_phys(const struct phys_mem *pm)
 	if (phys_check(pm, why, sizeof(why)) != 0)
 		fail_msg("phys invariant broken: %s", why);
 }
+
+FILE *capture_start(struct capture *c)
+{
+	c->text = NULL;
+	c->len = 0;
+	c->f = open_memstream(&c->text, &c->len);
+	assert_non_null(c->f);
+	return c->f;
+}
+
+char *capture_end(struct capture *c)
+{
+	fclose(c->f);
+	return c->text;
+}

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* cmocka.h last: it relies on the headers above */
 #include <cmocka.h>
@@ -41,5 +42,16 @@ const char *testutil_strerror(int rc);
 
 /* Fail the test if phys_check finds a broken invariant. */
 void testutil_check_phys(const struct phys_mem *pm);
+
+/* What a report function prints, kept in memory (open_memstream):
+ * capture_start gives the stream to print to, capture_end closes it and
+ * returns the text, which the caller frees. */
+struct capture {
+	char *text;
+	size_t len;
+	FILE *f;
+};
+FILE *capture_start(struct capture *c);
+char *capture_end(struct capture *c);
 
 #endif
