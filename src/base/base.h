@@ -25,6 +25,11 @@
 
 _Noreturn void vmsim_bug(const char *func, const char *file, int line, const char *cond);
 
+/* Write a reason into @why (when it is non-NULL and @whylen > 0) and return
+ * @rc: the library's way of saying why a call failed. */
+__attribute__((format(printf, 4, 5))) int why_set(char *why, size_t whylen, int rc, const char *fmt,
+						  ...);
+
 /*
  * Zeroed host memory whose pages cost nothing until first written: large
  * requests are anonymous mappings reserved without swap accounting (the

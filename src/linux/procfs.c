@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,26 +25,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "base/units.h"
 #include "vmsim/error.h"
 
 #define KB 1024ULL
-
-static int fail(char *why, size_t whylen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Fill @why (if any) and return @rc. */
-static int fail(char *why, size_t whylen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* ---- text helpers -------------------------------------------------------- */
 
@@ -196,19 +180,20 @@ int procfs_parse_status(const char *text, struct procfs_proc *p, char *why, size
 			p->state = *val;
 		} else if (key_is(s, klen, "Pid")) {
 			if (!read_u64(&val, &v) || v > INT32_MAX)
-				return fail(why, whylen, VMSIM_EPARSE, "%u: bad Pid", lineno);
+				return why_set(why, whylen, VMSIM_EPARSE, "%u: bad Pid", lineno);
 			p->st.pid = (int)v;
 		} else if (key_is(s, klen, "PPid")) {
 			if (!read_u64(&val, &v) || v > INT32_MAX)
-				return fail(why, whylen, VMSIM_EPARSE, "%u: bad PPid", lineno);
+				return why_set(why, whylen, VMSIM_EPARSE, "%u: bad PPid", lineno);
 			p->ppid = (int)v;
 		} else if (key_is(s, klen, "Uid")) {
 			if (!read_u64(&val, &v) || v > UINT32_MAX)
-				return fail(why, whylen, VMSIM_EPARSE, "%u: bad Uid", lineno);
+				return why_set(why, whylen, VMSIM_EPARSE, "%u: bad Uid", lineno);
 			p->uid = (unsigned)v;
 		} else if (key_is(s, klen, "Threads")) {
 			if (!read_u64(&val, &p->threads))
-				return fail(why, whylen, VMSIM_EPARSE, "%u: bad Threads", lineno);
+				return why_set(why, whylen, VMSIM_EPARSE, "%u: bad Threads",
+					       lineno);
 		} else if (key_is(s, klen, "Kthread")) {
 			p->kthread = *val == '1';
 		} else {
@@ -216,9 +201,9 @@ int procfs_parse_status(const char *text, struct procfs_proc *p, char *why, size
 				if (!key_is(s, klen, status_kb[i].key))
 					continue;
 				if (!read_kb(val, &v))
-					return fail(why, whylen, VMSIM_EPARSE,
-						    "%u: %s: expected a size in kB", lineno,
-						    status_kb[i].key);
+					return why_set(why, whylen, VMSIM_EPARSE,
+						       "%u: %s: expected a size in kB", lineno,
+						       status_kb[i].key);
 				*(uint64_t *)((char *)p + status_kb[i].off) = v;
 				have_vm = true;
 				if (key_is(s, klen, "RssAnon"))
@@ -228,7 +213,7 @@ int procfs_parse_status(const char *text, struct procfs_proc *p, char *why, size
 		}
 	}
 	if (!p->st.pid)
-		return fail(why, whylen, VMSIM_EPARSE, "no Pid line");
+		return why_set(why, whylen, VMSIM_EPARSE, "no Pid line");
 	/* A kernel thread has no Vm lines (Kthread: exists only since 6.x). */
 	if (!have_vm)
 		p->kthread = true;
@@ -248,8 +233,8 @@ int procfs_parse_statm(const char *text, uint64_t page_size, struct procfs_proc 
 
 	for (int i = 0; i < 7; i++)
 		if (!read_u64(&s, &f[i]))
-			return fail(why, whylen, VMSIM_EPARSE, "1: field %d: expected a number",
-				    i + 1);
+			return why_set(why, whylen, VMSIM_EPARSE, "1: field %d: expected a number",
+				       i + 1);
 	/* size resident shared text lib data dt, in pages */
 	if (!p->st.vm_size)
 		p->st.vm_size = f[0] * page_size;
@@ -269,12 +254,12 @@ int procfs_parse_stat(const char *text, struct procfs_proc *p, char *why, size_t
 	uint64_t v;
 
 	if (!s || !strchr(text, '('))
-		return fail(why, whylen, VMSIM_EPARSE, "1: expected 'pid (comm) state ...'");
+		return why_set(why, whylen, VMSIM_EPARSE, "1: expected 'pid (comm) state ...'");
 	s++;
 	while (*s == ' ')
 		s++;
 	if (!*s)
-		return fail(why, whylen, VMSIM_EPARSE, "1: no state after the command");
+		return why_set(why, whylen, VMSIM_EPARSE, "1: no state after the command");
 	if (!p->state)
 		p->state = *s;
 	s++;
@@ -286,8 +271,8 @@ int procfs_parse_stat(const char *text, struct procfs_proc *p, char *why, size_t
 		if (*s == '-') /* tpgid -1, a negative priority or nice: sign dropped */
 			s++;
 		if (!read_u64(&s, &v))
-			return fail(why, whylen, VMSIM_EPARSE, "1: field %d: expected a number",
-				    field);
+			return why_set(why, whylen, VMSIM_EPARSE, "1: field %d: expected a number",
+				       field);
 		if (field == 10)
 			p->st.faults_minor = v;
 		else if (field == 12)
@@ -365,8 +350,8 @@ int procfs_parse_rollup(const char *text, struct procfs_mem *m, char *why, size_
 		if (!split_key(s, len, &klen, &val))
 			continue; /* the "[rollup]" header */
 		if (mem_line(s, klen, val, m) < 0)
-			return fail(why, whylen, VMSIM_EPARSE, "%u: %.*s: expected a size in kB",
-				    lineno, (int)klen, s);
+			return why_set(why, whylen, VMSIM_EPARSE, "%u: %.*s: expected a size in kB",
+				       lineno, (int)klen, s);
 	}
 	return 0;
 }
@@ -444,8 +429,8 @@ int procfs_parse_smaps(const char *text, struct procfs_maps *out, char *why, siz
 		if (split_key(s, len, &klen, &val)) {
 			int r;
 			if (!cur)
-				return fail(why, whylen, VMSIM_EPARSE,
-					    "%u: a key line before the first VMA", lineno);
+				return why_set(why, whylen, VMSIM_EPARSE,
+					       "%u: a key line before the first VMA", lineno);
 			if (key_is(s, klen, "VmFlags")) {
 				size_t n = (size_t)(s + len - val);
 				while (n && val[n - 1] == ' ')
@@ -462,9 +447,9 @@ int procfs_parse_smaps(const char *text, struct procfs_maps *out, char *why, siz
 			}
 			r = mem_line(s, klen, val, &cur->mem);
 			if (r < 0)
-				return fail(why, whylen, VMSIM_EPARSE,
-					    "%u: %.*s: expected a size in kB", lineno, (int)klen,
-					    s);
+				return why_set(why, whylen, VMSIM_EPARSE,
+					       "%u: %.*s: expected a size in kB", lineno, (int)klen,
+					       s);
 			if (r > 0)
 				vma_fill_common(cur);
 			continue;
@@ -473,7 +458,7 @@ int procfs_parse_smaps(const char *text, struct procfs_maps *out, char *why, siz
 			size_t cap = out->cap ? out->cap * 2 : 64;
 			struct procfs_vma *nv = realloc(out->vma, cap * sizeof(*nv));
 			if (!nv)
-				return fail(why, whylen, VMSIM_ENOHOSTMEM, "out of host memory");
+				return why_set(why, whylen, VMSIM_ENOHOSTMEM, "out of host memory");
 			out->vma = nv;
 			out->cap = cap;
 		}
@@ -481,8 +466,9 @@ int procfs_parse_smaps(const char *text, struct procfs_maps *out, char *why, siz
 		memset(cur, 0, sizeof(*cur));
 		if (!vma_header(s, len, cur)) {
 			free(cur->path);
-			return fail(why, whylen, VMSIM_EPARSE,
-				    "%u: expected 'start-end perms offset dev inode path'", lineno);
+			return why_set(why, whylen, VMSIM_EPARSE,
+				       "%u: expected 'start-end perms offset dev inode path'",
+				       lineno);
 		}
 		out->n++;
 	}
@@ -558,12 +544,12 @@ static int slurp(const char *dir, const char *name, char **out, char *why, size_
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = errno_code(errno, dir);
-		return fail(why, whylen, rc, "%s: %s", path, code_reason(rc));
+		return why_set(why, whylen, rc, "%s: %s", path, code_reason(rc));
 	}
 	buf = malloc(cap);
 	if (!buf) {
 		close(fd);
-		return fail(why, whylen, VMSIM_ENOHOSTMEM, "%s: out of host memory", path);
+		return why_set(why, whylen, VMSIM_ENOHOSTMEM, "%s: out of host memory", path);
 	}
 	for (;;) {
 		ssize_t n;
@@ -595,7 +581,7 @@ static int slurp(const char *dir, const char *name, char **out, char *why, size_
 out_free:
 	free(buf);
 	close(fd);
-	return fail(why, whylen, rc, "%s: %s", path, code_reason(rc));
+	return why_set(why, whylen, rc, "%s: %s", path, code_reason(rc));
 }
 
 /* A parser's "LINE: what" in @why becomes "DIR/NAME:LINE: what". */
@@ -606,7 +592,7 @@ static int reparse_fail(const char *dir, const char *name, int rc, char *why, si
 	if (!why || !whylen)
 		return rc;
 	snprintf(inner, sizeof(inner), "%s", why);
-	return fail(why, whylen, rc, "%s/%s:%s", dir, name, inner);
+	return why_set(why, whylen, rc, "%s/%s:%s", dir, name, inner);
 }
 
 int procfs_read_proc(const char *dir, struct procfs_proc *p, char *why, size_t whylen)
@@ -653,7 +639,7 @@ int procfs_read_proc(const char *dir, struct procfs_proc *p, char *why, size_t w
 			return reparse_fail(dir, "maps", rc, why, whylen);
 		p->have_maps = true;
 	} else if (rc == VMSIM_ESRCH) {
-		return fail(why, whylen, rc, "%s: no such process", dir);
+		return why_set(why, whylen, rc, "%s: no such process", dir);
 	}
 
 	rc = slurp(dir, "smaps_rollup", &text, NULL, 0);
@@ -675,7 +661,7 @@ int procfs_read_proc(const char *dir, struct procfs_proc *p, char *why, size_t w
 	if (!p->have_rollup) {
 		p->rollup_err = rc;
 		if (rc == VMSIM_ESRCH)
-			return fail(why, whylen, rc, "%s: no such process", dir);
+			return why_set(why, whylen, rc, "%s: no such process", dir);
 	} else {
 		p->st.pss = p->rollup.pss;
 		p->st.anon_huge = p->rollup.anon_huge;
@@ -709,12 +695,12 @@ int procfs_clear_refs(const char *dir, char *why, size_t whylen)
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = errno_code(errno, dir);
-		return fail(why, whylen, rc, "%s: %s", path, code_reason(rc));
+		return why_set(why, whylen, rc, "%s: %s", path, code_reason(rc));
 	}
 	if (write(fd, "1", 1) != 1) {
 		rc = errno_code(errno, dir);
 		close(fd);
-		return fail(why, whylen, rc, "%s: %s", path, code_reason(rc));
+		return why_set(why, whylen, rc, "%s: %s", path, code_reason(rc));
 	}
 	close(fd);
 	return 0;
@@ -880,12 +866,12 @@ static int collect_pages(const char *dir, const struct procfs_maps *maps, struct
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = errno_code(errno, dir);
-		return fail(why, whylen, rc, "%s: %s", path, code_reason(rc));
+		return why_set(why, whylen, rc, "%s: %s", path, code_reason(rc));
 	}
 	buf = malloc(PM_CHUNK * sizeof(*buf));
 	if (!buf) {
 		close(fd);
-		return fail(why, whylen, VMSIM_ENOHOSTMEM, "out of host memory");
+		return why_set(why, whylen, VMSIM_ENOHOSTMEM, "out of host memory");
 	}
 	for (size_t i = 0; i < maps->n; i++) {
 		const struct procfs_vma *v = &maps->vma[i];
@@ -902,7 +888,7 @@ static int collect_pages(const char *dir, const struct procfs_maps *maps, struct
 			rc = 0;
 		}
 		if (rc) {
-			rc = fail(why, whylen, rc, "out of host memory");
+			rc = why_set(why, whylen, rc, "out of host memory");
 			break;
 		}
 	}
@@ -1007,7 +993,7 @@ int procfs_share(const char *dir, const char *other_dir, struct procfs_share *ou
 	qsort(b.p, b.n, sizeof(*b.p), by_pfn);
 	pairs = malloc((a.n < b.n ? a.n : b.n) * sizeof(*pairs) + 1);
 	if (!pairs) {
-		rc = fail(why, whylen, VMSIM_ENOHOSTMEM, "out of host memory");
+		rc = why_set(why, whylen, VMSIM_ENOHOSTMEM, "out of host memory");
 		goto out;
 	}
 	/* Walk both lists in frame order; a frame mapped k times in one and m
@@ -1042,7 +1028,7 @@ int procfs_share(const char *dir, const char *other_dir, struct procfs_share *ou
 	qsort(pairs, npairs, sizeof(*pairs), by_va);
 	rc = make_ranges(out, pairs, npairs, &ma);
 	if (rc)
-		rc = fail(why, whylen, rc, "out of host memory");
+		rc = why_set(why, whylen, rc, "out of host memory");
 out:
 	free(pairs);
 	free(a.p);

@@ -11,7 +11,6 @@
  */
 #include <ctype.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,20 +22,6 @@
 #include "vmsim/sched.h"
 #include "vmsim/settings.h"
 
-static int why_fail(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int why_fail(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return VMSIM_EINVAL;
-}
-
 int vmsim_parse_size(const char *s, uint64_t *bytes, size_t *col, char *why, size_t whylen)
 {
 	const char *reason;
@@ -44,7 +29,7 @@ int vmsim_parse_size(const char *s, uint64_t *bytes, size_t *col, char *why, siz
 	if (unit_parse_size(s, bytes, &c, &reason)) {
 		if (col)
 			*col = c;
-		why_fail(why, whylen, "%s", reason);
+		why_set(why, whylen, VMSIM_EINVAL, "%s", reason);
 		return strstr(reason, "64 bits") ? VMSIM_ERANGE : VMSIM_EPARSE;
 	}
 	if (col)
@@ -84,24 +69,26 @@ static int set_size(struct vmsim_config *cfg, const struct vmsim_setting *s, con
 	char reason[160];
 	int rc = vmsim_parse_size(val, &x, &col, reason, sizeof(reason));
 	if (rc == VMSIM_ERANGE)
-		return why_fail(why, whylen, "'%s' does not fit in 64 bits", val);
+		return why_set(why, whylen, VMSIM_EINVAL, "'%s' does not fit in 64 bits", val);
 	if (rc && !strncmp(reason, "unknown unit", 12) && col > 1) {
 		size_t n = 0;
 		while (isalpha((unsigned char)val[col - 1 + n]))
 			n++;
-		return why_fail(why, whylen, "unknown unit '%.*s' in '%s' (%s)", (int)n,
-				val + col - 1, val, UNIT_SIZE_RULES);
+		return why_set(why, whylen, VMSIM_EINVAL, "unknown unit '%.*s' in '%s' (%s)",
+			       (int)n, val + col - 1, val, UNIT_SIZE_RULES);
 	}
 	if (rc && col > 1)
-		return why_fail(why, whylen,
-				"expected a size such as 64M or 1G, found '%s' (%s at column %zu)",
-				val, reason, col);
+		return why_set(why, whylen, VMSIM_EINVAL,
+			       "expected a size such as 64M or 1G, found '%s' (%s at column %zu)",
+			       val, reason, col);
 	if (rc)
-		return why_fail(why, whylen, "expected a size such as 64M or 1G, found '%s'", val);
+		return why_set(why, whylen, VMSIM_EINVAL,
+			       "expected a size such as 64M or 1G, found '%s'", val);
 	if (x < s->min)
-		return why_fail(why, whylen, "expected %s, found '%s'", s->values, val);
+		return why_set(why, whylen, VMSIM_EINVAL, "expected %s, found '%s'", s->values,
+			       val);
 	if (x > range_max(s))
-		return why_fail(why, whylen, "'%s' is too large (%s)", val, s->values);
+		return why_set(why, whylen, VMSIM_EINVAL, "'%s' is too large (%s)", val, s->values);
 	store(cfg, s, x / (s->divisor ? s->divisor : 1));
 	return 0;
 }
@@ -114,11 +101,13 @@ static int set_count(struct vmsim_config *cfg, const struct vmsim_setting *s, co
 	const char *reason;
 	if (unit_scan(val, &n, &used, &reason) || val[used] != '\0' ||
 	    (n.kind != UNIT_NONE && n.kind != UNIT_HEX) || !n.exact)
-		return why_fail(why, whylen, "expected a whole number, found '%s'", val);
+		return why_set(why, whylen, VMSIM_EINVAL, "expected a whole number, found '%s'",
+			       val);
 	if (n.whole < s->min || n.whole > range_max(s)) {
 		if (s->max)
-			return why_fail(why, whylen, "expected %s, found '%s'", s->values, val);
-		return why_fail(why, whylen, "'%s' is too large", val);
+			return why_set(why, whylen, VMSIM_EINVAL, "expected %s, found '%s'",
+				       s->values, val);
+		return why_set(why, whylen, VMSIM_EINVAL, "'%s' is too large", val);
 	}
 	store(cfg, s, n.whole);
 	return 0;
@@ -133,8 +122,8 @@ static int set_switch(struct vmsim_config *cfg, const struct vmsim_setting *s, c
 	else if (!strcmp(val, s->words[1]))
 		store(cfg, s, 0);
 	else
-		return why_fail(why, whylen, "expected %s or %s, found '%s'", s->words[0],
-				s->words[1], val);
+		return why_set(why, whylen, VMSIM_EINVAL, "expected %s or %s, found '%s'",
+			       s->words[0], s->words[1], val);
 	return 0;
 }
 
@@ -147,7 +136,7 @@ static int set_choice(struct vmsim_config *cfg, const struct vmsim_setting *s, c
 			store(cfg, s, s->min + i);
 			return 0;
 		}
-	return why_fail(why, whylen, "expected %s, found '%s'", s->values, val);
+	return why_set(why, whylen, VMSIM_EINVAL, "expected %s, found '%s'", s->values, val);
 }
 
 /* ---- special setters ------------------------------------------------------------- */
@@ -169,7 +158,8 @@ static int set_cpu(struct vmsim_config *cfg, const struct vmsim_setting *s, cons
 	if (vmsim_cpu_preset(val, &cfg->mmu)) {
 		char names[128];
 		join_names(names, sizeof(names), vmsim_cpu_preset_names());
-		return why_fail(why, whylen, "unknown CPU preset '%s' (expected %s)", val, names);
+		return why_set(why, whylen, VMSIM_EINVAL, "unknown CPU preset '%s' (expected %s)",
+			       val, names);
 	}
 	return 0;
 }
@@ -180,8 +170,8 @@ static int set_policy(struct vmsim_config *cfg, const struct vmsim_setting *s, c
 	(void)s;
 	const struct vmsim_policy_ops *p = vmsim_policy_find(val);
 	if (!p)
-		return why_fail(why, whylen,
-				"unknown replacement policy '%s' (see vmsim paging --list)", val);
+		return why_set(why, whylen, VMSIM_EINVAL,
+			       "unknown replacement policy '%s' (see vmsim paging --list)", val);
 	cfg->policy = p->name;
 	return 0;
 }
@@ -194,9 +184,11 @@ static int set_ghz(struct vmsim_config *cfg, const struct vmsim_setting *s, cons
 	const char *reason;
 	(void)s;
 	if (unit_scan(val, &n, &used, &reason) || val[used] != '\0' || n.kind != UNIT_NONE)
-		return why_fail(why, whylen, "expected a clock in GHz, found '%s'", val);
+		return why_set(why, whylen, VMSIM_EINVAL, "expected a clock in GHz, found '%s'",
+			       val);
 	if (n.v <= 0)
-		return why_fail(why, whylen, "the clock must be above 0, found '%s'", val);
+		return why_set(why, whylen, VMSIM_EINVAL, "the clock must be above 0, found '%s'",
+			       val);
 	cfg->cost.ghz = n.v;
 	return 0;
 }
@@ -217,10 +209,10 @@ static int set_major_fault(struct vmsim_config *cfg, const struct vmsim_setting 
 	    n.v > 3600) {
 		char names[64];
 		join_names(names, sizeof(names), vmsim_device_preset_names());
-		return why_fail(why, whylen,
-				"expected a latency such as 100us or 8ms, or a device (%s), "
-				"found '%s'",
-				names, val);
+		return why_set(why, whylen, VMSIM_EINVAL,
+			       "expected a latency such as 100us or 8ms, or a device (%s), "
+			       "found '%s'",
+			       names, val);
 	}
 	cfg->cost.major_fault_ns = (uint64_t)llround(n.v * 1e9);
 	return 0;
@@ -465,7 +457,7 @@ int vmsim_setting_apply(struct vmsim_config *cfg, const char *key, const char *v
 {
 	const struct vmsim_setting *s = vmsim_setting_find(key);
 	if (!s)
-		return why_fail(why, whylen, "unknown machine setting '%s'", key);
+		return why_set(why, whylen, VMSIM_EINVAL, "unknown machine setting '%s'", key);
 	struct vmsim_config scratch = *cfg;
 	int rc = s->set(&scratch, s, val, why, whylen);
 	if (rc == 0)
@@ -481,13 +473,14 @@ int vmsim_settings_apply_list(struct vmsim_config *cfg, const char *const *kv, c
 			const char *eq = strchr(*p, '=');
 			char key[32], reason[200];
 			if (!eq || (size_t)(eq - *p) >= sizeof(key))
-				return why_fail(why, whylen, "%s: expected KEY=VALUE", *p);
+				return why_set(why, whylen, VMSIM_EINVAL, "%s: expected KEY=VALUE",
+					       *p);
 			memcpy(key, *p, (size_t)(eq - *p));
 			key[eq - *p] = '\0';
 			if ((pass == 0) != !strcmp(key, "cpu"))
 				continue;
 			if (vmsim_setting_apply(cfg, key, eq + 1, reason, sizeof(reason)))
-				return why_fail(why, whylen, "%s: %s", *p, reason);
+				return why_set(why, whylen, VMSIM_EINVAL, "%s: %s", *p, reason);
 		}
 	return 0;
 }

@@ -18,7 +18,6 @@
 #include <limits.h>
 #include <math.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "report/report.h"
 #include "vmsim/error.h"
 #include "vmsim/mmu.h"
@@ -36,21 +36,6 @@ extern char **environ;
 #define MAX_COLUMNS   512 /* of a CSV header */
 #define MAX_RSS_LINES 8	  /* processes drawn in the RSS plot (the largest) */
 #define POINTS_BELOW  40  /* fewer rows than this: mark each sample */
-
-static int fail(char *why, size_t whylen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *why, size_t whylen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* ---- finding and running gnuplot --------------------------------------- */
 
@@ -86,10 +71,10 @@ bool plot_available(char *why, size_t whylen)
 
 	if (find_program(prog))
 		return true;
-	fail(why, whylen, 0,
-	     "plots need gnuplot, and '%s' was not found (install gnuplot-nox, or set "
-	     "VMSIM_GNUPLOT); no plot was drawn, the other outputs are written as usual",
-	     prog);
+	why_set(why, whylen, 0,
+		"plots need gnuplot, and '%s' was not found (install gnuplot-nox, or set "
+		"VMSIM_GNUPLOT); no plot was drawn, the other outputs are written as usual",
+		prog);
 	return false;
 }
 
@@ -105,7 +90,7 @@ static int run_gnuplot(const char *script, char *why, size_t whylen)
 	pid_t pid;
 
 	if (pipe(pipefd) != 0)
-		return fail(why, whylen, VMSIM_EIO, "cannot run gnuplot: %s", strerror(errno));
+		return why_set(why, whylen, VMSIM_EIO, "cannot run gnuplot: %s", strerror(errno));
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
@@ -119,7 +104,8 @@ static int run_gnuplot(const char *script, char *why, size_t whylen)
 	close(pipefd[1]);
 	if (rc != 0) {
 		close(pipefd[0]);
-		return fail(why, whylen, VMSIM_ENOTSUP, "cannot run '%s': %s", prog, strerror(rc));
+		return why_set(why, whylen, VMSIM_ENOTSUP, "cannot run '%s': %s", prog,
+			       strerror(rc));
 	}
 	for (;;) {
 		char buf[512];
@@ -135,8 +121,8 @@ static int run_gnuplot(const char *script, char *why, size_t whylen)
 	close(pipefd[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return fail(why, whylen, VMSIM_EIO, "waiting for gnuplot: %s",
-				    strerror(errno));
+			return why_set(why, whylen, VMSIM_EIO, "waiting for gnuplot: %s",
+				       strerror(errno));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	/* gnuplot echoes the bad line, then "script.gp", line N: message */
@@ -151,8 +137,8 @@ static int run_gnuplot(const char *script, char *why, size_t whylen)
 				break;
 			}
 		}
-		return fail(why, whylen, VMSIM_EIO, "gnuplot failed on %s: %s", script,
-			    *best ? best : "no message");
+		return why_set(why, whylen, VMSIM_EIO, "gnuplot failed on %s: %s", script,
+			       *best ? best : "no message");
 	}
 }
 
@@ -193,8 +179,8 @@ static int make_dir(const char *dir, char *why, size_t whylen)
 	if (mkdir(dir, 0777) == 0 ||
 	    (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)))
 		return 0;
-	return fail(why, whylen, VMSIM_EIO, "%s: cannot create the directory: %s", dir,
-		    strerror(errno == EEXIST ? ENOTDIR : errno));
+	return why_set(why, whylen, VMSIM_EIO, "%s: cannot create the directory: %s", dir,
+		       strerror(errno == EEXIST ? ENOTDIR : errno));
 }
 
 /* The two terminals, as gnuplot statements chosen at run time. */
@@ -230,7 +216,7 @@ static int check_outputs(const char *dir, const char *name, char *why, size_t wh
 	for (int i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), "%s/%s.%s", dir, name, ext[i]);
 		if (stat(path, &sb) != 0 || sb.st_size == 0)
-			return fail(why, whylen, VMSIM_EIO, "gnuplot did not write %s", path);
+			return why_set(why, whylen, VMSIM_EIO, "gnuplot did not write %s", path);
 	}
 	return 0;
 }
@@ -307,13 +293,13 @@ static int read_csv(const char *path, struct csv_info *ci, char *why, size_t why
 	memset(ci, 0, sizeof(*ci));
 	f = fopen(path, "r");
 	if (!f)
-		return fail(why, whylen, VMSIM_EIO, "%s: %s", path, strerror(errno));
+		return why_set(why, whylen, VMSIM_EIO, "%s: %s", path, strerror(errno));
 	n = getline(&line, &cap, f);
 	if (n <= 0) {
 		free(line);
 		fclose(f);
-		return fail(why, whylen, VMSIM_EPARSE, "%s: empty, expected a vmsim time series",
-			    path);
+		return why_set(why, whylen, VMSIM_EPARSE, "%s: empty, expected a vmsim time series",
+			       path);
 	}
 	for (char *s = line, *tok; (tok = next_field(&s)) != NULL;) {
 		if (ci->ncols == MAX_COLUMNS)
@@ -328,9 +314,9 @@ static int read_csv(const char *path, struct csv_info *ci, char *why, size_t why
 			free(line);
 			fclose(f);
 			csv_info_release(ci);
-			return fail(why, whylen, VMSIM_EPARSE,
-				    "%s: not a vmsim time series (no column '%s')", path,
-				    needed[i]);
+			return why_set(why, whylen, VMSIM_EPARSE,
+				       "%s: not a vmsim time series (no column '%s')", path,
+				       needed[i]);
 		}
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
@@ -551,13 +537,13 @@ int plot_series(const char *csv_path, const char *dir, char *why, size_t whylen)
 		goto out;
 	if (!abs_path(csv_path, csv_abs, sizeof(csv_abs)) ||
 	    !abs_path(dir, dir_abs, sizeof(dir_abs))) {
-		rc = fail(why, whylen, VMSIM_EIO, "%s: path too long", dir);
+		rc = why_set(why, whylen, VMSIM_EIO, "%s: path too long", dir);
 		goto out;
 	}
 	snprintf(script, sizeof(script), "%s/series.gp", dir_abs);
 	f = fopen(script, "w");
 	if (!f) {
-		rc = fail(why, whylen, VMSIM_EIO, "%s: %s", script, strerror(errno));
+		rc = why_set(why, whylen, VMSIM_EIO, "%s: %s", script, strerror(errno));
 		goto out;
 	}
 	fputs("# vmsim: plots of a time series; rerun with `gnuplot series.gp`\n", f);
@@ -574,7 +560,7 @@ int plot_series(const char *csv_path, const char *dir, char *why, size_t whylen)
 	}
 	fputs("unset output\n", f);
 	if (fclose(f) != 0) {
-		rc = fail(why, whylen, VMSIM_EIO, "%s: %s", script, strerror(errno));
+		rc = why_set(why, whylen, VMSIM_EIO, "%s: %s", script, strerror(errno));
 		goto out;
 	}
 	rc = run_gnuplot(script, why, whylen);
@@ -625,20 +611,20 @@ int plot_mrc(const struct plot_mrc *m, const char *dir, const char *name, char *
 	int rc;
 
 	if (strlen(name) > 200 || strchr(name, '/'))
-		return fail(why, whylen, VMSIM_EINVAL, "'%s': expected a plain file name", name);
+		return why_set(why, whylen, VMSIM_EINVAL, "'%s': expected a plain file name", name);
 	if (!m->npolicies || !m->nframes)
-		return fail(why, whylen, VMSIM_EINVAL, "no policy or no frame count to plot");
+		return why_set(why, whylen, VMSIM_EINVAL, "no policy or no frame count to plot");
 	if (!plot_available(why, whylen))
 		return VMSIM_ENOTSUP;
 	rc = make_dir(dir, why, whylen);
 	if (rc)
 		return rc;
 	if (!abs_path(dir, dir_abs, sizeof(dir_abs)))
-		return fail(why, whylen, VMSIM_EIO, "%s: path too long", dir);
+		return why_set(why, whylen, VMSIM_EIO, "%s: path too long", dir);
 	snprintf(script, sizeof(script), "%s/%s.gp", dir_abs, name);
 	f = fopen(script, "w");
 	if (!f)
-		return fail(why, whylen, VMSIM_EIO, "%s: %s", script, strerror(errno));
+		return why_set(why, whylen, VMSIM_EIO, "%s: %s", script, strerror(errno));
 	fputs("# vmsim: miss-ratio curves; rerun with gnuplot\n", f);
 	terminals(f);
 	fputs("$mrc << EOD\n# frames", f);
@@ -658,7 +644,7 @@ int plot_mrc(const struct plot_mrc *m, const char *dir, const char *name, char *
 	}
 	fputs("unset output\n", f);
 	if (fclose(f) != 0)
-		return fail(why, whylen, VMSIM_EIO, "%s: %s", script, strerror(errno));
+		return why_set(why, whylen, VMSIM_EIO, "%s: %s", script, strerror(errno));
 	rc = run_gnuplot(script, why, whylen);
 	if (rc == 0)
 		rc = check_outputs(dir_abs, name, why, whylen);
@@ -681,18 +667,18 @@ static int draw_one(const char *dir, const char *name, const char *what,
 	int rc;
 
 	if (strlen(name) > 200 || strchr(name, '/'))
-		return fail(why, whylen, VMSIM_EINVAL, "'%s': expected a plain file name", name);
+		return why_set(why, whylen, VMSIM_EINVAL, "'%s': expected a plain file name", name);
 	if (!plot_available(why, whylen))
 		return VMSIM_ENOTSUP;
 	rc = make_dir(dir, why, whylen);
 	if (rc)
 		return rc;
 	if (!abs_path(dir, dir_abs, sizeof(dir_abs)))
-		return fail(why, whylen, VMSIM_EIO, "%s: path too long", dir);
+		return why_set(why, whylen, VMSIM_EIO, "%s: path too long", dir);
 	snprintf(script, sizeof(script), "%s/%s.gp", dir_abs, name);
 	f = fopen(script, "w");
 	if (!f)
-		return fail(why, whylen, VMSIM_EIO, "%s: %s", script, strerror(errno));
+		return why_set(why, whylen, VMSIM_EIO, "%s: %s", script, strerror(errno));
 	fprintf(f, "# vmsim: %s; rerun with gnuplot\n", what);
 	terminals(f);
 	fputs("set datafile separator whitespace\n", f);
@@ -703,7 +689,7 @@ static int draw_one(const char *dir, const char *name, const char *what,
 	}
 	fputs("unset output\n", f);
 	if (fclose(f) != 0)
-		return fail(why, whylen, VMSIM_EIO, "%s: %s", script, strerror(errno));
+		return why_set(why, whylen, VMSIM_EIO, "%s: %s", script, strerror(errno));
 	rc = run_gnuplot(script, why, whylen);
 	if (rc == 0)
 		rc = check_outputs(dir_abs, name, why, whylen);
@@ -777,7 +763,7 @@ int plot_thrash(const struct plot_thrash *t, const char *dir, const char *name, 
 		size_t whylen)
 {
 	if (!t->npoints)
-		return fail(why, whylen, VMSIM_EINVAL, "no point of the curve to plot");
+		return why_set(why, whylen, VMSIM_EINVAL, "no point of the curve to plot");
 	return draw_one(dir, name, "the thrashing curve", thrash_data, thrash_body, t, why, whylen);
 }
 
@@ -892,7 +878,7 @@ int plot_reach(const struct plot_reach *r, const char *dir, const char *name, ch
 		for (int s = 0; s < 3; s++)
 			any |= r->level[l].entries[s] != 0;
 	if (!any || r->nlevels > PLOT_REACH_MAX_LEVELS)
-		return fail(why, whylen, VMSIM_EINVAL, "no TLB entry to plot");
+		return why_set(why, whylen, VMSIM_EINVAL, "no TLB entry to plot");
 	return draw_one(dir, name, "TLB reach", reach_data, reach_body, r, why, whylen);
 }
 
@@ -907,7 +893,7 @@ int plot_reach_run(struct vmsim_system *sys, const char *dir, char *why, size_t 
 
 	rc = vmsim_sys_stats(sys, &st);
 	if (rc)
-		return fail(why, whylen, rc, "%s", vmsim_strerror(rc));
+		return why_set(why, whylen, rc, "%s", vmsim_strerror(rc));
 	for (unsigned l = 0; l < VMSIM_TLB_NLEVELS && r.nlevels < PLOT_REACH_MAX_LEVELS; l++) {
 		const struct vmsim_tlb_level_cfg *lc = &cfg->mmu.tlb.level[l];
 		if (!lc->narrays)
@@ -990,6 +976,6 @@ int plot_lines(const struct plot_lines *p, const char *dir, const char *name, ch
 	       size_t whylen)
 {
 	if (!p->nx || !p->nlines)
-		return fail(why, whylen, VMSIM_EINVAL, "nothing to plot");
+		return why_set(why, whylen, VMSIM_EINVAL, "nothing to plot");
 	return draw_one(dir, name, "lines", lines_data, lines_body, p, why, whylen);
 }
