@@ -625,15 +625,26 @@ static int do_lseek(struct runner *r, const struct stmt *st)
 	return 0;
 }
 
-static int do_fsync(struct runner *r, const struct stmt *st)
+/* truncate, ftruncate, fsync, fdatasync: one call on a named file. */
+static int do_file_call(struct runner *r, const struct stmt *st)
 {
 	struct rfile *f = file_named(r, st->file);
 	int rc;
 	if (!f)
 		return VMSIM_ENOENT;
-	rc = st->kind == ST_FSYNC ? vmsim_file_fsync(r->sys, f->fd)
-				  : vmsim_file_fdatasync(r->sys, f->fd);
-	return rc ? file_error(r, rc, st->kind == ST_FSYNC ? "fsync" : "fdatasync", f->name) : 0;
+	switch (st->kind) {
+	case ST_TRUNCATE:
+	case ST_FTRUNCATE:
+		rc = vmsim_file_truncate(r->sys, f->fd, st->size);
+		break;
+	case ST_FSYNC:
+		rc = vmsim_file_fsync(r->sys, f->fd);
+		break;
+	default:
+		rc = vmsim_file_fdatasync(r->sys, f->fd);
+		break;
+	}
+	return rc ? file_error(r, rc, scenario_keyword(st->kind), f->name) : 0;
 }
 
 static int do_mmap(struct runner *r, const struct stmt *st)
@@ -678,38 +689,9 @@ static int range_of(struct runner *r, const struct stmt *st, struct rproc **pp, 
 	return 0;
 }
 
-static int do_munmap(struct runner *r, const struct stmt *st)
-{
-	struct rproc *p;
-	vaddr_t start;
-	uint64_t len;
-	int rc = range_of(r, st, &p, &start, &len);
-	if (rc)
-		return rc;
-	if ((rc = vmsim_munmap(r->sys, p->pid, start, len)))
-		return sys_error(r, rc, "munmap");
-	if (st->place.name && !st->place.range && !st->place.point) {
-		struct area *a = runner_area(p, st->place.name);
-		if (a)
-			a->name = NULL;
-	}
-	return 0;
-}
-
-static int do_mprotect(struct runner *r, const struct stmt *st)
-{
-	struct rproc *p;
-	vaddr_t start;
-	uint64_t len;
-	int rc = range_of(r, st, &p, &start, &len);
-	if (rc)
-		return rc;
-	if ((rc = vmsim_mprotect(r->sys, p->pid, start, len, st->prot)))
-		return sys_error(r, rc, "mprotect");
-	return 0;
-}
-
-static int do_madvise(struct runner *r, const struct stmt *st)
+/* munmap, mprotect, madvise, msync, mlock, munlock: one call on the
+ * page-aligned range of a place. */
+static int do_range_call(struct runner *r, const struct stmt *st)
 {
 	static const int advice[] = {
 	    VMSIM_MADV_NORMAL,	 VMSIM_MADV_RANDOM,   VMSIM_MADV_SEQUENTIAL, VMSIM_MADV_WILLNEED,
@@ -720,21 +702,33 @@ static int do_madvise(struct runner *r, const struct stmt *st)
 	int rc = range_of(r, st, &p, &start, &len);
 	if (rc)
 		return rc;
-	if ((rc = vmsim_madvise(r->sys, p->pid, start, len, advice[st->advice])))
-		return sys_error(r, rc, "madvise");
-	return 0;
-}
-
-static int do_msync(struct runner *r, const struct stmt *st)
-{
-	struct rproc *p;
-	vaddr_t start;
-	uint64_t len;
-	int rc = range_of(r, st, &p, &start, &len);
+	switch (st->kind) {
+	case ST_MUNMAP:
+		rc = vmsim_munmap(r->sys, p->pid, start, len);
+		break;
+	case ST_MPROTECT:
+		rc = vmsim_mprotect(r->sys, p->pid, start, len, st->prot);
+		break;
+	case ST_MADVISE:
+		rc = vmsim_madvise(r->sys, p->pid, start, len, advice[st->advice]);
+		break;
+	case ST_MSYNC:
+		rc = vmsim_msync(r->sys, p->pid, start, len, st->flags);
+		break;
+	case ST_MLOCK:
+		rc = vmsim_mlock(r->sys, p->pid, start, len, st->flags);
+		break;
+	default:
+		rc = vmsim_munlock(r->sys, p->pid, start, len);
+		break;
+	}
 	if (rc)
-		return rc;
-	if ((rc = vmsim_msync(r->sys, p->pid, start, len, st->flags)))
-		return sys_error(r, rc, "msync");
+		return sys_error(r, rc, scenario_keyword(st->kind));
+	if (st->kind == ST_MUNMAP && st->place.name && !st->place.range && !st->place.point) {
+		struct area *a = runner_area(p, st->place.name);
+		if (a)
+			a->name = NULL; /* the whole area is gone */
+	}
 	return 0;
 }
 
@@ -756,29 +750,28 @@ static int do_mremap(struct runner *r, const struct stmt *st)
 	return 0;
 }
 
-static int do_mlock(struct runner *r, const struct stmt *st)
-{
-	struct rproc *p;
-	vaddr_t start;
-	uint64_t len;
-	int rc = range_of(r, st, &p, &start, &len);
-	if (rc)
-		return rc;
-	if (st->kind == ST_MLOCK)
-		rc = vmsim_mlock(r->sys, p->pid, start, len, st->flags);
-	else
-		rc = vmsim_munlock(r->sys, p->pid, start, len);
-	return rc ? sys_error(r, rc, st->kind == ST_MLOCK ? "mlock" : "munlock") : 0;
-}
-
-static int do_mlockall(struct runner *r, const struct stmt *st)
+/* exit, switch, mlockall, munlockall: one call on a live process. */
+static int do_proc_call(struct runner *r, const struct stmt *st)
 {
 	struct rproc *p = live_proc(r, st->proc);
+	int rc;
 	if (!p)
 		return VMSIM_ESRCH;
-	int rc = st->kind == ST_MLOCKALL ? vmsim_mlockall(r->sys, p->pid, st->flags)
-					 : vmsim_munlockall(r->sys, p->pid);
-	return rc ? sys_error(r, rc, st->kind == ST_MLOCKALL ? "mlockall" : "munlockall") : 0;
+	switch (st->kind) {
+	case ST_EXIT:
+		rc = vmsim_exit(r->sys, p->pid);
+		break;
+	case ST_SWITCH:
+		rc = vmsim_switch(r->sys, p->pid);
+		break;
+	case ST_MLOCKALL:
+		rc = vmsim_mlockall(r->sys, p->pid, st->flags);
+		break;
+	default:
+		rc = vmsim_munlockall(r->sys, p->pid);
+		break;
+	}
+	return rc ? sys_error(r, rc, scenario_keyword(st->kind)) : 0;
 }
 
 static int do_brk(struct runner *r, const struct stmt *st)
@@ -1181,113 +1174,64 @@ static int do_expect(struct runner *r, const struct stmt *st)
 	return 0;
 }
 
+static int do_nothing(struct runner *r, const struct stmt *st)
+{
+	(void)r;
+	(void)st;
+	return 0;
+}
+
+static int do_echo(struct runner *r, const struct stmt *st)
+{
+	r->echo = st->on;
+	return 0;
+}
+
+/* machine: its settings are kept until the machine is built. */
+static int do_machine(struct runner *r, const struct stmt *st)
+{
+	if (r->sys)
+		return runner_error(r, 0, VMSIM_EINVAL,
+				    "machine settings must come before the first statement "
+				    "that uses the machine (or after reset)");
+	for (const struct setting *s = st->settings; s; s = s->next) {
+		const struct setting **set = grow(r->set, &r->capset, r->nset, sizeof(*set));
+		if (!set)
+			return VMSIM_ENOHOSTMEM;
+		r->set = set;
+		r->set[r->nset++] = s;
+	}
+	return 0;
+}
+
+static int do_reset(struct runner *r, const struct stmt *st)
+{
+	(void)st;
+	int rc = check_machine(r);
+	end_machine(r);
+	return rc;
+}
+
+/* The runner of each statement kind (SCENARIO_COMMANDS). */
+static const struct {
+	int (*run)(struct runner *r, const struct stmt *st);
+	bool machine; /* build the machine first */
+} runners[] = {
+#define SCENARIO_RUNNER(kind, keyword, parse, run, machine) [ST_##kind] = {do_##run, machine},
+    SCENARIO_COMMANDS(SCENARIO_RUNNER)
+#undef SCENARIO_RUNNER
+};
+
 /* Run one statement. 0 or an error (printed). */
 static int run_stmt(struct runner *r, const struct stmt *st)
 {
-	struct rproc *p;
 	int rc;
-
 	r->cur = st;
 	if (r->echo && !r->o->headline && st->kind != ST_ECHO)
 		fprintf(r->out, "> %s\n", st->src);
-	switch (st->kind) {
-	case ST_TITLE:
-		return 0;
-	case ST_ECHO:
-		r->echo = st->on;
-		return 0;
-	case ST_MACHINE:
-		if (r->sys)
-			return runner_error(r, 0, VMSIM_EINVAL,
-					    "machine settings must come before the first statement "
-					    "that uses the machine (or after reset)");
-		for (const struct setting *s = st->settings; s; s = s->next) {
-			const struct setting **set =
-			    grow(r->set, &r->capset, r->nset, sizeof(*set));
-			if (!set)
-				return VMSIM_ENOHOSTMEM;
-			r->set = set;
-			r->set[r->nset++] = s;
-		}
-		return 0;
-	case ST_RESET:
-		rc = check_machine(r);
-		end_machine(r);
+	if (runners[st->kind].machine && (rc = runner_machine(r)))
 		return rc;
-	case ST_PRINT:
-		return do_print(r, st);
-	default:
-		break;
-	}
-	if ((rc = runner_machine(r)))
-		return rc;
-	switch (st->kind) {
-	case ST_PROCESS:
-		return do_process(r, st);
-	case ST_FORK:
-		return do_fork(r, st);
-	case ST_EXIT:
-		if (!(p = live_proc(r, st->proc)))
-			return VMSIM_ESRCH;
-		return (rc = vmsim_exit(r->sys, p->pid)) ? sys_error(r, rc, "exit") : 0;
-	case ST_SWITCH:
-		if (!(p = live_proc(r, st->proc)))
-			return VMSIM_ESRCH;
-		return (rc = vmsim_switch(r->sys, p->pid)) ? sys_error(r, rc, "switch") : 0;
-	case ST_FILE:
-		return do_file(r, st);
-	case ST_TRUNCATE: {
-		struct rfile *f = file_named(r, st->file);
-		if (!f)
-			return VMSIM_ENOENT;
-		return (rc = vmsim_file_truncate(r->sys, f->fd, st->size))
-			   ? sys_error(r, rc, "truncate")
-			   : 0;
-	}
-	case ST_READ:
-	case ST_PREAD:
-		return do_read(r, st);
-	case ST_WRITE:
-	case ST_PWRITE:
-		return do_write(r, st);
-	case ST_LSEEK:
-		return do_lseek(r, st);
-	case ST_FSYNC:
-	case ST_FDATASYNC:
-		return do_fsync(r, st);
-	case ST_MMAP:
-		return do_mmap(r, st);
-	case ST_MUNMAP:
-		return do_munmap(r, st);
-	case ST_MPROTECT:
-		return do_mprotect(r, st);
-	case ST_MADVISE:
-		return do_madvise(r, st);
-	case ST_MSYNC:
-		return do_msync(r, st);
-	case ST_MREMAP:
-		return do_mremap(r, st);
-	case ST_MLOCK:
-	case ST_MUNLOCK:
-		return do_mlock(r, st);
-	case ST_MLOCKALL:
-	case ST_MUNLOCKALL:
-		return do_mlockall(r, st);
-	case ST_BRK:
-		return do_brk(r, st);
-	case ST_TOUCH:
-		return do_touch(r, st);
-	case ST_STORE:
-		return do_store(r, st);
-	case ST_LOAD:
-		return do_load(r, st);
-	case ST_SHOW:
-		return do_show(r, st);
-	case ST_EXPECT:
-		return do_expect(r, st);
-	default:
-		return 0;
-	}
+	return runners[st->kind].run(r, st);
 }
 
 /* ---- the public API ---------------------------------------------------------------------- */

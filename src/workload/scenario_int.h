@@ -107,42 +107,68 @@ enum cmp_op {
 
 /* ---- statements ------------------------------------------------------------------ */
 
+/* Every scenario command, one row each (docs/SCENARIOS.md describes them):
+ *
+ *   X(KIND, keyword, parse, run, machine)
+ *
+ *   KIND     its statement kind, ST_KIND
+ *   keyword  the word a line starts with (also the name in run-time errors)
+ *   parse    scenario_parse.c's cmd_<parse>(lex, stmt): the operands
+ *   run      scenario.c's do_<run>(runner, stmt): what it does
+ *   machine  true when the machine must exist first (it is built from the
+ *            `machine` lines so far); false for the statements that only
+ *            configure or print
+ *
+ * Rows that share a parser or a runner tell each other apart by st->kind.
+ * A new command is one row here, its parser, its runner and a scenario test;
+ * the parser's keyword table, the "did you mean" list and the runner's
+ * dispatch are all made from this list. */
+#define SCENARIO_COMMANDS(X)                                                                       \
+	X(TITLE, "title", title, nothing, false)                                                   \
+	X(MACHINE, "machine", machine, machine, false)                                             \
+	X(RESET, "reset", reset, reset, false)                                                     \
+	X(ECHO, "echo", echo, echo, false)                                                         \
+	X(PROCESS, "process", process, process, true)                                              \
+	X(FORK, "fork", fork, fork, true)                                                          \
+	X(EXIT, "exit", one_proc, proc_call, true)                                                 \
+	X(SWITCH, "switch", one_proc, proc_call, true)                                             \
+	X(FILE, "file", file, file, true)                                                          \
+	X(TRUNCATE, "truncate", truncate, file_call, true)                                         \
+	X(FTRUNCATE, "ftruncate", truncate, file_call, true)                                       \
+	X(READ, "read", file_io, read, true)                                                       \
+	X(PREAD, "pread", file_io, read, true)                                                     \
+	X(WRITE, "write", file_io, write, true)                                                    \
+	X(PWRITE, "pwrite", file_io, write, true)                                                  \
+	X(LSEEK, "lseek", lseek, lseek, true)                                                      \
+	X(FSYNC, "fsync", one_file, file_call, true)                                               \
+	X(FDATASYNC, "fdatasync", one_file, file_call, true)                                       \
+	X(MMAP, "mmap", mmap, mmap, true)                                                          \
+	X(MUNMAP, "munmap", munmap, range_call, true)                                              \
+	X(MPROTECT, "mprotect", mprotect, range_call, true)                                        \
+	X(MADVISE, "madvise", madvise, range_call, true)                                           \
+	X(MSYNC, "msync", msync, range_call, true)                                                 \
+	X(MREMAP, "mremap", mremap, mremap, true)                                                  \
+	X(MLOCK, "mlock", mlock, range_call, true)                                                 \
+	X(MUNLOCK, "munlock", mlock, range_call, true)                                             \
+	X(MLOCKALL, "mlockall", mlockall, proc_call, true)                                         \
+	X(MUNLOCKALL, "munlockall", mlockall, proc_call, true)                                     \
+	X(BRK, "brk", brk, brk, true)                                                              \
+	X(TOUCH, "touch", touch, touch, true)                                                      \
+	X(STORE, "store", store, store, true)                                                      \
+	X(LOAD, "load", load, load, true)                                                          \
+	X(PRINT, "print", print, print, false)                                                     \
+	X(SHOW, "show", show, show, true)                                                          \
+	X(EXPECT, "expect", expect, expect, true)
+
 enum stmt_kind {
-	ST_TITLE,
-	ST_MACHINE,
-	ST_RESET,
-	ST_ECHO,
-	ST_PROCESS,
-	ST_FORK,
-	ST_EXIT,
-	ST_SWITCH,
-	ST_FILE,
-	ST_TRUNCATE,
-	ST_READ,
-	ST_PREAD,
-	ST_WRITE,
-	ST_PWRITE,
-	ST_LSEEK,
-	ST_FSYNC,
-	ST_FDATASYNC,
-	ST_MMAP,
-	ST_MUNMAP,
-	ST_MPROTECT,
-	ST_MADVISE,
-	ST_MSYNC,
-	ST_MREMAP,
-	ST_MLOCK,
-	ST_MUNLOCK,
-	ST_MLOCKALL,
-	ST_MUNLOCKALL,
-	ST_BRK,
-	ST_TOUCH,
-	ST_STORE,
-	ST_LOAD,
-	ST_PRINT,
-	ST_SHOW,
-	ST_EXPECT,
+#define SCENARIO_KIND(kind, keyword, parse, run, machine) ST_##kind,
+	SCENARIO_COMMANDS(SCENARIO_KIND)
+#undef SCENARIO_KIND
+	    ST_COUNT
 };
+
+/* The keyword of a statement kind ("mmap"), for messages. */
+const char *scenario_keyword(enum stmt_kind kind);
 
 /* A key=value of a `machine` line, checked at parse time, applied at run time. */
 struct setting {

@@ -1673,42 +1673,16 @@ static const struct {
 	enum stmt_kind kind;
 	int (*parse)(struct lex *lx, struct stmt *st);
 } commands[] = {
-    {"title", ST_TITLE, cmd_title},
-    {"machine", ST_MACHINE, cmd_machine},
-    {"reset", ST_RESET, cmd_reset},
-    {"echo", ST_ECHO, cmd_echo},
-    {"process", ST_PROCESS, cmd_process},
-    {"fork", ST_FORK, cmd_fork},
-    {"exit", ST_EXIT, cmd_one_proc},
-    {"switch", ST_SWITCH, cmd_one_proc},
-    {"file", ST_FILE, cmd_file},
-    {"truncate", ST_TRUNCATE, cmd_truncate},
-    {"ftruncate", ST_TRUNCATE, cmd_truncate},
-    {"read", ST_READ, cmd_file_io},
-    {"pread", ST_PREAD, cmd_file_io},
-    {"write", ST_WRITE, cmd_file_io},
-    {"pwrite", ST_PWRITE, cmd_file_io},
-    {"lseek", ST_LSEEK, cmd_lseek},
-    {"fsync", ST_FSYNC, cmd_one_file},
-    {"fdatasync", ST_FDATASYNC, cmd_one_file},
-    {"mmap", ST_MMAP, cmd_mmap},
-    {"munmap", ST_MUNMAP, cmd_munmap},
-    {"mprotect", ST_MPROTECT, cmd_mprotect},
-    {"madvise", ST_MADVISE, cmd_madvise},
-    {"msync", ST_MSYNC, cmd_msync},
-    {"mremap", ST_MREMAP, cmd_mremap},
-    {"mlock", ST_MLOCK, cmd_mlock},
-    {"munlock", ST_MUNLOCK, cmd_mlock},
-    {"mlockall", ST_MLOCKALL, cmd_mlockall},
-    {"munlockall", ST_MUNLOCKALL, cmd_mlockall},
-    {"brk", ST_BRK, cmd_brk},
-    {"touch", ST_TOUCH, cmd_touch},
-    {"store", ST_STORE, cmd_store},
-    {"load", ST_LOAD, cmd_load},
-    {"print", ST_PRINT, cmd_print},
-    {"show", ST_SHOW, cmd_show},
-    {"expect", ST_EXPECT, cmd_expect},
+#define SCENARIO_PARSER(kind, keyword, parse, run, machine) {keyword, ST_##kind, cmd_##parse},
+    SCENARIO_COMMANDS(SCENARIO_PARSER)
+#undef SCENARIO_PARSER
 };
+
+const char *scenario_keyword(enum stmt_kind kind)
+{
+	return (size_t)kind < ARRAY_SIZE(commands) ? commands[kind].name
+						   : "?"; /* row KIND is kind */
+}
 
 /* Edit distance of two short words (for "did you mean"). */
 static size_t distance(const char *a, const char *b)
