@@ -22,8 +22,10 @@
  *
  * Call sequence for one frame:  on_map, { on_access }, on_unmap, and again.
  *
- * The policies live one per file in src/policy/; registry.c holds the one
- * array that lists them. docs/POLICIES.md gives each exact definition.
+ * The built-in policies live one per file in src/policy/; registry.c holds
+ * the one array that lists them, and a program linking the library adds
+ * its own with vmsim_policy_register. docs/POLICIES.md gives each exact
+ * definition.
  */
 #ifndef VMSIM_POLICY_H
 #define VMSIM_POLICY_H
@@ -155,9 +157,28 @@ struct vmsim_policy_ops {
 /* The policy named @name (ASCII case ignored), or NULL. */
 VMSIM_API const struct vmsim_policy_ops *vmsim_policy_find(const char *name);
 
-/* Every policy, in the order `vmsim paging --list` shows them; the array
+/* Every policy, in the order `vmsim paging --list` shows them (the built-in
+ * ones, then the registered ones in the order of registration); the array
  * ends with NULL. */
 VMSIM_API const struct vmsim_policy_ops *const *vmsim_policy_list(void);
+
+/* How many policies a program may register. */
+#define VMSIM_POLICY_MAX_REGISTERED 32
+
+/*
+ * Add the policy @ops, defined by the program, to the registry: from then
+ * on vmsim_policy_find and vmsim_policy_list return it, so the machine
+ * setting `policy=NAME` (a scenario's machine line, --policy of vmsim run
+ * and replay, vmsim_setting_apply) runs kernel reclaim with it, and the
+ * reference-string simulator runs it, exactly as a built-in policy. @ops
+ * is kept, not copied: it must stay valid as long as the library is used.
+ * Returns 0, VMSIM_EINVAL (@ops NULL, no name, no describe, one of create,
+ * destroy, on_map, on_unmap, pick_victim NULL, or a policy of that name,
+ * ASCII case ignored, already there) or VMSIM_ERANGE (already
+ * VMSIM_POLICY_MAX_REGISTERED registered). Not thread-safe: register
+ * before the threads that use the library start.
+ */
+VMSIM_API int vmsim_policy_register(const struct vmsim_policy_ops *ops);
 
 /*
  * Whether @ops can run with @nframes frames in @env: 0, or VMSIM_ENOTSUP

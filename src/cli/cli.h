@@ -107,6 +107,12 @@ int cli_parse_page_size(const char *what, const char *s, enum vmsim_page_size *o
 int cli_opt_value(int argc, char **argv, int *i /* in, out */, const char *name,
 		  const char **value /* out */);
 
+/* --format F of the trace commands: 0 when @format is NULL or the name of
+ * a trace format (workload/trace.c's registry), else the usage error
+ * "--format 'x': expected vmsim, lackey or champsim" printed and
+ * CLI_EXIT_USAGE. */
+int cli_trace_format(const char *cmd, const char *format);
+
 /* ---- machine options (src/cli/machine.c) ------------------------------- */
 
 /* The machine settings given on a command line, as "key=value" strings in

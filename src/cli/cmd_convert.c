@@ -21,23 +21,22 @@
 
 static void convert_usage(FILE *f)
 {
-	fputs("usage: vmsim convert IN -o OUT [--format F] [--zstd]\n\n"
-	      "Converts the trace IN ('-': standard input) into vmsim's own binary format\n"
-	      "(docs/FORMATS.md) in OUT ('-': standard output). IN may be compressed with\n"
-	      "gzip, zstd or xz; its format is detected from its first bytes.\n\n"
-	      "  -o, --output OUT  the file to write\n"
-	      "  --format F        read IN as F: lackey, champsim or vmsim (default: detect)\n"
-	      "  --zstd            compress OUT with zstd\n",
-	      f);
+	char names[TRACE_FORMAT_NAMES_MAX];
+	fprintf(f,
+		"usage: vmsim convert IN -o OUT [--format F] [--zstd]\n\n"
+		"Converts the trace IN ('-': standard input) into vmsim's own binary format\n"
+		"(docs/FORMATS.md) in OUT ('-': standard output). IN may be compressed with\n"
+		"gzip, zstd or xz; its format is detected from its first bytes.\n\n"
+		"  -o, --output OUT  the file to write\n"
+		"  --format F        read IN as F: %s (default: detect)\n"
+		"  --zstd            compress OUT with zstd\n",
+		trace_format_names(names, sizeof(names), " or "));
 }
 
 static enum trace_source source_of(const struct trace_info *in)
 {
-	if (!strcmp(in->format, "lackey"))
-		return TRACE_SRC_LACKEY;
-	if (!strcmp(in->format, "champsim"))
-		return TRACE_SRC_CHAMPSIM;
-	return in->source;
+	const struct trace_format_ops *ops = trace_format_find(in->format);
+	return ops && ops->source != TRACE_SRC_NATIVE ? ops->source : in->source;
 }
 
 /* Would writing @out destroy @in? */
@@ -93,10 +92,8 @@ int cmd_convert(int argc, char **argv)
 		fputs("usage: vmsim convert IN -o OUT [--format F] [--zstd]\n", stderr);
 		return CLI_EXIT_USAGE;
 	}
-	if (format && !trace_format_find(format)) {
-		cli_error(NAME, "--format '%s': expected lackey, champsim or vmsim", format);
-		return CLI_EXIT_USAGE;
-	}
+	if ((rc = cli_trace_format(NAME, format)))
+		return rc;
 	if (same_file(in_path, out_path)) {
 		cli_error(NAME, "'%s' is both the input and the output", out_path);
 		return CLI_EXIT_USAGE;

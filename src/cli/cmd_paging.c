@@ -36,6 +36,7 @@
 #include "workload/mrc.h"
 #include "workload/paging.h"
 #include "workload/refstring.h"
+#include "workload/trace.h"
 
 #define NAME "paging"
 
@@ -45,6 +46,7 @@
 	"                    [--trace] [--seed S] [--tau T] FILE|-\n"                              \
 	"       vmsim paging --list\n"
 
+/* The help after USAGE: help_text, the trace format names, help_rest. */
 static const char help_text[] =
     "\n"
     "Simulate page-replacement policies over a reference string (a sequence of\n"
@@ -67,7 +69,10 @@ static const char help_text[] =
     "  --format FMT          auto (default: a vmsim trace if it is one, else binary\n"
     "                        if the first 4096 bytes hold a NUL byte and the size\n"
     "                        is a multiple of 8, else text), text, u64, or the\n"
-    "                        trace formats vmsim, lackey, champsim\n"
+    "                        trace formats ";
+
+static const char help_rest[] =
+    "\n"
     "  --fetch               traces: instruction fetches are references too\n"
     "  --page-size SIZE      traces: the page size that turns addresses into page\n"
     "                        numbers (default 4K; any power of two)\n"
@@ -764,7 +769,10 @@ int cmd_paging(int argc, char **argv)
 			}
 			if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
 				fputs(USAGE, stdout);
+				char names[TRACE_FORMAT_NAMES_MAX];
 				fputs(help_text, stdout);
+				fputs(trace_format_names(names, sizeof(names), ", "), stdout);
+				fputs(help_rest, stdout);
 				return CLI_EXIT_OK;
 			}
 			if (strcmp(arg, "--list") == 0)
@@ -856,14 +864,13 @@ int cmd_paging(int argc, char **argv)
 		o.fmt = REFSTRING_TEXT;
 	} else if (strcmp(format_arg, "u64") == 0) {
 		o.fmt = REFSTRING_U64;
-	} else if (strcmp(format_arg, "vmsim") == 0 || strcmp(format_arg, "lackey") == 0 ||
-		   strcmp(format_arg, "champsim") == 0) {
+	} else if (trace_format_find(format_arg)) {
 		o.fmt = REFSTRING_TRACE;
 		o.trace_fmt = format_arg;
 	} else {
-		cli_error(NAME,
-			  "--format '%s': expected auto, text, u64, vmsim, lackey or champsim",
-			  format_arg);
+		char names[TRACE_FORMAT_NAMES_MAX];
+		cli_error(NAME, "--format '%s': expected auto, text, u64, %s", format_arg,
+			  trace_format_names(names, sizeof(names), " or "));
 		return CLI_EXIT_USAGE;
 	}
 	o.page_shift = 12;

@@ -21,19 +21,21 @@
 
 static void replay_usage(FILE *f)
 {
-	fputs("usage: vmsim replay TRACE [--maps FILE] [--format F] [--max-records N]\n"
-	      "                    [machine options]\n\n"
-	      "Replays TRACE ('-': standard input; gzip, zstd or xz compressed or not) on a\n"
-	      "simulated machine and prints what it did to faults, memory and the TLBs.\n"
-	      "Lackey and ChampSim traces carry no VMAs: each first touch of a 2 MiB chunk\n"
-	      "maps that chunk (read-write-execute), unless --maps gives the real ones.\n"
-	      "An access outside every VMA raises SIGSEGV, counted as an invalid fault;\n"
-	      "the process keeps running.\n\n"
-	      "  --maps FILE      VMAs of the traced process, in /proc/PID/maps format\n"
-	      "  --format F       read TRACE as lackey, champsim or vmsim (default: detect)\n"
-	      "  --max-records N  stop after N records\n"
-	      "machine (the settings of a scenario's machine line, docs/SCENARIOS.md):\n",
-	      f);
+	char names[TRACE_FORMAT_NAMES_MAX];
+	fprintf(f,
+		"usage: vmsim replay TRACE [--maps FILE] [--format F] [--max-records N]\n"
+		"                    [machine options]\n\n"
+		"Replays TRACE ('-': standard input; gzip, zstd or xz compressed or not) on a\n"
+		"simulated machine and prints what it did to faults, memory and the TLBs.\n"
+		"Lackey and ChampSim traces carry no VMAs: each first touch of a 2 MiB chunk\n"
+		"maps that chunk (read-write-execute), unless --maps gives the real ones.\n"
+		"An access outside every VMA raises SIGSEGV, counted as an invalid fault;\n"
+		"the process keeps running.\n\n"
+		"  --maps FILE      VMAs of the traced process, in /proc/PID/maps format\n"
+		"  --format F       read TRACE as %s (default: detect)\n"
+		"  --max-records N  stop after N records\n"
+		"machine (the settings of a scenario's machine line, docs/SCENARIOS.md):\n",
+		trace_format_names(names, sizeof(names), " or "));
 	cli_machine_help(f);
 }
 
@@ -55,18 +57,16 @@ static const char *human(uint64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
-static const char *source_name(enum trace_source s)
+/* ", from lackey" for a trace converted from another format. */
+static const char *source_name(enum trace_source s, char *buf, size_t len)
 {
-	switch (s) {
-	case TRACE_SRC_LACKEY:
-		return ", from lackey";
-	case TRACE_SRC_CHAMPSIM:
-		return ", from champsim";
-	case TRACE_SRC_VGTOOL:
+	const struct trace_format_ops *from = trace_format_of_source(s);
+	if (s == TRACE_SRC_VGTOOL)
 		return ", recorded by vmsim's Valgrind tool";
-	default:
+	if (!from)
 		return "";
-	}
+	snprintf(buf, len, ", from %s", from->name);
+	return buf;
 }
 
 static void print_summary(struct vmsim_system *sys, const struct trace_info *info,
@@ -86,8 +86,9 @@ static void print_summary(struct vmsim_system *sys, const struct trace_info *inf
 			invalid += ps.faults_invalid;
 		}
 	}
+	char from[64];
 	printf("trace       %s (%s, %s%s)\n", info->name, info->format, info->compression,
-	       source_name(info->source));
+	       source_name(info->source, from, sizeof(from)));
 	printf("records     %" PRIu64 ": %" PRIu64 " accesses (%" PRIu64 " fetches, %" PRIu64
 	       " loads, %" PRIu64 " stores), %" PRIu64 " events\n",
 	       st->records, st->accesses, st->by_kind[TRACE_EXEC], st->by_kind[TRACE_READ],
@@ -250,10 +251,8 @@ int cmd_replay(int argc, char **argv)
 	}
 	vmsim_config_default(&cfg);
 	cfg.segv_kills = false; /* a trace's stray access should not end the replay */
-	if (o.format && !trace_format_find(o.format)) {
-		cli_error(NAME, "--format '%s': expected lackey, champsim or vmsim", o.format);
+	if (cli_trace_format(NAME, o.format))
 		return CLI_EXIT_USAGE;
-	}
 	if (cli_machine_apply(NAME, &machine, &cfg))
 		return CLI_EXIT_USAGE;
 	if (max && cli_parse_u64("--max-records", max, &o.max_records, &cerr)) {

@@ -88,12 +88,15 @@ struct run_args {
 
 static void run_usage(FILE *f)
 {
+	char names[TRACE_FORMAT_NAMES_MAX];
+	fprintf(f,
+		"usage: vmsim run [WHAT] [options]\n"
+		"       vmsim run TRACE1 TRACE2 ... [--slice N] [options]\n"
+		"       vmsim run [options] --record [-o FILE] -- PROG [ARGS...]\n\n"
+		"WHAT: a built-in scenario (see 'vmsim scenarios'), a scenario file (*.vms),\n"
+		"a trace (%s format; gzip/zstd/xz), or 'tour'.\n",
+		trace_format_names(names, sizeof(names), ", "));
 	fputs(
-	    "usage: vmsim run [WHAT] [options]\n"
-	    "       vmsim run TRACE1 TRACE2 ... [--slice N] [options]\n"
-	    "       vmsim run [options] --record [-o FILE] -- PROG [ARGS...]\n\n"
-	    "WHAT: a built-in scenario (see 'vmsim scenarios'), a scenario file (*.vms),\n"
-	    "a trace (lackey text, ChampSim, vmsim format; gzip/zstd/xz), or 'tour'.\n"
 	    "Without WHAT: a bundled real trace (matrix multiply, two loop orders) and\n"
 	    "the MMU tour.\n\n"
 	    "output:\n"

@@ -20,6 +20,7 @@
 #include "report/report.h"
 #include "vmsim/error.h"
 #include "vmsim/vm.h"
+#include "workload/trace.h"
 
 #define VMSIM_VERSION "0.1.0" /* keep in step with project() in CMakeLists.txt */
 
@@ -33,7 +34,7 @@ static int cmd_help(int argc, char **argv);
 
 /* The subcommands, in the order `vmsim help` lists them. */
 static const struct cmd commands[] = {
-    {"convert", cmd_convert, "convert a trace (lackey, ChampSim, vmsim) to vmsim's format"},
+    {"convert", cmd_convert, "convert a trace of any format to vmsim's format"},
     {"help", cmd_help, "list the commands, or show the usage of one"},
     {"inspect", cmd_inspect, "show real Linux processes in vmsim's terms (RSS, PSS, USS, faults)"},
     {"paging", cmd_paging, "replacement policies over a reference string with N frames"},
@@ -60,6 +61,16 @@ void cli_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int cli_trace_format(const char *cmd, const char *format)
+{
+	char names[TRACE_FORMAT_NAMES_MAX];
+	if (!format || trace_format_find(format))
+		return 0;
+	cli_error(cmd, "--format '%s': expected %s", format,
+		  trace_format_names(names, sizeof(names), " or "));
+	return CLI_EXIT_USAGE;
 }
 
 void cli_machine_error(const char *cmd, const struct vmsim_config *cfg, int rc)

@@ -260,7 +260,7 @@ static const struct vmsim_setting table[] = {
     {.key = "cpu",
      .option = "--cpu",
      SPECIAL(set_cpu),
-     .values = "CPU preset: seed, skylake, zen4 (docs/PRESETS.md)",
+     .values = "CPU preset: textbook, skylake, zen4 (docs/PRESETS.md)",
      .dflt = "skylake",
      .help = "CPU preset: TLBs and paging-structure caches (applied first)",
      .arg = "NAME"},

@@ -34,6 +34,27 @@ const struct trace_format_ops *const *trace_format_list(void)
 	return formats;
 }
 
+const struct trace_format_ops *trace_format_of_source(enum trace_source source)
+{
+	for (size_t i = 0; formats[i] && source != TRACE_SRC_NATIVE; i++)
+		if (formats[i]->source == source)
+			return formats[i];
+	return NULL;
+}
+
+char *trace_format_names(char *buf, size_t len, const char *last)
+{
+	size_t n = 0;
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; formats[i] && n < len; i++) {
+		const char *sep = i == 0 ? "" : formats[i + 1] ? ", " : last;
+		int k = snprintf(buf + n, len - n, "%s%s", sep, formats[i]->name);
+		n = k < 0 ? len : n + (size_t)k;
+	}
+	return buf;
+}
+
 int trace_fail(const struct trace *t, struct trace_error *err, int rc, const char *fmt, ...)
 {
 	va_list ap;
@@ -118,6 +139,7 @@ static int detect(struct trace *t, const struct trace_format_ops **ops, struct t
 
 	if ((rc = dec_peek(t->dec, &head, &n, err)))
 		return rc;
+	char names[TRACE_FORMAT_NAMES_MAX];
 	if (n == 0)
 		return trace_fail(t, err, VMSIM_EPARSE,
 				  "empty input: no bytes to tell its format from "
@@ -135,9 +157,8 @@ static int detect(struct trace *t, const struct trace_format_ops **ops, struct t
 	if (best == 0 || ties)
 		return trace_fail(t, err, VMSIM_EPARSE,
 				  "cannot tell the trace format from the first %zu bytes "
-				  "(expected vmsim, lackey text or a ChampSim trace); "
-				  "name it with --format",
-				  n);
+				  "(expected a %s trace); name it with --format",
+				  n, trace_format_names(names, sizeof(names), " or "));
 	return 0;
 }
 
@@ -175,10 +196,11 @@ out_close:
 static int find_forced(const char *format, const struct trace_format_ops **ops,
 		       struct trace_error *err)
 {
+	char names[TRACE_FORMAT_NAMES_MAX];
 	*ops = NULL;
 	if (format && !(*ops = trace_format_find(format))) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "unknown trace format '%s' (expected vmsim, lackey or champsim)", format);
+		snprintf(err->msg, sizeof(err->msg), "unknown trace format '%s' (expected %s)",
+			 format, trace_format_names(names, sizeof(names), " or "));
 		return VMSIM_EINVAL;
 	}
 	return 0;

@@ -201,8 +201,10 @@ enum trace_source {
 };
 
 struct trace_format_ops {
-	const char *name;     /* "lackey", "champsim", "vmsim": what --format matches */
-	const char *describe; /* one line for help texts */
+	const char *name;	  /* "lackey", "champsim", "vmsim": what --format matches */
+	const char *describe;	  /* one line for help texts */
+	enum trace_source source; /* what a vmsim trace converted from it records
+				     (TRACE_SRC_NATIVE: the input's own header) */
 
 	/* How sure is this format that it is looking at its own data, given
 	 * the first @n decompressed bytes (@n < the whole input only when
@@ -233,6 +235,16 @@ const struct trace_format_ops *trace_format_find(const char *name);
 
 /* NULL-terminated list of every format, in a stable order. */
 const struct trace_format_ops *const *trace_format_list(void);
+
+/* The format a vmsim trace converted from @source came from, or NULL
+ * (native traces, recordings by the Valgrind tool). */
+const struct trace_format_ops *trace_format_of_source(enum trace_source source);
+
+/* Every format's name into @buf, "vmsim, lackey or champsim" with @last
+ * (" or ", ", ") before the last, for messages and help texts; truncated
+ * to @len (TRACE_FORMAT_NAMES_MAX holds them). Returns @buf. */
+#define TRACE_FORMAT_NAMES_MAX 128
+char *trace_format_names(char *buf, size_t len, const char *last);
 
 /* ---- reading ------------------------------------------------------------ */
 

@@ -149,6 +149,7 @@ static void champsim_close(void *state)
 const struct trace_format_ops trace_champsim_format = {
     .name = "champsim",
     .describe = "ChampSim input_instr records (64 bytes: ip, branch, registers, memory)",
+    .source = TRACE_SRC_CHAMPSIM,
     .probe = champsim_probe,
     .open = champsim_open,
     .read = champsim_read,

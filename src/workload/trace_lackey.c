@@ -317,6 +317,7 @@ static void lackey_close(void *state)
 const struct trace_format_ops trace_lackey_format = {
     .name = "lackey",
     .describe = "Valgrind lackey text (valgrind --tool=lackey --trace-mem=yes)",
+    .source = TRACE_SRC_LACKEY,
     .probe = lackey_probe,
     .open = lackey_open,
     .read = lackey_read,

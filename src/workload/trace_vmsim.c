@@ -890,6 +890,7 @@ static void vmsim_close(void *state)
 const struct trace_format_ops trace_vmsim_format = {
     .name = "vmsim",
     .describe = "vmsim's own binary trace (docs/FORMATS.md)",
+    .source = TRACE_SRC_NATIVE,
     .probe = vmsim_probe,
     .open = vmsim_open,
     .read = vmsim_read,

@@ -8,7 +8,7 @@ $ vmsim help
 usage: vmsim [--version] [--help] COMMAND [ARGS...]
 
 commands:
-  convert    convert a trace (lackey, ChampSim, vmsim) to vmsim's format
+  convert    convert a trace of any format to vmsim's format
   help       list the commands, or show the usage of one
   inspect    show real Linux processes in vmsim's terms (RSS, PSS, USS, faults)
   paging     replacement policies over a reference string with N frames
@@ -29,7 +29,7 @@ $ vmsim --help
 usage: vmsim [--version] [--help] COMMAND [ARGS...]
 
 commands:
-  convert    convert a trace (lackey, ChampSim, vmsim) to vmsim's format
+  convert    convert a trace of any format to vmsim's format
   help       list the commands, or show the usage of one
   inspect    show real Linux processes in vmsim's terms (RSS, PSS, USS, faults)
   paging     replacement policies over a reference string with N frames
@@ -51,7 +51,7 @@ $ vmsim
 usage: vmsim [--version] [--help] COMMAND [ARGS...]
 
 commands:
-  convert    convert a trace (lackey, ChampSim, vmsim) to vmsim's format
+  convert    convert a trace of any format to vmsim's format
   help       list the commands, or show the usage of one
   inspect    show real Linux processes in vmsim's terms (RSS, PSS, USS, faults)
   paging     replacement policies over a reference string with N frames
@@ -73,7 +73,7 @@ $ vmsim frobnicate
 vmsim: 'frobnicate' is not a vmsim command
 
 commands:
-  convert    convert a trace (lackey, ChampSim, vmsim) to vmsim's format
+  convert    convert a trace of any format to vmsim's format
   help       list the commands, or show the usage of one
   inspect    show real Linux processes in vmsim's terms (RSS, PSS, USS, faults)
   paging     replacement policies over a reference string with N frames
@@ -94,7 +94,7 @@ vmsim: unknown option '--frobnicate'
 usage: vmsim [--version] [--help] COMMAND [ARGS...]
 
 commands:
-  convert    convert a trace (lackey, ChampSim, vmsim) to vmsim's format
+  convert    convert a trace of any format to vmsim's format
   help       list the commands, or show the usage of one
   inspect    show real Linux processes in vmsim's terms (RSS, PSS, USS, faults)
   paging     replacement policies over a reference string with N frames
@@ -116,7 +116,7 @@ $ vmsim help frobnicate
 vmsim: 'frobnicate' is not a vmsim command
 
 commands:
-  convert    convert a trace (lackey, ChampSim, vmsim) to vmsim's format
+  convert    convert a trace of any format to vmsim's format
   help       list the commands, or show the usage of one
   inspect    show real Linux processes in vmsim's terms (RSS, PSS, USS, faults)
   paging     replacement policies over a reference string with N frames

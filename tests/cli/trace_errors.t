@@ -28,7 +28,7 @@ vmsim replay: cannot open 'missing.vmt': No such file or directory
 
 $ printf 'hello world\n' | $VMSIM replay -
 2>
-vmsim replay: <stdin>: cannot tell the trace format from the first 12 bytes (expected vmsim, lackey text or a ChampSim trace); name it with --format
+vmsim replay: <stdin>: cannot tell the trace format from the first 12 bytes (expected a vmsim, lackey or champsim trace); name it with --format
 ? 1
 
 # vmsim format: truncated, bad magic, wrong version.
@@ -100,7 +100,7 @@ usage: vmsim replay TRACE [--maps FILE] [--format F] [--cpu NAME] ...
 
 $ vmsim replay ../data/trace-tiny.lackey --format text
 2>
-vmsim replay: --format 'text': expected lackey, champsim or vmsim
+vmsim replay: --format 'text': expected vmsim, lackey or champsim
 ? 2
 
 $ vmsim replay ../data/trace-tiny.lackey --cpu pentium 2>&1 | sed -n 1p

@@ -13,6 +13,7 @@
 
 #include "base/base.h"
 #include "vmsim/error.h"
+#include "vmsim/mmu.h"
 #include "vmsim/settings.h"
 #include "vmsim/vm.h"
 
@@ -167,6 +168,24 @@ static void list_applies_cpu_first(void **state)
 	assert_string_equal(why, "levels: expected KEY=VALUE");
 }
 
+/* The cpu row's words name every preset of the registry (src/mmu/presets.c),
+ * so a new preset cannot be left out of the help and docs' table. */
+static void cpu_values_name_every_preset(void **state)
+{
+	const struct vmsim_setting *s = vmsim_setting_find("cpu");
+	char why[256];
+	(void)state;
+	assert_non_null(s);
+	for (const char *const *n = vmsim_cpu_preset_names(); *n; n++) {
+		struct vmsim_config cfg;
+		vmsim_config_default(&cfg);
+		if (!strstr(s->values, *n))
+			fail_msg("cpu: '%s' does not name the preset %s", s->values, *n);
+		assert_ok(vmsim_setting_apply(&cfg, "cpu", *n, why, sizeof(why)));
+		assert_string_equal(cfg.mmu.cpu, *n);
+	}
+}
+
 static void every_row_is_complete_and_named_once(void **state)
 {
 	size_t n;
@@ -280,6 +299,7 @@ int main(void)
 	    cmocka_unit_test(settings_read_values_as_documented),
 	    cmocka_unit_test(rejected_value_changes_nothing),
 	    cmocka_unit_test(list_applies_cpu_first),
+	    cmocka_unit_test(cpu_values_name_every_preset),
 	    cmocka_unit_test(every_row_is_complete_and_named_once),
 	    cmocka_unit_test(documented_defaults_are_the_defaults),
 	    cmocka_unit_test(docs_table_is_the_table),
