@@ -190,8 +190,7 @@ struct scenario_capture {
 	const char *what;
 };
 
-static void scenario_capture_end(void *ctx, struct vmsim_system *sys,
-				 const struct report_names *names)
+static void scenario_capture_end(void *ctx, struct vmsim_system *sys, const struct run_names *names)
 {
 	struct scenario_capture *c = ctx;
 	(void)names;

@@ -376,8 +376,9 @@ struct trace_names {
 	struct {
 		int pid;
 		char name[48];
-	} proc[256]; /* the first 256 processes named */
-	unsigned n;  /* used */
+	} proc[256];		    /* the first 256 processes named */
+	struct run_proc named[256]; /* the same, for reports */
+	unsigned n;		    /* used */
 	bool first_done[64];
 };
 
@@ -392,17 +393,9 @@ static void name_born(void *arg, unsigned tag, uint32_t tpid, int pid)
 	else
 		snprintf(tn->proc[tn->n].name, sizeof(tn->proc[0].name), "%s[%u]", tn->label[tag],
 			 tpid);
+	tn->named[tn->n] = (struct run_proc){.name = tn->proc[tn->n].name, .pid = pid};
 	tn->first_done[tag] = true;
 	tn->n++;
-}
-
-static const char *name_of_pid(void *arg, int pid)
-{
-	struct trace_names *tn = arg;
-	for (unsigned i = 0; i < tn->n; i++)
-		if (tn->proc[i].pid == pid)
-			return tn->proc[i].name;
-	return NULL;
 }
 
 /* The traces' labels: their file names without directories, "#N" added
@@ -467,7 +460,7 @@ static int run_many(const struct run_args *a)
 		vmsim_system_free(sys);
 		return CLI_EXIT_FAILURE;
 	}
-	struct report_names names = {.proc = name_of_pid, .arg = &tn};
+	struct run_names names = {tn.named, tn.n};
 	report_machine(a->text, vmsim_system_config(sys));
 	fprintf(a->text,
 		"\n%u traces at once: round-robin slices of %s accesses, a major fault blocks "
@@ -524,7 +517,7 @@ static int run_many(const struct run_args *a)
 
 /* ---- scenarios -------------------------------------------------------------- */
 
-static void scenario_end(void *ctx, struct vmsim_system *sys, const struct report_names *names)
+static void scenario_end(void *ctx, struct vmsim_system *sys, const struct run_names *names)
 {
 	struct outputs *o = ctx;
 	if (cli_interrupted()) {

@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "workload/hooks.h"
+#include "base/run.h"
 
 enum progress_mode {
 	PROGRESS_AUTO = 0, /* shown if the stream is a terminal */

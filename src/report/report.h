@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/run.h"
 #include "vmsim/vm.h"
 
 /* ---- formatting --------------------------------------------------------- */
@@ -48,15 +49,8 @@ struct report_num report_seconds(double s);
 
 /* ---- naming ------------------------------------------------------------- */
 
-/* How the caller names processes and areas; any member may be NULL (the
- * pid, or the kernel's name of the area, is printed then). */
-struct report_names {
-	/* The name of process @pid, or NULL. */
-	const char *(*proc)(void *arg, int pid);
-	/* The name of @pid's area [@start, @end), or NULL. */
-	const char *(*vma)(void *arg, int pid, vaddr_t start, vaddr_t end);
-	void *arg; /* passed back */
-};
+/* @names (base/run.h: what the workload called its processes and areas)
+ * may be NULL everywhere: pids and the kernel's VMA names are printed. */
 
 /* ---- reports ------------------------------------------------------------ */
 
@@ -70,15 +64,15 @@ void report_memory(FILE *f, struct vmsim_system *sys);
 
 /* One row per process (live or ended): VMS, RSS (anon, file, shmem), PSS,
  * USS, swap, page tables. @names may be NULL. */
-void report_processes(FILE *f, struct vmsim_system *sys, const struct report_names *names);
+void report_processes(FILE *f, struct vmsim_system *sys, const struct run_names *names);
 
 /* One row per process: accesses, faults minor/major/invalid, zero-page
  * maps, COW copies and reuses, swap-ins, SIGSEGVs, OOM kill. */
-void report_faults(FILE *f, struct vmsim_system *sys, const struct report_names *names);
+void report_faults(FILE *f, struct vmsim_system *sys, const struct run_names *names);
 
 /* One process's memory in one line (VMS, RSS and its parts, PSS, USS,
  * swap). VMSIM_ESRCH if @pid never existed. */
-int report_process(FILE *f, struct vmsim_system *sys, int pid, const struct report_names *names);
+int report_process(FILE *f, struct vmsim_system *sys, int pid, const struct run_names *names);
 
 /* The TLBs per level and page size: entries, reach (entries x page size),
  * lookups, hits, misses, hit ratio. */
@@ -100,23 +94,23 @@ void report_reclaim(FILE *f, struct vmsim_system *sys);
 void report_time(FILE *f, struct vmsim_system *sys);
 
 /* Every SIGSEGV and OOM kill recorded, one line each ("none" if none). */
-void report_signals(FILE *f, struct vmsim_system *sys, const struct report_names *names);
+void report_signals(FILE *f, struct vmsim_system *sys, const struct run_names *names);
 
 /* A per-area table like /proc/PID/smaps. VMSIM_ESRCH if @pid is not alive. */
-int report_smaps(FILE *f, struct vmsim_system *sys, int pid, const struct report_names *names);
+int report_smaps(FILE *f, struct vmsim_system *sys, int pid, const struct run_names *names);
 
 /* The page walk of @va in @pid's page tables, one row per level with the
  * entry and its flags, and where it ends (a physical address, a hole, a
  * swap slot). Reads the tables without setting any bit. VMSIM_ESRCH,
  * VMSIM_ENONCANON. */
 int report_walk(FILE *f, struct vmsim_system *sys, int pid, vaddr_t va,
-		const struct report_names *names);
+		const struct run_names *names);
 
 /* How @va splits into table indices and offset with @levels-level paging
  * and pages of size @ps. VMSIM_EINVAL, VMSIM_ENONCANON. */
 int report_translate(FILE *f, vaddr_t va, unsigned levels, enum vmsim_page_size ps);
 
 /* Everything above except smaps, walks of one address and translations. */
-void report_all(FILE *f, struct vmsim_system *sys, const struct report_names *names);
+void report_all(FILE *f, struct vmsim_system *sys, const struct run_names *names);
 
 #endif

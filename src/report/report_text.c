@@ -113,17 +113,10 @@ static struct report_num hex(uint64_t x)
 	return r;
 }
 
-static const char *proc_name(const struct report_names *names, int pid)
-{
-	if (names && names->proc)
-		return names->proc(names->arg, pid);
-	return NULL;
-}
-
 /* "A" or "pid 3" into @buf. */
-static const char *who(const struct report_names *names, int pid, char *buf, size_t len)
+static const char *who(const struct run_names *names, int pid, char *buf, size_t len)
 {
-	const char *n = proc_name(names, pid);
+	const char *n = run_proc_name(names, pid);
 	if (n)
 		snprintf(buf, len, "%s", n);
 	else
@@ -243,11 +236,10 @@ void report_memory(FILE *f, struct vmsim_system *sys)
 
 #define PROC_HDR "%5s %-10s %-8s"
 
-static void proc_row_head(FILE *f, const struct vmsim_proc_stats *ps,
-			  const struct report_names *names)
+static void proc_row_head(FILE *f, const struct vmsim_proc_stats *ps, const struct run_names *names)
 {
 	char nb[64];
-	const char *n = proc_name(names, ps->pid);
+	const char *n = run_proc_name(names, ps->pid);
 	snprintf(nb, sizeof(nb), "%s", n ? n : "-");
 	fprintf(f, "%5d %-10s %-8s", ps->pid, nb, state_of(ps));
 }
@@ -279,7 +271,7 @@ static void proc_table_row(FILE *f, enum vmsim_stat_section sec, const struct vm
 				stat_text(&t[i], ps).s);
 }
 
-void report_processes(FILE *f, struct vmsim_system *sys, const struct report_names *names)
+void report_processes(FILE *f, struct vmsim_system *sys, const struct run_names *names)
 {
 	struct vmsim_proc_stats ps;
 
@@ -305,7 +297,7 @@ static uint64_t segvs_of(struct vmsim_system *sys, int pid)
 	return n;
 }
 
-void report_faults(FILE *f, struct vmsim_system *sys, const struct report_names *names)
+void report_faults(FILE *f, struct vmsim_system *sys, const struct run_names *names)
 {
 	struct vmsim_proc_stats ps;
 
@@ -319,7 +311,7 @@ void report_faults(FILE *f, struct vmsim_system *sys, const struct report_names 
 	}
 }
 
-int report_process(FILE *f, struct vmsim_system *sys, int pid, const struct report_names *names)
+int report_process(FILE *f, struct vmsim_system *sys, int pid, const struct run_names *names)
 {
 	struct vmsim_proc_stats ps;
 	char nb[64];
@@ -478,7 +470,7 @@ static const char *kind_name(enum vmsim_access_kind k)
 	return k == VMSIM_WRITE ? "write" : k == VMSIM_EXEC ? "exec" : "read";
 }
 
-void report_signals(FILE *f, struct vmsim_system *sys, const struct report_names *names)
+void report_signals(FILE *f, struct vmsim_system *sys, const struct run_names *names)
 {
 	struct vmsim_segv_record r;
 	struct vmsim_oom_record o;
@@ -502,17 +494,16 @@ void report_signals(FILE *f, struct vmsim_system *sys, const struct report_names
 struct smaps_print {
 	FILE *f;
 	int pid;
-	const struct report_names *names;
+	const struct run_names *names;
 };
 
 static int smaps_row(const struct vmsim_smaps_entry *e, void *arg)
 {
 	struct smaps_print *c = arg;
-	const char *label = NULL;
-	char perm[5];
+	char perm[5], names[160];
+	const char *label =
+	    run_area_names(c->names, c->pid, e->start, e->end, names, sizeof(names));
 
-	if (c->names && c->names->vma)
-		label = c->names->vma(c->names->arg, c->pid, e->start, e->end);
 	if (!label)
 		label = e->name;
 	perm[0] = (e->prot & VMSIM_PROT_READ) ? 'r' : '-';
@@ -532,7 +523,7 @@ static int smaps_row(const struct vmsim_smaps_entry *e, void *arg)
 	return 0;
 }
 
-int report_smaps(FILE *f, struct vmsim_system *sys, int pid, const struct report_names *names)
+int report_smaps(FILE *f, struct vmsim_system *sys, int pid, const struct run_names *names)
 {
 	struct smaps_print c = {f, pid, names};
 	char nb[64];
@@ -547,7 +538,7 @@ int report_smaps(FILE *f, struct vmsim_system *sys, int pid, const struct report
 }
 
 int report_walk(FILE *f, struct vmsim_system *sys, int pid, vaddr_t va,
-		const struct report_names *names)
+		const struct run_names *names)
 {
 	struct vmsim_walk_info w;
 	char nb[64], flags[64];
@@ -605,7 +596,7 @@ int report_translate(FILE *f, vaddr_t va, unsigned levels, enum vmsim_page_size 
 
 /* ---- everything ------------------------------------------------------------ */
 
-void report_all(FILE *f, struct vmsim_system *sys, const struct report_names *names)
+void report_all(FILE *f, struct vmsim_system *sys, const struct run_names *names)
 {
 	report_machine(f, vmsim_system_config(sys));
 	report_memory(f, sys);

@@ -22,8 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/run.h"
 #include "vmsim/vm.h"
-#include "workload/hooks.h"
 
 /* One sample: the counters at that moment, all cumulative since the start. */
 struct series_row {

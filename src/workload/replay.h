@@ -27,8 +27,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/run.h"
 #include "vmsim/sched.h"
-#include "workload/hooks.h"
 #include "workload/trace.h"
 
 struct vmsim_system;

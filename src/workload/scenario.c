@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "report/report.h"
 #include "vmsim/error.h"
 #include "vmsim/settings.h"
 #include "workload/scenario_int.h"
@@ -86,7 +87,7 @@ struct rproc *runner_proc(struct runner *r, const char *name)
 	return NULL;
 }
 
-struct area *runner_area(struct rproc *p, const char *name)
+struct run_area *runner_area(struct rproc *p, const char *name)
 {
 	for (size_t i = 0; i < p->nareas; i++)
 		if (p->areas[i].name && !strcmp(p->areas[i].name, name))
@@ -94,48 +95,31 @@ struct area *runner_area(struct rproc *p, const char *name)
 	return NULL;
 }
 
-static const char *name_of_pid(void *arg, int pid)
+static const char *name_of_pid(const struct runner *r, int pid)
 {
-	struct runner *r = arg;
 	for (size_t i = 0; i < r->nprocs; i++)
 		if (r->procs[i].pid == pid)
 			return r->procs[i].name;
 	return NULL;
 }
 
-/* The names of the script's areas inside [start, end), joined by '+'. */
-static const char *name_of_vma(void *arg, int pid, vaddr_t start, vaddr_t end)
+/* The script's names of its processes and areas, for reports: valid until
+ * the next statement. Out of host memory, none (pids are printed). */
+static struct run_names names_of(struct runner *r)
 {
-	struct runner *r = arg;
-	char *buf = r->vma_name;
-	size_t n = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < r->nprocs; i++) {
-		struct rproc *p = &r->procs[i];
-		if (p->pid != pid)
-			continue;
-		for (size_t k = 0; k < p->nareas; k++) {
-			struct area *a = &p->areas[k];
-			if (!a->name || a->start >= end || a->start + a->len <= start)
-				continue;
-			int w = snprintf(buf + n, sizeof(r->vma_name) - n, "%s%s", n ? "+" : "",
-					 a->name);
-			if (w < 0 || (size_t)w >= sizeof(r->vma_name) - n)
-				break;
-			n += (size_t)w;
-		}
+	struct run_proc *named = r->named;
+	if (r->capnamed < r->nprocs) {
+		if (!(named = realloc(r->named, r->nprocs * sizeof(*named))))
+			return (struct run_names){NULL, 0};
+		r->named = named;
+		r->capnamed = r->nprocs;
 	}
-	return n ? buf : NULL;
+	for (size_t i = 0; i < r->nprocs; i++)
+		named[i] = (struct run_proc){r->procs[i].name, r->procs[i].pid, r->procs[i].areas,
+					     r->procs[i].nareas};
+	return (struct run_names){named, r->nprocs};
 }
 
-static struct report_names names_of(struct runner *r)
-{
-	return (struct report_names){name_of_pid, name_of_vma, r};
-}
-
-/* Room for one more element in the array @v of *@cap elements of @size
- * bytes, @n of them in use: @v itself, a larger copy (*@cap updated), or
- * NULL when out of host memory (@v untouched). */
 static void *grow(void *v, size_t *cap, size_t n, size_t size)
 {
 	if (n < *cap)
@@ -163,11 +147,11 @@ static struct rproc *add_proc(struct runner *r, const char *name, int pid)
 
 static int add_area(struct rproc *p, const char *name, vaddr_t start, uint64_t len)
 {
-	struct area *areas = grow(p->areas, &p->cap, p->nareas, sizeof(*areas));
+	struct run_area *areas = grow(p->areas, &p->cap, p->nareas, sizeof(*areas));
 	if (!areas)
 		return VMSIM_ENOHOSTMEM;
 	p->areas = areas;
-	p->areas[p->nareas++] = (struct area){name, start, len};
+	p->areas[p->nareas++] = (struct run_area){name, start, len};
 	return 0;
 }
 
@@ -177,6 +161,9 @@ static void forget(struct runner *r)
 		free(r->procs[i].areas);
 	free(r->procs);
 	free(r->files);
+	free(r->named);
+	r->named = NULL;
+	r->capnamed = 0;
 	r->procs = NULL;
 	r->files = NULL;
 	r->nprocs = r->capprocs = r->nfiles = r->capfiles = 0;
@@ -256,7 +243,7 @@ static void end_machine(struct runner *r)
 	if (!r->sys)
 		return;
 	if (r->o->at_end) {
-		struct report_names n = names_of(r);
+		struct run_names n = names_of(r);
 		r->o->at_end(r->o->ctx, r->sys, &n);
 	}
 	vmsim_system_free(r->sys);
@@ -291,7 +278,7 @@ int runner_place(struct runner *r, struct rproc *p, const struct place *pl, vadd
 			if (vmsim_brk(r->sys, p->pid, 0, &limit))
 				limit = base;
 		} else {
-			struct area *a = runner_area(p, pl->name);
+			struct run_area *a = runner_area(p, pl->name);
 			if (!a)
 				return runner_error(r, pl->col, VMSIM_ENOENT,
 						    "process %s has no area named '%s'", p->name,
@@ -725,7 +712,7 @@ static int do_range_call(struct runner *r, const struct stmt *st)
 	if (rc)
 		return sys_error(r, rc, scenario_keyword(st->kind));
 	if (st->kind == ST_MUNMAP && st->place.name && !st->place.range && !st->place.point) {
-		struct area *a = runner_area(p, st->place.name);
+		struct run_area *a = runner_area(p, st->place.name);
 		if (a)
 			a->name = NULL; /* the whole area is gone */
 	}
@@ -737,7 +724,7 @@ static int do_mremap(struct runner *r, const struct stmt *st)
 	struct rproc *p = live_proc(r, st->proc);
 	if (!p)
 		return VMSIM_ESRCH;
-	struct area *a = runner_area(p, st->place.name);
+	struct run_area *a = runner_area(p, st->place.name);
 	if (!a)
 		return runner_error(r, 0, VMSIM_ENOENT, "mremap: process %s has no area '%s'",
 				    st->proc, st->place.name);
@@ -997,7 +984,7 @@ static int do_print(struct runner *r, const struct stmt *st)
 
 static int do_show(struct runner *r, const struct stmt *st)
 {
-	struct report_names names = names_of(r);
+	struct run_names names = names_of(r);
 	FILE *f = r->out;
 	struct rproc *p = NULL;
 	vaddr_t start, end;

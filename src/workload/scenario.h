@@ -22,10 +22,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "report/report.h"
+#include "base/run.h"
 #include "vmsim/vm.h"
 #include "workload/embedded.h"
-#include "workload/hooks.h"
 
 struct scenario_opts {
 	FILE *out;     /* print lines, reports, passed checks; NULL: stdout */
@@ -39,7 +38,7 @@ struct scenario_opts {
 	/* Called once at the end of a run that built a machine, before the
 	 * machine is freed (also after a failed check, not after an error);
 	 * may be NULL. For end-of-run reports. */
-	void (*at_end)(void *ctx, struct vmsim_system *sys, const struct report_names *names);
+	void (*at_end)(void *ctx, struct vmsim_system *sys, const struct run_names *names);
 	void *ctx; /* passed to at_end */
 };
 

@@ -413,8 +413,8 @@ static int area_add(const struct vmsim_smaps_entry *e, void *arg)
 	return 0;
 }
 
-static int area_figure(struct runner *r, struct rproc *p, struct area *ar, const char *f, int col,
-		       struct value *out)
+static int area_figure(struct runner *r, struct rproc *p, struct run_area *ar, const char *f,
+		       int col, struct value *out)
 {
 	const uint64_t pg = VMSIM_PAGE_SIZE;
 	struct area_sum a = {.start = ar->start, .end = ar->start + (ar->len + pg - 1) / pg * pg};
@@ -546,13 +546,14 @@ static int eval_path(struct runner *r, const char *path, int col, struct value *
 	struct rproc *p = runner_proc(r, seg[0]);
 	if (p) {
 		if (n >= 3) {
-			struct area *ar = runner_area(p, seg[1]), heap;
+			struct run_area *ar = runner_area(p, seg[1]), heap;
 			if (!ar && !strcmp(seg[1], "heap")) {
 				/* the heap is [heap_start, brk): it moves with brk */
 				vaddr_t brk = p->heap_start;
 				if (vmsim_process_alive(r->sys, p->pid))
 					vmsim_brk(r->sys, p->pid, 0, &brk);
-				heap = (struct area){"heap", p->heap_start, brk - p->heap_start};
+				heap =
+				    (struct run_area){"heap", p->heap_start, brk - p->heap_start};
 				ar = &heap;
 			}
 			if (ar && n == 3)

@@ -262,18 +262,15 @@ struct script {
 
 /* ---- the runner ------------------------------------------------------------------ */
 
-/* A named area of a process: what `mmap P NAME SIZE` created. */
-struct area {
-	const char *name; /* as in the script */
-	vaddr_t start;	  /* where the kernel put it */
-	uint64_t len;	  /* bytes asked for (the VMA is rounded up to pages) */
-};
+/* A named area of a process is a struct run_area (base/run.h): what `mmap
+ * P NAME SIZE` created, its name as in the script, where the kernel put it
+ * and the bytes asked for (the VMA is rounded up to pages). */
 
 /* A process of the script. */
 struct rproc {
-	const char *name;   /* as in the script */
-	int pid;	    /* its pid */
-	struct area *areas; /* its named areas (a forked child copies them) */
+	const char *name;	/* as in the script */
+	int pid;		/* its pid */
+	struct run_area *areas; /* its named areas (a forked child copies them) */
 	size_t nareas, cap;
 	vaddr_t heap_start; /* start of the heap: `heap` is [heap_start, brk) */
 };
@@ -316,7 +313,8 @@ struct runner {
 	struct scenario_result *res; /* counts (never NULL inside) */
 	uint64_t accesses;	     /* accesses made by touch, for hooks */
 	uint64_t next_tick;	     /* hooks: accesses of the next tick */
-	char vma_name[160];	     /* names of a VMA's areas, for reports */
+	struct run_proc *named;	     /* the processes' names for reports (names_of) */
+	size_t capnamed;
 };
 
 /* Print "name:line[:col]: message" for the current statement on r->err
@@ -331,7 +329,7 @@ int runner_machine(struct runner *r);
 struct rproc *runner_proc(struct runner *r, const char *name);
 
 /* The area @name of @p, or NULL. */
-struct area *runner_area(struct rproc *p, const char *name);
+struct run_area *runner_area(struct rproc *p, const char *name);
 
 /* Where @pl of @p is: [*@start, *@end). Without a range, *@end is the end
  * of the area (or @start + 1 for an absolute address). 0 or an error

@@ -550,7 +550,7 @@ struct at_end_ctx {
 	int rc;
 };
 
-static void scenario_at_end(void *ctx, struct vmsim_system *sys, const struct report_names *names)
+static void scenario_at_end(void *ctx, struct vmsim_system *sys, const struct run_names *names)
 {
 	struct at_end_ctx *c = ctx;
 	(void)names;

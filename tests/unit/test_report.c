@@ -99,20 +99,9 @@ static int count_lines(const char *text)
 	return n;
 }
 
-static const char *name_a(void *arg, int pid)
-{
-	(void)arg;
-	return pid == 1 ? "A" : NULL;
-}
-
-static const char *name_buf(void *arg, int pid, vaddr_t start, vaddr_t end)
-{
-	(void)arg;
-	(void)pid;
-	return start <= BUF_START && BUF_START < end ? "buf" : NULL;
-}
-
-static const struct report_names names = {name_a, name_buf, NULL};
+static const struct run_area areas_a[] = {{"buf", BUF_START, 4096}};
+static const struct run_proc procs_a[] = {{"A", 1, areas_a, 1}};
+static const struct run_names names = {procs_a, 1};
 
 /* ---- units ------------------------------------------------------------------ */
 

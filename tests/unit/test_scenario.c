@@ -220,11 +220,14 @@ static void on_tick(void *ctx, struct vmsim_system *sys, uint64_t accesses, int 
 	t->last = accesses;
 }
 
-static void on_end(void *ctx, struct vmsim_system *sys, const struct report_names *names)
+static void on_end(void *ctx, struct vmsim_system *sys, const struct run_names *names)
 {
 	struct ticks *t = ctx;
 	assert_non_null(sys);
-	assert_string_equal(names->proc(names->arg, 1), "A");
+	char buf[64];
+	assert_string_equal(run_proc_name(names, 1), "A");
+	assert_null(run_proc_name(names, 2));
+	assert_string_equal(run_area_names(names, 1, 0, UINT64_MAX, buf, sizeof(buf)), "x");
 	t->ends++;
 }
 
@@ -290,7 +293,7 @@ static void builtins_come_in_tour_order_with_titles(void **state)
  * touch, at the next access), the result says interrupted, at_end runs. */
 static int g_at_end;
 
-static void count_end(void *ctx, struct vmsim_system *sys, const struct report_names *names)
+static void count_end(void *ctx, struct vmsim_system *sys, const struct run_names *names)
 {
 	(void)ctx;
 	(void)sys;
