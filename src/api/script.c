@@ -32,10 +32,8 @@ __attribute__((format(printf, 3, 4))) static void say(char *why, size_t whylen, 
 						      ...)
 {
 	va_list ap;
-	if (!why || !whylen)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
+	why_vset(why, whylen, 0, fmt, ap);
 	va_end(ap);
 }
 

@@ -117,13 +117,18 @@ void host_zfree(void *q)
 		munmap(p, total);
 }
 
+int why_vset(char *why, size_t whylen, int rc, const char *fmt, va_list ap)
+{
+	if (why && whylen)
+		vsnprintf(why, whylen, fmt, ap);
+	return rc;
+}
+
 int why_set(char *why, size_t whylen, int rc, const char *fmt, ...)
 {
-	if (why && whylen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	why_vset(why, whylen, rc, fmt, ap);
+	va_end(ap);
 	return rc;
 }

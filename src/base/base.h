@@ -6,6 +6,7 @@
 #ifndef VMSIM_BASE_H
 #define VMSIM_BASE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,10 @@ _Noreturn void vmsim_bug(const char *func, const char *file, int line, const cha
  * @rc: the library's way of saying why a call failed. */
 __attribute__((format(printf, 4, 5))) int why_set(char *why, size_t whylen, int rc, const char *fmt,
 						  ...);
+
+/* why_set for a caller that takes its own variable arguments. */
+__attribute__((format(printf, 4, 0))) int why_vset(char *why, size_t whylen, int rc,
+						   const char *fmt, va_list ap);
 
 /*
  * Zeroed host memory whose pages cost nothing until first written: large

@@ -278,13 +278,10 @@ static void bits_set(uint64_t *bm, pfn_t pfn, unsigned order)
 __attribute__((format(printf, 3, 4))) static int check_fail(char *why, size_t whylen,
 							    const char *fmt, ...)
 {
-	if (why != NULL && whylen > 0) {
-		va_list ap;
-
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	why_vset(why, whylen, VMSIM_ECHECK, fmt, ap);
+	va_end(ap);
 	return VMSIM_ECHECK;
 }
 
