@@ -299,6 +299,8 @@ static inline vaddr_t task_size(const struct process *p)
 }
 
 /* ---- process.c ---------------------------------------------------------- */
+/* Called from the other os/ files: fault.c, fork.c, huge.c, mmap.c, mremap.c, pagecache.c,
+ * reclaim.c, system.c. */
 
 /* The live process @pid, or NULL. */
 static inline struct process *proc_get(struct vmsim_system *sys, int pid)
@@ -326,6 +328,8 @@ void flush_add(struct vmsim_system *sys, struct flush_batch *b, vaddr_t va);
 void flush_finish(struct vmsim_system *sys, struct flush_batch *b);
 
 /* ---- vma.c -------------------------------------------------------------- */
+/* Called from the other os/ files: check.c, fault.c, fork.c, mlock.c, mmap.c, mremap.c,
+ * process.c. */
 
 /* The area containing @va, or NULL. */
 struct vma *vma_find(struct vma_map *m, vaddr_t va);
@@ -356,6 +360,8 @@ void vma_map_release(struct vmsim_system *sys, struct vma_map *m);
 int vma_map_copy(struct vma_map *dst, const struct vma_map *src);
 
 /* ---- pagecache.c -------------------------------------------------------- */
+/* Called from the other os/ files: accounting.c, check.c, fault.c, fileio.c, mmap.c, mremap.c,
+ * readahead.c, reclaim.c, vma.c. */
 
 /* A new shared-memory object of @npages pages (one reference), or NULL. */
 struct vfile *vfile_new_shmem(struct vmsim_system *sys, uint64_t npages);
@@ -449,6 +455,7 @@ void pcache_for_each(const struct vfile *f, void (*fn)(uint64_t pgoff, pfn_t pfn
 struct vfile *vfile_of_fd(struct vmsim_system *sys, int fd);
 
 /* ---- readahead.c -------------------------------------------------------- */
+/* Called from the other os/ files: fault.c, fileio.c, mmap.c, pagecache.c. */
 
 /* A fresh readahead state. */
 void ra_init(struct file_ra *ra);
@@ -475,6 +482,7 @@ void ra_mmap_sync(struct vmsim_system *sys, const struct vma *vma, uint64_t pgof
 void ra_mmap_async(struct vmsim_system *sys, const struct vma *vma, uint64_t pgoff, pfn_t pfn);
 
 /* ---- fault.c ------------------------------------------------------------ */
+/* Called from the other os/ files: huge.c, mmap.c. */
 
 /*
  * What a fault handler did, as a bit mask (Linux's vm_fault_t). 0 is a
@@ -556,6 +564,7 @@ void raise_segv(struct vmsim_system *sys, struct process *p, vaddr_t va, unsigne
 		enum vmsim_segv_reason reason);
 
 /* ---- mmap.c ------------------------------------------------------------- */
+/* Called from the other os/ files: fileio.c, mlock.c, mremap.c, pagecache.c, process.c. */
 
 /* Unmap every page of [@start, @end) of @p (VMAs untouched), queueing TLB
  * invalidations in @b. */
@@ -606,6 +615,7 @@ int split_huge_range(struct vmsim_system *sys, struct process *p, vaddr_t start,
 void merge_range(struct vmsim_system *sys, struct process *p, vaddr_t start, vaddr_t end);
 
 /* ---- swap.c ------------------------------------------------------------- */
+/* Called from the other os/ files: fault.c, fork.c, mmap.c, pagecache.c, reclaim.c, system.c. */
 
 /* Open the swap device the configuration asks for. 0, VMSIM_EIO, NOHOSTMEM. */
 int swap_open(struct vmsim_system *sys);
@@ -625,6 +635,8 @@ int swap_write(struct vmsim_system *sys, uint64_t slot, pfn_t pfn);
 int swap_read(struct vmsim_system *sys, uint64_t slot, pfn_t pfn);
 
 /* ---- reclaim.c ---------------------------------------------------------- */
+/* Called from the other os/ files: fault.c, fork.c, huge.c, mlock.c, mmap.c, mremap.c,
+ * pagecache.c, process.c, system.c. */
 
 /* Set up the replacement policy and watermarks. 0 or VMSIM_EINVAL. */
 int reclaim_init(struct vmsim_system *sys);
@@ -677,6 +689,8 @@ void file_unmap_page(struct vmsim_system *sys, struct vfile *f, uint64_t pgoff, 
 bool oom_kill(struct vmsim_system *sys, struct process *trigger);
 
 /* ---- commit.c ----------------------------------------------------------- */
+/* Called from the other os/ files: check.c, fork.c, mmap.c, mremap.c, pagecache.c, system.c,
+ * vma.c. */
 
 /* CommitLimit in pages. */
 uint64_t commit_limit(const struct vmsim_system *sys);
@@ -697,12 +711,14 @@ bool vma_accountable(const struct vmsim_system *sys, int flags, int prot, bool h
 uint64_t vma_pages(const struct vma *v);
 
 /* ---- mlock.c ------------------------------------------------------------ */
+/* Called from the other os/ files: reclaim.c. */
 
 /* Does a locked area (mlock, MAP_LOCKED) map frame @pfn? Then reclaim
  * culls it (FRAME_MLOCKED, off the policy's lists). */
 bool page_in_locked_area(struct vmsim_system *sys, pfn_t pfn);
 
 /* ---- huge.c ------------------------------------------------------------- */
+/* Called from the other os/ files: fault.c, mlock.c, mmap.c, reclaim.c, system.c. */
 
 /* Set up the huge zero page marker, the touch bitmap and the hugetlb pools.
  * 0, VMSIM_ENOMEM (the pools do not fit), VMSIM_ENOHOSTMEM. */
@@ -749,12 +765,15 @@ static inline bool is_zero_pfn(const struct vmsim_system *sys, pfn_t pfn)
 }
 
 /* ---- wss.c -------------------------------------------------------------- */
+/* Called from the other os/ files: fault.c. */
 
 /* Sample every process's working set (see wss.c); vmsim_access calls it every
  * wss_window accesses. */
 void wss_sample(struct vmsim_system *sys);
 
 /* ---- check.c ------------------------------------------------------------ */
+/* Called from the other os/ files: fault.c, fileio.c, fork.c, mlock.c, mmap.c, mremap.c,
+ * pagecache.c, process.c. */
 
 /* Run vmsim_check if the configuration asks for it after every event; a
  * failure is a simulator bug. */
