@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/addr.h"
 #include "vmsim/error.h"
 #include "vmsim/vm.h"
 

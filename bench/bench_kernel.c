@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/addr.h"
 #include "vmsim/error.h"
 #include "vmsim/vm.h"
 

@@ -34,6 +34,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/addr.h"
 #include "vmsim/error.h"
 #include "vmsim/sched.h"
 #include "vmsim/vm.h"

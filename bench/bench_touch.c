@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "base/addr.h"
 #include "vmsim/error.h"
 #include "vmsim/vm.h"
 

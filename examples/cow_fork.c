@@ -28,7 +28,7 @@ int main(void)
 	struct vmsim_config cfg;
 	struct vmsim_system *sys;
 	int parent, child, rc;
-	vaddr_t a;
+	vmsim_vaddr_t a;
 	char why[256];
 
 	vmsim_config_default(&cfg); /* 1 GiB of RAM, a Skylake-like CPU */

@@ -20,8 +20,8 @@ int main(void)
 	struct vmsim_hw_mmu *mmu;
 	struct vmsim_mmu_cfg cfg;
 	struct vmsim_hw_xlate x;
-	const vaddr_t va = 0x00007f0000401000ULL;
-	pfn_t page;
+	const vmsim_vaddr_t va = 0x00007f0000401000ULL;
+	vmsim_pfn_t page;
 	int bad = 0;
 
 	if (vmsim_hw_new(16ULL << 20, &hw) || vmsim_hw_pt_new(hw, 4, &pt) ||
@@ -43,7 +43,7 @@ int main(void)
 	}
 
 	static const char *const level[] = {"", "PT", "PD", "PDPT", "PML4"};
-	pfn_t table = vmsim_hw_pt_root(pt);
+	vmsim_pfn_t table = vmsim_hw_pt_root(pt);
 	for (unsigned l = 4; l >= 1; l--) {
 		unsigned index = (unsigned)(va >> (12 + 9 * (l - 1))) & 511;
 		uint64_t e = vmsim_hw_entry(hw, table, index);

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/addr.h"
 #include "vmsim/error.h"
 #include "vmsim/vm.h"
 

@@ -51,10 +51,10 @@ VMSIM_API void vmsim_hw_free(struct vmsim_hw *hw);
 /* 2^@order contiguous frames, aligned to their size (order 9: 2 MiB, 18:
  * 1 GiB). Frames hold no bytes (a tree's tables are the exception). Returns 0 and *@pfn, or
  * VMSIM_ENOMEM (no such block free) or VMSIM_EINVAL (order above 18). */
-VMSIM_API int vmsim_hw_frame_alloc(struct vmsim_hw *hw, unsigned order, pfn_t *pfn /* out */);
+VMSIM_API int vmsim_hw_frame_alloc(struct vmsim_hw *hw, unsigned order, vmsim_pfn_t *pfn /* out */);
 
 /* Give back a block vmsim_hw_frame_alloc returned, with the same order. */
-VMSIM_API void vmsim_hw_frame_free(struct vmsim_hw *hw, pfn_t pfn, unsigned order);
+VMSIM_API void vmsim_hw_frame_free(struct vmsim_hw *hw, vmsim_pfn_t pfn, unsigned order);
 
 /* Frames of the RAM, and how many are free now (page-table frames count
  * as used). */
@@ -63,7 +63,7 @@ VMSIM_API uint64_t vmsim_hw_frames_free(const struct vmsim_hw *hw);
 
 /* Entry @index (0..511) of the table in frame @table, as it is in RAM now;
  * 0 for a frame that is not a page table. */
-VMSIM_API uint64_t vmsim_hw_entry(const struct vmsim_hw *hw, pfn_t table, unsigned index);
+VMSIM_API uint64_t vmsim_hw_entry(const struct vmsim_hw *hw, vmsim_pfn_t table, unsigned index);
 
 /* ---- page tables ------------------------------------------------------------ */
 
@@ -84,16 +84,16 @@ VMSIM_API void vmsim_hw_pt_free(struct vmsim_hw_pt *pt);
  * (P, RW and US set in their entries). Returns 0, VMSIM_EALIGN,
  * VMSIM_ENONCANON, VMSIM_EEXIST (something is mapped there) or VMSIM_ENOMEM
  * (no frame for a table). */
-VMSIM_API int vmsim_hw_pt_map(struct vmsim_hw_pt *pt, vaddr_t va, pfn_t pfn,
+VMSIM_API int vmsim_hw_pt_map(struct vmsim_hw_pt *pt, vmsim_vaddr_t va, vmsim_pfn_t pfn,
 			      enum vmsim_page_size ps, uint64_t flags);
 
 /* Remove the leaf mapping @va: 0, or VMSIM_ENOENT. Tables stay. An MMU
  * may still hold the translation: flush it (vmsim_hw_mmu_flush). */
-VMSIM_API int vmsim_hw_pt_unmap(struct vmsim_hw_pt *pt, vaddr_t va);
+VMSIM_API int vmsim_hw_pt_unmap(struct vmsim_hw_pt *pt, vmsim_vaddr_t va);
 
 /* The root table's frame (what vmsim_hw_mmu_set_cr3 takes), the tree's
  * number of levels and its table frames, the root included. */
-VMSIM_API pfn_t vmsim_hw_pt_root(const struct vmsim_hw_pt *pt);
+VMSIM_API vmsim_pfn_t vmsim_hw_pt_root(const struct vmsim_hw_pt *pt);
 VMSIM_API unsigned vmsim_hw_pt_levels(const struct vmsim_hw_pt *pt);
 VMSIM_API uint64_t vmsim_hw_pt_tables(const struct vmsim_hw_pt *pt);
 
@@ -111,7 +111,7 @@ enum vmsim_hw_fault {
 };
 
 struct vmsim_hw_xlate {
-	paddr_t pa;		 /* the physical address (VMSIM_HW_OK) */
+	vmsim_paddr_t pa;	 /* the physical address (VMSIM_HW_OK) */
 	enum vmsim_page_size ps; /* the size of the page that translated it */
 	unsigned level;		 /* faults: level of the entry at fault (5..1; 1 = PT) */
 	uint32_t error_code;	 /* #PF: the x86 error code (P, W, U, RSVD, I bits) */
@@ -127,13 +127,13 @@ VMSIM_API void vmsim_hw_mmu_free(struct vmsim_hw_mmu *mmu);
 /* Write CR3: the tree whose root is @root, address space @pcid (0 without
  * PCIDs). Without PCIDs every non-global TLB entry is flushed; with them
  * the entries of @pcid are, unless @noflush (CR3 bit 63). */
-VMSIM_API void vmsim_hw_mmu_set_cr3(struct vmsim_hw_mmu *mmu, pfn_t root, unsigned pcid,
+VMSIM_API void vmsim_hw_mmu_set_cr3(struct vmsim_hw_mmu *mmu, vmsim_pfn_t root, unsigned pcid,
 				    bool noflush);
 
 /* Translate @va for an access @access (VMSIM_ACC_* bits of types.h: user,
  * write, fetch), through the TLBs and on a miss the walk. Returns
  * VMSIM_HW_OK with x->pa, or the fault with x->level and x->error_code. */
-VMSIM_API enum vmsim_hw_fault vmsim_hw_mmu_translate(struct vmsim_hw_mmu *mmu, vaddr_t va,
+VMSIM_API enum vmsim_hw_fault vmsim_hw_mmu_translate(struct vmsim_hw_mmu *mmu, vmsim_vaddr_t va,
 						     unsigned access,
 						     struct vmsim_hw_xlate *x /* out */);
 

@@ -26,7 +26,7 @@ struct vmsim_va_level {
 };
 
 struct vmsim_va_split {
-	vaddr_t va;				       /* the address */
+	vmsim_vaddr_t va;			       /* the address */
 	unsigned levels;			       /* 4 or 5 */
 	enum vmsim_page_size ps;		       /* page size the split assumes */
 	unsigned va_bits;			       /* 48 or 57 */
@@ -39,11 +39,11 @@ struct vmsim_va_split {
 
 /* True if @va is canonical for @levels-level paging (bits above the top
  * translated bit all equal to it). */
-VMSIM_API bool vmsim_va_is_canonical(vaddr_t va, unsigned levels);
+VMSIM_API bool vmsim_va_is_canonical(vmsim_vaddr_t va, unsigned levels);
 
 /* Split @va for @levels (4 or 5) paging with pages of size @ps.
  * Returns 0, VMSIM_EINVAL (bad levels/ps) or VMSIM_ENONCANON. */
-VMSIM_API int vmsim_va_split(vaddr_t va, unsigned levels, enum vmsim_page_size ps,
+VMSIM_API int vmsim_va_split(vmsim_vaddr_t va, unsigned levels, enum vmsim_page_size ps,
 			     struct vmsim_va_split *out /* out */);
 
 /* ---- TLB configuration -------------------------------------------------- */

@@ -38,7 +38,7 @@
 
 /* "No frame": pick_victim's answer when no frame is resident, expire's
  * when nothing has expired. */
-#define VMSIM_POLICY_NO_FRAME ((pfn_t)UINT64_MAX)
+#define VMSIM_POLICY_NO_FRAME ((vmsim_pfn_t)UINT64_MAX)
 
 /* next_use's answer for a page that is never referenced again. */
 #define VMSIM_POLICY_NEVER UINT64_MAX
@@ -61,13 +61,13 @@ struct vmsim_policy_env {
 	 * walker (of every mapper, through the reverse map); in
 	 * reference-string mode an emulated bit set by every access,
 	 * including the access that loaded the page. */
-	bool (*test_clear_referenced)(void *ctx, pfn_t pfn);
+	bool (*test_clear_referenced)(void *ctx, vmsim_pfn_t pfn);
 
 	/* The time (as now() counts it) of the next reference to the page in
 	 * frame @pfn, as of the current reference, or VMSIM_POLICY_NEVER. Only
 	 * callers that know the future provide it (reference-string mode,
 	 * whole traces); NULL elsewhere. */
-	uint64_t (*next_use)(void *ctx, pfn_t pfn);
+	uint64_t (*next_use)(void *ctx, vmsim_pfn_t pfn);
 
 	/* Virtual time: the number of references made so far, counting the
 	 * current one (so the first reference happens at time 1). Never
@@ -117,30 +117,30 @@ struct vmsim_policy_ops {
 	/* Frame @pfn became resident. Called after the access that brought
 	 * its page in has been made (so its referenced bit is set); that
 	 * access is not also reported through on_access. */
-	void (*on_map)(void *state, pfn_t pfn);
+	void (*on_map)(void *state, vmsim_pfn_t pfn);
 
 	/* The page in resident frame @pfn was accessed (@write: a store).
 	 * NULL when the policy needs no per-access notification and reads
 	 * referenced bits instead; when it is set, the caller must report
 	 * every access to a resident page, in order. */
-	void (*on_access)(void *state, pfn_t pfn, bool write);
+	void (*on_access)(void *state, vmsim_pfn_t pfn, bool write);
 
 	/* Frame @pfn stops being resident (evicted, freed, unmapped). */
-	void (*on_unmap)(void *state, pfn_t pfn);
+	void (*on_unmap)(void *state, vmsim_pfn_t pfn);
 
 	/* The frame to evict now: a resident frame, or VMSIM_POLICY_NO_FRAME if none
 	 * is. The frame stays resident for the policy until the caller calls
 	 * on_unmap for it; the policy may have moved its hand and cleared
 	 * referenced bits while choosing. Called when a frame is needed and
 	 * none is free. */
-	pfn_t (*pick_victim)(void *state);
+	vmsim_pfn_t (*pick_victim)(void *state);
 
 	/* NULL except for variable-space policies (ws): a resident frame whose
 	 * page has left the policy's resident set and should be freed now
 	 * although memory is not full, or VMSIM_POLICY_NO_FRAME. The caller frees
 	 * it, calls on_unmap, and asks again until VMSIM_POLICY_NO_FRAME; in
 	 * reference-string mode before every reference. */
-	pfn_t (*expire)(void *state);
+	vmsim_pfn_t (*expire)(void *state);
 
 	/* Manage @nframes frames from now on instead of @old (@old < @nframes
 	 * <= VMSIM_POLICY_MAX_FRAMES); frames @old .. @nframes-1 are not

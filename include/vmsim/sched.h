@@ -47,7 +47,7 @@ VMSIM_API const char *const *vmsim_device_preset_names(void);
 /* One step of a process: an access, the CPU work that goes with it, and
  * optionally a non-paging I/O burst right after it. */
 struct vmsim_sched_op {
-	vaddr_t va;		     /* first byte touched */
+	vmsim_vaddr_t va;	     /* first byte touched */
 	uint32_t size;		     /* bytes, 1 .. 1 MiB */
 	enum vmsim_access_kind kind; /* load, store or fetch */
 	uint32_t compute;	     /* CPU cycles of work beyond the cost model's */

@@ -54,7 +54,7 @@ struct vmsim_range_result {
  * Returns 0 or vmsim_access's errors (the accesses before the failing one
  * were made and are counted in @res).
  */
-VMSIM_API int vmsim_access_range(struct vmsim_system *sys, int pid, vaddr_t va, uint64_t len,
+VMSIM_API int vmsim_access_range(struct vmsim_system *sys, int pid, vmsim_vaddr_t va, uint64_t len,
 				 uint64_t stride, uint32_t size, enum vmsim_access_kind kind,
 				 struct vmsim_range_result *res /* out, may be NULL */);
 

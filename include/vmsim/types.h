@@ -21,11 +21,11 @@
 #define VMSIM_API
 #endif
 
-typedef uint64_t vaddr_t; /* virtual (linear) address */
-typedef uint64_t paddr_t; /* simulated physical address */
-typedef uint64_t vpn_t;	  /* virtual page number */
-typedef uint64_t pfn_t;	  /* physical frame number, 4 KiB units */
-typedef uint16_t pcid_t;  /* process-context identifier, 12 bits used */
+typedef uint64_t vmsim_vaddr_t; /* virtual (linear) address */
+typedef uint64_t vmsim_paddr_t; /* simulated physical address */
+typedef uint64_t vmsim_vpn_t;	/* virtual page number */
+typedef uint64_t vmsim_pfn_t;	/* physical frame number, 4 KiB units */
+typedef uint16_t vmsim_pcid_t;	/* process-context identifier, 12 bits used */
 
 #define VMSIM_PAGE_SHIFT 12
 #define VMSIM_PAGE_SIZE	 (1ULL << VMSIM_PAGE_SHIFT)

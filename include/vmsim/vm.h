@@ -120,7 +120,7 @@ VMSIM_API int vmsim_exec_layout(struct vmsim_system *sys, int pid, uint64_t text
  * mapped stay). For replaying a recorded program, whose kernel chose the
  * break. VMSIM_ESRCH, VMSIM_EINVAL (@start below the first page or in the
  * mmap area). */
-VMSIM_API int vmsim_brk_reset(struct vmsim_system *sys, int pid, vaddr_t start);
+VMSIM_API int vmsim_brk_reset(struct vmsim_system *sys, int pid, vmsim_vaddr_t start);
 
 /* fork(): a child with a copy-on-write copy of @ppid's address space. */
 VMSIM_API int vmsim_fork(struct vmsim_system *sys, int ppid, int *child /* out */);
@@ -176,21 +176,23 @@ VMSIM_API int vmsim_pid_next(const struct vmsim_system *sys, int after);
  * (no such file), EACCES (a shared writable mapping of a file opened
  * read-only), ENOMEM (no room), EEXIST (MAP_FIXED_NOREPLACE over a
  * mapping). */
-VMSIM_API int vmsim_mmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int prot,
-			 int flags, int fd, uint64_t offset, vaddr_t *out /* out */);
+VMSIM_API int vmsim_mmap(struct vmsim_system *sys, int pid, vmsim_vaddr_t addr, uint64_t len,
+			 int prot, int flags, int fd, uint64_t offset,
+			 vmsim_vaddr_t *out /* out */);
 
 /* munmap(): unmap [@addr, @addr+@len); unmapped parts are fine. EINVAL for
  * an unaligned @addr or @len 0. */
-VMSIM_API int vmsim_munmap(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len);
+VMSIM_API int vmsim_munmap(struct vmsim_system *sys, int pid, vmsim_vaddr_t addr, uint64_t len);
 
 /* mprotect(): EINVAL (unaligned, bad prot bits), ENOMEM (part of the range
  * unmapped: nothing changed then). */
-VMSIM_API int vmsim_mprotect(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len,
+VMSIM_API int vmsim_mprotect(struct vmsim_system *sys, int pid, vmsim_vaddr_t addr, uint64_t len,
 			     int prot);
 
 /* brk(): ask for the program break @addr; *@out gets the break in effect
  * afterwards (the old one if the request cannot be met, as Linux does). */
-VMSIM_API int vmsim_brk(struct vmsim_system *sys, int pid, vaddr_t addr, vaddr_t *out /* out */);
+VMSIM_API int vmsim_brk(struct vmsim_system *sys, int pid, vmsim_vaddr_t addr,
+			vmsim_vaddr_t *out /* out */);
 
 /* madvise(): MADV_DONTNEED drops the pages of a range (a private anonymous
  * page's next touch sees zeros, a file page comes back from the file);
@@ -198,7 +200,7 @@ VMSIM_API int vmsim_brk(struct vmsim_system *sys, int pid, vaddr_t addr, vaddr_t
  * the others record the access pattern (readahead). EINVAL (bad advice,
  * unaligned; MADV_DONTNEED meeting a locked area, after dropping the pages
  * of the areas before it, as Linux), ENOMEM (holes in the range). */
-VMSIM_API int vmsim_madvise(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len,
+VMSIM_API int vmsim_madvise(struct vmsim_system *sys, int pid, vmsim_vaddr_t addr, uint64_t len,
 			    int advice);
 
 #define VMSIM_MREMAP_MAYMOVE   1 /* the area may move if it cannot grow in place */
@@ -217,8 +219,9 @@ VMSIM_API int vmsim_madvise(struct vmsim_system *sys, int pid, vaddr_t addr, uin
  * area grown or cut off its pages), EFAULT (no area at @old_addr, or the
  * range leaves it), ENOMEM (cannot grow in place and may not move, or no
  * room, or the commit limit). */
-VMSIM_API int vmsim_mremap(struct vmsim_system *sys, int pid, vaddr_t old_addr, uint64_t old_len,
-			   uint64_t new_len, int flags, vaddr_t new_addr, vaddr_t *out /* out */);
+VMSIM_API int vmsim_mremap(struct vmsim_system *sys, int pid, vmsim_vaddr_t old_addr,
+			   uint64_t old_len, uint64_t new_len, int flags, vmsim_vaddr_t new_addr,
+			   vmsim_vaddr_t *out /* out */);
 
 #define VMSIM_MLOCK_ONFAULT 1 /* mlock2: lock pages as they are faulted, not now */
 
@@ -230,11 +233,12 @@ VMSIM_API int vmsim_mremap(struct vmsim_system *sys, int pid, vaddr_t old_addr, 
  * as Linux 6.x, the range is locked but a PROT_NONE area or a page past the
  * end of its file stopped the faulting in, the pages before it faulted),
  * EAGAIN (no frame for a page). */
-VMSIM_API int vmsim_mlock(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int flags);
+VMSIM_API int vmsim_mlock(struct vmsim_system *sys, int pid, vmsim_vaddr_t addr, uint64_t len,
+			  int flags);
 
 /* munlock(): the pages of the range become evictable again. ENOMEM (part
  * of the range unmapped). */
-VMSIM_API int vmsim_munlock(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len);
+VMSIM_API int vmsim_munlock(struct vmsim_system *sys, int pid, vmsim_vaddr_t addr, uint64_t len);
 
 #define VMSIM_MCL_CURRENT 1 /* mlockall: every area mapped now */
 #define VMSIM_MCL_FUTURE  2 /* and every area mapped later (mmap, brk, mremap growth) */
@@ -255,7 +259,8 @@ VMSIM_API int vmsim_munlockall(struct vmsim_system *sys, int pid);
  * the next write faults to dirty them again. EINVAL (unaligned, both SYNC
  * and ASYNC, unknown flags), ENOMEM (part of the range unmapped), EIO (a
  * write-back failed now, or earlier at munmap or reclaim: reported once). */
-VMSIM_API int vmsim_msync(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len, int flags);
+VMSIM_API int vmsim_msync(struct vmsim_system *sys, int pid, vmsim_vaddr_t addr, uint64_t len,
+			  int flags);
 
 /* ---- files -------------------------------------------------------------- */
 
@@ -381,8 +386,8 @@ struct vmsim_access_result {
 	bool killed;		       /* the process died during it (SIGSEGV or OOM kill) */
 	bool segv;		       /* it raised SIGSEGV */
 	enum vmsim_segv_reason reason; /* if segv */
-	vaddr_t segv_addr;	       /* if segv: the faulting address */
-	paddr_t pa;		       /* physical address of the last byte's page + offset */
+	vmsim_vaddr_t segv_addr;       /* if segv: the faulting address */
+	vmsim_paddr_t pa;	       /* physical address of the last byte's page + offset */
 };
 
 /*
@@ -394,39 +399,40 @@ struct vmsim_access_result {
  * live process), VMSIM_EINVAL (size 0 or above 1 MiB), VMSIM_ENOMEM (no
  * frame to resolve a fault).
  */
-VMSIM_API int vmsim_access(struct vmsim_system *sys, int pid, vaddr_t va, uint32_t size,
+VMSIM_API int vmsim_access(struct vmsim_system *sys, int pid, vmsim_vaddr_t va, uint32_t size,
 			   enum vmsim_access_kind kind,
 			   struct vmsim_access_result *res /* out, may be NULL */);
 
 /* Data mode: copy @n bytes from @pid's memory at @va into @buf, or from
  * @buf into it, through the MMU. VMSIM_EFAULT if some byte raised SIGSEGV
  * (bytes before it were moved), VMSIM_ENOTSUP without data mode. */
-VMSIM_API int vmsim_load(struct vmsim_system *sys, int pid, vaddr_t va, void *buf, size_t n);
-VMSIM_API int vmsim_store(struct vmsim_system *sys, int pid, vaddr_t va, const void *buf, size_t n);
+VMSIM_API int vmsim_load(struct vmsim_system *sys, int pid, vmsim_vaddr_t va, void *buf, size_t n);
+VMSIM_API int vmsim_store(struct vmsim_system *sys, int pid, vmsim_vaddr_t va, const void *buf,
+			  size_t n);
 
 /* What the page walk for one address of a process finds, level by level,
  * without side effects (no accessed bits, no TLB). */
 struct vmsim_walk_level {
-	unsigned level;	  /* 5 (PML5) .. 1 (PT) */
-	const char *name; /* "PML4", "PDPT", "PD", "PT", "PML5" */
-	pfn_t table;	  /* frame of the table read */
-	unsigned index;	  /* entry index in it */
-	uint64_t entry;	  /* the 64-bit entry, as stored */
+	unsigned level;	   /* 5 (PML5) .. 1 (PT) */
+	const char *name;  /* "PML4", "PDPT", "PD", "PT", "PML5" */
+	vmsim_pfn_t table; /* frame of the table read */
+	unsigned index;	   /* entry index in it */
+	uint64_t entry;	   /* the 64-bit entry, as stored */
 };
 
 struct vmsim_walk_info {
-	vaddr_t va;			  /* the address */
+	vmsim_vaddr_t va;		  /* the address */
 	unsigned nlevels;		  /* levels read (the walk stops at a leaf or a hole) */
 	struct vmsim_walk_level level[5]; /* top first */
 	bool mapped;			  /* a present leaf maps it */
-	paddr_t pa;			  /* its physical address if mapped */
+	vmsim_paddr_t pa;		  /* its physical address if mapped */
 	enum vmsim_page_size ps;	  /* page size if mapped */
 	bool swapped;			  /* a swap entry stands in the leaf */
 	uint64_t swap_slot;		  /* which slot then */
 };
 
 /* Describe the walk of @va in @pid's page tables. VMSIM_ESRCH, VMSIM_ENONCANON. */
-VMSIM_API int vmsim_walk_describe(struct vmsim_system *sys, int pid, vaddr_t va,
+VMSIM_API int vmsim_walk_describe(struct vmsim_system *sys, int pid, vmsim_vaddr_t va,
 				  struct vmsim_walk_info *out /* out */);
 
 /* Which page-table flags an entry has, as text ("P RW US A D NX ..."). */
@@ -448,10 +454,10 @@ VMSIM_API int vmsim_proc_stats(struct vmsim_system *sys, int pid,
 
 /* One VMA, as /proc/PID/smaps shows it (bytes). */
 struct vmsim_smaps_entry {
-	vaddr_t start, end; /* [start, end) */
-	int prot;	    /* VMSIM_PROT_* */
-	int flags;	    /* VMSIM_MAP_SHARED / VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS ... */
-	const char *name;   /* "[heap]", "[stack]", "[text]", "[data]", or "" */
+	vmsim_vaddr_t start, end; /* [start, end) */
+	int prot;		  /* VMSIM_PROT_* */
+	int flags;	  /* VMSIM_MAP_SHARED / VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS ... */
+	const char *name; /* "[heap]", "[stack]", "[text]", "[data]", or "" */
 	uint64_t size, rss, pss;
 	uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
 	uint64_t referenced; /* pages with the accessed bit set */
@@ -479,7 +485,7 @@ VMSIM_API int vmsim_sys_stats(struct vmsim_system *sys, struct vmsim_sys_stats *
 /* A recorded SIGSEGV. */
 struct vmsim_segv_record {
 	int pid;
-	vaddr_t addr;
+	vmsim_vaddr_t addr;
 	enum vmsim_access_kind kind;
 	enum vmsim_segv_reason reason;
 };

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/addr.h"
 #include "vmsim/error.h"
 #include "vmsim/types.h"
 

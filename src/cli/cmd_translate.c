@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/addr.h"
 #include "cli.h"
 #include "vmsim/error.h"
 #include "vmsim/mmu.h"

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/addr.h"
 #include "vmsim/vm.h"
 
 /* The counters of one smaps record, or of smaps_rollup (bytes). A key the

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 
+#include "base/addr.h"
 #include "mmu/pagetable.h"
 #include "mmu/pwc.h"
 #include "mmu/tlb.h"

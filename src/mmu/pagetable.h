@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "base/addr.h"
 #include "mmu/pte.h"
 #include "phys/phys.h"
 

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/addr.h"
 #include "vmsim/types.h"
 
 typedef uint64_t pte_t;

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/addr.h"
 #include "mmu/tlb.h"
 #include "vmsim/mmu.h"
 

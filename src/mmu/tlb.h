@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/addr.h"
 #include "vmsim/mmu.h"
 #include "vmsim/types.h"
 

@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 
+#include "base/addr.h"
 #include "mmu/mmu.h"
 #include "phys/phys.h"
 #include "vmsim/error.h"

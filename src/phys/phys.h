@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/addr.h"
 #include "vmsim/types.h"
 
 #define PHYS_MAX_ORDER 18 /* 2^18 frames = 1 GiB */

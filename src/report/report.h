@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/addr.h"
 #include "base/run.h"
 #include "vmsim/vm.h"
 

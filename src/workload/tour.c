@@ -32,7 +32,7 @@ struct tour {
 };
 
 /* Index of @va at @level (1 = PT), 9 bits each above the 12-bit offset. */
-static unsigned index_at(vaddr_t va, unsigned level)
+static unsigned index_at(vmsim_vaddr_t va, unsigned level)
 {
 	return (unsigned)(va >> (12 + 9 * (level - 1))) & 511;
 }
@@ -72,9 +72,9 @@ static const char *fault_name(enum vmsim_hw_fault f)
 }
 
 /* Print the entries on the path to @va, as the walk left them. */
-static void print_path(struct tour *t, const struct vmsim_hw_pt *pt, vaddr_t va)
+static void print_path(struct tour *t, const struct vmsim_hw_pt *pt, vmsim_vaddr_t va)
 {
-	pfn_t table = vmsim_hw_pt_root(pt);
+	vmsim_pfn_t table = vmsim_hw_pt_root(pt);
 	char fl[64];
 	fprintf(t->out, "     %-5s %-12s %5s  %-18s  %s\n", "level", "table frame", "index",
 		"entry", "flags");
@@ -94,9 +94,9 @@ static int part_walk(struct tour *t)
 	struct vmsim_va_split s;
 	struct vmsim_hw_xlate x;
 	const struct vmsim_mmu_stats *st = vmsim_hw_mmu_stats(t->mmu);
-	vaddr_t va = 0x7ffd12345678ULL;
+	vmsim_vaddr_t va = 0x7ffd12345678ULL;
 	enum vmsim_hw_fault f;
-	pfn_t frame;
+	vmsim_pfn_t frame;
 	int rc;
 
 	fprintf(t->out, "1. One address, split and walked (%u-level paging)\n", t->cfg.levels);
@@ -141,8 +141,8 @@ static int part_isolation(struct tour *t)
 	struct vmsim_hw_pt *a, *b = NULL;
 	struct vmsim_hw_xlate x;
 	enum vmsim_hw_fault f;
-	pfn_t fa, fb, fk;
-	const vaddr_t va = 0x7ffd12340000ULL, only_a = 0x400000, kva = 0xffffffff81000000ULL;
+	vmsim_pfn_t fa, fb, fk;
+	const vmsim_vaddr_t va = 0x7ffd12340000ULL, only_a = 0x400000, kva = 0xffffffff81000000ULL;
 	const uint64_t user = VMSIM_PTE_RW | VMSIM_PTE_US | VMSIM_PTE_NX;
 	int rc;
 
@@ -210,7 +210,7 @@ static int part_reach_loop(struct tour *t, struct vmsim_hw_mmu *m, const struct 
 			   uint64_t npages, unsigned passes)
 {
 	struct vmsim_hw_xlate x;
-	const vaddr_t base = 0x10000000ULL;
+	const vmsim_vaddr_t base = 0x10000000ULL;
 	const struct vmsim_tlb_level_stats *s = &vmsim_hw_mmu_stats(m)->tlb[VMSIM_TLB_L1D];
 	struct vmsim_tlb_level_stats before = *s;
 	vmsim_hw_mmu_set_cr3(m, vmsim_hw_pt_root(pt), 1, false);
@@ -232,7 +232,7 @@ static int part_reach(struct tour *t)
 	struct vmsim_mmu_cfg seed;
 	struct vmsim_hw_mmu *m;
 	struct vmsim_hw_pt *pt;
-	pfn_t data;
+	vmsim_pfn_t data;
 	int rc;
 
 	fprintf(t->out,
@@ -265,11 +265,11 @@ out_mmu:
 
 /* Map 1 GiB at @base with pages of size @ps onto @data, sweep it twice (one
  * read per 4 KiB), print what the TLBs and the walker did. */
-static int part_huge_sweep(struct tour *t, enum vmsim_page_size ps, pfn_t data)
+static int part_huge_sweep(struct tour *t, enum vmsim_page_size ps, vmsim_pfn_t data)
 {
 	struct vmsim_hw_pt *pt;
 	struct vmsim_hw_xlate x;
-	const vaddr_t base = 0x40000000ULL;
+	const vmsim_vaddr_t base = 0x40000000ULL;
 	const uint64_t size = 1ULL << 30;
 	uint64_t step = 1ULL << vmsim_page_shift(ps);
 	int rc;
@@ -304,7 +304,7 @@ out:
 
 static int part_huge(struct tour *t)
 {
-	pfn_t data;
+	vmsim_pfn_t data;
 	int rc;
 
 	fprintf(t->out, "4. Huge pages: a 1 GiB array read twice, one access per 4 KiB "

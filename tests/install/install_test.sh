@@ -70,12 +70,23 @@ fi
 
 # every function declared in an installed header carries VMSIM_API (a
 # declaration starting with its return type at column 0 lacks it)
-bare=$(grep -nE '^(const |unsigned |struct |enum |int |bool |void |u?int[0-9]+_t |size_t |double |char |vaddr_t |paddr_t |pfn_t |pcid_t |vpn_t )' \
+bare=$(grep -nE '^(const |unsigned |struct |enum |int |bool |void |u?int[0-9]+_t |size_t |double |char |vmsim_[a-z]+_t )' \
 	"$prefix"/include/vmsim/*.h | grep -E '[ *]vmsim_[a-z0-9_]+\(')
 if [ -n "$bare" ]; then
 	echo "FAIL: public functions declared without VMSIM_API (not exported):"
 	echo "$bare"
 	failed=1
+fi
+
+# every type name an installed header defines carries the prefix
+unprefixed=$(grep -nE '^typedef .*[^a-z_0-9]([a-z_0-9]+);' "$prefix"/include/vmsim/*.h |
+	grep -vE '[^a-z_0-9]vmsim_[a-z_0-9]+;')
+if [ -n "$unprefixed" ]; then
+	echo "FAIL: installed headers define type names without the vmsim_ prefix:"
+	echo "$unprefixed"
+	failed=1
+else
+	echo "ok: every type name of the installed headers is vmsim_*"
 fi
 
 # every exported symbol is a VMSIM_API function of an installed header

@@ -30,7 +30,7 @@ int main(void)
 	char why[256] = "";
 	char *json = NULL;
 	int pid, child;
-	vaddr_t a;
+	vmsim_vaddr_t a;
 
 	vmsim_config_default(&cfg);
 	cfg.ram_bytes = 16 << 20;

@@ -69,6 +69,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/addr.h"
 #include "refmodel.h"
 #include "vmsim/error.h"
 #include "vmsim/vm.h"
