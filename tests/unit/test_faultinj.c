@@ -82,13 +82,6 @@ struct wl {
 	struct wl_stats *st;	 /* counters */
 };
 
-static void check_sys(struct vmsim_system *sys)
-{
-	char why[256] = "";
-	if (vmsim_check(sys, why, sizeof(why)))
-		fail_msg("vmsim_check: %s", why);
-}
-
 /* The bytes generation @g of page @i holds at its offset. */
 static void pattern(uint8_t *b, uint64_t i, unsigned g)
 {

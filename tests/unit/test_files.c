@@ -22,31 +22,6 @@
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 
-static struct vmsim_system *machine(uint64_t ram, bool data)
-{
-	struct vmsim_config cfg;
-	struct vmsim_system *sys;
-	vmsim_config_default(&cfg);
-	cfg.ram_bytes = ram;
-	cfg.data_mode = data;
-	assert_ok(vmsim_system_new(&cfg, &sys));
-	return sys;
-}
-
-static void check_sys(struct vmsim_system *sys)
-{
-	char why[256] = "";
-	if (vmsim_check(sys, why, sizeof(why)))
-		fail_msg("vmsim_check: %s", why);
-}
-
-static int new_proc(struct vmsim_system *sys)
-{
-	int pid;
-	assert_ok(vmsim_process_create(sys, &pid));
-	return pid;
-}
-
 static void touch(struct vmsim_system *sys, int pid, vaddr_t a, uint64_t len,
 		  enum vmsim_access_kind k)
 {
@@ -55,20 +30,6 @@ static void touch(struct vmsim_system *sys, int pid, vaddr_t a, uint64_t len,
 		assert_ok(vmsim_access(sys, pid, a + off, 1, k, &r));
 		assert_false(r.segv);
 	}
-}
-
-static struct vmsim_proc_stats pst(struct vmsim_system *sys, int pid)
-{
-	struct vmsim_proc_stats s;
-	assert_ok(vmsim_proc_stats(sys, pid, &s));
-	return s;
-}
-
-static struct vmsim_sys_stats sst(struct vmsim_system *sys)
-{
-	struct vmsim_sys_stats s;
-	assert_ok(vmsim_sys_stats(sys, &s));
-	return s;
 }
 
 /* A host file of @size bytes filled with a known pattern; its path in @path. */
@@ -98,7 +59,7 @@ static int file_byte(const char *path, uint64_t off)
 static void two_processes_share_1gib_file_then_one_writes_100mib(void **state)
 {
 	(void)state;
-	struct vmsim_system *sys = machine(2 * GiB, false);
+	struct vmsim_system *sys = test_machine(2 * GiB, false, true);
 	int fd, a = new_proc(sys), b = new_proc(sys);
 	vaddr_t va, vb;
 	assert_ok(vmsim_file_create_virtual(sys, GiB, &fd));
@@ -142,7 +103,7 @@ static void two_processes_share_1gib_file_then_one_writes_100mib(void **state)
 static void map_8gib_file_touch_one_percent_rss_80mib(void **state)
 {
 	(void)state;
-	struct vmsim_system *sys = machine(GiB, false);
+	struct vmsim_system *sys = test_machine(GiB, false, true);
 	int fd, pid = new_proc(sys);
 	vaddr_t a;
 	assert_ok(vmsim_file_create_virtual(sys, 8 * GiB, &fd));
@@ -165,7 +126,7 @@ static void shared_write_reaches_file_after_msync_private_never(void **state)
 	(void)state;
 	char path[] = "/tmp/vmsim-test-file-XXXXXX";
 	make_file(path, 3 * PG);
-	struct vmsim_system *sys = machine(64 * MiB, true);
+	struct vmsim_system *sys = test_machine(64 * MiB, true, true);
 	int fd, pid = new_proc(sys);
 	vaddr_t sh, pr;
 	assert_ok(vmsim_file_open(sys, path, true, &fd));
@@ -214,7 +175,7 @@ static void host_file_io_errors_are_reported_never_silent(void **state)
 	(void)state;
 	char path[] = "/tmp/vmsim-test-file-XXXXXX";
 	make_file(path, 2 * PG);
-	struct vmsim_system *sys = machine(64 * MiB, true);
+	struct vmsim_system *sys = test_machine(64 * MiB, true, true);
 	int fd, pid = new_proc(sys);
 	vaddr_t a, b;
 	assert_ok(vmsim_file_open(sys, path, true, &fd));
@@ -360,7 +321,7 @@ static void fault_around_and_readahead_counts_on_50mib_file(void **state)
 	    {VMSIM_MADV_RANDOM, true, 0, 403},
 	};
 	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct vmsim_system *sys = machine(GiB, false);
+		struct vmsim_system *sys = test_machine(GiB, false, true);
 		int fd, pid = new_proc(sys);
 		vaddr_t a;
 		assert_ok(vmsim_file_create_virtual(sys, size, &fd));
@@ -391,7 +352,7 @@ static void shared_file_mapping_stays_shared_after_fork(void **state)
 	(void)state;
 	char path[] = "/tmp/vmsim-test-file-XXXXXX";
 	make_file(path, 2 * PG);
-	struct vmsim_system *sys = machine(64 * MiB, true);
+	struct vmsim_system *sys = test_machine(64 * MiB, true, true);
 	int fd, parent = new_proc(sys), child;
 	vaddr_t a;
 	assert_ok(vmsim_file_open(sys, path, true, &fd));
@@ -418,7 +379,7 @@ static void mmap_file_argument_errors(void **state)
 	(void)state;
 	char path[] = "/tmp/vmsim-test-file-XXXXXX";
 	make_file(path, PG);
-	struct vmsim_system *sys = machine(64 * MiB, false);
+	struct vmsim_system *sys = test_machine(64 * MiB, false, true);
 	int fd, pid = new_proc(sys);
 	vaddr_t a;
 	assert_int_equal(vmsim_file_open(sys, "/nonexistent/vmsim", false, &fd), VMSIM_EIO);

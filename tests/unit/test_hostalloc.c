@@ -61,13 +61,6 @@ void *__wrap_realloc(void *p, size_t n)
 	return fail_now() ? NULL : __real_realloc(p, n);
 }
 
-static void check_sys(struct vmsim_system *sys)
-{
-	char why[256] = "";
-	if (vmsim_check(sys, why, sizeof(why)))
-		fail_msg("vmsim_check: %s", why);
-}
-
 /* One run of the workload; returns the system (NULL if creation failed).
  * *@bad counts loads that succeeded with wrong bytes. */
 static struct vmsim_system *workload(const char *path, unsigned *bad)

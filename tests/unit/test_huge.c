@@ -32,20 +32,6 @@ static struct vmsim_system *machine(uint64_t ram, int thp, bool data)
 	return sys;
 }
 
-static void check_sys(struct vmsim_system *sys)
-{
-	char why[256] = "";
-	if (vmsim_check(sys, why, sizeof(why)))
-		fail_msg("vmsim_check: %s", why);
-}
-
-static int new_proc(struct vmsim_system *sys)
-{
-	int pid;
-	assert_ok(vmsim_process_create(sys, &pid));
-	return pid;
-}
-
 /* An area aligned to 2 MiB (the mmap hint is honoured when free). */
 static vaddr_t map_aligned(struct vmsim_system *sys, int pid, uint64_t len, vaddr_t at)
 {
@@ -62,20 +48,6 @@ static void touch(struct vmsim_system *sys, int pid, vaddr_t a, uint64_t len, ui
 		assert_ok(vmsim_access(sys, pid, a + off, 1, k, &r));
 		assert_false(r.segv);
 	}
-}
-
-static struct vmsim_sys_stats sst(struct vmsim_system *sys)
-{
-	struct vmsim_sys_stats s;
-	assert_ok(vmsim_sys_stats(sys, &s));
-	return s;
-}
-
-static struct vmsim_proc_stats pst(struct vmsim_system *sys, int pid)
-{
-	struct vmsim_proc_stats s;
-	assert_ok(vmsim_proc_stats(sys, pid, &s));
-	return s;
 }
 
 /* THP always: a write fault in a 2 MiB-aligned range maps a huge page; one

@@ -17,13 +17,6 @@
 #define PRIV_ANON (VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS)
 #define RW	  (VMSIM_PROT_READ | VMSIM_PROT_WRITE)
 
-static void check_sys(struct vmsim_system *sys)
-{
-	char why[256] = "";
-	if (vmsim_check(sys, why, sizeof(why)))
-		fail_msg("vmsim_check: %s", why);
-}
-
 static struct vmsim_system *new_sys(uint64_t ram, bool data, bool pcid)
 {
 	struct vmsim_config cfg;
@@ -62,13 +55,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int new_proc(struct vmsim_system *sys)
-{
-	int pid;
-	assert_ok(vmsim_process_create(sys, &pid));
-	return pid;
-}
-
 static vaddr_t map(struct vmsim_system *sys, int pid, uint64_t len, int flags)
 {
 	vaddr_t a;
@@ -86,13 +72,6 @@ static void touch(struct vmsim_system *sys, int pid, vaddr_t a, uint64_t len,
 	}
 }
 
-static struct vmsim_proc_stats pstats(struct vmsim_system *sys, int pid)
-{
-	struct vmsim_proc_stats s;
-	assert_ok(vmsim_proc_stats(sys, pid, &s));
-	return s;
-}
-
 /* Linux, measured: one byte written per page of a fresh 100 MiB anonymous
  * mapping takes 25,600 minor faults. */
 static void write_each_page_of_100mib_takes_25600_minor_faults(void **state)
@@ -101,7 +80,7 @@ static void write_each_page_of_100mib_takes_25600_minor_faults(void **state)
 	int pid = new_proc(sys);
 	vaddr_t a = map(sys, pid, 100 * MiB, PRIV_ANON);
 	touch(sys, pid, a, 100 * MiB, VMSIM_WRITE);
-	struct vmsim_proc_stats s = pstats(sys, pid);
+	struct vmsim_proc_stats s = pst(sys, pid);
 	assert_int_equal(s.faults_minor, 25600);
 	assert_int_equal(s.faults_major, 0);
 	assert_int_equal(s.rss, 100 * MiB);
@@ -111,7 +90,7 @@ static void write_each_page_of_100mib_takes_25600_minor_faults(void **state)
 	assert_int_equal(s.vm_size, 100 * MiB);
 	/* touching again costs nothing */
 	touch(sys, pid, a, 100 * MiB, VMSIM_WRITE);
-	assert_int_equal(pstats(sys, pid).faults_minor, 25600);
+	assert_int_equal(pst(sys, pid).faults_minor, 25600);
 }
 
 /* Reading first maps the shared zero page: 25,600 minor faults and no RSS;
@@ -124,14 +103,14 @@ static void read_then_write_maps_zero_page_then_allocates(void **state)
 	vaddr_t a = map(sys, pid, 100 * MiB, PRIV_ANON);
 	assert_ok(vmsim_sys_stats(sys, &before));
 	touch(sys, pid, a, 100 * MiB, VMSIM_READ);
-	struct vmsim_proc_stats s = pstats(sys, pid);
+	struct vmsim_proc_stats s = pst(sys, pid);
 	assert_int_equal(s.faults_minor, 25600);
 	assert_int_equal(s.zero_maps, 25600);
 	assert_int_equal(s.rss, 0);
 	assert_ok(vmsim_sys_stats(sys, &after));
 	assert_int_equal(after.frames_user, before.frames_user); /* only page tables grew */
 	touch(sys, pid, a, 100 * MiB, VMSIM_WRITE);
-	s = pstats(sys, pid);
+	s = pst(sys, pid);
 	assert_int_equal(s.faults_minor, 51200);
 	assert_int_equal(s.rss, 100 * MiB);
 	assert_int_equal(s.cow_copies, 0); /* breaking from the zero page is no page copy */
@@ -143,11 +122,11 @@ static void map_populate_faults_inside_mmap_only(void **state)
 	struct vmsim_system *sys = *state;
 	int pid = new_proc(sys);
 	vaddr_t a = map(sys, pid, 100 * MiB, PRIV_ANON | VMSIM_MAP_POPULATE);
-	struct vmsim_proc_stats s = pstats(sys, pid);
+	struct vmsim_proc_stats s = pst(sys, pid);
 	assert_int_equal(s.faults_minor, 25600);
 	assert_int_equal(s.rss, 100 * MiB);
 	touch(sys, pid, a, 100 * MiB, VMSIM_WRITE);
-	assert_int_equal(pstats(sys, pid).faults_minor, 25600);
+	assert_int_equal(pst(sys, pid).faults_minor, 25600);
 }
 
 /* Exercise 10: map 4 GiB, touch 500 MiB: VMS 4 GiB, RSS 500 MiB. */
@@ -157,7 +136,7 @@ static void map_4gib_touch_500mib_vms_4gib_rss_500mib(void **state)
 	int pid = new_proc(sys);
 	vaddr_t a = map(sys, pid, 4096 * MiB, PRIV_ANON | VMSIM_MAP_NORESERVE);
 	touch(sys, pid, a, 500 * MiB, VMSIM_WRITE);
-	struct vmsim_proc_stats s = pstats(sys, pid);
+	struct vmsim_proc_stats s = pst(sys, pid);
 	assert_int_equal(s.vm_size, 4096 * MiB);
 	assert_int_equal(s.rss, 500 * MiB);
 	assert_int_equal(s.faults_minor, 500 * 256);
@@ -210,12 +189,12 @@ static void access_to_another_process_address_raises_segv(void **state)
 	assert_int_equal(rec.addr, va);
 	assert_int_equal(rec.kind, VMSIM_READ);
 	assert_int_equal(vmsim_segv_get(sys, 1, &rec), VMSIM_ERANGE);
-	struct vmsim_proc_stats s = pstats(sys, b);
+	struct vmsim_proc_stats s = pst(sys, b);
 	assert_int_equal(s.faults_invalid, 1);
 	assert_int_equal(s.faults_minor, 0); /* invalid faults are not minor (Linux) */
 	assert_int_equal(vmsim_access(sys, b, va, 8, VMSIM_READ, &r), VMSIM_ESRCH);
 	/* a's page is untouched */
-	assert_int_equal(pstats(sys, a).rss, 4096);
+	assert_int_equal(pst(sys, a).rss, 4096);
 }
 
 static void write_to_read_only_mapping_is_accerr(void **state)
@@ -257,7 +236,7 @@ static void fork_then_child_writes_100_pages_copies_100_frames(void **state)
 	assert_ok(vmsim_fork(sys, parent, &child));
 	assert_ok(vmsim_sys_stats(sys, &s1));
 	assert_int_equal(s1.frames_user, s0.frames_user); /* nothing copied at fork */
-	struct vmsim_proc_stats pc = pstats(sys, child), pp = pstats(sys, parent);
+	struct vmsim_proc_stats pc = pst(sys, child), pp = pst(sys, parent);
 	assert_int_equal(pc.rss, len);
 	assert_int_equal(pp.pss, len / 2);
 	assert_int_equal(pc.pss, len / 2);
@@ -265,7 +244,7 @@ static void fork_then_child_writes_100_pages_copies_100_frames(void **state)
 	check_sys(sys);
 
 	touch(sys, child, a, 100 * 4096, VMSIM_WRITE);
-	pc = pstats(sys, child);
+	pc = pst(sys, child);
 	assert_int_equal(pc.faults_minor, 100);
 	assert_int_equal(pc.cow_copies, 100);
 	assert_ok(vmsim_sys_stats(sys, &s2));
@@ -273,12 +252,12 @@ static void fork_then_child_writes_100_pages_copies_100_frames(void **state)
 	/* 100 private pages each, 900 still shared */
 	assert_int_equal(pc.uss, 100 * 4096);
 	assert_int_equal(pc.pss, 100 * 4096 + 900 * 4096 / 2);
-	pp = pstats(sys, parent);
+	pp = pst(sys, parent);
 	assert_int_equal(pp.pss, pc.pss);
 
 	/* the parent writing one of the now-private pages reuses it in place */
 	touch(sys, parent, a, 4096, VMSIM_WRITE);
-	pp = pstats(sys, parent);
+	pp = pst(sys, parent);
 	assert_int_equal(pp.cow_reuses, 1);
 	assert_int_equal(pp.cow_copies, 0);
 	assert_ok(vmsim_sys_stats(sys, &s2));
@@ -295,7 +274,7 @@ static void fork_invalidates_parent_writable_tlb_entries(void **state)
 	touch(sys, parent, a, 8 * 4096, VMSIM_WRITE);
 	assert_ok(vmsim_fork(sys, parent, &child));
 	check_sys(sys);
-	assert_int_equal(pstats(sys, parent).tlb_shootdowns, 8);
+	assert_int_equal(pst(sys, parent).tlb_shootdowns, 8);
 	/* more pages than Linux's single-page flush ceiling: one whole flush */
 	struct vmsim_sys_stats s;
 	vaddr_t b = map(sys, parent, 64 * 4096, PRIV_ANON);
@@ -322,7 +301,7 @@ static void cow_keeps_values_apart_in_data_mode(void **state)
 	assert_memory_equal(got, "child!!!!!", 10);
 	assert_ok(vmsim_load(sys, child, a + 8192, got, 4096));
 	assert_memory_equal(got, buf + 8192, 4096);
-	assert_int_equal(pstats(sys, child).cow_copies, 2);
+	assert_int_equal(pst(sys, child).cow_copies, 2);
 }
 
 /* A frame freed by one process comes back zeroed to the next. */
@@ -415,7 +394,7 @@ static void shared_anonymous_mapping_is_shared_after_fork(void **state)
 	assert_ok(vmsim_store(sys, child, sh + 4096, &v, sizeof(v))); /* child touches first */
 	assert_ok(vmsim_load(sys, parent, sh + 4096, &got, sizeof(got)));
 	assert_int_equal(got, 1234);
-	struct vmsim_proc_stats pc = pstats(sys, child), pp = pstats(sys, parent);
+	struct vmsim_proc_stats pc = pst(sys, child), pp = pst(sys, parent);
 	assert_int_equal(pc.rss_shmem, 4096);
 	assert_int_equal(pp.rss_shmem, 4096);
 	assert_int_equal(pp.pss, 2048);

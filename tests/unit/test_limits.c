@@ -74,25 +74,6 @@ static double seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void check_sys(struct vmsim_system *sys)
-{
-	char why[256] = "";
-	if (vmsim_check(sys, why, sizeof(why)))
-		fail_msg("vmsim_check: %s", why);
-}
-
-static struct vmsim_system *machine(uint64_t ram, bool data)
-{
-	struct vmsim_config cfg;
-	struct vmsim_system *sys;
-	vmsim_config_default(&cfg);
-	cfg.ram_bytes = ram;
-	cfg.data_mode = data;
-	cfg.swap_bytes = 0;
-	assert_ok(vmsim_system_new(&cfg, &sys));
-	return sys;
-}
-
 /* ---- processes ------------------------------------------------------------ */
 
 /* One short life: create, map, touch (data mode), fork, the child writes,
@@ -116,7 +97,7 @@ static void processes_1e5_created_and_exited_keep_only_their_records(void **stat
 {
 	(void)state;
 	const unsigned warm = 2000, lives = 50000; /* 2 processes per life */
-	struct vmsim_system *sys = machine(256 * MiB, true);
+	struct vmsim_system *sys = test_machine(256 * MiB, true, false);
 	struct vmsim_sys_stats before, after;
 	for (unsigned i = 0; i < warm; i++)
 		short_life(sys);
@@ -165,7 +146,7 @@ static void processes_1e5_created_and_exited_keep_only_their_records(void **stat
 static void vmas_1e6_in_one_process(void **state)
 {
 	(void)state;
-	struct vmsim_system *sys = machine(64 * MiB, false);
+	struct vmsim_system *sys = test_machine(64 * MiB, false, false);
 	int pid;
 	vaddr_t va;
 	assert_ok(vmsim_process_create(sys, &pid));
@@ -316,7 +297,7 @@ static void largest_ram_and_swap_accepted(void **state)
 static void largest_virtual_range_accepted(void **state)
 {
 	(void)state;
-	struct vmsim_system *sys = machine(64 * MiB, false);
+	struct vmsim_system *sys = test_machine(64 * MiB, false, false);
 	int pid;
 	vaddr_t va;
 	assert_ok(vmsim_process_create(sys, &pid));
@@ -348,7 +329,7 @@ static void terabyte_area_costs_nothing_until_touched(void **state)
 {
 	(void)state;
 	const vaddr_t at = 16 * TiB; /* aligned to 512 GiB: the tables are exact */
-	struct vmsim_system *sys = machine(1 * GiB, true);
+	struct vmsim_system *sys = test_machine(1 * GiB, true, false);
 	int pid;
 	vaddr_t va;
 	struct vmsim_sys_stats s0, s1;

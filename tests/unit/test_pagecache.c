@@ -21,39 +21,6 @@
 #define PG  4096ULL
 #define MiB (1ULL << 20)
 
-static struct vmsim_system *machine(uint64_t ram, bool data)
-{
-	struct vmsim_config cfg;
-	struct vmsim_system *sys;
-	vmsim_config_default(&cfg);
-	cfg.ram_bytes = ram;
-	cfg.data_mode = data;
-	cfg.swap_bytes = 0;
-	assert_ok(vmsim_system_new(&cfg, &sys));
-	return sys;
-}
-
-static void check_sys(struct vmsim_system *sys)
-{
-	char why[256] = "";
-	if (vmsim_check(sys, why, sizeof(why)))
-		fail_msg("vmsim_check: %s", why);
-}
-
-static int new_proc(struct vmsim_system *sys)
-{
-	int pid;
-	assert_ok(vmsim_process_create(sys, &pid));
-	return pid;
-}
-
-static struct vmsim_proc_stats pst(struct vmsim_system *sys, int pid)
-{
-	struct vmsim_proc_stats s;
-	assert_ok(vmsim_proc_stats(sys, pid, &s));
-	return s;
-}
-
 static bool cached(struct vmsim_system *sys, int fd, uint64_t pgoff)
 {
 	return pcache_lookup(vfile_of_fd(sys, fd), pgoff) != PFN_NONE;
@@ -69,7 +36,7 @@ static void read_window_starts_from_request_size(void **state)
 		uint64_t req, size, async;
 	} cases[] = {{1, 4, 3}, {8, 16, 8}, {16, 32, 16}};
 	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct vmsim_system *sys = machine(64 * MiB, false);
+		struct vmsim_system *sys = test_machine(64 * MiB, false, false);
 		int fd;
 		uint64_t done;
 		assert_ok(vmsim_file_create_virtual(sys, 4 * MiB, &fd));
@@ -93,7 +60,7 @@ static void read_window_starts_from_request_size(void **state)
 static void readahead_ramps_up_at_the_mark(void **state)
 {
 	(void)state;
-	struct vmsim_system *sys = machine(64 * MiB, false);
+	struct vmsim_system *sys = test_machine(64 * MiB, false, false);
 	int fd;
 	assert_ok(vmsim_file_create_virtual(sys, 4 * MiB, &fd));
 	const struct file_ra *ra = &sys->handles[fd].ra;
@@ -124,7 +91,7 @@ static void readahead_ramps_up_at_the_mark(void **state)
 static void mmap_read_around_centres_on_the_fault(void **state)
 {
 	(void)state;
-	struct vmsim_system *sys = machine(64 * MiB, false);
+	struct vmsim_system *sys = test_machine(64 * MiB, false, false);
 	int fd, pid = new_proc(sys);
 	vaddr_t a;
 	assert_ok(vmsim_file_create_virtual(sys, 4 * MiB, &fd));
@@ -155,7 +122,7 @@ static void mmap_read_around_centres_on_the_fault(void **state)
 static void fault_around_maps_folio_within_area_and_page_table(void **state)
 {
 	(void)state;
-	struct vmsim_system *sys = machine(64 * MiB, false);
+	struct vmsim_system *sys = test_machine(64 * MiB, false, false);
 	int fd, pid = new_proc(sys);
 	vaddr_t a;
 	assert_ok(vmsim_file_create_virtual(sys, 2 * MiB, &fd));
@@ -188,7 +155,7 @@ static void fault_around_maps_folio_within_area_and_page_table(void **state)
 static void folio_orders_fall_back_when_memory_is_fragmented(void **state)
 {
 	(void)state;
-	struct vmsim_system *sys = machine(32 * MiB, false);
+	struct vmsim_system *sys = test_machine(32 * MiB, false, false);
 	uint64_t n = sys->pm.nr_free;
 	pfn_t *held = calloc(n, sizeof(*held));
 	uint64_t nheld = 0;
@@ -227,7 +194,7 @@ static void folio_orders_fall_back_when_memory_is_fragmented(void **state)
 static void truncate_inside_a_folio_splits_it(void **state)
 {
 	(void)state;
-	struct vmsim_system *sys = machine(64 * MiB, false);
+	struct vmsim_system *sys = test_machine(64 * MiB, false, false);
 	int fd;
 	assert_ok(vmsim_file_create_virtual(sys, 2 * MiB, &fd));
 	assert_ok(vmsim_file_pwrite(sys, fd, NULL, 2 * MiB, 0, NULL));
@@ -254,7 +221,7 @@ static void write_and_mappings_share_pages(void **state)
 	assert_true(hfd >= 0);
 	assert_int_equal(write(hfd, "0123456789", 10), 10);
 	close(hfd);
-	struct vmsim_system *sys = machine(64 * MiB, true);
+	struct vmsim_system *sys = test_machine(64 * MiB, true, false);
 	int fd, pid = new_proc(sys);
 	vaddr_t sh, pr;
 	char buf[16] = "";
@@ -312,7 +279,7 @@ static void write_and_mappings_share_pages(void **state)
 static void read_write_positions_and_errors(void **state)
 {
 	(void)state;
-	struct vmsim_system *sys = machine(64 * MiB, false);
+	struct vmsim_system *sys = test_machine(64 * MiB, false, false);
 	int fd;
 	uint64_t done, pos;
 	char c;
@@ -356,7 +323,7 @@ static void file_cache_starts_warm(void **state)
 	memset(buf, 'q', sizeof(buf));
 	assert_true(hfd >= 0 && write(hfd, buf, sizeof(buf)) == (ssize_t)sizeof(buf));
 	close(hfd);
-	struct vmsim_system *sys = machine(64 * MiB, true);
+	struct vmsim_system *sys = test_machine(64 * MiB, true, false);
 	int fd, pid = new_proc(sys);
 	uint64_t added;
 	vaddr_t a;
@@ -401,7 +368,7 @@ static void write_to_read_only_handle_is_ebadf(void **state)
 	int hfd = mkstemp(path);
 	assert_true(hfd >= 0);
 	close(hfd);
-	struct vmsim_system *sys = machine(64 * MiB, false);
+	struct vmsim_system *sys = test_machine(64 * MiB, false, false);
 	int fd;
 	assert_ok(vmsim_file_open(sys, path, false, &fd));
 	assert_int_equal(vmsim_file_pwrite(sys, fd, NULL, 1, 0, NULL), VMSIM_EBADF);

@@ -47,20 +47,6 @@ static struct vmsim_system *machine(uint64_t frames, int thp)
 	return sys;
 }
 
-static void check_sys(struct vmsim_system *sys)
-{
-	char why[256] = "";
-	if (vmsim_check(sys, why, sizeof(why)))
-		fail_msg("vmsim_check: %s", why);
-}
-
-static int new_proc(struct vmsim_system *sys)
-{
-	int pid;
-	assert_ok(vmsim_process_create(sys, &pid));
-	return pid;
-}
-
 /* A host file of @pages pages of byte @fill; its name in @path. */
 static void make_file(char *path, size_t len, uint64_t pages, int fill)
 {

@@ -62,20 +62,6 @@ static void temporary_swap_file_is_unlinked_at_once(void **state)
 	free(saved);
 }
 
-static void check_sys(struct vmsim_system *sys)
-{
-	char why[256] = "";
-	if (vmsim_check(sys, why, sizeof(why)))
-		fail_msg("vmsim_check: %s", why);
-}
-
-static int new_proc(struct vmsim_system *sys)
-{
-	int pid;
-	assert_ok(vmsim_process_create(sys, &pid));
-	return pid;
-}
-
 static vaddr_t map(struct vmsim_system *sys, int pid, uint64_t pages)
 {
 	vaddr_t a;
@@ -119,20 +105,6 @@ static void expect_pages(struct vmsim_system *sys, int pid, vaddr_t a, uint64_t 
 			 uint64_t round)
 {
 	expect_pages_of(sys, pid, pid, a, pages, round);
-}
-
-static struct vmsim_sys_stats sst(struct vmsim_system *sys)
-{
-	struct vmsim_sys_stats s;
-	assert_ok(vmsim_sys_stats(sys, &s));
-	return s;
-}
-
-static struct vmsim_proc_stats pst(struct vmsim_system *sys, int pid)
-{
-	struct vmsim_proc_stats s;
-	assert_ok(vmsim_proc_stats(sys, pid, &s));
-	return s;
 }
 
 /* RAM of 64 frames, three processes of 1,000 pages each, written three

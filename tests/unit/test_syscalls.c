@@ -157,20 +157,6 @@ static void check_now(struct fx *f)
 		fail_msg("vmsim_check: %s", why);
 }
 
-static struct vmsim_proc_stats pst(struct fx *f, int pid)
-{
-	struct vmsim_proc_stats s;
-	assert_ok(vmsim_proc_stats(f->sys, pid, &s));
-	return s;
-}
-
-static struct vmsim_sys_stats sst(struct fx *f)
-{
-	struct vmsim_sys_stats s;
-	assert_ok(vmsim_sys_stats(f->sys, &s));
-	return s;
-}
-
 static vaddr_t map(struct fx *f, int pid, vaddr_t addr, uint64_t len, int prot, int flags)
 {
 	vaddr_t a = 0;
@@ -196,8 +182,8 @@ static void touch(struct fx *f, int pid, vaddr_t a, uint64_t len, enum vmsim_acc
 static void expect_segv(struct fx *f, int pid, vaddr_t va, enum vmsim_access_kind kind,
 			enum vmsim_segv_reason reason)
 {
-	uint64_t n = sst(f).segvs;
-	uint64_t invalid = pst(f, pid).faults_invalid;
+	uint64_t n = sst(f->sys).segvs;
+	uint64_t invalid = pst(f->sys, pid).faults_invalid;
 	struct vmsim_access_result r;
 	struct vmsim_segv_record rec;
 
@@ -206,14 +192,14 @@ static void expect_segv(struct fx *f, int pid, vaddr_t va, enum vmsim_access_kin
 	assert_int_equal(r.reason, reason);
 	assert_int_equal(r.segv_addr, va);
 	assert_int_equal(r.faults_minor, 0);
-	assert_int_equal(sst(f).segvs, n + 1);
+	assert_int_equal(sst(f->sys).segvs, n + 1);
 	assert_ok(vmsim_segv_get(f->sys, n, &rec));
 	assert_int_equal(rec.pid, pid);
 	assert_int_equal(rec.addr, va);
 	assert_int_equal(rec.kind, kind);
 	assert_int_equal(rec.reason, reason);
 	assert_int_equal(vmsim_segv_get(f->sys, n + 1, &rec), VMSIM_ERANGE);
-	assert_int_equal(pst(f, pid).faults_invalid, invalid + 1);
+	assert_int_equal(pst(f->sys, pid).faults_invalid, invalid + 1);
 }
 
 /* Data mode: fill the page at @va with @byte, or check that it holds it. */
@@ -300,7 +286,7 @@ static void expect_vma(struct fx *f, int pid, vaddr_t va, vaddr_t start, vaddr_t
 	assert_int_equal(e.prot, prot);
 }
 
-static int new_proc(struct fx *f)
+static int fx_new_proc(struct fx *f)
 {
 	int pid;
 	assert_ok(vmsim_process_create(f->sys, &pid));
@@ -319,8 +305,8 @@ static void mmap_len_zero_returns_einval(void **state)
 	/* len is checked before the file descriptor, as in Linux */
 	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, 0, RW, VMSIM_MAP_PRIVATE, 3, 0, &a),
 			 VMSIM_EINVAL);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 0);
-	assert_int_equal(pst(f, f->pid).vm_size, 0);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 0);
+	assert_int_equal(pst(f->sys, f->pid).vm_size, 0);
 }
 
 static void mmap_flags_without_or_with_both_types_return_einval(void **state)
@@ -337,11 +323,11 @@ static void mmap_flags_without_or_with_both_types_return_einval(void **state)
 				    VMSIM_MAP_SHARED | VMSIM_MAP_PRIVATE | VMSIM_MAP_ANONYMOUS, -1,
 				    0, &a),
 			 VMSIM_EINVAL);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 0);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 0);
 	/* each type alone is fine */
 	map(f, f->pid, 0, PG, RW, PRIV);
 	map(f, f->pid, 0, PG, RW, SHARED);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 2);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 2);
 }
 
 static void mmap_unknown_flag_or_prot_bits_return_einval(void **state)
@@ -359,12 +345,12 @@ static void mmap_unknown_flag_or_prot_bits_return_einval(void **state)
 		assert_int_equal(
 		    vmsim_mmap(f->sys, f->pid, 0, PG, RW | bad_prot[i], PRIV, -1, 0, &a),
 		    VMSIM_EINVAL);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 0);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 0);
 	/* every known bit is accepted */
 	map(f, f->pid, 0, PG, VMSIM_PROT_READ | VMSIM_PROT_WRITE | VMSIM_PROT_EXEC,
 	    PRIV | VMSIM_MAP_NORESERVE | VMSIM_MAP_POPULATE);
 	map(f, f->pid, 0, PG, VMSIM_PROT_NONE, PRIV);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 2);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 2);
 }
 
 static void mmap_unaligned_offset_returns_einval(void **state)
@@ -375,7 +361,7 @@ static void mmap_unaligned_offset_returns_einval(void **state)
 	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, PG, RW, PRIV, -1, 1, &a), VMSIM_EINVAL);
 	assert_int_equal(vmsim_mmap(f->sys, f->pid, 0, PG, RW, PRIV, -1, PG + 0x800, &a),
 			 VMSIM_EINVAL);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 0);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 0);
 	/* an aligned offset is fine (and ignored for anonymous memory) */
 	assert_ok(vmsim_mmap(f->sys, f->pid, 0, PG, RW, PRIV, -1, P(16), &a));
 	assert_int_equal(a, MMAP_TOP - PG);
@@ -393,7 +379,7 @@ static void mmap_without_anonymous_returns_ebadf(void **state)
 	assert_int_equal(
 	    vmsim_mmap(f->sys, f->pid, FIX, PG, RW, VMSIM_MAP_PRIVATE | VMSIM_MAP_FIXED, 0, 0, &a),
 	    VMSIM_EBADF);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 0);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 0);
 }
 
 static void mmap_fixed_unaligned_address_returns_einval(void **state)
@@ -405,11 +391,11 @@ static void mmap_fixed_unaligned_address_returns_einval(void **state)
 			 VMSIM_EINVAL);
 	assert_int_equal(vmsim_mmap(f->sys, f->pid, FIX + 0x800, PG, RW, NOREPLACE, -1, 0, &a),
 			 VMSIM_EINVAL);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 0);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 0);
 	/* fixed beyond the end of user space: no room */
 	assert_int_equal(vmsim_mmap(f->sys, f->pid, USER_END - PG, P(2), RW, FIXED, -1, 0, &a),
 			 VMSIM_ENOMEM);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 0);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 0);
 	/* the last page of user space itself is mappable */
 	assert_int_equal(map(f, f->pid, USER_END - PG, PG, RW, FIXED), USER_END - PG);
 }
@@ -431,15 +417,15 @@ static void mmap_fixed_over_mapping_replaces_it_and_frees_old_pages(void **state
 	map(f, f->pid, FIX, P(8), RW, FIXED);
 	for (unsigned i = 0; i < 8; i++)
 		fill_page(f, f->pid, FIX + P(i), (uint8_t)(0xa0 + i));
-	assert_int_equal(sst(f).frames_user, 8);
-	assert_int_equal(pst(f, f->pid).rss, P(8));
+	assert_int_equal(sst(f->sys).frames_user, 8);
+	assert_int_equal(pst(f->sys, f->pid).rss, P(8));
 
 	assert_int_equal(map(f, f->pid, FIX + P(2), P(4), RO, FIXED), FIX + P(2));
 	assert_string_equal(draw(f, f->pid, FIX, 8), "AABBBBCC");
-	assert_int_equal(pst(f, f->pid).nr_vmas, 3);
-	assert_int_equal(pst(f, f->pid).vm_size, P(8));
-	assert_int_equal(sst(f).frames_user, 4);
-	assert_int_equal(pst(f, f->pid).rss, P(4));
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 3);
+	assert_int_equal(pst(f->sys, f->pid).vm_size, P(8));
+	assert_int_equal(sst(f->sys).frames_user, 4);
+	assert_int_equal(pst(f->sys, f->pid).rss, P(4));
 	expect_vma(f, f->pid, FIX + P(3), FIX + P(2), FIX + P(6), RO);
 	expect_page(f, f->pid, FIX + P(3), 0);
 	expect_page(f, f->pid, FIX + P(1), 0xa1);
@@ -463,8 +449,8 @@ static void mmap_fixed_same_prot_in_middle_merges_back_into_one_vma(void **state
 		fill_page(f, f->pid, FIX + P(i), 0x5a);
 	map(f, f->pid, FIX + P(3), P(2), RW, FIXED);
 	assert_string_equal(draw(f, f->pid, FIX, 8), "AAAAAAAA");
-	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
-	assert_int_equal(sst(f).frames_user, 6);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 1);
+	assert_int_equal(sst(f->sys).frames_user, 6);
 	expect_page(f, f->pid, FIX + P(3), 0);
 	expect_page(f, f->pid, FIX + P(4), 0);
 	expect_page(f, f->pid, FIX + P(5), 0x5a);
@@ -482,8 +468,8 @@ static void mmap_fixed_noreplace_over_mapping_returns_eexist_and_changes_nothing
 
 	map(f, f->pid, FIX + P(2), P(4), RW, NOREPLACE);
 	touch(f, f->pid, FIX + P(2), P(4), VMSIM_WRITE);
-	struct vmsim_sys_stats before = sst(f);
-	uint64_t faults = pst(f, f->pid).faults_minor;
+	struct vmsim_sys_stats before = sst(f->sys);
+	uint64_t faults = pst(f->sys, f->pid).faults_minor;
 
 	assert_int_equal(vmsim_mmap(f->sys, f->pid, FIX + P(4), P(4), RO, NOREPLACE, -1, 0, &a),
 			 VMSIM_EEXIST);
@@ -495,10 +481,10 @@ static void mmap_fixed_noreplace_over_mapping_returns_eexist_and_changes_nothing
 	    VMSIM_EEXIST);
 	assert_string_equal(draw(f, f->pid, FIX, 8), "..AAAA..");
 	expect_vma(f, f->pid, FIX + P(5), FIX + P(2), FIX + P(6), RW);
-	assert_int_equal(sst(f).frames_user, before.frames_user);
-	assert_int_equal(pst(f, f->pid).rss, P(4));
+	assert_int_equal(sst(f->sys).frames_user, before.frames_user);
+	assert_int_equal(pst(f->sys, f->pid).rss, P(4));
 	touch(f, f->pid, FIX + P(2), P(4), VMSIM_WRITE); /* still writable, still there */
-	assert_int_equal(pst(f, f->pid).faults_minor, faults);
+	assert_int_equal(pst(f->sys, f->pid).faults_minor, faults);
 
 	/* into the free pages next to it, NOREPLACE maps exactly there */
 	assert_int_equal(map(f, f->pid, FIX + P(6), P(2), RO, NOREPLACE), FIX + P(6));
@@ -515,7 +501,7 @@ static void mmap_free_hint_is_honoured(void **state)
 	/* an unaligned hint is rounded down to its page (x86's addr &= PAGE_MASK) */
 	assert_int_equal(map(f, f->pid, 0x60000123, PG, RW, PRIV), 0x60000000);
 	expect_vma(f, f->pid, 0x50000000, 0x50000000, 0x50003000, RW);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 3);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 3);
 }
 
 /*
@@ -540,7 +526,7 @@ static void mmap_occupied_hint_is_ignored_and_placed_top_down(void **state)
 	assert_true(low >= MMAP_LOW);
 	assert_int_equal(low & (PG - 1), 0);
 	assert_string_equal(draw(f, f->pid, FIX, 8), "AAAA....");
-	assert_int_equal(pst(f, f->pid).vm_size, P(4 + 2 + 2 + 2 + 1));
+	assert_int_equal(pst(f->sys, f->pid).vm_size, P(4 + 2 + 2 + 2 + 1));
 }
 
 /*
@@ -559,19 +545,19 @@ static void mmap_successive_mappings_go_top_down_and_merge_when_compatible(void 
 
 	assert_int_equal(map(f, f->pid, 0, P(2), RW, PRIV), MMAP_TOP - P(2));
 	assert_int_equal(map(f, f->pid, 0, P(3), RW, PRIV), MMAP_TOP - P(5));
-	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 1);
 	expect_vma(f, f->pid, MMAP_TOP - PG, MMAP_TOP - P(5), MMAP_TOP, RW);
 
 	assert_int_equal(map(f, f->pid, 0, PG, RO, PRIV), MMAP_TOP - P(6));
-	assert_int_equal(pst(f, f->pid).nr_vmas, 2);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 2);
 	assert_int_equal(map(f, f->pid, 0, PG, RW, PRIV | VMSIM_MAP_NORESERVE), MMAP_TOP - P(7));
-	assert_int_equal(pst(f, f->pid).nr_vmas, 3);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 3);
 	assert_int_equal(map(f, f->pid, 0, PG, RW, PRIV), MMAP_TOP - P(8));
 	assert_int_equal(map(f, f->pid, 0, PG, RW, PRIV), MMAP_TOP - P(9));
-	assert_int_equal(pst(f, f->pid).nr_vmas, 4);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 4);
 	assert_int_equal(map(f, f->pid, 0, PG, RW, SHARED), MMAP_TOP - P(10));
 	assert_int_equal(map(f, f->pid, 0, PG, RW, SHARED), MMAP_TOP - P(11));
-	assert_int_equal(pst(f, f->pid).nr_vmas, 6);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 6);
 	assert_string_equal(draw(f, f->pid, MMAP_TOP - P(12), 12), ".ABCCDEFFFFF");
 
 	struct vmsim_smaps_entry e = vma_at(f, f->pid, MMAP_TOP - P(11));
@@ -583,7 +569,7 @@ static void mmap_successive_mappings_go_top_down_and_merge_when_compatible(void 
 	assert_int_equal(e.end, MMAP_TOP - P(7));
 	assert_int_equal(e.flags, PRIV);
 	assert_string_equal(e.name, "");
-	assert_int_equal(pst(f, f->pid).vm_size, P(11));
+	assert_int_equal(pst(f->sys, f->pid).vm_size, P(11));
 }
 
 /* A freed gap below the mmap base is reused, the highest first. */
@@ -618,7 +604,7 @@ static void mmap_length_is_rounded_up_to_pages(void **state)
 	 * A...BB..
 	 */
 	assert_string_equal(draw(f, f->pid, FIX, 8), "A...BB..");
-	assert_int_equal(pst(f, f->pid).vm_size, P(1 + 2 + 3));
+	assert_int_equal(pst(f->sys, f->pid).vm_size, P(1 + 2 + 3));
 	/* the whole rounded page is usable, the next one is not */
 	touch(f, f->pid, FIX + PG - 1, 1, VMSIM_WRITE);
 	touch(f, f->pid, FIX + P(6) - 1, 1, VMSIM_WRITE);
@@ -647,12 +633,12 @@ static void mmap_huge_length_returns_enomem(void **state)
 	assert_int_equal(vmsim_mmap(f->sys, f->pid, FIX, UINT64_MAX, RW, NOREPLACE, -1, 0, &a),
 			 VMSIM_ENOMEM);
 	/* nothing changed, and the old mapping was not replaced */
-	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
-	assert_int_equal(pst(f, f->pid).vm_size, PG);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 1);
+	assert_int_equal(pst(f->sys, f->pid).vm_size, PG);
 	/* a big mapping that fits is fine: VMS grows, RSS does not */
 	map(f, f->pid, 0, 1ULL << 40, RW, PRIV | VMSIM_MAP_NORESERVE);
-	assert_int_equal(pst(f, f->pid).vm_size, PG + (1ULL << 40));
-	assert_int_equal(pst(f, f->pid).rss, 0);
+	assert_int_equal(pst(f->sys, f->pid).vm_size, PG + (1ULL << 40));
+	assert_int_equal(pst(f->sys, f->pid).rss, 0);
 }
 
 /* VmSize is the sum of the VMAs' lengths, RSS only what was touched. */
@@ -663,22 +649,22 @@ static void mmap_vm_size_counts_every_mapping(void **state)
 	vaddr_t a = map(f, f->pid, 0, P(3), RW, PRIV);
 	vaddr_t b = map(f, f->pid, 0, P(5), RO, PRIV);
 	vaddr_t c = map(f, f->pid, 0, MiB, RW, SHARED);
-	struct vmsim_proc_stats s = pst(f, f->pid);
+	struct vmsim_proc_stats s = pst(f->sys, f->pid);
 	assert_int_equal(s.vm_size, P(8) + MiB);
 	assert_int_equal(s.nr_vmas, 3);
 	assert_int_equal(s.rss, 0);
 	touch(f, f->pid, a, P(3), VMSIM_WRITE);
 	touch(f, f->pid, b, P(5), VMSIM_READ);
 	touch(f, f->pid, c, P(2), VMSIM_READ);
-	s = pst(f, f->pid);
+	s = pst(f->sys, f->pid);
 	assert_int_equal(s.rss, P(3 + 2));
 	assert_int_equal(s.rss_anon, P(3));
 	assert_int_equal(s.rss_shmem, P(2));
 	assert_int_equal(s.zero_maps, 5);
 	assert_ok(vmsim_munmap(f->sys, f->pid, b + P(1), P(2)));
-	assert_int_equal(pst(f, f->pid).vm_size, P(6) + MiB);
+	assert_int_equal(pst(f->sys, f->pid).vm_size, P(6) + MiB);
 	assert_ok(vmsim_munmap(f->sys, f->pid, c, MiB));
-	s = pst(f, f->pid);
+	s = pst(f->sys, f->pid);
 	assert_int_equal(s.vm_size, P(6));
 	assert_int_equal(s.rss, P(3));
 	assert_int_equal(s.nr_vmas, 3);
@@ -693,7 +679,7 @@ static void mmap_write_only_mapping_is_readable(void **state)
 	touch(f, f->pid, a, P(2), VMSIM_READ);
 	touch(f, f->pid, a, P(2), VMSIM_WRITE);
 	expect_segv(f, f->pid, a, VMSIM_EXEC, VMSIM_SEGV_ACCERR);
-	assert_int_equal(pst(f, f->pid).rss, P(2));
+	assert_int_equal(pst(f->sys, f->pid).rss, P(2));
 }
 
 /* ---- munmap --------------------------------------------------------------- */
@@ -733,7 +719,7 @@ static void munmap_hole_returns_zero(void **state)
 	assert_ok(vmsim_munmap(f->sys, f->pid, FIX, P(4)));
 	assert_ok(vmsim_munmap(f->sys, f->pid, FIX + P(6), P(10)));
 	assert_string_equal(draw(f, f->pid, FIX, 8), "....AA..");
-	assert_int_equal(pst(f, f->pid).vm_size, P(2));
+	assert_int_equal(pst(f->sys, f->pid).vm_size, P(2));
 }
 
 /*
@@ -750,16 +736,16 @@ static void munmap_middle_splits_vma_in_two(void **state)
 	map(f, f->pid, FIX, P(10), RW, FIXED);
 	for (unsigned i = 0; i < 10; i++)
 		fill_page(f, f->pid, FIX + P(i), (uint8_t)i);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 1);
 	assert_ok(vmsim_munmap(f->sys, f->pid, FIX + P(3), P(4)));
 	assert_string_equal(draw(f, f->pid, FIX, 10), "AAA....BBB");
-	assert_int_equal(pst(f, f->pid).nr_vmas, 2);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 2);
 	expect_vma(f, f->pid, FIX, FIX, FIX + P(3), RW);
 	expect_vma(f, f->pid, FIX + P(9), FIX + P(7), FIX + P(10), RW);
-	struct vmsim_proc_stats s = pst(f, f->pid);
+	struct vmsim_proc_stats s = pst(f->sys, f->pid);
 	assert_int_equal(s.vm_size, P(6));
 	assert_int_equal(s.rss, P(6));
-	assert_int_equal(sst(f).frames_user, 6);
+	assert_int_equal(sst(f->sys).frames_user, 6);
 	expect_page(f, f->pid, FIX + P(2), 2);
 	expect_page(f, f->pid, FIX + P(7), 7);
 	assert_int_equal(vmsim_load(f->sys, f->pid, FIX + P(3), f->pic, 1), VMSIM_EFAULT);
@@ -787,17 +773,17 @@ static void munmap_across_several_vmas_removes_all_parts(void **state)
 	touch(f, f->pid, FIX + P(4), P(4), VMSIM_READ);
 	touch(f, f->pid, FIX + P(9), P(3), VMSIM_WRITE);
 	assert_string_equal(draw(f, f->pid, FIX, 12), "AAA.BBBB.CCC");
-	assert_int_equal(sst(f).frames_user, 6);
-	assert_int_equal(pst(f, f->pid).rss, P(6));
+	assert_int_equal(sst(f->sys).frames_user, 6);
+	assert_int_equal(pst(f->sys, f->pid).rss, P(6));
 
 	assert_ok(vmsim_munmap(f->sys, f->pid, FIX + P(2), P(9)));
 	assert_string_equal(draw(f, f->pid, FIX, 12), "AA.........B");
 	expect_vma(f, f->pid, FIX + P(11), FIX + P(11), FIX + P(12), RW);
-	struct vmsim_proc_stats s = pst(f, f->pid);
+	struct vmsim_proc_stats s = pst(f->sys, f->pid);
 	assert_int_equal(s.nr_vmas, 2);
 	assert_int_equal(s.vm_size, P(3));
 	assert_int_equal(s.rss, P(3));
-	assert_int_equal(sst(f).frames_user, 3);
+	assert_int_equal(sst(f->sys).frames_user, 3);
 	touch(f, f->pid, FIX + P(11), 1, VMSIM_WRITE);
 	expect_segv(f, f->pid, FIX + P(5), VMSIM_READ, VMSIM_SEGV_MAPERR);
 }
@@ -805,20 +791,20 @@ static void munmap_across_several_vmas_removes_all_parts(void **state)
 static void munmap_touched_pages_frees_frames_and_rss(void **state)
 {
 	struct fx *f = *state;
-	uint64_t base_user = sst(f).frames_user;
+	uint64_t base_user = sst(f->sys).frames_user;
 
 	vaddr_t a = map(f, f->pid, 0, P(64), RW, PRIV);
 	touch(f, f->pid, a, P(64), VMSIM_WRITE);
-	assert_int_equal(sst(f).frames_user, base_user + 64);
-	struct vmsim_proc_stats s = pst(f, f->pid);
+	assert_int_equal(sst(f->sys).frames_user, base_user + 64);
+	struct vmsim_proc_stats s = pst(f->sys, f->pid);
 	assert_int_equal(s.rss, P(64));
 	assert_int_equal(s.rss_anon, P(64));
 	assert_int_equal(s.pss, P(64));
 	assert_int_equal(s.uss, P(64));
 
 	assert_ok(vmsim_munmap(f->sys, f->pid, a + P(16), P(16)));
-	assert_int_equal(sst(f).frames_user, base_user + 48);
-	s = pst(f, f->pid);
+	assert_int_equal(sst(f->sys).frames_user, base_user + 48);
+	s = pst(f->sys, f->pid);
 	assert_int_equal(s.rss, P(48));
 	assert_int_equal(s.pss, P(48));
 	assert_int_equal(s.uss, P(48));
@@ -826,12 +812,12 @@ static void munmap_touched_pages_frees_frames_and_rss(void **state)
 	/* pages only read map the zero page: unmapping them frees nothing */
 	vaddr_t z = map(f, f->pid, 0, P(8), RO, PRIV);
 	touch(f, f->pid, z, P(8), VMSIM_READ);
-	assert_int_equal(sst(f).frames_user, base_user + 48);
+	assert_int_equal(sst(f->sys).frames_user, base_user + 48);
 	assert_ok(vmsim_munmap(f->sys, f->pid, z, P(8)));
-	assert_int_equal(sst(f).frames_user, base_user + 48);
+	assert_int_equal(sst(f->sys).frames_user, base_user + 48);
 	assert_ok(vmsim_munmap(f->sys, f->pid, a, P(64)));
-	assert_int_equal(sst(f).frames_user, base_user);
-	assert_int_equal(pst(f, f->pid).rss, 0);
+	assert_int_equal(sst(f->sys).frames_user, base_user);
+	assert_int_equal(pst(f->sys, f->pid).rss, 0);
 }
 
 static void munmap_then_access_raises_segv_maperr(void **state)
@@ -848,28 +834,28 @@ static void munmap_then_access_raises_segv_maperr(void **state)
 	assert_true(vmsim_process_alive(f->sys, f->pid)); /* segv_kills is off */
 	touch(f, f->pid, a, 1, VMSIM_WRITE);
 	touch(f, f->pid, a + P(3), 1, VMSIM_WRITE);
-	struct vmsim_proc_stats s = pst(f, f->pid);
+	struct vmsim_proc_stats s = pst(f->sys, f->pid);
 	assert_int_equal(s.faults_invalid, 3);
 	assert_int_equal(s.faults_minor, 4);
-	assert_int_equal(sst(f).segvs, 3);
+	assert_int_equal(sst(f->sys).segvs, 3);
 }
 
 /* Linux's default action for SIGSEGV ends the process and frees it all. */
 static void munmap_then_access_with_default_config_kills_process(void **state)
 {
 	struct fx *f = *state;
-	uint64_t tables = sst(f).frames_pagetable;
+	uint64_t tables = sst(f->sys).frames_pagetable;
 
 	vaddr_t a = map(f, f->pid, 0, P(4), RW, PRIV);
 	touch(f, f->pid, a, P(4), VMSIM_WRITE);
 	assert_ok(vmsim_munmap(f->sys, f->pid, a, PG));
 	expect_segv(f, f->pid, a, VMSIM_READ, VMSIM_SEGV_MAPERR);
 	assert_false(vmsim_process_alive(f->sys, f->pid));
-	struct vmsim_sys_stats s = sst(f);
+	struct vmsim_sys_stats s = sst(f->sys);
 	assert_int_equal(s.processes, 0);
 	assert_int_equal(s.frames_user, 0);
 	assert_int_equal(s.frames_pagetable, tables - 1); /* the idle tables only */
-	struct vmsim_proc_stats p = pst(f, f->pid);
+	struct vmsim_proc_stats p = pst(f->sys, f->pid);
 	assert_false(p.alive);
 	assert_int_equal(p.faults_invalid, 1);
 	assert_int_equal(p.faults_minor, 4);
@@ -887,31 +873,31 @@ static void munmap_then_access_with_default_config_kills_process(void **state)
 static void munmap_whole_page_table_spans_frees_those_tables(void **state)
 {
 	struct fx *f = *state;
-	uint64_t base = sst(f).frames_pagetable; /* idle tables + the process's root */
+	uint64_t base = sst(f->sys).frames_pagetable; /* idle tables + the process's root */
 
 	map(f, f->pid, FIX + 512 * MiB, PG, RW, FIXED);
 	touch(f, f->pid, FIX + 512 * MiB, PG, VMSIM_WRITE);
-	assert_int_equal(sst(f).frames_pagetable, base + 3); /* PDPT, PD, PT */
+	assert_int_equal(sst(f->sys).frames_pagetable, base + 3); /* PDPT, PD, PT */
 	map(f, f->pid, FIX, 4 * MiB, RW, FIXED);
 	for (uint64_t off = 0; off < 4 * MiB; off += 64 * PG)
 		touch(f, f->pid, FIX + off, 1, VMSIM_WRITE);
-	assert_int_equal(sst(f).frames_pagetable, base + 5);
-	assert_int_equal(pst(f, f->pid).pte_bytes, P(6));
+	assert_int_equal(sst(f->sys).frames_pagetable, base + 5);
+	assert_int_equal(pst(f->sys, f->pid).pte_bytes, P(6));
 
 	assert_ok(vmsim_munmap(f->sys, f->pid, FIX, 4 * MiB));
-	assert_int_equal(sst(f).frames_pagetable, base + 3);
-	assert_int_equal(pst(f, f->pid).pte_bytes, P(4));
-	assert_int_equal(sst(f).frames_user, 1);
+	assert_int_equal(sst(f->sys).frames_pagetable, base + 3);
+	assert_int_equal(pst(f->sys, f->pid).pte_bytes, P(4));
+	assert_int_equal(sst(f->sys).frames_user, 1);
 	check_now(f);
 	/* the range is usable again: a fault rebuilds its table */
 	map(f, f->pid, FIX, PG, RW, FIXED);
 	touch(f, f->pid, FIX, PG, VMSIM_WRITE);
-	assert_int_equal(sst(f).frames_pagetable, base + 4);
+	assert_int_equal(sst(f->sys).frames_pagetable, base + 4);
 	/* unmapping the PD's whole span frees it with both its PTs (Linux
 	 * would free the PDPT too: see the next case) */
 	assert_ok(vmsim_munmap(f->sys, f->pid, FIX, 1ULL << 30));
-	assert_int_equal(sst(f).frames_user, 0);
-	assert_true(sst(f).frames_pagetable <= base + 1);
+	assert_int_equal(sst(f->sys).frames_user, 0);
+	assert_true(sst(f->sys).frames_pagetable <= base + 1);
 }
 
 /*
@@ -922,17 +908,17 @@ static void munmap_whole_page_table_spans_frees_those_tables(void **state)
 static void munmap_lone_small_mapping_frees_its_page_tables(void **state)
 {
 	struct fx *f = *state;
-	uint64_t base = sst(f).frames_pagetable;
+	uint64_t base = sst(f->sys).frames_pagetable;
 
 	map(f, f->pid, FIX, P(4), RW, FIXED);
 	touch(f, f->pid, FIX, P(4), VMSIM_WRITE);
-	assert_int_equal(sst(f).frames_pagetable, base + 3);
+	assert_int_equal(sst(f->sys).frames_pagetable, base + 3);
 	assert_ok(vmsim_munmap(f->sys, f->pid, FIX, P(4)));
-	assert_int_equal(sst(f).frames_user, 0);
+	assert_int_equal(sst(f->sys).frames_user, 0);
 	/* regression: the emptied PT, PD and PDPT go, as free_pgtables frees
 	 * the tables between the neighbouring areas */
-	assert_int_equal(sst(f).frames_pagetable, base);
-	assert_int_equal(pst(f, f->pid).pte_bytes, P(1));
+	assert_int_equal(sst(f->sys).frames_pagetable, base);
+	assert_int_equal(pst(f->sys, f->pid).pte_bytes, P(1));
 }
 
 /* munmap and mprotect of a process that is not on the CPU: with PCIDs its
@@ -940,7 +926,7 @@ static void munmap_lone_small_mapping_frees_its_page_tables(void **state)
 static void munmap_and_mprotect_of_background_process_leave_no_stale_tlb(void **state)
 {
 	struct fx *f = *state;
-	int a = f->pid, b = new_proc(f);
+	int a = f->pid, b = fx_new_proc(f);
 
 	map(f, a, FIX, P(4), RW, FIXED);
 	touch(f, a, FIX, P(4), VMSIM_WRITE); /* TLB entries for a's pages */
@@ -957,8 +943,8 @@ static void munmap_and_mprotect_of_background_process_leave_no_stale_tlb(void **
 	touch(f, a, FIX + P(3), 1, VMSIM_WRITE);
 	/* b was not touched by any of it */
 	touch(f, b, FIX, P(4), VMSIM_WRITE);
-	assert_int_equal(pst(f, b).faults_minor, 4);
-	assert_int_equal(pst(f, b).rss, P(4));
+	assert_int_equal(pst(f->sys, b).faults_minor, 4);
+	assert_int_equal(pst(f->sys, b).rss, P(4));
 }
 
 /* ---- mprotect ------------------------------------------------------------- */
@@ -987,7 +973,7 @@ static void mprotect_bad_prot_bits_return_einval(void **state)
 	assert_int_equal(vmsim_mprotect(f->sys, f->pid, FIX, PG, 0x10), VMSIM_EINVAL);
 	assert_int_equal(vmsim_mprotect(f->sys, f->pid, FIX, PG, RO | 0x80), VMSIM_EINVAL);
 	assert_int_equal(vmsim_mprotect(f->sys, f->pid, FIX, PG, -1), VMSIM_EINVAL);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 1);
 	expect_vma(f, f->pid, FIX, FIX, FIX + P(4), RW);
 }
 
@@ -1005,7 +991,7 @@ static void mprotect_range_with_hole_returns_enomem_and_changes_nothing(void **s
 	map(f, f->pid, FIX, P(4), RW, FIXED);
 	map(f, f->pid, FIX + P(6), P(4), RW, FIXED);
 	touch(f, f->pid, FIX, P(4), VMSIM_WRITE);
-	uint64_t faults = pst(f, f->pid).faults_minor;
+	uint64_t faults = pst(f->sys, f->pid).faults_minor;
 
 	assert_int_equal(vmsim_mprotect(f->sys, f->pid, FIX, P(10), RO), VMSIM_ENOMEM);
 	assert_int_equal(vmsim_mprotect(f->sys, f->pid, FIX + P(2), P(6), VMSIM_PROT_NONE),
@@ -1020,7 +1006,7 @@ static void mprotect_range_with_hole_returns_enomem_and_changes_nothing(void **s
 	expect_vma(f, f->pid, FIX + P(6), FIX + P(6), FIX + P(10), RW);
 	touch(f, f->pid, FIX, P(4), VMSIM_WRITE);
 	touch(f, f->pid, FIX + P(6), P(4), VMSIM_WRITE);
-	assert_int_equal(pst(f, f->pid).faults_minor, faults + 4);
+	assert_int_equal(pst(f->sys, f->pid).faults_minor, faults + 4);
 }
 
 static void mprotect_read_only_then_write_raises_segv_accerr(void **state)
@@ -1030,19 +1016,19 @@ static void mprotect_read_only_then_write_raises_segv_accerr(void **state)
 
 	touch(f, f->pid, a, P(2), VMSIM_WRITE); /* writable TLB entries */
 	assert_ok(vmsim_mprotect(f->sys, f->pid, a, P(2), RO));
-	uint64_t faults = pst(f, f->pid).faults_minor;
+	uint64_t faults = pst(f->sys, f->pid).faults_minor;
 	touch(f, f->pid, a, P(2), VMSIM_READ);
 	expect_segv(f, f->pid, a + 0x10, VMSIM_WRITE, VMSIM_SEGV_ACCERR);
 	expect_segv(f, f->pid, a + P(1), VMSIM_WRITE, VMSIM_SEGV_ACCERR);
-	struct vmsim_proc_stats s = pst(f, f->pid);
+	struct vmsim_proc_stats s = pst(f->sys, f->pid);
 	assert_int_equal(s.faults_minor, faults);
 	assert_int_equal(s.rss, P(2));
 	/* writable again: the pages are this process's alone, so mprotect
 	 * maps them writable at once (no write fault) */
 	assert_ok(vmsim_mprotect(f->sys, f->pid, a, P(2), RW));
 	touch(f, f->pid, a, P(2), VMSIM_WRITE);
-	assert_int_equal(pst(f, f->pid).faults_minor, faults);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
+	assert_int_equal(pst(f->sys, f->pid).faults_minor, faults);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 1);
 }
 
 static void mprotect_none_then_read_raises_segv(void **state)
@@ -1070,24 +1056,24 @@ static void mprotect_none_keeps_pages_and_restore_gives_same_data(void **state)
 
 	for (unsigned i = 0; i < 3; i++)
 		fill_page(f, f->pid, a + P(i), (uint8_t)(0x11 * (i + 1)));
-	struct vmsim_sys_stats before = sst(f);
+	struct vmsim_sys_stats before = sst(f->sys);
 	assert_ok(vmsim_mprotect(f->sys, f->pid, a, P(3), VMSIM_PROT_NONE));
-	struct vmsim_proc_stats s = pst(f, f->pid);
+	struct vmsim_proc_stats s = pst(f->sys, f->pid);
 	assert_int_equal(s.rss, P(3));
 	assert_int_equal(s.rss_anon, P(3));
 	assert_int_equal(vma_at(f, f->pid, a).rss, P(3));
-	assert_int_equal(sst(f).frames_user, before.frames_user);
+	assert_int_equal(sst(f->sys).frames_user, before.frames_user);
 	uint8_t byte;
 	assert_int_equal(vmsim_load(f->sys, f->pid, a + P(1), &byte, 1), VMSIM_EFAULT);
 	check_now(f);
 
 	assert_ok(vmsim_mprotect(f->sys, f->pid, a, P(3), RW));
-	uint64_t faults = pst(f, f->pid).faults_minor;
+	uint64_t faults = pst(f->sys, f->pid).faults_minor;
 	for (unsigned i = 0; i < 3; i++)
 		expect_page(f, f->pid, a + P(i), (uint8_t)(0x11 * (i + 1)));
 	fill_page(f, f->pid, a, 0x77);
-	assert_int_equal(pst(f, f->pid).faults_minor, faults);
-	assert_int_equal(sst(f).frames_user, before.frames_user);
+	assert_int_equal(pst(f->sys, f->pid).faults_minor, faults);
+	assert_int_equal(sst(f->sys).frames_user, before.frames_user);
 }
 
 /*
@@ -1104,21 +1090,21 @@ static void mprotect_middle_splits_in_three_and_restore_merges_back(void **state
 	touch(f, f->pid, FIX, P(8), VMSIM_WRITE);
 	assert_ok(vmsim_mprotect(f->sys, f->pid, FIX + P(3), P(2), RO));
 	assert_string_equal(draw(f, f->pid, FIX, 8), "AAABBCCC");
-	assert_int_equal(pst(f, f->pid).nr_vmas, 3);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 3);
 	expect_vma(f, f->pid, FIX + P(3), FIX + P(3), FIX + P(5), RO);
 	expect_vma(f, f->pid, FIX + P(7), FIX + P(5), FIX + P(8), RW);
 	expect_segv(f, f->pid, FIX + P(4), VMSIM_WRITE, VMSIM_SEGV_ACCERR);
 	touch(f, f->pid, FIX + P(2), 1, VMSIM_WRITE);
 	touch(f, f->pid, FIX + P(5), 1, VMSIM_WRITE);
-	assert_int_equal(pst(f, f->pid).vm_size, P(8));
+	assert_int_equal(pst(f->sys, f->pid).vm_size, P(8));
 	check_now(f);
 
 	assert_ok(vmsim_mprotect(f->sys, f->pid, FIX + P(3), P(2), RW));
 	assert_string_equal(draw(f, f->pid, FIX, 8), "AAAAAAAA");
-	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 1);
 	expect_vma(f, f->pid, FIX, FIX, FIX + P(8), RW);
 	touch(f, f->pid, FIX, P(8), VMSIM_WRITE);
-	assert_int_equal(pst(f, f->pid).rss, P(8));
+	assert_int_equal(pst(f->sys, f->pid).rss, P(8));
 }
 
 /*
@@ -1156,7 +1142,7 @@ static void mprotect_exec_allows_instruction_fetch(void **state)
 	assert_ok(vmsim_mprotect(f->sys, f->pid, a + PG, PG, RW));
 	expect_segv(f, f->pid, a + PG, VMSIM_EXEC, VMSIM_SEGV_ACCERR);
 	touch(f, f->pid, a, 1, VMSIM_EXEC);
-	assert_int_equal(pst(f, f->pid).rss, P(2));
+	assert_int_equal(pst(f->sys, f->pid).rss, P(2));
 }
 
 /* PROT_NONE and back on pages shared copy-on-write with a child must not
@@ -1173,10 +1159,10 @@ static void mprotect_none_after_fork_then_restore_keeps_cow(void **state)
 	assert_ok(vmsim_mprotect(f->sys, f->pid, a, PG, RW));
 	check_now(f);
 	fill_page(f, f->pid, a, 'Q');
-	assert_int_equal(pst(f, f->pid).cow_copies, 1);
+	assert_int_equal(pst(f->sys, f->pid).cow_copies, 1);
 	expect_page(f, child, a, 'P');
 	expect_page(f, f->pid, a, 'Q');
-	assert_int_equal(sst(f).frames_user, 2);
+	assert_int_equal(sst(f->sys).frames_user, 2);
 }
 
 /* ---- brk ------------------------------------------------------------------ */
@@ -1206,12 +1192,12 @@ static void brk_below_start_returns_current_break(void **state)
 	assert_int_equal(brk_to(f, PG), BRK0);
 	assert_int_equal(brk_to(f, BRK0 - 1), BRK0);
 	assert_int_equal(brk_to(f, BRK0), BRK0);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 3);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 3);
 	/* after growing, a low request still answers the current break */
 	assert_int_equal(brk_to(f, BRK0 + P(2)), BRK0 + P(2));
 	assert_int_equal(brk_to(f, 0), BRK0 + P(2));
 	assert_int_equal(brk_to(f, TEXT), BRK0 + P(2));
-	assert_int_equal(pst(f, f->pid).vm_size, P(4 + 2 + 8 + 2));
+	assert_int_equal(pst(f->sys, f->pid).vm_size, P(4 + 2 + 8 + 2));
 }
 
 static void brk_grow_creates_heap_vma_and_memory_is_usable(void **state)
@@ -1219,7 +1205,7 @@ static void brk_grow_creates_heap_vma_and_memory_is_usable(void **state)
 	struct fx *f = *state;
 
 	layout(f);
-	uint64_t vms = pst(f, f->pid).vm_size;
+	uint64_t vms = pst(f->sys, f->pid).vm_size;
 	/* an unaligned break: the heap covers its whole page */
 	assert_int_equal(brk_to(f, BRK0 + P(3) + 0x10), BRK0 + P(3) + 0x10);
 	struct vmsim_smaps_entry e = vma_at(f, f->pid, BRK0);
@@ -1228,15 +1214,15 @@ static void brk_grow_creates_heap_vma_and_memory_is_usable(void **state)
 	assert_int_equal(e.prot, RW);
 	assert_int_equal(e.flags, PRIV);
 	assert_string_equal(e.name, "[heap]");
-	assert_int_equal(pst(f, f->pid).nr_vmas, 4);
-	assert_int_equal(pst(f, f->pid).vm_size, vms + P(4));
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 4);
+	assert_int_equal(pst(f->sys, f->pid).vm_size, vms + P(4));
 	fill_page(f, f->pid, BRK0, 'h');
 	fill_page(f, f->pid, BRK0 + P(3), 'H');
-	assert_int_equal(pst(f, f->pid).rss, P(2));
+	assert_int_equal(pst(f->sys, f->pid).rss, P(2));
 
 	/* growing again extends the same VMA */
 	assert_int_equal(brk_to(f, BRK0 + P(6)), BRK0 + P(6));
-	assert_int_equal(pst(f, f->pid).nr_vmas, 4);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 4);
 	expect_vma(f, f->pid, BRK0 + P(5), BRK0, BRK0 + P(6), RW);
 	touch(f, f->pid, BRK0 + P(5), PG, VMSIM_WRITE);
 	expect_page(f, f->pid, BRK0 + P(3), 'H');
@@ -1256,20 +1242,20 @@ static void brk_shrink_frees_pages(void **state)
 	assert_int_equal(brk_to(f, BRK0 + P(4)), BRK0 + P(4));
 	for (unsigned i = 0; i < 4; i++)
 		fill_page(f, f->pid, BRK0 + P(i), (uint8_t)('a' + i));
-	assert_int_equal(sst(f).frames_user, 4);
-	assert_int_equal(pst(f, f->pid).rss, P(4));
+	assert_int_equal(sst(f->sys).frames_user, 4);
+	assert_int_equal(pst(f->sys, f->pid).rss, P(4));
 
 	assert_int_equal(brk_to(f, BRK0 + P(1) + 5), BRK0 + P(1) + 5);
 	expect_vma(f, f->pid, BRK0, BRK0, BRK0 + P(2), RW);
-	assert_int_equal(sst(f).frames_user, 2);
-	assert_int_equal(pst(f, f->pid).rss, P(2));
+	assert_int_equal(sst(f->sys).frames_user, 2);
+	assert_int_equal(pst(f->sys, f->pid).rss, P(2));
 	expect_segv(f, f->pid, BRK0 + P(2), VMSIM_READ, VMSIM_SEGV_MAPERR);
 	expect_page(f, f->pid, BRK0 + P(1), 'b');
 
 	/* back to the start: the heap VMA disappears */
 	assert_int_equal(brk_to(f, BRK0), BRK0);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 3);
-	assert_int_equal(sst(f).frames_user, 0);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 3);
+	assert_int_equal(sst(f->sys).frames_user, 0);
 	check_now(f);
 	/* growing again gives fresh zeroed pages */
 	assert_int_equal(brk_to(f, BRK0 + P(4)), BRK0 + P(4));
@@ -1289,16 +1275,16 @@ static void brk_into_another_mapping_fails_and_keeps_old_break(void **state)
 
 	layout(f);
 	map(f, f->pid, BRK0 + P(8), PG, RO, NOREPLACE);
-	uint64_t vms = pst(f, f->pid).vm_size;
+	uint64_t vms = pst(f->sys, f->pid).vm_size;
 	assert_int_equal(brk_to(f, BRK0 + P(16)), BRK0);
 	assert_int_equal(brk_to(f, BRK0 + P(9)), BRK0);
 	assert_string_equal(draw(f, f->pid, BRK0, 16), "........A.......");
-	assert_int_equal(pst(f, f->pid).vm_size, vms);
+	assert_int_equal(pst(f->sys, f->pid).vm_size, vms);
 	/* below the mapping it can grow, and then not past it */
 	assert_int_equal(brk_to(f, BRK0 + P(4)), BRK0 + P(4));
 	assert_int_equal(brk_to(f, BRK0 + P(12)), BRK0 + P(4));
 	assert_string_equal(draw(f, f->pid, BRK0, 16), "AAAA....B.......");
-	assert_int_equal(pst(f, f->pid).vm_size, vms + P(4));
+	assert_int_equal(pst(f->sys, f->pid).vm_size, vms + P(4));
 }
 
 /* The heap may not grow into the mmap area, even where nothing is mapped
@@ -1309,15 +1295,15 @@ static void brk_beyond_mmap_base_keeps_old_break(void **state)
 	struct fx *f = *state;
 
 	layout(f);
-	uint64_t vms = pst(f, f->pid).vm_size;
+	uint64_t vms = pst(f->sys, f->pid).vm_size;
 	assert_int_equal(brk_to(f, MMAP_TOP + P(1)), BRK0);
 	assert_int_equal(brk_to(f, USER_END - P(100)), BRK0);
-	assert_int_equal(pst(f, f->pid).vm_size, vms);
-	assert_int_equal(pst(f, f->pid).nr_vmas, 3);
+	assert_int_equal(pst(f->sys, f->pid).vm_size, vms);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 3);
 	/* a large heap that stays below it is fine */
 	assert_int_equal(brk_to(f, BRK0 + (1ULL << 30)), BRK0 + (1ULL << 30));
-	assert_int_equal(pst(f, f->pid).vm_size, vms + (1ULL << 30));
-	assert_int_equal(pst(f, f->pid).rss, 0);
+	assert_int_equal(pst(f->sys, f->pid).vm_size, vms + (1ULL << 30));
+	assert_int_equal(pst(f->sys, f->pid).rss, 0);
 }
 
 /*
@@ -1358,25 +1344,25 @@ static void madvise_dontneed_zeroes_private_pages_and_drops_rss(void **state)
 
 	for (unsigned i = 0; i < 4; i++)
 		fill_page(f, f->pid, a + P(i), (uint8_t)(0xd0 + i));
-	assert_int_equal(sst(f).frames_user, 4);
+	assert_int_equal(sst(f->sys).frames_user, 4);
 	assert_ok(vmsim_madvise(f->sys, f->pid, a + P(1), P(2), VMSIM_MADV_DONTNEED));
-	struct vmsim_proc_stats s = pst(f, f->pid);
+	struct vmsim_proc_stats s = pst(f->sys, f->pid);
 	assert_int_equal(s.rss, P(2));
 	assert_int_equal(s.nr_vmas, 1); /* DONTNEED does not split */
-	assert_int_equal(sst(f).frames_user, 2);
+	assert_int_equal(sst(f->sys).frames_user, 2);
 	uint64_t faults = s.faults_minor, zero = s.zero_maps;
 
 	expect_page(f, f->pid, a + P(1), 0);
-	s = pst(f, f->pid);
+	s = pst(f->sys, f->pid);
 	assert_int_equal(s.faults_minor, faults + 1);
 	assert_int_equal(s.zero_maps, zero + 1);
 	assert_int_equal(s.rss, P(2)); /* the zero page is not RSS */
 	expect_page(f, f->pid, a, 0xd0);
 	expect_page(f, f->pid, a + P(3), 0xd3);
-	assert_int_equal(pst(f, f->pid).faults_minor, faults + 1);
+	assert_int_equal(pst(f->sys, f->pid).faults_minor, faults + 1);
 	/* writing the dropped page gives a fresh frame */
 	fill_page(f, f->pid, a + P(2), 0x42);
-	assert_int_equal(pst(f, f->pid).rss, P(3));
+	assert_int_equal(pst(f->sys, f->pid).rss, P(3));
 	expect_page(f, f->pid, a + P(2), 0x42);
 }
 
@@ -1389,15 +1375,15 @@ static void madvise_invalid_advice_returns_einval(void **state)
 	touch(f, f->pid, a, P(2), VMSIM_WRITE);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(vmsim_madvise(f->sys, f->pid, a, P(2), bad[i]), VMSIM_EINVAL);
-	assert_int_equal(pst(f, f->pid).rss, P(2));
-	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
+	assert_int_equal(pst(f->sys, f->pid).rss, P(2));
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 1);
 	/* every known advice is accepted */
 	assert_ok(vmsim_madvise(f->sys, f->pid, a, P(2), VMSIM_MADV_NORMAL));
 	assert_ok(vmsim_madvise(f->sys, f->pid, a, P(2), VMSIM_MADV_SEQUENTIAL));
 	assert_ok(vmsim_madvise(f->sys, f->pid, a, P(2), VMSIM_MADV_WILLNEED));
 	assert_ok(vmsim_madvise(f->sys, f->pid, a, P(2), VMSIM_MADV_RANDOM));
 	assert_ok(vmsim_madvise(f->sys, f->pid, a, P(2), VMSIM_MADV_DONTNEED));
-	assert_int_equal(pst(f, f->pid).rss, 0);
+	assert_int_equal(pst(f->sys, f->pid).rss, 0);
 }
 
 static void madvise_unaligned_returns_einval(void **state)
@@ -1412,13 +1398,13 @@ static void madvise_unaligned_returns_einval(void **state)
 			 VMSIM_EINVAL);
 	assert_int_equal(vmsim_madvise(f->sys, f->pid, a, UINT64_MAX, VMSIM_MADV_DONTNEED),
 			 VMSIM_EINVAL);
-	assert_int_equal(pst(f, f->pid).rss, P(2));
-	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
+	assert_int_equal(pst(f->sys, f->pid).rss, P(2));
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 1);
 	/* len 0 is a successful no-op; an unaligned length is rounded up */
 	assert_ok(vmsim_madvise(f->sys, f->pid, a, 0, VMSIM_MADV_DONTNEED));
-	assert_int_equal(pst(f, f->pid).rss, P(2));
+	assert_int_equal(pst(f->sys, f->pid).rss, P(2));
 	assert_ok(vmsim_madvise(f->sys, f->pid, a, 1, VMSIM_MADV_DONTNEED));
-	assert_int_equal(pst(f, f->pid).rss, P(1));
+	assert_int_equal(pst(f->sys, f->pid).rss, P(1));
 }
 
 /*
@@ -1438,8 +1424,8 @@ static void madvise_range_with_hole_returns_enomem(void **state)
 	touch(f, f->pid, FIX + P(3), P(2), VMSIM_WRITE);
 	assert_int_equal(vmsim_madvise(f->sys, f->pid, FIX, P(6), VMSIM_MADV_DONTNEED),
 			 VMSIM_ENOMEM);
-	assert_int_equal(pst(f, f->pid).rss, 0);
-	assert_int_equal(sst(f).frames_user, 0);
+	assert_int_equal(pst(f->sys, f->pid).rss, 0);
+	assert_int_equal(sst(f->sys).frames_user, 0);
 	assert_string_equal(draw(f, f->pid, FIX, 6), "AA.BB.");
 	/* entirely unmapped */
 	assert_int_equal(vmsim_madvise(f->sys, f->pid, FIX + P(8), P(2), VMSIM_MADV_WILLNEED),
@@ -1448,7 +1434,7 @@ static void madvise_range_with_hole_returns_enomem(void **state)
 			 VMSIM_ENOMEM);
 	assert_int_equal(vmsim_madvise(f->sys, f->pid, FIX + P(1), P(3), VMSIM_MADV_SEQUENTIAL),
 			 VMSIM_ENOMEM);
-	assert_int_equal(pst(f, f->pid).vm_size, P(4));
+	assert_int_equal(pst(f->sys, f->pid).vm_size, P(4));
 }
 
 /*
@@ -1465,18 +1451,18 @@ static void madvise_random_splits_vma(void **state)
 	touch(f, f->pid, FIX, P(8), VMSIM_WRITE);
 	assert_ok(vmsim_madvise(f->sys, f->pid, FIX + P(2), P(2), VMSIM_MADV_RANDOM));
 	assert_string_equal(draw(f, f->pid, FIX, 8), "AABBCCCC");
-	assert_int_equal(pst(f, f->pid).nr_vmas, 3);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 3);
 	expect_vma(f, f->pid, FIX + P(2), FIX + P(2), FIX + P(4), RW);
 	/* the pages are untouched by the advice */
-	assert_int_equal(pst(f, f->pid).rss, P(8));
-	uint64_t faults = pst(f, f->pid).faults_minor;
+	assert_int_equal(pst(f->sys, f->pid).rss, P(8));
+	uint64_t faults = pst(f->sys, f->pid).faults_minor;
 	touch(f, f->pid, FIX, P(8), VMSIM_WRITE);
-	assert_int_equal(pst(f, f->pid).faults_minor, faults);
+	assert_int_equal(pst(f->sys, f->pid).faults_minor, faults);
 	/* over the whole area: no split, WILLNEED records nothing */
 	map(f, f->pid, FIX + P(16), P(4), RW, FIXED);
 	assert_ok(vmsim_madvise(f->sys, f->pid, FIX + P(16), P(4), VMSIM_MADV_SEQUENTIAL));
 	assert_ok(vmsim_madvise(f->sys, f->pid, FIX + P(17), P(1), VMSIM_MADV_WILLNEED));
-	assert_int_equal(pst(f, f->pid).nr_vmas, 4);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 4);
 }
 
 /* Back to MADV_NORMAL, the piece is equal to its neighbours again and
@@ -1487,10 +1473,10 @@ static void madvise_normal_after_random_merges_back(void **state)
 
 	map(f, f->pid, FIX, P(8), RW, FIXED);
 	assert_ok(vmsim_madvise(f->sys, f->pid, FIX + P(2), P(2), VMSIM_MADV_RANDOM));
-	assert_int_equal(pst(f, f->pid).nr_vmas, 3);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 3);
 	assert_ok(vmsim_madvise(f->sys, f->pid, FIX + P(2), P(2), VMSIM_MADV_NORMAL));
 	/* regression: the three pieces merge back */
-	assert_int_equal(pst(f, f->pid).nr_vmas, 1);
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 1);
 	assert_string_equal(draw(f, f->pid, FIX, 8), "AAAAAAAA");
 }
 
@@ -1504,14 +1490,14 @@ static void madvise_dontneed_on_shared_mapping_keeps_data(void **state)
 	fill_page(f, f->pid, a, 'S');
 	fill_page(f, f->pid, a + PG, 's');
 	assert_ok(vmsim_madvise(f->sys, f->pid, a, P(2), VMSIM_MADV_DONTNEED));
-	assert_int_equal(pst(f, f->pid).rss, 0);
-	assert_int_equal(sst(f).frames_user, 2); /* the object holds them */
+	assert_int_equal(pst(f->sys, f->pid).rss, 0);
+	assert_int_equal(sst(f->sys).frames_user, 2); /* the object holds them */
 	expect_page(f, f->pid, a, 'S');
 	expect_page(f, f->pid, a + PG, 's');
-	struct vmsim_proc_stats s = pst(f, f->pid);
+	struct vmsim_proc_stats s = pst(f->sys, f->pid);
 	assert_int_equal(s.rss, P(2));
 	assert_int_equal(s.rss_shmem, P(2));
-	assert_int_equal(sst(f).frames_user, 2);
+	assert_int_equal(sst(f->sys).frames_user, 2);
 }
 
 /* DONTNEED of a page shared copy-on-write drops only this process's view. */
@@ -1524,15 +1510,15 @@ static void madvise_dontneed_after_fork_leaves_child_copy(void **state)
 	fill_page(f, f->pid, a, 'P');
 	assert_ok(vmsim_fork(f->sys, f->pid, &child));
 	assert_ok(vmsim_madvise(f->sys, f->pid, a, PG, VMSIM_MADV_DONTNEED));
-	assert_int_equal(sst(f).frames_user, 1);
+	assert_int_equal(sst(f->sys).frames_user, 1);
 	expect_page(f, f->pid, a, 0);
 	expect_page(f, child, a, 'P');
 	/* the child is the last mapper now: its write reuses the page */
 	fill_page(f, child, a, 'C');
-	struct vmsim_proc_stats c = pst(f, child);
+	struct vmsim_proc_stats c = pst(f->sys, child);
 	assert_int_equal(c.cow_reuses, 1);
 	assert_int_equal(c.cow_copies, 0);
-	assert_int_equal(sst(f).frames_user, 1);
+	assert_int_equal(sst(f->sys).frames_user, 1);
 	expect_page(f, f->pid, a, 0);
 }
 
@@ -1551,10 +1537,10 @@ static void shared_anonymous_after_fork_shares_writes_and_halves_pss(void **stat
 		expect_page(f, child, a + P(i), (uint8_t)('0' + i));
 	fill_page(f, child, a + P(2), 'c');
 	expect_page(f, parent, a + P(2), 'c');
-	assert_int_equal(sst(f).frames_user, 4);
+	assert_int_equal(sst(f->sys).frames_user, 4);
 
 	for (int k = 0; k < 2; k++) {
-		struct vmsim_proc_stats s = pst(f, k ? child : parent);
+		struct vmsim_proc_stats s = pst(f->sys, k ? child : parent);
 		assert_int_equal(s.rss, P(4));
 		assert_int_equal(s.rss_shmem, P(4));
 		assert_int_equal(s.rss_anon, 0);
@@ -1571,14 +1557,14 @@ static void shared_anonymous_after_fork_shares_writes_and_halves_pss(void **stat
 	check_now(f);
 	/* the parent goes: the child is the only mapper, the pages stay */
 	assert_ok(vmsim_exit(f->sys, parent));
-	struct vmsim_proc_stats s = pst(f, child);
+	struct vmsim_proc_stats s = pst(f->sys, child);
 	assert_int_equal(s.pss, P(4));
 	assert_int_equal(s.uss, P(4));
-	assert_int_equal(sst(f).frames_user, 4);
+	assert_int_equal(sst(f->sys).frames_user, 4);
 	expect_page(f, child, a + P(2), 'c');
 	/* the last unmap frees the object's pages */
 	assert_ok(vmsim_munmap(f->sys, child, a, P(4)));
-	assert_int_equal(sst(f).frames_user, 0);
+	assert_int_equal(sst(f->sys).frames_user, 0);
 }
 
 /* Splitting a shared area keeps each piece's page offset in the object:
@@ -1605,9 +1591,9 @@ static void shared_anonymous_split_keeps_page_offsets(void **state)
 	assert_string_equal(draw(f, child, a, 4), ".AAA");
 	fill_page(f, child, a + P(3), 'x');
 	expect_page(f, f->pid, a + P(3), 'x');
-	assert_int_equal(pst(f, child).rss_shmem, P(3));
-	assert_int_equal(pst(f, f->pid).rss_shmem, P(4));
-	assert_int_equal(sst(f).frames_user, 4);
+	assert_int_equal(pst(f->sys, child).rss_shmem, P(3));
+	assert_int_equal(pst(f->sys, f->pid).rss_shmem, P(4));
+	assert_int_equal(sst(f->sys).frames_user, 4);
 }
 
 /* ---- MAP_POPULATE --------------------------------------------------------- */
@@ -1615,19 +1601,19 @@ static void shared_anonymous_split_keeps_page_offsets(void **state)
 static void mmap_populate_writable_faults_inside_mmap_only(void **state)
 {
 	struct fx *f = *state;
-	uint64_t faults = pst(f, f->pid).faults_minor;
+	uint64_t faults = pst(f->sys, f->pid).faults_minor;
 
 	vaddr_t a = map(f, f->pid, 0, MiB, RW, PRIV | VMSIM_MAP_POPULATE);
-	struct vmsim_proc_stats s = pst(f, f->pid);
+	struct vmsim_proc_stats s = pst(f->sys, f->pid);
 	assert_int_equal(s.faults_minor, faults + 256);
 	assert_int_equal(s.rss, MiB);
 	assert_int_equal(s.rss_anon, MiB);
 	assert_int_equal(s.zero_maps, 0);
-	assert_int_equal(sst(f).frames_user, 256);
+	assert_int_equal(sst(f->sys).frames_user, 256);
 	touch(f, f->pid, a, MiB, VMSIM_WRITE);
 	touch(f, f->pid, a, MiB, VMSIM_READ);
-	assert_int_equal(pst(f, f->pid).faults_minor, faults + 256);
-	assert_int_equal(pst(f, f->pid).rss, MiB);
+	assert_int_equal(pst(f->sys, f->pid).faults_minor, faults + 256);
+	assert_int_equal(pst(f->sys, f->pid).rss, MiB);
 }
 
 static void mmap_populate_read_only_maps_zero_page(void **state)
@@ -1635,22 +1621,22 @@ static void mmap_populate_read_only_maps_zero_page(void **state)
 	struct fx *f = *state;
 
 	vaddr_t a = map(f, f->pid, 0, MiB, RO, PRIV | VMSIM_MAP_POPULATE);
-	struct vmsim_proc_stats s = pst(f, f->pid);
+	struct vmsim_proc_stats s = pst(f->sys, f->pid);
 	assert_int_equal(s.faults_minor, 256);
 	assert_int_equal(s.zero_maps, 256);
 	assert_int_equal(s.rss, 0);
-	assert_int_equal(sst(f).frames_user, 0);
+	assert_int_equal(sst(f->sys).frames_user, 0);
 	touch(f, f->pid, a, MiB, VMSIM_READ);
-	assert_int_equal(pst(f, f->pid).faults_minor, 256);
+	assert_int_equal(pst(f->sys, f->pid).faults_minor, 256);
 	/* a PROT_NONE mapping populates nothing */
 	map(f, f->pid, 0, P(16), VMSIM_PROT_NONE, PRIV | VMSIM_MAP_POPULATE);
-	assert_int_equal(pst(f, f->pid).faults_minor, 256);
+	assert_int_equal(pst(f->sys, f->pid).faults_minor, 256);
 	/* shared memory populates its object's pages */
 	map(f, f->pid, 0, P(16), RW, SHARED | VMSIM_MAP_POPULATE);
-	s = pst(f, f->pid);
+	s = pst(f->sys, f->pid);
 	assert_int_equal(s.faults_minor, 256 + 16);
 	assert_int_equal(s.rss_shmem, P(16));
-	assert_int_equal(sst(f).frames_user, 16);
+	assert_int_equal(sst(f->sys).frames_user, 16);
 }
 
 /* ---- vmsim_exec_layout --------------------------------------------------------- */
@@ -1676,7 +1662,7 @@ static void exec_layout_creates_named_text_data_stack(void **state)
 	assert_int_equal(s.end, USER_END);
 	assert_int_equal(s.prot, RW);
 	assert_string_equal(s.name, "[stack]");
-	struct vmsim_proc_stats p = pst(f, f->pid);
+	struct vmsim_proc_stats p = pst(f->sys, f->pid);
 	assert_int_equal(p.nr_vmas, 3);
 	assert_int_equal(p.vm_size, P(4 + 2 + 8));
 	assert_int_equal(p.rss, 0);
@@ -1690,7 +1676,7 @@ static void exec_layout_creates_named_text_data_stack(void **state)
 	expect_segv(f, f->pid, TEXT + 4, VMSIM_WRITE, VMSIM_SEGV_ACCERR);
 	expect_segv(f, f->pid, TEXT + P(4), VMSIM_EXEC, VMSIM_SEGV_ACCERR);
 	expect_segv(f, f->pid, USER_END - 8, VMSIM_EXEC, VMSIM_SEGV_ACCERR);
-	assert_int_equal(pst(f, f->pid).rss, P(2 + 8));
+	assert_int_equal(pst(f->sys, f->pid).rss, P(2 + 8));
 }
 
 static void exec_layout_without_data_has_two_vmas(void **state)
@@ -1699,16 +1685,16 @@ static void exec_layout_without_data_has_two_vmas(void **state)
 	vaddr_t out;
 
 	assert_ok(vmsim_exec_layout(f->sys, f->pid, PG, 0, PG));
-	assert_int_equal(pst(f, f->pid).nr_vmas, 2);
-	assert_int_equal(pst(f, f->pid).vm_size, P(2));
+	assert_int_equal(pst(f->sys, f->pid).nr_vmas, 2);
+	assert_int_equal(pst(f->sys, f->pid).vm_size, P(2));
 	/* the heap starts one page above the text */
 	assert_ok(vmsim_brk(f->sys, f->pid, 0, &out));
 	assert_int_equal(out, TEXT + P(2));
 	/* zero text or stack is refused */
-	int other = new_proc(f);
+	int other = fx_new_proc(f);
 	assert_int_equal(vmsim_exec_layout(f->sys, other, 0, PG, PG), VMSIM_EINVAL);
 	assert_int_equal(vmsim_exec_layout(f->sys, other, PG, PG, 0), VMSIM_EINVAL);
-	assert_int_equal(pst(f, other).nr_vmas, 0);
+	assert_int_equal(pst(f->sys, other).nr_vmas, 0);
 }
 
 /* ---- dead and unknown processes ------------------------------------------- */
@@ -1723,12 +1709,12 @@ static int count_one(const struct vmsim_smaps_entry *e, void *arg)
 static void syscalls_on_dead_or_unknown_pid_return_esrch(void **state)
 {
 	struct fx *f = *state;
-	int dead = new_proc(f);
+	int dead = fx_new_proc(f);
 	vaddr_t a = map(f, dead, 0, P(2), RW, PRIV);
 
 	touch(f, dead, a, P(2), VMSIM_WRITE);
 	assert_ok(vmsim_exit(f->sys, dead));
-	assert_int_equal(sst(f).frames_user, 0);
+	assert_int_equal(sst(f->sys).frames_user, 0);
 
 	const int pids[] = {dead, 9999, 0, -1, INT_MAX, INT_MIN};
 	for (size_t i = 0; i < sizeof(pids) / sizeof(pids[0]); i++) {
@@ -1770,8 +1756,8 @@ static void syscalls_on_dead_or_unknown_pid_return_esrch(void **state)
 			assert_int_equal(vmsim_proc_stats(f->sys, pid, &s), VMSIM_ESRCH);
 		}
 	}
-	assert_int_equal(sst(f).processes, 1);
-	assert_int_equal(sst(f).segvs, 0);
+	assert_int_equal(sst(f->sys).processes, 1);
+	assert_int_equal(sst(f->sys).segvs, 0);
 	/* the live process is unaffected */
 	touch(f, f->pid, map(f, f->pid, 0, PG, RW, PRIV), PG, VMSIM_WRITE);
 }
@@ -1787,8 +1773,8 @@ static void tiny_ram_touching_more_than_ram_returns_enomem_then_recovers(void **
 	struct fx *f = *state;
 	struct vmsim_access_result r;
 
-	assert_int_equal(sst(f).frames_total, 64);
-	assert_int_equal(sst(f).frames_free, TINY_FREE);
+	assert_int_equal(sst(f->sys).frames_total, 64);
+	assert_int_equal(sst(f->sys).frames_free, TINY_FREE);
 	/* within one page table; NORESERVE: more than RAM, which the heuristic
 	 * overcommit check would refuse */
 	map(f, f->pid, FIX, P(128), RW, FIXED | VMSIM_MAP_NORESERVE);
@@ -1801,32 +1787,32 @@ static void tiny_ram_touching_more_than_ram_returns_enomem_then_recovers(void **
 	}
 	assert_int_equal(rc, VMSIM_ENOMEM);
 	assert_int_equal(written, TINY_FREE - 3);
-	assert_int_equal(sst(f).frames_free, 0);
-	assert_int_equal(pst(f, f->pid).rss, P(written));
-	assert_int_equal(pst(f, f->pid).faults_minor, written);
+	assert_int_equal(sst(f->sys).frames_free, 0);
+	assert_int_equal(pst(f->sys, f->pid).rss, P(written));
+	assert_int_equal(pst(f->sys, f->pid).faults_minor, written);
 	assert_true(vmsim_process_alive(f->sys, f->pid));
 	check_now(f);
 	/* again: still no memory, nothing half done */
 	assert_int_equal(vmsim_access(f->sys, f->pid, FIX + P(written), 1, VMSIM_WRITE, &r),
 			 VMSIM_ENOMEM);
-	assert_int_equal(pst(f, f->pid).rss, P(written));
+	assert_int_equal(pst(f->sys, f->pid).rss, P(written));
 	/* reads need no frame: the zero page */
 	touch(f, f->pid, FIX + P(100), PG, VMSIM_READ);
 	/* nor do new processes' tables: no frame for a root */
 	int pid;
 	assert_int_equal(vmsim_process_create(f->sys, &pid), VMSIM_ENOMEM);
-	assert_int_equal(sst(f).processes, 1);
+	assert_int_equal(sst(f->sys).processes, 1);
 	check_now(f);
 
 	/* freeing memory makes it work again */
 	assert_ok(vmsim_munmap(f->sys, f->pid, FIX, P(8)));
-	assert_int_equal(sst(f).frames_free, 8);
+	assert_int_equal(sst(f->sys).frames_free, 8);
 	touch(f, f->pid, FIX + P(written), P(8), VMSIM_WRITE);
 	assert_int_equal(vmsim_access(f->sys, f->pid, FIX + P(written + 8), 1, VMSIM_WRITE, &r),
 			 VMSIM_ENOMEM);
-	assert_int_equal(pst(f, f->pid).rss, P(written));
+	assert_int_equal(pst(f->sys, f->pid).rss, P(written));
 	assert_ok(vmsim_munmap(f->sys, f->pid, FIX, P(128)));
-	struct vmsim_sys_stats s = sst(f);
+	struct vmsim_sys_stats s = sst(f->sys);
 	assert_int_equal(s.frames_user, 0);
 	assert_int_equal(s.frames_free + s.frames_pagetable + s.frames_kernel, 64);
 }
@@ -1843,43 +1829,43 @@ static void tiny_ram_fork_out_of_memory_unwinds_cleanly(void **state)
 		fill_page(f, f->pid, FIX + P(i), (uint8_t)(0xf0 + i));
 	/* fill RAM up to 2 free frames: a root and a PDPT for the child, no PD */
 	unsigned n = 8;
-	while (sst(f).frames_free > 2)
+	while (sst(f->sys).frames_free > 2)
 		touch(f, f->pid, FIX + P(n++), PG, VMSIM_WRITE);
-	uint64_t faults = pst(f, f->pid).faults_minor;
+	uint64_t faults = pst(f->sys, f->pid).faults_minor;
 
 	assert_int_equal(vmsim_fork(f->sys, f->pid, &child), VMSIM_ENOMEM);
-	assert_int_equal(sst(f).processes, 1);
-	assert_int_equal(sst(f).frames_free, 2);
+	assert_int_equal(sst(f->sys).processes, 1);
+	assert_int_equal(sst(f->sys).frames_free, 2);
 	check_now(f);
 	touch(f, f->pid, FIX, P(n), VMSIM_WRITE);
-	assert_int_equal(pst(f, f->pid).faults_minor, faults);
-	assert_int_equal(pst(f, f->pid).cow_reuses, 0);
+	assert_int_equal(pst(f->sys, f->pid).faults_minor, faults);
+	assert_int_equal(pst(f->sys, f->pid).cow_reuses, 0);
 	expect_page(f, f->pid, FIX + P(7), 0xf7);
 
 	/* two more frames: the fork fits, and leaves RAM full */
 	assert_ok(vmsim_munmap(f->sys, f->pid, FIX + P(n - 2), P(2)));
 	assert_ok(vmsim_fork(f->sys, f->pid, &child));
-	assert_int_equal(sst(f).frames_free, 0);
+	assert_int_equal(sst(f->sys).frames_free, 0);
 	expect_page(f, child, FIX + P(3), 0xf3);
 
 	/* copy-on-write needs a frame: none, and nothing breaks */
 	struct vmsim_access_result r;
 	assert_int_equal(vmsim_access(f->sys, child, FIX + P(3), 1, VMSIM_WRITE, &r), VMSIM_ENOMEM);
-	assert_int_equal(pst(f, child).cow_copies, 0);
+	assert_int_equal(pst(f->sys, child).cow_copies, 0);
 	check_now(f);
 	expect_page(f, child, FIX + P(3), 0xf3);
 	/* unmapping a page in both processes frees one frame: then it copies */
 	assert_ok(vmsim_munmap(f->sys, f->pid, FIX + P(6), PG));
-	assert_int_equal(sst(f).frames_free, 0);
+	assert_int_equal(sst(f->sys).frames_free, 0);
 	assert_ok(vmsim_munmap(f->sys, child, FIX + P(6), PG));
-	assert_int_equal(sst(f).frames_free, 1);
+	assert_int_equal(sst(f->sys).frames_free, 1);
 	fill_page(f, child, FIX + P(3), 'c');
-	assert_int_equal(pst(f, child).cow_copies, 1);
+	assert_int_equal(pst(f->sys, child).cow_copies, 1);
 	expect_page(f, f->pid, FIX + P(3), 0xf3);
 	/* the parent's write of the same page now reuses it in place */
 	fill_page(f, f->pid, FIX + P(3), 'p');
-	assert_int_equal(pst(f, f->pid).cow_reuses, 1);
-	assert_int_equal(sst(f).frames_free, 0);
+	assert_int_equal(pst(f->sys, f->pid).cow_reuses, 1);
+	assert_int_equal(sst(f->sys).frames_free, 0);
 }
 
 /* man 2 mmap: "The mmap() call doesn't fail if the mapping cannot be
@@ -1896,9 +1882,9 @@ static void tiny_ram_populate_out_of_memory_still_maps(void **state)
 	/* regression: Linux's mmap does not fail when populating does */
 	assert_int_equal(rc, 0);
 	assert_int_equal(a, FIX);
-	assert_int_equal(pst(f, f->pid).vm_size, P(128));
-	assert_int_equal(sst(f).frames_free, 0);
-	assert_int_equal(pst(f, f->pid).rss, P(TINY_FREE - 3));
+	assert_int_equal(pst(f->sys, f->pid).vm_size, P(128));
+	assert_int_equal(sst(f->sys).frames_free, 0);
+	assert_int_equal(pst(f->sys, f->pid).rss, P(TINY_FREE - 3));
 }
 
 /* ---- registration ----------------------------------------------------------- */

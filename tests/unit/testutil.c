@@ -45,6 +45,47 @@ const char *testutil_strerror(int rc)
 	return vmsim_strerror(rc);
 }
 
+struct vmsim_system *test_machine(uint64_t ram, bool data, bool swap)
+{
+	struct vmsim_config cfg;
+	struct vmsim_system *sys;
+	vmsim_config_default(&cfg);
+	cfg.ram_bytes = ram;
+	cfg.data_mode = data;
+	if (!swap)
+		cfg.swap_bytes = 0;
+	assert_ok(vmsim_system_new(&cfg, &sys));
+	return sys;
+}
+
+void check_sys(struct vmsim_system *sys)
+{
+	char why[256] = "";
+	if (vmsim_check(sys, why, sizeof(why)))
+		fail_msg("vmsim_check: %s", why);
+}
+
+int new_proc(struct vmsim_system *sys)
+{
+	int pid;
+	assert_ok(vmsim_process_create(sys, &pid));
+	return pid;
+}
+
+struct vmsim_sys_stats sst(struct vmsim_system *sys)
+{
+	struct vmsim_sys_stats s;
+	assert_ok(vmsim_sys_stats(sys, &s));
+	return s;
+}
+
+struct vmsim_proc_stats pst(struct vmsim_system *sys, int pid)
+{
+	struct vmsim_proc_stats s;
+	assert_ok(vmsim_proc_stats(sys, pid, &s));
+	return s;
+}
+
 void testutil_check_phys(const struct phys_mem *pm)
 {
 	char why[256] = "";

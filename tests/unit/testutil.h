@@ -7,6 +7,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include "phys/phys.h"
+#include "vmsim/vm.h"
 
 /* Skipped cases: cmocka counts a skip() as a pass, so testutil counts them
  * itself. A main whose cases may skip returns
@@ -42,6 +44,18 @@ const char *testutil_strerror(int rc);
 
 /* Fail the test if phys_check finds a broken invariant. */
 void testutil_check_phys(const struct phys_mem *pm);
+
+/* The machine fixture of the kernel tests. test_machine: the default
+ * configuration with @ram bytes of RAM, data mode @data and, unless
+ * @swap, no swap device. check_sys fails the test, printing the reason,
+ * when vmsim_check finds a broken invariant; new_proc creates a process
+ * and returns its pid. */
+struct vmsim_system *test_machine(uint64_t ram, bool data, bool swap);
+void check_sys(struct vmsim_system *sys);
+int new_proc(struct vmsim_system *sys);
+/* The system's and process @pid's counters now (the call must succeed). */
+struct vmsim_sys_stats sst(struct vmsim_system *sys);
+struct vmsim_proc_stats pst(struct vmsim_system *sys, int pid);
 
 /* What a report function prints, kept in memory (open_memstream):
  * capture_start gives the stream to print to, capture_end closes it and
