@@ -725,16 +725,32 @@ static struct expr *parse_primary_nested(struct lex *lx)
 	return e;
 }
 
-static struct expr *parse_product(struct lex *lx)
+/* The binary operators by precedence, loosest first; each level's operands
+ * are the next level's expressions, the last level's are primaries. All
+ * associate to the left. */
+static const struct {
+	char op[2];
+	enum expr_kind kind[2];
+} binary_levels[] = {
+    {{'+', '-'}, {EX_ADD, EX_SUB}},
+    {{'*', '/'}, {EX_MUL, EX_DIV}},
+};
+
+static struct expr *parse_binary(struct lex *lx, size_t level)
 {
-	struct expr *a = parse_primary(lx);
+	if (level == ARRAY_SIZE(binary_levels))
+		return parse_primary(lx);
+	struct expr *a = parse_binary(lx, level + 1);
 	while (a) {
 		char c = peek(lx);
-		if (c != '*' && c != '/')
+		int k = c == binary_levels[level].op[0]	  ? 0
+			: c == binary_levels[level].op[1] ? 1
+							  : -1;
+		if (k < 0)
 			break;
 		size_t col = lx->pos++;
-		struct expr *b = parse_primary(lx);
-		struct expr *e = b ? new_expr(lx, c == '*' ? EX_MUL : EX_DIV, col) : NULL;
+		struct expr *b = parse_binary(lx, level + 1);
+		struct expr *e = b ? new_expr(lx, binary_levels[level].kind[k], col) : NULL;
 		if (!e)
 			return NULL;
 		e->a = a;
@@ -746,21 +762,7 @@ static struct expr *parse_product(struct lex *lx)
 
 static struct expr *parse_sum(struct lex *lx)
 {
-	struct expr *a = parse_product(lx);
-	while (a) {
-		char c = peek(lx);
-		if (c != '+' && c != '-')
-			break;
-		size_t col = lx->pos++;
-		struct expr *b = parse_product(lx);
-		struct expr *e = b ? new_expr(lx, c == '+' ? EX_ADD : EX_SUB, col) : NULL;
-		if (!e)
-			return NULL;
-		e->a = a;
-		e->b = b;
-		a = e;
-	}
-	return a;
+	return parse_binary(lx, 0);
 }
 
 /* ---- commands ---------------------------------------------------------------------- */
