@@ -17,8 +17,9 @@
 	&fifo_policy, &lru_policy, &opt_policy, &clock_policy, &clock_fifo_policy, &random_policy, \
 	    &mru_policy, &lfu_policy, &linux_policy, &ws_policy, &wsclock_policy
 
-static const struct vmsim_policy_ops *const builtin[] = {BUILTIN};
-#define NBUILTIN (sizeof(builtin) / sizeof(builtin[0]))
+#define NBUILTIN                                                                                   \
+	(sizeof((const struct vmsim_policy_ops *const[]){BUILTIN}) /                               \
+	 sizeof(struct vmsim_policy_ops *))
 
 /* The built-in policies, then the registered ones, then the NULL that ends
  * the list (the array is one longer than it can fill). */
