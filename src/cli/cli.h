@@ -38,6 +38,30 @@ struct replay_stats;
  * trace that is not a recorded program. */
 void cli_print_replay_program(FILE *f, const struct replay_stats *st);
 
+struct vmsim_system;
+struct trace_info;
+
+/* A command that simulates traces (cmd_run.c): run, and replay, which is
+ * run on one trace file with its own plain summary for a report. Both
+ * share one option set, one trace path and one interrupt behaviour. */
+struct cli_sim_command {
+	const char *name;	/* in messages: "run", "replay" */
+	void (*usage)(FILE *f); /* --help */
+	/* NULL: run (every workload, the full report); else one trace only,
+	 * reported by this */
+	void (*summary)(FILE *f, struct vmsim_system *sys, const struct trace_info *info,
+			const struct replay_stats *st);
+};
+
+/* Parse the options of @cmd and run it; the exit status. */
+int cli_simulate(const struct cli_sim_command *cmd, int argc, char **argv);
+
+/* --help lines: the options both commands share (outputs, a trace file's
+ * --maps/--format/--max-records), and the machine options' heading and
+ * lines. */
+void cli_sim_options_help(FILE *f);
+void cli_sim_machine_help(FILE *f);
+
 int cmd_convert(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_paging(int argc, char **argv);

@@ -4,8 +4,10 @@
  * memory, TLB hits and misses per level. (The report layer will replace
  * this printing; the replay itself is src/workload/replay.c.)
  *
- *	vmsim replay TRACE [--maps FILE] [--format F] [--max-records N]
- *	                   [machine options: one per setting of vmsim/settings.h]
+ *	vmsim replay TRACE [the options of vmsim run for a trace file]
+ *
+ * The options, the trace path and the interrupt behaviour are run's
+ * (cli_simulate in cmd_run.c); this file is the summary it prints.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,26 +19,21 @@
 #include "vmsim/vm.h"
 #include "workload/replay.h"
 
-#define NAME "replay"
-
 static void replay_usage(FILE *f)
 {
-	char names[TRACE_FORMAT_NAMES_MAX];
-	fprintf(f,
-		"usage: vmsim replay TRACE [--maps FILE] [--format F] [--max-records N]\n"
-		"                    [machine options]\n\n"
-		"Replays TRACE ('-': standard input; gzip, zstd or xz compressed or not) on a\n"
-		"simulated machine and prints what it did to faults, memory and the TLBs.\n"
-		"Lackey and ChampSim traces carry no VMAs: each first touch of a 2 MiB chunk\n"
-		"maps that chunk (read-write-execute), unless --maps gives the real ones.\n"
-		"An access outside every VMA raises SIGSEGV, counted as an invalid fault;\n"
-		"the process keeps running.\n\n"
-		"  --maps FILE      VMAs of the traced process, in /proc/PID/maps format\n"
-		"  --format F       read TRACE as %s (default: detect)\n"
-		"  --max-records N  stop after N records\n"
-		"machine (the settings of a scenario's machine line, docs/SCENARIOS.md):\n",
-		trace_format_names(names, sizeof(names), " or "));
-	cli_machine_help(f);
+	fputs("usage: vmsim replay TRACE [--maps FILE] [--format F] [--max-records N]\n"
+	      "                    [--json FILE] [--csv FILE] [--plot DIR] [machine options]\n\n"
+	      "Replays TRACE ('-': standard input; gzip, zstd or xz compressed or not) on a\n"
+	      "simulated machine and prints what it did to faults, memory and the TLBs: the\n"
+	      "trace path and options of 'vmsim run TRACE', with a plain summary for a report.\n"
+	      "Lackey and ChampSim traces carry no VMAs: each first touch of a 2 MiB chunk\n"
+	      "maps that chunk (read-write-execute), unless --maps gives the real ones.\n"
+	      "An access outside every VMA raises SIGSEGV, counted as an invalid fault;\n"
+	      "the process keeps running. SIGINT or SIGTERM ends the replay at its next\n"
+	      "access: the summary so far, marked interrupted, exit status 128 + signal.\n\n",
+	      f);
+	cli_sim_options_help(f);
+	cli_sim_machine_help(f);
 }
 
 /* "1.5 MiB"-style size. */
@@ -69,7 +66,7 @@ static const char *source_name(enum trace_source s, char *buf, size_t len)
 	return buf;
 }
 
-static void print_summary(struct vmsim_system *sys, const struct trace_info *info,
+static void print_summary(FILE *f, struct vmsim_system *sys, const struct trace_info *info,
 			  const struct replay_stats *st)
 {
 	static const char *const level[VMSIM_TLB_NLEVELS] = {"L1I", "L1D", "L2"};
@@ -87,32 +84,34 @@ static void print_summary(struct vmsim_system *sys, const struct trace_info *inf
 		}
 	}
 	char from[64];
-	printf("trace       %s (%s, %s%s)\n", info->name, info->format, info->compression,
-	       source_name(info->source, from, sizeof(from)));
-	printf("records     %" PRIu64 ": %" PRIu64 " accesses (%" PRIu64 " fetches, %" PRIu64
-	       " loads, %" PRIu64 " stores), %" PRIu64 " events\n",
-	       st->records, st->accesses, st->by_kind[TRACE_EXEC], st->by_kind[TRACE_READ],
-	       st->by_kind[TRACE_WRITE], st->events);
+	fprintf(f, "trace       %s (%s, %s%s)\n", info->name, info->format, info->compression,
+		source_name(info->source, from, sizeof(from)));
+	fprintf(f,
+		"records     %" PRIu64 ": %" PRIu64 " accesses (%" PRIu64 " fetches, %" PRIu64
+		" loads, %" PRIu64 " stores), %" PRIu64 " events\n",
+		st->records, st->accesses, st->by_kind[TRACE_EXEC], st->by_kind[TRACE_READ],
+		st->by_kind[TRACE_WRITE], st->events);
 	if (st->skipped)
-		printf("skipped     %" PRIu64 " accesses of killed processes\n", st->skipped);
-	printf("processes   %" PRIu64 "\n", st->processes);
+		fprintf(f, "skipped     %" PRIu64 " accesses of killed processes\n", st->skipped);
+	fprintf(f, "processes   %" PRIu64 "\n", st->processes);
 	if (st->inferring && st->infer_holes)
-		printf("vmas        %" PRIu64 " inferred (%" PRIu64 " chunks of 2 MiB, %" PRIu64
-		       " gaps between known areas)\n",
-		       st->inferred_vmas, st->inferred_chunks, st->infer_holes);
+		fprintf(f,
+			"vmas        %" PRIu64 " inferred (%" PRIu64 " chunks of 2 MiB, %" PRIu64
+			" gaps between known areas)\n",
+			st->inferred_vmas, st->inferred_chunks, st->infer_holes);
 	else if (st->inferring)
-		printf("vmas        %" PRIu64 " inferred (%" PRIu64 " chunks of 2 MiB)\n",
-		       st->inferred_vmas, st->inferred_chunks);
+		fprintf(f, "vmas        %" PRIu64 " inferred (%" PRIu64 " chunks of 2 MiB)\n",
+			st->inferred_vmas, st->inferred_chunks);
 	else if (st->maps_areas || st->maps_skipped)
-		printf("vmas        %" PRIu64 " from the maps file (%" PRIu64 " skipped)\n",
-		       st->maps_areas, st->maps_skipped);
+		fprintf(f, "vmas        %" PRIu64 " from the maps file (%" PRIu64 " skipped)\n",
+			st->maps_areas, st->maps_skipped);
 	else
-		printf("vmas        from the trace\n");
-	printf("faults      %" PRIu64 " minor, %" PRIu64 " major, %" PRIu64 " invalid\n",
-	       ss.faults_minor, ss.faults_major, invalid);
-	printf("memory      rss %s, vms %s, page tables %s\n", human(rss, b1, sizeof(b1)),
-	       human(vms, b2, sizeof(b2)),
-	       human(ss.frames_pagetable * VMSIM_PAGE_SIZE, b3, sizeof(b3)));
+		fprintf(f, "vmas        from the trace\n");
+	fprintf(f, "faults      %" PRIu64 " minor, %" PRIu64 " major, %" PRIu64 " invalid\n",
+		ss.faults_minor, ss.faults_major, invalid);
+	fprintf(f, "memory      rss %s, vms %s, page tables %s (system frames)\n",
+		human(rss, b1, sizeof(b1)), human(vms, b2, sizeof(b2)),
+		human(ss.frames_pagetable * VMSIM_PAGE_SIZE, b3, sizeof(b3)));
 	for (int l = 0; l < VMSIM_TLB_NLEVELS; l++) {
 		const struct vmsim_tlb_level_stats *ts = &ss.mmu.tlb[l];
 		uint64_t hits = 0;
@@ -120,12 +119,13 @@ static void print_summary(struct vmsim_system *sys, const struct trace_info *inf
 			hits += ts->hits[ps];
 		if (!ts->lookups)
 			continue;
-		printf("tlb %-4s    %" PRIu64 " hits, %" PRIu64 " misses (%.2f%% miss)\n", level[l],
-		       hits, ts->misses, 100.0 * (double)ts->misses / (double)ts->lookups);
+		fprintf(f, "tlb %-4s    %" PRIu64 " hits, %" PRIu64 " misses (%.2f%% miss)\n",
+			level[l], hits, ts->misses,
+			100.0 * (double)ts->misses / (double)ts->lookups);
 	}
-	printf("page walks  %" PRIu64 " (%" PRIu64 " memory references)\n", ss.mmu.walk.walks,
-	       ss.mmu.walk.mem_refs);
-	cli_print_replay_program(stdout, st);
+	fprintf(f, "page walks  %" PRIu64 " (%" PRIu64 " memory references)\n", ss.mmu.walk.walks,
+		ss.mmu.walk.mem_refs);
+	cli_print_replay_program(f, st);
 }
 
 static const char *signal_name(int sig)
@@ -201,80 +201,7 @@ void cli_print_replay_program(FILE *f, const struct replay_stats *st)
 
 int cmd_replay(int argc, char **argv)
 {
-	static struct cli_machine machine;
-	const char *path = NULL;
-	const char *max = NULL;
-	struct replay_opts o;
-	struct replay_stats st;
-	struct vmsim_config cfg;
-	struct vmsim_system *sys;
-	struct trace *t;
-	struct trace_error err;
-	struct cli_error cerr;
-	int rc, m;
-
-	replay_opts_default(&o);
-	memset(&machine, 0, sizeof(machine));
-	for (int i = 1; i < argc; i++) {
-		int mrc = cli_machine_option(&machine, NAME, argc, argv, &i);
-		if (mrc < 0)
-			return CLI_EXIT_USAGE;
-		if (mrc > 0)
-			continue;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			replay_usage(stdout);
-			return CLI_EXIT_OK;
-		} else if ((m = cli_opt_value(argc, argv, &i, "--maps", &o.maps_path)) ||
-			   (m = cli_opt_value(argc, argv, &i, "--format", &o.format)) ||
-			   (m = cli_opt_value(argc, argv, &i, "--max-records", &max))) {
-			if (m < 0) {
-				cli_error(NAME,
-					  "option '%s' needs a value (see 'vmsim replay --help')",
-					  argv[i]);
-				return CLI_EXIT_USAGE;
-			}
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			cli_error(NAME, "unknown option '%s' (see 'vmsim replay --help')", argv[i]);
-			return CLI_EXIT_USAGE;
-		} else if (path) {
-			cli_error(NAME, "unexpected argument '%s': one trace only", argv[i]);
-			return CLI_EXIT_USAGE;
-		} else {
-			path = argv[i];
-		}
-	}
-	if (!path) {
-		cli_error(NAME, "expected a trace to replay");
-		fputs("usage: vmsim replay TRACE [--maps FILE] [--format F] [--cpu NAME] ...\n",
-		      stderr);
-		return CLI_EXIT_USAGE;
-	}
-	vmsim_config_default(&cfg);
-	cfg.segv_kills = false; /* a trace's stray access should not end the replay */
-	if (cli_trace_format(NAME, o.format))
-		return CLI_EXIT_USAGE;
-	if (cli_machine_apply(NAME, &machine, &cfg))
-		return CLI_EXIT_USAGE;
-	if (max && cli_parse_u64("--max-records", max, &o.max_records, &cerr)) {
-		cli_error(NAME, "%s", cerr.msg);
-		return CLI_EXIT_USAGE;
-	}
-	if ((rc = vmsim_system_new(&cfg, &sys))) {
-		cli_machine_error(NAME, &cfg, rc);
-		return rc == VMSIM_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
-	}
-	if ((rc = trace_open(&t, path, o.format, &err))) {
-		cli_error(NAME, "%s", err.msg);
-		vmsim_system_free(sys);
-		return CLI_EXIT_FAILURE;
-	}
-	rc = replay_trace(sys, t, &o, &st, &err);
-	if (rc) {
-		cli_error(NAME, "%s", err.msg);
-	} else {
-		print_summary(sys, trace_get_info(t), &st);
-	}
-	trace_close(t);
-	vmsim_system_free(sys);
-	return rc ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
+	static const struct cli_sim_command replay = {
+	    .name = "replay", .usage = replay_usage, .summary = print_summary};
+	return cli_simulate(&replay, argc, argv);
 }

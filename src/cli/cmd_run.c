@@ -68,16 +68,20 @@ static const char *data_dir(void)
 
 /* What the command line asked for. */
 struct run_args {
-	const char *what;	       /* NULL: the default */
-	const char *traces[64];	       /* every WHAT given (several: traces at once) */
-	unsigned ntraces;	       /* used */
-	uint64_t slice;		       /* --slice: accesses per time slice of several traces */
-	struct cli_machine machine;    /* the machine options, as key=value */
-	const char *json, *csv, *plot; /* outputs, or NULL */
-	const char *record_out;	       /* --record -o FILE, or NULL (streamed only) */
-	const char *gen, *gen_size;    /* --gen PATTERN, --size SIZE, or NULL */
-	char **record_argv;	       /* --record -- PROG ARGS..., or NULL */
-	uint64_t every;		       /* CSV period in accesses */
+	const struct cli_sim_command *cmd; /* run or replay: names, usage, report */
+	const char *what;		   /* NULL: the default */
+	const char *traces[64];		   /* every WHAT given (several: traces at once) */
+	unsigned ntraces;		   /* used */
+	uint64_t slice;			   /* --slice: accesses per time slice of several traces */
+	struct cli_machine machine;	   /* the machine options, as key=value */
+	const char *json, *csv, *plot;	   /* outputs, or NULL */
+	const char *record_out;		   /* --record -o FILE, or NULL (streamed only) */
+	const char *gen, *gen_size;	   /* --gen PATTERN, --size SIZE, or NULL */
+	char **record_argv;		   /* --record -- PROG ARGS..., or NULL */
+	uint64_t every;			   /* CSV period in accesses */
+	const char *maps, *format;	   /* --maps FILE, --format F of one trace, or NULL */
+	const char *max_records;	   /* --max-records N of one trace, or NULL */
+	uint64_t max_records_n;		   /* its value; 0: every record */
 	bool smaps, quiet, check;
 	struct cli_outputs *files;	   /* the outputs, opened before the run */
 	const volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM: end the run */
@@ -85,6 +89,36 @@ struct run_args {
 					      stdout carries --json - or --csv - (nowhere
 					      with --quiet then) */
 };
+
+void cli_sim_options_help(FILE *f)
+{
+	char names[TRACE_FORMAT_NAMES_MAX];
+	fputs("output:\n"
+	      "  --json FILE      the report as JSON ('-': standard output)\n"
+	      "  --csv FILE       a time series, one row every --every accesses\n"
+	      "  --every N        sampling period of --csv (default 100000)\n"
+	      "  --plot DIR       PNG and SVG plots of the time series (needs gnuplot)\n"
+	      "  --smaps          per-area tables in the report\n"
+	      "  --check          check every invariant at the end (vmsim_check)\n"
+	      "  --quiet          no progress bar; with --json - or --csv -, no text report\n"
+	      "                   either (without --quiet it goes to standard error)\n"
+	      "a trace file:\n"
+	      "  --maps FILE      its VMAs, in /proc/PID/maps format (else inferred: each\n"
+	      "                   first touch of a 2 MiB chunk maps it read-write-execute)\n",
+	      f);
+	fprintf(f, "  --format F       read it as %s (default: detect)\n",
+		trace_format_names(names, sizeof(names), " or "));
+	fputs("  --max-records N  stop after N records\n", f);
+}
+
+/* The machine options, after the command's own. */
+void cli_sim_machine_help(FILE *f)
+{
+	fputs("machine (the settings of a scenario's machine line, docs/SCENARIOS.md; sizes\n"
+	      "take K M G T or KiB..TiB (binary) and KB MB GB TB (decimal)):\n",
+	      f);
+	cli_machine_help(f);
+}
 
 static void run_usage(FILE *f)
 {
@@ -96,18 +130,11 @@ static void run_usage(FILE *f)
 		"WHAT: a built-in scenario (see 'vmsim scenarios'), a scenario file (*.vms),\n"
 		"a trace (%s format; gzip/zstd/xz), or 'tour'.\n",
 		trace_format_names(names, sizeof(names), ", "));
+	fputs("Without WHAT: a bundled real trace (matrix multiply, two loop orders) and\n"
+	      "the MMU tour.\n\n",
+	      f);
+	cli_sim_options_help(f);
 	fputs(
-	    "Without WHAT: a bundled real trace (matrix multiply, two loop orders) and\n"
-	    "the MMU tour.\n\n"
-	    "output:\n"
-	    "  --json FILE      the report as JSON ('-': standard output)\n"
-	    "  --csv FILE       a time series, one row every --every accesses\n"
-	    "  --every N        sampling period of --csv (default 100000)\n"
-	    "  --plot DIR       PNG and SVG plots of the time series (needs gnuplot)\n"
-	    "  --smaps          per-area tables in the report\n"
-	    "  --check          check every invariant at the end (vmsim_check)\n"
-	    "  --quiet          no progress bar; with --json - or --csv -, no text report\n"
-	    "                   either (without --quiet it goes to standard error)\n"
 	    "generated workloads:\n"
 	    "  --gen PATTERN    one process touching an area of --size bytes (default 64M)\n"
 	    "                   with a generator: 'seq', 'random count=100000', 'zipf alpha=0.9',\n"
@@ -120,11 +147,9 @@ static void run_usage(FILE *f)
 	    "  --slice N        time slice in accesses (default 100000)\n"
 	    "recording:\n"
 	    "  --record         run PROG under Valgrind and simulate what it records as it\n"
-	    "                   runs (streamed: no trace file unless -o FILE is given)\n"
-	    "machine (the settings of a scenario's machine line, docs/SCENARIOS.md; sizes\n"
-	    "take K M G T or KiB..TiB (binary) and KB MB GB TB (decimal)):\n",
+	    "                   runs (streamed: no trace file unless -o FILE is given)\n",
 	    f);
-	cli_machine_help(f);
+	cli_sim_machine_help(f);
 }
 
 /* ---- outputs -------------------------------------------------------------- */
@@ -187,7 +212,8 @@ static int draw_plots(struct outputs *o, struct vmsim_system *sys)
 		int fd = mkstemp(tmp);
 		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (!f) {
-			cli_error("run", "--plot %s: cannot write the temporary time series in %s",
+			cli_error(a->cmd->name,
+				  "--plot %s: cannot write the temporary time series in %s",
 				  a->plot, dir && *dir ? dir : "/tmp");
 			if (fd >= 0) {
 				close(fd);
@@ -197,8 +223,9 @@ static int draw_plots(struct outputs *o, struct vmsim_system *sys)
 		}
 		rc = report_csv_write(f, o->series);
 		if (fclose(f) != 0 || rc) {
-			cli_error("run", "--plot %s: cannot write the temporary time series %s",
-				  a->plot, tmp);
+			cli_error(a->cmd->name,
+				  "--plot %s: cannot write the temporary time series %s", a->plot,
+				  tmp);
 			remove(tmp);
 			return CLI_EXIT_FAILURE;
 		}
@@ -210,7 +237,7 @@ static int draw_plots(struct outputs *o, struct vmsim_system *sys)
 	if (csv == tmp)
 		remove(tmp);
 	if (rc) {
-		cli_error("run", "--plot %s: %s", a->plot, why);
+		cli_error(a->cmd->name, "--plot %s: %s", a->plot, why);
 		return CLI_EXIT_FAILURE;
 	}
 	fprintf(a->text, "plots written to %s/\n", a->plot);
@@ -237,7 +264,7 @@ static void outputs_finish(struct outputs *o, struct vmsim_system *sys)
 	if (a->check) {
 		char why[256];
 		if (vmsim_check(sys, why, sizeof(why))) {
-			cli_error("run", "invariant broken: %s", why);
+			cli_error(a->cmd->name, "invariant broken: %s", why);
 			o->rc = CLI_EXIT_FAILURE;
 		} else if (!o->quiet_check) {
 			say_checked(a->text, o->scenario);
@@ -255,7 +282,7 @@ static void outputs_finish(struct outputs *o, struct vmsim_system *sys)
 			o->rc = CLI_EXIT_FAILURE;
 	}
 	if (o->series && series_error(o->series)) {
-		cli_error("run", "time series: %s", vmsim_strerror(series_error(o->series)));
+		cli_error(a->cmd->name, "time series: %s", vmsim_strerror(series_error(o->series)));
 		o->rc = CLI_EXIT_FAILURE;
 	}
 	if (o->series && files->csv) {
@@ -277,15 +304,20 @@ static void outputs_release(struct outputs *o)
 
 /* ---- traces ---------------------------------------------------------------- */
 
-static void print_trace_report(struct vmsim_system *sys, const struct run_args *a,
-			       const struct replay_stats *st)
+/* The first line of a trace's report when a signal cut the replay short. */
+static void say_interrupted(FILE *out, const struct replay_stats *st)
 {
-	FILE *out = a->text;
 	if (st->interrupted)
 		fprintf(out,
 			"interrupted: the run was stopped by a signal after %s accesses; the "
 			"figures below are those of the partial run\n\n",
 			report_count(st->accesses).s);
+}
+
+static void print_trace_report(struct vmsim_system *sys, const struct run_args *a,
+			       const struct replay_stats *st)
+{
+	FILE *out = a->text;
 	report_machine(out, vmsim_system_config(sys));
 	fprintf(out, "\n");
 	if (st->inferring)
@@ -329,26 +361,40 @@ static int run_trace(const char *path, const struct run_args *a, bool full, char
 
 	vmsim_config_default(&cfg);
 	cfg.segv_kills = false; /* a stray access is counted, the run goes on */
-	if (cli_machine_apply("run", &a->machine, &cfg))
+	if (cli_machine_apply(a->cmd->name, &a->machine, &cfg))
 		return CLI_EXIT_USAGE;
 	if ((rc = vmsim_system_new(&cfg, &sys))) {
-		cli_machine_error("run", &cfg, rc);
+		cli_machine_error(a->cmd->name, &cfg, rc);
 		return CLI_EXIT_FAILURE;
 	}
 	outputs_init(&out, a, path);
 	out.quiet_check = !full;
 	replay_opts_default(&ro);
 	ro.hooks = out.hooks;
-	rc = replay_file(sys, path, &ro, &st, &terr);
+	ro.maps_path = a->maps;
+	ro.format = a->format;
+	ro.max_records = a->max_records_n;
+	memset(&st, 0, sizeof(st));
+	struct trace *t = NULL;
+	rc = trace_open(&t, path, ro.format, &terr);
+	if (rc == 0)
+		rc = replay_trace(sys, t, &ro, &st, &terr);
 	if (rc) {
 		progress_finish(&out.progress);
-		cli_error("run", "%s", terr.msg[0] ? terr.msg : vmsim_strerror(rc));
+		cli_error(a->cmd->name, "%s", terr.msg[0] ? terr.msg : vmsim_strerror(rc));
+		if (t)
+			trace_close(t);
 		outputs_release(&out);
 		vmsim_system_free(sys);
 		return CLI_EXIT_FAILURE;
 	}
 	if (full) {
-		print_trace_report(sys, a, &st);
+		progress_finish(&out.progress); /* the bar off the line before the report */
+		say_interrupted(a->text, &st);
+		if (a->cmd->summary)
+			a->cmd->summary(a->text, sys, trace_get_info(t), &st);
+		else
+			print_trace_report(sys, a, &st);
 	} else {
 		struct vmsim_sys_stats s;
 		vmsim_sys_stats(sys, &s);
@@ -361,6 +407,7 @@ static int run_trace(const char *path, const struct run_args *a, bool full, char
 					  : 0,
 			 report_seconds(s.seconds).s);
 	}
+	trace_close(t);
 	outputs_finish(&out, sys);
 	outputs_release(&out);
 	vmsim_system_free(sys);
@@ -434,10 +481,10 @@ static int run_many(const struct run_args *a)
 
 	vmsim_config_default(&cfg);
 	cfg.segv_kills = false;
-	if (cli_machine_apply("run", &a->machine, &cfg))
+	if (cli_machine_apply(a->cmd->name, &a->machine, &cfg))
 		return CLI_EXIT_USAGE;
 	if ((rc = vmsim_system_new(&cfg, &sys))) {
-		cli_machine_error("run", &cfg, rc);
+		cli_machine_error(a->cmd->name, &cfg, rc);
 		return CLI_EXIT_FAILURE;
 	}
 	memset(&tn, 0, sizeof(tn));
@@ -455,7 +502,7 @@ static int run_many(const struct run_args *a)
 	rc = replay_many(sys, a->traces, a->ntraces, &ro, &sc, &res, per, &terr);
 	progress_finish(&out.progress);
 	if (rc) {
-		cli_error("run", "%s", terr.msg[0] ? terr.msg : vmsim_strerror(rc));
+		cli_error(a->cmd->name, "%s", terr.msg[0] ? terr.msg : vmsim_strerror(rc));
 		outputs_release(&out);
 		vmsim_system_free(sys);
 		return CLI_EXIT_FAILURE;
@@ -569,11 +616,11 @@ static int run_tour(const struct run_args *a)
 {
 	struct vmsim_config cfg;
 	vmsim_config_default(&cfg);
-	if (cli_machine_apply("run", &a->machine, &cfg))
+	if (cli_machine_apply(a->cmd->name, &a->machine, &cfg))
 		return CLI_EXIT_USAGE;
 	int rc = tour_run(a->text, &cfg.mmu);
 	if (rc) {
-		cli_error("run", "%s", vmsim_strerror(rc));
+		cli_error(a->cmd->name, "%s", vmsim_strerror(rc));
 		return CLI_EXIT_FAILURE;
 	}
 	return CLI_EXIT_OK;
@@ -624,7 +671,7 @@ static int run_generated(const struct run_args *a)
 {
 	char text[1024];
 	if (strchr(a->gen, '\n') || (a->gen_size && strpbrk(a->gen_size, " \t\n"))) {
-		cli_error("run", "--gen and --size take one line each");
+		cli_error(a->cmd->name, "--gen and --size take one line each");
 		return CLI_EXIT_USAGE;
 	}
 	snprintf(text, sizeof(text),
@@ -673,7 +720,7 @@ static int run_recorded(const struct run_args *a)
 	int fd, rc, frc;
 
 	if ((rc = trace_record_start(a->record_argv, &ro, &rec, &fd, &err))) {
-		cli_error("run", "--record: %s", err.msg[0] ? err.msg : vmsim_strerror(rc));
+		cli_error(a->cmd->name, "--record: %s", err.msg[0] ? err.msg : vmsim_strerror(rc));
 		return CLI_EXIT_FAILURE;
 	}
 	snprintf(path, sizeof(path), "/dev/fd/%d", fd);
@@ -681,7 +728,7 @@ static int run_recorded(const struct run_args *a)
 	close(fd); /* a replay that stopped early stops the recording */
 	frc = trace_record_finish(rec, &res, &err);
 	if (frc && rc == CLI_EXIT_OK) {
-		cli_error("run", "--record: %s", err.msg[0] ? err.msg : vmsim_strerror(frc));
+		cli_error(a->cmd->name, "--record: %s", err.msg[0] ? err.msg : vmsim_strerror(frc));
 		return CLI_EXIT_FAILURE;
 	}
 	if (!frc) {
@@ -706,17 +753,17 @@ static bool ends_with(const char *s, const char *suffix)
 }
 
 /* The options that only keep their string: --gen, --size, --json, --csv,
- * --plot. As cli_opt_value: 1 taken, 0 not one of them, -1 value missing. */
+ * --plot, --maps, --format, --max-records. As cli_opt_value: 1 taken, 0 not one of them, -1 value
+ * missing. */
 static int string_option(struct run_args *a, int argc, char **argv, int *i)
 {
 	const struct {
 		const char *name;
 		const char **dst;
-	} opts[] = {{"--gen", &a->gen},
-		    {"--size", &a->gen_size},
-		    {"--json", &a->json},
-		    {"--csv", &a->csv},
-		    {"--plot", &a->plot}};
+	} opts[] = {{"--gen", &a->gen},	      {"--size", &a->gen_size},
+		    {"--json", &a->json},     {"--csv", &a->csv},
+		    {"--plot", &a->plot},     {"--maps", &a->maps},
+		    {"--format", &a->format}, {"--max-records", &a->max_records}};
 	for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
 		const char *value;
 		int rc = cli_opt_value(argc, argv, i, opts[k].name, &value);
@@ -747,7 +794,7 @@ static int classify(const struct run_args *a, enum run_kind *kind)
 
 	if (a->record_argv) {
 		if (a->what) {
-			cli_error("run",
+			cli_error(a->cmd->name,
 				  "--record runs the recorded program: no other workload ('%s')",
 				  a->what);
 			return CLI_EXIT_USAGE;
@@ -757,7 +804,8 @@ static int classify(const struct run_args *a, enum run_kind *kind)
 	}
 	if (a->gen) {
 		if (a->what) {
-			cli_error("run", "--gen makes the workload: no other one ('%s')", a->what);
+			cli_error(a->cmd->name, "--gen makes the workload: no other one ('%s')",
+				  a->what);
 			return CLI_EXIT_USAGE;
 		}
 		*kind = RUN_GENERATED;
@@ -768,18 +816,18 @@ static int classify(const struct run_args *a, enum run_kind *kind)
 		for (unsigned k = 0; k < a->ntraces; k++) {
 			if (!strcmp(a->traces[k], "tour") || scenario_builtin_find(a->traces[k]) ||
 			    ends_with(a->traces[k], ".vms")) {
-				cli_error("run",
+				cli_error(a->cmd->name,
 					  "several workloads must all be traces: '%s' is not one",
 					  a->traces[k]);
 				return CLI_EXIT_USAGE;
 			}
 			if (!strcmp(a->traces[k], "-")) {
-				cli_error("run",
+				cli_error(a->cmd->name,
 					  "several traces: standard input is not one of them");
 				return CLI_EXIT_USAGE;
 			}
 			if (stat(a->traces[k], &sb) != 0) {
-				cli_error("run", "'%s': no such trace file", a->traces[k]);
+				cli_error(a->cmd->name, "'%s': no such trace file", a->traces[k]);
 				return CLI_EXIT_USAGE;
 			}
 		}
@@ -795,7 +843,8 @@ static int classify(const struct run_args *a, enum run_kind *kind)
 	else if (ends_with(a->what, ".vms"))
 		*kind = RUN_SCENARIO_FILE;
 	else if (strcmp(a->what, "-") && stat(a->what, &sb) != 0) {
-		cli_error("run", "'%s': no such built-in scenario or file (see 'vmsim scenarios')",
+		cli_error(a->cmd->name,
+			  "'%s': no such built-in scenario or file (see 'vmsim scenarios')",
 			  a->what);
 		return CLI_EXIT_USAGE;
 	} else
@@ -810,21 +859,21 @@ static int refuse_outputs(const struct run_args *a, enum run_kind kind)
 	const char *opt = a->json ? "--json" : a->csv ? "--csv" : a->plot ? "--plot" : NULL;
 
 	if (kind == RUN_TOUR && (opt || a->check)) {
-		cli_error("run",
+		cli_error(a->cmd->name,
 			  "%s: the MMU tour builds several small machines of its own and has "
 			  "no one report; give a scenario, a trace or --gen instead",
 			  opt ? opt : "--check");
 		return CLI_EXIT_USAGE;
 	}
 	if (kind == RUN_DEFAULT && opt) {
-		cli_error("run",
+		cli_error(a->cmd->name,
 			  "%s: the built-in default is several runs (two traces and the MMU "
 			  "tour); name one workload: a trace, a scenario or --gen",
 			  opt);
 		return CLI_EXIT_USAGE;
 	}
 	if (kind == RUN_MANY && (a->csv || a->plot)) {
-		cli_error("run",
+		cli_error(a->cmd->name,
 			  "%s: several traces at once are not sampled as a time series (the "
 			  "scheduler runs them); --json covers the whole run",
 			  a->csv ? "--csv" : "--plot");
@@ -833,7 +882,38 @@ static int refuse_outputs(const struct run_args *a, enum run_kind kind)
 	return 0;
 }
 
-int cmd_run(int argc, char **argv)
+/* Options of run that replay lacks: replay simulates one trace file. */
+static bool run_only(const struct run_args *a, const char *arg)
+{
+	static const char *const opts[] = {"--gen", "--size", "--record", "--slice"};
+	if (!a->cmd->summary)
+		return false;
+	for (size_t k = 0; k < ARRAY_SIZE(opts); k++)
+		if (!strcmp(arg, opts[k]))
+			return true;
+	return false;
+}
+
+/* --maps, --format, --max-records describe one trace: refuse them for
+ * anything else (returns the exit status, 0 when fine). */
+static int refuse_trace_options(const struct run_args *a, enum run_kind kind)
+{
+	const char *opt = a->maps	   ? "--maps"
+			  : a->format	   ? "--format"
+			  : a->max_records ? "--max-records"
+					   : NULL;
+	if (!opt || kind == RUN_TRACE)
+		return 0;
+	cli_error(a->cmd->name, "%s: an option of one trace file; '%s' is not one", opt,
+		  kind == RUN_GENERATED	 ? "--gen"
+		  : kind == RUN_RECORDED ? "--record"
+		  : kind == RUN_MANY	 ? "several traces"
+		  : a->what		 ? a->what
+					 : "the built-in default");
+	return CLI_EXIT_USAGE;
+}
+
+int cli_simulate(const struct cli_sim_command *cmd, int argc, char **argv)
 {
 	static struct run_args a;
 	struct cli_error err;
@@ -841,15 +921,21 @@ int cmd_run(int argc, char **argv)
 	int rc;
 
 	memset(&a, 0, sizeof(a));
+	a.cmd = cmd;
 	a.every = 100000;
 	a.slice = 100000;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-			run_usage(stdout);
+			cmd->usage(stdout);
 			return CLI_EXIT_OK;
 		}
-		rc = cli_machine_option(&a.machine, "run", argc, argv, &i);
+		if (run_only(&a, arg)) {
+			cli_error(cmd->name, "unknown option '%s' (see 'vmsim %s --help')", arg,
+				  cmd->name);
+			return CLI_EXIT_USAGE;
+		}
+		rc = cli_machine_option(&a.machine, a.cmd->name, argc, argv, &i);
 		if (rc < 0)
 			return CLI_EXIT_USAGE;
 		if (rc > 0)
@@ -861,7 +947,8 @@ int cmd_run(int argc, char **argv)
 				i += 2;
 			}
 			if (i + 2 >= argc || strcmp(argv[i + 1], "--")) {
-				cli_error("run", "--record: expected [-o FILE] -- PROG [ARGS...]");
+				cli_error(a.cmd->name,
+					  "--record: expected [-o FILE] -- PROG [ARGS...]");
 				return CLI_EXIT_USAGE;
 			}
 			a.record_argv = &argv[i + 2];
@@ -879,7 +966,7 @@ int cmd_run(int argc, char **argv)
 			if (rc < 0)
 				goto missing;
 			if (cli_parse_u64("--every", value, &a.every, &err) || a.every == 0) {
-				cli_error("run", "%s",
+				cli_error(a.cmd->name, "%s",
 					  a.every ? err.msg : "--every: expected a count above 0");
 				return CLI_EXIT_USAGE;
 			}
@@ -887,15 +974,19 @@ int cmd_run(int argc, char **argv)
 			if (rc < 0)
 				goto missing;
 			if (cli_parse_u64("--slice", value, &a.slice, &err) || a.slice == 0) {
-				cli_error("run", "%s",
+				cli_error(a.cmd->name, "%s",
 					  a.slice ? err.msg : "--slice: expected a count above 0");
 				return CLI_EXIT_USAGE;
 			}
 		} else if (arg[0] == '-' && arg[1]) {
-			cli_error("run", "unknown option '%s' (see 'vmsim run --help')", arg);
+			cli_error(cmd->name, "unknown option '%s' (see 'vmsim %s --help')", arg,
+				  cmd->name);
+			return CLI_EXIT_USAGE;
+		} else if (cmd->summary && a.what) {
+			cli_error(cmd->name, "unexpected argument '%s': one trace only", arg);
 			return CLI_EXIT_USAGE;
 		} else if (a.ntraces == ARRAY_SIZE(a.traces)) {
-			cli_error("run", "at most %zu traces at once", ARRAY_SIZE(a.traces));
+			cli_error(a.cmd->name, "at most %zu traces at once", ARRAY_SIZE(a.traces));
 			return CLI_EXIT_USAGE;
 		} else {
 			if (!a.what)
@@ -903,13 +994,27 @@ int cmd_run(int argc, char **argv)
 			a.traces[a.ntraces++] = arg;
 		}
 	}
-	enum run_kind kind;
-	if ((rc = classify(&a, &kind)))
+	enum run_kind kind = RUN_TRACE;
+	if (cmd->summary && !a.what) {
+		cli_error(cmd->name, "expected a trace to replay");
+		fputs("usage: vmsim replay TRACE [--maps FILE] [--format F] [--json FILE] ... "
+		      "(see 'vmsim replay --help')\n",
+		      stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (!cmd->summary && (rc = classify(&a, &kind)))
 		return rc;
-	if ((rc = refuse_outputs(&a, kind)))
+	if ((rc = refuse_outputs(&a, kind)) || (rc = refuse_trace_options(&a, kind)))
 		return rc;
+	if (cli_trace_format(cmd->name, a.format))
+		return CLI_EXIT_USAGE;
+	if (a.max_records &&
+	    cli_parse_u64("--max-records", a.max_records, &a.max_records_n, &err)) {
+		cli_error(cmd->name, "%s", err.msg);
+		return CLI_EXIT_USAGE;
+	}
 	static struct cli_outputs files;
-	if ((rc = cli_outputs_open(&files, "run", a.json, a.csv, a.plot)))
+	if ((rc = cli_outputs_open(&files, a.cmd->name, a.json, a.csv, a.plot)))
 		return rc;
 	a.files = &files;
 	a.text = cli_outputs_text(&files);
@@ -946,7 +1051,7 @@ int cmd_run(int argc, char **argv)
 	cli_outputs_abandon(&files); /* what a failed run did not write */
 	int sig = cli_interrupted();
 	if (sig) {
-		cli_error("run",
+		cli_error(a.cmd->name,
 			  "interrupted by %s: the report and the outputs cover the run up to "
 			  "that point",
 			  sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -957,6 +1062,13 @@ int cmd_run(int argc, char **argv)
 	return rc;
 
 missing:
-	cli_error("run", "option '%s' needs a value (see 'vmsim run --help')", argv[argc - 1]);
+	cli_error(cmd->name, "option '%s' needs a value (see 'vmsim %s --help')", argv[argc - 1],
+		  cmd->name);
 	return CLI_EXIT_USAGE;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct cli_sim_command run = {.name = "run", .usage = run_usage};
+	return cli_simulate(&run, argc, argv);
 }

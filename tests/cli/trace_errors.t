@@ -95,7 +95,7 @@ vmsim replay: maps.tmp:2:9: expected '-' after the start address, found a space
 $ vmsim replay
 2>
 vmsim replay: expected a trace to replay
-usage: vmsim replay TRACE [--maps FILE] [--format F] [--cpu NAME] ...
+usage: vmsim replay TRACE [--maps FILE] [--format F] [--json FILE] ... (see 'vmsim replay --help')
 ? 2
 
 $ vmsim replay ../data/trace-tiny.lackey --format text
