@@ -8,7 +8,8 @@ the capture alone.
 
 Programs (compiled here with cc -O2): bench/record/capture_prog.c (fills and
 sums a 2 MiB array, then sorts 30,000 ints) and tools/traceprogs/sort.c.
-Each figure is the best of --runs runs (lackey: one run) of wall-clock time
+Each figure is the best of --runs runs (lackey: one run; native: ten in each
+round), the commands taking turns round by round, of wall-clock time
 and of CPU time (user + system of every process involved, from
 getrusage(RUSAGE_CHILDREN)): on a shared machine the CPU time is the steadier
 one. Traces go to /dev/null (--zstd 0), so the disk does not count.
@@ -25,22 +26,32 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def measure(cmd, runs, env=None):
-    """Best wall and CPU seconds of @runs runs of @cmd (output discarded)."""
-    best_wall = best_cpu = None
+def run_once(cmd):
+    """Wall and CPU seconds of one run of @cmd (output discarded)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if r.returncode != 0:
+        sys.exit("bench_record: %s failed (%d): %s" %
+                 (" ".join(cmd), r.returncode, r.stderr.decode(errors="replace")))
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def measure(cmds, runs, repeat=None):
+    """Best wall and CPU seconds of each command of @cmds over @runs rounds;
+    a round runs each command once (@repeat[i] times for command i), in turn,
+    so that a change in the machine's load falls on all of them alike."""
+    best = [[None, None] for _ in cmds]
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        wall = time.perf_counter() - t0
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if r.returncode != 0:
-            sys.exit("bench_record: %s failed (%d): %s" %
-                     (" ".join(cmd), r.returncode, r.stderr.decode(errors="replace")))
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        best_wall = wall if best_wall is None else min(best_wall, wall)
-        best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
-    return best_wall, best_cpu
+        for i, cmd in enumerate(cmds):
+            for _ in range(repeat[i] if repeat else 1):
+                w, c = run_once(cmd)
+                b = best[i]
+                b[0] = w if b[0] is None else min(b[0], w)
+                b[1] = c if b[1] is None else min(b[1], c)
+    return [tuple(b) for b in best]
 
 
 def main():
@@ -63,16 +74,14 @@ def main():
         subprocess.run([cc, "-O2", "-o", sort, os.path.join(ROOT, "tools/traceprogs/sort.c")],
                        check=True)
         rec = [vmsim, "record", "--zstd", "0", "-o", "/dev/null"]
-        rows = []
-        native = measure([prog], a.runs * 10)
-        rows.append(("native", native))
-        rows.append(("vmsim tool", measure(rec + ["--", prog], a.runs)))
-        rows.append(("vmsim tool --no-fetch", measure(rec + ["--no-fetch", "--", prog], a.runs)))
-        rows.append(("valgrind --tool=none", measure(["valgrind", "--tool=none", "-q", prog],
-                                                      a.runs)))
+        names = ["native", "vmsim tool", "vmsim tool --no-fetch", "valgrind --tool=none"]
+        cmds = [[prog], rec + ["--", prog], rec + ["--no-fetch", "--", prog],
+                ["valgrind", "--tool=none", "-q", prog]]
+        rows = list(zip(names, measure(cmds, a.runs, repeat=[10, 1, 1, 1])))
+        native = rows[0][1]
         if not a.no_lackey:
             rows.append(("lackey (vmsim record --tool lackey)",
-                         measure(rec + ["--tool", "lackey", "--", prog], 1)))
+                         measure([rec + ["--tool", "lackey", "--", prog]], 1)[0]))
         print("capture of bench/record/capture_prog.c (2 MiB fill+sum, sort 30,000 ints)")
         print("%-38s %10s %10s %12s %12s" % ("", "wall s", "CPU s", "wall/native", "CPU/native"))
         for name, (w, c) in rows:
@@ -84,8 +93,8 @@ def main():
                   (lk[0] / tool[0], lk[1] / tool[1]))
 
         n = str(a.sort_n)
-        cap = measure(rec + ["--", sort, n], a.runs)
-        run = measure([vmsim, "run", "--quiet", "--record", "--", sort, n], a.runs)
+        cap, run = measure([rec + ["--", sort, n],
+                            [vmsim, "run", "--quiet", "--record", "--", sort, n]], a.runs)
         print()
         print("tools/traceprogs/sort.c %s" % n)
         print("%-38s %10s %10s" % ("", "wall s", "CPU s"))

@@ -102,7 +102,7 @@ static Bool clo_fetch = True; /* --fetch=no / --no-fetch: drop instruction fetch
 
 /* ---- the raw buffer the instrumentation appends to ---- */
 
-#define RAW_WORDS (1 << 16)
+#define RAW_WORDS (1 << 13)
 #define RAW_SLACK 2048 /* words a superblock may append between two checks */
 #define RAW_CHECK 512  /* events between two checks inside one superblock */
 
@@ -202,32 +202,48 @@ static inline void room(Int n)
 		block_flush();
 }
 
-static inline void encode_access(UInt kind, ULong addr, ULong size)
-{
-	UChar *p;
-	UInt st = kind >> 1;
-	ULong delta;
-	UChar op;
+#define ACCESS_MAX 13 /* bytes of an access record: op, delta (up to 10), size (up to 2) */
 
-	room(32);
-	p = blk + blen;
+/* One access record at @p, given the stream ends @e0 (loads and stores)
+ * and @e1 (fetches), which it updates; returns the byte past it. */
+static inline __attribute__((always_inline)) UChar *put_access(UChar *p, ULong *e0, ULong *e1,
+							       UInt kind, ULong addr, ULong size)
+{
+	Bool fetch = kind == K_FETCH;
+	ULong delta = addr - (fetch ? *e1 : *e0);
+	UChar op = (UChar)(kind << 5 | (size <= 15 ? size : 0));
+
+	/* selects, not a branch: fetches and data accesses alternate */
+	*e0 = fetch ? *e0 : addr + size;
+	*e1 = fetch ? addr + size : *e1;
+	if (delta == 0) {
+		*p++ = op | 0x10;
+	} else {
+		*p++ = op;
+		p = put_varint(p, (delta << 1) ^ (ULong)((Long)delta >> 63));
+	}
+	if (size > 15)
+		p = put_varint(p, size);
+	return p;
+}
+
+/* The thread record a block needs before the running thread's first access. */
+static inline UChar *put_tid(UChar *p)
+{
 	if (blk_tid != cur_tid) {
 		*p++ = OP_TID;
 		p = put_varint(p, cur_tid);
 		blk_tid = cur_tid;
 	}
-	delta = addr - ends[st];
-	op = (UChar)(kind << 5);
-	if (delta == 0)
-		op |= 0x10;
-	if (size <= 15)
-		op |= (UChar)size;
-	*p++ = op;
-	if (delta)
-		p = put_varint(p, (delta << 1) ^ (ULong)((Long)delta >> 63));
-	if (size > 15)
-		p = put_varint(p, size);
-	ends[st] = addr + size;
+	return p;
+}
+
+static inline void encode_access(UInt kind, ULong addr, ULong size)
+{
+	UChar *p;
+
+	room(8 + ACCESS_MAX);
+	p = put_access(put_tid(blk + blen), &ends[0], &ends[1], kind, addr, size);
 	blen = (Int)(p - blk);
 	bcount++;
 }
@@ -235,14 +251,31 @@ static inline void encode_access(UInt kind, ULong addr, ULong size)
 /* Encode the raw words appended so far (up to the first zero word, which
  * may lie past raw_ptr after a fault) and clear them. Called by the
  * generated code when the buffer is nearly full, and before anything else
- * is encoded. */
+ * is encoded. The hot loop: each pass encodes as many words as surely fit
+ * in the block, with the block's state in locals. */
 static void encode_raw(void)
 {
-	for (ULong *w = raw; *w; w++) {
-		ULong x = *w;
-		ULong addr = (ULong)((Long)(x << 16) >> 16);
-		*w = 0;
-		encode_access((UInt)(x >> 62), addr, (x >> 48) & 0x3fff);
+	ULong *w = raw;
+
+	while (*w) {
+		Int fit = (BLOCK_BYTES - blen - 8) / ACCESS_MAX;
+		if (fit <= 0) {
+			block_flush();
+			continue;
+		}
+		UChar *p = put_tid(blk + blen);
+		ULong e0 = ends[0], e1 = ends[1];
+		UInt n = 0;
+		for (ULong x; n < (UInt)fit && (x = w[n]) != 0; n++) {
+			w[n] = 0;
+			p = put_access(p, &e0, &e1, (UInt)(x >> 62), (ULong)((Long)(x << 16) >> 16),
+				       (x >> 48) & 0x3fff);
+		}
+		w += n;
+		ends[0] = e0;
+		ends[1] = e1;
+		blen = (Int)(p - blk);
+		bcount += n;
 	}
 	raw_ptr = raw;
 }

@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vmsim/error.h"
@@ -46,8 +47,15 @@
 #define VMSIM_VALGRIND_LIBEXEC "/usr/libexec/valgrind"
 #endif
 
+#ifndef F_SETPIPE_SZ
+#define F_SETPIPE_SZ 1031 /* Linux's, outside _POSIX_C_SOURCE */
+#endif
+
 #define TOOL_FILE    "vmsim-amd64-linux" /* what valgrind --tool=vmsim runs */
-#define COPY_BUF     (256u << 10)
+#define COPY_BUF     (1u << 20)
+#define PIPE_BYTES   (1 << 20)	 /* the tool's pipe, when the system allows it */
+#define COPY_GATHER  (64u << 10) /* a read shorter than this: pause before the next */
+#define GATHER_NS    1000000L	 /* the pause: the tool writes about 0.5 MB in it */
 #define MAX_WRITERS  2
 #define APT_VALGRIND "apt-get install -y valgrind"
 
@@ -167,8 +175,20 @@ static void remove_vglib(const char *dir)
 	rmdir(dir);
 }
 
-/* Make a directory @dir (PATH_MAX bytes) holding links to every file of
- * Valgrind's own directory and to the tool @tool. */
+/* Whether a run of vmsim's tool needs Valgrind's file @name: the core's
+ * preload library (of each platform) and the suppressions. Not the other
+ * tools, nor the debugger's target descriptions: linking only these few
+ * keeps the directory cheap to make and remove (it was a tenth of the CPU
+ * time of recording a short program). */
+static bool vglib_needs(const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(name, "vgpreload_core-", 15) || (n > 5 && !strcmp(name + n - 5, ".supp"));
+}
+
+/* Make a directory @dir (PATH_MAX bytes) holding links to the files of
+ * Valgrind's own directory that a run needs and to the tool @tool. */
 static int make_vglib(char *dir, const char *tool, struct trace_error *err)
 {
 	static const char *const where[] = {VMSIM_VALGRIND_LIBEXEC, "/usr/libexec/valgrind",
@@ -204,7 +224,7 @@ static int make_vglib(char *dir, const char *tool, struct trace_error *err)
 		goto out_remove;
 	}
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, TOOL_FILE))
+		if (!vglib_needs(e->d_name))
 			continue;
 		if (!path_join(p, sizeof(p), src, e->d_name) ||
 		    !path_join(q, sizeof(q), dir, e->d_name) || symlink(p, q) != 0) {
@@ -263,6 +283,7 @@ static int spawn(struct rec_run *r, struct trace_error *err)
 		free(vargv);
 		return VMSIM_EIO;
 	}
+	(void)fcntl(pfd[0], F_SETPIPE_SZ, PIPE_BYTES); /* fewer, larger reads; may fail */
 	vargv[k++] = (char *)vg;
 	if (r->lackey) {
 		snprintf(fd_opt, sizeof(fd_opt), "--log-fd=%d", pfd[1]);
@@ -337,6 +358,17 @@ static int put_all(struct rec_run *r, const struct trace_rec *recs, size_t n,
 	return 0;
 }
 
+/* After a short read: let the tool's blocks gather in the pipe (it holds
+ * PIPE_BYTES) for a while, so that one read takes many of them and the
+ * copier is not woken up for each 4 KiB block it writes. */
+static void gather_pause(void)
+{
+	struct timespec ts = {0, GATHER_NS};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
 /* vmsim's tool: copy its blocks from the pipe to the writers. */
 static int copy_blocks(struct rec_run *r, struct trace_error *err)
 {
@@ -353,6 +385,8 @@ static int copy_blocks(struct rec_run *r, struct trace_error *err)
 		ssize_t got = read(r->fd, buf + len, COPY_BUF - len);
 		if (got < 0 && errno == EINTR)
 			continue;
+		if (got > 0 && (size_t)got < COPY_GATHER)
+			gather_pause();
 		if (got < 0) {
 			snprintf(err->msg, sizeof(err->msg), "reading vmsim's tool: %s",
 				 strerror(errno));
@@ -649,6 +683,7 @@ int trace_record_start(char *const argv[], const struct trace_record_opts *o,
 		snprintf(err->msg, sizeof(err->msg), "cannot create a pipe: %s", strerror(errno));
 		goto out_free;
 	}
+	(void)fcntl(data[0], F_SETPIPE_SZ, PIPE_BYTES); /* the reader is woken less often */
 	if (pipe(result) != 0 || fcntl(result[0], F_SETFD, FD_CLOEXEC) != 0 ||
 	    fcntl(result[1], F_SETFD, FD_CLOEXEC) != 0) {
 		snprintf(err->msg, sizeof(err->msg), "cannot create a pipe: %s", strerror(errno));
