@@ -84,6 +84,7 @@ static const char help_rest[] =
     "  --plot DIR            draw the miss-ratio curves (misses against frames, one\n"
     "                        line per policy) into DIR/mrc.png and DIR/mrc.svg\n"
     "                        (needs gnuplot)\n"
+    "  --log-x               the frames of --plot on a log-2 axis\n"
     "  --list                list the policies with their definitions\n"
     "\n"
     "docs/POLICIES.md defines each policy exactly.\n";
@@ -329,6 +330,7 @@ struct opts {
 	bool trace;		     /* --trace */
 	struct vmsim_policy_cfg cfg; /* --seed, --tau */
 	const char *plot;	     /* --plot DIR, or NULL */
+	bool logx;		     /* --log-x: the plot's frames on a log-2 axis */
 	struct cli_outputs *files;   /* the plot directory, checked before the run */
 	const char *path;	     /* FILE */
 };
@@ -593,6 +595,7 @@ static int plot_curves(struct runs *r)
 	m.frames = frames;
 	m.misses = misses;
 	m.refs = st.refs;
+	m.logx = o->logx;
 	if (plot_mrc(&m, o->plot, "mrc", why, sizeof(why)) != 0) {
 		cli_error(NAME, "--plot %s: %s", o->plot, why);
 		goto out;
@@ -789,6 +792,10 @@ int cmd_paging(int argc, char **argv)
 				o.mrc = true;
 				continue;
 			}
+			if (strcmp(arg, "--log-x") == 0) {
+				o.logx = true;
+				continue;
+			}
 			m = cli_opt_value(argc, argv, &i, "--policy", &policy_arg);
 			if (m == 0)
 				m = cli_opt_value(argc, argv, &i, "--plot", &o.plot);
@@ -822,6 +829,10 @@ int cmd_paging(int argc, char **argv)
 	if (!o.path) {
 		cli_error(NAME, "missing FILE (a reference string, or - for standard input)");
 		return usage_fail();
+	}
+	if (o.logx && !o.plot) {
+		cli_error(NAME, "--log-x sets the axis of --plot: give --plot DIR too");
+		return CLI_EXIT_USAGE;
 	}
 
 	if ((rc = parse_policies(policy_arg, o.ops, &o.nops)) != 0)

@@ -583,8 +583,10 @@ static void mrc_body(FILE *f, const struct plot_mrc *m)
 	      "set ylabel 'misses (page faults)'\n"
 	      "set yrange [0:*]\n",
 	      f);
-	if (m->nframes <= 24)
-		fputs("set xtics 1\n", f);
+	if (m->logx)
+		fputs("set logscale x 2\nset format x '%g'\n", f);
+	else if (m->nframes <= 24 && m->frames[m->nframes - 1] - m->frames[0] <= 24)
+		fputs("set xtics 1\n", f); /* else gnuplot's own tics fit the range */
 	if (m->refs) {
 		fprintf(f,
 			"set ytics nomirror\n"

@@ -49,6 +49,7 @@ struct plot_mrc {
 	const uint64_t *frames;	   /* frame counts, ascending */
 	const uint64_t *misses;	   /* misses[p * nframes + f] */
 	uint64_t refs;		   /* references (adds a miss-ratio axis); 0: none */
+	bool logx;		   /* frames on a log-2 axis (counts spanning decades) */
 };
 
 /* Draw @m into DIR/NAME.png, DIR/NAME.svg (script DIR/NAME.gp). Returns as

@@ -25,3 +25,9 @@ usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
                     [--trace] [--seed S] [--tau T] FILE|-
        vmsim paging --list
 ? 2
+
+# --log-x sets the axis of --plot only.
+$ vmsim paging --log-x ../data/belady.txt
+2>
+vmsim paging: --log-x sets the axis of --plot: give --plot DIR too
+? 2

@@ -36,3 +36,12 @@ ok
 $ d=$(mktemp -d) && "$VMSIM" sweep ../data/sweep-small.sweep -o "$d/r" --plot majors:frames:policy --plot minors:workload >"$d/out" 2>"$d/err"; rc=$?; [ $rc -eq 0 ] && [ -s "$d/r/plot-majors-by-frames-policy.png" ] && [ -s "$d/r/plot-majors-by-frames-policy.svg" ] && [ -s "$d/r/plot-minors-by-workload.svg" ] && grep -q "majors by frames and policy (mean over workload)" "$d/r/plot-majors-by-frames-policy.gp" && grep -qx "plot: $d/r/plot-majors-by-frames-policy.png, $d/r/plot-majors-by-frames-policy.svg" "$d/out" && [ ! -s "$d/err" ] && echo ok; rm -rf "$d"
 ok
 ? 0
+
+# paging --plot at any scale: --log-x puts the frames on a log-2 axis, and
+# one tic per frame is set only for a range of at most 24 frames (at
+# 16,384 frames gnuplot chooses the tics).
+$ d=$(mktemp -d) && "$VMSIM" paging --policy fifo,lru --frames 1-100 --log-x --plot "$d" ../data/belady.txt >/dev/null && grep -c "^set logscale x 2$" "$d/mrc.gp"; "$VMSIM" paging --policy fifo --frames 1,16384 --plot "$d" ../data/belady.txt >/dev/null && grep -c "xtics 1" "$d/mrc.gp"; "$VMSIM" paging --policy fifo --frames 6,1-5 --plot "$d" ../data/belady.txt >/dev/null && grep -c "xtics 1" "$d/mrc.gp"; rm -rf "$d"
+2
+0
+2
+? 0

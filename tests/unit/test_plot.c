@@ -132,7 +132,8 @@ static void plot_mrc_writes_one_line_per_policy(void **state)
 	/* misses of the 12-reference string 1 2 3 4 1 2 5 1 2 3 4 5 */
 	static const uint64_t misses[] = {12, 12, 9, 10, 5, 5, 12, 12, 10,
 					  8,  5,  5, 12, 9, 7, 6,  5,  5};
-	struct plot_mrc m = {"Belady's string: FIFO, LRU, OPT", 3, policy, 6, frames, misses, 12};
+	struct plot_mrc m = {
+	    "Belady's string: FIFO, LRU, OPT", 3, policy, 6, frames, misses, 12, false};
 	char why[512] = "";
 	(void)state;
 
@@ -272,7 +273,7 @@ static void missing_gnuplot_is_reported_not_fatal(void **state)
 {
 	static const char *const policy[] = {"lru"};
 	static const uint64_t frames[] = {1}, misses[] = {1};
-	struct plot_mrc m = {NULL, 1, policy, 1, frames, misses, 0};
+	struct plot_mrc m = {NULL, 1, policy, 1, frames, misses, 0, false};
 	char why[512] = "";
 	char *old = getenv("VMSIM_GNUPLOT") ? strdup(getenv("VMSIM_GNUPLOT")) : NULL;
 	(void)state;
