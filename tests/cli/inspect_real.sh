@@ -15,7 +15,9 @@
 #   - not as root (or as root, through setpriv to user nobody), the frames
 #     are not measured and a note says why.
 #   - --wss: the working set of the child writing its N pages during the
-#     wait covers them, the idle parent's does not;
+#     wait (and reading them every 10 ms after, since a host monitor such
+#     as DAMON may clear Accessed bits) covers them, the idle parent's does
+#     not;
 # Prints one line per check; exit status 0 if all pass, 1 if one fails, 77
 # if this system has no /proc to inspect (CTest reports it skipped).
 

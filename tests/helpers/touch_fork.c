@@ -9,8 +9,11 @@
  *    FILE: "pid P rss_anon_before B minflt_before M" (before the mapping);
  * 2. on SIGUSR1 it forks: the child shares every page copy-on-write; the
  *    parent writes FILE.forked: "child C";
- * 3. on SIGUSR2 the child writes every page again (copying each one) and
- *    writes FILE.written.
+ * 3. on SIGUSR2 the child writes every page again (copying each one),
+ *    writes FILE.written, then reads every page every 10 ms: a monitor of
+ *    the host (DAMON's physical-address mode, for one) may clear Accessed
+ *    bits at any time, and the test of `inspect --wss` needs the child's
+ *    pages referenced again after each such clearing.
  * Both exit on SIGTERM, and after two minutes in any case, so a failed test
  * leaves nothing behind. Files appear atomically (written, then renamed).
  */
@@ -143,8 +146,11 @@ int main(int argc, char **argv)
 			mem[off] = 2;
 		snprintf(path, sizeof(path), "%s.written", argv[2]);
 		put_file(path, "written\n");
-		for (;;)
-			pause();
+		for (;;) {
+			for (size_t off = 0; off < len; off += 4096)
+				(void)*(volatile char *)&mem[off];
+			usleep(10000);
+		}
 	}
 	snprintf(path, sizeof(path), "%s.forked", argv[2]);
 	snprintf(text, sizeof(text), "child %d\n", (int)child);
