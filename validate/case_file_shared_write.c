@@ -3,11 +3,15 @@
  * file of its own (the writes dirty it), mapped MAP_SHARED read-write,
  * dropped from the page cache, then one byte written per page (cold write
  * pass); the same file, read one byte per page first and then written
- * (warm write pass after a read pass). Linux's do_shared_fault maps one
- * page per write fault (fault-around is for read faults only, and
- * finish_fault maps a whole large folio only for anonymous shmem), and a
- * write to a page mapped read-only by a read fault is one write-protect
- * fault per page (wp_page_shared), whatever the folio size.
+ * (warm write pass after a read pass). Measured on Linux 6.18: a write
+ * fault on a page with no PTE maps the page's whole cached folio writable
+ * (do_shared_fault, then finish_fault over the folio; no fault-around,
+ * which is for reads), so the cold pass costs one fault per folio the
+ * readahead made (2048 single pages, then 512 order-2 folios: 2559 minor
+ * faults and 1 major); a write to a page a read fault mapped read-only is
+ * one write-protect fault per page (wp_page_shared), whatever the folio
+ * size. The read pass's count is the number of folios the file is cached
+ * in after its readahead, so it follows the folio sizes (4 %).
  */
 #define _GNU_SOURCE
 
@@ -127,7 +131,7 @@ const struct vcase vcase_file_shared_write = {
     .metric = {{"cold write major faults", 0, 1, NULL},
 	       {"cold write minor faults", 2, 2, NULL},
 	       {"cold write Rss KiB", 0.5, 8, NULL},
-	       {"read pass faults", 2, 2, NULL},
+	       {"read pass faults", 4, 4, NULL},
 	       {"write faults after read", 2, 2, NULL},
 	       {"Rss KiB after both", 0.5, 8, NULL}},
     .native = native,

@@ -212,11 +212,13 @@ static void map_file_page(struct vmsim_system *sys, struct process *p, const str
 
 /* Map the cached pages of [@lo, @hi) of @vma that have no PTE yet, skipping
  * folios with the readahead mark (Linux leaves them for a fault to reach,
- * which then reads the next window). Neighbours are mapped read-only and not
- * yet accessed; @va's own page as a fault would map it. Returns the pages
- * mapped. */
+ * which then reads the next window). For a read, neighbours are mapped
+ * read-only and not yet accessed; for a @write (a shared write fault
+ * mapping its whole folio) every page is mapped writable and dirty, as
+ * Linux's set_pte_range does; @va's own page as a fault would map it.
+ * Returns the pages mapped. */
 static uint64_t map_range(struct vmsim_system *sys, struct process *p, const struct vma *vma,
-			  vaddr_t va, vaddr_t lo, vaddr_t hi, bool skip_marked)
+			  vaddr_t va, vaddr_t lo, vaddr_t hi, bool skip_marked, bool write)
 {
 	uint64_t end = vfile_pages(vma->file), mapped = 0;
 	for (vaddr_t a = lo; a < hi; a += VMSIM_PAGE_SIZE) {
@@ -232,11 +234,12 @@ static uint64_t map_range(struct vmsim_system *sys, struct process *p, const str
 		pte_t *e = pt_lookup(&p->pt, a, &level);
 		if (!e || level != 1 || *e)
 			continue;
-		map_file_page(sys, p, vma, e, pfn, false);
+		map_file_page(sys, p, vma, e, pfn, write);
 		mapped++;
 		if (a == va)
 			continue;
-		*e &= ~PTE_RW;
+		if (!write)
+			*e &= ~PTE_RW;
 		sys->fault_around_maps++;
 	}
 	return mapped;
@@ -278,17 +281,18 @@ static bool fault_around(struct vmsim_system *sys, struct process *p, const stru
 		if (side == 1 && fhi > hi)
 			hi = fhi > clip_hi ? clip_hi : fhi;
 	}
-	uint64_t mapped = map_range(sys, p, vma, va, lo, hi, true);
+	uint64_t mapped = map_range(sys, p, vma, va, lo, hi, true, false);
 	struct file_ra *ra = &vma->file->ra;
 	ra->mmap_miss -= mapped < ra->mmap_miss ? (unsigned)mapped : ra->mmap_miss;
 	return *slot != 0;
 }
 
-/* After a read fault mapped @va (cached page @pfn), map the rest of its
- * large folio if the folio lies inside the area and one page table (Linux
- * 6.18's finish_fault maps whole folios). */
+/* After a read fault, or a write fault of a shared mapping, mapped @va
+ * (cached page @pfn), map the rest of its large folio the same way if the
+ * folio lies inside the area and one page table (Linux 6.18's finish_fault
+ * maps whole folios for both). */
 static void map_folio(struct vmsim_system *sys, struct process *p, const struct vma *vma,
-		      vaddr_t va, pfn_t pfn)
+		      vaddr_t va, pfn_t pfn, bool write)
 {
 	uint64_t nr = folio_nr(&sys->pm, pfn);
 	if (nr == 1)
@@ -297,7 +301,7 @@ static void map_folio(struct vmsim_system *sys, struct process *p, const struct 
 	vaddr_t lo = va - (idx << VMSIM_PAGE_SHIFT), hi = lo + (nr << VMSIM_PAGE_SHIFT);
 	if (lo < vma->start || hi > vma->end || (lo >> 21) != ((hi - 1) >> 21))
 		return;
-	map_range(sys, p, vma, va, lo, hi, false);
+	map_range(sys, p, vma, va, lo, hi, false, write);
 }
 
 /* A fault on a page of a file mapping (or shared anonymous memory) with no
@@ -345,8 +349,7 @@ static vm_fault_t do_file_fault(struct vmsim_system *sys, struct vm_fault *vmf)
 		ret = do_cow_break(sys, vmf);
 	} else {
 		map_file_page(sys, p, vma, vmf->pte, pfn, vmf->write);
-		if (!vmf->write)
-			map_folio(sys, p, vma, vmf->va, pfn);
+		map_folio(sys, p, vma, vmf->va, pfn, vmf->write);
 	}
 	return ret | (major ? VM_FAULT_MAJOR : 0);
 }

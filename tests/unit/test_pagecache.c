@@ -149,6 +149,51 @@ static void fault_around_maps_folio_within_area_and_page_table(void **state)
 	vmsim_system_free(sys);
 }
 
+/* A write fault of a shared mapping maps the page's whole folio writable
+ * and dirty (Linux 6.18's finish_fault over do_shared_fault): one fault for
+ * a 2 MiB folio, then writes anywhere in it fault no more, and the whole
+ * folio waits for write-back. A write to a page a read fault mapped
+ * read-only still costs one write-notify fault per page. */
+static void shared_write_fault_maps_whole_folio_dirty(void **state)
+{
+	(void)state;
+	struct vmsim_system *sys = test_machine(64 * MiB, false, false);
+	int fd, pid = new_proc(sys);
+	vaddr_t a;
+	struct vmsim_file_stats fs;
+	assert_ok(vmsim_file_create_virtual(sys, 2 * MiB, &fd));
+	assert_ok(vmsim_file_pwrite(sys, fd, NULL, 2 * MiB, 0, NULL));
+	assert_int_equal(sys->folio_alloc[9], 1);
+	assert_ok(vmsim_file_fsync(sys, fd));
+	assert_ok(vmsim_file_stats(sys, fd, &fs));
+	assert_int_equal(fs.dirty, 0);
+	assert_ok(vmsim_mmap(sys, pid, 0x40000000, 2 * MiB, VMSIM_PROT_READ | VMSIM_PROT_WRITE,
+			     VMSIM_MAP_SHARED | VMSIM_MAP_FIXED, fd, 0, &a));
+	assert_ok(vmsim_access(sys, pid, a + 10 * PG, 1, VMSIM_WRITE, NULL));
+	struct vmsim_proc_stats s = pst(sys, pid);
+	assert_int_equal(s.faults_minor, 1);
+	assert_int_equal(s.faults_major, 0);
+	assert_int_equal(s.rss_file, 2 * MiB);
+	for (uint64_t off = 0; off < 2 * MiB; off += 64 * PG)
+		assert_ok(vmsim_access(sys, pid, a + off, 1, VMSIM_WRITE, NULL));
+	assert_int_equal(pst(sys, pid).faults_minor, 1);
+	assert_ok(vmsim_file_stats(sys, fd, &fs));
+	assert_int_equal(fs.dirty, 2 * MiB);
+	check_sys(sys);
+	/* mapped by a read first: read-only, so each page's first write faults */
+	assert_ok(vmsim_munmap(sys, pid, a, 2 * MiB));
+	assert_ok(vmsim_file_fsync(sys, fd));
+	assert_ok(vmsim_mmap(sys, pid, 0x40000000, 2 * MiB, VMSIM_PROT_READ | VMSIM_PROT_WRITE,
+			     VMSIM_MAP_SHARED | VMSIM_MAP_FIXED, fd, 0, &a));
+	assert_ok(vmsim_access(sys, pid, a, 1, VMSIM_READ, NULL));
+	assert_int_equal(pst(sys, pid).faults_minor, 2);
+	assert_ok(vmsim_access(sys, pid, a + PG, 1, VMSIM_WRITE, NULL));
+	assert_ok(vmsim_access(sys, pid, a + 2 * PG, 1, VMSIM_WRITE, NULL));
+	assert_int_equal(pst(sys, pid).faults_minor, 4);
+	check_sys(sys);
+	vmsim_system_free(sys);
+}
+
 /* With no free block above order 0 (every other frame taken), readahead
  * falls back to single pages and counts the large folios it could not
  * have; the file still reads whole. */
@@ -384,6 +429,7 @@ int main(void)
 	    cmocka_unit_test(readahead_ramps_up_at_the_mark),
 	    cmocka_unit_test(mmap_read_around_centres_on_the_fault),
 	    cmocka_unit_test(fault_around_maps_folio_within_area_and_page_table),
+	    cmocka_unit_test(shared_write_fault_maps_whole_folio_dirty),
 	    cmocka_unit_test(folio_orders_fall_back_when_memory_is_fragmented),
 	    cmocka_unit_test(truncate_inside_a_folio_splits_it),
 	    cmocka_unit_test(write_and_mappings_share_pages),
