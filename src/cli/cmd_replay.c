@@ -71,8 +71,8 @@ static void print_summary(FILE *f, struct vmsim_system *sys, const struct trace_
 {
 	static const char *const level[VMSIM_TLB_NLEVELS] = {"L1I", "L1D", "L2"};
 	struct vmsim_sys_stats ss;
-	uint64_t rss = 0, vms = 0, invalid = 0;
-	char b1[32], b2[32], b3[32];
+	uint64_t rss = 0, vms = 0, invalid = 0, pte = 0;
+	char b1[32], b2[32], b3[32], b4[32];
 
 	vmsim_sys_stats(sys, &ss);
 	for (int pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid)) {
@@ -80,6 +80,7 @@ static void print_summary(FILE *f, struct vmsim_system *sys, const struct trace_
 		if (vmsim_proc_stats(sys, pid, &ps) == 0) {
 			rss += ps.rss;
 			vms += ps.vm_size;
+			pte += ps.pte_bytes;
 			invalid += ps.faults_invalid;
 		}
 	}
@@ -109,9 +110,14 @@ static void print_summary(FILE *f, struct vmsim_system *sys, const struct trace_
 		fprintf(f, "vmas        from the trace\n");
 	fprintf(f, "faults      %" PRIu64 " minor, %" PRIu64 " major, %" PRIu64 " invalid\n",
 		ss.faults_minor, ss.faults_major, invalid);
-	fprintf(f, "memory      rss %s, vms %s, page tables %s (system frames)\n",
+	/* the system's page-table frames (the kernel's idle table too) and the
+	 * processes' part of them, which run's pgtables column shows */
+	fprintf(f,
+		"memory      rss %s, vms %s, page tables %s of system frames (%s of them the "
+		"processes' own)\n",
 		human(rss, b1, sizeof(b1)), human(vms, b2, sizeof(b2)),
-		human(ss.frames_pagetable * VMSIM_PAGE_SIZE, b3, sizeof(b3)));
+		human(ss.frames_pagetable * VMSIM_PAGE_SIZE, b3, sizeof(b3)),
+		human(pte, b4, sizeof(b4)));
 	for (int l = 0; l < VMSIM_TLB_NLEVELS; l++) {
 		const struct vmsim_tlb_level_stats *ts = &ss.mmu.tlb[l];
 		uint64_t hits = 0;

@@ -198,8 +198,9 @@ static void outputs_init(struct outputs *o, const struct run_args *a, const char
 }
 
 /* Draw the plots of the series (already in the CSV file, if one was
- * asked for and is a real file; else in a temporary one). */
-static int draw_plots(struct outputs *o, struct vmsim_system *sys)
+ * asked for and is a real file; else in a temporary one), their lines
+ * named after @names (NULL: pids). */
+static int draw_plots(struct outputs *o, struct vmsim_system *sys, const struct run_names *names)
 {
 	const struct run_args *a = o->a;
 	char tmp[4096], why[512];
@@ -221,7 +222,7 @@ static int draw_plots(struct outputs *o, struct vmsim_system *sys)
 			}
 			return CLI_EXIT_FAILURE;
 		}
-		rc = report_csv_write(f, o->series);
+		rc = report_csv_write(f, o->series, names);
 		if (fclose(f) != 0 || rc) {
 			cli_error(a->cmd->name,
 				  "--plot %s: cannot write the temporary time series %s", a->plot,
@@ -255,8 +256,10 @@ static void say_checked(FILE *f, bool scenario)
 		scenario ? "at every reset and at the end" : "at the end of the run");
 }
 
-/* The end of a run: JSON, CSV, plots, invariants. Sets o->rc on failure. */
-static void outputs_finish(struct outputs *o, struct vmsim_system *sys)
+/* The end of a run: JSON, CSV, plots, invariants, the processes named
+ * after @names (NULL: by pid only). Sets o->rc on failure. */
+static void outputs_finish(struct outputs *o, struct vmsim_system *sys,
+			   const struct run_names *names)
 {
 	const struct run_args *a = o->a;
 	struct cli_outputs *files = a->files;
@@ -275,7 +278,8 @@ static void outputs_finish(struct outputs *o, struct vmsim_system *sys)
 					      .smaps = a->smaps,
 					      .generator = "vmsim 0.1.0",
 					      .workload = o->workload,
-					      .interrupted = cli_interrupted() != 0};
+					      .interrupted = cli_interrupted() != 0,
+					      .names = names};
 		errno = 0;
 		int rc = report_json_write(files->json, sys, &jo);
 		if (cli_output_close(files, &files->json, "--json", a->json, rc))
@@ -287,11 +291,11 @@ static void outputs_finish(struct outputs *o, struct vmsim_system *sys)
 	}
 	if (o->series && files->csv) {
 		errno = 0;
-		int rc = report_csv_write(files->csv, o->series);
+		int rc = report_csv_write(files->csv, o->series, names);
 		if (cli_output_close(files, &files->csv, "--csv", a->csv, rc))
 			o->rc = CLI_EXIT_FAILURE;
 	}
-	if (o->series && a->plot && !files->plot_missing && draw_plots(o, sys))
+	if (o->series && a->plot && !files->plot_missing && draw_plots(o, sys, names))
 		o->rc = CLI_EXIT_FAILURE;
 	if (cli_outputs_plot_missing(files) && o->rc == 0)
 		o->rc = CLI_EXIT_FAILURE;
@@ -408,7 +412,7 @@ static int run_trace(const char *path, const struct run_args *a, bool full, char
 			 report_seconds(s.seconds).s);
 	}
 	trace_close(t);
-	outputs_finish(&out, sys);
+	outputs_finish(&out, sys, NULL);
 	outputs_release(&out);
 	vmsim_system_free(sys);
 	return out.rc;
@@ -556,7 +560,7 @@ static int run_many(const struct run_args *a)
 				report_smaps(a->text, sys, pid, &names);
 			}
 	vmsim_sched_result_release(&res);
-	outputs_finish(&out, sys);
+	outputs_finish(&out, sys, &names);
 	outputs_release(&out);
 	vmsim_system_free(sys);
 	return out.rc;
@@ -580,7 +584,7 @@ static void scenario_end(void *ctx, struct vmsim_system *sys, const struct run_n
 		fprintf(out, "\n");
 		report_time(out, sys);
 	}
-	outputs_finish(o, sys);
+	outputs_finish(o, sys, names);
 }
 
 static int run_scenario(const char *what, bool builtin, const struct run_args *a)

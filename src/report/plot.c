@@ -400,6 +400,20 @@ static void using_x(FILE *f, const struct csv_info *ci, bool first)
 		col(ci, "accesses"));
 }
 
+/* The line title of RSS column @name: "A (pid 1)" for "rss_1_A" (a named
+ * process, report_csv.h), "pid 1" for "rss_1". */
+static void rss_title(FILE *f, const char *name)
+{
+	char title[256];
+	const char *pid = name + 4, *sep = strchr(pid, '_');
+
+	if (sep)
+		snprintf(title, sizeof(title), "%s (pid %.*s)", sep + 1, (int)(sep - pid), pid);
+	else
+		snprintf(title, sizeof(title), "pid %s", pid);
+	gp_string(f, title);
+}
+
 static void plot_faults_rss(FILE *f, const struct csv_info *ci)
 {
 	struct unit y = byte_unit(col_max(ci, "rss_total"));
@@ -437,8 +451,8 @@ static void plot_faults_rss(FILE *f, const struct csv_info *ci)
 		col(ci, "rss_total"), y.div);
 	for (unsigned i = 0; i < nrss && i < MAX_RSS_LINES; i++) {
 		using_x(f, ci, false);
-		fprintf(f, "($%u / %.0f) with @style lw 2 title 'pid %s'", order[i] + 1, y.div,
-			ci->name[order[i]] + 4);
+		fprintf(f, "($%u / %.0f) with @style lw 2 title ", order[i] + 1, y.div);
+		rss_title(f, ci->name[order[i]]);
 	}
 	fputs("\nunset multiplot\n", f);
 }

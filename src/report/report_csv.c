@@ -35,7 +35,22 @@ void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void header(FILE *f, const struct series *s)
+/* ",rss_PID" or, for a process the workload named, ",rss_PID_NAME" with
+ * every byte of NAME that CSV would have to quote (comma, quote, line
+ * break, blank) written as '_', so that the header needs no quoting. */
+static void rss_column(FILE *f, int pid, const struct run_names *names)
+{
+	const char *n = run_proc_name(names, pid);
+
+	fprintf(f, ",rss_%d", pid);
+	if (!n)
+		return;
+	fputc('_', f);
+	for (; *n; n++)
+		fputc(strchr(",\"\r\n \t", *n) ? '_' : *n, f);
+}
+
+static void header(FILE *f, const struct series *s, const struct run_names *names)
 {
 	size_t n;
 	const struct vmsim_stat_desc *t = vmsim_sys_stat_table(&n);
@@ -54,7 +69,7 @@ static void header(FILE *f, const struct series *s)
 		fprintf(f, ",d_tlb_%s_lookups,d_tlb_%s_misses", level_key[l], level_key[l]);
 	fputs(",rss_total,utilisation,utilisation_total", f);
 	for (size_t c = 0; c < s->npids; c++)
-		fprintf(f, ",rss_%d", s->pid[c]);
+		rss_column(f, s->pid[c], names);
 	fputs(",label\n", f);
 }
 
@@ -131,9 +146,9 @@ static void row(FILE *f, const struct series *s, size_t i)
 	fputc('\n', f);
 }
 
-int report_csv_write(FILE *f, const struct series *s)
+int report_csv_write(FILE *f, const struct series *s, const struct run_names *names)
 {
-	header(f, s);
+	header(f, s, names);
 	for (size_t i = 0; i < s->nrows; i++)
 		row(f, s, i);
 	if (fflush(f) != 0 || ferror(f))
@@ -141,17 +156,17 @@ int report_csv_write(FILE *f, const struct series *s)
 	return 0;
 }
 
-int report_csv_write_path(const char *path, const struct series *s)
+int report_csv_write_path(const char *path, const struct series *s, const struct run_names *names)
 {
 	FILE *f;
 	int rc;
 
 	if (strcmp(path, "-") == 0)
-		return report_csv_write(stdout, s);
+		return report_csv_write(stdout, s, names);
 	f = fopen(path, "w");
 	if (!f)
 		return VMSIM_EIO;
-	rc = report_csv_write(f, s);
+	rc = report_csv_write(f, s, names);
 	if (fclose(f) != 0 && rc == 0)
 		rc = VMSIM_EIO;
 	return rc;

@@ -755,7 +755,8 @@ static int smaps_record(const struct vmsim_smaps_entry *e, void *arg)
 	return 0;
 }
 
-int report_json_sim_process(struct json_writer *w, struct vmsim_system *sys, int pid, bool smaps)
+int report_json_sim_process(struct json_writer *w, struct vmsim_system *sys, int pid, bool smaps,
+			    const struct run_names *names)
 {
 	struct vmsim_proc_stats st;
 	int rc;
@@ -765,6 +766,7 @@ int report_json_sim_process(struct json_writer *w, struct vmsim_system *sys, int
 		return rc;
 	json_object_begin(w);
 	report_json_proc_common(w, &st);
+	json_kv_str(w, "name", run_proc_name(names, pid));
 	proc_rows(w, &st, false);
 	if (smaps) {
 		json_key(w, "smaps");
@@ -867,7 +869,7 @@ int report_json_write(FILE *f, struct vmsim_system *sys, const struct report_jso
 	json_key(&w, "processes");
 	json_array_begin(&w);
 	for (pid = vmsim_pid_next(sys, 0); pid; pid = vmsim_pid_next(sys, pid)) {
-		rc = report_json_sim_process(&w, sys, pid, opts->smaps);
+		rc = report_json_sim_process(&w, sys, pid, opts->smaps, opts->names);
 		if (rc)
 			return rc;
 	}

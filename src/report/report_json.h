@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/run.h"
 #include "vmsim/vm.h"
 
 #define REPORT_JSON_SCHEMA  "vmsim-report" /* value of the top-level "schema" key */
@@ -82,11 +83,12 @@ void json_kv_hex(struct json_writer *w, const char *key, uint64_t v);
 /* ---- the report document ------------------------------------------------ */
 
 struct report_json_opts {
-	unsigned indent;       /* spaces per nesting level; 0: one line */
-	bool smaps;	       /* add each process's per-VMA "smaps" records */
-	const char *generator; /* "vmsim 0.1.0"; NULL: "libvmsim" */
-	const char *workload;  /* what ran (file, scenario, "tour"); NULL: key omitted */
-	bool interrupted;      /* the run was stopped early: "interrupted": true */
+	unsigned indent;	       /* spaces per nesting level; 0: one line */
+	bool smaps;		       /* add each process's per-VMA "smaps" records */
+	const char *generator;	       /* "vmsim 0.1.0"; NULL: "libvmsim" */
+	const char *workload;	       /* what ran (file, scenario, "tour"); NULL: key omitted */
+	bool interrupted;	       /* the run was stopped early: "interrupted": true */
+	const struct run_names *names; /* the workload's process names (base/run.h); NULL: none */
 };
 
 /*
@@ -117,10 +119,12 @@ void report_json_system(struct json_writer *w, const struct vmsim_sys_stats *st,
 			const struct vmsim_config *cfg /* may be NULL: no per-level sizes */);
 void report_json_smaps_entry(struct json_writer *w, const struct vmsim_smaps_entry *e);
 
-/* The process object of simulated process @pid (with "smaps" if @smaps).
+/* The process object of simulated process @pid (with "smaps" if @smaps),
+ * its "name" the one @name gives it (NULL allowed: null).
  * Returns 0 or the error of vmsim_proc_stats/vmsim_smaps; on error nothing was
  * written. */
-int report_json_sim_process(struct json_writer *w, struct vmsim_system *sys, int pid, bool smaps);
+int report_json_sim_process(struct json_writer *w, struct vmsim_system *sys, int pid, bool smaps,
+			    const struct run_names *names);
 
 /* The members every process object has, from @st (bytes), written into an
  * object already open. */

@@ -45,3 +45,10 @@ $ d=$(mktemp -d) && "$VMSIM" paging --policy fifo,lru --frames 1-100 --log-x --p
 0
 2
 ? 0
+
+# vmsim run --plot: the RSS lines are named as the text report names the
+# processes (A and B of ex09), with their pids.
+$ d=$(mktemp -d) && "$VMSIM" run ex09-shared-dataset --quiet --plot "$d" >/dev/null && grep -o "title '[AB] (pid [0-9])'" "$d/series.gp" | sort -u; rm -rf "$d"
+title 'A (pid 1)'
+title 'B (pid 2)'
+? 0

@@ -15,7 +15,7 @@ records     13: 13 accesses (6 fetches, 3 loads, 4 stores), 0 events
 processes   1
 vmas        2 inferred (3 chunks of 2 MiB)
 faults      9 minor, 0 major, 0 invalid
-memory      rss 16.0 KiB, vms 6.0 MiB, page tables 36.0 KiB (system frames)
+memory      rss 16.0 KiB, vms 6.0 MiB, page tables 36.0 KiB of system frames (32.0 KiB of them the processes' own)
 tlb L1I     5 hits, 4 misses (44.44% miss)
 tlb L1D     2 hits, 12 misses (85.71% miss)
 tlb L2      0 hits, 16 misses (100.00% miss)
@@ -29,7 +29,7 @@ records     13: 13 accesses (6 fetches, 3 loads, 4 stores), 0 events
 processes   1
 vmas        2 inferred (3 chunks of 2 MiB)
 faults      9 minor, 0 major, 0 invalid
-memory      rss 16.0 KiB, vms 6.0 MiB, page tables 36.0 KiB (system frames)
+memory      rss 16.0 KiB, vms 6.0 MiB, page tables 36.0 KiB of system frames (32.0 KiB of them the processes' own)
 tlb L1I     5 hits, 4 misses (44.44% miss)
 tlb L1D     2 hits, 12 misses (85.71% miss)
 tlb L2      0 hits, 16 misses (100.00% miss)
@@ -43,7 +43,7 @@ records     13: 13 accesses (6 fetches, 3 loads, 4 stores), 0 events
 processes   1
 vmas        2 inferred (3 chunks of 2 MiB)
 faults      9 minor, 0 major, 0 invalid
-memory      rss 16.0 KiB, vms 6.0 MiB, page tables 36.0 KiB (system frames)
+memory      rss 16.0 KiB, vms 6.0 MiB, page tables 36.0 KiB of system frames (32.0 KiB of them the processes' own)
 tlb L1I     5 hits, 4 misses (44.44% miss)
 tlb L1D     2 hits, 12 misses (85.71% miss)
 tlb L2      0 hits, 16 misses (100.00% miss)
@@ -64,7 +64,7 @@ records     13: 13 accesses (6 fetches, 3 loads, 4 stores), 0 events
 processes   1
 vmas        3 from the maps file (1 skipped)
 faults      8 minor, 0 major, 1 invalid
-memory      rss 16.0 KiB, vms 28.0 KiB, page tables 36.0 KiB (system frames)
+memory      rss 16.0 KiB, vms 28.0 KiB, page tables 36.0 KiB of system frames (32.0 KiB of them the processes' own)
 tlb L1I     5 hits, 3 misses (37.50% miss)
 tlb L1D     2 hits, 12 misses (85.71% miss)
 tlb L2      0 hits, 15 misses (100.00% miss)
@@ -78,7 +78,7 @@ records     13: 13 accesses (6 fetches, 3 loads, 4 stores), 0 events
 processes   1
 vmas        2 inferred (3 chunks of 2 MiB)
 faults      9 minor, 0 major, 0 invalid
-memory      rss 16.0 KiB, vms 6.0 MiB, page tables 36.0 KiB (system frames)
+memory      rss 16.0 KiB, vms 6.0 MiB, page tables 36.0 KiB of system frames (32.0 KiB of them the processes' own)
 tlb L1D     7 hits, 16 misses (69.57% miss)
 page walks  18 (65 memory references)
 ? 0

@@ -99,7 +99,7 @@ static void write_series_csv(const char *path)
 			h.tick(h.ctx, sys, count, 0);
 	}
 	h.tick(h.ctx, sys, count, 1);
-	assert_ok(report_csv_write_path(path, s));
+	assert_ok(report_csv_write_path(path, s, NULL));
 	series_free(s);
 	vmsim_system_free(sys);
 }

@@ -658,8 +658,13 @@ static struct vmsim_system *small_run(int *parent, int *child)
 
 static void report_parses_back_with_the_counters_of_the_run(void **state)
 {
-	struct report_json_opts opts = {
-	    .indent = 2, .smaps = true, .generator = "test", .workload = "small \"run\""};
+	struct run_proc procs[1] = {{.name = "P"}};
+	const struct run_names names = {procs, 1};
+	struct report_json_opts opts = {.indent = 2,
+					.smaps = true,
+					.generator = "test",
+					.workload = "small \"run\"",
+					.names = &names};
 	struct vmsim_sys_stats st;
 	struct vmsim_proc_stats ps;
 	struct capture c;
@@ -669,6 +674,7 @@ static void report_parses_back_with_the_counters_of_the_run(void **state)
 	struct vmsim_system *sys = small_run(&parent, &child);
 	(void)state;
 
+	procs[0].pid = parent;
 	(void)capture_start(&c);
 	assert_ok(report_json_write(c.f, sys, &opts));
 	capture_end(&c);
@@ -717,6 +723,9 @@ static void report_parses_back_with_the_counters_of_the_run(void **state)
 		snprintf(key, sizeof(key), "processes.%d.cow_copies", i);
 		assert_int_equal(jnum(v, key), ps.cow_copies);
 	}
+	/* the workload's name of the parent; none for the child: null */
+	assert_string_equal(jstr(v, "processes.0.name"), "P");
+	assert_int_equal(jget(v, "processes.1.name")->t, J_NULL);
 	/* the parent: 16 written pages resident, 4 zero-page reads not */
 	assert_int_equal(jnum(v, "processes.0.rss"), 16 * 4096);
 	assert_int_equal(jnum(v, "processes.0.zero_maps"), 4);
@@ -755,6 +764,7 @@ static void report_without_smaps_and_compact_is_one_line(void **state)
 	assert_int_equal(strchr(c.text, '\n') - c.text, (long)strlen(c.text) - 1);
 	v = jparse(c.text);
 	assert_null(jget(v, "processes.0.smaps"));
+	assert_int_equal(jget(v, "processes.0.name")->t, J_NULL); /* no names given */
 	assert_null(jget(v, "workload"));
 	assert_string_equal(jstr(v, "generator"), "libvmsim");
 	jfree(v);
@@ -777,8 +787,10 @@ static void linux_process_object_shares_the_common_members(void **state)
 	static const char *const common[] = {
 	    "pid",	    "alive",	    "vm_size",	 "rss",	    "rss_anon",	 "rss_file",
 	    "rss_shmem",    "pss",	    "uss",	 "swap",    "pte_bytes", "nr_vmas",
-	    "faults_minor", "faults_major", "anon_huge", "hugetlb",
+	    "faults_minor", "faults_major", "anon_huge", "hugetlb", "name",
 	};
+	const struct run_proc named = {.name = "P", .pid = 1};
+	const struct run_names names = {&named, 1};
 	struct procfs_proc p;
 	struct procfs_maps maps = {0};
 	struct procfs_share share = {0};
@@ -801,7 +813,8 @@ static void linux_process_object_shares_the_common_members(void **state)
 
 	(void)capture_start(&c[0]);
 	json_init(&w, c[0].f, 2);
-	assert_ok(report_json_sim_process(&w, sys, parent, false));
+	assert_int_equal(parent, named.pid);
+	assert_ok(report_json_sim_process(&w, sys, parent, false, &names));
 	assert_ok(json_finish(&w));
 	capture_end(&c[0]);
 

@@ -51,13 +51,13 @@ struct table {
 	char *buf;
 };
 
-static struct table csv_table(const struct series *s)
+static struct table csv_table_named(const struct series *s, const struct run_names *names)
 {
 	struct table t = {0};
 	size_t len;
 	FILE *f = open_memstream(&t.buf, &len);
 
-	assert_ok(report_csv_write(f, s));
+	assert_ok(report_csv_write(f, s, names));
 	fclose(f);
 	for (char *p = t.buf; *p;) {
 		char *nl = strchr(p, '\n');
@@ -68,6 +68,11 @@ static struct table csv_table(const struct series *s)
 		p = nl + 1;
 	}
 	return t;
+}
+
+static struct table csv_table(const struct series *s)
+{
+	return csv_table_named(s, NULL);
 }
 
 static void free_table(struct table *t)
@@ -214,6 +219,40 @@ static void series_adds_columns_for_late_processes_and_labels_rows(void **state)
 	vmsim_system_free(sys);
 }
 
+/* A process the workload named has its RSS column named rss_PID_NAME, a
+ * character CSV would quote written as '_'; an unnamed one keeps rss_PID. */
+static void csv_rss_columns_carry_the_workload_names(void **state)
+{
+	struct vmsim_system *sys = new_sys();
+	struct series *s = series_new();
+	struct table t;
+	char c1[32], c2[32], c3[32];
+	vaddr_t a;
+	int p1, p2, p3;
+	(void)state;
+
+	assert_ok(vmsim_process_create(sys, &p1));
+	assert_ok(vmsim_process_create(sys, &p2));
+	assert_ok(vmsim_process_create(sys, &p3));
+	assert_ok(vmsim_mmap(sys, p2, 0, 4 * 4096, RW, PRIV_ANON, -1, 0, &a));
+	assert_ok(vmsim_access(sys, p2, a, 8, VMSIM_WRITE, NULL));
+	assert_ok(series_sample(s, sys, 1, NULL));
+	const struct run_proc procs[] = {{.name = "A", .pid = p1}, {.name = "big, b", .pid = p2}};
+	const struct run_names names = {procs, 2};
+
+	t = csv_table_named(s, &names);
+	snprintf(c1, sizeof(c1), "rss_%d_A", p1);
+	snprintf(c2, sizeof(c2), "rss_%d_big__b", p2);
+	snprintf(c3, sizeof(c3), "rss_%d", p3);
+	assert_int_equal(ufield(&t, 0, c2), 4096);
+	assert_int_equal(ufield(&t, 0, c1), 0);
+	assert_int_equal(ufield(&t, 0, c3), 0);
+	assert_null(strchr(t.line[0], '"')); /* the header needs no quoting */
+	free_table(&t);
+	series_free(s);
+	vmsim_system_free(sys);
+}
+
 static void series_final_tick_after_more_accesses_appends(void **state)
 {
 	struct vmsim_system *sys = new_sys();
@@ -330,7 +369,7 @@ static void csv_write_path_fails_on_a_missing_directory(void **state)
 {
 	struct series *s = series_new();
 	(void)state;
-	assert_int_equal(report_csv_write_path("/nonexistent-dir/x.csv", s), VMSIM_EIO);
+	assert_int_equal(report_csv_write_path("/nonexistent-dir/x.csv", s, NULL), VMSIM_EIO);
 	series_free(s);
 }
 
@@ -339,6 +378,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(series_samples_every_n_accesses_with_deltas_adding_up),
 	    cmocka_unit_test(series_adds_columns_for_late_processes_and_labels_rows),
+	    cmocka_unit_test(csv_rss_columns_carry_the_workload_names),
 	    cmocka_unit_test(series_final_tick_after_more_accesses_appends),
 	    cmocka_unit_test(fanout_calls_each_consumer_on_its_own_period),
 	    cmocka_unit_test(fanout_samples_exactly_every_period),

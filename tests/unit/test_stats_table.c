@@ -303,7 +303,7 @@ static void csv_header_has_every_row_and_the_plot_columns(void **state)
 	assert_non_null(s);
 	assert_ok(series_sample(s, f->sys, 80, NULL));
 	assert_ok(series_sample(s, f->sys, 80, "end"));
-	assert_ok(report_csv_write(capture_start(&c), s));
+	assert_ok(report_csv_write(capture_start(&c), s, NULL));
 	char *text = capture_end(&c);
 	char *nl = strchr(text, '\n');
 	assert_non_null(nl);
