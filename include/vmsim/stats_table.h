@@ -94,6 +94,12 @@
 	X(thp_split,          U64,  COUNT,   CUM, "huge_pages.thp_split",          "thp.split",             "thp_split",          HUGE,    "%s split",                  "huge pages split into 4 KiB pages") \
 	X(hugetlb_free,       U64,  BYTES,   NOW, "huge_pages.hugetlb_free",       "hugetlb.free",          "hugetlb_free",       HUGE,    "; hugetlb %s",              "bytes of the hugetlb pools not mapped") \
 	X(hugetlb_total,      U64,  BYTES,   NOW, "huge_pages.hugetlb_total",      "hugetlb.total",         "hugetlb_total",      HUGE,    " of %s free",               "bytes in the hugetlb pools") \
+	X(khugepaged_passes,  U64,  COUNT,   CUM, "khugepaged.passes",             "khugepaged.passes",     "khugepaged_passes",  KHUGEPAGED, "%s passes",              "khugepaged passes run (one every scan_sleep, alloc_sleep after a failed allocation)") \
+	X(khugepaged_pages_scanned, U64, COUNT, CUM, "khugepaged.pages_scanned",  "khugepaged.scanned",    "khugepaged_scanned", KHUGEPAGED, "%s pages scanned",       "pages khugepaged looked at (512 per 2 MiB range, 1 per area it may not collapse in)") \
+	X(khugepaged_full_scans, U64, COUNT,  CUM, "khugepaged.full_scans",         "khugepaged.full_scans", "khugepaged_full_scans", KHUGEPAGED, "%s full scans",       "passes of the scan through every listed process") \
+	X(thp_collapse_alloc, U64,  COUNT,   CUM, "khugepaged.thp_collapse_alloc", "thp.collapsed",         "thp_collapse_alloc", KHUGEPAGED, "%s ranges collapsed",    "2 MiB ranges of 4 KiB pages collapsed into a huge page (thp_collapse_alloc)") \
+	X(thp_collapse_alloc_failed, U64, COUNT, CUM, "khugepaged.thp_collapse_alloc_failed", "thp.collapse_failed", "thp_collapse_alloc_failed", KHUGEPAGED, " (%s without a 2 MiB block)", "collapses that found no free 2 MiB block (thp_collapse_alloc_failed)") \
+	X(khugepaged_refused, U64,  COUNT,   CUM, "khugepaged.ranges_refused",     "khugepaged.refused",    "khugepaged_refused", KHUGEPAGED, "%s ranges left as they were", "2 MiB ranges scanned and not collapsed: too many empty or shared PTEs, none writable or accessed, a page in swap or held by the swap cache") \
 	X(wss_total,          U64,  BYTES,   NOW, "working_set.total",             "wss.total",             "wss_total",          WSS,     "%s at the last",            "bytes: the working sets together at the last sample") \
 	X(wss_samples,        U64,  COUNT,   CUM, "working_set.samples",           "wss.samples",           "wss_samples",        WSS,     " of %s samples",            "working-set samples taken (wss_window)") \
 	X(thrashing,          BOOL, FLAG,    NOW, "working_set.thrashing",         "thrashing",             "thrashing",          WSS,     "thrashing %s",              "the last sample: working sets exceed RAM, faults climb") \
@@ -175,20 +181,21 @@ enum vmsim_stat_kind {
 
 /* Where the text report shows a row (src/report/report_text.c). */
 enum vmsim_stat_section {
-	VMSIM_STAT_SEC_MEM,	/* "memory:" line */
-	VMSIM_STAT_SEC_KERNEL,	/* "kernel" line */
-	VMSIM_STAT_SEC_SWAP,	/* "swap" line */
-	VMSIM_STAT_SEC_RECLAIM, /* "reclaim" line */
-	VMSIM_STAT_SEC_FILES,	/* "files" line */
-	VMSIM_STAT_SEC_PCACHE,	/* "page cache" line */
-	VMSIM_STAT_SEC_HUGE,	/* "huge pages" line */
-	VMSIM_STAT_SEC_WSS,	/* "working set" line */
-	VMSIM_STAT_SEC_TIME,	/* "time:" line */
-	VMSIM_STAT_SEC_MMU,	/* "mmu" line */
-	VMSIM_STAT_SEC_WALK,	/* a column of the walks table */
-	VMSIM_STAT_SEC_HEAD,	/* a process: the pid and state columns */
-	VMSIM_STAT_SEC_PMEM,	/* a process: a column of the memory table */
-	VMSIM_STAT_SEC_PFAULT,	/* a process: a column of the faults table */
+	VMSIM_STAT_SEC_MEM,	   /* "memory:" line */
+	VMSIM_STAT_SEC_KERNEL,	   /* "kernel" line */
+	VMSIM_STAT_SEC_SWAP,	   /* "swap" line */
+	VMSIM_STAT_SEC_RECLAIM,	   /* "reclaim" line */
+	VMSIM_STAT_SEC_FILES,	   /* "files" line */
+	VMSIM_STAT_SEC_PCACHE,	   /* "page cache" line */
+	VMSIM_STAT_SEC_HUGE,	   /* "huge pages" line */
+	VMSIM_STAT_SEC_KHUGEPAGED, /* "khugepaged" line (when it is on) */
+	VMSIM_STAT_SEC_WSS,	   /* "working set" line */
+	VMSIM_STAT_SEC_TIME,	   /* "time:" line */
+	VMSIM_STAT_SEC_MMU,	   /* "mmu" line */
+	VMSIM_STAT_SEC_WALK,	   /* a column of the walks table */
+	VMSIM_STAT_SEC_HEAD,	   /* a process: the pid and state columns */
+	VMSIM_STAT_SEC_PMEM,	   /* a process: a column of the memory table */
+	VMSIM_STAT_SEC_PFAULT,	   /* a process: a column of the faults table */
 	VMSIM_STAT_NSECTIONS
 };
 

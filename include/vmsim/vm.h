@@ -69,6 +69,14 @@ struct vmsim_config {
 	int thp;	     /* transparent huge pages: VMSIM_THP_NEVER, _MADVISE, _ALWAYS */
 	uint64_t hugetlb_2m; /* 2 MiB pages reserved for MAP_HUGETLB at start */
 	uint64_t hugetlb_1g; /* 1 GiB pages reserved for MAP_HUGETLB | MAP_HUGE_1GB */
+	/* khugepaged: collapses 2 MiB ranges of 4 KiB anonymous pages into huge pages in the
+	 * background, in areas THP allows (with thp=never it does nothing, as on Linux) */
+	bool khugepaged;		     /* run it (Linux runs it whenever THP is enabled) */
+	uint64_t khugepaged_pages_to_scan;   /* pages one pass looks at (Linux: 4096) */
+	uint64_t khugepaged_scan_sleep_ms;   /* between passes (Linux: 10000) */
+	uint64_t khugepaged_alloc_sleep_ms;  /* after a huge page could not be had (Linux: 60000) */
+	uint64_t khugepaged_max_ptes_none;   /* empty or zero-page PTEs a collapse may fill (511) */
+	uint64_t khugepaged_max_ptes_shared; /* pages mapped by other processes too (256) */
 };
 
 #define VMSIM_OVERCOMMIT_GUESS	0 /* heuristic: refuse one request larger than RAM + swap */
@@ -100,6 +108,12 @@ VMSIM_API void vmsim_system_free(struct vmsim_system *sys);
 
 /* The configuration the system runs with. */
 VMSIM_API const struct vmsim_config *vmsim_system_config(const struct vmsim_system *sys);
+
+/* The machine idles for @ns nanoseconds of simulated time: the estimated
+ * time (and its idle share) grows, and the kernel's background work due in
+ * that time runs (khugepaged's passes). 0, or VMSIM_EINVAL when @ns is
+ * beyond 10^6 seconds. */
+VMSIM_API int vmsim_sleep(struct vmsim_system *sys, uint64_t ns);
 
 /* ---- processes ---------------------------------------------------------- */
 

@@ -168,6 +168,28 @@ int pt_split_2m(struct pagetable *pt, vaddr_t va)
 	return 0;
 }
 
+int pt_free_table_2m(struct pagetable *pt, vaddr_t va)
+{
+	if (va_canonical(va, va_bits(pt->levels)) != va)
+		return VMSIM_ENONCANON;
+	pfn_t table = pt->root;
+	pte_t *e = NULL;
+	for (unsigned level = pt->levels; level >= 2; level--) {
+		e = &pt_table(pt->pm, table)[pte_index(va, level)];
+		if (!pte_present(*e) || pte_huge(*e))
+			return VMSIM_ENOENT;
+		table = pte_pfn(*e, false);
+	}
+	const pte_t *t = pt_table(pt->pm, table);
+	for (unsigned i = 0; i < PTE_ENTRIES; i++)
+		if (t[i])
+			return VMSIM_EEXIST;
+	*e = 0;
+	phys_free(pt->pm, table, 0);
+	pt->ntables--;
+	return 0;
+}
+
 /* Prune the subtree of @table (at @level) covering [@base, @base + span);
  * returns true when the table maps nothing any more. */
 static bool prune(struct pagetable *pt, pfn_t table, unsigned level, vaddr_t base, vaddr_t start,

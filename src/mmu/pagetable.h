@@ -84,6 +84,14 @@ int pt_protect(struct pagetable *pt, vaddr_t va, uint64_t set, uint64_t clear);
  * flushes TLB entries of the range. */
 int pt_split_2m(struct pagetable *pt, vaddr_t va);
 
+/* Free the page table under the 2 MiB at @va when every one of its 512
+ * entries is zero, leaving its PD entry empty for a 2 MiB leaf (the step
+ * of Linux's collapse_huge_page that takes the table out). Returns 0,
+ * VMSIM_ENOENT (no page table there), VMSIM_EEXIST (an entry is in use),
+ * VMSIM_ENONCANON.
+ * The caller flushes the range from the TLBs and paging-structure caches. */
+int pt_free_table_2m(struct pagetable *pt, vaddr_t va);
+
 /* Free the tables below the root that map nothing in [@start, @end), as
  * Linux's free_pgtables does after munmap. Returns the number freed. The
  * caller must flush paging-structure caches afterwards. */

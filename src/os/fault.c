@@ -643,6 +643,17 @@ __attribute__((noinline)) static int access_split(struct vmsim_system *sys, stru
 	return rc;
 }
 
+/* The work that comes due with accesses: a working-set sample, khugepaged
+ * looking at the clock. */
+static void kernel_timers(struct vmsim_system *sys)
+{
+	if (sys->cfg.wss_window && sys->accesses >= sys->wss_next)
+		wss_sample(sys);
+	if (sys->accesses >= sys->kh.check_at)
+		khugepaged_tick(sys);
+	timers_update(sys);
+}
+
 int vmsim_access(struct vmsim_system *sys, int pid, vaddr_t va, uint32_t size,
 		 enum vmsim_access_kind kind, struct vmsim_access_result *res)
 {
@@ -668,8 +679,8 @@ int vmsim_access(struct vmsim_system *sys, int pid, vaddr_t va, uint32_t size,
 		rc = access_page(sys, p, va, acc, res);
 	else
 		rc = access_split(sys, p, va, last, acc, res);
-	if (unlikely(sys->cfg.wss_window && sys->accesses >= sys->wss_next))
-		wss_sample(sys);
+	if (unlikely(sys->accesses >= sys->timer_next))
+		kernel_timers(sys);
 	if (unlikely(sys->cfg.check_every_event))
 		check_if_debug(sys);
 	return rc < 0 ? rc : 0;

@@ -128,6 +128,7 @@ int vmsim_fork(struct vmsim_system *sys, int ppid, int *child)
 		proc_teardown(sys, p);
 		return c.rc;
 	}
+	khugepaged_fork(sys, parent, p);
 	*child = p->pid;
 	check_if_debug(sys);
 	return 0;

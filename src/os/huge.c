@@ -64,7 +64,7 @@ void huge_release(struct vmsim_system *sys)
 		free(sys->hugetlb_pool[ps]);
 }
 
-static bool thp_allowed(const struct vmsim_system *sys, const struct vma *vma)
+bool thp_allowed(const struct vmsim_system *sys, const struct vma *vma)
 {
 	if (vma->file || vma->hugetlb || (vma->flags & VMSIM_MAP_SHARED) || vma->thp < 0)
 		return false;
@@ -72,9 +72,9 @@ static bool thp_allowed(const struct vmsim_system *sys, const struct vma *vma)
 	       (sys->cfg.thp == VMSIM_THP_MADVISE && vma->thp > 0);
 }
 
-/* A zeroed 2 MiB block for a THP, without reclaim (Linux does not stall a
- * fault for one unless asked to defragment): leave the low watermark. */
-static int alloc_thp(struct vmsim_system *sys, pfn_t *pfn)
+/* Without reclaim: Linux does not stall a fault for one unless asked to
+ * defragment. */
+int thp_alloc_block(struct vmsim_system *sys, pfn_t *pfn)
 {
 	if (sys->pm.nr_free < 512 + sys->wmark_low)
 		return VMSIM_ENOMEM;
@@ -89,17 +89,9 @@ static void flush_one(struct vmsim_system *sys, struct process *p, vaddr_t va)
 	flush_finish(sys, &b);
 }
 
-/* Map a new THP at the empty or huge-zero PD entry *@pd for @haddr.
- * VM_FAULT_MINOR, or VM_FAULT_FALLBACK when no 2 MiB block is free (counted
- * as a fallback). */
-static vm_fault_t map_new_thp(struct vmsim_system *sys, struct process *p, const struct vma *vma,
-			      vaddr_t haddr, pte_t *pd)
+void thp_install(struct vmsim_system *sys, struct process *p, const struct vma *vma, vaddr_t haddr,
+		 pte_t *pd, pfn_t pfn)
 {
-	pfn_t pfn;
-	if (alloc_thp(sys, &pfn)) {
-		sys->thp_fallback++;
-		return VM_FAULT_FALLBACK;
-	}
 	struct frame *f = phys_frame(&sys->pm, pfn);
 	f->refcount = 1;
 	f->mapcount = 1;
@@ -109,6 +101,20 @@ static vm_fault_t map_new_thp(struct vmsim_system *sys, struct process *p, const
 	memset(sys->thp_touched[pfn >> 9], 0, sizeof(sys->thp_touched[0]));
 	*pd = pte_make(pfn, vma_pte_flags(vma, true) | PTE_PS | PTE_D);
 	p->rss_anon += 512;
+}
+
+/* Map a new THP at the empty or huge-zero PD entry *@pd for @haddr.
+ * VM_FAULT_MINOR, or VM_FAULT_FALLBACK when no 2 MiB block is free (counted
+ * as a fallback). */
+static vm_fault_t map_new_thp(struct vmsim_system *sys, struct process *p, const struct vma *vma,
+			      vaddr_t haddr, pte_t *pd)
+{
+	pfn_t pfn;
+	if (thp_alloc_block(sys, &pfn)) {
+		sys->thp_fallback++;
+		return VM_FAULT_FALLBACK;
+	}
+	thp_install(sys, p, vma, haddr, pd, pfn);
 	p->c.zero_fills += 512;
 	sys->zero_fills += 512;
 	sys->thp_alloc++;
@@ -230,6 +236,7 @@ vm_fault_t do_huge_fault(struct vmsim_system *sys, struct vm_fault *vmf)
 	if (*pd)
 		return VM_FAULT_FALLBACK; /* 4 KiB pages live here already */
 	vma->anon = true; /* even for the huge zero page, as Linux's vmf_anon_prepare */
+	khugepaged_enter(sys, p, vma);
 	if (!vmf->write) {
 		pfn_t hz;
 		if (huge_zero(sys, &hz))

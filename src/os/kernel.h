@@ -208,6 +208,7 @@ struct process {
 	uint8_t mlock_future;	/* mlockall(MCL_FUTURE): what new areas get as locked */
 	uint64_t wss;		/* pages referenced in the last sampling window */
 	uint64_t wss_swap_ins;	/* swap-ins counted at the last sample */
+	uint64_t kh_seq; /* khugepaged's list: its place (registration order), 0: not on it */
 	struct proc_counters c; /* counters */
 };
 
@@ -216,6 +217,25 @@ struct flush_batch {
 	struct process *p;	   /* whose entries */
 	unsigned n;		   /* pages collected; > FLUSH_CEILING: flush the PCID */
 	vaddr_t va[FLUSH_CEILING]; /* the pages while n <= FLUSH_CEILING */
+};
+
+/* khugepaged's state (khugepaged.c): its list is the processes with a
+ * kh_seq, in that order; the scan goes through them from a cursor. */
+struct khugepaged {
+	uint64_t next_seq;   /* kh_seq the next process to register gets */
+	uint64_t cursor;     /* kh_seq of the process being scanned; 0: at the list head */
+	vaddr_t addr;	     /* where the scan of that process goes on */
+	uint64_t next_wake;  /* cycle count of the next pass; UINT64_MAX: no work, asleep */
+	uint64_t check_at;   /* access count of the next look at the clock; UINT64_MAX: none */
+	uint64_t passes;     /* passes run */
+	uint64_t scanned;    /* pages looked at (Linux's progress: 512 per range, 1 per area
+			      * not eligible) */
+	uint64_t full_scans; /* times the scan went through the whole list */
+	uint64_t collapsed;  /* ranges collapsed into a huge page (thp_collapse_alloc) */
+	uint64_t
+	    alloc_failed; /* collapses without a free 2 MiB block (thp_collapse_alloc_failed) */
+	uint64_t refused; /* ranges scanned and left as they were (a limit, no referenced or
+			   * writable page, a swapped or locked-out page) */
 };
 
 /* Reclaim counters (see struct vmsim_sys_stats). */
@@ -272,6 +292,9 @@ struct vmsim_system {
 	uint64_t tlb_flushes;			     /* whole-PCID flushes by the kernel */
 	uint64_t zero_fills, cow_copies; /* frames zeroed / copied, for the cost model */
 	uint64_t accesses;		 /* all vmsim_access pages */
+	uint64_t timer_next;		 /* access count at which vmsim_access runs kernel_timers */
+	uint64_t idle_cycles;		 /* cycles the machine idled (vmsim_sleep) */
+	struct khugepaged kh;		 /* khugepaged */
 	uint64_t committed;		 /* Committed_AS in pages (commit.c) */
 	/* memory pressure */
 	struct swap_dev swap;			   /* the swap device */
@@ -299,9 +322,29 @@ static inline vaddr_t task_size(const struct process *p)
 	return p->pt.levels == 5 ? USER_TOP_LA57 : USER_TOP;
 }
 
+/* The access count at which vmsim_access next has timed work to do (a
+ * working-set sample, khugepaged looking at the clock). */
+static inline void timers_update(struct vmsim_system *sys)
+{
+	uint64_t next = sys->kh.check_at;
+	if (sys->cfg.wss_window && sys->wss_next < next)
+		next = sys->wss_next;
+	sys->timer_next = next;
+}
+
+/* ---- system.c ----------------------------------------------------------- */
+/* Called from the other os/ files: khugepaged.c. */
+
+/* The simulated time so far in cycles: the cost model's busy and waiting
+ * cycles plus the idle ones. */
+uint64_t sys_cycles(struct vmsim_system *sys);
+
+/* Cycles of @ms milliseconds at the configured clock. */
+uint64_t ms_cycles(const struct vmsim_system *sys, uint64_t ms);
+
 /* ---- process.c ---------------------------------------------------------- */
-/* Called from the other os/ files: fault.c, fork.c, huge.c, mmap.c, mremap.c, pagecache.c,
- * reclaim.c, system.c. */
+/* Called from the other os/ files: fault.c, fork.c, huge.c, khugepaged.c, mmap.c, mremap.c,
+ * pagecache.c, reclaim.c, system.c. */
 
 /* The live process @pid, or NULL. */
 static inline struct process *proc_get(struct vmsim_system *sys, int pid)
@@ -329,8 +372,8 @@ void flush_add(struct vmsim_system *sys, struct flush_batch *b, vaddr_t va);
 void flush_finish(struct vmsim_system *sys, struct flush_batch *b);
 
 /* ---- vma.c -------------------------------------------------------------- */
-/* Called from the other os/ files: check.c, fault.c, fork.c, mlock.c, mmap.c, mremap.c,
- * process.c. */
+/* Called from the other os/ files: check.c, fault.c, fork.c, khugepaged.c, mlock.c, mmap.c,
+ * mremap.c, process.c. */
 
 /* The area containing @va, or NULL. */
 struct vma *vma_find(struct vma_map *m, vaddr_t va);
@@ -565,7 +608,8 @@ void raise_segv(struct vmsim_system *sys, struct process *p, vaddr_t va, unsigne
 		enum vmsim_segv_reason reason);
 
 /* ---- mmap.c ------------------------------------------------------------- */
-/* Called from the other os/ files: fileio.c, mlock.c, mremap.c, pagecache.c, process.c. */
+/* Called from the other os/ files: fileio.c, khugepaged.c, mlock.c, mremap.c, pagecache.c,
+ * process.c. */
 
 /* Unmap every page of [@start, @end) of @p (VMAs untouched), queueing TLB
  * invalidations in @b. */
@@ -719,7 +763,7 @@ uint64_t vma_pages(const struct vma *v);
 bool page_in_locked_area(struct vmsim_system *sys, pfn_t pfn);
 
 /* ---- huge.c ------------------------------------------------------------- */
-/* Called from the other os/ files: fault.c, mlock.c, mmap.c, reclaim.c, system.c. */
+/* Called from the other os/ files: fault.c, khugepaged.c, mlock.c, mmap.c, reclaim.c, system.c. */
 
 /* Set up the huge zero page marker, the touch bitmap and the hugetlb pools.
  * 0, VMSIM_ENOMEM (the pools do not fit), VMSIM_ENOHOSTMEM. */
@@ -765,6 +809,34 @@ static inline bool is_zero_pfn(const struct vmsim_system *sys, pfn_t pfn)
 		pfn < sys->huge_zero_pfn + 512);
 }
 
+/* Is @vma an area transparent huge pages may be used in (anonymous,
+ * private, allowed by the thp setting and its advice)? */
+bool thp_allowed(const struct vmsim_system *sys, const struct vma *vma);
+
+/* A zeroed 2 MiB block for a THP, without reclaim, leaving the low
+ * watermark free. 0 or VMSIM_ENOMEM. */
+int thp_alloc_block(struct vmsim_system *sys, pfn_t *pfn /* out */);
+
+/* Make the 2 MiB block @pfn @p's anonymous huge page at @haddr of @vma,
+ * mapped writable (if @vma is) and dirty by the empty PD entry *@pd; its
+ * pieces count as untouched. RSS grows by 512 pages. */
+void thp_install(struct vmsim_system *sys, struct process *p, const struct vma *vma, vaddr_t haddr,
+		 pte_t *pd, pfn_t pfn);
+
+/* ---- khugepaged.c ------------------------------------------------------- */
+/* Called from the other os/ files: fault.c, fork.c, huge.c, mmap.c, system.c. */
+
+/* Put @p on khugepaged's list if @vma is an area it may collapse in and
+ * @p is not on it yet; khugepaged wakes at once when the list was empty. */
+void khugepaged_enter(struct vmsim_system *sys, struct process *p, const struct vma *vma);
+
+/* A fork: the child goes on the list if the parent is on it. */
+void khugepaged_fork(struct vmsim_system *sys, const struct process *parent, struct process *child);
+
+/* Time passed (vmsim_access reached kh.check_at, or vmsim_sleep): look at
+ * the clock and run the passes that are due. */
+void khugepaged_tick(struct vmsim_system *sys);
+
 /* ---- wss.c -------------------------------------------------------------- */
 /* Called from the other os/ files: fault.c. */
 
@@ -773,8 +845,8 @@ static inline bool is_zero_pfn(const struct vmsim_system *sys, pfn_t pfn)
 void wss_sample(struct vmsim_system *sys);
 
 /* ---- check.c ------------------------------------------------------------ */
-/* Called from the other os/ files: fault.c, fileio.c, fork.c, mlock.c, mmap.c, mremap.c,
- * pagecache.c, process.c. */
+/* Called from the other os/ files: fault.c, fileio.c, fork.c, khugepaged.c, mlock.c, mmap.c,
+ * mremap.c, pagecache.c, process.c. */
 
 /* Run vmsim_check if the configuration asks for it after every event; a
  * failure is a simulator bug. */

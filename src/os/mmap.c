@@ -695,9 +695,10 @@ int vmsim_madvise(struct vmsim_system *sys, int pid, vaddr_t addr, uint64_t len,
 			return rc;
 		for (size_t i = vma_index_after(&p->vmas, addr);
 		     i < p->vmas.n && p->vmas.v[i].start < end; i++) {
-			if (advice == VMSIM_MADV_HUGEPAGE)
+			if (advice == VMSIM_MADV_HUGEPAGE) {
 				p->vmas.v[i].thp = 1;
-			else if (advice == VMSIM_MADV_NOHUGEPAGE)
+				khugepaged_enter(sys, p, &p->vmas.v[i]);
+			} else if (advice == VMSIM_MADV_NOHUGEPAGE)
 				p->vmas.v[i].thp = -1;
 			else
 				p->vmas.v[i].advice = advice;

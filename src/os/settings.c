@@ -218,6 +218,24 @@ static int set_major_fault(struct vmsim_config *cfg, const struct vmsim_setting 
 	return 0;
 }
 
+/* A duration (10s, 500ms) stored in whole milliseconds, at least 1 ms. */
+static int set_millis(struct vmsim_config *cfg, const struct vmsim_setting *s, const char *val,
+		      char *why, size_t whylen)
+{
+	struct unit_number n;
+	size_t used;
+	const char *reason;
+	if (unit_scan(val, &n, &used, &reason) || val[used] != '\0' || n.kind != UNIT_SECONDS)
+		return why_set(why, whylen, VMSIM_EINVAL,
+			       "expected a time such as 10s or 500ms, found '%s'", val);
+	double ms = n.v * 1e3;
+	if (ms < 1 || ms > 1e9 || ms != floor(ms))
+		return why_set(why, whylen, VMSIM_EINVAL,
+			       "expected whole milliseconds from 1ms to 1000000s, found '%s'", val);
+	store(cfg, s, (uint64_t)ms);
+	return 0;
+}
+
 /* ---- the table --------------------------------------------------------------------- */
 
 #define FIELD(f)                                                                                   \
@@ -237,6 +255,7 @@ static int set_major_fault(struct vmsim_config *cfg, const struct vmsim_setting 
 		__VA_ARGS__, NULL                                                                  \
 	}
 #define SPECIAL(fn) .type = VMSIM_SETTING_OTHER, .set = fn
+#define MILLIS(f)   .type = VMSIM_SETTING_OTHER, .set = set_millis, FIELD(f), .arg = "TIME"
 #define CYCLES(k, opt, f, dflt_, what)                                                             \
 	{                                                                                          \
 		.key = k, .option = opt, COUNT(cost.f), .values = "cycles", .dflt = dflt_,         \
@@ -343,6 +362,46 @@ static const struct vmsim_setting table[] = {
      .values = "pages",
      .dflt = "0",
      .help = "1 GiB pages in the hugetlb pool"},
+    {.key = "khugepaged",
+     .option = "--khugepaged",
+     SWITCH(khugepaged, "on", "off"),
+     .values = "on or off",
+     .dflt = "off",
+     .help = "khugepaged: collapse 4 KiB anonymous pages into huge pages in the background, "
+	     "where THP is allowed (Linux runs it whenever THP is not never)"},
+    {.key = "khugepaged_pages",
+     .option = "--khugepaged-pages",
+     COUNT(khugepaged_pages_to_scan),
+     .min = 1,
+     .values = "pages, at least 1",
+     .dflt = "4096",
+     .help = "khugepaged: pages one pass scans (pages_to_scan)"},
+    {.key = "khugepaged_sleep",
+     .option = "--khugepaged-sleep",
+     MILLIS(khugepaged_scan_sleep_ms),
+     .values = "a time, 1ms to 1000000s",
+     .dflt = "10s",
+     .help = "khugepaged: simulated time between passes (scan_sleep_millisecs)"},
+    {.key = "khugepaged_alloc_sleep",
+     .option = "--khugepaged-alloc-sleep",
+     MILLIS(khugepaged_alloc_sleep_ms),
+     .values = "a time, 1ms to 1000000s",
+     .dflt = "60s",
+     .help = "khugepaged: the wait after no 2 MiB block was free (alloc_sleep_millisecs)"},
+    {.key = "khugepaged_max_ptes_none",
+     .option = "--khugepaged-max-ptes-none",
+     COUNT(khugepaged_max_ptes_none),
+     .max = 511,
+     .values = "0 to 511",
+     .dflt = "511",
+     .help = "khugepaged: empty or zero-page PTEs a collapse may fill with zeroed pages"},
+    {.key = "khugepaged_max_ptes_shared",
+     .option = "--khugepaged-max-ptes-shared",
+     COUNT(khugepaged_max_ptes_shared),
+     .max = 511,
+     .values = "0 to 511",
+     .dflt = "256",
+     .help = "khugepaged: pages of a range that other processes map too"},
     {.key = "overcommit",
      .option = "--overcommit",
      CHOICE(overcommit_memory, 0, "0", "1", "2"),

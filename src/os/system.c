@@ -28,6 +28,11 @@ void vmsim_config_default(struct vmsim_config *cfg)
 	cfg->overcommit_ratio = 50;
 	cfg->thp = VMSIM_THP_MADVISE;
 	cfg->policy = "clock";
+	cfg->khugepaged_pages_to_scan = 4096; /* Linux's defaults (mm/khugepaged.c) */
+	cfg->khugepaged_scan_sleep_ms = 10000;
+	cfg->khugepaged_alloc_sleep_ms = 60000;
+	cfg->khugepaged_max_ptes_none = 511;
+	cfg->khugepaged_max_ptes_shared = 256;
 	/* cycles at 3 GHz; fault costs in the range measured on Linux (a minor
 	 * anonymous fault costs about a microsecond with zeroing) */
 	cfg->cost = (struct vmsim_cost_cfg){
@@ -73,6 +78,12 @@ const char *vmsim_config_problem(const struct vmsim_config *cfg)
 		return "overcommit_memory must be 0, 1 or 2";
 	if (cfg->thp < VMSIM_THP_NEVER || cfg->thp > VMSIM_THP_ALWAYS)
 		return "THP must be never, madvise or always";
+	if (cfg->khugepaged_pages_to_scan == 0)
+		return "khugepaged must scan at least one page per pass";
+	if (cfg->khugepaged_scan_sleep_ms == 0 || cfg->khugepaged_alloc_sleep_ms == 0)
+		return "khugepaged's sleeps must be at least 1 ms";
+	if (cfg->khugepaged_max_ptes_none > 511 || cfg->khugepaged_max_ptes_shared > 511)
+		return "khugepaged's max_ptes limits must be at most 511";
 	if (cfg->pagecache_max_order > 9)
 		return "the largest page-cache folio order must be at most 9 (2 MiB)";
 	const struct vmsim_policy_ops *pol = vmsim_policy_find(cfg->policy ? cfg->policy : "clock");
@@ -149,6 +160,9 @@ int vmsim_system_new(const struct vmsim_config *cfg, struct vmsim_system **out)
 	if ((rc = huge_init(sys)))
 		goto out_swap;
 	sys->wss_next = cfg->wss_window;
+	sys->kh.next_wake = UINT64_MAX; /* asleep until a process needs it */
+	sys->kh.check_at = UINT64_MAX;
+	timers_update(sys);
 	*out = sys;
 	return 0;
 
@@ -207,6 +221,62 @@ int vmsim_segv_get(const struct vmsim_system *sys, uint64_t i, struct vmsim_segv
 	if (i >= sys->nsegv || i >= sys->segv_cap)
 		return VMSIM_ERANGE;
 	*out = sys->segv[i];
+	return 0;
+}
+
+/* The cost model: every counted event at its price. */
+struct cost {
+	uint64_t minor, major; /* faults of all processes */
+	uint64_t compute;      /* cycles of the accesses themselves */
+	uint64_t busy;	       /* cycles the CPU works */
+	uint64_t wait;	       /* cycles waiting for major faults */
+};
+
+static void cost_of(const struct vmsim_system *sys, struct cost *out)
+{
+	const struct vmsim_cost_cfg *c = &sys->cfg.cost;
+	uint64_t minor = 0, major = 0;
+	for (int pid = 1; pid < sys->nprocs; pid++) {
+		const struct process *p = sys->procs[pid];
+		if (p) {
+			minor += p->c.faults_minor;
+			major += p->c.faults_major;
+		}
+	}
+	const struct vmsim_mmu_stats *m = &sys->mmu.stats;
+	uint64_t l1 = 0, l2 = 0;
+	for (unsigned s = 0; s < VMSIM_NPAGE_SIZES; s++) {
+		l1 += m->tlb[VMSIM_TLB_L1I].hits[s] + m->tlb[VMSIM_TLB_L1D].hits[s];
+		l2 += m->tlb[VMSIM_TLB_L2].hits[s];
+	}
+	out->minor = minor;
+	out->major = major;
+	out->compute = sys->accesses * c->access;
+	out->busy = out->compute + l1 * c->tlb_l1_hit + l2 * c->tlb_l2_hit +
+		    m->walk.mem_refs * c->walk_ref + minor * c->minor_fault +
+		    sys->zero_fills * c->page_zero + sys->cow_copies * c->page_copy +
+		    sys->rc.swap_outs * c->page_copy + sys->context_switches * c->context_switch;
+	out->wait = (uint64_t)((double)major * (double)c->major_fault_ns * c->ghz);
+}
+
+uint64_t sys_cycles(struct vmsim_system *sys)
+{
+	struct cost cost;
+	cost_of(sys, &cost);
+	return cost.busy + cost.wait + sys->idle_cycles;
+}
+
+uint64_t ms_cycles(const struct vmsim_system *sys, uint64_t ms)
+{
+	return (uint64_t)((double)ms * 1e6 * sys->cfg.cost.ghz);
+}
+
+int vmsim_sleep(struct vmsim_system *sys, uint64_t ns)
+{
+	if (ns > 1000000ULL * 1000000000ULL)
+		return VMSIM_EINVAL;
+	sys->idle_cycles += (uint64_t)((double)ns * sys->cfg.cost.ghz);
+	khugepaged_tick(sys);
 	return 0;
 }
 
@@ -300,34 +370,20 @@ int vmsim_sys_stats(struct vmsim_system *sys, struct vmsim_sys_stats *out)
 	out->wss_samples = sys->wss_samples;
 	out->thrashing = sys->thrashing;
 
-	/* the cost model: every counted event at its price */
-	uint64_t minor = 0, major = 0;
-	for (int pid = 1; pid < sys->nprocs; pid++) {
-		struct process *p = sys->procs[pid];
-		if (p) {
-			minor += p->c.faults_minor;
-			major += p->c.faults_major;
-		}
-	}
-	out->faults_minor = minor;
-	out->faults_major = major;
-	const struct vmsim_mmu_stats *m = &sys->mmu.stats;
-	uint64_t l1 = 0, l2 = 0;
-	for (unsigned s = 0; s < VMSIM_NPAGE_SIZES; s++) {
-		l1 += m->tlb[VMSIM_TLB_L1I].hits[s] + m->tlb[VMSIM_TLB_L1D].hits[s];
-		l2 += m->tlb[VMSIM_TLB_L2].hits[s];
-	}
-	uint64_t compute = sys->accesses * c->access;
-	uint64_t busy = compute + l1 * c->tlb_l1_hit + l2 * c->tlb_l2_hit +
-			m->walk.mem_refs * c->walk_ref + minor * c->minor_fault +
-			sys->zero_fills * c->page_zero + sys->cow_copies * c->page_copy +
-			sys->rc.swap_outs * c->page_copy +
-			sys->context_switches * c->context_switch;
-	uint64_t wait = (uint64_t)((double)major * (double)c->major_fault_ns * c->ghz);
-	out->cycles = busy + wait;
-	out->cycles_compute = compute;
-	out->cycles_busy = busy;
+	struct cost cost;
+	cost_of(sys, &cost);
+	out->faults_minor = cost.minor;
+	out->faults_major = cost.major;
+	out->cycles = cost.busy + cost.wait + sys->idle_cycles;
+	out->cycles_compute = cost.compute;
+	out->cycles_busy = cost.busy;
 	out->seconds = (double)out->cycles / (c->ghz * 1e9);
-	out->cpu_utilisation = out->cycles ? (double)busy / (double)out->cycles : 0.0;
+	out->cpu_utilisation = out->cycles ? (double)cost.busy / (double)out->cycles : 0.0;
+	out->khugepaged_passes = sys->kh.passes;
+	out->khugepaged_pages_scanned = sys->kh.scanned;
+	out->khugepaged_full_scans = sys->kh.full_scans;
+	out->thp_collapse_alloc = sys->kh.collapsed;
+	out->thp_collapse_alloc_failed = sys->kh.alloc_failed;
+	out->khugepaged_refused = sys->kh.refused;
 	return 0;
 }

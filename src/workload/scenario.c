@@ -1168,6 +1168,13 @@ static int do_nothing(struct runner *r, const struct stmt *st)
 	return 0;
 }
 
+/* sleep: simulated time passes with the machine idle. */
+static int do_sleep(struct runner *r, const struct stmt *st)
+{
+	int rc = vmsim_sleep(r->sys, st->size);
+	return rc ? runner_error(r, 0, rc, "sleep: %s", vmsim_strerror(rc)) : 0;
+}
+
 static int do_echo(struct runner *r, const struct stmt *st)
 {
 	r->echo = st->on;

@@ -155,6 +155,7 @@ enum cmp_op {
 	X(MUNLOCKALL, "munlockall", mlockall, proc_call, true)                                     \
 	X(BRK, "brk", brk, brk, true)                                                              \
 	X(TOUCH, "touch", touch, touch, true)                                                      \
+	X(SLEEP, "sleep", sleep, sleep, true)                                                      \
 	X(STORE, "store", store, store, true)                                                      \
 	X(LOAD, "load", load, load, true)                                                          \
 	X(PRINT, "print", print, print, false)                                                     \
@@ -223,7 +224,8 @@ struct stmt {
 	uint64_t slice;	    /* touch: accesses per turn when several processes take turns */
 	const char *name;   /* second name: area, child, file */
 	struct place place;
-	uint64_t size;		    /* mmap, truncate, file, read, write: bytes; load: count */
+	uint64_t size;		    /* mmap, truncate, file, read, write: bytes; load: count;
+				     * sleep: nanoseconds */
 	int64_t delta;		    /* brk +/-SIZE; lseek offset */
 	bool absolute;		    /* brk ADDR */
 	int prot;		    /* mmap, mprotect */

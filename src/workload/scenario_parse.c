@@ -1303,6 +1303,21 @@ static int cmd_mlockall(struct lex *lx, struct stmt *st)
 	return 0;
 }
 
+static int cmd_sleep(struct lex *lx, struct stmt *st)
+{
+	struct value v;
+	size_t col = (skip_ws(lx), lx->pos);
+	int rc = need_value(lx, "a time such as 10s or 500ms", &v);
+	if (rc)
+		return rc;
+	if (v.u != U_SECONDS)
+		return fail_at(lx, col, "expected a time such as 10s or 500ms");
+	if (v.v > 1e6)
+		return fail_at(lx, col, "at most 1000000s at a time");
+	st->size = (uint64_t)llround(v.v * 1e9);
+	return need_end(lx);
+}
+
 static int cmd_brk(struct lex *lx, struct stmt *st)
 {
 	int rc = need_proc(lx, &st->proc);

@@ -8,8 +8,9 @@
  * an output leaves out fails here with the row's name.
  *
  * The run: 16 MiB of RAM, 16 MiB of swap, working-set sampling on (the
- * working-set line is printed only when samples exist); process 1 writes
- * 64 pages, forks, and its child writes 16 of them.
+ * working-set line is printed only when samples exist) and khugepaged on
+ * (its line likewise); process 1 writes 64 pages, forks, and its child
+ * writes 16 of them.
  */
 #include "testutil.h"
 
@@ -52,6 +53,7 @@ static int setup(void **state)
 	cfg.ram_bytes = 16ULL << 20;
 	cfg.swap_bytes = 16ULL << 20;
 	cfg.wss_window = 32;
+	cfg.khugepaged = true; /* its report line is printed only when it is on */
 	cfg.seed = 5;
 	assert_ok(vmsim_system_new(&cfg, &f->sys));
 	assert_ok(vmsim_process_create(f->sys, &f->parent));
