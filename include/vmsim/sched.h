@@ -223,9 +223,15 @@ VMSIM_API void vmsim_sched_result_release(struct vmsim_sched_result *res);
  *
  * Memory turns over at the device's pace (one frame per read), so the
  * measured time should cover a few thousand reads: 1 s suits the ssd
- * (10000 reads a second), an hdd needs tens of seconds. Over a shorter
- * time, whoever got its pages first keeps them and the others starve: the
- * CPU may stay busy while most processes make no progress (progress_min).
+ * (10000 reads a second), an hdd needs tens of seconds; and every process
+ * must run a few slices in it: 128 processes of 10 ms slices take 1.28 s
+ * for one round. Over a shorter time, whoever got its pages first keeps
+ * them and the others starve: the CPU may stay busy while most processes
+ * make no progress (progress_min). With duration_ns 0 each point's times
+ * follow from its sizes (a warm-up of two rounds and the first pass over
+ * the N.W pages, then four rounds and 2000 device reads measured, at
+ * least 1 s); times given are kept, and a point measured over fewer than
+ * two rounds or 1000 device reads is marked under_measured.
  */
 struct vmsim_curve_cfg {
 	uint64_t frames;	       /* M: RAM in 4 KiB frames (>= 64) */
@@ -233,8 +239,8 @@ struct vmsim_curve_cfg {
 	struct vmsim_sched_model proc; /* each process; proc.pages is W */
 	const char *policy;	       /* replacement policy; NULL: the default (clock) */
 	uint64_t major_fault_ns;       /* paging-device latency; 0: the default (ssd) */
-	uint64_t duration_ns;	       /* measured time per point (> 0) */
-	uint64_t warmup_ns;	       /* warm-up per point */
+	uint64_t duration_ns;	       /* measured time per point; 0: from the sizes */
+	uint64_t warmup_ns;	       /* warm-up per point (duration_ns 0: from the sizes) */
 	uint64_t quantum;	       /* time slice in accesses; 0: 1000 */
 	uint64_t wss_window;	       /* tau, also the kernel's sampling period */
 	bool writeback_on_device;      /* as in vmsim_sched_cfg */
@@ -246,8 +252,25 @@ struct vmsim_curve_cfg {
  * of 100 ms every 4000 accesses (about 20 ms of CPU), so one process alone
  * keeps the CPU about 17% busy; clock, ssd, 10 ms slices (2000 accesses),
  * 1 s measured per point after 200 ms of warm-up, tau 10000, write-back
- * not on the device, seed 1. */
+ * not on the device, seed 1; the times from the sizes (duration_ns 0). */
 VMSIM_API void vmsim_curve_cfg_default(struct vmsim_curve_cfg *cfg /* out */);
+
+/* Limits of a curve (vmsim_curve_check). */
+#define VMSIM_CURVE_MAX_FRAMES (1ULL << 22) /* M: 16 GiB of RAM */
+#define VMSIM_CURVE_MAX_PAGES  (1ULL << 22) /* W */
+#define VMSIM_CURVE_MAX_NMAX   256	    /* N */
+#define VMSIM_CURVE_MAX_TOTAL  (1ULL << 24) /* nmax.W: 64 GiB of pages in all */
+
+/*
+ * Can @cfg be run? 0, or VMSIM_EINVAL with the reason in @why (may be
+ * NULL): M below 64 frames or above VMSIM_CURVE_MAX_FRAMES, W 0 or above
+ * VMSIM_CURVE_MAX_PAGES, nmax 0 or above VMSIM_CURVE_MAX_NMAX, nmax.W
+ * above VMSIM_CURVE_MAX_TOTAL, or page tables of the nmax processes that
+ * would take more than half of the M frames (the curve would measure
+ * page tables, not working sets).
+ */
+VMSIM_API int vmsim_curve_check(const struct vmsim_curve_cfg *cfg, char *why /* out */,
+				size_t whylen);
 
 /* One point of the curve. */
 struct vmsim_curve_point {
@@ -263,12 +286,16 @@ struct vmsim_curve_point {
 	double progress_min;	  /* the slowest process's accesses over the mean (1: even) */
 	double paging_share;	  /* vmsim_sched_result.paging_share */
 	bool thrashing;		  /* vmsim_sched_result.thrashing */
+	uint64_t duration_ns;	  /* the time measured */
+	uint64_t warmup_ns;	  /* the warm-up before it */
+	bool under_measured;	  /* the times given were too short for this N (above) */
 };
 
 /*
  * Compute the curve into @out[0 .. nmax-1] (point i has N = i + 1).
- * Returns 0, VMSIM_EINVAL (nmax 0, W 0, M too small, bad policy), or an
- * error of vmsim_system_new / vmsim_sched_run (points before it are filled).
+ * Returns 0, VMSIM_EINVAL (vmsim_curve_check refuses @cfg, a bad policy),
+ * or an error of vmsim_system_new / vmsim_sched_run (points before it are
+ * filled).
  */
 VMSIM_API int vmsim_thrashing_curve(const struct vmsim_curve_cfg *cfg,
 				    struct vmsim_curve_point *out /* out */);

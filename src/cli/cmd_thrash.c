@@ -43,15 +43,21 @@ static const char help_text[] =
     "collapses: the working sets no longer fit and every process waits on the\n"
     "device.\n"
     "\n"
-    "  --frames M        RAM in 4 KiB frames (default 1024, at least 64)\n"
-    "  --wss W           pages each process works on (default 128)\n"
-    "  --nmax N          largest number of processes (default 16, at most 256)\n"
+    "  --frames M        RAM in 4 KiB frames (default 1024, 64 to 4194304)\n"
+    "  --wss W           pages each process works on (default 128, at most 4194304)\n"
+    "  --nmax N          largest number of processes (default 16, at most 256);\n"
+    "                    NMAX*W at most 16777216 pages, and the NMAX processes'\n"
+    "                    page tables at most half of the M frames\n"
     "  --device NAME     paging device: nvme (20 us a read), ssd (100 us, the\n"
     "                    default) or hdd (10 ms)\n"
     "  --policy NAME     replacement policy (default clock; vmsim paging --list)\n"
     "  --duration MS     simulated milliseconds measured per N, after a warm-up\n"
-    "                    of a fifth of that (default: 1000, or the time of 2000\n"
-    "                    device reads if longer: 20000 with hdd)\n"
+    "                    of a fifth of that (default: from the sizes, per N: four\n"
+    "                    rounds of every process's time slice and 2000 device\n"
+    "                    reads, at least 1000; the warm-up two rounds and the\n"
+    "                    first touch of the N*W pages, at least a fifth). A point\n"
+    "                    given less than two rounds or 1000 reads is marked\n"
+    "                    under-measured\n"
     "  --io-every B      accesses between I/O bursts, on average (default 4000;\n"
     "                    0: no I/O)\n"
     "  --io-ms D         length of an I/O burst in ms (default 100)\n"
@@ -103,11 +109,60 @@ static const char *device_name(uint64_t ns, char *buf, size_t len)
 	return buf;
 }
 
+/* "0.2 s" or "0.2-2.56 s": the range of the points' warm-ups (@warmup) or
+ * measured times, into @buf. */
+static const char *range_text(const struct vmsim_curve_point *p, unsigned n, bool warmup, char *buf,
+			      size_t len)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t v = warmup ? p[i].warmup_ns : p[i].duration_ns;
+		lo = v < lo ? v : lo;
+		hi = v > hi ? v : hi;
+	}
+	if (lo == hi)
+		snprintf(buf, len, "%.3g s", lo * 1e-9);
+	else
+		snprintf(buf, len, "%.3g-%.3g s", lo * 1e-9, hi * 1e-9);
+	return buf;
+}
+
+/* "0.2-0.32 s warm-up, 1 s measured" into @buf. */
+static const char *times_text(const struct vmsim_curve_cfg *cfg, const struct vmsim_curve_point *p,
+			      char *buf, size_t len)
+{
+	char w[40], d[40];
+
+	snprintf(buf, len, "%s warm-up, %s measured", range_text(p, cfg->nmax, true, w, sizeof(w)),
+		 range_text(p, cfg->nmax, false, d, sizeof(d)));
+	return buf;
+}
+
+/* The points measured over less time than their sizes need, on stderr. */
+static void say_under_measured(const struct vmsim_curve_cfg *cfg, const struct vmsim_curve_point *p)
+{
+	unsigned first = 0, count = 0;
+
+	for (unsigned i = 0; i < cfg->nmax; i++)
+		if (p[i].under_measured && !count++)
+			first = p[i].n;
+	if (count)
+		cli_error(NAME,
+			  "note: %u of the %u points (from N = %u) are under-measured: --duration "
+			  "is shorter than two rounds of time slices or 1000 paging-device reads, "
+			  "so some processes barely ran; leave --duration out to take the times "
+			  "from the sizes",
+			  count, cfg->nmax, first);
+}
+
 static void print_table(const struct vmsim_curve_cfg *cfg, const char *device, uint64_t fault_ns,
 			const struct vmsim_curve_point *p)
 {
-	char lat[32];
+	char lat[32], times[96];
 	unsigned peak = 0;
+
+	times_text(cfg, p, times, sizeof(times));
 
 	printf("%" PRIu64 " frames (%" PRIu64 " KiB), W = %" PRIu64
 	       " pages per process, policy %s, device %s (%s a read)\n",
@@ -117,15 +172,15 @@ static void print_table(const struct vmsim_curve_cfg *cfg, const char *device, u
 	if (cfg->proc.io_every)
 		printf(", %.3g ms of I/O every %" PRIu64 " accesses", (double)cfg->proc.io_ns / 1e6,
 		       cfg->proc.io_every);
-	printf("; %.3g s measured per N, seed %" PRIu64 "\n\n", (double)cfg->duration_ns * 1e-9,
-	       cfg->seed);
+	printf("; %s per N, seed %" PRIu64 "\n\n", times, cfg->seed);
 	printf("%4s  %6s  %9s  %9s  %13s  %11s  %7s  %11s  %s\n", "N", "N*W/M", "CPU util",
 	       "faults/s", "faults/access", "device busy", "slowest", "paging wait", "thrashing");
 	for (unsigned i = 0; i < cfg->nmax; i++) {
-		printf("%4u  %6.2f  %8.1f%%  %9.0f  %13.4f  %10.1f%%  %7.2f  %10.1f%%  %s\n",
+		printf("%4u  %6.2f  %8.1f%%  %9.0f  %13.4f  %10.1f%%  %7.2f  %10.1f%%  %s%s\n",
 		       p[i].n, p[i].load, 100 * p[i].utilisation, p[i].faults_per_second,
 		       p[i].faults_per_access, 100 * p[i].device_busy, p[i].progress_min,
-		       100 * p[i].paging_share, p[i].thrashing ? "yes" : "no");
+		       100 * p[i].paging_share, p[i].thrashing ? "yes" : "no",
+		       p[i].under_measured ? " (under-measured)" : "");
 		if (p[i].utilisation > p[peak].utilisation)
 			peak = i;
 	}
@@ -142,12 +197,15 @@ static void print_table(const struct vmsim_curve_cfg *cfg, const char *device, u
 static void print_csv(const struct vmsim_curve_cfg *cfg, const struct vmsim_curve_point *p)
 {
 	puts("n,load,utilisation,faults_per_second,faults_per_access,device_busy,"
-	     "slowest,paging_wait,wss_pages,accesses,thrashing");
+	     "slowest,paging_wait,wss_pages,accesses,thrashing,warmup_s,measured_s,under_measured");
 	for (unsigned i = 0; i < cfg->nmax; i++)
-		printf("%u,%.4f,%.4f,%.1f,%.6f,%.4f,%.4f,%.4f,%" PRIu64 ",%" PRIu64 ",%d\n", p[i].n,
-		       p[i].load, p[i].utilisation, p[i].faults_per_second, p[i].faults_per_access,
-		       p[i].device_busy, p[i].progress_min, p[i].paging_share, p[i].wss_total_pages,
-		       p[i].accesses, p[i].thrashing ? 1 : 0);
+		printf("%u,%.4f,%.4f,%.1f,%.6f,%.4f,%.4f,%.4f,%" PRIu64 ",%" PRIu64
+		       ",%d,%.6g,%.6g,%d\n",
+		       p[i].n, p[i].load, p[i].utilisation, p[i].faults_per_second,
+		       p[i].faults_per_access, p[i].device_busy, p[i].progress_min,
+		       p[i].paging_share, p[i].wss_total_pages, p[i].accesses,
+		       p[i].thrashing ? 1 : 0, p[i].warmup_ns * 1e-9, p[i].duration_ns * 1e-9,
+		       p[i].under_measured ? 1 : 0);
 }
 
 /* --plot: utilisation and fault rate against N, N*W = M marked. */
@@ -255,12 +313,14 @@ int cmd_thrash(int argc, char **argv)
 		}
 	}
 
-	if (frames_arg && (rc = parse_num("--frames", frames_arg, 64, 1ULL << 22, &cfg.frames)))
+	if (frames_arg &&
+	    (rc = parse_num("--frames", frames_arg, 64, VMSIM_CURVE_MAX_FRAMES, &cfg.frames)))
 		return rc;
-	if (wss_arg && (rc = parse_num("--wss", wss_arg, 1, 1ULL << 22, &cfg.proc.pages)))
+	if (wss_arg &&
+	    (rc = parse_num("--wss", wss_arg, 1, VMSIM_CURVE_MAX_PAGES, &cfg.proc.pages)))
 		return rc;
 	if (nmax_arg) {
-		if ((rc = parse_num("--nmax", nmax_arg, 1, 256, &v)))
+		if ((rc = parse_num("--nmax", nmax_arg, 1, VMSIM_CURVE_MAX_NMAX, &v)))
 			return rc;
 		cfg.nmax = (unsigned)v;
 	}
@@ -289,17 +349,17 @@ int cmd_thrash(int argc, char **argv)
 		cli_error(NAME, "--device '%s': expected nvme, ssd or hdd", device);
 		return CLI_EXIT_USAGE;
 	}
-	if (!duration_arg && 2000 * cfg.major_fault_ns > cfg.duration_ns) {
-		/* memory turns over at the device's pace: measure 2000 reads */
-		cfg.duration_ns = 2000 * cfg.major_fault_ns;
-		cfg.warmup_ns = cfg.duration_ns / 5;
-	}
 	if (!vmsim_policy_find(policy)) {
 		cli_error(NAME, "--policy '%s': unknown policy (vmsim paging --list shows them)",
 			  policy);
 		return CLI_EXIT_USAGE;
 	}
 	cfg.policy = policy;
+	char why[320];
+	if (vmsim_curve_check(&cfg, why, sizeof(why))) {
+		cli_error(NAME, "%s", why);
+		return CLI_EXIT_USAGE;
+	}
 
 	static struct cli_outputs files; /* --plot DIR checked before the run */
 	if ((rc = cli_outputs_open(&files, NAME, NULL, NULL, plot_dir)))
@@ -313,7 +373,7 @@ int cmd_thrash(int argc, char **argv)
 	if (rc == VMSIM_EINVAL) {
 		cli_error(NAME,
 			  "cannot build a machine of %" PRIu64 " frames with policy '%s' (it "
-			  "needs the future, or the machine is too small)",
+			  "needs the future)",
 			  cfg.frames, policy);
 		free(points);
 		return CLI_EXIT_USAGE;
@@ -327,6 +387,7 @@ int cmd_thrash(int argc, char **argv)
 		print_csv(&cfg, points);
 	else
 		print_table(&cfg, device, cfg.major_fault_ns, points);
+	say_under_measured(&cfg, points);
 	rc = plot_dir ? plot_curve(&cfg, device, points, &files, csv) : CLI_EXIT_OK;
 	free(points);
 	cli_outputs_abandon(&files);

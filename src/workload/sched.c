@@ -21,6 +21,8 @@
  * of its own accesses (tumbling windows), which counts pages that were
  * evicted and faulted back within the window too.
  */
+#include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -701,12 +703,86 @@ void vmsim_curve_cfg_default(struct vmsim_curve_cfg *cfg)
 	    .io_every = 4000,	/* so about 20 ms of CPU between I/O bursts */
 	    .io_ns = 100000000, /* of 100 ms each */
 	};
-	cfg->duration_ns = 1000000000;
-	cfg->warmup_ns = 200000000;
+	cfg->duration_ns = 0; /* from the sizes, point by point */
+	cfg->warmup_ns = 0;
 	cfg->quantum = 2000; /* 10 ms slices */
 	cfg->wss_window = 10000;
 	cfg->writeback_on_device = false;
 	cfg->seed = 1;
+}
+
+/* Page-table frames a process of @pages pages needs at most: the leaf
+ * tables, one more level per 512 of them, and the top levels. */
+static uint64_t pt_frames(uint64_t pages)
+{
+	uint64_t pte = (pages + 511) / 512, pmd = (pte + 511) / 512;
+	return pte + pmd + 2;
+}
+
+int vmsim_curve_check(const struct vmsim_curve_cfg *cfg, char *why, size_t whylen)
+{
+	uint64_t w = cfg->proc.pages, pt;
+
+	if (cfg->frames < 64 || cfg->frames > VMSIM_CURVE_MAX_FRAMES)
+		return why_set(why, whylen, VMSIM_EINVAL,
+			       "M = %" PRIu64 " frames: expected 64 to %llu frames", cfg->frames,
+			       VMSIM_CURVE_MAX_FRAMES);
+	if (w == 0 || w > VMSIM_CURVE_MAX_PAGES)
+		return why_set(why, whylen, VMSIM_EINVAL,
+			       "W = %" PRIu64 " pages: expected 1 to %llu pages per process", w,
+			       VMSIM_CURVE_MAX_PAGES);
+	if (cfg->nmax == 0 || cfg->nmax > VMSIM_CURVE_MAX_NMAX)
+		return why_set(why, whylen, VMSIM_EINVAL,
+			       "N = %u processes: expected 1 to %d processes", cfg->nmax,
+			       VMSIM_CURVE_MAX_NMAX);
+	if (cfg->nmax * w > VMSIM_CURVE_MAX_TOTAL)
+		return why_set(why, whylen, VMSIM_EINVAL,
+			       "%u processes of %" PRIu64 " pages are %" PRIu64
+			       " pages in all, more than the %llu (64 GiB) a curve may use",
+			       cfg->nmax, w, cfg->nmax * w, VMSIM_CURVE_MAX_TOTAL);
+	pt = pt_frames(w) * cfg->nmax;
+	if (pt > cfg->frames / 2)
+		return why_set(why, whylen, VMSIM_EINVAL,
+			       "%u processes of %" PRIu64 " pages need up to %" PRIu64
+			       " frames of page tables, more than half of the %" PRIu64
+			       " frames: the curve would measure page tables, not working sets",
+			       cfg->nmax, w, pt, cfg->frames);
+	return 0;
+}
+
+/*
+ * The measured time and the warm-up of point @n when the caller left them
+ * to the sizes (duration_ns 0). Three clocks set the pace: a round (every
+ * process runs one slice: n x quantum accesses of CPU work), the first
+ * pass (the n.W pages touched once), and the device (memory turns over at
+ * one frame per read). The warm-up covers two rounds and the first pass,
+ * so every process has its pages in play before the measurement; the
+ * measurement covers four rounds and 2000 device reads, and at least a
+ * second. *@under_measured: the time given is shorter than half of that
+ * (fewer than two rounds or 1000 reads measured): some processes may not
+ * have run long enough to fault.
+ */
+static void curve_times(const struct vmsim_curve_cfg *cfg, unsigned n,
+			const struct vmsim_config *vc, uint64_t *duration /* out */,
+			uint64_t *warmup /* out */, bool *under_measured /* out */)
+{
+	uint64_t quantum = cfg->quantum ? cfg->quantum : 1000;
+	double access_ns = (double)(cfg->proc.compute + vc->cost.access) / vc->cost.ghz;
+	double round = (double)n * (double)quantum * access_ns;
+	double pass = (double)n * (double)cfg->proc.pages * access_ns;
+	double reads = (double)vc->cost.major_fault_ns;
+	double need_d = fmax(fmax(1e9, 2000 * reads), 4 * round);
+	double need_w = fmax(fmax(need_d / 5, 2 * round), pass);
+
+	if (cfg->duration_ns) {
+		*duration = cfg->duration_ns;
+		*warmup = cfg->warmup_ns;
+		*under_measured = (double)*duration < 2 * round || (double)*duration < 1000 * reads;
+		return;
+	}
+	*duration = (uint64_t)need_d;
+	*warmup = (uint64_t)need_w;
+	*under_measured = false;
 }
 
 /* One point: a fresh machine running @n copies of the model. */
@@ -738,8 +814,8 @@ static int curve_point(const struct vmsim_curve_cfg *cfg, unsigned n,
 	sc.tasks = tasks;
 	sc.ntasks = n;
 	sc.quantum = cfg->quantum;
-	sc.duration_ns = cfg->duration_ns;
-	sc.warmup_ns = cfg->warmup_ns;
+	bool under;
+	curve_times(cfg, n, &vc, &sc.duration_ns, &sc.warmup_ns, &under);
 	sc.wss_window = cfg->wss_window;
 	sc.writeback_on_device = cfg->writeback_on_device;
 	sc.seed = cfg->seed;
@@ -758,6 +834,9 @@ static int curve_point(const struct vmsim_curve_cfg *cfg, unsigned n,
 	    .wss_total_pages = res.wss_total_pages,
 	    .paging_share = res.paging_share,
 	    .thrashing = res.thrashing,
+	    .duration_ns = sc.duration_ns,
+	    .warmup_ns = sc.warmup_ns,
+	    .under_measured = under,
 	};
 	uint64_t least = UINT64_MAX;
 	for (unsigned i = 0; i < n; i++)
@@ -776,8 +855,7 @@ int vmsim_thrashing_curve(const struct vmsim_curve_cfg *cfg, struct vmsim_curve_
 	struct vmsim_sched_task *tasks;
 	int rc = 0;
 
-	if (cfg->nmax == 0 || cfg->proc.pages == 0 || cfg->frames < 64 ||
-	    cfg->frames > (1ULL << 32) || cfg->proc.pages > (1ULL << 32) || !cfg->duration_ns)
+	if (vmsim_curve_check(cfg, NULL, 0))
 		return VMSIM_EINVAL;
 	tasks = calloc(cfg->nmax, sizeof(*tasks));
 	if (!tasks)

@@ -5,7 +5,7 @@
 
 $ vmsim thrash --nmax 3 --duration 500
 1024 frames (4096 KiB), W = 128 pages per process, policy clock, device ssd (100 us a read)
-each process: 5 us of CPU per access, 100 ms of I/O every 4000 accesses; 0.5 s measured per N, seed 1
+each process: 5 us of CPU per access, 100 ms of I/O every 4000 accesses; 0.1 s warm-up, 0.5 s measured per N, seed 1
 
    N   N*W/M   CPU util   faults/s  faults/access  device busy  slowest  paging wait  thrashing
    1    0.12      18.5%          0         0.0000         0.0%     1.00         0.0%  no
@@ -16,14 +16,14 @@ peak: N = 3 (N*W/M = 0.38), CPU utilisation 46.7%
 ? 0
 
 $ vmsim thrash --csv --nmax 2 --duration 300 --device nvme --policy lru --seed 7
-n,load,utilisation,faults_per_second,faults_per_access,device_busy,slowest,paging_wait,wss_pages,accesses,thrashing
-1,0.1250,0.1762,0.0,0.000000,0.0000,1.0000,0.0000,128,10570,0
-2,0.2500,0.3180,0.0,0.000000,0.0000,0.8915,0.0000,256,19070,0
+n,load,utilisation,faults_per_second,faults_per_access,device_busy,slowest,paging_wait,wss_pages,accesses,thrashing,warmup_s,measured_s,under_measured
+1,0.1250,0.1762,0.0,0.000000,0.0000,1.0000,0.0000,128,10570,0,0.06,0.3,0
+2,0.2500,0.3180,0.0,0.000000,0.0000,0.8915,0.0000,256,19070,0,0.06,0.3,0
 ? 0
 
 $ vmsim thrash --wss 64 --nmax 2 --duration 200 --io-every 0
 1024 frames (4096 KiB), W = 64 pages per process, policy clock, device ssd (100 us a read)
-each process: 5 us of CPU per access; 0.2 s measured per N, seed 1
+each process: 5 us of CPU per access; 0.04 s warm-up, 0.2 s measured per N, seed 1
 
    N   N*W/M   CPU util   faults/s  faults/access  device busy  slowest  paging wait  thrashing
    1    0.06     100.0%          0         0.0000         0.0%     1.00         0.0%  no
@@ -45,7 +45,7 @@ vmsim thrash: --policy 'nope': unknown policy (vmsim paging --list shows them)
 
 $ vmsim thrash --policy opt --nmax 1
 2>
-vmsim thrash: cannot build a machine of 1024 frames with policy 'opt' (it needs the future, or the machine is too small)
+vmsim thrash: cannot build a machine of 1024 frames with policy 'opt' (it needs the future)
 ? 2
 
 $ vmsim thrash --frames 10
@@ -92,3 +92,34 @@ usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
                     [--compute CYCLES] [--seed S] [--csv]
 ? 2
 
+
+# Combinations that cannot give a curve are refused, saying why.
+$ vmsim thrash --nmax 256 --wss 4194304 --frames 4194304
+2>
+vmsim thrash: 256 processes of 4194304 pages are 1073741824 pages in all, more than the 16777216 (64 GiB) a curve may use
+? 2
+
+$ vmsim thrash --wss 65536
+2>
+vmsim thrash: 16 processes of 65536 pages need up to 2096 frames of page tables, more than half of the 1024 frames: the curve would measure page tables, not working sets
+? 2
+
+# A --duration too short for the sizes: the points say so (CSV column,
+# one note on stderr).
+$ vmsim thrash --nmax 3 --duration 20 --csv | cut -d, -f1,12-
+n,warmup_s,measured_s,under_measured
+1,0.004,0.02,1
+2,0.004,0.02,1
+3,0.004,0.02,1
+2>
+vmsim thrash: note: 3 of the 3 points (from N = 1) are under-measured: --duration is shorter than two rounds of time slices or 1000 paging-device reads, so some processes barely ran; leave --duration out to take the times from the sizes
+? 0
+
+# Without --duration the times follow the sizes: with 1 ms of CPU per
+# access a slice of 2000 accesses lasts 2 s, so N = 2 measures 16 s after
+# 8 s of warm-up (four rounds after two).
+$ vmsim thrash --nmax 2 --io-every 0 --compute 3000000 --csv | cut -d, -f1,12-
+n,warmup_s,measured_s,under_measured
+1,4,8,0
+2,8,16,0
+? 0

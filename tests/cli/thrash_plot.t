@@ -7,8 +7,8 @@
 
 # gnuplot missing: the table is printed as usual, then the message, status 1.
 $ VMSIM_GNUPLOT=/nonexistent/gnuplot "$VMSIM" thrash --csv --nmax 1 --duration 100 --plot plots-not-drawn; rc=$?; test -e plots-not-drawn || echo "no directory created"; exit $rc
-n,load,utilisation,faults_per_second,faults_per_access,device_busy,slowest,paging_wait,wss_pages,accesses,thrashing
-1,0.1250,0.0954,0.0,0.000000,0.0000,1.0000,0.0000,128,2000,0
+n,load,utilisation,faults_per_second,faults_per_access,device_busy,slowest,paging_wait,wss_pages,accesses,thrashing,warmup_s,measured_s,under_measured
+1,0.1250,0.0954,0.0,0.000000,0.0000,1.0000,0.0000,128,2000,0,0.02,0.1,0
 no directory created
 2>
 vmsim thrash: --plot plots-not-drawn: plots need gnuplot, and '/nonexistent/gnuplot' was not found (install gnuplot-nox, or set VMSIM_GNUPLOT); no plot was drawn, the other outputs are written as usual

@@ -12,6 +12,7 @@
  */
 #include "testutil.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -159,6 +160,75 @@ static void thrashing_curve_rejects_bad_configurations(void **state)
 	assert_int_equal(vmsim_thrashing_curve(&cfg, p), VMSIM_EINVAL);
 }
 
+/* Each refusal of vmsim_curve_check says what is wrong. */
+static void curve_check_names_the_bad_combination(void **state)
+{
+	struct vmsim_curve_cfg cfg;
+	char why[320];
+	(void)state;
+
+	vmsim_curve_cfg_default(&cfg);
+	assert_ok(vmsim_curve_check(&cfg, why, sizeof(why)));
+	cfg.nmax = 256;
+	cfg.proc.pages = 1ULL << 22; /* 2^30 pages in all */
+	cfg.frames = 1ULL << 22;
+	assert_int_equal(vmsim_curve_check(&cfg, why, sizeof(why)), VMSIM_EINVAL);
+	assert_non_null(strstr(why, "256 processes of 4194304 pages are 1073741824 pages in all"));
+	/* 16 processes of 65536 pages: 131 page-table frames each, 2096 of 1024 */
+	vmsim_curve_cfg_default(&cfg);
+	cfg.proc.pages = 65536;
+	assert_int_equal(vmsim_curve_check(&cfg, why, sizeof(why)), VMSIM_EINVAL);
+	assert_non_null(strstr(why, "need up to 2096 frames of page tables, more than half of "
+				    "the 1024 frames"));
+	cfg.nmax = 3; /* 393 frames: fits */
+	assert_ok(vmsim_curve_check(&cfg, why, sizeof(why)));
+	cfg.nmax = 257;
+	assert_int_equal(vmsim_curve_check(&cfg, why, sizeof(why)), VMSIM_EINVAL);
+	assert_non_null(strstr(why, "N = 257 processes: expected 1 to 256"));
+}
+
+/*
+ * The times follow the sizes: with 100 ms slices (quantum 20000 of 5 us),
+ * 16 processes take 1.6 s for one round, longer than the 1 s the default
+ * measured. Measured over four rounds after two, 16 processes of 512
+ * pages on 1024 frames (N.W/M = 8) thrash: the CPU mostly waits. Over a
+ * fixed 1 s they would mostly not have run, and the point says so.
+ */
+static void thrashing_curve_times_follow_the_sizes(void **state)
+{
+	struct vmsim_curve_cfg cfg;
+	struct vmsim_curve_point p[16];
+	(void)state;
+
+	vmsim_curve_cfg_default(&cfg);
+	cfg.nmax = 16;
+	cfg.proc.pages = 512;
+	cfg.quantum = 20000;
+	assert_ok(vmsim_thrashing_curve(&cfg, p));
+	for (unsigned i = 0; i < 16; i++) {
+		double round = (i + 1) * 0.1;
+		assert_false(p[i].under_measured);
+		assert_true(fabs(p[i].duration_ns * 1e-9 - fmax(1.0, 4 * round)) < 0.01);
+		assert_true(fabs(p[i].warmup_ns * 1e-9 - fmax(0.2, 2 * round)) < 0.01);
+	}
+	print_message("N=16 times from the sizes: util %.1f%%, device %.1f%%, slowest %.2f%s\n",
+		      100 * p[15].utilisation, 100 * p[15].device_busy, p[15].progress_min,
+		      p[15].thrashing ? ", thrashing" : "");
+	assert_true(p[15].thrashing);
+	assert_true(p[15].utilisation < 0.5);
+	assert_true(p[15].device_busy > 0.9);
+
+	cfg.nmax = 16;
+	cfg.duration_ns = 1000000000;
+	cfg.warmup_ns = 200000000;
+	assert_ok(vmsim_thrashing_curve(&cfg, p));
+	print_message("N=16 over 1 s: util %.1f%%, device %.1f%%, slowest %.2f%s\n",
+		      100 * p[15].utilisation, 100 * p[15].device_busy, p[15].progress_min,
+		      p[15].thrashing ? ", thrashing" : "");
+	assert_false(p[0].under_measured); /* one round of 0.1 s: ten in 1 s */
+	assert_true(p[15].under_measured); /* 1 s is less than two rounds of 1.6 s */
+}
+
 /* N processes of the curve's model on one machine of 1024 frames. */
 static void run_n(unsigned n, uint64_t major_ns, struct vmsim_system **sys,
 		  struct vmsim_sched_result *res)
@@ -181,8 +251,8 @@ static void run_n(unsigned n, uint64_t major_ns, struct vmsim_system **sys,
 	sc.tasks = tasks;
 	sc.ntasks = n;
 	sc.quantum = cc.quantum;
-	sc.warmup_ns = cc.warmup_ns;
-	sc.duration_ns = cc.duration_ns;
+	sc.warmup_ns = 200000000; /* what the curve takes for these sizes */
+	sc.duration_ns = 1000000000;
 	assert_ok(vmsim_sched_run(*sys, &sc, res));
 }
 
@@ -290,6 +360,8 @@ int main(void)
 	    cmocka_unit_test(thrashing_curve_with_fifo_collapses_the_same_way),
 	    cmocka_unit_test(thrashing_curve_is_deterministic),
 	    cmocka_unit_test(thrashing_curve_rejects_bad_configurations),
+	    cmocka_unit_test(curve_check_names_the_bad_combination),
+	    cmocka_unit_test(thrashing_curve_times_follow_the_sizes),
 	    cmocka_unit_test(thrashing_flagged_only_when_working_sets_exceed_ram),
 	    cmocka_unit_test(thrashing_on_hdd_is_capped_by_the_disk),
 	};
