@@ -127,6 +127,11 @@ void vsim_config(const struct vhost *h, struct vmsim_config *cfg)
 	cfg->thp = h->thp;
 	cfg->readahead_kb = h->read_ahead_kb;
 	cfg->fault_around_bytes = h->fault_around_bytes;
+	cfg->khugepaged_pages_to_scan = h->kh_pages_to_scan;
+	cfg->khugepaged_scan_sleep_ms = h->kh_scan_sleep_ms;
+	cfg->khugepaged_alloc_sleep_ms = h->kh_alloc_sleep_ms;
+	cfg->khugepaged_max_ptes_none = h->kh_max_ptes_none;
+	cfg->khugepaged_max_ptes_shared = h->kh_max_ptes_shared;
 }
 
 int vsim_start(const struct vmsim_config *cfg, struct vmsim_system **sys, int *pid, char *why,

@@ -119,6 +119,28 @@ static void host_init(struct vhost *h, const char *dir)
 		h->fault_around_bytes = strtoull(line, NULL, 10);
 	const char *ra128 = getenv("VMSIM_VALIDATE_RA128_DIR");
 	h->dir_ra128 = ra128 && *ra128 ? ra128 : NULL;
+	static const struct {
+		const char *file;
+		size_t off;
+		uint64_t dflt;
+	} kh[] = {
+	    {"pages_to_scan", offsetof(struct vhost, kh_pages_to_scan), 4096},
+	    {"scan_sleep_millisecs", offsetof(struct vhost, kh_scan_sleep_ms), 10000},
+	    {"alloc_sleep_millisecs", offsetof(struct vhost, kh_alloc_sleep_ms), 60000},
+	    {"max_ptes_none", offsetof(struct vhost, kh_max_ptes_none), 511},
+	    {"max_ptes_shared", offsetof(struct vhost, kh_max_ptes_shared), 256},
+	};
+	for (size_t i = 0; i < sizeof(kh) / sizeof(kh[0]); i++) {
+		char path[128];
+		uint64_t v = kh[i].dflt;
+		snprintf(path, sizeof(path), "/sys/kernel/mm/transparent_hugepage/khugepaged/%s",
+			 kh[i].file);
+		if (read_line(path, line, sizeof(line))) {
+			h->khugepaged = true;
+			v = strtoull(line, NULL, 10);
+		}
+		memcpy((char *)h + kh[i].off, &v, sizeof(v));
+	}
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -245,6 +267,17 @@ static void write_doc(FILE *f, const struct vhost *h, int runs, const struct vre
 	fprintf(f, "| test files | device %s, read_ahead_kb %llu |\n", h->dev,
 		(unsigned long long)h->read_ahead_kb);
 	fprintf(f, "| fault_around_bytes | %llu |\n", (unsigned long long)h->fault_around_bytes);
+	if (h->khugepaged)
+		fprintf(f,
+			"| khugepaged | pages_to_scan %llu, scan_sleep_millisecs %llu, "
+			"alloc_sleep_millisecs %llu, max_ptes_none %llu, max_ptes_shared %llu |\n",
+			(unsigned long long)h->kh_pages_to_scan,
+			(unsigned long long)h->kh_scan_sleep_ms,
+			(unsigned long long)h->kh_alloc_sleep_ms,
+			(unsigned long long)h->kh_max_ptes_none,
+			(unsigned long long)h->kh_max_ptes_shared);
+	else
+		fprintf(f, "| khugepaged | none (no transparent_hugepage/khugepaged) |\n");
 	fprintf(f, "| read_ahead_kb 128 directory | %s |\n\n",
 		h->dir_ra128 ? h->dir_ra128 : "none (VMSIM_VALIDATE_RA128_DIR unset)");
 	fprintf(f, "## Not measured here\n\n");

@@ -36,6 +36,10 @@ struct vhost {
 	uint64_t read_ahead_kb;	     /* that device's read_ahead_kb */
 	uint64_t fault_around_bytes; /* debugfs fault_around_bytes, else Linux's 64 KiB */
 	const char *dir_ra128;	     /* a directory on a device with read_ahead_kb 128, or NULL */
+	bool khugepaged;	     /* transparent_hugepage/khugepaged/ exists */
+	uint64_t kh_pages_to_scan;   /* its settings (Linux's defaults when absent) */
+	uint64_t kh_scan_sleep_ms, kh_alloc_sleep_ms;
+	uint64_t kh_max_ptes_none, kh_max_ptes_shared;
 };
 
 /* One figure a case measures. */
@@ -98,8 +102,9 @@ int vwhy(int rc, char *why, size_t whylen, const char *fmt, ...)
 /* ---- vmsim helpers (host.c) ---------------------------------------------- */
 
 /* A vmsim configuration from the host's settings: 4 KiB pages, THP mode,
- * read_ahead_kb, fault_around_bytes; 4 GiB of RAM (the cases need less; a
- * case may change it), no swap (the host has none). */
+ * read_ahead_kb, fault_around_bytes, khugepaged's settings (khugepaged itself
+ * off: a case turns it on); 4 GiB of RAM (the cases need less; a case may
+ * change it), no swap (the host has none). */
 void vsim_config(const struct vhost *h, struct vmsim_config *cfg /* out */);
 
 /* A system from @cfg and a process in it. 0 or VCASE_FAIL. */
