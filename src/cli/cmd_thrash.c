@@ -7,7 +7,7 @@
  *
  *	vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
  *	             [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]
- *	             [--compute CYCLES] [--seed S] [--csv] [--plot DIR]
+ *	             [--compute CYCLES] [--seed S] [--csv] [--plot DIR [--log-x]]
  *
  * The simulation is vmsim_thrashing_curve (src/workload/sched.c); this file reads
  * the options and lays out the table; --plot draws the curve through
@@ -31,7 +31,7 @@
 #define USAGE                                                                                      \
 	"usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]\n"          \
 	"                    [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]\n"         \
-	"                    [--compute CYCLES] [--seed S] [--csv]\n"
+	"                    [--compute CYCLES] [--seed S] [--csv] [--plot DIR [--log-x]]\n"
 
 static const char help_text[] =
     "\n"
@@ -66,6 +66,8 @@ static const char help_text[] =
     "  --csv             print comma-separated values instead of the table\n"
     "  --plot DIR        also draw the curve into DIR/thrash.png and DIR/thrash.svg\n"
     "                    (needs gnuplot)\n"
+    "  --log-x           N on a log-2 axis in the --plot (one tic per N only up to\n"
+    "                    32 processes, gnuplot's own tics beyond)\n"
     "\n"
     "Columns: N*W/M is the memory asked for over RAM; faults/s are major faults\n"
     "per simulated second; 'slowest' is the accesses of the slowest process over\n"
@@ -210,7 +212,8 @@ static void print_csv(const struct vmsim_curve_cfg *cfg, const struct vmsim_curv
 
 /* --plot: utilisation and fault rate against N, N*W = M marked. */
 static int plot_curve(const struct vmsim_curve_cfg *cfg, const char *device,
-		      const struct vmsim_curve_point *p, const struct cli_outputs *files, bool csv)
+		      const struct vmsim_curve_point *p, const struct cli_outputs *files, bool csv,
+		      bool logx)
 {
 	const char *dir = files->plot_dir;
 	struct plot_thrash_point *pts = calloc(cfg->nmax, sizeof(*pts));
@@ -241,6 +244,7 @@ static int plot_curve(const struct vmsim_curve_cfg *cfg, const char *device,
 	t.npoints = cfg->nmax;
 	t.points = pts;
 	t.fit_n = (double)cfg->frames / (double)cfg->proc.pages;
+	t.logx = logx;
 	rc = plot_thrash(&t, dir, "thrash", why, sizeof(why));
 	free(pts);
 	if (rc) {
@@ -260,7 +264,7 @@ int cmd_thrash(int argc, char **argv)
 		   *compute_arg = NULL, *seed_arg = NULL, *plot_dir = NULL;
 	struct vmsim_curve_cfg cfg;
 	struct vmsim_curve_point *points;
-	bool csv = false;
+	bool csv = false, logx = false;
 	uint64_t v;
 	int i, rc;
 
@@ -276,6 +280,10 @@ int cmd_thrash(int argc, char **argv)
 		}
 		if (strcmp(arg, "--csv") == 0) {
 			csv = true;
+			continue;
+		}
+		if (strcmp(arg, "--log-x") == 0) {
+			logx = true;
 			continue;
 		}
 		if (arg[0] != '-') {
@@ -313,6 +321,10 @@ int cmd_thrash(int argc, char **argv)
 		}
 	}
 
+	if (logx && !plot_dir) {
+		cli_error(NAME, "--log-x sets the axis of --plot: give --plot DIR too");
+		return CLI_EXIT_USAGE;
+	}
 	if (frames_arg &&
 	    (rc = parse_num("--frames", frames_arg, 64, VMSIM_CURVE_MAX_FRAMES, &cfg.frames)))
 		return rc;
@@ -388,7 +400,7 @@ int cmd_thrash(int argc, char **argv)
 	else
 		print_table(&cfg, device, cfg.major_fault_ns, points);
 	say_under_measured(&cfg, points);
-	rc = plot_dir ? plot_curve(&cfg, device, points, &files, csv) : CLI_EXIT_OK;
+	rc = plot_dir ? plot_curve(&cfg, device, points, &files, csv, logx) : CLI_EXIT_OK;
 	free(points);
 	cli_outputs_abandon(&files);
 	return rc;

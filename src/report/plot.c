@@ -742,21 +742,23 @@ static void thrash_body(FILE *f, const void *arg)
 		fputs(" . \"\\n\" . ", f);
 		gp_string(f, t->subtitle);
 	}
-	fprintf(f,
-		"\nset grid\n"
-		"set key outside below center horizontal\n"
-		"set xlabel 'degree of multiprogramming N (processes)'\n"
-		"set ylabel 'CPU utilisation (%%)'\n"
-		"set y2label 'major page faults per second' . funit\n"
-		"set xrange [0.5:%u.5]\n"
-		"set yrange [0:105]\n"
-		"set y2range [0:*]\n"
-		"set ytics nomirror\n"
-		"set y2tics\n"
-		"set format y2 '%%g'\n",
-		nmax);
-	if (nmax <= 32)
-		fputs("set xtics 1\n", f);
+	fprintf(f, "\nset grid\n"
+		   "set key outside below center horizontal\n"
+		   "set xlabel 'degree of multiprogramming N (processes)'\n"
+		   "set ylabel 'CPU utilisation (%%)'\n"
+		   "set y2label 'major page faults per second' . funit\n"
+		   "set yrange [0:105]\n"
+		   "set y2range [0:*]\n"
+		   "set ytics nomirror\n"
+		   "set y2tics\n"
+		   "set format y2 '%%g'\n");
+	if (t->logx)
+		fprintf(f, "set logscale x 2\nset format x '%%g'\nset xrange [0.8:%g]\n",
+			nmax * 1.25);
+	else
+		fprintf(f, "set xrange [0.5:%u.5]\n", nmax);
+	if (!t->logx && nmax <= 32)
+		fputs("set xtics 1\n", f); /* else gnuplot's own tics fit the range */
 	if (t->fit_n > 0) {
 		fprintf(f,
 			"set arrow 1 from %g, graph 0 to %g, graph 1 nohead lw 2 dt 2 lc "

@@ -71,6 +71,7 @@ struct plot_thrash {
 	size_t npoints;				/* points, N ascending */
 	const struct plot_thrash_point *points; /* npoints of them */
 	double fit_n;				/* N where N*W = M (M / W), marked; 0: none */
+	bool logx;				/* N on a log-2 axis (a wide --nmax) */
 };
 
 /* Draw @t into DIR/NAME.png, DIR/NAME.svg (script DIR/NAME.gp): CPU

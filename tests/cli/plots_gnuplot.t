@@ -52,3 +52,11 @@ $ d=$(mktemp -d) && "$VMSIM" run ex09-shared-dataset --quiet --plot "$d" >/dev/n
 title 'A (pid 1)'
 title 'B (pid 2)'
 ? 0
+
+# thrash --plot at any scale: --log-x puts N on a log-2 axis, and one tic
+# per N is set only up to 32 processes.
+$ d=$(mktemp -d) && "$VMSIM" thrash --nmax 40 --duration 100 --log-x --plot "$d" >/dev/null 2>&1 && grep -c "^set logscale x 2$" "$d/thrash.gp"; "$VMSIM" thrash --nmax 40 --duration 100 --plot "$d" >/dev/null 2>&1 && grep -c "xtics 1" "$d/thrash.gp"; "$VMSIM" thrash --nmax 4 --duration 100 --plot "$d" >/dev/null && grep -c "xtics 1" "$d/thrash.gp"; rm -rf "$d"
+2
+0
+2
+? 0

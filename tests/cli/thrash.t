@@ -73,7 +73,7 @@ $ vmsim thrash --nmax
 vmsim thrash: option '--nmax' needs a value
 usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
                     [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]
-                    [--compute CYCLES] [--seed S] [--csv]
+                    [--compute CYCLES] [--seed S] [--csv] [--plot DIR [--log-x]]
 ? 2
 
 $ vmsim thrash --bogus
@@ -81,7 +81,7 @@ $ vmsim thrash --bogus
 vmsim thrash: unknown option '--bogus'
 usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
                     [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]
-                    [--compute CYCLES] [--seed S] [--csv]
+                    [--compute CYCLES] [--seed S] [--csv] [--plot DIR [--log-x]]
 ? 2
 
 $ vmsim thrash 12
@@ -89,7 +89,7 @@ $ vmsim thrash 12
 vmsim thrash: unexpected argument '12'
 usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
                     [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]
-                    [--compute CYCLES] [--seed S] [--csv]
+                    [--compute CYCLES] [--seed S] [--csv] [--plot DIR [--log-x]]
 ? 2
 
 
@@ -123,3 +123,9 @@ n,warmup_s,measured_s,under_measured
 1,4,8,0
 2,8,16,0
 ? 0
+
+# --log-x is the axis of --plot.
+$ vmsim thrash --log-x
+2>
+vmsim thrash: --log-x sets the axis of --plot: give --plot DIR too
+? 2

@@ -190,7 +190,7 @@ static void plot_thrash_draws_utilisation_faults_and_the_fit_line(void **state)
 	    {1, 0.18, 0, false},   {2, 0.35, 0, false},	  {3, 0.50, 0, false},
 	    {4, 0.80, 900, false}, {5, 0.40, 6000, true}, {6, 0.12, 9800, true},
 	};
-	struct plot_thrash t = {NULL, "M = 512 frames, W = 128 pages", 6, pts, 4.0};
+	struct plot_thrash t = {NULL, "M = 512 frames, W = 128 pages", 6, pts, 4.0, false};
 	char why[512] = "";
 	(void)state;
 
@@ -285,7 +285,7 @@ static void missing_gnuplot_is_reported_not_fatal(void **state)
 	assert_int_equal(plot_mrc(&m, tmpdir, "x", why, sizeof(why)), VMSIM_ENOTSUP);
 	{
 		static const struct plot_thrash_point p[] = {{1, 0.5, 0, false}};
-		struct plot_thrash t = {NULL, NULL, 1, p, 0};
+		struct plot_thrash t = {NULL, NULL, 1, p, 0, false};
 		struct plot_reach r = {.nlevels = 1, .level = {{"L1 dTLB", {64, 0, 0}}}};
 		assert_int_equal(plot_thrash(&t, tmpdir, "x", why, sizeof(why)), VMSIM_ENOTSUP);
 		assert_int_equal(plot_reach(&r, tmpdir, "x", why, sizeof(why)), VMSIM_ENOTSUP);
