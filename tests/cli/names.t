@@ -23,13 +23,13 @@ $ vmsim run ../data/trace-tiny.lackey ../../data/sort.vmt --json - 2>/dev/null |
 ? 0
 
 # CSV: the RSS column of a named process is rss_PID_NAME, of another rss_PID.
-$ vmsim run ex09-shared-dataset --csv - 2>/dev/null | head -1 | tr , '\n' | grep '^rss_'
+$ vmsim run ex09-shared-dataset --csv - 2>/dev/null | sed -n 1p | tr , '\n' | grep '^rss_'
 rss_total
 rss_1_A
 rss_2_B
 ? 0
 
-$ vmsim run ../data/trace-tiny.lackey --csv - 2>/dev/null | head -1 | tr , '\n' | grep '^rss_'
+$ vmsim run ../data/trace-tiny.lackey --csv - 2>/dev/null | sed -n 1p | tr , '\n' | grep '^rss_'
 rss_total
 rss_1
 ? 0
