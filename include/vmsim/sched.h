@@ -234,17 +234,21 @@ VMSIM_API void vmsim_sched_result_release(struct vmsim_sched_result *res);
  * two rounds or 1000 device reads is marked under_measured.
  */
 struct vmsim_curve_cfg {
-	uint64_t frames;	       /* M: RAM in 4 KiB frames (>= 64) */
-	unsigned nmax;		       /* N runs from 1 to nmax */
-	struct vmsim_sched_model proc; /* each process; proc.pages is W */
-	const char *policy;	       /* replacement policy; NULL: the default (clock) */
-	uint64_t major_fault_ns;       /* paging-device latency; 0: the default (ssd) */
-	uint64_t duration_ns;	       /* measured time per point; 0: from the sizes */
-	uint64_t warmup_ns;	       /* warm-up per point (duration_ns 0: from the sizes) */
-	uint64_t quantum;	       /* time slice in accesses; 0: 1000 */
-	uint64_t wss_window;	       /* tau, also the kernel's sampling period */
-	bool writeback_on_device;      /* as in vmsim_sched_cfg */
-	uint64_t seed;		       /* machine and workload seed */
+	uint64_t frames;		    /* M: RAM in 4 KiB frames (>= 64) */
+	unsigned nmax;			    /* N runs from 1 to nmax */
+	struct vmsim_sched_model proc;	    /* each process; proc.pages is W */
+	const char *policy;		    /* replacement policy; NULL: the default (clock) */
+	uint64_t major_fault_ns;	    /* paging-device latency; 0: the default (ssd) */
+	uint64_t duration_ns;		    /* measured time per point; 0: from the sizes */
+	uint64_t warmup_ns;		    /* warm-up per point (duration_ns 0: from the sizes) */
+	uint64_t quantum;		    /* time slice in accesses; 0: 1000 */
+	uint64_t wss_window;		    /* tau, also the kernel's sampling period */
+	bool writeback_on_device;	    /* as in vmsim_sched_cfg */
+	uint64_t seed;			    /* machine and workload seed */
+	const struct vmsim_config *machine; /* each point's machine starts from it (the CPU,
+					       the cost model, THP, ...; NULL:
+					       vmsim_config_default), then gets M, swap for every
+					       page, tau and the policy, latency and seed above */
 };
 
 /* Defaults: M = 1024 frames (4 MiB), nmax 16, W = 128 pages, uniform

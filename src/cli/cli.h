@@ -166,4 +166,8 @@ int cli_machine_apply(const char *cmd, const struct cli_machine *m, struct vmsim
 /* The machine options for a --help text, one line each, from the table. */
 void cli_machine_help(FILE *f);
 
+/* The same without the settings whose keys are in the NULL-terminated
+ * list @skip (a command that sets them itself). */
+void cli_machine_help_except(FILE *f, const char *const *skip);
+
 #endif

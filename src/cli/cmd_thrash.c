@@ -6,8 +6,12 @@
  * process got, and whether the run was thrashing.
  *
  *	vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
- *	             [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]
- *	             [--compute CYCLES] [--seed S] [--csv] [--plot DIR [--log-x]]
+ *	             [--duration MS] [--io-every B] [--io-ms D] [--compute CYCLES]
+ *	             [--csv] [--plot DIR [--log-x]] [machine options]
+ *
+ * The machine options are those of run (one per row of the settings
+ * table, src/cli/machine.c) except the RAM (M: --frames), the swap (room
+ * for every page) and the working-set window, which the curve sets.
  *
  * The simulation is vmsim_thrashing_curve (src/workload/sched.c); this file reads
  * the options and lays out the table; --plot draws the curve through
@@ -30,8 +34,9 @@
 
 #define USAGE                                                                                      \
 	"usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]\n"          \
-	"                    [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]\n"         \
-	"                    [--compute CYCLES] [--seed S] [--csv] [--plot DIR [--log-x]]\n"
+	"                    [--duration MS] [--io-every B] [--io-ms D] [--compute CYCLES]\n"      \
+	"                    [--csv] [--plot DIR [--log-x]] [machine options: --policy NAME,\n"    \
+	"                    --seed S, --major-fault TIME, --cpu NAME, ...]\n"
 
 static const char help_text[] =
     "\n"
@@ -49,8 +54,7 @@ static const char help_text[] =
     "                    NMAX*W at most 16777216 pages, and the NMAX processes'\n"
     "                    page tables at most half of the M frames\n"
     "  --device NAME     paging device: nvme (20 us a read), ssd (100 us, the\n"
-    "                    default) or hdd (10 ms)\n"
-    "  --policy NAME     replacement policy (default clock; vmsim paging --list)\n"
+    "                    default) or hdd (10 ms); the same as --major-fault NAME\n"
     "  --duration MS     simulated milliseconds measured per N, after a warm-up\n"
     "                    of a fifth of that (default: from the sizes, per N: four\n"
     "                    rounds of every process's time slice and 2000 device\n"
@@ -62,7 +66,6 @@ static const char help_text[] =
     "                    0: no I/O)\n"
     "  --io-ms D         length of an I/O burst in ms (default 100)\n"
     "  --compute CYCLES  CPU work per access at 3 GHz (default 15000: 5 us)\n"
-    "  --seed S          seed of the processes' random choices (default 1)\n"
     "  --csv             print comma-separated values instead of the table\n"
     "  --plot DIR        also draw the curve into DIR/thrash.png and DIR/thrash.svg\n"
     "                    (needs gnuplot)\n"
@@ -257,11 +260,36 @@ static int plot_curve(const struct vmsim_curve_cfg *cfg, const char *device,
 	return CLI_EXIT_OK;
 }
 
+/* The machine settings the curve sets itself: left out of the help. */
+static const char *const not_machine[] = {"ram", "swap", "wss", NULL};
+
+/* The preset name of latency @ns ("ssd"), or "custom" (--major-fault 8ms). */
+static const char *device_label(uint64_t ns)
+{
+	uint64_t v;
+	for (const char *const *n = vmsim_device_preset_names(); *n; n++)
+		if (vmsim_device_preset(*n, &v) == 0 && v == ns)
+			return *n;
+	return "custom";
+}
+
+/* Was machine setting @key given (cli_machine list)? */
+static bool machine_given(const struct cli_machine *m, const char *key)
+{
+	size_t n = strlen(key);
+	for (unsigned i = 0; i < m->n; i++)
+		if (!strncmp(m->kv[i], key, n) && m->kv[i][n] == '=')
+			return true;
+	return false;
+}
+
 int cmd_thrash(int argc, char **argv)
 {
-	const char *frames_arg = NULL, *wss_arg = NULL, *nmax_arg = NULL, *device = "ssd",
-		   *policy = "clock", *duration_arg = NULL, *io_every_arg = NULL, *io_ms_arg = NULL,
-		   *compute_arg = NULL, *seed_arg = NULL, *plot_dir = NULL;
+	const char *frames_arg = NULL, *wss_arg = NULL, *nmax_arg = NULL, *device = NULL,
+		   *duration_arg = NULL, *io_every_arg = NULL, *io_ms_arg = NULL,
+		   *compute_arg = NULL, *plot_dir = NULL;
+	static struct cli_machine machine; /* the machine options, from the settings table */
+	static struct vmsim_config mc;	   /* the machine every point starts from */
 	struct vmsim_curve_cfg cfg;
 	struct vmsim_curve_point *points;
 	bool csv = false, logx = false;
@@ -269,6 +297,7 @@ int cmd_thrash(int argc, char **argv)
 	int i, rc;
 
 	vmsim_curve_cfg_default(&cfg);
+	memset(&machine, 0, sizeof(machine));
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		int m;
@@ -276,6 +305,11 @@ int cmd_thrash(int argc, char **argv)
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
 			fputs(USAGE, stdout);
 			fputs(help_text, stdout);
+			fputs("\nmachine (the settings of a scenario's machine line, "
+			      "docs/SCENARIOS.md; "
+			      "M is --frames,\nor --ram SIZE; the swap holds every page):\n",
+			      stdout);
+			cli_machine_help_except(stdout, not_machine);
 			return CLI_EXIT_OK;
 		}
 		if (strcmp(arg, "--csv") == 0) {
@@ -295,10 +329,15 @@ int cmd_thrash(int argc, char **argv)
 			m = cli_opt_value(argc, argv, &i, "--wss", &wss_arg);
 		if (m == 0)
 			m = cli_opt_value(argc, argv, &i, "--nmax", &nmax_arg);
-		if (m == 0)
-			m = cli_opt_value(argc, argv, &i, "--device", &device);
-		if (m == 0)
-			m = cli_opt_value(argc, argv, &i, "--policy", &policy);
+		if (m == 0 && (m = cli_opt_value(argc, argv, &i, "--device", &device)) > 0) {
+			if (vmsim_device_preset(device, &v) != 0) {
+				cli_error(NAME, "--device '%s': expected nvme, ssd or hdd", device);
+				return CLI_EXIT_USAGE;
+			}
+			/* the latency setting takes the device names */
+			if (cli_machine_add(&machine, NAME, "major_fault", device))
+				return CLI_EXIT_USAGE;
+		}
 		if (m == 0)
 			m = cli_opt_value(argc, argv, &i, "--duration", &duration_arg);
 		if (m == 0)
@@ -308,13 +347,21 @@ int cmd_thrash(int argc, char **argv)
 		if (m == 0)
 			m = cli_opt_value(argc, argv, &i, "--compute", &compute_arg);
 		if (m == 0)
-			m = cli_opt_value(argc, argv, &i, "--seed", &seed_arg);
-		if (m == 0)
 			m = cli_opt_value(argc, argv, &i, "--plot", &plot_dir);
 		if (m < 0) {
 			cli_error(NAME, "option '%s' needs a value", arg);
 			return usage_fail();
 		}
+		if (m == 0 && (!strcmp(arg, "--swap") || !strncmp(arg, "--swap=", 7))) {
+			cli_error(NAME,
+				  "--swap: the curve gives each point swap for every page; it "
+				  "is not an option here");
+			return CLI_EXIT_USAGE;
+		}
+		if (m == 0)
+			m = cli_machine_option(&machine, NAME, argc, argv, &i);
+		if (m < 0)
+			return CLI_EXIT_USAGE;
 		if (m == 0) {
 			cli_error(NAME, "unknown option '%s'", arg);
 			return usage_fail();
@@ -325,6 +372,20 @@ int cmd_thrash(int argc, char **argv)
 		cli_error(NAME, "--log-x sets the axis of --plot: give --plot DIR too");
 		return CLI_EXIT_USAGE;
 	}
+	vmsim_config_default(&mc);
+	if (cli_machine_apply(NAME, &machine, &mc))
+		return CLI_EXIT_USAGE;
+	if (frames_arg && machine_given(&machine, "ram")) {
+		cli_error(NAME, "--frames and --ram both set M: give one of them");
+		return CLI_EXIT_USAGE;
+	}
+	if (machine_given(&machine, "ram"))
+		cfg.frames = mc.ram_bytes / VMSIM_PAGE_SIZE;
+	device = device_label(mc.cost.major_fault_ns);
+	cfg.machine = &mc;
+	cfg.policy = mc.policy;
+	cfg.major_fault_ns = mc.cost.major_fault_ns;
+	cfg.seed = mc.seed;
 	if (frames_arg &&
 	    (rc = parse_num("--frames", frames_arg, 64, VMSIM_CURVE_MAX_FRAMES, &cfg.frames)))
 		return rc;
@@ -355,18 +416,6 @@ int cmd_thrash(int argc, char **argv)
 			return rc;
 		cfg.proc.compute = (uint32_t)v;
 	}
-	if (seed_arg && (rc = parse_num("--seed", seed_arg, 0, UINT64_MAX, &cfg.seed)))
-		return rc;
-	if (vmsim_device_preset(device, &cfg.major_fault_ns) != 0) {
-		cli_error(NAME, "--device '%s': expected nvme, ssd or hdd", device);
-		return CLI_EXIT_USAGE;
-	}
-	if (!vmsim_policy_find(policy)) {
-		cli_error(NAME, "--policy '%s': unknown policy (vmsim paging --list shows them)",
-			  policy);
-		return CLI_EXIT_USAGE;
-	}
-	cfg.policy = policy;
 	char why[320];
 	if (vmsim_curve_check(&cfg, why, sizeof(why))) {
 		cli_error(NAME, "%s", why);
@@ -386,7 +435,7 @@ int cmd_thrash(int argc, char **argv)
 		cli_error(NAME,
 			  "cannot build a machine of %" PRIu64 " frames with policy '%s' (it "
 			  "needs the future)",
-			  cfg.frames, policy);
+			  cfg.frames, cfg.policy);
 		free(points);
 		return CLI_EXIT_USAGE;
 	}

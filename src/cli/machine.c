@@ -120,12 +120,28 @@ static const char *metavar(const struct vmsim_setting *s, char *buf, size_t len)
 	}
 }
 
+/* Is @key in the NULL-terminated list @keys (NULL: empty)? */
+static bool listed(const char *const *keys, const char *key)
+{
+	for (; keys && *keys; keys++)
+		if (!strcmp(*keys, key))
+			return true;
+	return false;
+}
+
 void cli_machine_help(FILE *f)
+{
+	cli_machine_help_except(f, NULL);
+}
+
+void cli_machine_help_except(FILE *f, const char *const *skip)
 {
 	size_t n;
 	const struct vmsim_setting *t = vmsim_settings(&n);
 	for (size_t i = 0; i < n; i++) {
 		char opt[64], mv[64];
+		if (listed(skip, t[i].key))
+			continue;
 		if (is_flag(&t[i]))
 			snprintf(opt, sizeof(opt), "%s, --no-%s", t[i].option, t[i].option + 2);
 		else

@@ -796,7 +796,10 @@ static int curve_point(const struct vmsim_curve_cfg *cfg, unsigned n,
 	uint64_t w = cfg->proc.pages;
 	int rc;
 
-	vmsim_config_default(&vc);
+	if (cfg->machine)
+		vc = *cfg->machine;
+	else
+		vmsim_config_default(&vc);
 	vc.ram_bytes = cfg->frames * VMSIM_PAGE_SIZE;
 	vc.swap_bytes = (n * w + cfg->frames) * VMSIM_PAGE_SIZE; /* room for every page */
 	if (cfg->policy)

@@ -40,7 +40,7 @@ vmsim thrash: --device 'floppy': expected nvme, ssd or hdd
 
 $ vmsim thrash --policy nope
 2>
-vmsim thrash: --policy 'nope': unknown policy (vmsim paging --list shows them)
+vmsim thrash: --policy: unknown replacement policy 'nope' (see vmsim paging --list)
 ? 2
 
 $ vmsim thrash --policy opt --nmax 1
@@ -72,24 +72,27 @@ $ vmsim thrash --nmax
 2>
 vmsim thrash: option '--nmax' needs a value
 usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
-                    [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]
-                    [--compute CYCLES] [--seed S] [--csv] [--plot DIR [--log-x]]
+                    [--duration MS] [--io-every B] [--io-ms D] [--compute CYCLES]
+                    [--csv] [--plot DIR [--log-x]] [machine options: --policy NAME,
+                    --seed S, --major-fault TIME, --cpu NAME, ...]
 ? 2
 
 $ vmsim thrash --bogus
 2>
 vmsim thrash: unknown option '--bogus'
 usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
-                    [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]
-                    [--compute CYCLES] [--seed S] [--csv] [--plot DIR [--log-x]]
+                    [--duration MS] [--io-every B] [--io-ms D] [--compute CYCLES]
+                    [--csv] [--plot DIR [--log-x]] [machine options: --policy NAME,
+                    --seed S, --major-fault TIME, --cpu NAME, ...]
 ? 2
 
 $ vmsim thrash 12
 2>
 vmsim thrash: unexpected argument '12'
 usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
-                    [--policy NAME] [--duration MS] [--io-every B] [--io-ms D]
-                    [--compute CYCLES] [--seed S] [--csv] [--plot DIR [--log-x]]
+                    [--duration MS] [--io-every B] [--io-ms D] [--compute CYCLES]
+                    [--csv] [--plot DIR [--log-x]] [machine options: --policy NAME,
+                    --seed S, --major-fault TIME, --cpu NAME, ...]
 ? 2
 
 
@@ -128,4 +131,32 @@ n,warmup_s,measured_s,under_measured
 $ vmsim thrash --log-x
 2>
 vmsim thrash: --log-x sets the axis of --plot: give --plot DIR too
+? 2
+
+# The machine options come from the one settings table, as for run: a
+# latency of 1 ms (a device with no preset name), M in bytes with --ram,
+# and the CPU preset, which sets the pace when the processes only access
+# memory (skylake's TLBs hit, textbook's single TLB walks four levels).
+$ vmsim thrash --nmax 1 --duration 1000 --major-fault 1ms --ram 2M | sed -n 1p
+512 frames (2048 KiB), W = 128 pages per process, policy clock, device custom (1 ms a read)
+? 0
+
+$ for c in skylake textbook; do "$VMSIM" thrash --nmax 1 --duration 10 --cpu $c --ram 2M --csv --io-every 0 --compute 0 2>/dev/null | sed -n 2p | cut -d, -f10; done
+6226000
+490000
+? 0
+
+$ vmsim thrash --swap 1G
+2>
+vmsim thrash: --swap: the curve gives each point swap for every page; it is not an option here
+? 2
+
+$ vmsim thrash --frames 512 --ram 2M
+2>
+vmsim thrash: --frames and --ram both set M: give one of them
+? 2
+
+$ vmsim thrash --ram lots
+2>
+vmsim thrash: --ram: expected a size such as 64M or 1G, found 'lots'
 ? 2
