@@ -125,6 +125,11 @@ void vsim_config(const struct vhost *h, struct vmsim_config *cfg)
 	cfg->ram_bytes = 4ULL << 30;
 	cfg->swap_bytes = 0;
 	cfg->thp = h->thp;
+	static const char *const defrag[] = {"always", "defer", "defer+madvise", "madvise",
+					     "never"};
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(h->thp_defrag, defrag[i]))
+			cfg->thp_defrag = VMSIM_THP_DEFRAG_ALWAYS + i;
 	cfg->readahead_kb = h->read_ahead_kb;
 	cfg->fault_around_bytes = h->fault_around_bytes;
 	cfg->khugepaged_pages_to_scan = h->kh_pages_to_scan;

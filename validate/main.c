@@ -293,6 +293,18 @@ static void write_doc(FILE *f, const struct vhost *h, int runs, const struct vre
 		    : "This host has no swap (`/proc/swaps` lists no device), so Linux "
 		      "cannot push these pages anywhere and its behaviour cannot be "
 		      "measured; a swap device would change a machine other work shares.");
+	fprintf(f, "- **THP faults on fragmented memory** (the `defrag` setting: reclaim and "
+		   "compaction, or a fall back to 4 KiB pages). Fragmenting this host's memory "
+		   "would take most of its RAM from the other work it runs, and how fragmented "
+		   "it is already is not under a case's control, so this is not measured. One "
+		   "known difference, by construction: Linux's buddy allocator groups "
+		   "allocations by migratetype (page tables and other unmovable memory in their "
+		   "own 2 MiB pageblocks), vmsim's does not, so a page table allocated among a "
+		   "process's pages pins its 2 MiB block and compaction cannot free it. On a "
+		   "vmsim machine filled by page faults most blocks hold a page table, and "
+		   "compaction fails where Linux's would succeed. vmsim's side is tested by "
+		   "`unit_compact` (exact stalls, pages migrated and fallbacks for each defrag "
+		   "mode, bytes kept, `page_table_in_each_block_defeats_compaction`).\n\n");
 	fprintf(f, "## Results\n\n| case | metric | Linux | vmsim | diff %% | tolerance | verdict "
 		   "|\n| --- | --- | ---: | ---: | ---: | --- | --- |\n");
 	for (size_t i = 0; i < NCASES; i++) {

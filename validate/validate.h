@@ -101,7 +101,8 @@ int vwhy(int rc, char *why, size_t whylen, const char *fmt, ...)
 
 /* ---- vmsim helpers (host.c) ---------------------------------------------- */
 
-/* A vmsim configuration from the host's settings: 4 KiB pages, THP mode,
+/* A vmsim configuration from the host's settings: 4 KiB pages, THP mode and
+ * defrag,
  * read_ahead_kb, fault_around_bytes, khugepaged's settings (khugepaged itself
  * off: a case turns it on); 4 GiB of RAM (the cases need less; a case may
  * change it), no swap (the host has none). */

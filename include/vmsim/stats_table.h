@@ -100,6 +100,11 @@
 	X(thp_collapse_alloc, U64,  COUNT,   CUM, "khugepaged.thp_collapse_alloc", "thp.collapsed",         "thp_collapse_alloc", KHUGEPAGED, "%s ranges collapsed",    "2 MiB ranges of 4 KiB pages collapsed into a huge page (thp_collapse_alloc)") \
 	X(thp_collapse_alloc_failed, U64, COUNT, CUM, "khugepaged.thp_collapse_alloc_failed", "thp.collapse_failed", "thp_collapse_alloc_failed", KHUGEPAGED, " (%s without a 2 MiB block)", "collapses that found no free 2 MiB block (thp_collapse_alloc_failed)") \
 	X(khugepaged_refused, U64,  COUNT,   CUM, "khugepaged.ranges_refused",     "khugepaged.refused",    "khugepaged_refused", KHUGEPAGED, "%s ranges left as they were", "2 MiB ranges scanned and not collapsed: too many empty or shared PTEs, none writable or accessed, a page in swap or held by the swap cache") \
+	X(compact_stall,      U64,  COUNT,   CUM, "compaction.stalls",             "compact.stalls",        "compact_stall",      COMPACT, "%s stalls",                "direct compactions an allocation waited for (compact_stall)") \
+	X(compact_success,    U64,  COUNT,   CUM, "compaction.success",            "compact.success",       "compact_success",    COMPACT, " (%s freed a 2 MiB block",  "compactions after which a 2 MiB block was free (compact_success)") \
+	X(compact_fail,       U64,  COUNT,   CUM, "compaction.fail",               "compact.fail",          "compact_fail",       COMPACT, "; %s did not)",            "compactions that could not free one (compact_fail)") \
+	X(compact_daemon_wake, U64, COUNT,   CUM, "compaction.daemon_wakes",       "compact.daemon_wakes",  "compact_daemon_wake", COMPACT, "%s kcompactd runs",        "background compactions (kcompactd woken by defer; compact_daemon_wake)") \
+	X(pgmigrate_success,  U64,  COUNT,   CUM, "compaction.pages_migrated",     "compact.migrated",      "pgmigrate_success",  COMPACT, "%s pages migrated",        "pages moved to other frames to free 2 MiB blocks (pgmigrate_success; each costs a page copy)") \
 	X(wss_total,          U64,  BYTES,   NOW, "working_set.total",             "wss.total",             "wss_total",          WSS,     "%s at the last",            "bytes: the working sets together at the last sample") \
 	X(wss_samples,        U64,  COUNT,   CUM, "working_set.samples",           "wss.samples",           "wss_samples",        WSS,     " of %s samples",            "working-set samples taken (wss_window)") \
 	X(thrashing,          BOOL, FLAG,    NOW, "working_set.thrashing",         "thrashing",             "thrashing",          WSS,     "thrashing %s",              "the last sample: working sets exceed RAM, faults climb") \
@@ -189,6 +194,7 @@ enum vmsim_stat_section {
 	VMSIM_STAT_SEC_PCACHE,	   /* "page cache" line */
 	VMSIM_STAT_SEC_HUGE,	   /* "huge pages" line */
 	VMSIM_STAT_SEC_KHUGEPAGED, /* "khugepaged" line (when it is on) */
+	VMSIM_STAT_SEC_COMPACT,	   /* "compaction" line */
 	VMSIM_STAT_SEC_WSS,	   /* "working set" line */
 	VMSIM_STAT_SEC_TIME,	   /* "time:" line */
 	VMSIM_STAT_SEC_MMU,	   /* "mmu" line */

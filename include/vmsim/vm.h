@@ -67,11 +67,13 @@ struct vmsim_config {
 					 order, where the file system allows it; 0: 4 KiB only) */
 	/* huge pages */
 	int thp;	     /* transparent huge pages: VMSIM_THP_NEVER, _MADVISE, _ALWAYS */
+	int thp_defrag;	     /* may a THP fault compact and reclaim: VMSIM_THP_DEFRAG_* */
 	uint64_t hugetlb_2m; /* 2 MiB pages reserved for MAP_HUGETLB at start */
 	uint64_t hugetlb_1g; /* 1 GiB pages reserved for MAP_HUGETLB | MAP_HUGE_1GB */
 	/* khugepaged: collapses 2 MiB ranges of 4 KiB anonymous pages into huge pages in the
 	 * background, in areas THP allows (with thp=never it does nothing, as on Linux) */
 	bool khugepaged;		     /* run it (Linux runs it whenever THP is enabled) */
+	bool khugepaged_defrag;		     /* its allocations reclaim and compact (Linux: 1) */
 	uint64_t khugepaged_pages_to_scan;   /* pages one pass looks at (Linux: 4096) */
 	uint64_t khugepaged_scan_sleep_ms;   /* between passes (Linux: 10000) */
 	uint64_t khugepaged_alloc_sleep_ms;  /* after a huge page could not be had (Linux: 60000) */
@@ -86,6 +88,13 @@ struct vmsim_config {
 #define VMSIM_THP_NEVER	  0 /* never: 4 KiB pages only */
 #define VMSIM_THP_MADVISE 1 /* in areas given MADV_HUGEPAGE (Debian's default) */
 #define VMSIM_THP_ALWAYS  2 /* in every anonymous area unless MADV_NOHUGEPAGE */
+
+/* transparent_hugepage/defrag: what a THP fault with no free 2 MiB block does */
+#define VMSIM_THP_DEFRAG_ALWAYS	       0 /* reclaim and compact, waiting (any THP area) */
+#define VMSIM_THP_DEFRAG_DEFER	       1 /* fall back at once; kswapd and kcompactd work */
+#define VMSIM_THP_DEFRAG_DEFER_MADVISE 2 /* MADV_HUGEPAGE areas wait, others defer */
+#define VMSIM_THP_DEFRAG_MADVISE       3 /* MADV_HUGEPAGE areas wait, others fall back (default) */
+#define VMSIM_THP_DEFRAG_NEVER	       4 /* fall back at once */
 
 /* Defaults: 1 GiB of RAM, the "skylake" CPU preset, 4-level paging, no data
  * mode, SIGSEGV kills, a 3 GHz cost model with an SSD-like major fault,

@@ -72,13 +72,61 @@ bool thp_allowed(const struct vmsim_system *sys, const struct vma *vma)
 	       (sys->cfg.thp == VMSIM_THP_MADVISE && vma->thp > 0);
 }
 
-/* Without reclaim: Linux does not stall a fault for one unless asked to
- * defragment. */
-int thp_alloc_block(struct vmsim_system *sys, pfn_t *pfn)
+/* Without reclaim or compaction (GFP_TRANSHUGE_LIGHT). */
+static int alloc_block(struct vmsim_system *sys, pfn_t *pfn)
 {
 	if (sys->pm.nr_free < 512 + sys->wmark_low)
 		return VMSIM_ENOMEM;
 	return phys_alloc(&sys->pm, 9, FRAME_ANON | (sys->cfg.data_mode ? FRAME_DATA : 0), pfn);
+}
+
+int thp_alloc_block(struct vmsim_system *sys, enum thp_defrag how, pfn_t *pfn)
+{
+	if (alloc_block(sys, pfn) == 0)
+		return 0;
+	bool low = sys->pm.nr_free < 512 + sys->wmark_low;
+	if (how == THP_DIRECT) {
+		/* reclaim and compact, waiting (__GFP_DIRECT_RECLAIM) */
+		if (low && !sys->in_reclaim) {
+			sys->rc.direct_reclaims++;
+			reclaim_pages(sys, 512 + sys->wmark_low - sys->pm.nr_free);
+		}
+		if (alloc_block(sys, pfn) == 0)
+			return 0;
+		if (sys->pm.nr_free >= 512 + sys->wmark_low && compact_huge(sys, true))
+			return alloc_block(sys, pfn);
+		return VMSIM_ENOMEM;
+	}
+	if (how == THP_WAKE) {
+		/* __GFP_KSWAPD_RECLAIM: the fault falls back; kswapd and kcompactd
+		 * do their work, here right after it */
+		if (low && !sys->in_reclaim) {
+			sys->rc.kswapd_runs++;
+			reclaim_pages(sys, sys->wmark_high + 512 - sys->pm.nr_free);
+		}
+		if (sys->pm.nr_free >= 512 + sys->wmark_low)
+			compact_huge(sys, false);
+	}
+	return VMSIM_ENOMEM;
+}
+
+/* What a THP fault in @vma may do for a 2 MiB block under the defrag
+ * setting (Linux's vma_thp_gfp_mask). */
+static enum thp_defrag fault_defrag(const struct vmsim_system *sys, const struct vma *vma)
+{
+	bool madvised = vma->thp > 0;
+	switch (sys->cfg.thp_defrag) {
+	case VMSIM_THP_DEFRAG_ALWAYS:
+		return THP_DIRECT;
+	case VMSIM_THP_DEFRAG_DEFER:
+		return THP_WAKE;
+	case VMSIM_THP_DEFRAG_DEFER_MADVISE:
+		return madvised ? THP_DIRECT : THP_WAKE;
+	case VMSIM_THP_DEFRAG_MADVISE:
+		return madvised ? THP_DIRECT : THP_LIGHT;
+	default:
+		return THP_LIGHT;
+	}
 }
 
 static void flush_one(struct vmsim_system *sys, struct process *p, vaddr_t va)
@@ -110,7 +158,7 @@ static vm_fault_t map_new_thp(struct vmsim_system *sys, struct process *p, const
 			      vaddr_t haddr, pte_t *pd)
 {
 	pfn_t pfn;
-	if (thp_alloc_block(sys, &pfn)) {
+	if (thp_alloc_block(sys, fault_defrag(sys, vma), &pfn)) {
 		sys->thp_fallback++;
 		return VM_FAULT_FALLBACK;
 	}

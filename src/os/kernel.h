@@ -238,6 +238,15 @@ struct khugepaged {
 			   * writable page, a swapped or locked-out page) */
 };
 
+/* Compaction counters (compact.c; Linux's /proc/vmstat names). */
+struct compact_counters {
+	uint64_t stalls;       /* direct compactions run by an allocation (compact_stall) */
+	uint64_t success;      /* of all compactions, those that freed a 2 MiB block */
+	uint64_t fail;	       /* those that could not */
+	uint64_t daemon_wakes; /* kcompactd woken (compact_daemon_wake) */
+	uint64_t migrated;     /* pages moved to other frames (pgmigrate_success) */
+};
+
 /* Reclaim counters (see struct vmsim_sys_stats). */
 struct reclaim_counters {
 	uint64_t swap_outs, swap_ins, swapcache_hits, scanned, reclaimed, clean_drops, refaults;
@@ -295,6 +304,7 @@ struct vmsim_system {
 	uint64_t timer_next;		 /* access count at which vmsim_access runs kernel_timers */
 	uint64_t idle_cycles;		 /* cycles the machine idled (vmsim_sleep) */
 	struct khugepaged kh;		 /* khugepaged */
+	struct compact_counters cp;	 /* compaction */
 	uint64_t committed;		 /* Committed_AS in pages (commit.c) */
 	/* memory pressure */
 	struct swap_dev swap;			   /* the swap device */
@@ -343,8 +353,8 @@ uint64_t sys_cycles(struct vmsim_system *sys);
 uint64_t ms_cycles(const struct vmsim_system *sys, uint64_t ms);
 
 /* ---- process.c ---------------------------------------------------------- */
-/* Called from the other os/ files: fault.c, fork.c, huge.c, khugepaged.c, mmap.c, mremap.c,
- * pagecache.c, reclaim.c, system.c. */
+/* Called from the other os/ files: compact.c, fault.c, fork.c, huge.c, khugepaged.c, mmap.c,
+ * mremap.c, pagecache.c, reclaim.c, system.c. */
 
 /* The live process @pid, or NULL. */
 static inline struct process *proc_get(struct vmsim_system *sys, int pid)
@@ -404,8 +414,8 @@ void vma_map_release(struct vmsim_system *sys, struct vma_map *m);
 int vma_map_copy(struct vma_map *dst, const struct vma_map *src);
 
 /* ---- pagecache.c -------------------------------------------------------- */
-/* Called from the other os/ files: accounting.c, check.c, fault.c, fileio.c, mmap.c, mremap.c,
- * readahead.c, reclaim.c, vma.c. */
+/* Called from the other os/ files: accounting.c, check.c, compact.c, fault.c, fileio.c, mmap.c,
+ * mremap.c, readahead.c, reclaim.c, vma.c. */
 
 /* A new shared-memory object of @npages pages (one reference), or NULL. */
 struct vfile *vfile_new_shmem(struct vmsim_system *sys, uint64_t npages);
@@ -423,6 +433,9 @@ static inline uint64_t vfile_pages(const struct vfile *f)
 /* The cached page at @pgoff: its pfn, or PFN_NONE. */
 #define PFN_NONE ((pfn_t)UINT64_MAX)
 pfn_t pcache_lookup(const struct vfile *f, uint64_t pgoff);
+
+/* The cached page at @pgoff (present) now lives in frame @pfn (migration). */
+void pcache_move(struct vfile *f, uint64_t pgoff, pfn_t pfn);
 
 /* Is shared-memory page @pgoff of @f in swap? Its slot in *@slot. */
 bool pcache_swapped(const struct vfile *f, uint64_t pgoff, uint64_t *slot /* out */);
@@ -680,8 +693,8 @@ int swap_write(struct vmsim_system *sys, uint64_t slot, pfn_t pfn);
 int swap_read(struct vmsim_system *sys, uint64_t slot, pfn_t pfn);
 
 /* ---- reclaim.c ---------------------------------------------------------- */
-/* Called from the other os/ files: fault.c, fork.c, huge.c, mlock.c, mmap.c, mremap.c,
- * pagecache.c, process.c, system.c. */
+/* Called from the other os/ files: compact.c, fault.c, fork.c, huge.c, mlock.c, mmap.c,
+ * mremap.c, pagecache.c, process.c, system.c. */
 
 /* Set up the replacement policy and watermarks. 0 or VMSIM_EINVAL. */
 int reclaim_init(struct vmsim_system *sys);
@@ -813,9 +826,16 @@ static inline bool is_zero_pfn(const struct vmsim_system *sys, pfn_t pfn)
  * private, allowed by the thp setting and its advice)? */
 bool thp_allowed(const struct vmsim_system *sys, const struct vma *vma);
 
-/* A zeroed 2 MiB block for a THP, without reclaim, leaving the low
- * watermark free. 0 or VMSIM_ENOMEM. */
-int thp_alloc_block(struct vmsim_system *sys, pfn_t *pfn /* out */);
+/* What an allocation of a 2 MiB block may do when none is free. */
+enum thp_defrag {
+	THP_LIGHT,  /* fail at once (GFP_TRANSHUGE_LIGHT) */
+	THP_WAKE,   /* fail, and let kswapd and kcompactd work for the next one */
+	THP_DIRECT, /* reclaim to the low watermark and compact, then try again */
+};
+
+/* A zeroed 2 MiB block for a THP, leaving the low watermark free, doing
+ * what @how allows when none is free. 0 or VMSIM_ENOMEM. */
+int thp_alloc_block(struct vmsim_system *sys, enum thp_defrag how, pfn_t *pfn /* out */);
 
 /* Make the 2 MiB block @pfn @p's anonymous huge page at @haddr of @vma,
  * mapped writable (if @vma is) and dirty by the empty PD entry *@pd; its
@@ -836,6 +856,16 @@ void khugepaged_fork(struct vmsim_system *sys, const struct process *parent, str
 /* Time passed (vmsim_access reached kh.check_at, or vmsim_sleep): look at
  * the clock and run the passes that are due. */
 void khugepaged_tick(struct vmsim_system *sys);
+
+/* ---- compact.c ---------------------------------------------------------- */
+/* Called from the other os/ files: huge.c. */
+
+/* Memory compaction for a 2 MiB block (Linux's compact_zone for order 9):
+ * move the movable pages out of the lowest 2 MiB physical blocks that hold
+ * nothing else, into free frames elsewhere, until a free 2 MiB block
+ * exists. @direct: an allocation waits for it (compact_stall), else
+ * kcompactd does it. True if a free 2 MiB block exists afterwards. */
+bool compact_huge(struct vmsim_system *sys, bool direct);
 
 /* ---- wss.c -------------------------------------------------------------- */
 /* Called from the other os/ files: fault.c. */

@@ -17,8 +17,9 @@
  * are mapped by other processes too, at least one PTE is writable and one
  * accessed, none is in swap, and every page is referenced by its PTEs
  * alone; a zeroed 2 MiB block then gets the pages' bytes, the table goes
- * and one huge leaf maps the range. With no 2 MiB block free the pass ends
- * and the next comes alloc_sleep_ms later. After a pass through the whole
+ * and one huge leaf maps the range. The block may be had by reclaim and
+ * compaction (khugepaged_defrag, on by default as in Linux); with none the
+ * pass ends and the next comes alloc_sleep_ms later. After a pass through the whole
  * list the scan starts again at its head (full_scans). When the list is
  * empty khugepaged sleeps until a process goes on it, and then runs at once.
  *
@@ -168,9 +169,17 @@ static enum scan_result scan_range(struct vmsim_system *sys, struct process *p,
 		sys->kh.refused++;
 		return SCAN_REFUSED;
 	}
-	if (thp_alloc_block(sys, &pfn)) {
+	if (thp_alloc_block(sys, sys->cfg.khugepaged_defrag ? THP_DIRECT : THP_LIGHT, &pfn)) {
 		sys->kh.alloc_failed++;
 		return SCAN_ALLOC_FAIL;
+	}
+	/* reclaim or compaction for the block may have changed the PTEs: look
+	 * again, as Linux's __collapse_huge_page_isolate does */
+	e = pt_lookup(&p->pt, haddr, &level);
+	if (!e || level != 1 || !collapsible(sys, e, present)) {
+		phys_free(&sys->pm, pfn, 9);
+		sys->kh.refused++;
+		return SCAN_REFUSED;
 	}
 	collapse(sys, p, vma, haddr, e, present, pfn);
 	return SCAN_SUCCEED;

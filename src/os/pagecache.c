@@ -45,6 +45,14 @@ pfn_t pcache_lookup(const struct vfile *f, uint64_t pgoff)
 	return e - 1;
 }
 
+void pcache_move(struct vfile *f, uint64_t pgoff, pfn_t pfn)
+{
+	uint64_t d = pgoff >> LEAF_SHIFT;
+	VMSIM_BUG_ON(d >= f->ndir || !f->dir[d] || !f->dir[d][pgoff & (LEAF_SIZE - 1)] ||
+		     (f->dir[d][pgoff & (LEAF_SIZE - 1)] & SWAP_TAG));
+	f->dir[d][pgoff & (LEAF_SIZE - 1)] = pfn + 1;
+}
+
 bool pcache_swapped(const struct vfile *f, uint64_t pgoff, uint64_t *slot)
 {
 	pfn_t e = entry_of(f, pgoff);

@@ -350,6 +350,14 @@ static const struct vmsim_setting table[] = {
      .values = "never, madvise or always",
      .dflt = "madvise",
      .help = "transparent huge pages (madvise: in areas given madvise ... hugepage)"},
+    {.key = "thp_defrag",
+     .option = "--thp-defrag",
+     CHOICE(thp_defrag, 0, "always", "defer", "defer+madvise", "madvise", "never"),
+     .values = "always, defer, defer+madvise, madvise or never",
+     .dflt = "madvise",
+     .help = "THP fault without a free 2 MiB block: reclaim and compact first (always; madvise "
+	     "and defer+madvise: in madvise ... hugepage areas), or fall back at once (never; "
+	     "defer: kswapd and kcompactd then work for the next)"},
     {.key = "hugetlb_2m",
      .option = "--hugetlb-2m",
      COUNT(hugetlb_2m),
@@ -369,6 +377,12 @@ static const struct vmsim_setting table[] = {
      .dflt = "off",
      .help = "khugepaged: collapse 4 KiB anonymous pages into huge pages in the background, "
 	     "where THP is allowed (Linux runs it whenever THP is not never)"},
+    {.key = "khugepaged_defrag",
+     .option = "--khugepaged-defrag",
+     SWITCH(khugepaged_defrag, "on", "off"),
+     .values = "on or off",
+     .dflt = "on",
+     .help = "khugepaged: reclaim and compact for a 2 MiB block"},
     {.key = "khugepaged_pages",
      .option = "--khugepaged-pages",
      COUNT(khugepaged_pages_to_scan),

@@ -27,6 +27,8 @@ void vmsim_config_default(struct vmsim_config *cfg)
 	cfg->pagecache_max_order = 9;
 	cfg->overcommit_ratio = 50;
 	cfg->thp = VMSIM_THP_MADVISE;
+	cfg->thp_defrag = VMSIM_THP_DEFRAG_MADVISE;
+	cfg->khugepaged_defrag = true;
 	cfg->policy = "clock";
 	cfg->khugepaged_pages_to_scan = 4096; /* Linux's defaults (mm/khugepaged.c) */
 	cfg->khugepaged_scan_sleep_ms = 10000;
@@ -78,6 +80,8 @@ const char *vmsim_config_problem(const struct vmsim_config *cfg)
 		return "overcommit_memory must be 0, 1 or 2";
 	if (cfg->thp < VMSIM_THP_NEVER || cfg->thp > VMSIM_THP_ALWAYS)
 		return "THP must be never, madvise or always";
+	if (cfg->thp_defrag < VMSIM_THP_DEFRAG_ALWAYS || cfg->thp_defrag > VMSIM_THP_DEFRAG_NEVER)
+		return "THP defrag must be always, defer, defer+madvise, madvise or never";
 	if (cfg->khugepaged_pages_to_scan == 0)
 		return "khugepaged must scan at least one page per pass";
 	if (cfg->khugepaged_scan_sleep_ms == 0 || cfg->khugepaged_alloc_sleep_ms == 0)
@@ -255,7 +259,8 @@ static void cost_of(const struct vmsim_system *sys, struct cost *out)
 	out->busy = out->compute + l1 * c->tlb_l1_hit + l2 * c->tlb_l2_hit +
 		    m->walk.mem_refs * c->walk_ref + minor * c->minor_fault +
 		    sys->zero_fills * c->page_zero + sys->cow_copies * c->page_copy +
-		    sys->rc.swap_outs * c->page_copy + sys->context_switches * c->context_switch;
+		    (sys->rc.swap_outs + sys->cp.migrated) * c->page_copy +
+		    sys->context_switches * c->context_switch;
 	out->wait = (uint64_t)((double)major * (double)c->major_fault_ns * c->ghz);
 }
 
@@ -385,5 +390,10 @@ int vmsim_sys_stats(struct vmsim_system *sys, struct vmsim_sys_stats *out)
 	out->thp_collapse_alloc = sys->kh.collapsed;
 	out->thp_collapse_alloc_failed = sys->kh.alloc_failed;
 	out->khugepaged_refused = sys->kh.refused;
+	out->compact_stall = sys->cp.stalls;
+	out->compact_success = sys->cp.success;
+	out->compact_fail = sys->cp.fail;
+	out->compact_daemon_wake = sys->cp.daemon_wakes;
+	out->pgmigrate_success = sys->cp.migrated;
 	return 0;
 }

@@ -448,6 +448,7 @@ void report_reclaim(FILE *f, struct vmsim_system *sys)
 	stat_line(f, "files", VMSIM_STAT_SEC_FILES, &st);
 	stat_line(f, "page cache", VMSIM_STAT_SEC_PCACHE, &st);
 	stat_line(f, "huge pages", VMSIM_STAT_SEC_HUGE, &st);
+	stat_line(f, "compaction", VMSIM_STAT_SEC_COMPACT, &st);
 	if (vmsim_system_config(sys)->khugepaged)
 		stat_line(f, "khugepaged", VMSIM_STAT_SEC_KHUGEPAGED, &st);
 	if (st.wss_samples)

@@ -257,6 +257,7 @@ static void no_huge_block_fails_and_waits_alloc_sleep(void **state)
 	(void)state;
 	struct vmsim_config cfg = config();
 	cfg.oom_kill = false;
+	cfg.khugepaged_defrag = false; /* test_compact has the collapse after compaction */
 	struct vmsim_system *sys = machine(&cfg);
 	int frag = new_proc(sys), pid = new_proc(sys);
 	vaddr_t a = used_area(sys, pid), f;
