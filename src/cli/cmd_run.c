@@ -188,8 +188,7 @@ static void outputs_init(struct outputs *o, const struct run_args *a, const char
 			tick_fanout_add(&o->fan, &h);
 		}
 	}
-	struct progress_opts po = {.mode = a->quiet ? PROGRESS_NEVER : PROGRESS_AUTO};
-	progress_init(&o->progress, &po);
+	cli_progress_init(&o->progress, a->quiet, NULL, 0);
 	struct run_hooks ph =
 	    progress_hooks(&o->progress, o->series ? progress_period(a->every) : 0);
 	tick_fanout_add(&o->fan, &ph);
@@ -350,6 +349,12 @@ static void print_trace_report(struct vmsim_system *sys, const struct run_args *
 			}
 }
 
+/* progress_source_fn over an open trace: its file's bytes read. */
+static bool trace_progress(void *arg, uint64_t *done, uint64_t *total)
+{
+	return trace_position(arg, done, total);
+}
+
 /* Replay @path on a machine made from the settings. @full: the whole
  * report, else one summary line into @line. */
 static int run_trace(const char *path, const struct run_args *a, bool full, char *line,
@@ -381,8 +386,10 @@ static int run_trace(const char *path, const struct run_args *a, bool full, char
 	memset(&st, 0, sizeof(st));
 	struct trace *t = NULL;
 	rc = trace_open(&t, path, ro.format, &terr);
-	if (rc == 0)
+	if (rc == 0) {
+		progress_set_source(&out.progress, trace_progress, t);
 		rc = replay_trace(sys, t, &ro, &st, &terr);
+	}
 	if (rc) {
 		progress_finish(&out.progress);
 		cli_error(a->cmd->name, "%s", terr.msg[0] ? terr.msg : vmsim_strerror(rc));
@@ -571,6 +578,7 @@ static int run_many(const struct run_args *a)
 static void scenario_end(void *ctx, struct vmsim_system *sys, const struct run_names *names)
 {
 	struct outputs *o = ctx;
+	progress_clear(&o->progress); /* what follows starts on a clean line */
 	if (cli_interrupted()) {
 		/* the script's own reports may not have run: the machine as it is */
 		FILE *out = o->a->text;
@@ -593,8 +601,9 @@ static int run_scenario(const char *what, bool builtin, const struct run_args *a
 	struct outputs out;
 	outputs_init(&out, a, what);
 	out.scenario = true;
+	FILE *text = cli_progress_guard(&out.progress, a->text);
 	struct scenario_opts so = {
-	    .out = a->text,
+	    .out = text ? text : a->text,
 	    .machine = a->machine.kv,
 	    .hooks = &out.hooks,
 	    .check = a->check,
@@ -603,6 +612,8 @@ static int run_scenario(const char *what, bool builtin, const struct run_args *a
 	};
 	int rc =
 	    builtin ? scenario_run_builtin(what, &so, &res) : scenario_run_file(what, &so, &res);
+	if (text)
+		fclose(text);
 	outputs_release(&out);
 	if (rc == VMSIM_EPARSE)
 		return CLI_EXIT_USAGE;

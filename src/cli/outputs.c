@@ -1,10 +1,12 @@
 /*
  * Output files opened before the run (see outputs.h).
  */
+#define _GNU_SOURCE /* fopencookie */
 #include "outputs.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -203,4 +205,60 @@ int cli_outputs_plot_missing(const struct cli_outputs *o)
 		return 0;
 	cli_error(o->cmd, "--plot %s: %s", o->plot_dir, o->plot_why);
 	return CLI_EXIT_FAILURE;
+}
+
+void cli_progress_init(struct progress *p, bool quiet, const char *unit, uint64_t total)
+{
+	const char *off = getenv("VMSIM_NO_PROGRESS"), *delay = getenv("VMSIM_PROGRESS_DELAY");
+	struct progress_opts po = {.mode = quiet || (off && *off) ? PROGRESS_NEVER : PROGRESS_AUTO,
+				   .unit = unit,
+				   .total = total};
+	char *end;
+
+	if (delay && *delay) {
+		double d = strtod(delay, &end);
+		if (*end == '\0' && d >= 0 && d < 1e6)
+			po.delay = d > 0 ? d : -1; /* progress_opts: < 0 is no delay */
+	}
+	progress_init(p, &po);
+}
+
+struct guard {
+	struct progress *p;
+	FILE *real;
+};
+
+static ssize_t guard_write(void *cookie, const char *buf, size_t size)
+{
+	struct guard *g = cookie;
+
+	progress_clear(g->p);
+	if (fwrite(buf, 1, size, g->real) != size)
+		return -1;
+	fflush(g->real);
+	return (ssize_t)size;
+}
+
+static int guard_close(void *cookie)
+{
+	free(cookie);
+	return 0;
+}
+
+FILE *cli_progress_guard(struct progress *p, FILE *real)
+{
+	static const cookie_io_functions_t io = {.write = guard_write, .close = guard_close};
+	struct guard *g = malloc(sizeof(*g));
+	FILE *f;
+
+	if (!g)
+		return NULL;
+	*g = (struct guard){p, real};
+	f = fopencookie(g, "w", io);
+	if (!f) {
+		free(g);
+		return NULL;
+	}
+	setvbuf(f, NULL, _IOLBF, 0);
+	return f;
 }

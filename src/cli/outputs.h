@@ -24,6 +24,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "report/progress.h"
+
 struct cli_outputs {
 	const char *cmd;	  /* command name in messages ("run") */
 	const char *json_path;	  /* --json, or NULL */
@@ -82,5 +84,23 @@ const volatile sig_atomic_t *cli_catch_interrupts(void);
 
 /* The signal that interrupted the run, or 0. */
 int cli_interrupted(void);
+
+/*
+ * The progress bar of a command, counting @unit (NULL: accesses) of
+ * @total (0: unknown): on standard error when it is a terminal, never with
+ * @quiet, never when $VMSIM_NO_PROGRESS is set (non-empty); it appears
+ * after the run has lasted $VMSIM_PROGRESS_DELAY seconds (default 1; for
+ * tests and demonstrations). Standard output, where data goes, is never
+ * written.
+ */
+void cli_progress_init(struct progress *p, bool quiet, const char *unit, uint64_t total);
+
+/*
+ * A stream that writes through to @real but first erases @p's bar, so
+ * that a scenario's print lines never glue onto the progress line when
+ * both are on the terminal. Line buffered; fclose it (it does not close
+ * @real) before @p goes. NULL when out of host memory: use @real then.
+ */
+FILE *cli_progress_guard(struct progress *p, FILE *real);
 
 #endif

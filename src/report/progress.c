@@ -71,35 +71,82 @@ static void clock_text(char *buf, size_t len, double s)
 		snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
 }
 
-void progress_format(char *buf, size_t len, unsigned width, uint64_t done, uint64_t total,
-		     double elapsed)
+/* "[#####-----]" of @cells for @frac into @bar (@cells + 1 bytes). */
+static void bar_text(char *bar, double frac, unsigned cells)
+{
+	unsigned full = (unsigned)((frac > 1 ? 1 : frac) * cells);
+	memset(bar, '#', full);
+	memset(bar + full, '-', cells - full);
+	bar[cells] = '\0';
+}
+
+/* The ETA of @frac done after @elapsed seconds, or "?". */
+static void eta_text(char *buf, size_t len, double frac, double elapsed)
+{
+	if (frac > 0 && elapsed > 0)
+		clock_text(buf, len, elapsed * (1 - (frac > 1 ? 1 : frac)) / frac);
+	else
+		snprintf(buf, len, "?");
+}
+
+/* Never wrap: a wrapped line cannot be redrawn. */
+static void fit(char *buf, unsigned width)
+{
+	if (width && strlen(buf) >= width)
+		buf[width - 1] = '\0';
+}
+
+void progress_format_unit(char *buf, size_t len, unsigned width, uint64_t done, uint64_t total,
+			  const char *unit, double elapsed)
 {
 	double rate = elapsed > 0 ? (double)done / elapsed : 0;
 	char when[32], bar[BAR_CELLS + 1];
-	size_t n;
 
+	if (!unit)
+		unit = "accesses";
 	if (total) {
 		double frac = done >= total ? 1.0 : (double)done / (double)total;
-		unsigned full = (unsigned)(frac * BAR_CELLS);
-		memset(bar, '#', full);
-		memset(bar + full, '-', BAR_CELLS - full);
-		bar[BAR_CELLS] = '\0';
-		if (rate > 0)
-			clock_text(when, sizeof(when),
-				   (double)(total - (done < total ? done : total)) / rate);
-		else
-			snprintf(when, sizeof(when), "?");
-		snprintf(buf, len, "vmsim: [%s] %5.1f%%  %s/%s accesses  %s/s  ETA %s", bar,
-			 100.0 * frac, report_count(done).s, report_count(total).s,
-			 report_count((uint64_t)rate).s, when);
+		eta_text(when, sizeof(when), frac, elapsed);
+		/* a shorter bar where the full one would not fit */
+		for (unsigned cells = BAR_CELLS; cells >= BAR_CELLS / 2; cells /= 2) {
+			bar_text(bar, frac, cells);
+			snprintf(buf, len, "vmsim: [%s] %5.1f%%  %s/%s %s  %s/s  ETA %s", bar,
+				 100.0 * frac, report_count(done).s, report_count(total).s, unit,
+				 report_count((uint64_t)rate).s, when);
+			if (!width || strlen(buf) < width)
+				break;
+		}
 	} else {
 		clock_text(when, sizeof(when), elapsed);
-		snprintf(buf, len, "vmsim: %s accesses  %s/s  %s elapsed", report_count(done).s,
+		snprintf(buf, len, "vmsim: %s %s  %s/s  %s elapsed", report_count(done).s, unit,
 			 report_count((uint64_t)rate).s, when);
 	}
-	n = strlen(buf);
-	if (width && n >= width) /* never wrap: a wrapped line cannot be redrawn */
-		buf[width - 1] = '\0';
+	fit(buf, width);
+}
+
+void progress_format(char *buf, size_t len, unsigned width, uint64_t done, uint64_t total,
+		     double elapsed)
+{
+	progress_format_unit(buf, len, width, done, total, NULL, elapsed);
+}
+
+void progress_format_bytes(char *buf, size_t len, unsigned width, uint64_t pos, uint64_t size,
+			   uint64_t count, const char *unit, double elapsed)
+{
+	double frac = size ? (pos >= size ? 1.0 : (double)pos / (double)size) : 0;
+	double rate = elapsed > 0 ? (double)count / elapsed : 0;
+	char when[32], bar[BAR_CELLS + 1];
+
+	eta_text(when, sizeof(when), frac, elapsed);
+	for (unsigned cells = BAR_CELLS; cells >= BAR_CELLS / 2; cells /= 2) {
+		bar_text(bar, frac, cells);
+		snprintf(buf, len, "vmsim: [%s] %5.1f%% %s/%s %s %s %s/s ETA %s", bar, 100.0 * frac,
+			 report_bytes(pos).s, report_bytes(size).s, report_count(count).s,
+			 unit ? unit : "accesses", report_count((uint64_t)rate).s, when);
+		if (!width || strlen(buf) < width)
+			break;
+	}
+	fit(buf, width);
 }
 
 static void erase(struct progress *p)
@@ -123,7 +170,13 @@ void progress_update(struct progress *p, uint64_t done)
 	now = p->o.now();
 	if (now - p->start < p->o.delay || (p->shown && now - p->last_draw < REDRAW_PERIOD))
 		return;
-	progress_format(buf, sizeof(buf), p->o.width, done, p->o.total, now - p->start);
+	uint64_t pos, size;
+	if (p->source && p->source(p->source_arg, &pos, &size))
+		progress_format_bytes(buf, sizeof(buf), p->o.width, pos, size, done, p->o.unit,
+				      now - p->start);
+	else
+		progress_format_unit(buf, sizeof(buf), p->o.width, done, p->o.total, p->o.unit,
+				     now - p->start);
 	n = strlen(buf);
 	/* pad over a longer previous bar instead of clearing (no flicker) */
 	fprintf(p->o.out, "\r%s%*s", buf, p->drawn > n ? (int)(p->drawn - n) : 0, "");
@@ -131,6 +184,18 @@ void progress_update(struct progress *p, uint64_t done)
 	p->drawn = n > p->drawn ? n : p->drawn;
 	p->shown = true;
 	p->last_draw = now;
+}
+
+void progress_set_source(struct progress *p, progress_source_fn fn, void *arg)
+{
+	p->source = fn;
+	p->source_arg = arg;
+}
+
+void progress_clear(struct progress *p)
+{
+	if (p->shown)
+		erase(p);
 }
 
 void progress_finish(struct progress *p)

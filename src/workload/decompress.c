@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -435,6 +436,21 @@ enum dec_kind dec_get_kind(const struct dec *d)
 const char *dec_name(const struct dec *d)
 {
 	return d->name;
+}
+
+bool dec_position(const struct dec *d, uint64_t *pos, uint64_t *size)
+{
+	struct stat sb;
+	off_t at;
+
+	if (fstat(d->fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0)
+		return false;
+	at = lseek(d->fd, 0, SEEK_CUR);
+	if (at < 0)
+		return false;
+	*pos = (uint64_t)at;
+	*size = (uint64_t)sb.st_size;
+	return true;
 }
 
 void dec_close(struct dec *d)

@@ -61,6 +61,12 @@ const char *dec_kind_name(enum dec_kind k);
 /* The input's name in messages ("<stdin>" for "-"). */
 const char *dec_name(const struct dec *d);
 
+/* How far the reads got in the input: *@pos bytes of its *@size (the
+ * compressed bytes read from the file, read-ahead included). False when
+ * the input is not a regular file (a pipe, standard input from one): no
+ * size to measure against. */
+bool dec_position(const struct dec *d, uint64_t *pos /* out */, uint64_t *size /* out */);
+
 /* Close (NULL allowed). */
 void dec_close(struct dec *d);
 

@@ -260,6 +260,11 @@ const struct trace_info *trace_get_info(const struct trace *t)
 	return &t->info;
 }
 
+bool trace_position(const struct trace *t, uint64_t *pos, uint64_t *size)
+{
+	return dec_position(t->dec, pos, size);
+}
+
 void trace_close(struct trace *t)
 {
 	if (!t)

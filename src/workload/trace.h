@@ -289,6 +289,11 @@ int trace_read(struct trace *t, struct trace_rec *recs /* out */, size_t cap, si
 
 const struct trace_info *trace_get_info(const struct trace *t);
 
+/* How far the reader got in @t's file: *@pos of *@size bytes as stored
+ * (compressed). False for a pipe or other input of no known size. For
+ * progress bars. */
+bool trace_position(const struct trace *t, uint64_t *pos /* out */, uint64_t *size /* out */);
+
 /* Close @t (NULL allowed). */
 void trace_close(struct trace *t);
 

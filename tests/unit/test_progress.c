@@ -54,6 +54,24 @@ static void progress_format_shows_percent_rate_and_eta(void **state)
 	assert_int_equal(strlen(buf), 29);
 }
 
+/* A trace file a quarter read after 1 s: the bar from the bytes, the rate
+ * from the accesses, 3 s left; a shorter bar on 80 columns; other units. */
+static void progress_format_bytes_follows_the_file(void **state)
+{
+	char buf[256];
+	(void)state;
+
+	progress_format_bytes(buf, sizeof(buf), 120, 1 << 20, 4 << 20, 2500000, NULL, 1.0);
+	assert_string_equal(buf, "vmsim: [#####---------------]  25.0% 1 MiB/4 MiB 2.50M accesses "
+				 "2.50M/s ETA 0:03");
+	progress_format_bytes(buf, sizeof(buf), 80, 1 << 20, 4 << 20, 2500000, NULL, 1.0);
+	assert_string_equal(
+	    buf, "vmsim: [##--------]  25.0% 1 MiB/4 MiB 2.50M accesses 2.50M/s ETA 0:03");
+	progress_format_unit(buf, sizeof(buf), 120, 3, 16, "points", 6.0);
+	assert_string_equal(buf,
+			    "vmsim: [###-----------------]  18.8%  3/16 points  0/s  ETA 0:26");
+}
+
 static void progress_waits_a_second_then_redraws_at_most_ten_times_a_second(void **state)
 {
 	struct progress_opts o = {
@@ -123,6 +141,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(progress_format_shows_percent_rate_and_eta),
+	    cmocka_unit_test(progress_format_bytes_follows_the_file),
 	    cmocka_unit_test(progress_waits_a_second_then_redraws_at_most_ten_times_a_second),
 	    cmocka_unit_test(progress_is_silent_when_quiet_or_not_a_terminal),
 	};
