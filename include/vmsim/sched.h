@@ -249,6 +249,9 @@ struct vmsim_curve_cfg {
 					       the cost model, THP, ...; NULL:
 					       vmsim_config_default), then gets M, swap for every
 					       page, tau and the policy, latency and seed above */
+	void (*point_done)(void *arg, unsigned n); /* after each point (N = n); may be
+						      NULL: for progress bars */
+	void *point_arg;			   /* passed to it */
 };
 
 /* Defaults: M = 1024 frames (4 MiB), nmax 16, W = 128 pages, uniform

@@ -43,7 +43,7 @@
 #define USAGE                                                                                      \
 	"usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]\n"              \
 	"                    [--sample RATE] [--format FMT] [--fetch] [--page-size SIZE]\n"        \
-	"                    [--trace] [--seed S] [--tau T] FILE|-\n"                              \
+	"                    [--trace] [--seed S] [--tau T] [--quiet] FILE|-\n"                    \
 	"       vmsim paging --list\n"
 
 /* The help after USAGE: help_text, the trace format names, help_rest. */
@@ -85,6 +85,7 @@ static const char help_rest[] =
     "                        line per policy) into DIR/mrc.png and DIR/mrc.svg\n"
     "                        (needs gnuplot)\n"
     "  --log-x               the frames of --plot on a log-2 axis\n"
+    "  --quiet               no progress bar (it is shown on a terminal only)\n"
     "  --list                list the policies with their definitions\n"
     "\n"
     "docs/POLICIES.md defines each policy exactly.\n";
@@ -331,6 +332,7 @@ struct opts {
 	struct vmsim_policy_cfg cfg; /* --seed, --tau */
 	const char *plot;	     /* --plot DIR, or NULL */
 	bool logx;		     /* --log-x: the plot's frames on a log-2 axis */
+	bool quiet;		     /* --quiet: no progress bar */
 	struct cli_outputs *files;   /* the plot directory, checked before the run */
 	const char *path;	     /* FILE */
 };
@@ -340,9 +342,24 @@ struct opts {
 struct runs {
 	const struct opts *o;
 	struct paging_sim **sims;
-	struct mrc *curve; /* one-pass LRU curve, or NULL */
-	struct mrc *opt;   /* one-pass OPT curve, or NULL */
+	struct mrc *curve;   /* one-pass LRU curve, or NULL */
+	struct mrc *opt;     /* one-pass OPT curve, or NULL */
+	struct progress bar; /* references simulated (all runs), on a terminal */
+	uint64_t done;	     /* references fed so far, summed over the runs */
 };
+
+/* A reference count more done: redraw the bar. */
+static void advance(struct runs *r, uint64_t n)
+{
+	r->done += n;
+	progress_update(&r->bar, r->done);
+}
+
+/* progress_source_fn over a reference string: its file's bytes read. */
+static bool input_progress(void *arg, uint64_t *done, uint64_t *total)
+{
+	return refstring_position(arg, done, total);
+}
 
 /* Whether @ops has a one-pass curve (a stack algorithm: LRU, OPT). */
 static bool is_stack(const struct vmsim_policy_ops *ops)
@@ -476,8 +493,12 @@ static int run_loaded(struct runs *r, const uint64_t *pages, const uint64_t *nex
 			tf.wpage = digits(pages[i]);
 	if (r->curve && (rc = mrc_feed(r->curve, pages, n)) != 0)
 		return rc;
+	if (r->curve)
+		advance(r, n);
 	if (r->opt && (rc = mrc_feed_opt(r->opt, pages, next, n)) != 0)
 		return rc;
+	if (r->opt)
+		advance(r, n);
 	for (i = 0; i < nsims; i++) {
 		struct paging_sim *sim = r->sims[i];
 
@@ -488,8 +509,13 @@ static int run_loaded(struct runs *r, const uint64_t *pages, const uint64_t *nex
 				return rc;
 			print_trace_header(paging_policy(sim), paging_nframes(sim), &tf);
 		}
-		if ((rc = paging_feed(sim, pages, next, n)) != 0)
-			return rc;
+		/* in batches, for the bar (next[] is absolute, so it splits) */
+		for (size_t k = 0; k < n; k += BATCH) {
+			size_t m = n - k < BATCH ? n - k : BATCH;
+			if ((rc = paging_feed(sim, pages + k, next ? next + k : NULL, m)) != 0)
+				return rc;
+			advance(r, m);
+		}
 		if (o->trace)
 			putchar('\n');
 	}
@@ -513,6 +539,7 @@ static int run_streamed(struct runs *r, struct refstring *rs, struct refstring_e
 		for (i = 0; i < nsims && rc == 0; i++)
 			if (r->sims[i])
 				rc = paging_feed(r->sims[i], buf, NULL, n);
+		advance(r, n); /* the bar follows the file; the count is of references read */
 		if (rrc != 0 || rc != 0 || n == 0) {
 			rc = rrc ? rrc : rc;
 			break;
@@ -692,10 +719,19 @@ static int run(struct opts *o)
 			goto out_err;
 		if (future && refstring_next_use(pages, npages, &next) != 0)
 			goto out_nomem;
+		/* every run reads the whole string: the total is known (--trace
+		 * prints every reference itself: no bar) */
+		size_t feeds = (r.curve != NULL) + (r.opt != NULL);
+		for (i = 0; i < nsims; i++)
+			feeds += r.sims[i] != NULL;
+		cli_progress_init(&r.bar, o->quiet || o->trace, "references", npages * feeds);
 		rc = run_loaded(&r, pages, next, npages);
 	} else {
+		cli_progress_init(&r.bar, o->quiet, "references", 0);
+		progress_set_source(&r.bar, input_progress, rs);
 		rc = run_streamed(&r, rs, &err);
 	}
+	progress_finish(&r.bar);
 	if (rc == VMSIM_ENOHOSTMEM)
 		goto out_nomem;
 	if (rc != 0)
@@ -794,6 +830,10 @@ int cmd_paging(int argc, char **argv)
 			}
 			if (strcmp(arg, "--log-x") == 0) {
 				o.logx = true;
+				continue;
+			}
+			if (strcmp(arg, "--quiet") == 0) {
+				o.quiet = true;
 				continue;
 			}
 			m = cli_opt_value(argc, argv, &i, "--policy", &policy_arg);

@@ -35,8 +35,8 @@
 #define USAGE                                                                                      \
 	"usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]\n"          \
 	"                    [--duration MS] [--io-every B] [--io-ms D] [--compute CYCLES]\n"      \
-	"                    [--csv] [--plot DIR [--log-x]] [machine options: --policy NAME,\n"    \
-	"                    --seed S, --major-fault TIME, --cpu NAME, ...]\n"
+	"                    [--csv] [--quiet] [--plot DIR [--log-x]] [machine options:\n"         \
+	"                    --policy NAME, --seed S, --major-fault TIME, --cpu NAME, ...]\n"
 
 static const char help_text[] =
     "\n"
@@ -67,6 +67,7 @@ static const char help_text[] =
     "  --io-ms D         length of an I/O burst in ms (default 100)\n"
     "  --compute CYCLES  CPU work per access at 3 GHz (default 15000: 5 us)\n"
     "  --csv             print comma-separated values instead of the table\n"
+    "  --quiet           no progress bar (it is shown on a terminal only)\n"
     "  --plot DIR        also draw the curve into DIR/thrash.png and DIR/thrash.svg\n"
     "                    (needs gnuplot)\n"
     "  --log-x           N on a log-2 axis in the --plot (one tic per N only up to\n"
@@ -260,6 +261,12 @@ static int plot_curve(const struct vmsim_curve_cfg *cfg, const char *device,
 	return CLI_EXIT_OK;
 }
 
+/* vmsim_curve_cfg point_done: point @n (n processes) is done. */
+static void point_done(void *arg, unsigned n)
+{
+	progress_update(arg, (uint64_t)n * (n + 1) / 2);
+}
+
 /* The machine settings the curve sets itself: left out of the help. */
 static const char *const not_machine[] = {"ram", "swap", "wss", NULL};
 
@@ -292,7 +299,7 @@ int cmd_thrash(int argc, char **argv)
 	static struct vmsim_config mc;	   /* the machine every point starts from */
 	struct vmsim_curve_cfg cfg;
 	struct vmsim_curve_point *points;
-	bool csv = false, logx = false;
+	bool csv = false, logx = false, quiet = false;
 	uint64_t v;
 	int i, rc;
 
@@ -318,6 +325,10 @@ int cmd_thrash(int argc, char **argv)
 		}
 		if (strcmp(arg, "--log-x") == 0) {
 			logx = true;
+			continue;
+		}
+		if (strcmp(arg, "--quiet") == 0) {
+			quiet = true;
 			continue;
 		}
 		if (arg[0] != '-') {
@@ -430,7 +441,15 @@ int cmd_thrash(int argc, char **argv)
 		cli_error(NAME, "out of memory");
 		return CLI_EXIT_FAILURE;
 	}
+	/* N = n costs about n times N = 1: the bar counts processes simulated,
+	 * 1 + 2 + ... + NMAX in all, so its ETA holds */
+	static struct progress bar;
+	cli_progress_init(&bar, quiet, "process runs", (uint64_t)cfg.nmax * (cfg.nmax + 1) / 2);
+	progress_update(&bar, 0);
+	cfg.point_done = point_done;
+	cfg.point_arg = &bar;
 	rc = vmsim_thrashing_curve(&cfg, points);
+	progress_finish(&bar);
 	if (rc == VMSIM_EINVAL) {
 		cli_error(NAME,
 			  "cannot build a machine of %" PRIu64 " frames with policy '%s' (it "

@@ -531,6 +531,19 @@ const char *refstring_name(const struct refstring *rs)
 	return rs->name;
 }
 
+bool refstring_position(const struct refstring *rs, uint64_t *pos, uint64_t *size)
+{
+	struct stat sb;
+
+	if (rs->fmt == REFSTRING_TRACE)
+		return trace_position(rs->t, pos, size);
+	if (!rs->f || fstat(fileno(rs->f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0)
+		return false;
+	*pos = rs->off_base + rs->len; /* the bytes read into buf so far */
+	*size = (uint64_t)sb.st_size;
+	return true;
+}
+
 void refstring_close(struct refstring *rs)
 {
 	if (!rs)

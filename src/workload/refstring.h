@@ -97,6 +97,12 @@ const char *refstring_name(const struct refstring *rs);
 /* Close @rs (NULL is allowed). */
 void refstring_close(struct refstring *rs);
 
+/* How far the reader got in @rs's file: *@pos of *@size bytes (of a trace,
+ * as stored). False for a pipe or other input of no known size. For
+ * progress bars. */
+bool refstring_position(const struct refstring *rs, uint64_t *pos /* out */,
+			uint64_t *size /* out */);
+
 /*
  * Read all of @rs into a new array *@pages (free() it) of *@n numbers.
  * Returns 0, or an error of refstring_read or VMSIM_ENOHOSTMEM; on error

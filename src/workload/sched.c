@@ -863,8 +863,11 @@ int vmsim_thrashing_curve(const struct vmsim_curve_cfg *cfg, struct vmsim_curve_
 	tasks = calloc(cfg->nmax, sizeof(*tasks));
 	if (!tasks)
 		return VMSIM_ENOHOSTMEM;
-	for (unsigned n = 1; n <= cfg->nmax && rc == 0; n++)
+	for (unsigned n = 1; n <= cfg->nmax && rc == 0; n++) {
 		rc = curve_point(cfg, n, tasks, &out[n - 1]);
+		if (rc == 0 && cfg->point_done)
+			cfg->point_done(cfg->point_arg, n);
+	}
 	free(tasks);
 	return rc;
 }

@@ -115,7 +115,7 @@ wsclock     WSClock: the hand evicts the first unreferenced page idle over tau r
 $ vmsim paging --help | sed -n 1,4p
 usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
                     [--sample RATE] [--format FMT] [--fetch] [--page-size SIZE]
-                    [--trace] [--seed S] [--tau T] FILE|-
+                    [--trace] [--seed S] [--tau T] [--quiet] FILE|-
        vmsim paging --list
 ? 0
 

@@ -87,7 +87,7 @@ $ vmsim paging
 vmsim paging: missing FILE (a reference string, or - for standard input)
 usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
                     [--sample RATE] [--format FMT] [--fetch] [--page-size SIZE]
-                    [--trace] [--seed S] [--tau T] FILE|-
+                    [--trace] [--seed S] [--tau T] [--quiet] FILE|-
        vmsim paging --list
 ? 2
 
@@ -96,7 +96,7 @@ $ vmsim paging --bogus ../data/belady.txt
 vmsim paging: unknown option '--bogus'
 usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
                     [--sample RATE] [--format FMT] [--fetch] [--page-size SIZE]
-                    [--trace] [--seed S] [--tau T] FILE|-
+                    [--trace] [--seed S] [--tau T] [--quiet] FILE|-
        vmsim paging --list
 ? 2
 
@@ -105,7 +105,7 @@ $ vmsim paging ../data/belady.txt extra
 vmsim paging: unexpected argument 'extra'
 usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
                     [--sample RATE] [--format FMT] [--fetch] [--page-size SIZE]
-                    [--trace] [--seed S] [--tau T] FILE|-
+                    [--trace] [--seed S] [--tau T] [--quiet] FILE|-
        vmsim paging --list
 ? 2
 

@@ -22,7 +22,7 @@ $ vmsim paging ../data/belady.txt --plot
 vmsim paging: option '--plot' needs a value
 usage: vmsim paging [--policy NAME[,NAME...]] [--frames N[,N...]] [--mrc]
                     [--sample RATE] [--format FMT] [--fetch] [--page-size SIZE]
-                    [--trace] [--seed S] [--tau T] FILE|-
+                    [--trace] [--seed S] [--tau T] [--quiet] FILE|-
        vmsim paging --list
 ? 2
 

@@ -42,3 +42,26 @@ $ VMSIM_PROGRESS_DELAY=0 "$VMSIM" replay ../../data/sort.vmt 2>&1 >/dev/null | w
 $ VMSIM_PROGRESS_DELAY=0 python3 pty_stderr.py --both "$VMSIM" run s08-swap-thrashing | awk '/vmsim: / { if ($0 ~ /^vmsim: [0-9.,KMG]+ accesses  [0-9.,KMG]+\/s  [0-9]+:[0-9][0-9] elapsed$/) bars++; else glued++; next } /^A and B take turns|^Once C exits/ { prints++ } END { print (bars > 0 ? "bars drawn" : "no bar"), glued + 0, "glued", (prints > 0 ? "print lines alone" : "no print line") }'
 bars drawn 0 glued print lines alone
 ? 0
+
+# vmsim paging: with a policy that needs the whole string (opt) every run
+# reads it all, so the total is known: references of all runs (here three
+# feeds of the 589,824 data references of sort.vmt: the opt curve and
+# the two runs, the rate left out here); read as it streams, the bar
+# follows the file. The table goes to standard output alone.
+$ VMSIM_PROGRESS_DELAY=0 python3 pty_stderr.py "$VMSIM" paging --policy opt,fifo --frames 8 ../../data/sort.vmt | sed -n 1p | sed 's/  [0-9.,KMG]*\/s  ETA .*$//'
+vmsim: [----------]   4.5%  65,536/1.46M references
+? 0
+
+$ VMSIM_PROGRESS_DELAY=0 python3 pty_stderr.py "$VMSIM" paging --policy fifo --frames 8 ../../data/sort.vmt | grep -c '^vmsim: \[.*/570.4 KiB [0-9,.KM]* references .*/s ETA ' | sed 's/^[1-9][0-9]*$/bar drawn/'
+bar drawn
+? 0
+
+$ VMSIM_PROGRESS_DELAY=0 python3 pty_stderr.py "$VMSIM" paging --policy opt,fifo --frames 8 --quiet ../../data/sort.vmt | grep -c '^vmsim:'
+0
+? 1
+
+# vmsim thrash: the processes simulated, 1 + 2 + ... + NMAX (the cost of
+# point N grows with N), drawn first at 0.
+$ VMSIM_PROGRESS_DELAY=0 python3 pty_stderr.py "$VMSIM" thrash --nmax 8 --duration 100 --csv | sed -n 1p
+vmsim: [--------------------]   0.0%  0/36 process runs  0/s  ETA ?
+? 0

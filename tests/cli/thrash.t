@@ -73,8 +73,8 @@ $ vmsim thrash --nmax
 vmsim thrash: option '--nmax' needs a value
 usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
                     [--duration MS] [--io-every B] [--io-ms D] [--compute CYCLES]
-                    [--csv] [--plot DIR [--log-x]] [machine options: --policy NAME,
-                    --seed S, --major-fault TIME, --cpu NAME, ...]
+                    [--csv] [--quiet] [--plot DIR [--log-x]] [machine options:
+                    --policy NAME, --seed S, --major-fault TIME, --cpu NAME, ...]
 ? 2
 
 $ vmsim thrash --bogus
@@ -82,8 +82,8 @@ $ vmsim thrash --bogus
 vmsim thrash: unknown option '--bogus'
 usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
                     [--duration MS] [--io-every B] [--io-ms D] [--compute CYCLES]
-                    [--csv] [--plot DIR [--log-x]] [machine options: --policy NAME,
-                    --seed S, --major-fault TIME, --cpu NAME, ...]
+                    [--csv] [--quiet] [--plot DIR [--log-x]] [machine options:
+                    --policy NAME, --seed S, --major-fault TIME, --cpu NAME, ...]
 ? 2
 
 $ vmsim thrash 12
@@ -91,8 +91,8 @@ $ vmsim thrash 12
 vmsim thrash: unexpected argument '12'
 usage: vmsim thrash [--frames M] [--wss W] [--nmax N] [--device nvme|ssd|hdd]
                     [--duration MS] [--io-every B] [--io-ms D] [--compute CYCLES]
-                    [--csv] [--plot DIR [--log-x]] [machine options: --policy NAME,
-                    --seed S, --major-fault TIME, --cpu NAME, ...]
+                    [--csv] [--quiet] [--plot DIR [--log-x]] [machine options:
+                    --policy NAME, --seed S, --major-fault TIME, --cpu NAME, ...]
 ? 2
 
 
